@@ -1,0 +1,14 @@
+#pragma once
+
+namespace CLI {
+class App;
+}
+
+/// Each `kdna` subcommand registers itself on the app; its callback does the work and throws
+/// kdna::Error for anything the user must fix.
+namespace kdna::cli {
+
+void addInfoCommand(CLI::App& app);
+void addDemoCommand(CLI::App& app);
+
+} // namespace kdna::cli

@@ -1,0 +1,372 @@
+#include "genome.h"
+
+#include "sequence.h"
+#include "util/chrom_names.h"
+#include "util/error.h"
+#include "util/paths.h"
+#include "util/text.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <mutex>
+#include <unordered_map>
+
+#include <htslib/bgzf.h>
+#include <htslib/faidx.h>
+#include <htslib/hts_log.h>
+
+namespace kdna {
+namespace fs = std::filesystem;
+
+namespace {
+
+struct FaidxDeleter {
+    void operator()(faidx_t* f) const { fai_destroy(f); }
+};
+struct BgzfDeleter {
+    void operator()(BGZF* f) const { bgzf_close(f); }
+};
+using FaidxPtr = std::unique_ptr<faidx_t, FaidxDeleter>; // fai_load3 creates, fai_destroy frees
+using BgzfPtr = std::unique_ptr<BGZF, BgzfDeleter>;      // bgzf_open creates, bgzf_close frees
+
+enum class Compression { None = 0, Gzip = 1, Bgzf = 2 };
+
+void silenceHtslib() {
+    // htslib reports to stderr on its own; kdna turns every failure into one sentence instead.
+    static std::once_flag once;
+    std::call_once(once, [] { hts_set_log_level(HTS_LOG_OFF); });
+}
+
+BgzfPtr openBgzf(const fs::path& path) {
+    BgzfPtr fp(bgzf_open(path.c_str(), "r"));
+    if (!fp)
+        throw Error::inFile(path.string(), 0, "cannot be opened for reading");
+    return fp;
+}
+
+/// Checks the head of the file is FASTA and, for bgzip, that the end-of-file block is there.
+Compression sniff(const fs::path& path) {
+    std::error_code ec;
+    if (!fs::exists(path, ec))
+        throw Error::inFile(path.string(), 0, "no such file");
+    if (!fs::is_regular_file(path, ec))
+        throw Error::inFile(path.string(), 0, "is not a regular file");
+    if (fs::file_size(path, ec) == 0)
+        throw Error::inFile(path.string(), 0, "is empty, expected a FASTA genome");
+
+    BgzfPtr fp = openBgzf(path);
+    const auto compression = static_cast<Compression>(bgzf_compression(fp.get()));
+    if (compression == Compression::Bgzf && bgzf_check_EOF(fp.get()) == 0)
+        throw Error::inFile(path.string(), 0,
+                            "is a truncated bgzip file (its end-of-file block is missing); the "
+                            "download or copy was probably cut short");
+    char head[4096];
+    const ssize_t n = bgzf_read(fp.get(), head, sizeof head);
+    if (n < 0)
+        throw Error::inFile(path.string(), 0,
+                            "holds corrupt or truncated compressed data at its start");
+    const std::string_view start = text::trim(std::string_view(head, static_cast<std::size_t>(n)));
+    if (start.empty())
+        throw Error::inFile(path.string(), 0, "is empty, expected a FASTA genome");
+    if (start.front() != '>') {
+        std::string what = "is not FASTA: it should start with a '>' header line";
+        if (start.front() == '@')
+            what += " (it looks like FASTQ reads, not a genome)";
+        else if (static_cast<unsigned char>(start.front()) >= 0x80 || start.front() == '\0')
+            what += " (it looks like a binary file, e.g. a bigWig)";
+        throw Error::inFile(path.string(), 0, what);
+    }
+    return compression;
+}
+
+bool isFresh(const fs::path& index, const fs::path& source) {
+    std::error_code ec;
+    if (!fs::exists(index, ec))
+        return false;
+    const auto indexTime = fs::last_write_time(index, ec);
+    if (ec)
+        return false;
+    return indexTime >= fs::last_write_time(source, ec) && !ec;
+}
+
+struct IndexFiles {
+    fs::path fai;
+    fs::path gzi; // empty unless bgzip
+};
+
+IndexFiles besideFasta(const fs::path& fasta, Compression c) {
+    return {fs::path(fasta.string() + ".fai"),
+            c == Compression::Bgzf ? fs::path(fasta.string() + ".gzi") : fs::path()};
+}
+
+IndexFiles inUserCache(const fs::path& fasta, Compression c) {
+    std::error_code ec;
+    const fs::path canonical = fs::weakly_canonical(fasta, ec);
+    const auto size = fs::file_size(fasta, ec);
+    const auto mtime = fs::last_write_time(fasta, ec).time_since_epoch().count();
+    const std::size_t key = std::hash<std::string>{}(
+        canonical.string() + "|" + std::to_string(size) + "|" + std::to_string(mtime));
+    const fs::path dir = paths::userCacheDir() / "fai";
+    fs::create_directories(dir, ec);
+    const std::string stem = fasta.filename().string() + "." + std::to_string(key);
+    return {dir / (stem + ".fai"), c == Compression::Bgzf ? dir / (stem + ".gzi") : fs::path()};
+}
+
+bool indexFresh(const IndexFiles& idx, const fs::path& fasta) {
+    return isFresh(idx.fai, fasta) && (idx.gzi.empty() || isFresh(idx.gzi, fasta));
+}
+
+const char* orNull(const fs::path& p) {
+    return p.empty() ? nullptr : p.c_str();
+}
+
+FaidxPtr loadIndex(const fs::path& fasta, const IndexFiles& idx, bool build) {
+    if (build && fai_build3(fasta.c_str(), idx.fai.c_str(), orNull(idx.gzi)) != 0)
+        return nullptr;
+    return FaidxPtr(fai_load3(fasta.c_str(), idx.fai.c_str(), orNull(idx.gzi), 0));
+}
+
+/// Reads the .fai text for names and 64-bit lengths, in file order.
+std::vector<Chromosome> readFai(const fs::path& fai) {
+    std::vector<Chromosome> out;
+    std::ifstream in(fai);
+    std::string line;
+    while (std::getline(in, line)) {
+        const auto fields = text::split(line, '\t');
+        std::int64_t length = 0;
+        if (fields.size() >= 2 && text::parseInt(fields[1], length))
+            out.push_back({std::string(fields[0]), length});
+    }
+    return out;
+}
+
+} // namespace
+
+struct Genome::Impl {
+    fs::path path;
+    std::vector<Chromosome> chromosomes;
+    std::unordered_map<std::string, std::size_t> byName;
+    IndexLocation location = IndexLocation::BesideFasta;
+    FaidxPtr fai;                    // null when held in memory
+    std::vector<std::string> memory; // upper-cased sequences, when held in memory
+    mutable std::mutex mutex;
+
+    void indexNames() {
+        for (std::size_t i = 0; i < chromosomes.size(); ++i)
+            byName.emplace(chromosomes[i].name, i);
+    }
+
+    std::size_t find(const std::string& chrom) const {
+        const auto it = byName.find(chrom);
+        if (it == byName.end()) {
+            throw Error(chrom_names::unknownMessage(chrom, "the genome " + path.string(),
+                                                    namesOf(chromosomes)));
+        }
+        return it->second;
+    }
+
+    void loadIntoMemory();
+};
+
+void Genome::Impl::loadIntoMemory() {
+    BgzfPtr fp = openBgzf(path);
+    std::string all;
+    char buf[1 << 16];
+    for (;;) {
+        const ssize_t n = bgzf_read(fp.get(), buf, sizeof buf);
+        if (n < 0)
+            throw Error::inFile(path.string(), 0,
+                                "is truncated or corrupt: its compressed data ends unexpectedly");
+        if (n == 0)
+            break;
+        all.append(buf, static_cast<std::size_t>(n));
+    }
+
+    std::int64_t lineNo = 0;
+    std::size_t pos = 0;
+    std::string* current = nullptr;
+    while (pos < all.size()) {
+        std::size_t end = all.find('\n', pos);
+        if (end == std::string::npos)
+            end = all.size();
+        std::string_view line(all.data() + pos, end - pos);
+        pos = end + 1;
+        ++lineNo;
+        if (!line.empty() && line.back() == '\r')
+            line.remove_suffix(1);
+        if (line.empty())
+            continue;
+        if (line.front() == '>') {
+            std::string_view name = line.substr(1);
+            name = name.substr(0, name.find_first_of(" \t"));
+            if (name.empty())
+                throw Error::inFile(path.string(), lineNo, "a '>' header line without a name");
+            const std::string key(name);
+            if (byName.count(key))
+                throw Error::inFile(path.string(), lineNo,
+                                    "sequence name '" + key + "' appears twice");
+            byName.emplace(key, chromosomes.size());
+            chromosomes.push_back({key, 0});
+            memory.emplace_back();
+            current = &memory.back();
+            continue;
+        }
+        if (!current)
+            throw Error::inFile(path.string(), lineNo, "sequence before the first '>' header");
+        for (const char c : line) {
+            if (!std::isalpha(static_cast<unsigned char>(c)) && c != '-' && c != '*')
+                throw Error::inFile(path.string(), lineNo,
+                                    std::string("unexpected character '") + c +
+                                        "' in a sequence line");
+            current->push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+        }
+        chromosomes.back().length = static_cast<std::int64_t>(current->size());
+    }
+}
+
+Genome::Genome(std::unique_ptr<Impl> impl)
+    : d(std::move(impl)) {}
+Genome::Genome(Genome&&) noexcept = default;
+Genome& Genome::operator=(Genome&&) noexcept = default;
+Genome::~Genome() = default;
+
+Genome Genome::open(const fs::path& fasta, const GenomeOpenOptions& options) {
+    silenceHtslib();
+    const Compression compression = sniff(fasta);
+    auto d = std::make_unique<Impl>();
+    d->path = fasta;
+
+    if (compression != Compression::Gzip) {
+        // Plain gzip cannot be indexed (no random access); everything else goes through faidx.
+        const IndexFiles beside = besideFasta(fasta, compression);
+        IndexFiles used;
+        if (indexFresh(beside, fasta)) {
+            d->fai = loadIndex(fasta, beside, false);
+            used = beside;
+        }
+        if (!d->fai && options.writeIndexBesideFasta) {
+            d->fai = loadIndex(fasta, beside, true);
+            used = beside;
+        }
+        if (!d->fai) {
+            const IndexFiles cached = inUserCache(fasta, compression);
+            d->fai = loadIndex(fasta, cached, !indexFresh(cached, fasta));
+            used = cached;
+            d->location = IndexLocation::UserCache;
+        }
+        if (d->fai) {
+            d->chromosomes = readFai(used.fai);
+            for (const auto& c : d->chromosomes)
+                if (c.name.empty())
+                    throw Error::inFile(fasta.string(), 0,
+                                        "a '>' header line has no sequence name");
+            d->indexNames();
+        }
+    }
+    if (!d->fai) {
+        // No index could be built (plain gzip, unequal line lengths...): read it all.
+        d->location = IndexLocation::InMemory;
+        d->loadIntoMemory();
+    }
+    if (d->chromosomes.empty())
+        throw Error::inFile(fasta.string(), 0, "holds no sequences");
+    return Genome(std::move(d));
+}
+
+const fs::path& Genome::path() const {
+    return d->path;
+}
+const std::vector<Chromosome>& Genome::chromosomes() const {
+    return d->chromosomes;
+}
+IndexLocation Genome::indexLocation() const {
+    return d->location;
+}
+
+std::vector<std::string> Genome::names() const {
+    return namesOf(d->chromosomes);
+}
+
+bool Genome::contains(const std::string& chrom) const {
+    return d->byName.count(chrom) > 0;
+}
+
+std::int64_t Genome::length(const std::string& chrom) const {
+    return d->chromosomes[d->find(chrom)].length;
+}
+
+std::int64_t Genome::totalLength() const {
+    std::int64_t total = 0;
+    for (const auto& c : d->chromosomes)
+        total += c.length;
+    return total;
+}
+
+void Genome::checkInterval(const std::string& chrom, std::int64_t start, std::int64_t end) const {
+    const std::int64_t len = length(chrom);
+    const std::string where = chrom + ":" + std::to_string(start) + "-" + std::to_string(end);
+    if (start < 0 || end < start)
+        throw Error(where + " is not a valid interval (0 <= start <= end is needed)");
+    if (end > len)
+        throw Error(where + " runs past the end of " + chrom + " (" + text::withThousands(len) +
+                    " bp) in " + d->path.string());
+}
+
+std::string Genome::fetch(const std::string& chrom, std::int64_t start, std::int64_t end) const {
+    checkInterval(chrom, start, end);
+    if (start == end)
+        return {};
+    if (!d->fai)
+        return d->memory[d->find(chrom)].substr(static_cast<std::size_t>(start),
+                                                static_cast<std::size_t>(end - start));
+    hts_pos_t got = 0;
+    char* raw = nullptr;
+    {
+        std::lock_guard lock(d->mutex);
+        raw = faidx_fetch_seq64(d->fai.get(), chrom.c_str(), start, end - 1, &got);
+    }
+    std::unique_ptr<char, decltype(&std::free)> owned(raw, &std::free);
+    if (!raw || got != end - start)
+        throw Error::inFile(d->path.string(), 0,
+                            "could not read " + chrom + ":" + std::to_string(start) + "-" +
+                                std::to_string(end) +
+                                " (the file may be truncated or changed since it was indexed)");
+    std::string out(raw, static_cast<std::size_t>(got));
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        const auto c = static_cast<unsigned char>(out[i]);
+        if (!std::isalpha(c) && c != '-' && c != '*')
+            throw Error::inFile(d->path.string(), 0,
+                                std::string("unexpected character '") + out[i] + "' in " + chrom +
+                                    " at base " +
+                                    text::withThousands(start + static_cast<std::int64_t>(i) + 1) +
+                                    "; a FASTA sequence holds letters only");
+        out[i] = static_cast<char>(std::toupper(c));
+    }
+    return out;
+}
+
+void Genome::fetchCodes(const std::string& chrom, std::int64_t start, std::int64_t end,
+                        std::uint8_t* out) const {
+    if (!d->fai) {
+        checkInterval(chrom, start, end);
+        const std::string& s = d->memory[d->find(chrom)];
+        sequence::encode(std::string_view(s).substr(static_cast<std::size_t>(start),
+                                                    static_cast<std::size_t>(end - start)),
+                         out);
+        return;
+    }
+    const std::string bases = fetch(chrom, start, end);
+    sequence::encode(bases, out);
+}
+
+std::vector<std::uint8_t> Genome::loadCodes(const std::string& chrom) const {
+    const std::int64_t len = length(chrom);
+    std::vector<std::uint8_t> out(static_cast<std::size_t>(len));
+    fetchCodes(chrom, 0, len, out.data());
+    return out;
+}
+
+} // namespace kdna

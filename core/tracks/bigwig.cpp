@@ -1,0 +1,397 @@
+#include "bigwig.h"
+
+#include "util/atomic_output.h"
+#include "util/chrom_names.h"
+#include "util/error.h"
+#include "util/text.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <mutex>
+#include <unordered_map>
+
+#include <bigWig.h>
+
+namespace kdna {
+namespace fs = std::filesystem;
+
+namespace {
+
+struct BigWigDeleter {
+    void operator()(bigWigFile_t* f) const { bwClose(f); }
+};
+struct IntervalsDeleter {
+    void operator()(bwOverlappingIntervals_t* o) const { bwDestroyOverlappingIntervals(o); }
+};
+using BigWigPtr = std::unique_ptr<bigWigFile_t, BigWigDeleter>; // bwOpen creates, bwClose frees
+using IntervalsPtr = std::unique_ptr<bwOverlappingIntervals_t, IntervalsDeleter>;
+
+void initLibBigWig() {
+    static std::once_flag once;
+    std::call_once(once, [] { bwInit(1 << 17); });
+}
+
+std::uint32_t readMagic(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::uint32_t magic = 0;
+    in.read(reinterpret_cast<char*>(&magic), sizeof magic);
+    return in ? magic : 0;
+}
+
+std::uint32_t byteSwapped(std::uint32_t v) {
+    return ((v & 0xFFU) << 24) | ((v & 0xFF00U) << 8) | ((v >> 8) & 0xFF00U) | (v >> 24);
+}
+
+bwStatsType toLibBigWig(SummaryStat s) {
+    switch (s) {
+    case SummaryStat::Mean:
+        return bwStatsType::mean;
+    case SummaryStat::Max:
+        return bwStatsType::max;
+    case SummaryStat::Min:
+        return bwStatsType::min;
+    case SummaryStat::Coverage:
+        return bwStatsType::cov;
+    case SummaryStat::StdDev:
+        return bwStatsType::stdev;
+    case SummaryStat::Sum:
+        return bwStatsType::sum;
+    }
+    return bwStatsType::mean;
+}
+
+} // namespace
+
+bool looksLikeBigWig(const fs::path& path) {
+    const std::uint32_t magic = readMagic(path);
+    return magic == BIGWIG_MAGIC || magic == byteSwapped(BIGWIG_MAGIC);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reader
+
+struct BigWigReader::Impl {
+    fs::path path;
+    BigWigPtr file;
+    std::vector<Chromosome> chromosomes;
+    std::unordered_map<std::string, std::int64_t> lengths;
+    mutable std::mutex mutex;
+    mutable std::atomic<std::int64_t> valueReads{0};
+    mutable std::atomic<std::int64_t> summaryReads{0};
+
+    void checkRange(const std::string& chrom, std::int64_t start, std::int64_t end) const {
+        const auto it = lengths.find(chrom);
+        if (start < 0 || end < start || (it != lengths.end() && end > it->second))
+            throw Error::inFile(path.string(), 0,
+                                chrom + ":" + std::to_string(start) + "-" + std::to_string(end) +
+                                    " is outside " + chrom + " (" +
+                                    text::withThousands(it == lengths.end() ? 0 : it->second) +
+                                    " bp in this file)");
+    }
+
+    [[noreturn]] void readFailed(const std::string& chrom, std::int64_t start,
+                                 std::int64_t end) const {
+        throw Error::inFile(path.string(), 0,
+                            "could not read " + chrom + ":" + std::to_string(start) + "-" +
+                                std::to_string(end) + "; the file is truncated or corrupt");
+    }
+};
+
+BigWigReader::BigWigReader(std::unique_ptr<Impl> impl)
+    : d(std::move(impl)) {}
+BigWigReader::BigWigReader(BigWigReader&&) noexcept = default;
+BigWigReader& BigWigReader::operator=(BigWigReader&&) noexcept = default;
+BigWigReader::~BigWigReader() = default;
+
+BigWigReader BigWigReader::open(const fs::path& path) {
+    initLibBigWig();
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec))
+        throw Error::inFile(path.string(), 0, "no such file");
+    const std::uint32_t magic = readMagic(path);
+    if (magic == BIGBED_MAGIC || magic == byteSwapped(BIGBED_MAGIC))
+        throw Error::inFile(path.string(), 0,
+                            "is a bigBed file; a bigWig (per-base values) is expected here");
+    if (magic != BIGWIG_MAGIC && magic != byteSwapped(BIGWIG_MAGIC))
+        throw Error::inFile(path.string(), 0,
+                            "is not a bigWig file (its first bytes are not the bigWig magic "
+                            "number); convert wig/bedGraph with bedGraphToBigWig");
+
+    auto d = std::make_unique<Impl>();
+    d->path = path;
+    d->file.reset(bwOpen(const_cast<char*>(path.c_str()), nullptr, "r"));
+    if (!d->file || !d->file->cl || !d->file->hdr)
+        throw Error::inFile(path.string(), 0, "is a damaged bigWig: its header cannot be read");
+    const chromList_t* cl = d->file->cl;
+    for (std::int64_t i = 0; i < cl->nKeys; ++i) {
+        d->chromosomes.push_back({cl->chrom[i], static_cast<std::int64_t>(cl->len[i])});
+        d->lengths.emplace(cl->chrom[i], cl->len[i]);
+    }
+    return BigWigReader(std::move(d));
+}
+
+const fs::path& BigWigReader::path() const {
+    return d->path;
+}
+const std::vector<Chromosome>& BigWigReader::chromosomes() const {
+    return d->chromosomes;
+}
+bool BigWigReader::contains(const std::string& chrom) const {
+    return d->lengths.count(chrom) > 0;
+}
+int BigWigReader::zoomLevels() const {
+    return d->file->hdr->nLevels;
+}
+std::int64_t BigWigReader::valueReads() const {
+    return d->valueReads;
+}
+std::int64_t BigWigReader::summaryReads() const {
+    return d->summaryReads;
+}
+
+std::int64_t BigWigReader::length(const std::string& chrom) const {
+    const auto it = d->lengths.find(chrom);
+    if (it == d->lengths.end())
+        throw Error(chrom_names::unknownMessage(chrom, d->path.string(), namesOf(d->chromosomes)));
+    return it->second;
+}
+
+BigWigFileStats BigWigReader::fileStats() const {
+    const bigWigHdr_t* h = d->file->hdr;
+    BigWigFileStats s;
+    s.coveredBases = static_cast<std::int64_t>(h->nBasesCovered);
+    s.min = h->minVal;
+    s.max = h->maxVal;
+    s.mean = h->nBasesCovered ? h->sumData / static_cast<double>(h->nBasesCovered) : 0.0;
+    s.sumSquares = h->sumSquared;
+    return s;
+}
+
+void BigWigReader::values(const std::string& chrom, std::int64_t start, std::int64_t end,
+                          float* out, float missing) const {
+    d->checkRange(chrom, start, end);
+    std::fill(out, out + (end - start), missing);
+    if (start == end || !contains(chrom))
+        return;
+    ++d->valueReads;
+    IntervalsPtr iv;
+    {
+        std::lock_guard lock(d->mutex);
+        iv.reset(bwGetOverlappingIntervals(d->file.get(), const_cast<char*>(chrom.c_str()),
+                                           static_cast<std::uint32_t>(start),
+                                           static_cast<std::uint32_t>(end)));
+    }
+    if (!iv)
+        d->readFailed(chrom, start, end);
+    for (std::uint32_t i = 0; i < iv->l; ++i) {
+        const std::int64_t s = std::max<std::int64_t>(iv->start[i], start);
+        const std::int64_t e = std::min<std::int64_t>(iv->end[i], end);
+        if (s < e)
+            std::fill(out + (s - start), out + (e - start), iv->value[i]);
+    }
+}
+
+std::vector<float> BigWigReader::values(const std::string& chrom, std::int64_t start,
+                                        std::int64_t end, float missing) const {
+    std::vector<float> out(static_cast<std::size_t>(std::max<std::int64_t>(0, end - start)));
+    values(chrom, start, end, out.data(), missing);
+    return out;
+}
+
+std::vector<float> BigWigReader::loadChromosome(const std::string& chrom, float missing) const {
+    return values(chrom, 0, length(chrom), missing);
+}
+
+std::vector<double> BigWigReader::summary(const std::string& chrom, std::int64_t start,
+                                          std::int64_t end, std::uint32_t bins,
+                                          SummaryStat stat) const {
+    d->checkRange(chrom, start, end);
+    std::vector<double> out(bins, std::numeric_limits<double>::quiet_NaN());
+    if (bins == 0 || end <= start || !contains(chrom))
+        return out;
+    // libBigWig cannot split fewer bases than bins; read per base and spread them.
+    if (static_cast<std::int64_t>(bins) > end - start) {
+        const auto v = values(chrom, start, end, std::numeric_limits<float>::quiet_NaN());
+        for (std::uint32_t b = 0; b < bins; ++b)
+            out[b] = v[static_cast<std::size_t>(b * (end - start) / bins)];
+        return out;
+    }
+    ++d->summaryReads;
+    double* raw = nullptr;
+    {
+        std::lock_guard lock(d->mutex);
+        raw = bwStats(d->file.get(), const_cast<char*>(chrom.c_str()),
+                      static_cast<std::uint32_t>(start), static_cast<std::uint32_t>(end), bins,
+                      toLibBigWig(stat));
+    }
+    if (!raw)
+        d->readFailed(chrom, start, end);
+    std::copy(raw, raw + bins, out.begin());
+    std::free(raw);
+    return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writer
+
+struct BigWigWriter::Impl {
+    AtomicOutput output;
+    BigWigPtr file;
+    std::vector<Chromosome> chromosomes;
+    std::unordered_map<std::string, std::size_t> index;
+    BigWigWriterOptions options;
+    std::size_t current = 0;
+    bool startedCurrent = false;
+    std::int64_t lastEnd = 0;
+    bool anyData = false;
+    bool finished = false;
+
+    // Pending intervals of the current chromosome, flushed in blocks.
+    std::vector<std::uint32_t> starts, ends;
+    std::vector<float> vals;
+
+    explicit Impl(const fs::path& p)
+        : output(p) {}
+
+    void moveTo(const std::string& chrom, std::int64_t start) {
+        const auto it = index.find(chrom);
+        if (it == index.end())
+            throw Error(chrom_names::unknownMessage(
+                chrom, "the chromosome list of " + output.target().string(), namesOf(chromosomes)));
+        if (it->second < current || (it->second == current && start < lastEnd && startedCurrent))
+            throw Error::inFile(output.target().string(), 0,
+                                "bigWig data must be written in chromosome order and by "
+                                "increasing position (" +
+                                    chrom + ":" + std::to_string(start) + " came out of order)");
+        if (it->second != current) {
+            flush();
+            current = it->second;
+            startedCurrent = false;
+            lastEnd = 0;
+        }
+    }
+
+    void push(std::int64_t s, std::int64_t e, float v) {
+        if (std::isnan(v) || (options.skipZeros && v == 0.0F) || e <= s)
+            return;
+        if (e > chromosomes[current].length)
+            throw Error::inFile(output.target().string(), 0,
+                                "an interval ends at " + std::to_string(e) + ", past the end of " +
+                                    chromosomes[current].name);
+        starts.push_back(static_cast<std::uint32_t>(s));
+        ends.push_back(static_cast<std::uint32_t>(e));
+        vals.push_back(v);
+        lastEnd = e;
+        if (starts.size() >= (1U << 15))
+            flush();
+    }
+
+    void flush() {
+        if (starts.empty())
+            return;
+        const auto n = static_cast<std::uint32_t>(starts.size());
+        int rc = 0;
+        if (!startedCurrent) {
+            const char* name = chromosomes[current].name.c_str();
+            std::vector<const char*> names(n, name);
+            rc = bwAddIntervals(file.get(), names.data(), starts.data(), ends.data(), vals.data(),
+                                n);
+            startedCurrent = true;
+        } else {
+            rc = bwAppendIntervals(file.get(), starts.data(), ends.data(), vals.data(), n);
+        }
+        if (rc != 0)
+            throw Error::inFile(output.target().string(), 0, "libBigWig could not write the data");
+        anyData = true;
+        starts.clear();
+        ends.clear();
+        vals.clear();
+    }
+};
+
+BigWigWriter::BigWigWriter(const fs::path& path, std::vector<Chromosome> chromosomes,
+                           BigWigWriterOptions options)
+    : d(std::make_unique<Impl>(path)) {
+    initLibBigWig();
+    d->options = options;
+    d->chromosomes = std::move(chromosomes);
+    if (d->chromosomes.empty())
+        throw Error::inFile(path.string(), 0, "a bigWig needs at least one chromosome");
+    for (std::size_t i = 0; i < d->chromosomes.size(); ++i) {
+        if (d->chromosomes[i].length <= 0 || d->chromosomes[i].length > 0xFFFFFFFFLL)
+            throw Error::inFile(path.string(), 0,
+                                "chromosome '" + d->chromosomes[i].name +
+                                    "' has a length bigWig cannot hold (1 to 4,294,967,295)");
+        d->index.emplace(d->chromosomes[i].name, i);
+    }
+    d->file.reset(bwOpen(const_cast<char*>(d->output.tempPath().c_str()), nullptr, "w"));
+    if (!d->file)
+        throw Error::inFile(path.string(), 0, "cannot be created for writing");
+    if (bwCreateHdr(d->file.get(), options.zoomLevels) != 0)
+        throw Error::inFile(path.string(), 0, "libBigWig could not create the header");
+    std::vector<const char*> names;
+    std::vector<std::uint32_t> lengths;
+    for (const auto& c : d->chromosomes) {
+        names.push_back(c.name.c_str());
+        lengths.push_back(static_cast<std::uint32_t>(c.length));
+    }
+    d->file->cl =
+        bwCreateChromList(names.data(), lengths.data(), static_cast<std::int64_t>(names.size()));
+    if (!d->file->cl || bwWriteHdr(d->file.get()) != 0)
+        throw Error::inFile(path.string(), 0, "libBigWig could not write the header");
+}
+
+BigWigWriter::~BigWigWriter() = default;
+
+void BigWigWriter::addValues(const std::string& chrom, std::int64_t start, const float* values,
+                             std::size_t n) {
+    d->moveTo(chrom, start);
+    std::size_t i = 0;
+    while (i < n) {
+        std::size_t j = i + 1;
+        // NaN != NaN, so runs of NaN are split but each is skipped by push().
+        while (j < n && values[j] == values[i])
+            ++j;
+        d->push(start + static_cast<std::int64_t>(i), start + static_cast<std::int64_t>(j),
+                values[i]);
+        i = j;
+    }
+}
+
+void BigWigWriter::addIntervals(const std::string& chrom,
+                                const std::vector<ValuedInterval>& intervals) {
+    if (intervals.empty())
+        return;
+    d->moveTo(chrom, intervals.front().start);
+    for (const auto& iv : intervals) {
+        if (iv.start < d->lastEnd)
+            throw Error::inFile(d->output.target().string(), 0,
+                                "intervals must be sorted and not overlap (" + chrom + ":" +
+                                    std::to_string(iv.start) + " overlaps the previous one)");
+        d->push(iv.start, iv.end, iv.value);
+    }
+}
+
+void BigWigWriter::finish() {
+    if (d->finished)
+        return;
+    d->flush();
+    if (!d->anyData) {
+        // libBigWig cannot write a valid file without a record: an all-empty track gets one
+        // zero at the first base, which reads back as the missing value 0 anyway.
+        const float zero = 0.0F;
+        const char* name = d->chromosomes.front().name.c_str();
+        const std::uint32_t s = 0;
+        const std::uint32_t e = 1;
+        if (bwAddIntervals(d->file.get(), &name, &s, &e, &zero, 1) != 0)
+            throw Error::inFile(d->output.target().string(), 0,
+                                "libBigWig could not write the data");
+    }
+    d->file.reset(); // bwClose writes the index and the zoom levels
+    d->output.commit();
+    d->finished = true;
+}
+
+} // namespace kdna

@@ -1,0 +1,114 @@
+#pragma once
+
+#include "util/chromosome.h"
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <limits>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace kdna {
+
+enum class SummaryStat { Mean, Max, Min, Coverage, StdDev, Sum };
+
+/// Whole-file figures from the bigWig header (no data is read).
+struct BigWigFileStats {
+    std::int64_t coveredBases = 0;
+    double min = 0;
+    double max = 0;
+    double mean = 0;
+    double sumSquares = 0;
+};
+
+/// Reads a bigWig file through libBigWig. Bases without data read as `missing` (0 unless
+/// asked otherwise). Thread-safe: calls are serialised on the one file handle; open one
+/// reader per thread for parallel reads.
+class BigWigReader {
+public:
+    /// Throws kdna::Error when the file is missing or is not a bigWig (bigBed, text...).
+    static BigWigReader open(const std::filesystem::path& path);
+
+    BigWigReader(BigWigReader&&) noexcept;
+    BigWigReader& operator=(BigWigReader&&) noexcept;
+    ~BigWigReader();
+
+    [[nodiscard]] const std::filesystem::path& path() const;
+    [[nodiscard]] const std::vector<Chromosome>& chromosomes() const;
+    [[nodiscard]] bool contains(const std::string& chrom) const;
+    [[nodiscard]] std::int64_t length(const std::string& chrom) const;
+    [[nodiscard]] int zoomLevels() const;
+    [[nodiscard]] BigWigFileStats fileStats() const;
+
+    /// Per-base values of [start, end) into `out` (end - start floats). A chromosome the
+    /// file does not list reads as all `missing`; an interval past its end throws.
+    void values(const std::string& chrom, std::int64_t start, std::int64_t end, float* out,
+                float missing = 0.0F) const;
+    [[nodiscard]] std::vector<float> values(const std::string& chrom, std::int64_t start,
+                                            std::int64_t end, float missing = 0.0F) const;
+    /// A whole chromosome, per base.
+    [[nodiscard]] std::vector<float> loadChromosome(const std::string& chrom,
+                                                    float missing = 0.0F) const;
+    /// `bins` summaries over [start, end), from the file's zoom levels when one is fine
+    /// enough (libBigWig picks it), else from the data. Empty bins are NaN.
+    [[nodiscard]] std::vector<double> summary(const std::string& chrom, std::int64_t start,
+                                              std::int64_t end, std::uint32_t bins,
+                                              SummaryStat stat) const;
+
+    /// How many per-base and summary reads this reader served (the track viewer's tests
+    /// check wide views use summaries).
+    [[nodiscard]] std::int64_t valueReads() const;
+    [[nodiscard]] std::int64_t summaryReads() const;
+
+private:
+    struct Impl;
+    explicit BigWigReader(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> d;
+};
+
+/// Checks the first bytes: true for a bigWig.
+[[nodiscard]] bool looksLikeBigWig(const std::filesystem::path& path);
+
+struct BigWigWriterOptions {
+    int zoomLevels = 10;
+    /// Leave runs of zeros out of the file (they read back as missing = 0 anyway).
+    bool skipZeros = true;
+};
+
+/// A value over [start, end).
+struct ValuedInterval {
+    std::int64_t start = 0;
+    std::int64_t end = 0;
+    float value = 0;
+};
+
+/// Writes a bigWig through libBigWig under a temporary name; finish() renames it into place.
+/// Chromosomes must be written in the order given to the constructor, positions increasing.
+/// NaN values are never written (they stay empty).
+class BigWigWriter {
+public:
+    BigWigWriter(const std::filesystem::path& path, std::vector<Chromosome> chromosomes,
+                 BigWigWriterOptions options = {});
+    BigWigWriter(const BigWigWriter&) = delete;
+    BigWigWriter& operator=(const BigWigWriter&) = delete;
+    /// Without finish(), the temporary file is removed and the target left untouched.
+    ~BigWigWriter();
+
+    /// Per-base values starting at `start`; equal neighbours merge into one run.
+    void addValues(const std::string& chrom, std::int64_t start, const float* values,
+                   std::size_t n);
+    void addValues(const std::string& chrom, std::int64_t start, const std::vector<float>& v) {
+        addValues(chrom, start, v.data(), v.size());
+    }
+    void addIntervals(const std::string& chrom, const std::vector<ValuedInterval>& intervals);
+    /// Writes the index and zoom levels and moves the file into place.
+    void finish();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> d;
+};
+
+} // namespace kdna

@@ -1,0 +1,52 @@
+#include "chrom_sizes.h"
+
+#include "line_reader.h"
+#include "util/atomic_output.h"
+#include "util/error.h"
+#include "util/text.h"
+
+#include <fstream>
+#include <set>
+
+namespace kdna {
+
+std::vector<Chromosome> readChromSizes(const std::filesystem::path& path) {
+    std::vector<Chromosome> out;
+    std::set<std::string> seen;
+    LineReader reader(path);
+    std::string line;
+    while (reader.next(line)) {
+        const auto trimmed = text::trim(line);
+        if (trimmed.empty() || trimmed.front() == '#')
+            continue;
+        auto fields = text::split(trimmed, '\t');
+        if (fields.size() < 2)
+            fields = text::split(trimmed, ' ');
+        std::int64_t length = 0;
+        if (fields.size() < 2 || !text::parseInt(text::trim(fields[1]), length) || length <= 0)
+            throw Error::inFile(path.string(), reader.lineNumber(),
+                                "expected 'name<TAB>length' with a positive length");
+        std::string name(text::trim(fields[0]));
+        if (!seen.insert(name).second)
+            throw Error::inFile(path.string(), reader.lineNumber(),
+                                "chromosome '" + name + "' is listed twice");
+        out.push_back({std::move(name), length});
+    }
+    if (out.empty())
+        throw Error::inFile(path.string(), 0, "lists no chromosomes");
+    return out;
+}
+
+void writeChromSizes(const std::filesystem::path& path, const std::vector<Chromosome>& chroms) {
+    AtomicOutput output(path);
+    {
+        std::ofstream out(output.tempPath());
+        for (const auto& c : chroms)
+            out << c.name << '\t' << c.length << '\n';
+        if (!out)
+            throw Error::inFile(path.string(), 0, "could not be written");
+    }
+    output.commit();
+}
+
+} // namespace kdna

@@ -1,0 +1,37 @@
+#include "paths.h"
+
+#include <cstdlib>
+#include <system_error>
+#include <unistd.h>
+
+namespace kdna::paths {
+
+std::filesystem::path userCacheDir() {
+    std::filesystem::path dir;
+    if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
+        dir = std::filesystem::path(xdg) / "kdna";
+    else if (const char* home = std::getenv("HOME"); home && *home)
+        dir = std::filesystem::path(home) / ".cache" / "kdna";
+    std::error_code ec;
+    if (!dir.empty()) {
+        std::filesystem::create_directories(dir, ec);
+        if (!ec && isWritableDir(dir))
+            return dir;
+    }
+    dir = std::filesystem::temp_directory_path() / ("kdna-cache-" + std::to_string(getuid()));
+    std::filesystem::create_directories(dir, ec);
+    return dir;
+}
+
+std::filesystem::path resolve(const std::filesystem::path& base, const std::string& p) {
+    const std::filesystem::path path(p);
+    if (path.is_absolute() || base.empty())
+        return path;
+    return (base / path).lexically_normal();
+}
+
+bool isWritableDir(const std::filesystem::path& folder) {
+    return access(folder.c_str(), W_OK | X_OK) == 0;
+}
+
+} // namespace kdna::paths

@@ -1,0 +1,377 @@
+#include "support/fixtures.h"
+#include "tracks/bigwig.h"
+#include "tracks/chrom_sizes.h"
+#include "tracks/features.h"
+#include "tracks/file_kind.h"
+#include "util/error.h"
+
+#include <cmath>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include <QTest>
+
+using namespace kdna;
+namespace fs = std::filesystem;
+
+namespace {
+
+template<typename F>
+std::string errorOf(F&& f) {
+    try {
+        f();
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return {};
+}
+
+/// Per-base values with runs, zeros and gaps (NaN = no data).
+std::vector<float> patterned(std::size_t n, unsigned seed) {
+    std::mt19937 rng(seed);
+    std::vector<float> v(n);
+    std::size_t i = 0;
+    while (i < n) {
+        const std::size_t run = 1 + rng() % 40;
+        const int kind = static_cast<int>(rng() % 5);
+        const float value = kind == 0   ? 0.0F
+                            : kind == 1 ? std::nanf("")
+                                        : static_cast<float>(rng() % 1000) / 8.0F;
+        for (std::size_t j = i; j < std::min(n, i + run); ++j)
+            v[j] = value;
+        i += run;
+    }
+    return v;
+}
+
+const char* kPyRead = R"(import sys, pyBigWig, math
+bw = pyBigWig.open(sys.argv[1])
+out = open(sys.argv[2], 'w')
+for line in open(sys.argv[3]):
+    c, s, e = line.split()
+    vals = bw.values(c, int(s), int(e))
+    out.write(' '.join('0' if math.isnan(v) else repr(v) for v in vals) + '\n')
+)";
+
+const char* kPyWrite = R"(import sys, pyBigWig
+bw = pyBigWig.open(sys.argv[1], 'w')
+bw.addHeader([('chrA', 5000), ('chrB', 3000)], maxZooms=5)
+bw.addEntries(['chrA'] * 3, [0, 100, 1000], ends=[50, 400, 1001], values=[1.5, 2.25, 7.0])
+bw.addEntries('chrB', 10, values=[0.5, 0.75, 1.0, 1.25], span=10, step=20)
+bw.close()
+)";
+
+} // namespace
+
+class TestTracks : public QObject {
+    Q_OBJECT
+
+    test::ScratchDir m_dir;
+    std::vector<Chromosome> m_chroms = {{"chr1", 20000}, {"chr2", 7001}};
+    std::vector<float> m_v1, m_v2;
+
+private Q_SLOTS:
+    void initTestCase() {
+        m_v1 = patterned(20000, 1);
+        m_v2 = patterned(7001, 2);
+        BigWigWriter w(m_dir.file("t.bw"), m_chroms);
+        w.addValues("chr1", 0, m_v1);
+        w.addValues("chr2", 0, m_v2);
+        w.finish();
+    }
+
+    void roundTripPerBase() {
+        const auto bw = BigWigReader::open(m_dir.file("t.bw"));
+        QCOMPARE(bw.chromosomes(), m_chroms);
+        QVERIFY(bw.zoomLevels() > 0);
+        const auto back = bw.loadChromosome("chr1");
+        for (std::size_t i = 0; i < m_v1.size(); ++i) {
+            const float expected = std::isnan(m_v1[i]) ? 0.0F : m_v1[i];
+            if (back[i] != expected)
+                QFAIL(("base " + std::to_string(i) + " differs").c_str());
+        }
+        // Missing can be read as NaN: gaps and omitted zero runs are both empty.
+        const auto withNan = bw.values("chr2", 100, 900, std::nanf(""));
+        for (std::size_t i = 0; i < withNan.size(); ++i) {
+            const float src = m_v2[100 + i];
+            const bool empty = std::isnan(src) || src == 0.0F;
+            QCOMPARE(std::isnan(withNan[i]), empty);
+        }
+    }
+
+    void coveredBasesSkipZerosAndGaps() {
+        std::int64_t covered = 0;
+        double max = 0;
+        for (const auto* v : {&m_v1, &m_v2})
+            for (float x : *v)
+                if (!std::isnan(x) && x != 0.0F) {
+                    ++covered;
+                    max = std::max<double>(max, x);
+                }
+        const auto stats = BigWigReader::open(m_dir.file("t.bw")).fileStats();
+        QCOMPARE(stats.coveredBases, covered);
+        QCOMPARE(stats.max, max);
+    }
+
+    void summariesMatchBases() {
+        const auto bw = BigWigReader::open(m_dir.file("t.bw"));
+        const auto means = bw.summary("chr1", 0, 20000, 10, SummaryStat::Max);
+        QCOMPARE(means.size(), std::size_t(10));
+        for (int b = 0; b < 10; ++b) {
+            float max = -1;
+            for (int i = b * 2000; i < (b + 1) * 2000; ++i)
+                if (!std::isnan(m_v1[i]) && m_v1[i] != 0)
+                    max = std::max(max, m_v1[i]);
+            QCOMPARE(static_cast<float>(means[b]), max);
+        }
+        QCOMPARE(bw.summaryReads(), 1);
+        // More bins than bases: per-base values are spread, not summarised.
+        const auto fine = bw.summary("chr1", 0, 10, 20, SummaryStat::Mean);
+        QCOMPARE(fine.size(), std::size_t(20));
+        QVERIFY(bw.valueReads() >= 1);
+    }
+
+    void unknownChromosomeReadsMissing() {
+        const auto bw = BigWigReader::open(m_dir.file("t.bw"));
+        const auto v = bw.values("chrUn", 0, 10);
+        QCOMPARE(v, std::vector<float>(10, 0.0F));
+        const auto msg = errorOf([&] { (void)bw.values("chr2", 7000, 7010); });
+        QVERIFY2(msg.find("outside chr2") != std::string::npos, msg.c_str());
+    }
+
+    void writerNeedsOrderAndKeepsOldFileOnFailure() {
+        const auto target = m_dir.file("order.bw");
+        test::writeText(target, "previous");
+        {
+            BigWigWriter w(target, m_chroms);
+            w.addValues("chr2", 0, std::vector<float>(10, 1.0F));
+            const auto msg = errorOf([&] { w.addValues("chr1", 0, std::vector<float>(10, 1.0F)); });
+            QVERIFY2(msg.find("chromosome order") != std::string::npos, msg.c_str());
+            // no finish(): abandoned
+        }
+        QCOMPARE(test::readText(target), std::string("previous"));
+        const auto msg = errorOf([&] {
+            BigWigWriter w(target, m_chroms);
+            w.addValues("chrX", 0, std::vector<float>(10, 1.0F));
+        });
+        QVERIFY2(msg.find("chromosome 'chrX'") != std::string::npos, msg.c_str());
+    }
+
+    void writeIntervals() {
+        BigWigWriter w(m_dir.file("iv.bw"), m_chroms);
+        w.addIntervals("chr1", {{10, 20, 1.5F}, {20, 25, 2.0F}, {100, 101, 3.0F}});
+        w.finish();
+        const auto bw = BigWigReader::open(m_dir.file("iv.bw"));
+        const auto v = bw.values("chr1", 8, 26);
+        QCOMPARE(v[1], 0.0F);
+        QCOMPARE(v[2], 1.5F);
+        QCOMPARE(v[11], 1.5F);
+        QCOMPARE(v[12], 2.0F);
+        QCOMPARE(v[17], 0.0F);
+        QCOMPARE(bw.values("chr1", 100, 101)[0], 3.0F);
+    }
+
+    void notABigWig() {
+        test::writeText(m_dir.file("fake.bw"), "chr1\t0\t10\t1.0\n");
+        const auto msg = errorOf([&] { (void)BigWigReader::open(m_dir.file("fake.bw")); });
+        QVERIFY2(msg.find("is not a bigWig") != std::string::npos, msg.c_str());
+    }
+
+    void pyBigWigReadsKdnaFiles() {
+        const std::string python = test::pythonWithPyBigWig();
+        if (python.empty())
+            QSKIP("python3-pybigwig is not installed");
+        test::writeText(m_dir.file("read.py"), kPyRead);
+        test::writeText(m_dir.file("regions.txt"), "chr1 0 20000\nchr2 0 7001\n");
+        QCOMPARE(test::run(python + " " + m_dir.file("read.py").string() + " " +
+                           m_dir.file("t.bw").string() + " " + m_dir.file("py.txt").string() + " " +
+                           m_dir.file("regions.txt").string()),
+                 0);
+        std::ifstream in(m_dir.file("py.txt"));
+        for (const auto* v : {&m_v1, &m_v2}) {
+            std::string line;
+            std::getline(in, line);
+            std::istringstream values(line);
+            for (float expected : *v) {
+                double got = -1;
+                values >> got;
+                QCOMPARE(static_cast<float>(got), std::isnan(expected) ? 0.0F : expected);
+            }
+        }
+    }
+
+    void kdnaReadsPyBigWigFiles() {
+        const std::string python = test::pythonWithPyBigWig();
+        if (python.empty())
+            QSKIP("python3-pybigwig is not installed");
+        test::writeText(m_dir.file("write.py"), kPyWrite);
+        QCOMPARE(test::run(python + " " + m_dir.file("write.py").string() + " " +
+                           m_dir.file("py.bw").string()),
+                 0);
+        const auto bw = BigWigReader::open(m_dir.file("py.bw"));
+        QCOMPARE(bw.chromosomes(), (std::vector<Chromosome>{{"chrA", 5000}, {"chrB", 3000}}));
+        const auto a = bw.values("chrA", 0, 1100);
+        QCOMPARE(a[0], 1.5F);
+        QCOMPARE(a[49], 1.5F);
+        QCOMPARE(a[50], 0.0F);
+        QCOMPARE(a[100], 2.25F);
+        QCOMPARE(a[399], 2.25F);
+        QCOMPARE(a[1000], 7.0F);
+        const auto b = bw.values("chrB", 0, 100);
+        QCOMPARE(b[10], 0.5F);
+        QCOMPARE(b[19], 0.5F);
+        QCOMPARE(b[20], 0.0F);
+        QCOMPARE(b[30], 0.75F);
+        QCOMPARE(b[79], 1.25F);
+    }
+
+    void realBigWigMatchesPyBigWig() {
+        KDNA_REQUIRE_YEAST(data);
+        const std::string python = test::pythonWithPyBigWig();
+        if (python.empty())
+            QSKIP("python3-pybigwig is not installed");
+        const auto bw = BigWigReader::open(data / "nucleosome_occupancy.bw");
+        QCOMPARE(bw.chromosomes().size(), std::size_t(16));
+        std::mt19937 rng(42);
+        std::ostringstream regions;
+        std::vector<std::tuple<std::string, std::int64_t, std::int64_t>> wanted;
+        for (int i = 0; i < 300; ++i) {
+            const auto& c = bw.chromosomes()[rng() % bw.chromosomes().size()];
+            const std::int64_t len = 1 + rng() % 2000;
+            const std::int64_t start = rng() % (c.length - len);
+            wanted.emplace_back(c.name, start, start + len);
+            regions << c.name << ' ' << start << ' ' << start + len << '\n';
+        }
+        test::writeText(m_dir.file("read.py"), kPyRead);
+        test::writeText(m_dir.file("real_regions.txt"), regions.str());
+        QCOMPARE(test::run(python + " " + m_dir.file("read.py").string() + " " +
+                           (data / "nucleosome_occupancy.bw").string() + " " +
+                           m_dir.file("real_py.txt").string() + " " +
+                           m_dir.file("real_regions.txt").string()),
+                 0);
+        std::ifstream in(m_dir.file("real_py.txt"));
+        std::int64_t compared = 0, nonZero = 0;
+        for (const auto& [chrom, start, end] : wanted) {
+            std::string line;
+            std::getline(in, line);
+            std::istringstream expected(line);
+            const auto got = bw.values(chrom, start, end);
+            for (float g : got) {
+                double e = -1;
+                expected >> e;
+                QCOMPARE(g, static_cast<float>(e));
+                ++compared;
+                nonZero += g != 0.0F;
+            }
+        }
+        QVERIFY(compared > 100000);
+        QVERIFY(nonZero > compared / 2);
+    }
+
+    void bedFormats() {
+        test::writeText(m_dir.file("a.bed"), "track name=x\nbrowser position chr1\n# comment\n"
+                                             "chr1\t10\t20\nchr2\t5\t50\n\nchr1\t30\t31\n");
+        auto set = readBed(m_dir.file("a.bed"));
+        QCOMPARE(set.format, FeatureFormat::Bed3);
+        QCOMPARE(set.features.size(), std::size_t(3));
+        QCOMPARE(set.chromosomes, (std::vector<std::string>{"chr1", "chr2"}));
+        QCOMPARE(set.features[1].start, 5);
+        QCOMPARE(set.features[1].end, 50);
+        QCOMPARE(set.typeName(set.features[0]), std::string(FeatureSet::kBedType));
+
+        test::writeText(m_dir.file("b.bed"),
+                        "chr1\t10\t20\tpeak1\t500\t-\nchr1\t40\t60\tpeak2\t.\t+\n");
+        set = readBed(m_dir.file("b.bed"));
+        QCOMPARE(set.format, FeatureFormat::Bed6);
+        QCOMPARE(set.features[0].name, std::string("peak1"));
+        QCOMPARE(set.features[0].strand, Strand::Reverse);
+        QCOMPARE(set.features[0].score, 500.0F);
+        QCOMPARE(set.features[1].strand, Strand::Forward);
+
+        test::writeText(m_dir.file("c.narrowPeak"),
+                        "chr3\t100\t400\tp\t0\t.\t366.6\t-1\t3.2\t150\n");
+        set = readBed(m_dir.file("c.narrowPeak"));
+        QCOMPARE(set.format, FeatureFormat::NarrowPeak);
+        QCOMPARE(set.features[0].summit, 150);
+        QCOMPARE(detectFileKind(m_dir.file("c.narrowPeak")), FileKind::NarrowPeak);
+        QCOMPARE(detectFileKind(m_dir.file("b.bed")), FileKind::Bed);
+    }
+
+    void bedErrorsNameFileAndLine() {
+        test::writeText(m_dir.file("e1.bed"), "chr1\t10\t20\nchr1\t30\n");
+        auto msg = errorOf([&] { (void)readBed(m_dir.file("e1.bed")); });
+        QVERIFY2(msg.find("e1.bed, line 2") != std::string::npos, msg.c_str());
+        QVERIFY2(msg.find("at least 3") != std::string::npos, msg.c_str());
+
+        test::writeText(m_dir.file("e2.bed"), "chr1\t10\t20\nchr1\t300\t200\n");
+        msg = errorOf([&] { (void)readBed(m_dir.file("e2.bed")); });
+        QVERIFY2(msg.find("line 2: the end (200) is before the start (300)") != std::string::npos,
+                 msg.c_str());
+
+        test::writeText(m_dir.file("e3.bed"), "chr1\tten\t20\n");
+        msg = errorOf([&] { (void)readBed(m_dir.file("e3.bed")); });
+        QVERIFY2(msg.find("line 1: the start 'ten'") != std::string::npos, msg.c_str());
+
+        test::writeText(m_dir.file("e4.bed"), "chr1\t1\t20\tx\t0\tup\n");
+        msg = errorOf([&] { (void)readBed(m_dir.file("e4.bed")); });
+        QVERIFY2(msg.find("strand 'up'") != std::string::npos, msg.c_str());
+    }
+
+    void gff3() {
+        test::writeText(m_dir.file("g.gff3"),
+                        "##gff-version 3\n"
+                        "chrI\tSGD\tgene\t335\t649\t.\t+\t.\tID=YAL069W;Name=YAL069W\n"
+                        "chrI\tSGD\tdubious_ORF\t538\t792\t.\t-\t.\tID=YAL068W-A\n"
+                        "chrII\tSGD\tgene\t1\t10\t3.5\t-\t0\tID=g3;Name=ABC%201\n"
+                        "##FASTA\n>chrI\nACGT\n");
+        const auto set = readGff(m_dir.file("g.gff3"));
+        QCOMPARE(set.features.size(), std::size_t(3));
+        QCOMPARE(set.types, (std::vector<std::string>{"gene", "dubious_ORF"}));
+        QCOMPARE(set.features[0].start, 334); // 1-based inclusive -> 0-based half-open
+        QCOMPARE(set.features[0].end, 649);
+        QCOMPARE(set.features[0].strand, Strand::Forward);
+        QCOMPARE(set.features[1].name, std::string("YAL068W-A"));
+        QCOMPARE(set.features[1].strand, Strand::Reverse);
+        QCOMPARE(set.countByType().at("gene"), 2);
+        QCOMPARE(detectFileKind(m_dir.file("g.gff3")), FileKind::Gff);
+
+        test::writeText(m_dir.file("bad.gff3"),
+                        "##gff-version 3\nchrI\tSGD\tgene\t0\t5\t.\t+\t.\t.\n");
+        auto msg = errorOf([&] { (void)readGff(m_dir.file("bad.gff3")); });
+        QVERIFY2(msg.find("bad.gff3, line 2") != std::string::npos, msg.c_str());
+        test::writeText(m_dir.file("short.gff3"), "chrI\tSGD\tgene\t1\n");
+        msg = errorOf([&] { (void)readGff(m_dir.file("short.gff3")); });
+        QVERIFY2(msg.find("line 1: expected 9 tab-separated columns") != std::string::npos,
+                 msg.c_str());
+    }
+
+    void chromSizes() {
+        writeChromSizes(m_dir.file("x.chrom.sizes"), m_chroms);
+        QCOMPARE(readChromSizes(m_dir.file("x.chrom.sizes")), m_chroms);
+        QCOMPARE(detectFileKind(m_dir.file("x.chrom.sizes")), FileKind::ChromSizes);
+        test::writeText(m_dir.file("bad.sizes"), "chr1\t100\nchr1\t200\n");
+        auto msg = errorOf([&] { (void)readChromSizes(m_dir.file("bad.sizes")); });
+        QVERIFY2(msg.find("line 2: chromosome 'chr1' is listed twice") != std::string::npos,
+                 msg.c_str());
+        test::writeText(m_dir.file("bad2.sizes"), "chr1\tlots\n");
+        msg = errorOf([&] { (void)readChromSizes(m_dir.file("bad2.sizes")); });
+        QVERIFY2(msg.find("line 1") != std::string::npos, msg.c_str());
+    }
+
+    void realAnnotations() {
+        KDNA_REQUIRE_YEAST(data);
+        const auto bed = readBed(data / "nucleosomes_danpos.bed");
+        QCOMPARE(bed.features.size(), std::size_t(68441));
+        QCOMPARE(bed.format, FeatureFormat::Bed4);
+        const auto gff = readGff(data / "sacCer3_genes.gff3");
+        QCOMPARE(gff.countByType().at("gene"), 5906);
+        QCOMPARE(gff.countByType().at("dubious_ORF"), 673);
+        QCOMPARE(readChromSizes(data / "sacCer3.chrom.sizes").size(), std::size_t(16));
+        QCOMPARE(detectFileKind(data / "sacCer3.fa"), FileKind::Fasta);
+        QCOMPARE(detectFileKind(data / "nucleosome_occupancy.bw"), FileKind::BigWig);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTracks)
+#include "test_tracks.moc"

@@ -1,0 +1,85 @@
+#include "support/fixtures.h"
+#include "util/atomic_output.h"
+#include "util/chrom_names.h"
+#include "util/error.h"
+#include "util/text.h"
+
+#include <fstream>
+
+#include <QTest>
+
+using namespace kdna;
+
+class TestUtil : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void tupleLooksLikePython() {
+        QCOMPARE(text::tuple({2001, 1, 4}), std::string("(2001, 1, 4)"));
+        QCOMPARE(text::tuple({5}), std::string("(5,)"));
+        QCOMPARE(text::tuple({}), std::string("()"));
+    }
+
+    void thousands() {
+        QCOMPARE(text::withThousands(230218), std::string("230,218"));
+        QCOMPARE(text::withThousands(12), std::string("12"));
+        QCOMPARE(text::withThousands(-1234567), std::string("-1,234,567"));
+    }
+
+    void parseIntRejectsPartialFields() {
+        std::int64_t v = 0;
+        QVERIFY(text::parseInt("123", v));
+        QCOMPARE(v, 123);
+        QVERIFY(!text::parseInt("12x", v));
+        QVERIFY(!text::parseInt("", v));
+        QVERIFY(!text::parseInt("1.5", v));
+    }
+
+    void nearNamesFindChrPrefix() {
+        const std::vector<std::string> genome = {"chrI", "chrII", "chrIII", "chrM"};
+        const auto near = chrom_names::near("I", genome);
+        QVERIFY(!near.empty());
+        QCOMPARE(near.front(), std::string("chrI"));
+        QCOMPARE(chrom_names::near("MT", genome).front(), std::string("chrM"));
+        const auto msg = chrom_names::unknownMessage("I", "genome.fa", genome);
+        QVERIFY2(msg.find("did you mean 'chrI'") != std::string::npos, msg.c_str());
+    }
+
+    void compareExplainsPrefixMismatch() {
+        const auto cmp = chrom_names::compare({"chrI", "chrII"}, {"I", "II"});
+        QVERIFY(cmp.shared.empty());
+        QCOMPARE(cmp.onlySecond.size(), std::size_t(2));
+        QVERIFY2(cmp.fix.find("without the 'chr' prefix") != std::string::npos, cmp.fix.c_str());
+    }
+
+    void atomicOutputKeepsOldFileUntilCommit() {
+        test::ScratchDir dir;
+        const auto target = dir.file("out.txt");
+        test::writeText(target, "old");
+        {
+            AtomicOutput out(target);
+            test::writeText(out.tempPath(), "new");
+            QCOMPARE(test::readText(target), std::string("old"));
+            // not committed: destroyed here
+        }
+        QCOMPARE(test::readText(target), std::string("old"));
+        QCOMPARE(std::distance(std::filesystem::directory_iterator(dir.path()), {}), 1);
+        {
+            AtomicOutput out(target);
+            test::writeText(out.tempPath(), "new");
+            out.commit();
+        }
+        QCOMPARE(test::readText(target), std::string("new"));
+    }
+
+    void errorsNameFileAndLine() {
+        const auto e = Error::inFile("peaks.bed", 12, "the end is before the start");
+        QCOMPARE(std::string(e.what()),
+                 std::string("peaks.bed, line 12: the end is before the start"));
+        QCOMPARE(e.line(), 12);
+        const auto k = Error::atKeyword("window", "must be positive");
+        QCOMPARE(k.keyword(), std::string("window"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestUtil)
+#include "test_util.moc"

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <QTemporaryDir>
+
+/// Helpers the test suites share: scratch folders, small files written on the spot, and the
+/// real yeast data when it is there.
+namespace kdna::test {
+
+/// A scratch folder removed at the end of the test.
+class ScratchDir {
+public:
+    ScratchDir();
+    [[nodiscard]] std::filesystem::path path() const;
+    [[nodiscard]] std::filesystem::path file(const std::string& name) const;
+
+private:
+    QTemporaryDir m_dir;
+};
+
+void writeText(const std::filesystem::path& path, const std::string& content);
+[[nodiscard]] std::string readText(const std::filesystem::path& path);
+
+/// A FASTA with `line` bases per line.
+void writeFasta(const std::filesystem::path& path,
+                const std::vector<std::pair<std::string, std::string>>& records, int line = 60);
+
+/// A random ACGT string, the same for the same seed.
+[[nodiscard]] std::string randomBases(std::size_t n, unsigned seed);
+
+/// `../shared/data/sacCer3` (or $KDNA_TEST_DATA/sacCer3) when present.
+[[nodiscard]] std::optional<std::filesystem::path> yeastData();
+
+/// Runs a command line, returning its exit code and filling `output` with stdout.
+int run(const std::string& commandLine, std::string* output = nullptr);
+
+/// Path of a built executable (KDNA_BINARY_DIR/app/cli/kdna...).
+[[nodiscard]] std::filesystem::path builtTool(const std::string& relative);
+
+/// A python3 interpreter that has pyBigWig, or empty when the machine has none.
+[[nodiscard]] std::string pythonWithPyBigWig();
+
+} // namespace kdna::test
+
+/// Skips the test with a clear message when the yeast data is not there.
+#define KDNA_REQUIRE_YEAST(var)                                                                    \
+    const auto var##Opt = kdna::test::yeastData();                                                 \
+    if (!var##Opt)                                                                                 \
+        QSKIP("real data not found: set KDNA_TEST_DATA or place it at ../shared/data/sacCer3");    \
+    const std::filesystem::path var = *var##Opt
