@@ -10,7 +10,8 @@
 
 namespace kdna::cli {
 
-void addDemoCommand(CLI::App& app) {
+void addDemoCommand(CLI::App& app)
+{
     auto dir = std::make_shared<std::string>();
     auto* cmd = app.add_subcommand(
         "demo",

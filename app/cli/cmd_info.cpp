@@ -8,7 +8,8 @@
 
 namespace kdna::cli {
 
-void addInfoCommand(CLI::App& app) {
+void addInfoCommand(CLI::App& app)
+{
     auto files = std::make_shared<std::vector<std::string>>();
     auto* cmd = app.add_subcommand("info", "Say what each file holds: FASTA chromosomes and sizes, "
                                            "bigWig coverage and range, BED/GFF feature counts");

@@ -10,5 +10,7 @@ namespace kdna::cli {
 
 void addInfoCommand(CLI::App& app);
 void addDemoCommand(CLI::App& app);
+void addShapeCommand(CLI::App& app);
+void addBatchesCommand(CLI::App& app);
 
 } // namespace kdna::cli

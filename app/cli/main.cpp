@@ -6,13 +6,16 @@
 
 #include <CLI/CLI.hpp>
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv)
+{
     CLI::App app{"kdna: train deep networks on a genome (keras_dna's generators and model "
                  "wrapper, native)"};
     app.set_version_flag("--version", std::string("kdna ") + KDNA_VERSION);
     app.require_subcommand(1);
     kdna::cli::addInfoCommand(app);
     kdna::cli::addDemoCommand(app);
+    kdna::cli::addShapeCommand(app);
+    kdna::cli::addBatchesCommand(app);
 
     try {
         app.parse(argc, argv);

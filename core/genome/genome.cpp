@@ -34,13 +34,15 @@ using BgzfPtr = std::unique_ptr<BGZF, BgzfDeleter>;      // bgzf_open creates, b
 
 enum class Compression { None = 0, Gzip = 1, Bgzf = 2 };
 
-void silenceHtslib() {
+void silenceHtslib()
+{
     // htslib reports to stderr on its own; kdna turns every failure into one sentence instead.
     static std::once_flag once;
     std::call_once(once, [] { hts_set_log_level(HTS_LOG_OFF); });
 }
 
-BgzfPtr openBgzf(const fs::path& path) {
+BgzfPtr openBgzf(const fs::path& path)
+{
     BgzfPtr fp(bgzf_open(path.c_str(), "r"));
     if (!fp)
         throw Error::inFile(path.string(), 0, "cannot be opened for reading");
@@ -48,7 +50,8 @@ BgzfPtr openBgzf(const fs::path& path) {
 }
 
 /// Checks the head of the file is FASTA and, for bgzip, that the end-of-file block is there.
-Compression sniff(const fs::path& path) {
+Compression sniff(const fs::path& path)
+{
     std::error_code ec;
     if (!fs::exists(path, ec))
         throw Error::inFile(path.string(), 0, "no such file");
@@ -82,7 +85,8 @@ Compression sniff(const fs::path& path) {
     return compression;
 }
 
-bool isFresh(const fs::path& index, const fs::path& source) {
+bool isFresh(const fs::path& index, const fs::path& source)
+{
     std::error_code ec;
     if (!fs::exists(index, ec))
         return false;
@@ -97,12 +101,14 @@ struct IndexFiles {
     fs::path gzi; // empty unless bgzip
 };
 
-IndexFiles besideFasta(const fs::path& fasta, Compression c) {
+IndexFiles besideFasta(const fs::path& fasta, Compression c)
+{
     return {fs::path(fasta.string() + ".fai"),
             c == Compression::Bgzf ? fs::path(fasta.string() + ".gzi") : fs::path()};
 }
 
-IndexFiles inUserCache(const fs::path& fasta, Compression c) {
+IndexFiles inUserCache(const fs::path& fasta, Compression c)
+{
     std::error_code ec;
     const fs::path canonical = fs::weakly_canonical(fasta, ec);
     const auto size = fs::file_size(fasta, ec);
@@ -115,22 +121,26 @@ IndexFiles inUserCache(const fs::path& fasta, Compression c) {
     return {dir / (stem + ".fai"), c == Compression::Bgzf ? dir / (stem + ".gzi") : fs::path()};
 }
 
-bool indexFresh(const IndexFiles& idx, const fs::path& fasta) {
+bool indexFresh(const IndexFiles& idx, const fs::path& fasta)
+{
     return isFresh(idx.fai, fasta) && (idx.gzi.empty() || isFresh(idx.gzi, fasta));
 }
 
-const char* orNull(const fs::path& p) {
+const char* orNull(const fs::path& p)
+{
     return p.empty() ? nullptr : p.c_str();
 }
 
-FaidxPtr loadIndex(const fs::path& fasta, const IndexFiles& idx, bool build) {
+FaidxPtr loadIndex(const fs::path& fasta, const IndexFiles& idx, bool build)
+{
     if (build && fai_build3(fasta.c_str(), idx.fai.c_str(), orNull(idx.gzi)) != 0)
         return nullptr;
     return FaidxPtr(fai_load3(fasta.c_str(), idx.fai.c_str(), orNull(idx.gzi), 0));
 }
 
 /// Reads the .fai text for names and 64-bit lengths, in file order.
-std::vector<Chromosome> readFai(const fs::path& fai) {
+std::vector<Chromosome> readFai(const fs::path& fai)
+{
     std::vector<Chromosome> out;
     std::ifstream in(fai);
     std::string line;
@@ -154,12 +164,14 @@ struct Genome::Impl {
     std::vector<std::string> memory; // upper-cased sequences, when held in memory
     mutable std::mutex mutex;
 
-    void indexNames() {
+    void indexNames()
+    {
         for (std::size_t i = 0; i < chromosomes.size(); ++i)
             byName.emplace(chromosomes[i].name, i);
     }
 
-    std::size_t find(const std::string& chrom) const {
+    std::size_t find(const std::string& chrom) const
+    {
         const auto it = byName.find(chrom);
         if (it == byName.end()) {
             throw Error(chrom_names::unknownMessage(chrom, "the genome " + path.string(),
@@ -171,7 +183,8 @@ struct Genome::Impl {
     void loadIntoMemory();
 };
 
-void Genome::Impl::loadIntoMemory() {
+void Genome::Impl::loadIntoMemory()
+{
     BgzfPtr fp = openBgzf(path);
     std::string all;
     char buf[1 << 16];
@@ -228,12 +241,14 @@ void Genome::Impl::loadIntoMemory() {
 }
 
 Genome::Genome(std::unique_ptr<Impl> impl)
-    : d(std::move(impl)) {}
+    : d(std::move(impl))
+{}
 Genome::Genome(Genome&&) noexcept = default;
 Genome& Genome::operator=(Genome&&) noexcept = default;
 Genome::~Genome() = default;
 
-Genome Genome::open(const fs::path& fasta, const GenomeOpenOptions& options) {
+Genome Genome::open(const fs::path& fasta, const GenomeOpenOptions& options)
+{
     silenceHtslib();
     const Compression compression = sniff(fasta);
     auto d = std::make_unique<Impl>();
@@ -276,36 +291,44 @@ Genome Genome::open(const fs::path& fasta, const GenomeOpenOptions& options) {
     return Genome(std::move(d));
 }
 
-const fs::path& Genome::path() const {
+const fs::path& Genome::path() const
+{
     return d->path;
 }
-const std::vector<Chromosome>& Genome::chromosomes() const {
+const std::vector<Chromosome>& Genome::chromosomes() const
+{
     return d->chromosomes;
 }
-IndexLocation Genome::indexLocation() const {
+IndexLocation Genome::indexLocation() const
+{
     return d->location;
 }
 
-std::vector<std::string> Genome::names() const {
+std::vector<std::string> Genome::names() const
+{
     return namesOf(d->chromosomes);
 }
 
-bool Genome::contains(const std::string& chrom) const {
+bool Genome::contains(const std::string& chrom) const
+{
     return d->byName.count(chrom) > 0;
 }
 
-std::int64_t Genome::length(const std::string& chrom) const {
+std::int64_t Genome::length(const std::string& chrom) const
+{
     return d->chromosomes[d->find(chrom)].length;
 }
 
-std::int64_t Genome::totalLength() const {
+std::int64_t Genome::totalLength() const
+{
     std::int64_t total = 0;
     for (const auto& c : d->chromosomes)
         total += c.length;
     return total;
 }
 
-void Genome::checkInterval(const std::string& chrom, std::int64_t start, std::int64_t end) const {
+void Genome::checkInterval(const std::string& chrom, std::int64_t start, std::int64_t end) const
+{
     const std::int64_t len = length(chrom);
     const std::string where = chrom + ":" + std::to_string(start) + "-" + std::to_string(end);
     if (start < 0 || end < start)
@@ -315,7 +338,8 @@ void Genome::checkInterval(const std::string& chrom, std::int64_t start, std::in
                     " bp) in " + d->path.string());
 }
 
-std::string Genome::fetch(const std::string& chrom, std::int64_t start, std::int64_t end) const {
+std::string Genome::fetch(const std::string& chrom, std::int64_t start, std::int64_t end) const
+{
     checkInterval(chrom, start, end);
     if (start == end)
         return {};
@@ -349,7 +373,8 @@ std::string Genome::fetch(const std::string& chrom, std::int64_t start, std::int
 }
 
 void Genome::fetchCodes(const std::string& chrom, std::int64_t start, std::int64_t end,
-                        std::uint8_t* out) const {
+                        std::uint8_t* out) const
+{
     if (!d->fai) {
         checkInterval(chrom, start, end);
         const std::string& s = d->memory[d->find(chrom)];
@@ -362,7 +387,8 @@ void Genome::fetchCodes(const std::string& chrom, std::int64_t start, std::int64
     sequence::encode(bases, out);
 }
 
-std::vector<std::uint8_t> Genome::loadCodes(const std::string& chrom) const {
+std::vector<std::uint8_t> Genome::loadCodes(const std::string& chrom) const
+{
     const std::int64_t len = length(chrom);
     std::vector<std::uint8_t> out(static_cast<std::size_t>(len));
     fetchCodes(chrom, 0, len, out.data());

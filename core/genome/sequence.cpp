@@ -7,7 +7,8 @@
 namespace kdna::sequence {
 namespace {
 
-constexpr std::array<std::uint8_t, 256> makeCodeTable() {
+constexpr std::array<std::uint8_t, 256> makeCodeTable()
+{
     std::array<std::uint8_t, 256> t{};
     for (auto& c : t)
         c = kUnknown;
@@ -19,7 +20,8 @@ constexpr std::array<std::uint8_t, 256> makeCodeTable() {
 }
 constexpr auto kCodeTable = makeCodeTable();
 
-constexpr std::array<char, 256> makeComplementTable() {
+constexpr std::array<char, 256> makeComplementTable()
+{
     std::array<char, 256> t{};
     for (int i = 0; i < 256; ++i)
         t[i] = static_cast<char>(i);
@@ -44,16 +46,19 @@ constexpr float kComplementRows[5][4] = {
 
 } // namespace
 
-std::uint8_t code(char base) {
+std::uint8_t code(char base)
+{
     return kCodeTable[static_cast<unsigned char>(base)];
 }
 
-void encode(std::string_view bases, std::uint8_t* out) {
+void encode(std::string_view bases, std::uint8_t* out)
+{
     for (std::size_t i = 0; i < bases.size(); ++i)
         out[i] = kCodeTable[static_cast<unsigned char>(bases[i])];
 }
 
-std::string decode(const std::uint8_t* codes, std::size_t n) {
+std::string decode(const std::uint8_t* codes, std::size_t n)
+{
     static constexpr char letters[] = "ACGTN";
     std::string out(n, 'N');
     for (std::size_t i = 0; i < n; ++i)
@@ -61,27 +66,31 @@ std::string decode(const std::uint8_t* codes, std::size_t n) {
     return out;
 }
 
-void oneHot(const std::uint8_t* codes, std::size_t n, float* out) {
+void oneHot(const std::uint8_t* codes, std::size_t n, float* out)
+{
     for (std::size_t i = 0; i < n; ++i)
         std::memcpy(out + 4 * i, kRows[std::min<std::uint8_t>(codes[i], kUnknown)],
                     sizeof kRows[0]);
 }
 
-void oneHotReverseComplement(const std::uint8_t* codes, std::size_t n, float* out) {
+void oneHotReverseComplement(const std::uint8_t* codes, std::size_t n, float* out)
+{
     for (std::size_t i = 0; i < n; ++i)
         std::memcpy(out + 4 * i,
                     kComplementRows[std::min<std::uint8_t>(codes[n - 1 - i], kUnknown)],
                     sizeof kComplementRows[0]);
 }
 
-std::string reverseComplement(std::string_view bases) {
+std::string reverseComplement(std::string_view bases)
+{
     std::string out(bases.rbegin(), bases.rend());
     for (char& c : out)
         c = kComplementTable[static_cast<unsigned char>(c)];
     return out;
 }
 
-void reverseComplementCodes(std::uint8_t* codes, std::size_t n) {
+void reverseComplementCodes(std::uint8_t* codes, std::size_t n)
+{
     std::reverse(codes, codes + n);
     for (std::size_t i = 0; i < n; ++i)
         if (codes[i] < kUnknown)

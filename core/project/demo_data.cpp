@@ -27,7 +27,8 @@ struct DemoChromosome {
 
 /// GC probability drifts slowly along the chromosome (isochore-like), so the signal,
 /// which follows local GC content, varies on several scales.
-std::string randomSequence(std::int64_t length, std::mt19937_64& rng) {
+std::string randomSequence(std::int64_t length, std::mt19937_64& rng)
+{
     std::string s(static_cast<std::size_t>(length), 'A');
     std::uniform_real_distribution<double> u(0.0, 1.0);
     double gc = 0.4;
@@ -41,7 +42,8 @@ std::string randomSequence(std::int64_t length, std::mt19937_64& rng) {
     return s;
 }
 
-std::vector<float> occupancy(const DemoChromosome& c) {
+std::vector<float> occupancy(const DemoChromosome& c)
+{
     const auto n = static_cast<std::int64_t>(c.bases.size());
     std::vector<std::int64_t> gcPrefix(static_cast<std::size_t>(n + 1), 0);
     for (std::int64_t i = 0; i < n; ++i) {
@@ -70,7 +72,8 @@ std::vector<float> occupancy(const DemoChromosome& c) {
 }
 
 template<typename Write>
-void writeText(const std::filesystem::path& path, Write write) {
+void writeText(const std::filesystem::path& path, Write write)
+{
     AtomicOutput output(path);
     {
         std::ofstream out(output.tempPath());
@@ -83,7 +86,8 @@ void writeText(const std::filesystem::path& path, Write write) {
 
 } // namespace
 
-DemoFiles writeDemoData(const std::filesystem::path& folder, std::uint64_t seed) {
+DemoFiles writeDemoData(const std::filesystem::path& folder, std::uint64_t seed)
+{
     std::error_code ec;
     std::filesystem::create_directories(folder, ec);
     if (ec)

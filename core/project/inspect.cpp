@@ -12,7 +12,8 @@
 
 namespace kdna {
 
-FileReport inspectFile(const std::filesystem::path& path) {
+FileReport inspectFile(const std::filesystem::path& path)
+{
     FileReport r;
     r.path = path;
     std::error_code ec;
@@ -70,7 +71,8 @@ FileReport inspectFile(const std::filesystem::path& path) {
     return r;
 }
 
-std::vector<std::string> chromosomeWarnings(const std::vector<FileReport>& reports) {
+std::vector<std::string> chromosomeWarnings(const std::vector<FileReport>& reports)
+{
     std::vector<std::string> out;
     const FileReport* reference = nullptr;
     for (const auto& r : reports) {
@@ -103,7 +105,8 @@ std::vector<std::string> chromosomeWarnings(const std::vector<FileReport>& repor
 namespace {
 
 void printCounts(std::ostringstream& out, const std::map<std::string, std::int64_t>& counts,
-                 const std::vector<Chromosome>& order) {
+                 const std::vector<Chromosome>& order)
+{
     for (const auto& c : order) {
         const auto it = counts.find(c.name);
         if (it != counts.end())
@@ -113,7 +116,8 @@ void printCounts(std::ostringstream& out, const std::map<std::string, std::int64
 
 } // namespace
 
-std::string formatReport(const FileReport& r) {
+std::string formatReport(const FileReport& r)
+{
     std::ostringstream out;
     out << r.path.string() << ": " << kindName(r.kind);
     switch (r.kind) {

@@ -28,23 +28,27 @@ struct IntervalsDeleter {
 using BigWigPtr = std::unique_ptr<bigWigFile_t, BigWigDeleter>; // bwOpen creates, bwClose frees
 using IntervalsPtr = std::unique_ptr<bwOverlappingIntervals_t, IntervalsDeleter>;
 
-void initLibBigWig() {
+void initLibBigWig()
+{
     static std::once_flag once;
     std::call_once(once, [] { bwInit(1 << 17); });
 }
 
-std::uint32_t readMagic(const fs::path& path) {
+std::uint32_t readMagic(const fs::path& path)
+{
     std::ifstream in(path, std::ios::binary);
     std::uint32_t magic = 0;
     in.read(reinterpret_cast<char*>(&magic), sizeof magic);
     return in ? magic : 0;
 }
 
-std::uint32_t byteSwapped(std::uint32_t v) {
+std::uint32_t byteSwapped(std::uint32_t v)
+{
     return ((v & 0xFFU) << 24) | ((v & 0xFF00U) << 8) | ((v >> 8) & 0xFF00U) | (v >> 24);
 }
 
-bwStatsType toLibBigWig(SummaryStat s) {
+bwStatsType toLibBigWig(SummaryStat s)
+{
     switch (s) {
     case SummaryStat::Mean:
         return bwStatsType::mean;
@@ -64,7 +68,8 @@ bwStatsType toLibBigWig(SummaryStat s) {
 
 } // namespace
 
-bool looksLikeBigWig(const fs::path& path) {
+bool looksLikeBigWig(const fs::path& path)
+{
     const std::uint32_t magic = readMagic(path);
     return magic == BIGWIG_MAGIC || magic == byteSwapped(BIGWIG_MAGIC);
 }
@@ -81,7 +86,8 @@ struct BigWigReader::Impl {
     mutable std::atomic<std::int64_t> valueReads{0};
     mutable std::atomic<std::int64_t> summaryReads{0};
 
-    void checkRange(const std::string& chrom, std::int64_t start, std::int64_t end) const {
+    void checkRange(const std::string& chrom, std::int64_t start, std::int64_t end) const
+    {
         const auto it = lengths.find(chrom);
         if (start < 0 || end < start || (it != lengths.end() && end > it->second))
             throw Error::inFile(path.string(), 0,
@@ -92,7 +98,8 @@ struct BigWigReader::Impl {
     }
 
     [[noreturn]] void readFailed(const std::string& chrom, std::int64_t start,
-                                 std::int64_t end) const {
+                                 std::int64_t end) const
+    {
         throw Error::inFile(path.string(), 0,
                             "could not read " + chrom + ":" + std::to_string(start) + "-" +
                                 std::to_string(end) + "; the file is truncated or corrupt");
@@ -100,12 +107,14 @@ struct BigWigReader::Impl {
 };
 
 BigWigReader::BigWigReader(std::unique_ptr<Impl> impl)
-    : d(std::move(impl)) {}
+    : d(std::move(impl))
+{}
 BigWigReader::BigWigReader(BigWigReader&&) noexcept = default;
 BigWigReader& BigWigReader::operator=(BigWigReader&&) noexcept = default;
 BigWigReader::~BigWigReader() = default;
 
-BigWigReader BigWigReader::open(const fs::path& path) {
+BigWigReader BigWigReader::open(const fs::path& path)
+{
     initLibBigWig();
     std::error_code ec;
     if (!fs::is_regular_file(path, ec))
@@ -132,33 +141,41 @@ BigWigReader BigWigReader::open(const fs::path& path) {
     return BigWigReader(std::move(d));
 }
 
-const fs::path& BigWigReader::path() const {
+const fs::path& BigWigReader::path() const
+{
     return d->path;
 }
-const std::vector<Chromosome>& BigWigReader::chromosomes() const {
+const std::vector<Chromosome>& BigWigReader::chromosomes() const
+{
     return d->chromosomes;
 }
-bool BigWigReader::contains(const std::string& chrom) const {
+bool BigWigReader::contains(const std::string& chrom) const
+{
     return d->lengths.count(chrom) > 0;
 }
-int BigWigReader::zoomLevels() const {
+int BigWigReader::zoomLevels() const
+{
     return d->file->hdr->nLevels;
 }
-std::int64_t BigWigReader::valueReads() const {
+std::int64_t BigWigReader::valueReads() const
+{
     return d->valueReads;
 }
-std::int64_t BigWigReader::summaryReads() const {
+std::int64_t BigWigReader::summaryReads() const
+{
     return d->summaryReads;
 }
 
-std::int64_t BigWigReader::length(const std::string& chrom) const {
+std::int64_t BigWigReader::length(const std::string& chrom) const
+{
     const auto it = d->lengths.find(chrom);
     if (it == d->lengths.end())
         throw Error(chrom_names::unknownMessage(chrom, d->path.string(), namesOf(d->chromosomes)));
     return it->second;
 }
 
-BigWigFileStats BigWigReader::fileStats() const {
+BigWigFileStats BigWigReader::fileStats() const
+{
     const bigWigHdr_t* h = d->file->hdr;
     BigWigFileStats s;
     s.coveredBases = static_cast<std::int64_t>(h->nBasesCovered);
@@ -170,7 +187,8 @@ BigWigFileStats BigWigReader::fileStats() const {
 }
 
 void BigWigReader::values(const std::string& chrom, std::int64_t start, std::int64_t end,
-                          float* out, float missing) const {
+                          float* out, float missing) const
+{
     d->checkRange(chrom, start, end);
     std::fill(out, out + (end - start), missing);
     if (start == end || !contains(chrom))
@@ -194,19 +212,22 @@ void BigWigReader::values(const std::string& chrom, std::int64_t start, std::int
 }
 
 std::vector<float> BigWigReader::values(const std::string& chrom, std::int64_t start,
-                                        std::int64_t end, float missing) const {
+                                        std::int64_t end, float missing) const
+{
     std::vector<float> out(static_cast<std::size_t>(std::max<std::int64_t>(0, end - start)));
     values(chrom, start, end, out.data(), missing);
     return out;
 }
 
-std::vector<float> BigWigReader::loadChromosome(const std::string& chrom, float missing) const {
+std::vector<float> BigWigReader::loadChromosome(const std::string& chrom, float missing) const
+{
     return values(chrom, 0, length(chrom), missing);
 }
 
 std::vector<double> BigWigReader::summary(const std::string& chrom, std::int64_t start,
                                           std::int64_t end, std::uint32_t bins,
-                                          SummaryStat stat) const {
+                                          SummaryStat stat) const
+{
     d->checkRange(chrom, start, end);
     std::vector<double> out(bins, std::numeric_limits<double>::quiet_NaN());
     if (bins == 0 || end <= start || !contains(chrom))
@@ -253,9 +274,11 @@ struct BigWigWriter::Impl {
     std::vector<float> vals;
 
     explicit Impl(const fs::path& p)
-        : output(p) {}
+        : output(p)
+    {}
 
-    void moveTo(const std::string& chrom, std::int64_t start) {
+    void moveTo(const std::string& chrom, std::int64_t start)
+    {
         const auto it = index.find(chrom);
         if (it == index.end())
             throw Error(chrom_names::unknownMessage(
@@ -273,7 +296,8 @@ struct BigWigWriter::Impl {
         }
     }
 
-    void push(std::int64_t s, std::int64_t e, float v) {
+    void push(std::int64_t s, std::int64_t e, float v)
+    {
         if (std::isnan(v) || (options.skipZeros && v == 0.0F) || e <= s)
             return;
         if (e > chromosomes[current].length)
@@ -288,7 +312,8 @@ struct BigWigWriter::Impl {
             flush();
     }
 
-    void flush() {
+    void flush()
+    {
         if (starts.empty())
             return;
         const auto n = static_cast<std::uint32_t>(starts.size());
@@ -313,7 +338,8 @@ struct BigWigWriter::Impl {
 
 BigWigWriter::BigWigWriter(const fs::path& path, std::vector<Chromosome> chromosomes,
                            BigWigWriterOptions options)
-    : d(std::make_unique<Impl>(path)) {
+    : d(std::make_unique<Impl>(path))
+{
     initLibBigWig();
     d->options = options;
     d->chromosomes = std::move(chromosomes);
@@ -346,7 +372,8 @@ BigWigWriter::BigWigWriter(const fs::path& path, std::vector<Chromosome> chromos
 BigWigWriter::~BigWigWriter() = default;
 
 void BigWigWriter::addValues(const std::string& chrom, std::int64_t start, const float* values,
-                             std::size_t n) {
+                             std::size_t n)
+{
     d->moveTo(chrom, start);
     std::size_t i = 0;
     while (i < n) {
@@ -361,7 +388,8 @@ void BigWigWriter::addValues(const std::string& chrom, std::int64_t start, const
 }
 
 void BigWigWriter::addIntervals(const std::string& chrom,
-                                const std::vector<ValuedInterval>& intervals) {
+                                const std::vector<ValuedInterval>& intervals)
+{
     if (intervals.empty())
         return;
     d->moveTo(chrom, intervals.front().start);
@@ -374,7 +402,8 @@ void BigWigWriter::addIntervals(const std::string& chrom,
     }
 }
 
-void BigWigWriter::finish() {
+void BigWigWriter::finish()
+{
     if (d->finished)
         return;
     d->flush();

@@ -99,7 +99,8 @@ public:
     /// Per-base values starting at `start`; equal neighbours merge into one run.
     void addValues(const std::string& chrom, std::int64_t start, const float* values,
                    std::size_t n);
-    void addValues(const std::string& chrom, std::int64_t start, const std::vector<float>& v) {
+    void addValues(const std::string& chrom, std::int64_t start, const std::vector<float>& v)
+    {
         addValues(chrom, start, v.data(), v.size());
     }
     void addIntervals(const std::string& chrom, const std::vector<ValuedInterval>& intervals);

@@ -10,7 +10,8 @@
 
 namespace kdna {
 
-std::vector<Chromosome> readChromSizes(const std::filesystem::path& path) {
+std::vector<Chromosome> readChromSizes(const std::filesystem::path& path)
+{
     std::vector<Chromosome> out;
     std::set<std::string> seen;
     LineReader reader(path);
@@ -37,7 +38,8 @@ std::vector<Chromosome> readChromSizes(const std::filesystem::path& path) {
     return out;
 }
 
-void writeChromSizes(const std::filesystem::path& path, const std::vector<Chromosome>& chroms) {
+void writeChromSizes(const std::filesystem::path& path, const std::vector<Chromosome>& chroms)
+{
     AtomicOutput output(path);
     {
         std::ofstream out(output.tempPath());

@@ -14,8 +14,10 @@ namespace {
 class Interner {
 public:
     explicit Interner(std::vector<std::string>& table)
-        : m_table(table) {}
-    std::uint32_t operator()(std::string_view name) {
+        : m_table(table)
+    {}
+    std::uint32_t operator()(std::string_view name)
+    {
         const auto it = m_ids.find(std::string(name));
         if (it != m_ids.end())
             return it->second;
@@ -30,7 +32,8 @@ private:
     std::unordered_map<std::string, std::uint32_t> m_ids;
 };
 
-std::vector<std::string_view> fieldsOf(std::string_view line) {
+std::vector<std::string_view> fieldsOf(std::string_view line)
+{
     // BED is tab-separated, but space-separated files are common enough to accept.
     if (line.find('\t') != std::string_view::npos)
         return text::split(line, '\t');
@@ -43,12 +46,14 @@ std::vector<std::string_view> fieldsOf(std::string_view line) {
 
 struct LineContext {
     const LineReader& reader;
-    [[noreturn]] void fail(const std::string& message) const {
+    [[noreturn]] void fail(const std::string& message) const
+    {
         throw Error::inFile(reader.path().string(), reader.lineNumber(), message);
     }
 };
 
-std::int64_t coordinate(const LineContext& at, std::string_view field, const char* what) {
+std::int64_t coordinate(const LineContext& at, std::string_view field, const char* what)
+{
     std::int64_t v = 0;
     if (!text::parseInt(field, v) || v < 0)
         at.fail(std::string("the ") + what + " '" + std::string(field) +
@@ -56,7 +61,8 @@ std::int64_t coordinate(const LineContext& at, std::string_view field, const cha
     return v;
 }
 
-Strand strandOf(const LineContext& at, std::string_view field, bool allowUnknown) {
+Strand strandOf(const LineContext& at, std::string_view field, bool allowUnknown)
+{
     if (field == "+")
         return Strand::Forward;
     if (field == "-")
@@ -66,14 +72,16 @@ Strand strandOf(const LineContext& at, std::string_view field, bool allowUnknown
     at.fail("the strand '" + std::string(field) + "' should be '+', '-' or '.'");
 }
 
-bool isBedHeader(std::string_view line) {
+bool isBedHeader(std::string_view line)
+{
     return line.empty() || line.front() == '#' || text::startsWith(line, "track") ||
            text::startsWith(line, "browser");
 }
 
 /// GFF3 attributes are key=value;..., GTF's are key "value"; ...; returns Name, else ID,
 /// else gene_name / gene_id.
-std::string featureName(std::string_view attributes) {
+std::string featureName(std::string_view attributes)
+{
     std::string name, id;
     for (auto part : text::split(attributes, ';')) {
         part = text::trim(part);
@@ -99,7 +107,8 @@ std::string featureName(std::string_view attributes) {
 
 } // namespace
 
-const char* formatName(FeatureFormat f) {
+const char* formatName(FeatureFormat f)
+{
     switch (f) {
     case FeatureFormat::Bed3:
         return "BED3";
@@ -115,14 +124,16 @@ const char* formatName(FeatureFormat f) {
     return "BED";
 }
 
-int FeatureSet::typeIndex(const std::string& type) const {
+int FeatureSet::typeIndex(const std::string& type) const
+{
     for (std::size_t i = 0; i < types.size(); ++i)
         if (types[i] == type)
             return static_cast<int>(i);
     return -1;
 }
 
-std::map<std::string, std::int64_t> FeatureSet::countByChromosome() const {
+std::map<std::string, std::int64_t> FeatureSet::countByChromosome() const
+{
     std::vector<std::int64_t> counts(chromosomes.size());
     for (const auto& f : features)
         ++counts[f.chrom];
@@ -132,7 +143,8 @@ std::map<std::string, std::int64_t> FeatureSet::countByChromosome() const {
     return out;
 }
 
-std::map<std::string, std::int64_t> FeatureSet::countByType() const {
+std::map<std::string, std::int64_t> FeatureSet::countByType() const
+{
     std::vector<std::int64_t> counts(types.size());
     for (const auto& f : features)
         ++counts[f.type];
@@ -142,7 +154,8 @@ std::map<std::string, std::int64_t> FeatureSet::countByType() const {
     return out;
 }
 
-FeatureSet readBed(const std::filesystem::path& path) {
+FeatureSet readBed(const std::filesystem::path& path)
+{
     FeatureSet set;
     set.path = path;
     set.types.emplace_back(FeatureSet::kBedType);
@@ -195,7 +208,8 @@ FeatureSet readBed(const std::filesystem::path& path) {
     return set;
 }
 
-FeatureSet readGff(const std::filesystem::path& path) {
+FeatureSet readGff(const std::filesystem::path& path)
+{
     FeatureSet set;
     set.path = path;
     set.format = FeatureFormat::Gff3;
@@ -239,7 +253,8 @@ FeatureSet readGff(const std::filesystem::path& path) {
     return set;
 }
 
-FeatureSet readFeatures(const std::filesystem::path& path) {
+FeatureSet readFeatures(const std::filesystem::path& path)
+{
     std::string lower = text::toLower(path.filename().string());
     if (text::endsWith(lower, ".gz"))
         lower.resize(lower.size() - 3);

@@ -41,7 +41,8 @@ struct FeatureSet {
     std::vector<Feature> features;        ///< in file order
 
     [[nodiscard]] bool isGff() const { return format == FeatureFormat::Gff3; }
-    [[nodiscard]] const std::string& chromName(const Feature& f) const {
+    [[nodiscard]] const std::string& chromName(const Feature& f) const
+    {
         return chromosomes[f.chrom];
     }
     [[nodiscard]] const std::string& typeName(const Feature& f) const { return types[f.type]; }

@@ -9,14 +9,16 @@
 namespace kdna {
 namespace {
 
-std::string lowerExtensionless(const std::filesystem::path& path) {
+std::string lowerExtensionless(const std::filesystem::path& path)
+{
     std::string name = text::toLower(path.filename().string());
     if (text::endsWith(name, ".gz"))
         name.resize(name.size() - 3);
     return name;
 }
 
-bool hasExtension(const std::string& name, std::initializer_list<const char*> exts) {
+bool hasExtension(const std::string& name, std::initializer_list<const char*> exts)
+{
     for (const char* e : exts)
         if (text::endsWith(name, e))
             return true;
@@ -25,7 +27,8 @@ bool hasExtension(const std::string& name, std::initializer_list<const char*> ex
 
 } // namespace
 
-const char* kindName(FileKind kind) {
+const char* kindName(FileKind kind)
+{
     switch (kind) {
     case FileKind::Fasta:
         return "FASTA";
@@ -47,7 +50,8 @@ const char* kindName(FileKind kind) {
     return "unknown";
 }
 
-FileKind detectFileKind(const std::filesystem::path& path) {
+FileKind detectFileKind(const std::filesystem::path& path)
+{
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec))
         return FileKind::Unknown;

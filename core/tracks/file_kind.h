@@ -12,7 +12,8 @@ enum class FileKind { Fasta, BigWig, BigBed, Bed, NarrowPeak, Gff, ChromSizes, U
 [[nodiscard]] FileKind detectFileKind(const std::filesystem::path& path);
 [[nodiscard]] const char* kindName(FileKind kind);
 /// BED, narrowPeak and GFF: annotations a sparse (classification) dataset learns from.
-[[nodiscard]] inline bool isFeatureKind(FileKind k) {
+[[nodiscard]] inline bool isFeatureKind(FileKind k)
+{
     return k == FileKind::Bed || k == FileKind::NarrowPeak || k == FileKind::Gff;
 }
 

@@ -10,7 +10,8 @@ namespace kdna {
 struct LineReader::Impl {
     BGZF* file = nullptr; // bgzf_open creates, bgzf_close frees
     kstring_t buffer = {0, 0, nullptr};
-    ~Impl() {
+    ~Impl()
+    {
         if (file)
             bgzf_close(file);
         free(buffer.s);
@@ -19,7 +20,8 @@ struct LineReader::Impl {
 
 LineReader::LineReader(const std::filesystem::path& path)
     : d(std::make_unique<Impl>())
-    , m_path(path) {
+    , m_path(path)
+{
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec))
         throw Error::inFile(path.string(), 0, "no such file");
@@ -30,7 +32,8 @@ LineReader::LineReader(const std::filesystem::path& path)
 
 LineReader::~LineReader() = default;
 
-bool LineReader::next(std::string& line) {
+bool LineReader::next(std::string& line)
+{
     const int rc = bgzf_getline(d->file, '\n', &d->buffer);
     if (rc == -1)
         return false;

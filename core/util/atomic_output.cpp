@@ -9,27 +9,27 @@
 namespace kdna {
 
 AtomicOutput::AtomicOutput(std::filesystem::path target)
-    : m_target(std::move(target)) {
+    : m_target(std::move(target))
+{
     static std::atomic<unsigned> counter{0};
     const auto folder = m_target.has_parent_path() ? m_target.parent_path() : ".";
     if (!std::filesystem::is_directory(folder))
         throw Error::inFile(m_target.string(), 0,
                             "cannot write here: folder '" + folder.string() + "' does not exist");
-    // Built by appending: GCC 12 warns falsely (-Wrestrict) on "." + std::string&&.
-    std::string name = ".";
-    name += m_target.filename().string();
-    name += ".part-" + std::to_string(getpid()) + "-" + std::to_string(counter++);
-    m_temp = folder / name;
+    m_temp = folder / ("." + m_target.filename().string() + ".part-" + std::to_string(getpid()) +
+                       "-" + std::to_string(counter++));
 }
 
-AtomicOutput::~AtomicOutput() {
+AtomicOutput::~AtomicOutput()
+{
     if (!m_committed) {
         std::error_code ignored;
         std::filesystem::remove(m_temp, ignored);
     }
 }
 
-void AtomicOutput::commit() {
+void AtomicOutput::commit()
+{
     std::error_code ec;
     std::filesystem::rename(m_temp, m_target, ec);
     if (ec)

@@ -8,12 +8,14 @@
 namespace kdna::chrom_names {
 namespace {
 
-std::string stripChr(const std::string& s) {
+std::string stripChr(const std::string& s)
+{
     const std::string lower = text::toLower(s);
     return text::startsWith(lower, "chr") ? lower.substr(3) : lower;
 }
 
-std::size_t editDistance(const std::string& a, const std::string& b) {
+std::size_t editDistance(const std::string& a, const std::string& b)
+{
     std::vector<std::size_t> row(b.size() + 1);
     for (std::size_t j = 0; j <= b.size(); ++j)
         row[j] = j;
@@ -29,7 +31,8 @@ std::size_t editDistance(const std::string& a, const std::string& b) {
     return row[b.size()];
 }
 
-bool sameButPrefixOrCase(const std::string& a, const std::string& b) {
+bool sameButPrefixOrCase(const std::string& a, const std::string& b)
+{
     const std::string sa = stripChr(a);
     const std::string sb = stripChr(b);
     return sa == sb || ((sa == "m" || sa == "mt") && (sb == "m" || sb == "mt"));
@@ -37,7 +40,8 @@ bool sameButPrefixOrCase(const std::string& a, const std::string& b) {
 
 } // namespace
 
-std::vector<std::string> near(const std::string& name, const std::vector<std::string>& candidates) {
+std::vector<std::string> near(const std::string& name, const std::vector<std::string>& candidates)
+{
     std::vector<std::pair<std::size_t, std::string>> scored;
     for (const std::string& c : candidates) {
         if (sameButPrefixOrCase(name, c)) {
@@ -58,7 +62,8 @@ std::vector<std::string> near(const std::string& name, const std::vector<std::st
 }
 
 std::string unknownMessage(const std::string& name, const std::string& where,
-                           const std::vector<std::string>& candidates) {
+                           const std::vector<std::string>& candidates)
+{
     std::string msg = "chromosome '" + name + "' is not in " + where;
     const auto close = near(name, candidates);
     if (!close.empty())
@@ -70,7 +75,8 @@ std::string unknownMessage(const std::string& name, const std::string& where,
     return msg;
 }
 
-Comparison compare(const std::vector<std::string>& first, const std::vector<std::string>& second) {
+Comparison compare(const std::vector<std::string>& first, const std::vector<std::string>& second)
+{
     Comparison c;
     const std::set<std::string> a(first.begin(), first.end());
     const std::set<std::string> b(second.begin(), second.end());

@@ -15,7 +15,8 @@ struct Chromosome {
     friend bool operator==(const Chromosome&, const Chromosome&) = default;
 };
 
-[[nodiscard]] inline std::vector<std::string> namesOf(const std::vector<Chromosome>& chroms) {
+[[nodiscard]] inline std::vector<std::string> namesOf(const std::vector<Chromosome>& chroms)
+{
     std::vector<std::string> out;
     out.reserve(chroms.size());
     for (const auto& c : chroms)

@@ -2,7 +2,8 @@
 
 namespace kdna {
 
-Error Error::inFile(const std::string& path, std::int64_t line, const std::string& message) {
+Error Error::inFile(const std::string& path, std::int64_t line, const std::string& message)
+{
     std::string where = path;
     if (line > 0)
         where += ", line " + std::to_string(line);
@@ -12,7 +13,8 @@ Error Error::inFile(const std::string& path, std::int64_t line, const std::strin
     return e;
 }
 
-Error Error::atKeyword(const std::string& keyword, const std::string& message) {
+Error Error::atKeyword(const std::string& keyword, const std::string& message)
+{
     Error e(keyword + ": " + message);
     e.m_keyword = keyword;
     return e;

@@ -12,7 +12,13 @@ namespace kdna {
 class Error : public std::runtime_error {
 public:
     explicit Error(const std::string& message)
-        : std::runtime_error(message) {}
+        : std::runtime_error(message)
+    {}
+    /// A whole message about a setting, with the keyword the GUI should point at.
+    Error(const std::string& message, std::string keyword)
+        : std::runtime_error(message)
+        , m_keyword(std::move(keyword))
+    {}
 
     /// A problem in a file; `line` is 1-based, 0 when the file as a whole is at fault.
     static Error inFile(const std::string& path, std::int64_t line, const std::string& message);

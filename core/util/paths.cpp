@@ -1,12 +1,15 @@
 #include "paths.h"
 
+#include "error.h"
+
 #include <cstdlib>
 #include <system_error>
 #include <unistd.h>
 
 namespace kdna::paths {
 
-std::filesystem::path userCacheDir() {
+std::filesystem::path userCacheDir()
+{
     std::filesystem::path dir;
     if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
         dir = std::filesystem::path(xdg) / "kdna";
@@ -23,14 +26,32 @@ std::filesystem::path userCacheDir() {
     return dir;
 }
 
-std::filesystem::path resolve(const std::filesystem::path& base, const std::string& p) {
-    const std::filesystem::path path(p);
+std::filesystem::path resolve(const std::filesystem::path& base, const std::string& p,
+                              const std::filesystem::path& dataDir)
+{
+    std::string expanded = p;
+    static const std::string variable = "${data}";
+    if (const auto at = expanded.find(variable); at != std::string::npos) {
+        if (dataDir.empty())
+            throw Error("'" + p +
+                        "' uses ${data}: give the data folder with --data DIR or the KDNA_DATA "
+                        "environment variable");
+        expanded.replace(at, variable.size(), dataDir.string());
+    }
+    const std::filesystem::path path(expanded);
     if (path.is_absolute() || base.empty())
         return path;
     return (base / path).lexically_normal();
 }
 
-bool isWritableDir(const std::filesystem::path& folder) {
+std::filesystem::path dataDirFromEnvironment()
+{
+    const char* env = std::getenv("KDNA_DATA");
+    return env && *env ? std::filesystem::path(env) : std::filesystem::path();
+}
+
+bool isWritableDir(const std::filesystem::path& folder)
+{
     return access(folder.c_str(), W_OK | X_OK) == 0;
 }
 

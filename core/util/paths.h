@@ -9,9 +9,13 @@ namespace kdna::paths {
 /// falls back to a folder under the system temp dir when the home is not writable.
 [[nodiscard]] std::filesystem::path userCacheDir();
 
-/// `p` as given when absolute, else relative to `base` (a folder).
-[[nodiscard]] std::filesystem::path resolve(const std::filesystem::path& base,
-                                            const std::string& p);
+/// `p` with `${data}` replaced by `dataDir`, then as given when absolute, else relative to
+/// `base` (a folder). Throws when `p` uses `${data}` and no data folder is set.
+[[nodiscard]] std::filesystem::path resolve(const std::filesystem::path& base, const std::string& p,
+                                            const std::filesystem::path& dataDir = {});
+
+/// The data folder a user set: $KDNA_DATA, else empty.
+[[nodiscard]] std::filesystem::path dataDirFromEnvironment();
 
 /// True when a file can be created in `folder`.
 [[nodiscard]] bool isWritableDir(const std::filesystem::path& folder);

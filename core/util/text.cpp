@@ -8,7 +8,8 @@
 
 namespace kdna::text {
 
-std::string_view trim(std::string_view s) {
+std::string_view trim(std::string_view s)
+{
     while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
         s.remove_prefix(1);
     while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
@@ -16,7 +17,8 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
-std::vector<std::string_view> split(std::string_view s, char sep) {
+std::vector<std::string_view> split(std::string_view s, char sep)
+{
     std::vector<std::string_view> out;
     std::size_t begin = 0;
     for (;;) {
@@ -30,7 +32,8 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
     }
 }
 
-std::string join(const std::vector<std::string>& parts, std::string_view sep) {
+std::string join(const std::vector<std::string>& parts, std::string_view sep)
+{
     std::string out;
     for (std::size_t i = 0; i < parts.size(); ++i) {
         if (i)
@@ -40,36 +43,42 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep) {
     return out;
 }
 
-bool startsWith(std::string_view s, std::string_view prefix) {
+bool startsWith(std::string_view s, std::string_view prefix)
+{
     return s.substr(0, prefix.size()) == prefix;
 }
 
-bool endsWith(std::string_view s, std::string_view suffix) {
+bool endsWith(std::string_view s, std::string_view suffix)
+{
     return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
-std::string toLower(std::string_view s) {
+std::string toLower(std::string_view s)
+{
     std::string out(s);
     std::transform(out.begin(), out.end(), out.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return out;
 }
 
-bool parseInt(std::string_view field, std::int64_t& out) {
+bool parseInt(std::string_view field, std::int64_t& out)
+{
     if (field.empty())
         return false;
     const auto [ptr, ec] = std::from_chars(field.data(), field.data() + field.size(), out);
     return ec == std::errc() && ptr == field.data() + field.size();
 }
 
-bool parseDouble(std::string_view field, double& out) {
+bool parseDouble(std::string_view field, double& out)
+{
     if (field.empty())
         return false;
     const auto [ptr, ec] = std::from_chars(field.data(), field.data() + field.size(), out);
     return ec == std::errc() && ptr == field.data() + field.size();
 }
 
-std::string withThousands(std::int64_t n) {
+std::string withThousands(std::int64_t n)
+{
     std::string digits = std::to_string(n < 0 ? -n : n);
     std::string out;
     const int lead = static_cast<int>(digits.size() % 3);
@@ -81,7 +90,8 @@ std::string withThousands(std::int64_t n) {
     return n < 0 ? "-" + out : out;
 }
 
-std::string number(double v, int precision) {
+std::string number(double v, int precision)
+{
     if (std::isnan(v))
         return "nan";
     if (std::isinf(v))
@@ -98,7 +108,8 @@ std::string number(double v, int precision) {
     return s == "-0" ? "0" : s;
 }
 
-std::string bytes(double n) {
+std::string bytes(double n)
+{
     static const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
     int u = 0;
     while (n >= 1024 && u < 4) {
@@ -108,7 +119,8 @@ std::string bytes(double n) {
     return number(n, u == 0 ? 0 : 1) + " " + units[u];
 }
 
-std::string tuple(const std::vector<std::int64_t>& dims) {
+std::string tuple(const std::vector<std::int64_t>& dims)
+{
     std::string out = "(";
     for (std::size_t i = 0; i < dims.size(); ++i) {
         if (i)
@@ -120,7 +132,8 @@ std::string tuple(const std::vector<std::int64_t>& dims) {
     return out + ")";
 }
 
-std::string quotedList(const std::vector<std::string>& names, std::size_t limit) {
+std::string quotedList(const std::vector<std::string>& names, std::size_t limit)
+{
     std::string out;
     for (std::size_t i = 0; i < names.size() && i < limit; ++i) {
         if (i)

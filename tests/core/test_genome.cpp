@@ -16,7 +16,8 @@ namespace fs = std::filesystem;
 namespace {
 
 /// Compresses a file with htslib: bgzip when `bgzf`, else plain gzip.
-void compress(const fs::path& in, const fs::path& out, bool bgzf) {
+void compress(const fs::path& in, const fs::path& out, bool bgzf)
+{
     const std::string content = test::readText(in);
     BGZF* fp = bgzf_open(out.c_str(), bgzf ? "w" : "wg");
     QVERIFY(fp);
@@ -25,7 +26,8 @@ void compress(const fs::path& in, const fs::path& out, bool bgzf) {
 }
 
 template<typename F>
-std::string errorOf(F&& f) {
+std::string errorOf(F&& f)
+{
     try {
         f();
     } catch (const Error& e) {
@@ -43,7 +45,8 @@ class TestGenome : public QObject {
     std::string m_chr1, m_chr2;
 
 private Q_SLOTS:
-    void initTestCase() {
+    void initTestCase()
+    {
         qputenv("XDG_CACHE_HOME", QByteArray::fromStdString(m_dir.file("cache").string()));
         m_chr1 = test::randomBases(1000, 1);
         m_chr2 = test::randomBases(537, 2);
@@ -51,7 +54,8 @@ private Q_SLOTS:
         test::writeFasta(m_dir.file("g.fa"), {{"chr1", m_chr1}, {"chr2", m_chr2}});
     }
 
-    void namesSizesAndIndexBeside() {
+    void namesSizesAndIndexBeside()
+    {
         const auto g = Genome::open(m_dir.file("g.fa"));
         QCOMPARE(g.chromosomes().size(), std::size_t(2));
         QCOMPARE(g.names(), (std::vector<std::string>{"chr1", "chr2"}));
@@ -61,7 +65,8 @@ private Q_SLOTS:
         QCOMPARE(g.indexLocation(), IndexLocation::BesideFasta);
     }
 
-    void fetchUpperCasesSoftMasked() {
+    void fetchUpperCasesSoftMasked()
+    {
         const auto g = Genome::open(m_dir.file("g.fa"));
         QCOMPARE(g.fetch("chr1", 0, 20), m_chr1.substr(0, 20));
         QCOMPARE(g.fetch("chr1", 55, 125), m_chr1.substr(55, 70)); // across line breaks
@@ -70,7 +75,8 @@ private Q_SLOTS:
         QCOMPARE(g.fetch("chr1", 5, 5), std::string());
     }
 
-    void codesAndOneHot() {
+    void codesAndOneHot()
+    {
         const auto g = Genome::open(m_dir.file("g.fa"));
         std::vector<std::uint8_t> codes(5);
         g.fetchCodes("chr2", 10, 15, codes.data());
@@ -85,7 +91,8 @@ private Q_SLOTS:
         QCOMPARE(sequence::code('y'), sequence::kUnknown);
     }
 
-    void reverseComplement() {
+    void reverseComplement()
+    {
         QCOMPARE(sequence::reverseComplement("AACGTN"), std::string("NACGTT"));
         QCOMPARE(sequence::reverseComplement("acgR"), std::string("Ycgt"));
         std::vector<std::uint8_t> codes = {0, 0, 1, 2, 4};
@@ -100,7 +107,8 @@ private Q_SLOTS:
         QCOMPARE(a, b);
     }
 
-    void bgzipFastaIsIndexed() {
+    void bgzipFastaIsIndexed()
+    {
         compress(m_dir.file("g.fa"), m_dir.file("g.fa.gz"), true);
         const auto g = Genome::open(m_dir.file("g.fa.gz"));
         QCOMPARE(g.indexLocation(), IndexLocation::BesideFasta);
@@ -108,7 +116,8 @@ private Q_SLOTS:
         QCOMPARE(g.fetch("chr1", 900, 1000), m_chr1.substr(900, 100));
     }
 
-    void plainGzipIsReadIntoMemory() {
+    void plainGzipIsReadIntoMemory()
+    {
         compress(m_dir.file("g.fa"), m_dir.file("plain.fa.gz"), false);
         const auto g = Genome::open(m_dir.file("plain.fa.gz"));
         QCOMPARE(g.indexLocation(), IndexLocation::InMemory);
@@ -116,7 +125,8 @@ private Q_SLOTS:
         QCOMPARE(g.fetch("chr2", 10, 15), std::string("ACGTN"));
     }
 
-    void readOnlyFolderUsesUserCache() {
+    void readOnlyFolderUsesUserCache()
+    {
         const fs::path folder = m_dir.file("ro");
         fs::create_directories(folder);
         test::writeFasta(folder / "g.fa", {{"chrA", m_chr1}});
@@ -131,7 +141,8 @@ private Q_SLOTS:
         QCOMPARE(again.indexLocation(), IndexLocation::UserCache);
     }
 
-    void unequalLinesFallBackToMemory() {
+    void unequalLinesFallBackToMemory()
+    {
         test::writeText(m_dir.file("ragged.fa"), ">x\nACGTACGT\nACG\nACGTAC\n>y\nTT\n");
         const auto g = Genome::open(m_dir.file("ragged.fa"));
         QCOMPARE(g.indexLocation(), IndexLocation::InMemory);
@@ -139,7 +150,8 @@ private Q_SLOTS:
         QCOMPARE(g.length("y"), 2);
     }
 
-    void staleIndexIsRebuilt() {
+    void staleIndexIsRebuilt()
+    {
         const auto path = m_dir.file("stale.fa");
         test::writeFasta(path, {{"s", "ACGT"}});
         (void)Genome::open(path);
@@ -153,7 +165,8 @@ private Q_SLOTS:
         QVERIFY(g.contains("t"));
     }
 
-    void unknownChromosomeNamesNearOnes() {
+    void unknownChromosomeNamesNearOnes()
+    {
         test::writeFasta(m_dir.file("yeast.fa"), {{"chrI", "ACGT"}, {"chrII", "ACGT"}});
         const auto g = Genome::open(m_dir.file("yeast.fa"));
         const auto msg = errorOf([&] { (void)g.fetch("I", 0, 2); });
@@ -161,7 +174,8 @@ private Q_SLOTS:
         QVERIFY2(msg.find("did you mean 'chrI'") != std::string::npos, msg.c_str());
     }
 
-    void intervalPastTheEnd() {
+    void intervalPastTheEnd()
+    {
         const auto g = Genome::open(m_dir.file("g.fa"));
         const auto msg = errorOf([&] { (void)g.fetch("chr2", 500, 600); });
         QVERIFY2(msg.find("chr2:500-600 runs past the end of chr2 (537 bp)") != std::string::npos,
@@ -170,7 +184,8 @@ private Q_SLOTS:
         QVERIFY(!errorOf([&] { (void)g.fetch("chr2", -1, 10); }).empty());
     }
 
-    void notFasta() {
+    void notFasta()
+    {
         test::writeText(m_dir.file("peaks.bed"), "chr1\t10\t20\n");
         auto msg = errorOf([&] { (void)Genome::open(m_dir.file("peaks.bed")); });
         QVERIFY2(msg.find("is not FASTA") != std::string::npos, msg.c_str());
@@ -188,7 +203,8 @@ private Q_SLOTS:
         QVERIFY2(msg.find("no such file") != std::string::npos, msg.c_str());
     }
 
-    void malformedFastaNamesLine() {
+    void malformedFastaNamesLine()
+    {
         // A ragged file is read into memory, and the parser names the line.
         test::writeText(m_dir.file("bad.fa"), ">x\nACGTACGT\nACG1T\nAC\n");
         auto msg = errorOf([&] { (void)Genome::open(m_dir.file("bad.fa")); });
@@ -205,7 +221,8 @@ private Q_SLOTS:
         QVERIFY2(!msg.empty(), "a header without a name is an error");
     }
 
-    void truncatedBgzip() {
+    void truncatedBgzip()
+    {
         test::writeFasta(m_dir.file("big.fa"), {{"c", test::randomBases(300000, 5)}});
         compress(m_dir.file("big.fa"), m_dir.file("big.fa.gz"), true);
         const std::string whole = test::readText(m_dir.file("big.fa.gz"));
@@ -214,7 +231,8 @@ private Q_SLOTS:
         QVERIFY2(msg.find("truncated") != std::string::npos, msg.c_str());
     }
 
-    void realYeastGenome() {
+    void realYeastGenome()
+    {
         KDNA_REQUIRE_YEAST(data);
         GenomeOpenOptions options;
         options.writeIndexBesideFasta = false; // never write into the shared data

@@ -12,16 +12,19 @@ class TestInspect : public QObject {
 
     test::ScratchDir m_dir;
 
-    static bool contains(const std::string& haystack, const std::string& needle) {
+    static bool contains(const std::string& haystack, const std::string& needle)
+    {
         return haystack.find(needle) != std::string::npos;
     }
 
 private Q_SLOTS:
-    void initTestCase() {
+    void initTestCase()
+    {
         qputenv("XDG_CACHE_HOME", QByteArray::fromStdString(m_dir.file("cache").string()));
     }
 
-    void demoDataIsComplete() {
+    void demoDataIsComplete()
+    {
         const auto files = writeDemoData(m_dir.file("demo"));
         const auto fasta = inspectFile(files.fasta);
         QCOMPARE(fasta.kind, FileKind::Fasta);
@@ -43,7 +46,8 @@ private Q_SLOTS:
         QCOMPARE(test::readText(again.fasta), test::readText(files.fasta));
     }
 
-    void mismatchedNamesAreFlaggedWithTheFix() {
+    void mismatchedNamesAreFlaggedWithTheFix()
+    {
         test::writeFasta(m_dir.file("g.fa"), {{"chrI", "ACGTACGT"}, {"chrII", "ACGT"}});
         test::writeText(m_dir.file("p.bed"), "I\t1\t3\nII\t0\t2\n");
         const auto w =
@@ -53,7 +57,8 @@ private Q_SLOTS:
         QVERIFY2(contains(w[0], "without the 'chr' prefix"), w[0].c_str());
     }
 
-    void unknownFileIsAnError() {
+    void unknownFileIsAnError()
+    {
         test::writeText(m_dir.file("notes.txt"), "hello world\n");
         bool threw = false;
         try {
@@ -64,7 +69,8 @@ private Q_SLOTS:
         QVERIFY(threw);
     }
 
-    void cliInfoOnRealData() {
+    void cliInfoOnRealData()
+    {
         KDNA_REQUIRE_YEAST(data);
         const auto kdna = test::builtTool("app/cli/kdna");
         if (!std::filesystem::exists(kdna))
@@ -84,7 +90,8 @@ private Q_SLOTS:
         QVERIFY2(!contains(out, "warning"), out.c_str());
     }
 
-    void cliReportsErrorsInOneSentence() {
+    void cliReportsErrorsInOneSentence()
+    {
         const auto kdna = test::builtTool("app/cli/kdna");
         if (!std::filesystem::exists(kdna))
             QSKIP("the kdna executable is not built");

@@ -18,7 +18,8 @@ namespace fs = std::filesystem;
 namespace {
 
 template<typename F>
-std::string errorOf(F&& f) {
+std::string errorOf(F&& f)
+{
     try {
         f();
     } catch (const Error& e) {
@@ -28,7 +29,8 @@ std::string errorOf(F&& f) {
 }
 
 /// Per-base values with runs, zeros and gaps (NaN = no data).
-std::vector<float> patterned(std::size_t n, unsigned seed) {
+std::vector<float> patterned(std::size_t n, unsigned seed)
+{
     std::mt19937 rng(seed);
     std::vector<float> v(n);
     std::size_t i = 0;
@@ -72,7 +74,8 @@ class TestTracks : public QObject {
     std::vector<float> m_v1, m_v2;
 
 private Q_SLOTS:
-    void initTestCase() {
+    void initTestCase()
+    {
         m_v1 = patterned(20000, 1);
         m_v2 = patterned(7001, 2);
         BigWigWriter w(m_dir.file("t.bw"), m_chroms);
@@ -81,7 +84,8 @@ private Q_SLOTS:
         w.finish();
     }
 
-    void roundTripPerBase() {
+    void roundTripPerBase()
+    {
         const auto bw = BigWigReader::open(m_dir.file("t.bw"));
         QCOMPARE(bw.chromosomes(), m_chroms);
         QVERIFY(bw.zoomLevels() > 0);
@@ -100,7 +104,8 @@ private Q_SLOTS:
         }
     }
 
-    void coveredBasesSkipZerosAndGaps() {
+    void coveredBasesSkipZerosAndGaps()
+    {
         std::int64_t covered = 0;
         double max = 0;
         for (const auto* v : {&m_v1, &m_v2})
@@ -114,7 +119,8 @@ private Q_SLOTS:
         QCOMPARE(stats.max, max);
     }
 
-    void summariesMatchBases() {
+    void summariesMatchBases()
+    {
         const auto bw = BigWigReader::open(m_dir.file("t.bw"));
         const auto means = bw.summary("chr1", 0, 20000, 10, SummaryStat::Max);
         QCOMPARE(means.size(), std::size_t(10));
@@ -132,7 +138,8 @@ private Q_SLOTS:
         QVERIFY(bw.valueReads() >= 1);
     }
 
-    void unknownChromosomeReadsMissing() {
+    void unknownChromosomeReadsMissing()
+    {
         const auto bw = BigWigReader::open(m_dir.file("t.bw"));
         const auto v = bw.values("chrUn", 0, 10);
         QCOMPARE(v, std::vector<float>(10, 0.0F));
@@ -140,7 +147,8 @@ private Q_SLOTS:
         QVERIFY2(msg.find("outside chr2") != std::string::npos, msg.c_str());
     }
 
-    void writerNeedsOrderAndKeepsOldFileOnFailure() {
+    void writerNeedsOrderAndKeepsOldFileOnFailure()
+    {
         const auto target = m_dir.file("order.bw");
         test::writeText(target, "previous");
         {
@@ -158,7 +166,8 @@ private Q_SLOTS:
         QVERIFY2(msg.find("chromosome 'chrX'") != std::string::npos, msg.c_str());
     }
 
-    void writeIntervals() {
+    void writeIntervals()
+    {
         BigWigWriter w(m_dir.file("iv.bw"), m_chroms);
         w.addIntervals("chr1", {{10, 20, 1.5F}, {20, 25, 2.0F}, {100, 101, 3.0F}});
         w.finish();
@@ -172,13 +181,15 @@ private Q_SLOTS:
         QCOMPARE(bw.values("chr1", 100, 101)[0], 3.0F);
     }
 
-    void notABigWig() {
+    void notABigWig()
+    {
         test::writeText(m_dir.file("fake.bw"), "chr1\t0\t10\t1.0\n");
         const auto msg = errorOf([&] { (void)BigWigReader::open(m_dir.file("fake.bw")); });
         QVERIFY2(msg.find("is not a bigWig") != std::string::npos, msg.c_str());
     }
 
-    void pyBigWigReadsKdnaFiles() {
+    void pyBigWigReadsKdnaFiles()
+    {
         const std::string python = test::pythonWithPyBigWig();
         if (python.empty())
             QSKIP("python3-pybigwig is not installed");
@@ -201,7 +212,8 @@ private Q_SLOTS:
         }
     }
 
-    void kdnaReadsPyBigWigFiles() {
+    void kdnaReadsPyBigWigFiles()
+    {
         const std::string python = test::pythonWithPyBigWig();
         if (python.empty())
             QSKIP("python3-pybigwig is not installed");
@@ -226,7 +238,8 @@ private Q_SLOTS:
         QCOMPARE(b[79], 1.25F);
     }
 
-    void realBigWigMatchesPyBigWig() {
+    void realBigWigMatchesPyBigWig()
+    {
         KDNA_REQUIRE_YEAST(data);
         const std::string python = test::pythonWithPyBigWig();
         if (python.empty())
@@ -269,7 +282,8 @@ private Q_SLOTS:
         QVERIFY(nonZero > compared / 2);
     }
 
-    void bedFormats() {
+    void bedFormats()
+    {
         test::writeText(m_dir.file("a.bed"), "track name=x\nbrowser position chr1\n# comment\n"
                                              "chr1\t10\t20\nchr2\t5\t50\n\nchr1\t30\t31\n");
         auto set = readBed(m_dir.file("a.bed"));
@@ -298,7 +312,8 @@ private Q_SLOTS:
         QCOMPARE(detectFileKind(m_dir.file("b.bed")), FileKind::Bed);
     }
 
-    void bedErrorsNameFileAndLine() {
+    void bedErrorsNameFileAndLine()
+    {
         test::writeText(m_dir.file("e1.bed"), "chr1\t10\t20\nchr1\t30\n");
         auto msg = errorOf([&] { (void)readBed(m_dir.file("e1.bed")); });
         QVERIFY2(msg.find("e1.bed, line 2") != std::string::npos, msg.c_str());
@@ -318,7 +333,8 @@ private Q_SLOTS:
         QVERIFY2(msg.find("strand 'up'") != std::string::npos, msg.c_str());
     }
 
-    void gff3() {
+    void gff3()
+    {
         test::writeText(m_dir.file("g.gff3"),
                         "##gff-version 3\n"
                         "chrI\tSGD\tgene\t335\t649\t.\t+\t.\tID=YAL069W;Name=YAL069W\n"
@@ -346,7 +362,8 @@ private Q_SLOTS:
                  msg.c_str());
     }
 
-    void chromSizes() {
+    void chromSizes()
+    {
         writeChromSizes(m_dir.file("x.chrom.sizes"), m_chroms);
         QCOMPARE(readChromSizes(m_dir.file("x.chrom.sizes")), m_chroms);
         QCOMPARE(detectFileKind(m_dir.file("x.chrom.sizes")), FileKind::ChromSizes);
@@ -359,7 +376,8 @@ private Q_SLOTS:
         QVERIFY2(msg.find("line 1") != std::string::npos, msg.c_str());
     }
 
-    void realAnnotations() {
+    void realAnnotations()
+    {
         KDNA_REQUIRE_YEAST(data);
         const auto bed = readBed(data / "nucleosomes_danpos.bed");
         QCOMPARE(bed.features.size(), std::size_t(68441));

@@ -13,19 +13,22 @@ using namespace kdna;
 class TestUtil : public QObject {
     Q_OBJECT
 private Q_SLOTS:
-    void tupleLooksLikePython() {
+    void tupleLooksLikePython()
+    {
         QCOMPARE(text::tuple({2001, 1, 4}), std::string("(2001, 1, 4)"));
         QCOMPARE(text::tuple({5}), std::string("(5,)"));
         QCOMPARE(text::tuple({}), std::string("()"));
     }
 
-    void thousands() {
+    void thousands()
+    {
         QCOMPARE(text::withThousands(230218), std::string("230,218"));
         QCOMPARE(text::withThousands(12), std::string("12"));
         QCOMPARE(text::withThousands(-1234567), std::string("-1,234,567"));
     }
 
-    void parseIntRejectsPartialFields() {
+    void parseIntRejectsPartialFields()
+    {
         std::int64_t v = 0;
         QVERIFY(text::parseInt("123", v));
         QCOMPARE(v, 123);
@@ -34,7 +37,8 @@ private Q_SLOTS:
         QVERIFY(!text::parseInt("1.5", v));
     }
 
-    void nearNamesFindChrPrefix() {
+    void nearNamesFindChrPrefix()
+    {
         const std::vector<std::string> genome = {"chrI", "chrII", "chrIII", "chrM"};
         const auto near = chrom_names::near("I", genome);
         QVERIFY(!near.empty());
@@ -44,14 +48,16 @@ private Q_SLOTS:
         QVERIFY2(msg.find("did you mean 'chrI'") != std::string::npos, msg.c_str());
     }
 
-    void compareExplainsPrefixMismatch() {
+    void compareExplainsPrefixMismatch()
+    {
         const auto cmp = chrom_names::compare({"chrI", "chrII"}, {"I", "II"});
         QVERIFY(cmp.shared.empty());
         QCOMPARE(cmp.onlySecond.size(), std::size_t(2));
         QVERIFY2(cmp.fix.find("without the 'chr' prefix") != std::string::npos, cmp.fix.c_str());
     }
 
-    void atomicOutputKeepsOldFileUntilCommit() {
+    void atomicOutputKeepsOldFileUntilCommit()
+    {
         test::ScratchDir dir;
         const auto target = dir.file("out.txt");
         test::writeText(target, "old");
@@ -71,7 +77,8 @@ private Q_SLOTS:
         QCOMPARE(test::readText(target), std::string("new"));
     }
 
-    void errorsNameFileAndLine() {
+    void errorsNameFileAndLine()
+    {
         const auto e = Error::inFile("peaks.bed", 12, "the end is before the start");
         QCOMPARE(std::string(e.what()),
                  std::string("peaks.bed, line 12: the end is before the start"));

@@ -10,24 +10,29 @@
 
 namespace kdna::test {
 
-ScratchDir::ScratchDir() {
+ScratchDir::ScratchDir()
+{
     QVERIFY2(m_dir.isValid(), "could not create a temporary folder");
 }
 
-std::filesystem::path ScratchDir::path() const {
+std::filesystem::path ScratchDir::path() const
+{
     return m_dir.path().toStdString();
 }
 
-std::filesystem::path ScratchDir::file(const std::string& name) const {
+std::filesystem::path ScratchDir::file(const std::string& name) const
+{
     return path() / name;
 }
 
-void writeText(const std::filesystem::path& path, const std::string& content) {
+void writeText(const std::filesystem::path& path, const std::string& content)
+{
     std::ofstream out(path, std::ios::binary);
     out << content;
 }
 
-std::string readText(const std::filesystem::path& path) {
+std::string readText(const std::filesystem::path& path)
+{
     std::ifstream in(path, std::ios::binary);
     std::ostringstream s;
     s << in.rdbuf();
@@ -35,7 +40,8 @@ std::string readText(const std::filesystem::path& path) {
 }
 
 void writeFasta(const std::filesystem::path& path,
-                const std::vector<std::pair<std::string, std::string>>& records, int line) {
+                const std::vector<std::pair<std::string, std::string>>& records, int line)
+{
     std::ofstream out(path);
     for (const auto& [name, bases] : records) {
         out << '>' << name << '\n';
@@ -44,7 +50,8 @@ void writeFasta(const std::filesystem::path& path,
     }
 }
 
-std::string randomBases(std::size_t n, unsigned seed) {
+std::string randomBases(std::size_t n, unsigned seed)
+{
     std::mt19937 rng(seed);
     std::string s(n, 'A');
     for (auto& c : s)
@@ -52,7 +59,8 @@ std::string randomBases(std::size_t n, unsigned seed) {
     return s;
 }
 
-std::optional<std::filesystem::path> yeastData() {
+std::optional<std::filesystem::path> yeastData()
+{
     std::vector<std::filesystem::path> candidates;
     if (const char* env = std::getenv("KDNA_TEST_DATA"); env && *env) {
         candidates.emplace_back(std::filesystem::path(env) / "sacCer3");
@@ -67,7 +75,8 @@ std::optional<std::filesystem::path> yeastData() {
     return std::nullopt;
 }
 
-int run(const std::string& commandLine, std::string* output) {
+int run(const std::string& commandLine, std::string* output)
+{
     FILE* pipe = popen(commandLine.c_str(), "r");
     if (!pipe)
         return -1;
@@ -81,11 +90,13 @@ int run(const std::string& commandLine, std::string* output) {
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-std::filesystem::path builtTool(const std::string& relative) {
+std::filesystem::path builtTool(const std::string& relative)
+{
     return std::filesystem::path(KDNA_BINARY_DIR) / relative;
 }
 
-std::string pythonWithPyBigWig() {
+std::string pythonWithPyBigWig()
+{
     // Debian's interpreter first: a python3 earlier on PATH (pyenv, venv) may lack the module.
     for (const char* candidate : {"/usr/bin/python3", "python3"})
         if (run(std::string(candidate) + " -c 'import pyBigWig' 2>/dev/null") == 0)

@@ -1,0 +1,62 @@
+#include "chromosome_selection.h"
+
+#include "genome/genome.h"
+#include "util/chrom_names.h"
+#include "util/error.h"
+#include "util/text.h"
+
+#include <algorithm>
+#include <set>
+
+namespace kdna {
+
+std::vector<Chromosome> selectChromosomes(const DatasetSpec& spec, const Genome& genome,
+                                          const std::vector<std::string>& available,
+                                          const std::string& availableWhere)
+{
+    const std::vector<std::string> genomeNames = genome.names();
+    const std::set<std::string> availableSet(available.begin(), available.end());
+    auto inGenome = [&](const std::string& keyword, const std::string& name) {
+        if (!genome.contains(name))
+            throw Error(keyword + ": " +
+                            chrom_names::unknownMessage(
+                                name, "the genome " + genome.path().string(), genomeNames),
+                        keyword);
+    };
+    for (const auto& name : spec.excl_chromosomes)
+        inGenome("excl_chromosomes", name);
+
+    std::vector<Chromosome> out;
+    if (!spec.incl_chromosomes.empty()) {
+        std::set<std::string> seen;
+        for (const auto& name : spec.incl_chromosomes) {
+            inGenome("incl_chromosomes", name);
+            if (!available.empty() && !availableSet.count(name))
+                throw Error("incl_chromosomes: " +
+                                chrom_names::unknownMessage(name, availableWhere, available),
+                            "incl_chromosomes");
+            if (seen.insert(name).second)
+                out.push_back({name, genome.length(name)});
+        }
+        return out;
+    }
+    const std::set<std::string> excluded(spec.excl_chromosomes.begin(),
+                                         spec.excl_chromosomes.end());
+    for (const auto& c : genome.chromosomes())
+        if (!excluded.count(c.name) && (available.empty() || availableSet.count(c.name)))
+            out.push_back(c);
+    if (out.empty()) {
+        std::string message = "no chromosome is left to use";
+        if (!available.empty()) {
+            const auto cmp = chrom_names::compare(genomeNames, available);
+            message = "the genome " + genome.path().string() + " and " + availableWhere +
+                      " share no chromosome name";
+            if (!cmp.fix.empty())
+                message += ": " + cmp.fix;
+        }
+        throw Error("incl_chromosomes: " + message, "incl_chromosomes");
+    }
+    return out;
+}
+
+} // namespace kdna

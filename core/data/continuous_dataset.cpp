@@ -1,0 +1,228 @@
+#include "continuous_dataset.h"
+
+#include "chromosome_selection.h"
+#include "genome/genome.h"
+#include "tracks/bigwig.h"
+#include "util/error.h"
+#include "util/text.h"
+
+#include <algorithm>
+#include <span>
+
+namespace kdna {
+namespace {
+
+std::vector<std::span<const float>>
+spansOf(const std::vector<std::shared_ptr<const store::Values>>& v)
+{
+    std::vector<std::span<const float>> out;
+    for (const auto& p : v)
+        out.emplace_back(p->data(), p->size());
+    return out;
+}
+
+void checkBigWig(const BigWigReader& bw, const std::vector<Chromosome>& chroms,
+                 const std::string& keyword)
+{
+    for (const auto& c : chroms)
+        if (bw.contains(c.name) && bw.length(c.name) != c.length)
+            throw Error(keyword + ": " + bw.path().string() + " gives " + c.name + " " +
+                            text::withThousands(bw.length(c.name)) + " bp but the genome gives " +
+                            text::withThousands(c.length) +
+                            " bp: they are from different assemblies",
+                        keyword);
+}
+
+} // namespace
+
+ContinuousDataset::ContinuousDataset(const DatasetSpec& spec, const DataStatistics* fitted)
+    : m_spec(spec)
+{
+    throwIfProblems(validate(spec));
+    const Genome genome = Genome::open(spec.resolve(spec.fasta_file));
+
+    std::vector<BigWigReader> labels;
+    for (const auto& f : spec.annotation_files)
+        labels.push_back(BigWigReader::open(spec.resolve(f)));
+    std::vector<BigWigReader> secondary;
+    for (const auto& f : spec.sec_inputs)
+        secondary.push_back(BigWigReader::open(spec.resolve(f)));
+
+    // Chromosomes: those of the genome that the first bigWig lists (keras_dna takes them from
+    // the first bigWig), narrowed by incl/excl.
+    const auto chroms = selectChromosomes(spec, genome, namesOf(labels.front().chromosomes()),
+                                          spec.annotation_files.front());
+    for (const auto& bw : labels)
+        checkBigWig(bw, chroms, "annotation_files");
+    for (const auto& bw : secondary)
+        checkBigWig(bw, chroms, "sec_inputs");
+
+    m_step = spec.overlapping ? 1 : (spec.downsampling.empty() ? spec.tg_window : spec.window);
+    m_alphabetFirst = alphabetBeforeSequence(spec);
+    std::int64_t longest = 0;
+    for (const auto& c : chroms) {
+        longest = std::max(longest, c.length);
+        if (c.length < spec.window) {
+            m_notes.push_back(c.name + " (" + text::withThousands(c.length) +
+                              " bp) is shorter than the window and gives no example");
+            continue;
+        }
+        Chrom chrom;
+        chrom.info = c;
+        chrom.first = m_size;
+        chrom.count = (c.length - spec.window) / m_step + 1;
+        m_size += chrom.count;
+        m_chroms.push_back(std::move(chrom));
+    }
+    if (m_chroms.empty())
+        throw Error("window: " + text::withThousands(spec.window) +
+                        " bp is longer than every included chromosome (the longest is " +
+                        text::withThousands(longest) + " bp)",
+                    "window");
+
+    for (auto& c : m_chroms) {
+        c.sequence = store::sequence(spec.resolve(spec.fasta_file), c.info.name);
+        for (const auto& f : spec.annotation_files)
+            c.tracks.push_back(store::track(spec.resolve(f), c.info.name, c.info.length));
+        for (const auto& f : spec.sec_inputs)
+            c.secondary.push_back(store::track(spec.resolve(f), c.info.name, c.info.length));
+    }
+    for (std::size_t f = 0; f < labels.size(); ++f)
+        for (const auto& c : m_chroms)
+            if (!labels[f].contains(c.info.name))
+                m_notes.push_back(spec.annotation_files[f] + " has no data on " + c.info.name +
+                                  " (read as 0)");
+
+    if (fitted) {
+        m_stats = *fitted;
+        if (m_stats.labels.size() != spec.annotation_files.size() ||
+            m_stats.secondary.size() != spec.sec_inputs.size())
+            throw Error("annotation_files: the saved normalisation has " +
+                            std::to_string(m_stats.labels.size()) + " label and " +
+                            std::to_string(m_stats.secondary.size()) +
+                            " secondary tracks, but this dataset has " +
+                            std::to_string(spec.annotation_files.size()) + " and " +
+                            std::to_string(spec.sec_inputs.size()),
+                        "annotation_files");
+        if (weighted() && m_stats.weights.size() != spec.annotation_files.size())
+            throw Error("weighting_mode: the saved statistics hold no balanced weights",
+                        "weighting_mode");
+        return;
+    }
+    // Statistics over every base of the included chromosomes, per file.
+    for (std::size_t f = 0; f < spec.annotation_files.size(); ++f) {
+        std::vector<std::shared_ptr<const store::Values>> perChrom;
+        for (const auto& c : m_chroms)
+            perChrom.push_back(c.tracks[f]);
+        const auto spans = spansOf(perChrom);
+        m_stats.labels.push_back(Normalizer::fit(spec.normalization_mode, spans));
+        if (weighted()) {
+            std::vector<float> sample = strideSample(spans, 4'000'000);
+            for (float& x : sample)
+                x = m_stats.labels.back().apply(x);
+            m_stats.weights.push_back(BalancedWeights::fit(std::move(sample), spec.bins));
+        }
+    }
+    for (std::size_t f = 0; f < spec.sec_inputs.size(); ++f) {
+        std::vector<std::shared_ptr<const store::Values>> perChrom;
+        for (const auto& c : m_chroms)
+            perChrom.push_back(c.secondary[f]);
+        m_stats.secondary.push_back(
+            Normalizer::fit(spec.sec_normalization_mode, spansOf(perChrom)));
+    }
+}
+
+ContinuousDataset::Position ContinuousDataset::position(std::int64_t index) const
+{
+    if (index < 0 || index >= m_size)
+        throw Error("example " + std::to_string(index) + " is outside the dataset (" +
+                    std::to_string(m_size) + " examples)");
+    const auto it = std::upper_bound(m_chroms.begin(), m_chroms.end(), index,
+                                     [](std::int64_t i, const Chrom& c) { return i < c.first; });
+    const auto slot = static_cast<std::size_t>(std::distance(m_chroms.begin(), it) - 1);
+    return {slot, (index - m_chroms[slot].first) * m_step};
+}
+
+void ContinuousDataset::fillLabels(const Chrom& c, std::int64_t start, float* label,
+                                   float& weight) const
+{
+    const std::int64_t tg = m_spec.tg_window;
+    const auto files = static_cast<std::int64_t>(c.tracks.size());
+    const std::int64_t centre = start + m_spec.window / 2;
+    const std::int64_t block = m_spec.window / tg;
+    double weightSum = 0;
+    for (std::int64_t f = 0; f < files; ++f) {
+        const float* track = c.tracks[static_cast<std::size_t>(f)]->data();
+        const Normalizer& norm = m_stats.labels[static_cast<std::size_t>(f)];
+        for (std::int64_t t = 0; t < tg; ++t) {
+            float v = 0;
+            if (m_spec.downsampling.empty()) {
+                v = norm.apply(track[centre - tg / 2 + t]);
+            } else if (m_spec.downsampling == "downsampling") {
+                v = norm.apply(track[start + t * block]);
+            } else { // mean of each block, normalised per base first
+                double sum = 0;
+                for (std::int64_t i = 0; i < block; ++i)
+                    sum += norm.apply(track[start + t * block + i]);
+                v = static_cast<float>(sum / static_cast<double>(block));
+            }
+            const std::int64_t row = m_spec.rc ? tg - 1 - t : t;
+            label[row * files + f] = v;
+            if (weighted())
+                weightSum += m_stats.weights[static_cast<std::size_t>(f)].weight(v);
+        }
+    }
+    if (weighted())
+        weight = static_cast<float>(weightSum / static_cast<double>(tg * files));
+}
+
+void ContinuousDataset::fillSecondary(const Chrom& c, std::int64_t start, float* out) const
+{
+    const std::int64_t length = secondaryLength(m_spec, m_spec.window);
+    const auto files = static_cast<std::int64_t>(c.secondary.size());
+    const std::int64_t first = start + m_spec.window / 2 - length / 2;
+    for (std::int64_t f = 0; f < files; ++f) {
+        const float* track = c.secondary[static_cast<std::size_t>(f)]->data();
+        const Normalizer& norm = m_stats.secondary[static_cast<std::size_t>(f)];
+        for (std::int64_t i = 0; i < length; ++i) {
+            const std::int64_t row = m_spec.rc ? length - 1 - i : i;
+            out[row * files + f] = norm.apply(track[first + i]);
+        }
+    }
+}
+
+float ContinuousDataset::fill(std::int64_t index, const ExampleSlots& out) const
+{
+    const Position p = position(index);
+    const Chrom& c = m_chroms[p.chrom];
+    writeOneHot(c.sequence->data() + p.start, m_spec.window, m_spec.rc, m_alphabetFirst, out.input);
+    float weight = 1.0F;
+    fillLabels(c, p.start, out.label, weight);
+    if (out.secondary)
+        fillSecondary(c, p.start, out.secondary);
+    return weight;
+}
+
+Locus ContinuousDataset::locus(std::int64_t index) const
+{
+    const Position p = position(index);
+    return {m_chroms[p.chrom].info.name, p.start, p.start + m_spec.window, m_spec.rc, "window"};
+}
+
+DatasetSummary ContinuousDataset::summary() const
+{
+    DatasetSummary s;
+    s.examples = m_size;
+    for (const auto& c : m_chroms)
+        s.chromosomes.push_back({c.info.name, c.info.length, c.count, 0, 0});
+    s.notes = m_notes;
+    std::vector<std::string> norms;
+    for (std::size_t f = 0; f < m_stats.labels.size(); ++f)
+        norms.push_back(m_spec.annotation_files[f] + ": " + m_stats.labels[f].describe());
+    for (std::size_t f = 0; f < m_stats.secondary.size(); ++f)
+        norms.push_back(m_spec.sec_inputs[f] + ": " + m_stats.secondary[f].describe());
+    s.normalization = text::join(norms, "; ");
+    return s;
+}
+
+} // namespace kdna

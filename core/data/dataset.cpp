@@ -1,0 +1,74 @@
+#include "dataset.h"
+
+#include "continuous_dataset.h"
+#include "genome/sequence.h"
+#include "sparse_dataset.h"
+#include "util/text.h"
+
+#include <nlohmann/json.hpp>
+
+namespace kdna {
+
+nlohmann::json DataStatistics::toJson() const
+{
+    nlohmann::json j;
+    j["labels"] = nlohmann::json::array();
+    for (const auto& n : labels)
+        j["labels"].push_back(n.toJson());
+    j["secondary"] = nlohmann::json::array();
+    for (const auto& n : secondary)
+        j["secondary"].push_back(n.toJson());
+    j["weights"] = nlohmann::json::array();
+    for (const auto& w : weights)
+        j["weights"].push_back(w.toJson());
+    return j;
+}
+
+DataStatistics DataStatistics::fromJson(const nlohmann::json& j)
+{
+    DataStatistics s;
+    for (const auto& n : j.at("labels"))
+        s.labels.push_back(Normalizer::fromJson(n));
+    for (const auto& n : j.at("secondary"))
+        s.secondary.push_back(Normalizer::fromJson(n));
+    for (const auto& w : j.at("weights"))
+        s.weights.push_back(BalancedWeights::fromJson(w));
+    return s;
+}
+
+std::string Locus::toString() const
+{
+    return chrom + ":" + text::withThousands(start) + "-" + text::withThousands(end) +
+           (reverse ? " (-)" : " (+)") + " " + kind;
+}
+
+void writeOneHot(const std::uint8_t* codes, std::int64_t length, bool reverse, bool alphabetFirst,
+                 float* out)
+{
+    const auto n = static_cast<std::size_t>(length);
+    if (!alphabetFirst) {
+        if (reverse)
+            sequence::oneHotReverseComplement(codes, n, out);
+        else
+            sequence::oneHot(codes, n, out);
+        return;
+    }
+    std::fill(out, out + 4 * n, 0.0F);
+    for (std::size_t i = 0; i < n; ++i) {
+        std::uint8_t c = reverse ? codes[n - 1 - i] : codes[i];
+        if (c >= sequence::kUnknown)
+            continue;
+        if (reverse)
+            c = static_cast<std::uint8_t>(3 - c);
+        out[c * n + i] = 1.0F;
+    }
+}
+
+std::shared_ptr<const Dataset> openDataset(const DatasetSpec& spec, const DataStatistics* fitted)
+{
+    if (spec.isSparse())
+        return std::make_shared<SparseDataset>(spec, fitted);
+    return std::make_shared<ContinuousDataset>(spec, fitted);
+}
+
+} // namespace kdna

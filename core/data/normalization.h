@@ -1,0 +1,77 @@
+#pragma once
+
+#include <cmath>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace kdna {
+
+/// One normalisation with its fitted statistics.
+struct NormalizationStep {
+    enum class Kind { Max, PercTrim, ZScore, MinMax, LogTransform };
+    Kind kind = Kind::Max;
+    double a = 0; ///< max | clip limit | mean | min
+    double b = 0; ///< -   | -          | std  | max
+
+    [[nodiscard]] float apply(float x) const
+    {
+        switch (kind) {
+        case Kind::Max:
+            return a > 0 ? static_cast<float>(x / a) : x;
+        case Kind::PercTrim:
+            return x > a ? static_cast<float>(a) : x;
+        case Kind::ZScore:
+            return b > 0 ? static_cast<float>((x - a) / b) : static_cast<float>(x - a);
+        case Kind::MinMax:
+            return b > a ? static_cast<float>((x - a) / (b - a)) : static_cast<float>(x - a);
+        case Kind::LogTransform:
+            return static_cast<float>(std::log1p(std::max(x, -0.999999F)));
+        }
+        return x;
+    }
+    friend bool operator==(const NormalizationStep&, const NormalizationStep&) = default;
+};
+
+/// keras_dna's normalization_mode for one track: none, one, or two steps. With two, keras_dna
+/// applies the second first (['max', 'perctrim'] trims, then divides by the trimmed maximum),
+/// and the first step's statistics are computed on data the second has transformed.
+/// Statistics are exact over every base of the dataset's chromosomes (missing = 0), except
+/// above 16 M bases, where an evenly strided sample of 16 M is used.
+class Normalizer {
+public:
+    Normalizer() = default;
+    /// Fits `modes` (keras_dna order) on the values of every included chromosome.
+    static Normalizer fit(const std::vector<std::string>& modes,
+                          const std::vector<std::span<const float>>& values);
+
+    [[nodiscard]] float apply(float x) const
+    {
+        for (const auto& s : m_steps)
+            x = s.apply(x);
+        return x;
+    }
+    [[nodiscard]] bool isIdentity() const { return m_steps.empty(); }
+    /// In the order they are applied.
+    [[nodiscard]] const std::vector<NormalizationStep>& steps() const { return m_steps; }
+    /// "perctrim at 41.3, then max 41.3".
+    [[nodiscard]] std::string describe() const;
+
+    [[nodiscard]] nlohmann::json toJson() const;
+    static Normalizer fromJson(const nlohmann::json& j);
+    friend bool operator==(const Normalizer&, const Normalizer&) = default;
+
+private:
+    std::vector<NormalizationStep> m_steps;
+};
+
+/// An evenly strided sample of at most `limit` values across all spans (all of them when
+/// fewer), in order.
+[[nodiscard]] std::vector<float> strideSample(const std::vector<std::span<const float>>& values,
+                                              std::size_t limit);
+/// numpy's percentile with linear interpolation; reorders `v`.
+[[nodiscard]] double percentile(std::vector<float>& v, double q);
+
+} // namespace kdna

@@ -1,0 +1,70 @@
+#include "spec_file.h"
+
+#include "util/error.h"
+#include "util/json_file.h"
+
+#include <nlohmann/json.hpp>
+
+namespace kdna {
+
+AnySpec anySpecFromJson(const nlohmann::json& j, std::vector<Problem>& problems)
+{
+    if (j.is_object() && j.value("type", std::string()) == "MultiGenerator")
+        return MultiSpec::fromJson(j, problems);
+    return DatasetSpec::fromJson(j, problems);
+}
+
+nlohmann::json toJson(const AnySpec& spec)
+{
+    return std::visit([](const auto& s) { return s.toJson(); }, spec);
+}
+
+void setFolders(AnySpec& spec, const std::filesystem::path& base, const std::filesystem::path& data)
+{
+    if (auto* single = std::get_if<DatasetSpec>(&spec)) {
+        single->base_dir = base;
+        single->data_dir = data;
+        return;
+    }
+    for (auto& d : std::get<MultiSpec>(spec).dataset_list) {
+        d.base_dir = base;
+        d.data_dir = data;
+    }
+}
+
+const DatasetSpec& primary(const AnySpec& spec)
+{
+    if (const auto* single = std::get_if<DatasetSpec>(&spec))
+        return *single;
+    const auto& multi = std::get<MultiSpec>(spec);
+    if (multi.dataset_list.empty())
+        throw Error("dataset_list: needs at least one dataset", "dataset_list");
+    return multi.dataset_list.front();
+}
+
+std::vector<Problem> validate(const AnySpec& spec)
+{
+    return std::visit([](const auto& s) { return validate(s); }, spec);
+}
+
+AnySpec loadSpecFile(const std::filesystem::path& path, const std::filesystem::path& dataDir)
+{
+    const nlohmann::json j = readJsonFile(path);
+    std::vector<Problem> problems;
+    AnySpec spec = anySpecFromJson(j, problems);
+    throwIfProblems(problems, path.string());
+    setFolders(spec, path.parent_path(), dataDir);
+    return spec;
+}
+
+std::unique_ptr<Generator> openGenerator(const AnySpec& spec,
+                                         const std::vector<DataStatistics>* fitted,
+                                         GeneratorOptions options)
+{
+    if (const auto* single = std::get_if<DatasetSpec>(&spec))
+        return openGenerator(*single, fitted && !fitted->empty() ? &fitted->front() : nullptr,
+                             options);
+    return openGenerator(std::get<MultiSpec>(spec), fitted, options);
+}
+
+} // namespace kdna

@@ -1,0 +1,34 @@
+#pragma once
+
+#include "dataset_spec.h"
+#include "generator.h"
+
+#include <filesystem>
+#include <variant>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace kdna {
+
+/// A Generator spec or a MultiGenerator spec, as a spec file or a project's dataset holds.
+using AnySpec = std::variant<DatasetSpec, MultiSpec>;
+
+/// Reads either kind ("type": "MultiGenerator" selects the second); problems collected.
+[[nodiscard]] AnySpec anySpecFromJson(const nlohmann::json& j, std::vector<Problem>& problems);
+[[nodiscard]] nlohmann::json toJson(const AnySpec& spec);
+/// Sets the folders relative paths and ${data} resolve against, in every dataset.
+void setFolders(AnySpec& spec, const std::filesystem::path& base,
+                const std::filesystem::path& data);
+/// The first (or only) dataset's spec.
+[[nodiscard]] const DatasetSpec& primary(const AnySpec& spec);
+[[nodiscard]] std::vector<Problem> validate(const AnySpec& spec);
+
+/// Reads a spec file; relative paths resolve against its folder. Throws on any problem.
+[[nodiscard]] AnySpec loadSpecFile(const std::filesystem::path& path,
+                                   const std::filesystem::path& dataDir = {});
+
+[[nodiscard]] std::unique_ptr<Generator> openGenerator(const AnySpec& spec,
+                                                       const std::vector<DataStatistics>* fitted,
+                                                       GeneratorOptions options = {});
+
+} // namespace kdna
