@@ -1,0 +1,239 @@
+#include "model_spec.h"
+
+#include "layer_catalog.h"
+#include "util/chrom_names.h"
+#include "util/error.h"
+#include "util/text.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace kdna {
+namespace {
+
+std::string snakeCase(const std::string& type)
+{
+    // Keras names layers after their class: Conv1D -> conv1d, MaxPooling1D -> max_pooling1d.
+    std::string out;
+    for (std::size_t i = 0; i < type.size(); ++i) {
+        const char c = type[i];
+        if (std::isupper(static_cast<unsigned char>(c))) {
+            const bool afterLower = i > 0 && std::islower(static_cast<unsigned char>(type[i - 1]));
+            if (afterLower)
+                out += '_';
+            out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+bool argumentMatches(const layers::Argument& a, const nlohmann::json& v)
+{
+    using layers::ArgKind;
+    switch (a.kind) {
+    case ArgKind::Int:
+        return v.is_number_integer();
+    case ArgKind::IntList:
+        return v.is_number_integer() ||
+               (v.is_array() && std::all_of(v.begin(), v.end(), [](const auto& e) { return e.is_number_integer(); }));
+    case ArgKind::Float:
+        return v.is_number();
+    case ArgKind::Bool:
+        return v.is_boolean();
+    case ArgKind::Choice:
+        return v.is_string() && std::any_of(a.choices.begin(), a.choices.end(),
+                                            [&](const char* c) { return v.get<std::string>() == c; });
+    case ArgKind::Shape:
+        return v.is_array() && std::all_of(v.begin(), v.end(), [](const auto& e) { return e.is_number_integer(); });
+    }
+    return false;
+}
+
+std::string expected(const layers::Argument& a)
+{
+    using layers::ArgKind;
+    switch (a.kind) {
+    case ArgKind::Int:
+        return "a whole number";
+    case ArgKind::IntList:
+        return "a whole number or a list of them";
+    case ArgKind::Float:
+        return "a number";
+    case ArgKind::Bool:
+        return "true or false";
+    case ArgKind::Choice:
+        return "one of " + text::quotedList(std::vector<std::string>(a.choices.begin(), a.choices.end()), 20);
+    case ArgKind::Shape:
+        return "a list of whole numbers such as [2001, 4]";
+    }
+    return "";
+}
+
+} // namespace
+
+ModelSpec ModelSpec::fromJson(const nlohmann::json& j, std::vector<Problem>& problems)
+{
+    ModelSpec m;
+    if (!j.is_object() || !j.contains("layers") || !j.at("layers").is_array()) {
+        problems.push_back({"layers", "a model is a JSON object with a \"layers\" list"});
+        return m;
+    }
+    m.name = j.value("name", std::string("model"));
+    if (j.contains("outputs")) {
+        const auto& o = j.at("outputs");
+        if (o.is_string())
+            m.outputs = {o.get<std::string>()};
+        else if (o.is_array())
+            for (const auto& e : o)
+                m.outputs.push_back(e.get<std::string>());
+    }
+    std::vector<std::string> typeNames;
+    for (const auto& t : layers::catalog())
+        typeNames.emplace_back(t.name);
+    int index = 0;
+    for (const auto& lj : j.at("layers")) {
+        const std::string where = "layers[" + std::to_string(index++) + "]";
+        if (!lj.is_object() || !lj.contains("type") || !lj.at("type").is_string()) {
+            problems.push_back({where, "each layer is an object with a \"type\" (e.g. \"Conv1D\")"});
+            continue;
+        }
+        LayerSpec layer;
+        layer.type = lj.at("type").get<std::string>();
+        layer.name = lj.value("name", std::string());
+        const std::string label = layer.name.empty() ? where : "layer '" + layer.name + "'";
+        const layers::LayerType* type = layers::find(layer.type);
+        if (!type) {
+            std::string msg = "'" + layer.type + "' is not a layer kdna builds";
+            const auto near = chrom_names::near(layer.type, typeNames);
+            if (!near.empty())
+                msg += " (did you mean '" + near.front() + "'?)";
+            problems.push_back({label, msg + "; it builds " + text::quotedList(typeNames, 30)});
+            continue;
+        }
+        if (lj.contains("inputs")) {
+            const auto& in = lj.at("inputs");
+            if (in.is_string())
+                layer.inputs = {in.get<std::string>()};
+            else if (in.is_array())
+                for (const auto& e : in)
+                    layer.inputs.push_back(e.get<std::string>());
+        }
+        std::vector<std::string> argNames;
+        for (const auto& a : type->arguments)
+            argNames.emplace_back(a.name);
+        for (const auto& [key, value] : lj.items()) {
+            if (key == "type" || key == "name" || key == "inputs")
+                continue;
+            const auto arg = std::find_if(type->arguments.begin(), type->arguments.end(),
+                                          [&](const auto& a) { return key == a.name; });
+            if (arg == type->arguments.end()) {
+                std::string msg = "'" + key + "' is not an argument of " + layer.type;
+                const auto near = chrom_names::near(key, argNames);
+                if (!near.empty())
+                    msg += " (did you mean '" + near.front() + "'?)";
+                problems.push_back({label, msg});
+                continue;
+            }
+            if (!value.is_null() && !argumentMatches(*arg, value)) {
+                problems.push_back({label, std::string(arg->name) + " must be " + expected(*arg) +
+                                               ", not " + value.dump()});
+                continue;
+            }
+            layer.args[key] = value;
+        }
+        for (const auto& a : type->arguments)
+            if (std::string(a.defaultJson) == "null" && std::string(a.name) != "strides" &&
+                (!layer.args.contains(a.name) || layer.args.at(a.name).is_null()))
+                problems.push_back({label, layer.type + " needs " + a.name + " (" + a.help + ")"});
+        m.layers.push_back(std::move(layer));
+    }
+    m.normalize();
+    std::set<std::string> seen;
+    for (const auto& l : m.layers)
+        if (!seen.insert(l.name).second)
+            problems.push_back({"layer '" + l.name + "'", "two layers have this name"});
+    return m;
+}
+
+ModelSpec ModelSpec::fromJson(const nlohmann::json& j)
+{
+    std::vector<Problem> problems;
+    ModelSpec m = fromJson(j, problems);
+    throwIfProblems(problems, "the model");
+    return m;
+}
+
+nlohmann::json ModelSpec::toJson() const
+{
+    nlohmann::json j;
+    j["name"] = name;
+    j["layers"] = nlohmann::json::array();
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+        const LayerSpec& l = layers[i];
+        nlohmann::json lj = {{"name", l.name}, {"type", l.type}};
+        const bool stacked = i > 0 && l.inputs.size() == 1 && l.inputs.front() == layers[i - 1].name;
+        if (!l.inputs.empty() && !stacked && l.type != "Input")
+            lj["inputs"] = l.inputs;
+        for (const auto& [k, v] : l.args.items())
+            lj[k] = v;
+        j["layers"].push_back(std::move(lj));
+    }
+    if (!outputs.empty())
+        j["outputs"] = outputs;
+    return j;
+}
+
+void ModelSpec::normalize()
+{
+    std::map<std::string, int> counts;
+    std::set<std::string> taken;
+    for (const auto& l : layers)
+        if (!l.name.empty())
+            taken.insert(l.name);
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+        LayerSpec& l = layers[i];
+        if (l.name.empty()) {
+            const std::string base = l.type == "Input" ? "input" : snakeCase(l.type);
+            std::string candidate;
+            do {
+                const int n = counts[base]++;
+                candidate = n == 0 ? base : base + "_" + std::to_string(n);
+            } while (taken.count(candidate));
+            l.name = candidate;
+            taken.insert(candidate);
+        }
+        if (l.inputs.empty() && l.type != "Input" && i > 0)
+            l.inputs = {layers[i - 1].name};
+    }
+}
+
+int ModelSpec::indexOf(const std::string& layerName) const
+{
+    for (std::size_t i = 0; i < layers.size(); ++i)
+        if (layers[i].name == layerName)
+            return static_cast<int>(i);
+    return -1;
+}
+
+std::vector<std::string> ModelSpec::inputNames() const
+{
+    std::vector<std::string> out;
+    for (const auto& l : layers)
+        if (l.type == "Input")
+            out.push_back(l.name);
+    return out;
+}
+
+std::vector<std::string> ModelSpec::outputNames() const
+{
+    if (!outputs.empty())
+        return outputs;
+    if (layers.empty())
+        return {};
+    return {layers.back().name};
+}
+
+} // namespace kdna

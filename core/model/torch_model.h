@@ -1,0 +1,68 @@
+#pragma once
+
+// The LibTorch side of a model. Only core/model, core/train and core/eval include this header
+// (it pulls in <torch/torch.h>); everything else goes through model.h.
+
+#include "model.h"
+
+#include <torch/torch.h>
+
+#include <functional>
+
+namespace kdna::nn {
+
+/// A tensor and whether it is held channels-first (torch's (N, C, L) / (N, C, H, W)) rather
+/// than in Keras' channels-last layout. Convolution chains stay channels-first, and the
+/// conversion happens once where a layer needs Keras' layout (Flatten, Dense, ...).
+struct Value {
+    torch::Tensor tensor;
+    bool channelsFirst = false;
+    int kerasRank = 0; ///< axes without the batch
+};
+
+/// One layer of the graph: its torch module (if it has parameters) and how it computes.
+struct Node {
+    std::string name;
+    std::string type;
+    std::vector<int> inputs;
+    std::function<Value(const std::vector<Value>&)> forward;
+};
+
+/// A torch module built from a ModelSpec: inputs and outputs in Keras layout (channels last).
+/// Parameters are registered under the layer names ("conv1d.weight", "dense.bias", ...).
+class GraphModuleImpl : public torch::nn::Module {
+public:
+    explicit GraphModuleImpl(const ModelSpec& spec);
+    std::vector<torch::Tensor> forward(const std::vector<torch::Tensor>& inputs);
+    /// The output of every layer for `inputs` (Keras layout), for tests and inspection.
+    std::vector<torch::Tensor> forwardAll(const std::vector<torch::Tensor>& inputs);
+
+private:
+    std::vector<Value> run(const std::vector<torch::Tensor>& inputs);
+
+    ModelSpec m_spec;
+    std::vector<Node> m_nodes;
+    std::vector<int> m_inputNodes;
+    std::vector<int> m_outputNodes;
+};
+TORCH_MODULE(GraphModule);
+
+/// Keras' glorot-uniform kernels and zero biases (orthogonal recurrent kernels), seeded.
+void initializeLikeKeras(torch::nn::Module& module);
+
+/// Keras layout <-> channels-first, for rank-2 (L, C) and rank-3 (H, W, C) values.
+torch::Tensor toChannelsFirst(const torch::Tensor& t, int kerasRank);
+torch::Tensor toChannelsLast(const torch::Tensor& t, int kerasRank);
+
+} // namespace kdna::nn
+
+namespace kdna {
+
+struct Model::Impl {
+    ModelSpec spec;
+    ModelSummary summary;
+    nn::GraphModule module{nullptr};
+    torch::Device device{torch::kCPU};
+};
+
+} // namespace kdna

@@ -1,0 +1,230 @@
+#include "model/layer_catalog.h"
+#include "model/templates.h"
+#include "model/torch_model.h"
+#include "util/error.h"
+#include "util/text.h"
+#include "support/fixtures.h"
+
+#include <QTest>
+
+#include <nlohmann/json.hpp>
+
+using namespace kdna;
+using nlohmann::json;
+
+namespace {
+
+ModelSpec stack(std::vector<json> layers)
+{
+    json j = {{"name", "m"}, {"layers", layers}};
+    return ModelSpec::fromJson(j);
+}
+
+/// The torch output shape of every layer, batch axis dropped.
+std::vector<Shape> torchShapes(const ModelSpec& spec)
+{
+    Model model(spec, 3);
+    model.impl().module->eval();
+    std::vector<torch::Tensor> inputs;
+    for (const auto& s : model.summary().inputShapes) {
+        std::vector<std::int64_t> dims = {2};
+        dims.insert(dims.end(), s.begin(), s.end());
+        inputs.push_back(torch::rand(dims));
+    }
+    std::vector<Shape> out;
+    for (const auto& t : model.impl().module->forwardAll(inputs)) {
+        Shape s(t.sizes().begin() + 1, t.sizes().end());
+        out.push_back(s);
+    }
+    return out;
+}
+
+void compareWithTorch(const ModelSpec& spec)
+{
+    const ModelSummary summary = summarize(spec);
+    QVERIFY2(summary.ok(), summary.error.c_str());
+    const auto shapes = torchShapes(spec);
+    QCOMPARE(shapes.size(), summary.layers.size());
+    for (std::size_t i = 0; i < shapes.size(); ++i)
+        QVERIFY2(shapes[i] == summary.layers[i].outputShape,
+                 (summary.layers[i].name + ": torch " + text::tuple(shapes[i]) + " vs " +
+                  text::tuple(summary.layers[i].outputShape))
+                     .c_str());
+    // Parameter counts too (BatchNormalization's moving statistics are buffers in torch).
+    Model model(spec);
+    std::int64_t torchParams = 0;
+    for (const auto& p : model.impl().module->parameters())
+        torchParams += p.numel();
+    QCOMPARE(torchParams, summary.trainableParams);
+}
+
+} // namespace
+
+class TestModel : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void tutorialCnnSummaryIsKeras()
+    {
+        const ModelSummary s = summarize(templates::tutorialCnn(2001));
+        QVERIFY2(s.ok(), s.error.c_str());
+        const std::vector<Shape> expected = {{2001, 4}, {1999, 16}, {999, 16}, {990, 32}, {495, 32},
+                                             {476, 64}, {238, 64}, {15232}, {1}};
+        const std::vector<std::int64_t> params = {0, 208, 0, 5152, 0, 41024, 0, 0, 15233};
+        QCOMPARE(s.layers.size(), expected.size());
+        for (std::size_t i = 0; i < expected.size(); ++i) {
+            QCOMPARE(s.layers[i].outputShape, expected[i]);
+            QCOMPARE(s.layers[i].params, params[i]);
+        }
+        QCOMPARE(s.totalParams, 61617);
+        QCOMPARE(s.layers[1].name, std::string("conv1d"));
+        QCOMPARE(s.layers[3].name, std::string("conv1d_1"));
+        QCOMPARE(s.layers[2].name, std::string("max_pooling1d"));
+        const std::string table = s.toText("cnn");
+        QVERIFY2(table.find("conv1d (Conv1D)") != std::string::npos, table.c_str());
+        QVERIFY2(table.find("(None, 1999, 16)") != std::string::npos, table.c_str());
+        QVERIFY2(table.find("Total params: 61,617") != std::string::npos, table.c_str());
+        compareWithTorch(templates::tutorialCnn(2001));
+    }
+
+    void everyLayerShapeMatchesKerasAndTorch()
+    {
+        // Hand-computed Keras shapes for each layer type.
+        auto one = [](json layer, Shape input, Shape expected, std::int64_t params) {
+            const ModelSpec spec = stack({{{"type", "Input"}, {"shape", input}}, layer});
+            const ModelSummary s = summarize(spec);
+            QVERIFY2(s.ok(), s.error.c_str());
+            QVERIFY2(s.layers.back().outputShape == expected,
+                     (layer.dump() + " gives " + text::tuple(s.layers.back().outputShape)).c_str());
+            QCOMPARE(s.layers.back().params, params);
+            compareWithTorch(spec);
+        };
+        one({{"type", "Conv1D"}, {"filters", 8}, {"kernel_size", 5}}, {100, 4}, {96, 8}, 5 * 4 * 8 + 8);
+        one({{"type", "Conv1D"}, {"filters", 8}, {"kernel_size", 5}, {"padding", "same"}}, {100, 4}, {100, 8}, 168);
+        one({{"type", "Conv1D"}, {"filters", 8}, {"kernel_size", 5}, {"strides", 3}, {"padding", "same"}},
+            {100, 4}, {34, 8}, 168);
+        one({{"type", "Conv1D"}, {"filters", 2}, {"kernel_size", 3}, {"dilation_rate", 4}}, {50, 4}, {42, 2}, 26);
+        one({{"type", "Conv1D"}, {"filters", 2}, {"kernel_size", 3}, {"use_bias", false}}, {50, 4}, {48, 2}, 24);
+        one({{"type", "MaxPooling1D"}, {"pool_size", 3}}, {100, 4}, {33, 4}, 0);
+        one({{"type", "MaxPooling1D"}, {"pool_size", 3}, {"padding", "same"}}, {100, 4}, {34, 4}, 0);
+        one({{"type", "AveragePooling1D"}, {"pool_size", 4}, {"strides", 2}}, {100, 4}, {49, 4}, 0);
+        one({{"type", "AveragePooling1D"}, {"pool_size", 3}, {"padding", "same"}}, {100, 4}, {34, 4}, 0);
+        one({{"type", "GlobalMaxPooling1D"}}, {100, 4}, {4}, 0);
+        one({{"type", "GlobalAveragePooling1D"}}, {100, 4}, {4}, 0);
+        one({{"type", "Dense"}, {"units", 7}}, {100, 4}, {100, 7}, 35);
+        one({{"type", "Dense"}, {"units", 7}, {"activation", "softmax"}}, {12}, {7}, 91);
+        one({{"type", "Flatten"}}, {10, 4, 2}, {80}, 0);
+        one({{"type", "Dropout"}, {"rate", 0.3}}, {10, 4}, {10, 4}, 0);
+        one({{"type", "Activation"}, {"activation", "tanh"}}, {10, 4}, {10, 4}, 0);
+        one({{"type", "Reshape"}, {"target_shape", {5, -1}}}, {10, 4}, {5, 8}, 0);
+        one({{"type", "Conv2D"}, {"filters", 6}, {"kernel_size", {3, 1}}, {"padding", "same"}}, {416, 4, 1},
+            {416, 4, 6}, 3 * 1 * 1 * 6 + 6);
+        one({{"type", "Conv2D"}, {"filters", 1}, {"kernel_size", {1, 4}}}, {416, 4, 16}, {416, 1, 1}, 65);
+        one({{"type", "MaxPooling2D"}, {"pool_size", {2, 1}}, {"padding", "same"}}, {417, 4, 3}, {209, 4, 3}, 0);
+        one({{"type", "Conv2DTranspose"}, {"filters", 5}, {"kernel_size", {20, 1}}, {"strides", {2, 1}},
+             {"padding", "same"}},
+            {52, 4, 8}, {104, 4, 5}, 20 * 1 * 8 * 5 + 5);
+        one({{"type", "Conv2DTranspose"}, {"filters", 5}, {"kernel_size", {3, 1}}, {"strides", {2, 1}}},
+            {10, 4, 8}, {21, 4, 5}, 3 * 8 * 5 + 5);
+        one({{"type", "GRU"}, {"units", 6}}, {30, 4}, {6}, 3 * 6 * (4 + 6 + 2));
+        one({{"type", "GRU"}, {"units", 6}, {"return_sequences", true}, {"bidirectional", true}}, {30, 4},
+            {30, 12}, 2 * 3 * 6 * (4 + 6 + 2));
+        one({{"type", "BatchNormalization"}}, {30, 4}, {30, 4}, 16);
+    }
+
+    void tutorialTemplatesBuild()
+    {
+        for (const auto& t : templates::all()) {
+            const ModelSpec spec = templates::byId(t.id);
+            const ModelSummary s = summarize(spec);
+            QVERIFY2(s.ok(), (std::string(t.id) + ": " + s.error).c_str());
+            compareWithTorch(spec);
+        }
+        const auto seq = summarize(templates::seq2seq(416));
+        QCOMPARE(seq.outputShapes.front(), (Shape{416, 1}));
+        const auto translator = summarize(templates::experimentTranslator());
+        QCOMPARE(translator.inputShapes.size(), std::size_t(2));
+        QCOMPARE(translator.outputShapes.front(), (Shape{100}));
+        const auto two = summarize(templates::classificationAndRegression());
+        QCOMPARE(two.outputShapes, (std::vector<Shape>{{1}, {404}}));
+    }
+
+    void mismatchNamesTheLayerAndShapes()
+    {
+        // Too short for the kernels.
+        auto s = summarize(templates::tutorialCnn(60));
+        QVERIFY(!s.ok());
+        QVERIFY2(s.error.find("layer 'conv1d_2' (Conv1D)") != std::string::npos, s.error.c_str());
+        QVERIFY2(s.error.find("from (10, 32)") != std::string::npos, s.error.c_str());
+        QCOMPARE(s.errorLayer, 5);
+        // A 2D layer on 1D data.
+        s = summarize(stack({{{"type", "Input"}, {"shape", {100, 4}}},
+                             {{"type", "Conv2D"}, {"filters", 2}, {"kernel_size", {3, 3}}}}));
+        QVERIFY2(s.error.find("needs a (height, width, channels) input, but gets (100, 4)") != std::string::npos,
+                 s.error.c_str());
+        // The model against the generator's shapes.
+        const ModelSpec cnn = templates::tutorialCnn(2001);
+        const auto problems = checkAgainstData(cnn, summarize(cnn), {{{2001, 4}}, {{1, 1}}});
+        QCOMPARE(problems.size(), std::size_t(1));
+        QVERIFY2(problems[0].find("output layer 'dense' gives (1,) but the targets are (1, 1)") != std::string::npos,
+                 problems[0].c_str());
+        QVERIFY(checkAgainstData(cnn, summarize(cnn), {{{2001, 4}}, {{1}}}).empty());
+        QVERIFY(!checkAgainstData(cnn, summarize(cnn), {{{1001, 4}}, {{1}}}).empty());
+        bool threw = false;
+        try {
+            Model m(templates::tutorialCnn(60));
+        } catch (const Error& e) {
+            threw = std::string(e.what()).find("conv1d_2") != std::string::npos;
+        }
+        QVERIFY(threw);
+    }
+
+    void specJsonAndErrors()
+    {
+        const ModelSpec cnn = templates::tutorialCnn(501);
+        QCOMPARE(ModelSpec::fromJson(cnn.toJson()), cnn);
+        std::vector<Problem> problems;
+        (void)ModelSpec::fromJson(json{{"layers",
+                                        {{{"type", "Input"}, {"shape", {10, 4}}},
+                                         {{"type", "Conv1d"}, {"filters", 2}},
+                                         {{"type", "Dense"}, {"unit", 3}},
+                                         {{"type", "MaxPooling1D"}, {"padding", "full"}}}}},
+                                  problems);
+        QCOMPARE(problems.size(), std::size_t(4));
+        QVERIFY2(problems[0].message.find("did you mean 'Conv1D'") != std::string::npos, problems[0].message.c_str());
+        QVERIFY2(problems[1].message.find("did you mean 'units'") != std::string::npos, problems[1].message.c_str());
+        QVERIFY2(problems[2].message.find("Dense needs units") != std::string::npos, problems[2].message.c_str());
+        QVERIFY2(problems[3].message.find("padding must be one of 'valid', 'same'") != std::string::npos,
+                 problems[3].message.c_str());
+    }
+
+    void weightsRoundTripAndPythonStateDict()
+    {
+        Model a(templates::tutorialCnn(201), 1);
+        Model b(templates::tutorialCnn(201), 2);
+        const auto x = torch::rand({3, 201, 4});
+        a.impl().module->eval();
+        b.impl().module->eval();
+        QVERIFY(!torch::allclose(a.impl().module->forward({x})[0], b.impl().module->forward({x})[0]));
+        b.loadWeightsBlob(a.weightsBlob());
+        QVERIFY(torch::equal(a.impl().module->forward({x})[0], b.impl().module->forward({x})[0]));
+
+        test::ScratchDir dir;
+        a.exportStateDict(dir.file("w.pt"));
+        if (test::run("/usr/bin/python3 -c 'import torch' 2>/dev/null") != 0)
+            QSKIP("python3-torch is not installed");
+        test::writeText(dir.file("check.py"),
+                        "import sys, torch\n"
+                        "d = torch.load(sys.argv[1])\n"
+                        "print(sorted(d.keys()))\n"
+                        "print(tuple(d['conv1d.weight'].shape), tuple(d['dense.weight'].shape), float(d['dense.weight'].sum()))\n");
+        std::string out;
+        QCOMPARE(test::run("/usr/bin/python3 " + dir.file("check.py").string() + " " + dir.file("w.pt").string(), &out), 0);
+        QVERIFY2(out.find("'conv1d.weight'") != std::string::npos, out.c_str());
+        QVERIFY2(out.find("(16, 4, 3) (1, 832)") != std::string::npos, out.c_str());
+        const double sum = a.impl().module->named_parameters()["dense.weight"].sum().item<double>();
+        QVERIFY2(out.find(text::number(sum, 2).substr(0, 4)) != std::string::npos, out.c_str());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestModel)
+#include "test_model.moc"
