@@ -18,6 +18,7 @@ find_package(nlohmann_json 3.10 REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(Torch REQUIRED)
 find_package(Threads REQUIRED)
+find_package(ZLIB REQUIRED)
 
 # Qt Core is needed by the tests (QtTest) even in the headless build; Widgets and Charts
 # only with the GUI. core/ itself never links Qt.

@@ -44,7 +44,7 @@ void ProgressLine::finish(const std::string& text)
         update(text);
         std::cerr << '\n';
         m_lastLength = 0;
-    } else {
+    } else if (!text.empty()) {
         std::cerr << text << '\n';
     }
 }

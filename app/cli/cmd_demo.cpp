@@ -1,6 +1,7 @@
 #include "commands.h"
 #include "project/demo_data.h"
 #include "project/inspect.h"
+#include "project/project.h"
 #include "util/paths.h"
 
 #include <iostream>
@@ -13,11 +14,15 @@ namespace kdna::cli {
 void addDemoCommand(CLI::App& app)
 {
     auto dir = std::make_shared<std::string>();
+    auto epochs = std::make_shared<int>(0);
+    auto describeOnly = std::make_shared<bool>(false);
     auto* cmd = app.add_subcommand(
         "demo",
-        "Write kdna's synthetic demo genome and tracks, then describe them (works offline)");
+        "Write kdna's synthetic demo genome, tracks and project, then train and test it (offline)");
     cmd->add_option("--dir", *dir, "Folder for the demo files (default: the user cache)");
-    cmd->callback([dir] {
+    cmd->add_option("--epochs", *epochs, "Epochs to train (default: the demo project's 4)");
+    cmd->add_flag("--no-train", *describeOnly, "Only write and describe the demo data");
+    cmd->callback([dir, epochs, describeOnly] {
         const auto folder =
             dir->empty() ? paths::userCacheDir() / "demo" : std::filesystem::path(*dir);
         const DemoFiles files = writeDemoData(folder);
@@ -29,6 +34,10 @@ void addDemoCommand(CLI::App& app)
         }
         for (const auto& w : chromosomeWarnings(reports))
             std::cout << "warning: " << w << '\n';
+        const Project project = writeDemoProject(files);
+        std::cout << "\nproject: " << (folder / "demo.kdna.json").string() << "\n\n";
+        if (!*describeOnly)
+            addDemoTraining(project, *epochs);
     });
 }
 

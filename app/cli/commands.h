@@ -12,5 +12,14 @@ void addInfoCommand(CLI::App& app);
 void addDemoCommand(CLI::App& app);
 void addShapeCommand(CLI::App& app);
 void addBatchesCommand(CLI::App& app);
+void addTrainCommand(CLI::App& app);
 
 } // namespace kdna::cli
+
+namespace kdna {
+struct Project;
+namespace cli {
+/// Trains a project with the CLI's progress bar and evaluates it on its test chromosomes.
+void addDemoTraining(const Project& project, int epochs);
+} // namespace cli
+} // namespace kdna

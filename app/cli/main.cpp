@@ -16,6 +16,7 @@ int main(int argc, char** argv)
     kdna::cli::addDemoCommand(app);
     kdna::cli::addShapeCommand(app);
     kdna::cli::addBatchesCommand(app);
+    kdna::cli::addTrainCommand(app);
 
     try {
         app.parse(argc, argv);

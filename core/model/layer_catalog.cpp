@@ -1,17 +1,21 @@
 #include "layer_catalog.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cstring>
+
+#include <nlohmann/json.hpp>
 
 namespace kdna::layers {
 namespace {
 
-const Argument kActivation{"activation", ArgKind::Choice, "\"linear\"",
+const Argument kActivation{"activation",
+                           ArgKind::Choice,
+                           "\"linear\"",
                            "applied to the layer's output",
                            {"linear", "relu", "sigmoid", "tanh", "softmax", "elu", "selu",
                             "softplus", "swish", "exponential"}};
-const Argument kPadding{"padding", ArgKind::Choice, "\"valid\"",
+const Argument kPadding{"padding",
+                        ArgKind::Choice,
+                        "\"valid\"",
                         "valid: no padding; same: the output keeps length / strides",
                         {"valid", "same"}};
 const Argument kUseBias{"use_bias", ArgKind::Bool, "true", "add a bias vector"};
@@ -19,9 +23,15 @@ const Argument kUseBias{"use_bias", ArgKind::Bool, "true", "add a bias vector"};
 std::vector<LayerType> makeCatalog()
 {
     return {
-        {"Input", "Input", "a model input; shape without the batch axis, e.g. [2001, 4]",
-         {{"shape", ArgKind::Shape, "null", "input shape without the batch axis"}}, 0, 0},
-        {"Conv1D", "Convolution", "1D convolution over the sequence axis (channels last)",
+        {"Input",
+         "Input",
+         "a model input; shape without the batch axis, e.g. [2001, 4]",
+         {{"shape", ArgKind::Shape, "null", "input shape without the batch axis"}},
+         0,
+         0},
+        {"Conv1D",
+         "Convolution",
+         "1D convolution over the sequence axis (channels last)",
          {{"filters", ArgKind::Int, "null", "number of filters (output channels)"},
           {"kernel_size", ArgKind::Int, "null", "width of each filter, in bases"},
           {"strides", ArgKind::Int, "1", "step between filter positions"},
@@ -29,52 +39,75 @@ std::vector<LayerType> makeCatalog()
           {"dilation_rate", ArgKind::Int, "1", "spacing between filter taps"},
           kActivation,
           kUseBias}},
-        {"Conv2D", "Convolution", "2D convolution (channels last)",
+        {"Conv2D",
+         "Convolution",
+         "2D convolution (channels last)",
          {{"filters", ArgKind::Int, "null", "number of filters"},
           {"kernel_size", ArgKind::IntList, "null", "[height, width]"},
           {"strides", ArgKind::IntList, "[1, 1]", "[height, width] steps"},
           kPadding,
           kActivation,
           kUseBias}},
-        {"Conv2DTranspose", "Convolution", "transposed 2D convolution (upsampling)",
+        {"Conv2DTranspose",
+         "Convolution",
+         "transposed 2D convolution (upsampling)",
          {{"filters", ArgKind::Int, "null", "number of filters"},
           {"kernel_size", ArgKind::IntList, "null", "[height, width]"},
           {"strides", ArgKind::IntList, "[1, 1]", "[height, width] upsampling factors"},
           kPadding,
           kActivation,
           kUseBias}},
-        {"MaxPooling1D", "Pooling", "maximum over windows of the sequence axis",
+        {"MaxPooling1D",
+         "Pooling",
+         "maximum over windows of the sequence axis",
          {{"pool_size", ArgKind::Int, "2", "window size"},
           {"strides", ArgKind::Int, "null", "step (default: pool_size)"},
           kPadding}},
-        {"AveragePooling1D", "Pooling", "average over windows of the sequence axis",
+        {"AveragePooling1D",
+         "Pooling",
+         "average over windows of the sequence axis",
          {{"pool_size", ArgKind::Int, "2", "window size"},
           {"strides", ArgKind::Int, "null", "step (default: pool_size)"},
           kPadding}},
-        {"MaxPooling2D", "Pooling", "maximum over 2D windows",
+        {"MaxPooling2D",
+         "Pooling",
+         "maximum over 2D windows",
          {{"pool_size", ArgKind::IntList, "[2, 2]", "[height, width]"},
           {"strides", ArgKind::IntList, "null", "step (default: pool_size)"},
           kPadding}},
         {"GlobalMaxPooling1D", "Pooling", "maximum over the whole sequence axis", {}},
         {"GlobalAveragePooling1D", "Pooling", "average over the whole sequence axis", {}},
-        {"Dense", "Core", "fully connected layer on the last axis",
+        {"Dense",
+         "Core",
+         "fully connected layer on the last axis",
          {{"units", ArgKind::Int, "null", "output size"}, kActivation, kUseBias}},
         {"Flatten", "Core", "flattens all but the batch axis", {}},
-        {"Dropout", "Core", "randomly zeroes a fraction of inputs while training",
+        {"Dropout",
+         "Core",
+         "randomly zeroes a fraction of inputs while training",
          {{"rate", ArgKind::Float, "0.5", "fraction dropped"}}},
-        {"BatchNormalization", "Core", "normalises the channels (last axis) over the batch",
+        {"BatchNormalization",
+         "Core",
+         "normalises the channels (last axis) over the batch",
          {{"momentum", ArgKind::Float, "0.99", "moving-average momentum"},
           {"epsilon", ArgKind::Float, "0.001", "added to the variance"}}},
         {"Activation", "Core", "an activation on its own", {kActivation}},
-        {"Reshape", "Core", "reshapes all but the batch axis; one -1 is inferred",
+        {"Reshape",
+         "Core",
+         "reshapes all but the batch axis; one -1 is inferred",
          {{"target_shape", ArgKind::Shape, "null", "new shape without the batch axis"}}},
-        {"GRU", "Recurrent", "gated recurrent unit over the sequence axis",
+        {"GRU",
+         "Recurrent",
+         "gated recurrent unit over the sequence axis",
          {{"units", ArgKind::Int, "null", "size of the hidden state"},
           {"return_sequences", ArgKind::Bool, "false", "output every step, not only the last"},
           {"bidirectional", ArgKind::Bool, "false", "run both directions and concatenate"}}},
-        {"Concatenate", "Merge", "joins its inputs along an axis",
+        {"Concatenate",
+         "Merge",
+         "joins its inputs along an axis",
          {{"axis", ArgKind::Int, "-1", "axis (without the batch axis counted: -1 is the last)"}},
-         2, -1},
+         2,
+         -1},
     };
 }
 
@@ -94,7 +127,10 @@ const LayerType* find(const std::string& name)
     return nullptr;
 }
 
-const std::vector<const char*>& activations() { return kActivation.choices; }
+const std::vector<const char*>& activations()
+{
+    return kActivation.choices;
+}
 
 nlohmann::json argument(const LayerType& type, const nlohmann::json& args, const char* name)
 {

@@ -1,9 +1,9 @@
 #pragma once
 
-#include <nlohmann/json_fwd.hpp>
-
 #include <string>
 #include <vector>
+
+#include <nlohmann/json_fwd.hpp>
 
 /// The layers kdna builds, their arguments and defaults (Keras names and semantics). The model
 /// builder's palette and property form are made from this table, and specs are checked

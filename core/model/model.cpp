@@ -27,8 +27,14 @@ Model::Model(Model&&) noexcept = default;
 Model& Model::operator=(Model&&) noexcept = default;
 Model::~Model() = default;
 
-const ModelSpec& Model::spec() const { return d->spec; }
-const ModelSummary& Model::summary() const { return d->summary; }
+const ModelSpec& Model::spec() const
+{
+    return d->spec;
+}
+const ModelSummary& Model::summary() const
+{
+    return d->summary;
+}
 
 void Model::setDevice(const std::string& device)
 {
@@ -48,7 +54,10 @@ void Model::setDevice(const std::string& device)
     d->module->to(target);
 }
 
-std::string Model::device() const { return d->device.str(); }
+std::string Model::device() const
+{
+    return d->device.str();
+}
 
 std::string Model::weightsBlob() const
 {
@@ -90,14 +99,21 @@ void Model::exportStateDict(const std::filesystem::path& path) const
     output.commit();
 }
 
-bool cudaAvailable() { return torch::cuda::is_available() && torch::cuda::device_count() > 0; }
+bool cudaAvailable()
+{
+    return torch::cuda::is_available() && torch::cuda::device_count() > 0;
+}
 
 void setTorchThreads(int threads)
 {
-    const int n = threads > 0 ? threads : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+    const int n =
+        threads > 0 ? threads : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
     torch::set_num_threads(n);
 }
 
-int torchThreads() { return torch::get_num_threads(); }
+int torchThreads()
+{
+    return torch::get_num_threads();
+}
 
 } // namespace kdna

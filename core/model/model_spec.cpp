@@ -38,16 +38,19 @@ bool argumentMatches(const layers::Argument& a, const nlohmann::json& v)
         return v.is_number_integer();
     case ArgKind::IntList:
         return v.is_number_integer() ||
-               (v.is_array() && std::all_of(v.begin(), v.end(), [](const auto& e) { return e.is_number_integer(); }));
+               (v.is_array() && std::all_of(v.begin(), v.end(),
+                                            [](const auto& e) { return e.is_number_integer(); }));
     case ArgKind::Float:
         return v.is_number();
     case ArgKind::Bool:
         return v.is_boolean();
     case ArgKind::Choice:
-        return v.is_string() && std::any_of(a.choices.begin(), a.choices.end(),
-                                            [&](const char* c) { return v.get<std::string>() == c; });
+        return v.is_string() && std::any_of(a.choices.begin(), a.choices.end(), [&](const char* c) {
+                   return v.get<std::string>() == c;
+               });
     case ArgKind::Shape:
-        return v.is_array() && std::all_of(v.begin(), v.end(), [](const auto& e) { return e.is_number_integer(); });
+        return v.is_array() &&
+               std::all_of(v.begin(), v.end(), [](const auto& e) { return e.is_number_integer(); });
     }
     return false;
 }
@@ -65,7 +68,8 @@ std::string expected(const layers::Argument& a)
     case ArgKind::Bool:
         return "true or false";
     case ArgKind::Choice:
-        return "one of " + text::quotedList(std::vector<std::string>(a.choices.begin(), a.choices.end()), 20);
+        return "one of " +
+               text::quotedList(std::vector<std::string>(a.choices.begin(), a.choices.end()), 20);
     case ArgKind::Shape:
         return "a list of whole numbers such as [2001, 4]";
     }
@@ -97,7 +101,8 @@ ModelSpec ModelSpec::fromJson(const nlohmann::json& j, std::vector<Problem>& pro
     for (const auto& lj : j.at("layers")) {
         const std::string where = "layers[" + std::to_string(index++) + "]";
         if (!lj.is_object() || !lj.contains("type") || !lj.at("type").is_string()) {
-            problems.push_back({where, "each layer is an object with a \"type\" (e.g. \"Conv1D\")"});
+            problems.push_back(
+                {where, "each layer is an object with a \"type\" (e.g. \"Conv1D\")"});
             continue;
         }
         LayerSpec layer;
@@ -174,7 +179,8 @@ nlohmann::json ModelSpec::toJson() const
     for (std::size_t i = 0; i < layers.size(); ++i) {
         const LayerSpec& l = layers[i];
         nlohmann::json lj = {{"name", l.name}, {"type", l.type}};
-        const bool stacked = i > 0 && l.inputs.size() == 1 && l.inputs.front() == layers[i - 1].name;
+        const bool stacked =
+            i > 0 && l.inputs.size() == 1 && l.inputs.front() == layers[i - 1].name;
         if (!l.inputs.empty() && !stacked && l.type != "Input")
             lj["inputs"] = l.inputs;
         for (const auto& [k, v] : l.args.items())

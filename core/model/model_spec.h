@@ -3,10 +3,10 @@
 #include "data/dataset_spec.h"
 #include "data/shapes.h"
 
-#include <nlohmann/json.hpp>
-
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 namespace kdna {
 

@@ -23,7 +23,8 @@ std::int64_t integer(const layers::LayerType& t, const nlohmann::json& args, con
 
 /// A 2D argument: [a, b], or one number for both.
 std::pair<std::int64_t, std::int64_t> pair(const layers::LayerType& t, const nlohmann::json& args,
-                                           const char* name, std::pair<std::int64_t, std::int64_t> fallback)
+                                           const char* name,
+                                           std::pair<std::int64_t, std::int64_t> fallback)
 {
     const auto v = layers::argument(t, args, name);
     if (v.is_number_integer())
@@ -57,8 +58,8 @@ void positive(const std::string& type, const Shape& out, const Shape& in, const 
 {
     for (auto d : out)
         if (d <= 0)
-            throw ShapeError{type + " would output " + text::tuple(out) + " from " + text::tuple(in) +
-                             ": " + why};
+            throw ShapeError{type + " would output " + text::tuple(out) + " from " +
+                             text::tuple(in) + ": " + why};
 }
 
 LayerSummary infer(const LayerSpec& l, const std::vector<Shape>& inputs)
@@ -102,7 +103,8 @@ LayerSummary infer(const LayerSpec& l, const std::vector<Shape>& inputs)
         needRank(type, in, 2, "(length, channels)");
         const std::int64_t p = integer(t, a, "pool_size");
         const auto strideJson = layers::argument(t, a, "strides");
-        const std::int64_t stride = strideJson.is_number_integer() ? strideJson.get<std::int64_t>() : p;
+        const std::int64_t stride =
+            strideJson.is_number_integer() ? strideJson.get<std::int64_t>() : p;
         s.outputShape = {convLength(in[0], p, stride, 1, same(t, a)), in[1]};
         positive(type, s.outputShape, in, "the input is shorter than the pool");
     } else if (type == "MaxPooling2D") {
@@ -153,8 +155,8 @@ LayerSummary infer(const LayerSpec& l, const std::vector<Shape>& inputs)
         if (unknown >= 0 && known > 0 && total % known == 0)
             target[static_cast<std::size_t>(unknown)] = total / known;
         if (elementCount(target) != total)
-            throw ShapeError{"Reshape cannot turn " + text::tuple(in) + " (" + text::withThousands(total) +
-                             " values) into " + text::tuple(target)};
+            throw ShapeError{"Reshape cannot turn " + text::tuple(in) + " (" +
+                             text::withThousands(total) + " values) into " + text::tuple(target)};
         s.outputShape = target;
     } else if (type == "GRU") {
         needRank(type, in, 2, "(length, features)");
@@ -221,8 +223,13 @@ ModelSummary summarize(const ModelSpec& input)
             return summary;
         }
         const auto count = static_cast<int>(l.inputs.size());
-        if (l.type != "Input" && (count < t->minInputs || (t->maxInputs >= 0 && count > t->maxInputs))) {
-            fail(count == 0 ? "it has no input" : "it takes " + std::string(t->maxInputs < 0 ? "two or more inputs" : "one input") + ", not " + std::to_string(count));
+        if (l.type != "Input" &&
+            (count < t->minInputs || (t->maxInputs >= 0 && count > t->maxInputs))) {
+            fail(count == 0
+                     ? "it has no input"
+                     : "it takes " +
+                           std::string(t->maxInputs < 0 ? "two or more inputs" : "one input") +
+                           ", not " + std::to_string(count));
             return summary;
         }
         std::vector<Shape> inShapes;
@@ -270,12 +277,15 @@ std::string ModelSummary::toText(const std::string& modelName) const
     const std::string thick(78, '=');
     out << "Model: \"" << modelName << "\"\n" << rule << '\n';
     out << std::left << std::setw(32) << " Layer (type)" << std::setw(26) << "Output Shape"
-        << std::setw(12) << "Param #" << "Connected to\n" << thick << '\n';
+        << std::setw(12) << "Param #"
+        << "Connected to\n"
+        << thick << '\n';
     for (std::size_t i = 0; i < layers.size(); ++i) {
         const auto& l = layers[i];
         out << std::left << std::setw(32) << (" " + l.name + " (" + l.type + ")") << std::setw(26)
             << withNone(l.outputShape) << std::setw(12) << text::withThousands(l.params)
-            << (l.inputs.size() > 1 || (l.inputs.size() == 1 && i > 0 && l.inputs[0] != layers[i - 1].name)
+            << (l.inputs.size() > 1 ||
+                        (l.inputs.size() == 1 && i > 0 && l.inputs[0] != layers[i - 1].name)
                     ? text::join(l.inputs, ", ")
                     : std::string())
             << '\n';
@@ -297,21 +307,27 @@ std::vector<std::string> checkAgainstData(const ModelSpec& spec, const ModelSumm
     const auto inputs = spec.inputNames();
     const auto outputs = spec.outputNames();
     if (inputs.size() != data.inputs.size())
-        out.push_back("the model has " + std::to_string(inputs.size()) + " input(s) but the data gives " +
-                      std::to_string(data.inputs.size()) +
-                      (data.inputs.size() > 1 ? " (the sequence and the secondary input)" : " (the sequence)"));
+        out.push_back("the model has " + std::to_string(inputs.size()) +
+                      " input(s) but the data gives " + std::to_string(data.inputs.size()) +
+                      (data.inputs.size() > 1 ? " (the sequence and the secondary input)"
+                                              : " (the sequence)"));
     if (outputs.size() != data.targets.size())
-        out.push_back("the model has " + std::to_string(outputs.size()) + " output(s) but the data gives " +
-                      std::to_string(data.targets.size()) + " target(s)");
-    for (std::size_t i = 0; i < std::min(inputs.size(), data.inputs.size()) && i < summary.inputShapes.size(); ++i)
+        out.push_back("the model has " + std::to_string(outputs.size()) +
+                      " output(s) but the data gives " + std::to_string(data.targets.size()) +
+                      " target(s)");
+    for (std::size_t i = 0;
+         i < std::min(inputs.size(), data.inputs.size()) && i < summary.inputShapes.size(); ++i)
         if (summary.inputShapes[i] != data.inputs[i])
-            out.push_back("input layer '" + inputs[i] + "' takes " + text::tuple(summary.inputShapes[i]) +
-                          " but the data gives " + text::tuple(data.inputs[i]) +
+            out.push_back("input layer '" + inputs[i] + "' takes " +
+                          text::tuple(summary.inputShapes[i]) + " but the data gives " +
+                          text::tuple(data.inputs[i]) +
                           (i == 0 ? " (predict_input_shape)" : " (predict_sec_input_shape)"));
-    for (std::size_t i = 0; i < std::min(outputs.size(), data.targets.size()) && i < summary.outputShapes.size(); ++i)
+    for (std::size_t i = 0;
+         i < std::min(outputs.size(), data.targets.size()) && i < summary.outputShapes.size(); ++i)
         if (summary.outputShapes[i] != data.targets[i])
-            out.push_back("output layer '" + outputs[i] + "' gives " + text::tuple(summary.outputShapes[i]) +
-                          " but the targets are " + text::tuple(data.targets[i]) +
+            out.push_back("output layer '" + outputs[i] + "' gives " +
+                          text::tuple(summary.outputShapes[i]) + " but the targets are " +
+                          text::tuple(data.targets[i]) +
                           (i == 0 ? " (predict_label_shape; set output_shape to match)" : ""));
     return out;
 }

@@ -42,8 +42,7 @@ struct DataShapes {
 };
 /// Sentences for every model input or output whose shape differs from the data's, naming the
 /// layer and both shapes; empty when they agree.
-[[nodiscard]] std::vector<std::string> checkAgainstData(const ModelSpec& spec,
-                                                        const ModelSummary& summary,
-                                                        const DataShapes& data);
+[[nodiscard]] std::vector<std::string>
+checkAgainstData(const ModelSpec& spec, const ModelSummary& summary, const DataShapes& data);
 
 } // namespace kdna

@@ -13,11 +13,14 @@ LayerSpec layer(const std::string& type, nlohmann::json args, const std::string&
 
 void addExtractor(ModelSpec& m)
 {
-    m.layers.push_back(layer("Conv1D", {{"filters", 16}, {"kernel_size", 3}, {"activation", "relu"}}));
+    m.layers.push_back(
+        layer("Conv1D", {{"filters", 16}, {"kernel_size", 3}, {"activation", "relu"}}));
     m.layers.push_back(layer("MaxPooling1D", {{"pool_size", 2}}));
-    m.layers.push_back(layer("Conv1D", {{"filters", 32}, {"kernel_size", 10}, {"activation", "relu"}}));
+    m.layers.push_back(
+        layer("Conv1D", {{"filters", 32}, {"kernel_size", 10}, {"activation", "relu"}}));
     m.layers.push_back(layer("MaxPooling1D", {{"pool_size", 2}}));
-    m.layers.push_back(layer("Conv1D", {{"filters", 64}, {"kernel_size", 20}, {"activation", "relu"}}));
+    m.layers.push_back(
+        layer("Conv1D", {{"filters", 64}, {"kernel_size", 20}, {"activation", "relu"}}));
     m.layers.push_back(layer("MaxPooling1D", {{"pool_size", 2}}));
     m.layers.push_back(layer("Flatten", nlohmann::json::object()));
 }
@@ -42,17 +45,23 @@ ModelSpec seq2seq(std::int64_t length)
     m.layers.push_back(layer("Input", {{"shape", {length, 4, 1}}}, "dna"));
     const std::pair<int, int> convs[] = {{16, 3}, {32, 10}, {64, 20}};
     for (const auto& [filters, k] : convs) {
-        m.layers.push_back(layer("Conv2D", {{"filters", filters}, {"kernel_size", {k, 1}},
-                                            {"activation", "relu"}, {"padding", "same"}}));
+        m.layers.push_back(layer("Conv2D", {{"filters", filters},
+                                            {"kernel_size", {k, 1}},
+                                            {"activation", "relu"},
+                                            {"padding", "same"}}));
         m.layers.push_back(layer("MaxPooling2D", {{"pool_size", {2, 1}}, {"padding", "same"}}));
     }
     const std::pair<int, int> deconvs[] = {{64, 20}, {32, 10}, {16, 3}};
     for (const auto& [filters, k] : deconvs)
-        m.layers.push_back(layer("Conv2DTranspose", {{"filters", filters}, {"kernel_size", {k, 1}},
-                                                     {"strides", {2, 1}}, {"activation", "relu"},
+        m.layers.push_back(layer("Conv2DTranspose", {{"filters", filters},
+                                                     {"kernel_size", {k, 1}},
+                                                     {"strides", {2, 1}},
+                                                     {"activation", "relu"},
                                                      {"padding", "same"}}));
-    m.layers.push_back(layer("Conv2D", {{"filters", 1}, {"kernel_size", {1, 4}},
-                                        {"activation", "sigmoid"}, {"padding", "valid"}}));
+    m.layers.push_back(layer("Conv2D", {{"filters", 1},
+                                        {"kernel_size", {1, 4}},
+                                        {"activation", "sigmoid"},
+                                        {"padding", "valid"}}));
     m.layers.push_back(layer("Reshape", {{"target_shape", {length, 1}}}));
     m.normalize();
     return m;
@@ -67,8 +76,8 @@ ModelSpec experimentTranslator(std::int64_t window, std::int64_t secondary, std:
     m.layers.push_back(layer("Input", {{"shape", {secondary}}}, "secondary"));
     m.normalize();
     const std::string features = m.layers[m.layers.size() - 2].name;
-    m.layers.push_back(layer("Concatenate", nlohmann::json::object(), "concatenate",
-                             {features, "secondary"}));
+    m.layers.push_back(
+        layer("Concatenate", nlohmann::json::object(), "concatenate", {features, "secondary"}));
     m.layers.push_back(layer("Dense", {{"units", targets}}, "output"));
     m.normalize();
     return m;
@@ -82,8 +91,10 @@ ModelSpec classificationAndRegression(std::int64_t length)
     addExtractor(m);
     m.normalize();
     const std::string features = m.layers.back().name;
-    m.layers.push_back(layer("Dense", {{"units", 1}, {"activation", "sigmoid"}}, "classifier", {features}));
-    m.layers.push_back(layer("Dense", {{"units", length}, {"activation", "linear"}}, "density", {features}));
+    m.layers.push_back(
+        layer("Dense", {{"units", 1}, {"activation", "sigmoid"}}, "classifier", {features}));
+    m.layers.push_back(
+        layer("Dense", {{"units", length}, {"activation", "linear"}}, "density", {features}));
     m.outputs = {"classifier", "density"};
     m.normalize();
     return m;

@@ -15,7 +15,8 @@ namespace kdna::templates {
 /// The seq2seq encoder-decoder (Conv2D / MaxPooling2D / Conv2DTranspose) that labels each base.
 [[nodiscard]] ModelSpec seq2seq(std::int64_t length = 416);
 /// The "experiment translator": the DNA branch and a secondary track joined before Dense.
-[[nodiscard]] ModelSpec experimentTranslator(std::int64_t window = 2001, std::int64_t secondary = 100,
+[[nodiscard]] ModelSpec experimentTranslator(std::int64_t window = 2001,
+                                             std::int64_t secondary = 100,
                                              std::int64_t targets = 100);
 /// One DNA branch, two outputs: a sigmoid classifier and a per-base regression.
 [[nodiscard]] ModelSpec classificationAndRegression(std::int64_t length = 404);

@@ -5,9 +5,9 @@
 
 #include "model.h"
 
-#include <torch/torch.h>
-
 #include <functional>
+
+#include <torch/torch.h>
 
 namespace kdna::nn {
 
@@ -34,7 +34,8 @@ class GraphModuleImpl : public torch::nn::Module {
 public:
     explicit GraphModuleImpl(const ModelSpec& spec);
     std::vector<torch::Tensor> forward(const std::vector<torch::Tensor>& inputs);
-    /// The output of every layer for `inputs` (Keras layout), for tests and inspection.
+    /// The output of every layer for `inputs` (Keras layout), for tests and inspection. A
+    /// convolution whose activation was moved after its max pooling shows it without it.
     std::vector<torch::Tensor> forwardAll(const std::vector<torch::Tensor>& inputs);
 
 private:

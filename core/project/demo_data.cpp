@@ -1,5 +1,7 @@
 #include "demo_data.h"
 
+#include "model/templates.h"
+#include "project.h"
 #include "tracks/bigwig.h"
 #include "tracks/chrom_sizes.h"
 #include "util/atomic_output.h"
@@ -155,6 +157,36 @@ DemoFiles writeDemoData(const std::filesystem::path& folder, std::uint64_t seed)
     });
     writeText(stamp, [](std::ostream& out) { out << "kdna demo data\n"; });
     return files;
+}
+
+Project writeDemoProject(const DemoFiles& files)
+{
+    Project p;
+    p.name = "kdna demo: occupancy from sequence";
+    DatasetSpec d;
+    d.batch_size = 64;
+    d.fasta_file = files.fasta.filename().string();
+    d.annotation_files = {files.signal.filename().string()};
+    d.window = 501;
+    d.normalization_mode = {"max", "perctrim"};
+    d.incl_chromosomes = {"chr1", "chr2"};
+    d.output_shape = {64, 1};
+    p.dataset = d;
+    p.model = templates::tutorialCnn(501, 1, "linear");
+    p.compile.loss = {"mse"};
+    p.compile.optimizer = "adam";
+    p.compile.metrics = {"mae", "correlate"};
+    p.training.epochs = 4;
+    p.training.steps_per_epoch = 100;
+    p.training.validation_steps = 30;
+    p.training.validation_chr = {"chr3"};
+    p.test_chr = {"chr4"};
+    p.output = "demo.kdna";
+    const auto path = files.fasta.parent_path() / "demo.kdna.json";
+    p.save(path);
+    p.base_dir = files.fasta.parent_path();
+    p.applyFolders();
+    return p;
 }
 
 } // namespace kdna

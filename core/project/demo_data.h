@@ -19,4 +19,10 @@ struct DemoFiles {
 /// seed. Files already there and complete are kept.
 DemoFiles writeDemoData(const std::filesystem::path& folder, std::uint64_t seed = 7);
 
+struct Project;
+/// The demo project: the tutorial's CNN on 501 bp windows of the demo signal, trained on chr1
+/// and chr2, validated on chr3, tested on chr4; small enough to train in a minute on 2 cores.
+/// Saved as `demo.kdna.json` beside the data.
+Project writeDemoProject(const DemoFiles& files);
+
 } // namespace kdna

@@ -1,9 +1,9 @@
 #include "model/layer_catalog.h"
 #include "model/templates.h"
 #include "model/torch_model.h"
+#include "support/fixtures.h"
 #include "util/error.h"
 #include "util/text.h"
-#include "support/fixtures.h"
 
 #include <QTest>
 
@@ -68,7 +68,7 @@ private Q_SLOTS:
         const ModelSummary s = summarize(templates::tutorialCnn(2001));
         QVERIFY2(s.ok(), s.error.c_str());
         const std::vector<Shape> expected = {{2001, 4}, {1999, 16}, {999, 16}, {990, 32}, {495, 32},
-                                             {476, 64}, {238, 64}, {15232}, {1}};
+                                             {476, 64}, {238, 64},  {15232},   {1}};
         const std::vector<std::int64_t> params = {0, 208, 0, 5152, 0, 41024, 0, 0, 15233};
         QCOMPARE(s.layers.size(), expected.size());
         for (std::size_t i = 0; i < expected.size(); ++i) {
@@ -98,16 +98,26 @@ private Q_SLOTS:
             QCOMPARE(s.layers.back().params, params);
             compareWithTorch(spec);
         };
-        one({{"type", "Conv1D"}, {"filters", 8}, {"kernel_size", 5}}, {100, 4}, {96, 8}, 5 * 4 * 8 + 8);
-        one({{"type", "Conv1D"}, {"filters", 8}, {"kernel_size", 5}, {"padding", "same"}}, {100, 4}, {100, 8}, 168);
-        one({{"type", "Conv1D"}, {"filters", 8}, {"kernel_size", 5}, {"strides", 3}, {"padding", "same"}},
+        one({{"type", "Conv1D"}, {"filters", 8}, {"kernel_size", 5}}, {100, 4}, {96, 8},
+            5 * 4 * 8 + 8);
+        one({{"type", "Conv1D"}, {"filters", 8}, {"kernel_size", 5}, {"padding", "same"}}, {100, 4},
+            {100, 8}, 168);
+        one({{"type", "Conv1D"},
+             {"filters", 8},
+             {"kernel_size", 5},
+             {"strides", 3},
+             {"padding", "same"}},
             {100, 4}, {34, 8}, 168);
-        one({{"type", "Conv1D"}, {"filters", 2}, {"kernel_size", 3}, {"dilation_rate", 4}}, {50, 4}, {42, 2}, 26);
-        one({{"type", "Conv1D"}, {"filters", 2}, {"kernel_size", 3}, {"use_bias", false}}, {50, 4}, {48, 2}, 24);
+        one({{"type", "Conv1D"}, {"filters", 2}, {"kernel_size", 3}, {"dilation_rate", 4}}, {50, 4},
+            {42, 2}, 26);
+        one({{"type", "Conv1D"}, {"filters", 2}, {"kernel_size", 3}, {"use_bias", false}}, {50, 4},
+            {48, 2}, 24);
         one({{"type", "MaxPooling1D"}, {"pool_size", 3}}, {100, 4}, {33, 4}, 0);
-        one({{"type", "MaxPooling1D"}, {"pool_size", 3}, {"padding", "same"}}, {100, 4}, {34, 4}, 0);
+        one({{"type", "MaxPooling1D"}, {"pool_size", 3}, {"padding", "same"}}, {100, 4}, {34, 4},
+            0);
         one({{"type", "AveragePooling1D"}, {"pool_size", 4}, {"strides", 2}}, {100, 4}, {49, 4}, 0);
-        one({{"type", "AveragePooling1D"}, {"pool_size", 3}, {"padding", "same"}}, {100, 4}, {34, 4}, 0);
+        one({{"type", "AveragePooling1D"}, {"pool_size", 3}, {"padding", "same"}}, {100, 4},
+            {34, 4}, 0);
         one({{"type", "GlobalMaxPooling1D"}}, {100, 4}, {4}, 0);
         one({{"type", "GlobalAveragePooling1D"}}, {100, 4}, {4}, 0);
         one({{"type", "Dense"}, {"units", 7}}, {100, 4}, {100, 7}, 35);
@@ -116,18 +126,26 @@ private Q_SLOTS:
         one({{"type", "Dropout"}, {"rate", 0.3}}, {10, 4}, {10, 4}, 0);
         one({{"type", "Activation"}, {"activation", "tanh"}}, {10, 4}, {10, 4}, 0);
         one({{"type", "Reshape"}, {"target_shape", {5, -1}}}, {10, 4}, {5, 8}, 0);
-        one({{"type", "Conv2D"}, {"filters", 6}, {"kernel_size", {3, 1}}, {"padding", "same"}}, {416, 4, 1},
-            {416, 4, 6}, 3 * 1 * 1 * 6 + 6);
-        one({{"type", "Conv2D"}, {"filters", 1}, {"kernel_size", {1, 4}}}, {416, 4, 16}, {416, 1, 1}, 65);
-        one({{"type", "MaxPooling2D"}, {"pool_size", {2, 1}}, {"padding", "same"}}, {417, 4, 3}, {209, 4, 3}, 0);
-        one({{"type", "Conv2DTranspose"}, {"filters", 5}, {"kernel_size", {20, 1}}, {"strides", {2, 1}},
+        one({{"type", "Conv2D"}, {"filters", 6}, {"kernel_size", {3, 1}}, {"padding", "same"}},
+            {416, 4, 1}, {416, 4, 6}, 3 * 1 * 1 * 6 + 6);
+        one({{"type", "Conv2D"}, {"filters", 1}, {"kernel_size", {1, 4}}}, {416, 4, 16},
+            {416, 1, 1}, 65);
+        one({{"type", "MaxPooling2D"}, {"pool_size", {2, 1}}, {"padding", "same"}}, {417, 4, 3},
+            {209, 4, 3}, 0);
+        one({{"type", "Conv2DTranspose"},
+             {"filters", 5},
+             {"kernel_size", {20, 1}},
+             {"strides", {2, 1}},
              {"padding", "same"}},
             {52, 4, 8}, {104, 4, 5}, 20 * 1 * 8 * 5 + 5);
-        one({{"type", "Conv2DTranspose"}, {"filters", 5}, {"kernel_size", {3, 1}}, {"strides", {2, 1}}},
+        one({{"type", "Conv2DTranspose"},
+             {"filters", 5},
+             {"kernel_size", {3, 1}},
+             {"strides", {2, 1}}},
             {10, 4, 8}, {21, 4, 5}, 3 * 8 * 5 + 5);
         one({{"type", "GRU"}, {"units", 6}}, {30, 4}, {6}, 3 * 6 * (4 + 6 + 2));
-        one({{"type", "GRU"}, {"units", 6}, {"return_sequences", true}, {"bidirectional", true}}, {30, 4},
-            {30, 12}, 2 * 3 * 6 * (4 + 6 + 2));
+        one({{"type", "GRU"}, {"units", 6}, {"return_sequences", true}, {"bidirectional", true}},
+            {30, 4}, {30, 12}, 2 * 3 * 6 * (4 + 6 + 2));
         one({{"type", "BatchNormalization"}}, {30, 4}, {30, 4}, 16);
     }
 
@@ -159,13 +177,15 @@ private Q_SLOTS:
         // A 2D layer on 1D data.
         s = summarize(stack({{{"type", "Input"}, {"shape", {100, 4}}},
                              {{"type", "Conv2D"}, {"filters", 2}, {"kernel_size", {3, 3}}}}));
-        QVERIFY2(s.error.find("needs a (height, width, channels) input, but gets (100, 4)") != std::string::npos,
+        QVERIFY2(s.error.find("needs a (height, width, channels) input, but gets (100, 4)") !=
+                     std::string::npos,
                  s.error.c_str());
         // The model against the generator's shapes.
         const ModelSpec cnn = templates::tutorialCnn(2001);
         const auto problems = checkAgainstData(cnn, summarize(cnn), {{{2001, 4}}, {{1, 1}}});
         QCOMPARE(problems.size(), std::size_t(1));
-        QVERIFY2(problems[0].find("output layer 'dense' gives (1,) but the targets are (1, 1)") != std::string::npos,
+        QVERIFY2(problems[0].find("output layer 'dense' gives (1,) but the targets are (1, 1)") !=
+                     std::string::npos,
                  problems[0].c_str());
         QVERIFY(checkAgainstData(cnn, summarize(cnn), {{{2001, 4}}, {{1}}}).empty());
         QVERIFY(!checkAgainstData(cnn, summarize(cnn), {{{1001, 4}}, {{1}}}).empty());
@@ -190,11 +210,39 @@ private Q_SLOTS:
                                          {{"type", "MaxPooling1D"}, {"padding", "full"}}}}},
                                   problems);
         QCOMPARE(problems.size(), std::size_t(4));
-        QVERIFY2(problems[0].message.find("did you mean 'Conv1D'") != std::string::npos, problems[0].message.c_str());
-        QVERIFY2(problems[1].message.find("did you mean 'units'") != std::string::npos, problems[1].message.c_str());
-        QVERIFY2(problems[2].message.find("Dense needs units") != std::string::npos, problems[2].message.c_str());
-        QVERIFY2(problems[3].message.find("padding must be one of 'valid', 'same'") != std::string::npos,
+        QVERIFY2(problems[0].message.find("did you mean 'Conv1D'") != std::string::npos,
+                 problems[0].message.c_str());
+        QVERIFY2(problems[1].message.find("did you mean 'units'") != std::string::npos,
+                 problems[1].message.c_str());
+        QVERIFY2(problems[2].message.find("Dense needs units") != std::string::npos,
+                 problems[2].message.c_str());
+        QVERIFY2(problems[3].message.find("padding must be one of 'valid', 'same'") !=
+                     std::string::npos,
                  problems[3].message.c_str());
+    }
+
+    void forwardMatchesPlainTorch()
+    {
+        // The graph runs Conv1D as a (1, k) 2D convolution and moves ReLU after max pooling:
+        // the result must equal the textbook conv1d -> relu -> max_pool1d computation.
+        Model m(templates::tutorialCnn(301), 5);
+        auto& g = m.impl().module;
+        g->eval();
+        torch::NoGradGuard noGrad;
+        const auto x = torch::rand({4, 301, 4});
+        namespace F = torch::nn::functional;
+        auto params = g->named_parameters();
+        torch::Tensor h = x.transpose(1, 2);
+        for (const char* conv : {"conv1d", "conv1d_1", "conv1d_2"}) {
+            h = F::conv1d(h, params[std::string(conv) + ".weight"],
+                          F::Conv1dFuncOptions().bias(params[std::string(conv) + ".bias"]));
+            h = F::max_pool1d(torch::relu(h), F::MaxPool1dFuncOptions(2));
+        }
+        h = h.transpose(1, 2).reshape({4, -1}); // Keras flattens (length, channels)
+        const auto expected = F::linear(h, params["dense.weight"], params["dense.bias"]);
+        const auto got = g->forward({x})[0];
+        QVERIFY2(torch::allclose(got, expected, 1e-5, 1e-6),
+                 std::to_string((got - expected).abs().max().item<double>()).c_str());
     }
 
     void weightsRoundTripAndPythonStateDict()
@@ -204,7 +252,8 @@ private Q_SLOTS:
         const auto x = torch::rand({3, 201, 4});
         a.impl().module->eval();
         b.impl().module->eval();
-        QVERIFY(!torch::allclose(a.impl().module->forward({x})[0], b.impl().module->forward({x})[0]));
+        QVERIFY(
+            !torch::allclose(a.impl().module->forward({x})[0], b.impl().module->forward({x})[0]));
         b.loadWeightsBlob(a.weightsBlob());
         QVERIFY(torch::equal(a.impl().module->forward({x})[0], b.impl().module->forward({x})[0]));
 
@@ -216,9 +265,13 @@ private Q_SLOTS:
                         "import sys, torch\n"
                         "d = torch.load(sys.argv[1])\n"
                         "print(sorted(d.keys()))\n"
-                        "print(tuple(d['conv1d.weight'].shape), tuple(d['dense.weight'].shape), float(d['dense.weight'].sum()))\n");
+                        "print(tuple(d['conv1d.weight'].shape), tuple(d['dense.weight'].shape), "
+                        "float(d['dense.weight'].sum()))\n");
         std::string out;
-        QCOMPARE(test::run("/usr/bin/python3 " + dir.file("check.py").string() + " " + dir.file("w.pt").string(), &out), 0);
+        QCOMPARE(test::run("/usr/bin/python3 " + dir.file("check.py").string() + " " +
+                               dir.file("w.pt").string(),
+                           &out),
+                 0);
         QVERIFY2(out.find("'conv1d.weight'") != std::string::npos, out.c_str());
         QVERIFY2(out.find("(16, 4, 3) (1, 832)") != std::string::npos, out.c_str());
         const double sum = a.impl().module->named_parameters()["dense.weight"].sum().item<double>();

@@ -1,0 +1,142 @@
+#include "cli_common.h"
+#include "commands.h"
+#include "model/model.h"
+#include "project/workflow.h"
+#include "training_progress.h"
+#include "util/error.h"
+#include "util/text.h"
+
+#include <csignal>
+#include <iostream>
+#include <memory>
+
+#include <CLI/CLI.hpp>
+
+namespace kdna::cli {
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+
+struct TrainArgs {
+    std::string project;
+    DataOption data;
+    int epochs = 0;
+    std::int64_t steps = 0;
+    std::int64_t validationSteps = 0;
+    std::int64_t evalSteps = 100;
+    std::string device;
+    std::string precision;
+    int threads = -1;
+    int workers = 0;
+    std::string out;
+    std::string from;
+    std::string stateDict;
+};
+
+/// Evaluation on the project's test chromosomes: a seeded sample of `steps` batches.
+void evaluateOnTest(const Project& project, Model& model,
+                    const std::vector<DataStatistics>& statistics, std::int64_t steps)
+{
+    if (project.test_chr.empty() || steps == 0)
+        return;
+    const AnySpec spec = project.specOn(project.test_chr);
+    const auto generator = openGenerator(spec, &statistics);
+    const auto result =
+        evaluate(model, *generator, project.compile, steps, false, project.training.precision);
+    std::cout << "test on " << text::join(project.test_chr, ", ") << " ("
+              << text::withThousands(result.examples)
+              << " windows): " << formatMetrics(result.metrics) << std::endl;
+}
+
+void runTrain(const TrainArgs& args)
+{
+    Project project = Project::load(args.project, args.data.folder());
+    if (args.epochs > 0)
+        project.training.epochs = args.epochs;
+    if (args.steps > 0)
+        project.training.steps_per_epoch = args.steps;
+    if (args.validationSteps > 0)
+        project.training.validation_steps = args.validationSteps;
+    if (!args.device.empty())
+        project.training.device = args.device;
+    if (!args.precision.empty())
+        project.training.precision = args.precision;
+    if (args.threads >= 0)
+        project.training.threads = args.threads;
+    if (args.workers > 0)
+        project.training.workers = args.workers;
+    throwIfProblems(validate(project.training), "training");
+
+    std::cout << summarize(project.model).toText(project.model.name);
+    std::optional<ModelArchive> start;
+    if (!args.from.empty())
+        start = ModelArchive::load(args.from);
+
+    TrainingProgress progress;
+    TrainOptions options;
+    options.observer = &progress;
+    options.cancel = &g_interrupted;
+    options.startFrom = start ? &*start : nullptr;
+    options.output = args.out;
+    std::signal(SIGINT, [](int) { g_interrupted = true; });
+    const TrainOutcome outcome = trainProject(project, options);
+    std::signal(SIGINT, SIG_DFL);
+
+    const auto history = std::filesystem::path(outcome.archive.string() + ".history.csv");
+    outcome.result.history.writeCsv(history);
+    std::cout << "model: " << outcome.archive.string() << "\nhistory: " << history.string()
+              << std::endl;
+    if (!args.stateDict.empty()) {
+        outcome.model->exportStateDict(args.stateDict);
+        std::cout << "state dict (torch.load): " << args.stateDict << std::endl;
+    }
+    if (!outcome.result.cancelled)
+        evaluateOnTest(project, *outcome.model, outcome.statistics, args.evalSteps);
+    if (outcome.result.cancelled)
+        throw Error("training was interrupted; the best weights so far are saved in " +
+                    outcome.archive.string());
+}
+
+} // namespace
+
+void addTrainCommand(CLI::App& app)
+{
+    auto args = std::make_shared<TrainArgs>();
+    auto* cmd = app.add_subcommand(
+        "train", "Train a project's model on its data and save the model archive");
+    cmd->add_option("project", args->project, "Project file (*.kdna.json)")->required();
+    addDataOption(*cmd, args->data);
+    cmd->add_option("--epochs", args->epochs, "Override the project's epochs");
+    cmd->add_option("--steps", args->steps, "Override steps_per_epoch");
+    cmd->add_option("--validation-steps", args->validationSteps, "Override validation_steps");
+    cmd->add_option("--eval-steps", args->evalSteps,
+                    "Batches of the test chromosomes evaluated after training (0: none)")
+        ->capture_default_str();
+    cmd->add_option("--device", args->device, "cpu, cuda or cuda:N");
+    cmd->add_option("--precision", args->precision,
+                    "fp32, or bf16 (bfloat16 autocast, fp32 weights)");
+    cmd->add_option("--threads", args->threads, "torch threads (0: every core)");
+    cmd->add_option("--workers", args->workers, "batch-preparation threads");
+    cmd->add_option("--out", args->out, "Model archive to write (default: the project's output)");
+    cmd->add_option("--from", args->from, "Start from a saved model's weights (transfer learning)");
+    cmd->add_option("--export-state-dict", args->stateDict,
+                    "Also write the weights for Python's torch.load");
+    cmd->callback([args] { runTrain(*args); });
+}
+
+void addDemoTraining(const Project& project, int epochs)
+{
+    Project p = project;
+    if (epochs > 0)
+        p.training.epochs = epochs;
+    std::cout << summarize(p.model).toText(p.model.name);
+    TrainingProgress progress;
+    TrainOptions options;
+    options.observer = &progress;
+    const TrainOutcome outcome = trainProject(p, options);
+    outcome.result.history.writeCsv(outcome.archive.string() + ".history.csv");
+    std::cout << "model: " << outcome.archive.string() << std::endl;
+    evaluateOnTest(p, *outcome.model, outcome.statistics, 100);
+}
+
+} // namespace kdna::cli

@@ -1,0 +1,59 @@
+#pragma once
+
+#include "data/dataset.h"
+#include "data/spec_file.h"
+#include "model/model_spec.h"
+#include "train/history.h"
+#include "train/settings.h"
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace kdna {
+
+class Generator;
+class Model;
+
+/// keras_dna's saved ModelWrapper, and more: the model spec and weights, the generator
+/// commands of the training and validation data, the statistics the training data was
+/// normalised with (so new data is normalised the same way), compile and training settings
+/// and the history. One file, written atomically, checked on reading (a truncated or damaged
+/// file is an error, never a half-loaded model).
+struct ModelArchive {
+    ModelSpec model;
+    std::string weights; ///< torch archive bytes (Model::weightsBlob)
+    CompileSettings compile;
+    TrainSettings training;
+    History history;
+    std::optional<AnySpec> trainSpec;
+    std::optional<AnySpec> validationSpec;
+    std::vector<DataStatistics> statistics; ///< one per training dataset
+    std::filesystem::path baseDir;          ///< where the specs' relative paths resolve
+    std::filesystem::path dataDir;
+    std::string kdnaVersion;
+    std::string created;
+
+    void save(const std::filesystem::path& path) const;
+    static ModelArchive load(const std::filesystem::path& path);
+
+    /// keras_dna's load_generator_command: {"type": "Generator" | "MultiGenerator",
+    /// "arguments": {keywords}}, or null when there is no such generator.
+    [[nodiscard]] nlohmann::json generatorCommand(bool validation) const;
+    /// The model with the saved weights.
+    [[nodiscard]] std::unique_ptr<Model> buildModel() const;
+    /// Everything but the weights, as JSON (what `kdna info MODEL.kdna` shows).
+    [[nodiscard]] nlohmann::json metadata() const;
+};
+
+/// The statistics of each dataset behind a generator (one, or one per MultiGenerator dataset).
+[[nodiscard]] std::vector<DataStatistics> statisticsOf(const Generator& generator);
+
+/// Whether a file starts like a kdna model archive.
+[[nodiscard]] bool looksLikeModelArchive(const std::filesystem::path& path);
+
+} // namespace kdna

@@ -1,0 +1,115 @@
+#include "workflow.h"
+
+#include "model/model.h"
+#include "util/error.h"
+#include "util/text.h"
+
+namespace kdna {
+
+ProjectData openProjectData(const Project& project, const std::vector<DataStatistics>* fitted,
+                            GeneratorOptions options)
+{
+    options.workers = options.workers > 0 ? options.workers : project.training.workers;
+    ProjectData data;
+    data.train = openGenerator(project.dataset, fitted, options);
+    if (const auto validation = project.validationSpec()) {
+        const auto trainStats = statisticsOf(*data.train);
+        try {
+            data.validation = openGenerator(*validation, &trainStats, options);
+        } catch (const Error& e) {
+            throw Error(std::string("validation data: ") + e.what(), e.keyword());
+        }
+    }
+    return data;
+}
+
+DataShapes dataShapes(const Generator& generator)
+{
+    DataShapes shapes;
+    shapes.inputs.push_back(generator.inputShape());
+    shapes.targets.push_back(generator.labelShape());
+    if (!generator.secondaryShape().empty())
+        (generator.secondaryAsTarget() ? shapes.targets : shapes.inputs)
+            .push_back(generator.secondaryShape());
+    return shapes;
+}
+
+void checkModelFitsData(const ModelSpec& model, const Generator& data)
+{
+    const ModelSummary summary = summarize(model);
+    if (!summary.ok())
+        throw Error("model: " + summary.error, "model");
+    const auto problems = checkAgainstData(model, summary, dataShapes(data));
+    if (problems.empty())
+        return;
+    std::string message = "the model does not fit the data:";
+    for (const auto& p : problems)
+        message += "\n  " + p;
+    throw Error(message, "model");
+}
+
+ModelArchive archiveOf(const Project& project, const Model& model, const History& history,
+                       const std::vector<DataStatistics>& statistics)
+{
+    ModelArchive a;
+    a.model = model.spec();
+    a.weights = model.weightsBlob();
+    a.compile = project.compile;
+    a.training = project.training;
+    a.history = history;
+    a.trainSpec = project.dataset;
+    a.validationSpec = project.validationSpec();
+    a.statistics = statistics;
+    a.baseDir = std::filesystem::absolute(project.base_dir.empty() ? std::filesystem::path(".")
+                                                                   : project.base_dir)
+                    .lexically_normal();
+    a.dataDir = project.data_dir;
+    return a;
+}
+
+TrainOutcome trainProject(const Project& project, const TrainOptions& options)
+{
+    TrainOutcome outcome;
+    const std::vector<DataStatistics>* fitted =
+        options.startFrom ? &options.startFrom->statistics : nullptr;
+    // A model trained elsewhere keeps its normalisation only when the data is the same kind;
+    // transfer learning onto a new track refits it (as keras_dna does).
+    if (fitted && options.startFrom->trainSpec &&
+        primary(*options.startFrom->trainSpec).annotation_files !=
+            primary(project.dataset).annotation_files)
+        fitted = nullptr;
+    ProjectData data = openProjectData(project, fitted);
+    checkModelFitsData(project.model, *data.train);
+    if (data.validation)
+        checkModelFitsData(project.model, *data.validation);
+
+    outcome.model = options.startFrom
+                        ? options.startFrom->buildModel()
+                        : std::make_unique<Model>(project.model, project.training.seed);
+    outcome.statistics = statisticsOf(*data.train);
+    outcome.archive = options.output.empty() ? project.resolve(project.output) : options.output;
+
+    TrainingRun run{*outcome.model,
+                    *data.train,
+                    data.validation.get(),
+                    project.compile,
+                    project.training,
+                    options.observer,
+                    options.cancel,
+                    {},
+                    {}};
+    if (options.startFrom && options.startFrom->model == project.model)
+        run.previous = options.startFrom->history;
+    if (project.training.checkpoint.enabled) {
+        const auto checkpointPath = project.resolve(project.training.checkpoint.path);
+        run.saveCheckpoint = [&project, &outcome, checkpointPath](int, const History& history) {
+            archiveOf(project, *outcome.model, history, outcome.statistics).save(checkpointPath);
+        };
+    }
+    outcome.result = train(std::move(run));
+    archiveOf(project, *outcome.model, outcome.result.history, outcome.statistics)
+        .save(outcome.archive);
+    return outcome;
+}
+
+} // namespace kdna

@@ -1,0 +1,61 @@
+#pragma once
+
+#include "archive.h"
+#include "data/generator.h"
+#include "model/summary.h"
+#include "project.h"
+#include "train/trainer.h"
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <optional>
+
+/// The steps both front doors (the `kdna` CLI and kdna-studio) take with a project: open its
+/// data, check the model against it, train, save, evaluate.
+namespace kdna {
+
+class Model;
+
+struct ProjectData {
+    std::unique_ptr<Generator> train;
+    std::unique_ptr<Generator> validation; ///< null without validation
+};
+
+/// Opens the training generator (fitting its statistics, or reusing `fitted`), then the
+/// validation generator with the training statistics.
+[[nodiscard]] ProjectData openProjectData(const Project& project,
+                                          const std::vector<DataStatistics>* fitted = nullptr,
+                                          GeneratorOptions options = {});
+
+/// The per-example shapes a generator yields, as a model must take and give them.
+[[nodiscard]] DataShapes dataShapes(const Generator& generator);
+/// Throws one error listing every mismatch between the model and the data.
+void checkModelFitsData(const ModelSpec& model, const Generator& data);
+
+struct TrainOptions {
+    TrainingObserver* observer = nullptr;
+    const std::atomic<bool>* cancel = nullptr;
+    /// Start from these weights (transfer learning, resuming) instead of a fresh model.
+    const ModelArchive* startFrom = nullptr;
+    /// Where the archive goes; empty: the project's `output`.
+    std::filesystem::path output;
+};
+
+struct TrainOutcome {
+    TrainingResult result;
+    std::filesystem::path archive;
+    std::unique_ptr<Model> model;
+    std::vector<DataStatistics> statistics;
+};
+
+/// Trains the project's model on its data and writes the model archive (and the checkpoint
+/// when the project asks for one). A cancelled run still writes the best weights so far.
+[[nodiscard]] TrainOutcome trainProject(const Project& project, const TrainOptions& options = {});
+
+/// The archive for a trained model of a project.
+[[nodiscard]] ModelArchive archiveOf(const Project& project, const Model& model,
+                                     const History& history,
+                                     const std::vector<DataStatistics>& statistics);
+
+} // namespace kdna

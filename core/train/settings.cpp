@@ -1,0 +1,242 @@
+#include "settings.h"
+
+#include "util/chrom_names.h"
+#include "util/text.h"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+namespace kdna {
+namespace {
+
+bool oneOf(const std::string& v, std::initializer_list<const char*> allowed)
+{
+    return std::any_of(allowed.begin(), allowed.end(), [&](const char* a) { return v == a; });
+}
+
+std::vector<std::string> stringList(const nlohmann::json& v)
+{
+    if (v.is_string())
+        return {v.get<std::string>()};
+    std::vector<std::string> out;
+    if (v.is_array())
+        for (const auto& e : v)
+            out.push_back(e.get<std::string>());
+    return out;
+}
+
+/// Reads known keys with their types; unknown keys become problems.
+template<typename Body>
+void readObject(const nlohmann::json& j, const std::string& where,
+                const std::vector<std::string>& known, std::vector<Problem>& problems, Body body)
+{
+    if (j.is_null())
+        return;
+    if (!j.is_object()) {
+        problems.push_back({where, "must be a JSON object"});
+        return;
+    }
+    for (const auto& [key, value] : j.items()) {
+        if (std::find(known.begin(), known.end(), key) != known.end())
+            continue;
+        std::string msg = "'" + key + "' is not a setting here";
+        const auto near = chrom_names::near(key, known);
+        if (!near.empty())
+            msg += " (did you mean '" + near.front() + "'?)";
+        problems.push_back({where, msg});
+    }
+    try {
+        body();
+    } catch (const nlohmann::json::exception& e) {
+        problems.push_back({where, std::string("a value has the wrong type (") + e.what() + ")"});
+    }
+}
+
+} // namespace
+
+double CompileSettings::learningRate() const
+{
+    if (learning_rate > 0)
+        return learning_rate;
+    return optimizer == "sgd" ? 0.01 : 0.001; // Keras' defaults
+}
+
+const std::string& CompileSettings::lossFor(std::size_t output) const
+{
+    return loss.size() == 1 ? loss.front() : loss.at(output);
+}
+
+double CompileSettings::weightFor(std::size_t output) const
+{
+    return output < loss_weights.size() ? loss_weights[output] : 1.0;
+}
+
+CompileSettings CompileSettings::fromJson(const nlohmann::json& j, std::vector<Problem>& problems)
+{
+    CompileSettings c;
+    readObject(j, "compile",
+               {"loss", "loss_weights", "optimizer", "learning_rate", "momentum", "metrics"},
+               problems, [&] {
+                   if (j.contains("loss"))
+                       c.loss = stringList(j.at("loss"));
+                   if (j.contains("loss_weights"))
+                       c.loss_weights = j.at("loss_weights").get<std::vector<double>>();
+                   c.optimizer = j.value("optimizer", c.optimizer);
+                   c.learning_rate = j.value("learning_rate", c.learning_rate);
+                   c.momentum = j.value("momentum", c.momentum);
+                   if (j.contains("metrics"))
+                       c.metrics = stringList(j.at("metrics"));
+               });
+    return c;
+}
+
+nlohmann::json CompileSettings::toJson() const
+{
+    nlohmann::json j;
+    j["loss"] = loss.size() == 1 ? nlohmann::json(loss.front()) : nlohmann::json(loss);
+    if (!loss_weights.empty())
+        j["loss_weights"] = loss_weights;
+    j["optimizer"] = optimizer;
+    if (learning_rate > 0)
+        j["learning_rate"] = learning_rate;
+    if (momentum > 0)
+        j["momentum"] = momentum;
+    j["metrics"] = metrics;
+    return j;
+}
+
+std::vector<Problem> validate(const CompileSettings& c, std::size_t outputs)
+{
+    std::vector<Problem> p;
+    static const auto losses = {"mse", "mae", "binary_crossentropy", "categorical_crossentropy",
+                                "poisson"};
+    if (c.loss.empty())
+        p.push_back({"loss", "needs a loss, e.g. 'mse'"});
+    else if (c.loss.size() != 1 && c.loss.size() != outputs)
+        p.push_back({"loss", "give one loss, or one per output (" + std::to_string(outputs) +
+                                 "), not " + std::to_string(c.loss.size())});
+    for (const auto& l : c.loss)
+        if (!oneOf(l, losses))
+            p.push_back({"loss", "'" + l + "' is not a loss kdna knows; valid: " +
+                                     text::quotedList(
+                                         std::vector<std::string>(losses.begin(), losses.end()))});
+    if (!c.loss_weights.empty() && c.loss_weights.size() != outputs)
+        p.push_back(
+            {"loss_weights", "needs one weight per output (" + std::to_string(outputs) + ")"});
+    if (!oneOf(c.optimizer, {"adam", "sgd", "rmsprop"}))
+        p.push_back({"optimizer", "'" + c.optimizer + "' is not one of 'adam', 'sgd', 'rmsprop'"});
+    if (c.learning_rate < 0)
+        p.push_back({"learning_rate", "must be positive"});
+    if (c.momentum < 0 || c.momentum >= 1)
+        p.push_back({"momentum", "must be in [0, 1)"});
+    for (const auto& m : c.metrics)
+        if (!oneOf(m, {"mae", "mse", "accuracy", "correlate"}))
+            p.push_back(
+                {"metrics", "'" + m + "' is not one of 'mae', 'mse', 'accuracy', 'correlate'"});
+    return p;
+}
+
+TrainSettings TrainSettings::fromJson(const nlohmann::json& j, std::vector<Problem>& problems)
+{
+    TrainSettings t;
+    readObject(
+        j, "training",
+        {"epochs", "steps_per_epoch", "validation_steps", "validation_chr", "weights_val",
+         "early_stopping", "checkpoint", "precision", "device", "threads", "workers", "seed"},
+        problems, [&] {
+            t.epochs = j.value("epochs", t.epochs);
+            t.steps_per_epoch = j.value("steps_per_epoch", t.steps_per_epoch);
+            t.validation_steps = j.value("validation_steps", t.validation_steps);
+            if (j.contains("validation_chr"))
+                t.validation_chr = stringList(j.at("validation_chr"));
+            t.weights_val = j.value("weights_val", t.weights_val);
+            t.precision = j.value("precision", t.precision);
+            t.device = j.value("device", t.device);
+            t.threads = j.value("threads", t.threads);
+            t.workers = j.value("workers", t.workers);
+            t.seed = j.value("seed", t.seed);
+            if (j.contains("early_stopping") && !j.at("early_stopping").is_null()) {
+                const auto& e = j.at("early_stopping");
+                readObject(
+                    e, "early_stopping",
+                    {"monitor", "min_delta", "patience", "restore_best_weights"}, problems, [&] {
+                        t.early_stopping.enabled = true;
+                        t.early_stopping.monitor = e.value("monitor", t.early_stopping.monitor);
+                        t.early_stopping.min_delta =
+                            e.value("min_delta", t.early_stopping.min_delta);
+                        t.early_stopping.patience = e.value("patience", t.early_stopping.patience);
+                        t.early_stopping.restore_best_weights =
+                            e.value("restore_best_weights", t.early_stopping.restore_best_weights);
+                    });
+            }
+            if (j.contains("checkpoint") && !j.at("checkpoint").is_null()) {
+                const auto& c = j.at("checkpoint");
+                readObject(c, "checkpoint", {"path", "monitor", "save_best_only"}, problems, [&] {
+                    t.checkpoint.enabled = true;
+                    t.checkpoint.path = c.value("path", t.checkpoint.path);
+                    t.checkpoint.monitor = c.value("monitor", t.checkpoint.monitor);
+                    t.checkpoint.save_best_only =
+                        c.value("save_best_only", t.checkpoint.save_best_only);
+                });
+            }
+        });
+    return t;
+}
+
+nlohmann::json TrainSettings::toJson() const
+{
+    nlohmann::json j = {{"epochs", epochs},
+                        {"steps_per_epoch", steps_per_epoch},
+                        {"validation_steps", validation_steps},
+                        {"precision", precision},
+                        {"device", device}};
+    if (!validation_chr.empty())
+        j["validation_chr"] = validation_chr;
+    if (weights_val)
+        j["weights_val"] = true;
+    if (threads)
+        j["threads"] = threads;
+    if (workers)
+        j["workers"] = workers;
+    if (seed != 1)
+        j["seed"] = seed;
+    if (early_stopping.enabled)
+        j["early_stopping"] = {{"monitor", early_stopping.monitor},
+                               {"min_delta", early_stopping.min_delta},
+                               {"patience", early_stopping.patience},
+                               {"restore_best_weights", early_stopping.restore_best_weights}};
+    if (checkpoint.enabled)
+        j["checkpoint"] = {{"path", checkpoint.path},
+                           {"monitor", checkpoint.monitor},
+                           {"save_best_only", checkpoint.save_best_only}};
+    return j;
+}
+
+std::vector<Problem> validate(const TrainSettings& t)
+{
+    std::vector<Problem> p;
+    if (t.epochs < 1)
+        p.push_back({"epochs", "must be at least 1"});
+    if (t.steps_per_epoch < 0)
+        p.push_back({"steps_per_epoch", "must be positive (or 0 for one pass over the data)"});
+    if (t.validation_steps < 0)
+        p.push_back({"validation_steps", "must be positive (or 0 for one pass)"});
+    if (!oneOf(t.precision, {"fp32", "bf16"}))
+        p.push_back({"precision", "must be 'fp32' or 'bf16', not '" + t.precision + "'"});
+    if (t.early_stopping.enabled && t.early_stopping.patience < 0)
+        p.push_back({"early_stopping", "patience must be 0 or more"});
+    if (t.checkpoint.enabled && t.checkpoint.path.empty())
+        p.push_back({"checkpoint", "needs a path for the best model"});
+    return p;
+}
+
+bool higherIsBetter(const std::string& metric)
+{
+    for (const char* word : {"acc", "correlate", "auc", "AUROC", "AUPR"})
+        if (metric.find(word) != std::string::npos)
+            return true;
+    return false;
+}
+
+} // namespace kdna

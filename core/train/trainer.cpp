@@ -1,0 +1,552 @@
+#include "trainer.h"
+
+#include "data/generator.h"
+#include "model/torch_model.h"
+#include "util/error.h"
+#include "util/text.h"
+
+#include <chrono>
+#include <cmath>
+#include <limits>
+
+#include <ATen/autocast_mode.h>
+
+namespace kdna {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+/// Turns on bfloat16 autocast for the current thread while alive (fp32 weights stay).
+class AutocastGuard {
+public:
+    AutocastGuard(bool enabled, const torch::Device& device)
+        : m_enabled(enabled)
+        , m_cuda(device.is_cuda())
+    {
+        if (!m_enabled)
+            return;
+        if (m_cuda) {
+            at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
+            at::autocast::set_enabled(true);
+        } else {
+            at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
+            at::autocast::set_cpu_enabled(true);
+        }
+        at::autocast::increment_nesting();
+    }
+    ~AutocastGuard()
+    {
+        if (!m_enabled)
+            return;
+        if (at::autocast::decrement_nesting() == 0)
+            at::autocast::clear_cache();
+        if (m_cuda)
+            at::autocast::set_enabled(false);
+        else
+            at::autocast::set_cpu_enabled(false);
+    }
+    AutocastGuard(const AutocastGuard&) = delete;
+    AutocastGuard& operator=(const AutocastGuard&) = delete;
+
+private:
+    bool m_enabled;
+    bool m_cuda;
+};
+
+torch::Tensor tensorOf(Array& a, const torch::Device& device)
+{
+    // No copy on the CPU: the batch's buffer stays alive until the step is done.
+    torch::Tensor t = torch::from_blob(a.values.data(), a.shape, torch::kFloat);
+    return device.is_cpu() ? t : t.to(device, /*non_blocking=*/true);
+}
+
+struct DeviceBatch {
+    std::vector<torch::Tensor> inputs;
+    std::vector<torch::Tensor> targets;
+    torch::Tensor weights; // undefined without weighting
+    std::int64_t examples = 0;
+};
+
+DeviceBatch toDevice(Batch& b, const torch::Device& device, bool useWeights)
+{
+    DeviceBatch d;
+    for (auto& a : b.inputs)
+        d.inputs.push_back(tensorOf(a, device));
+    for (auto& a : b.targets)
+        d.targets.push_back(tensorOf(a, device));
+    if (useWeights && !b.weights.empty())
+        d.weights = tensorOf(b.weights, device);
+    d.examples = b.examples;
+    return d;
+}
+
+/// Per-example loss: the mean over every non-batch element.
+torch::Tensor perExampleLoss(const std::string& name, torch::Tensor pred,
+                             const torch::Tensor& target)
+{
+    pred = pred.to(torch::kFloat).reshape(target.sizes());
+    const double eps = 1e-7;
+    torch::Tensor elementwise;
+    if (name == "mse") {
+        elementwise = (pred - target).pow(2);
+    } else if (name == "mae") {
+        elementwise = (pred - target).abs();
+    } else if (name == "binary_crossentropy") {
+        const torch::Tensor p = pred.clamp(eps, 1 - eps);
+        elementwise = -(target * p.log() + (1 - target) * (1 - p).log());
+    } else if (name == "categorical_crossentropy") {
+        torch::Tensor p = pred / pred.sum(-1, true);
+        p = p.clamp(eps, 1 - eps);
+        elementwise = -(target * p.log()).sum(-1);
+    } else if (name == "poisson") {
+        elementwise = pred - target * (pred + eps).log();
+    } else {
+        throw Error("loss: '" + name + "' is not a loss kdna knows", "loss");
+    }
+    return elementwise.reshape({elementwise.size(0), -1}).mean(1);
+}
+
+/// Running sums for an epoch's metrics on one output.
+class OutputMetrics {
+public:
+    OutputMetrics(std::string prefix, std::vector<std::string> metrics, std::string loss,
+                  std::vector<std::string> trackNames)
+        : m_prefix(std::move(prefix))
+        , m_metrics(std::move(metrics))
+        , m_loss(std::move(loss))
+        , m_tracks(std::move(trackNames))
+        , m_sums(m_tracks.size(), Sums{})
+    {}
+
+    void add(const torch::Tensor& predIn, const torch::Tensor& target, double loss,
+             std::int64_t examples)
+    {
+        m_lossSum += loss * static_cast<double>(examples);
+        m_examples += examples;
+        if (m_metrics.empty())
+            return;
+        torch::NoGradGuard noGrad;
+        const torch::Tensor pred = predIn.detach().to(torch::kFloat).reshape(target.sizes());
+        const double elements = static_cast<double>(target.numel());
+        for (const auto& m : m_metrics) {
+            if (m == "mae")
+                m_values[m] += (pred - target).abs().sum().item<double>();
+            else if (m == "mse")
+                m_values[m] += (pred - target).pow(2).sum().item<double>();
+            else if (m == "accuracy") {
+                if (m_loss == "categorical_crossentropy" && target.dim() >= 2) {
+                    const auto hits = pred.argmax(-1).eq(target.argmax(-1));
+                    m_values[m] += hits.sum().item<double>();
+                    m_counts[m] += static_cast<double>(hits.numel());
+                    continue;
+                }
+                m_values[m] += pred.gt(0.5).eq(target.gt(0.5)).sum().item<double>();
+            }
+            if (m == "correlate")
+                addCorrelation(pred, target);
+            m_counts[m] += elements;
+        }
+    }
+
+    void write(std::map<std::string, double>& out, const std::string& prefix) const
+    {
+        out[prefix + m_prefix + "loss"] =
+            m_examples ? m_lossSum / static_cast<double>(m_examples) : std::nan("");
+        for (const auto& m : m_metrics) {
+            if (m == "correlate") {
+                for (std::size_t t = 0; t < m_tracks.size(); ++t)
+                    out[prefix + m_prefix + "correlate_" + m_tracks[t]] = m_sums[t].pearson();
+                continue;
+            }
+            const auto v = m_values.find(m);
+            const auto c = m_counts.find(m);
+            out[prefix + m_prefix + m] = v != m_values.end() && c != m_counts.end() && c->second > 0
+                                             ? v->second / c->second
+                                             : std::nan("");
+        }
+    }
+
+private:
+    struct Sums {
+        double n = 0, sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+        [[nodiscard]] double pearson() const
+        {
+            const double cov = sxy - sx * sy / n;
+            const double vx = sxx - sx * sx / n;
+            const double vy = syy - sy * sy / n;
+            return vx > 0 && vy > 0 ? cov / std::sqrt(vx * vy) : std::nan("");
+        }
+    };
+
+    void addCorrelation(const torch::Tensor& pred, const torch::Tensor& target)
+    {
+        const auto tracks = static_cast<std::int64_t>(m_tracks.size());
+        const torch::Tensor x = pred.reshape({-1, tracks}).to(torch::kDouble);
+        const torch::Tensor y = target.reshape({-1, tracks}).to(torch::kDouble);
+        const auto sx = x.sum(0), sy = y.sum(0), sxx = (x * x).sum(0), syy = (y * y).sum(0),
+                   sxy = (x * y).sum(0);
+        for (std::int64_t t = 0; t < tracks; ++t) {
+            Sums& s = m_sums[static_cast<std::size_t>(t)];
+            s.n += static_cast<double>(x.size(0));
+            s.sx += sx[t].item<double>();
+            s.sy += sy[t].item<double>();
+            s.sxx += sxx[t].item<double>();
+            s.syy += syy[t].item<double>();
+            s.sxy += sxy[t].item<double>();
+        }
+    }
+
+    std::string m_prefix;
+    std::vector<std::string> m_metrics;
+    std::string m_loss;
+    std::vector<std::string> m_tracks;
+    std::vector<Sums> m_sums;
+    std::map<std::string, double> m_values;
+    std::map<std::string, double> m_counts;
+    double m_lossSum = 0;
+    std::int64_t m_examples = 0;
+};
+
+/// The metrics of every output plus the total loss.
+class EpochMetrics {
+public:
+    EpochMetrics(const ModelSpec& spec, const CompileSettings& compile,
+                 const std::vector<OutputTracks>& tracks)
+    {
+        const auto outputs = spec.outputNames();
+        for (std::size_t o = 0; o < outputs.size(); ++o)
+            m_outputs.emplace_back(outputs.size() > 1 ? outputs[o] + "_" : std::string(),
+                                   compile.metrics, compile.lossFor(o),
+                                   o < tracks.size() ? tracks[o].trackNames
+                                                     : std::vector<std::string>{"0_0"});
+    }
+
+    void add(const std::vector<torch::Tensor>& preds, const std::vector<torch::Tensor>& targets,
+             const std::vector<double>& losses, double total, std::int64_t examples)
+    {
+        m_total += total * static_cast<double>(examples);
+        m_examples += examples;
+        for (std::size_t o = 0; o < m_outputs.size(); ++o)
+            m_outputs[o].add(preds[o], targets[o], losses[o], examples);
+    }
+
+    [[nodiscard]] std::map<std::string, double> values(const std::string& prefix) const
+    {
+        std::map<std::string, double> out;
+        for (const auto& o : m_outputs)
+            o.write(out, prefix);
+        out[prefix + "loss"] =
+            m_examples ? m_total / static_cast<double>(m_examples) : std::nan("");
+        return out;
+    }
+
+private:
+    std::vector<OutputMetrics> m_outputs;
+    double m_total = 0;
+    std::int64_t m_examples = 0;
+};
+
+struct StepResult {
+    torch::Tensor total;
+    std::vector<double> losses;
+    std::vector<torch::Tensor> predictions;
+};
+
+StepResult forwardLoss(nn::GraphModule& module, const DeviceBatch& b,
+                       const CompileSettings& compile, bool bf16, const torch::Device& device)
+{
+    StepResult r;
+    {
+        AutocastGuard autocast(bf16, device);
+        r.predictions = module->forward(b.inputs);
+    }
+    if (r.predictions.size() != b.targets.size())
+        throw Error("the model has " + std::to_string(r.predictions.size()) +
+                    " outputs but the data gives " + std::to_string(b.targets.size()) + " targets");
+    for (std::size_t o = 0; o < r.predictions.size(); ++o) {
+        if (r.predictions[o].numel() != b.targets[o].numel())
+            throw Error("output " + std::to_string(o) + " of the model has shape " +
+                        text::tuple(std::vector<std::int64_t>(r.predictions[o].sizes().begin(),
+                                                              r.predictions[o].sizes().end())) +
+                        " but its targets have " +
+                        text::tuple(std::vector<std::int64_t>(b.targets[o].sizes().begin(),
+                                                              b.targets[o].sizes().end())));
+        torch::Tensor perExample =
+            perExampleLoss(compile.lossFor(o), r.predictions[o], b.targets[o]);
+        torch::Tensor loss =
+            b.weights.defined() ? (perExample * b.weights).mean() : perExample.mean();
+        r.losses.push_back(loss.item<double>());
+        loss = loss * compile.weightFor(o);
+        r.total = r.total.defined() ? r.total + loss : loss;
+    }
+    return r;
+}
+
+std::unique_ptr<torch::optim::Optimizer> makeOptimizer(nn::GraphModule& module,
+                                                       const CompileSettings& c)
+{
+    const double lr = c.learningRate();
+    if (c.optimizer == "sgd")
+        return std::make_unique<torch::optim::SGD>(
+            module->parameters(), torch::optim::SGDOptions(lr).momentum(c.momentum));
+    if (c.optimizer == "rmsprop")
+        return std::make_unique<torch::optim::RMSprop>(
+            module->parameters(), torch::optim::RMSpropOptions(lr).alpha(0.9).eps(1e-7));
+    return std::make_unique<torch::optim::Adam>(module->parameters(),
+                                                torch::optim::AdamOptions(lr).eps(1e-7));
+}
+
+std::int64_t stepsFor(std::int64_t requested, const Generator& g)
+{
+    const std::int64_t available = g.batchesPerEpoch();
+    if (available < 1)
+        throw Error("batch_size: the data has fewer examples than one batch", "batch_size");
+    return requested > 0 ? requested : available;
+}
+
+/// One pass of `steps` batches without gradients: the validation and evaluation loop.
+std::map<std::string, double> measure(nn::GraphModule& module, const Generator& data,
+                                      std::int64_t steps, const CompileSettings& compile,
+                                      const std::vector<OutputTracks>& tracks,
+                                      const ModelSpec& spec, bool useWeights, bool bf16,
+                                      const torch::Device& device, const std::atomic<bool>* cancel,
+                                      const std::string& prefix, std::int64_t* examples)
+{
+    torch::NoGradGuard noGrad;
+    module->eval();
+    EpochMetrics metrics(spec, compile, tracks);
+    BatchStream stream(data, 0, steps);
+    for (std::int64_t s = 0; s < steps; ++s) {
+        if (cancel && cancel->load())
+            break;
+        Batch batch = stream.next();
+        const DeviceBatch b = toDevice(batch, device, useWeights);
+        const StepResult r = forwardLoss(module, b, compile, bf16, device);
+        metrics.add(r.predictions, b.targets, r.losses, r.total.item<double>(), b.examples);
+        if (examples)
+            *examples += b.examples;
+        stream.recycle(std::move(batch));
+    }
+    return metrics.values(prefix);
+}
+
+/// The metric to watch: as asked when the epoch produced it; without validation, its training
+/// counterpart ("val_loss" -> "loss"); else the loss.
+std::string resolveMonitor(const std::string& wanted, const std::map<std::string, double>& values)
+{
+    if (values.count(wanted))
+        return wanted;
+    const std::string plain = wanted.rfind("val_", 0) == 0 ? wanted.substr(4) : wanted;
+    return values.count(plain) ? plain : "loss";
+}
+
+} // namespace
+
+std::vector<OutputTracks> outputTracks(const Generator& data,
+                                       const std::vector<std::string>& outputNames)
+{
+    const DatasetSpec& spec = data.dataset().spec();
+    std::vector<OutputTracks> out;
+    OutputTracks labels;
+    labels.output = outputNames.empty() ? "output" : outputNames.front();
+    if (spec.isSparse()) {
+        for (std::size_t c = 0; c < spec.annotation_files.size(); ++c)
+            for (std::size_t a = 0; a < spec.annotation_list.size(); ++a)
+                labels.trackNames.push_back(std::to_string(c) + "_" + std::to_string(a));
+    } else {
+        const auto k = static_cast<std::size_t>(std::max(1, spec.nb_annotation_type));
+        for (std::size_t i = 0; i < spec.annotation_files.size(); ++i)
+            labels.trackNames.push_back(std::to_string(i / k) + "_" + std::to_string(i % k));
+    }
+    out.push_back(labels);
+    if (data.secondaryAsTarget()) {
+        OutputTracks secondary;
+        secondary.output = outputNames.size() > 1 ? outputNames[1] : "secondary";
+        for (std::size_t i = 0; i < spec.sec_inputs.size(); ++i)
+            secondary.trackNames.push_back("sec" + std::to_string(i));
+        out.push_back(secondary);
+    }
+    return out;
+}
+
+TrainingResult train(TrainingRun run)
+{
+    throwIfProblems(validate(run.settings));
+    throwIfProblems(validate(run.compile, run.model.spec().outputNames().size()));
+    Model::Impl& m = run.model.impl();
+    setTorchThreads(run.settings.threads);
+    run.model.setDevice(run.settings.device);
+    torch::manual_seed(run.settings.seed);
+    const torch::Device device = m.device;
+    const bool bf16 = run.settings.precision == "bf16";
+    const auto tracks = outputTracks(run.train, run.model.spec().outputNames());
+
+    const std::int64_t steps = stepsFor(run.settings.steps_per_epoch, run.train);
+    std::int64_t validationSteps = 0;
+    if (run.validation)
+        validationSteps = std::min(stepsFor(run.settings.validation_steps, *run.validation),
+                                   run.validation->batchesPerEpoch());
+    auto optimizer = makeOptimizer(m.module, run.compile);
+
+    TrainingResult result;
+    result.history = std::move(run.previous);
+    result.history.stepsPerEpoch = steps;
+    const int firstEpoch = static_cast<int>(result.history.epochs.size());
+    const std::int64_t firstBatch = static_cast<std::int64_t>(result.history.batchLoss.size());
+
+    if (run.observer)
+        run.observer->started({run.settings.epochs, steps, validationSteps, run.train.batchSize(),
+                               device.str(), run.settings.precision, torchThreads(),
+                               run.train.workerCount()});
+
+    const std::string monitor = run.settings.early_stopping.enabled
+                                    ? run.settings.early_stopping.monitor
+                                    : run.settings.checkpoint.monitor;
+    std::string monitorName = monitor;
+    double best = 0;
+    bool haveBest = false;
+    std::string bestWeights;
+    int bestEpoch = -1;
+    int sinceBest = 0;
+    result.stopReason = "completed";
+
+    BatchStream stream(run.train, firstBatch,
+                       static_cast<std::int64_t>(run.settings.epochs) * steps);
+    for (int e = 0; e < run.settings.epochs; ++e) {
+        const int epoch = firstEpoch + e;
+        m.module->train();
+        EpochMetrics metrics(run.model.spec(), run.compile, tracks);
+        const auto epochStart = Clock::now();
+        std::int64_t samples = 0;
+        double lossSum = 0;
+        bool cancelled = false;
+        for (std::int64_t s = 0; s < steps; ++s) {
+            if (run.cancel && run.cancel->load()) {
+                cancelled = true;
+                break;
+            }
+            Batch batch = stream.next();
+            const DeviceBatch b = toDevice(batch, device, true);
+            // Dropping the gradients (rather than zeroing them) spares a pass over the memory.
+            for (auto& p : m.module->parameters())
+                p.mutable_grad() = torch::Tensor();
+            StepResult r = forwardLoss(m.module, b, run.compile, bf16, device);
+            r.total.backward();
+            optimizer->step();
+            const double loss = r.total.item<double>();
+            if (!std::isfinite(loss))
+                throw Error("training diverged: the loss became " + text::number(loss) +
+                            " at epoch " + std::to_string(epoch + 1) + ", batch " +
+                            std::to_string(s + 1) +
+                            "; lower learning_rate or normalise the targets");
+            metrics.add(r.predictions, b.targets, r.losses, loss, b.examples);
+            stream.recycle(std::move(batch));
+            samples += b.examples;
+            lossSum += loss;
+            result.history.batchLoss.push_back(loss);
+            if (run.observer) {
+                const double elapsed =
+                    std::chrono::duration<double>(Clock::now() - epochStart).count();
+                const double rate = elapsed > 0 ? static_cast<double>(samples) / elapsed : 0;
+                run.observer->batchFinished(
+                    {epoch, s, steps, loss, lossSum / static_cast<double>(s + 1), rate,
+                     rate > 0 ? static_cast<double>((steps - s - 1) * run.train.batchSize()) / rate
+                              : 0});
+            }
+        }
+        if (cancelled && samples == 0) {
+            result.cancelled = true;
+            result.stopReason = "cancelled";
+            break;
+        }
+        const double trainSeconds =
+            std::chrono::duration<double>(Clock::now() - epochStart).count();
+        std::map<std::string, double> values = metrics.values("");
+        if (run.validation && validationSteps > 0 && !cancelled) {
+            if (run.observer)
+                run.observer->validating(epoch);
+            const auto val = measure(m.module, *run.validation, validationSteps, run.compile,
+                                     tracks, run.model.spec(), run.settings.weights_val, bf16,
+                                     device, run.cancel, "val_", nullptr);
+            values.insert(val.begin(), val.end());
+        }
+        // Monitor val_loss when there is validation, else fall back to the training value.
+        monitorName = resolveMonitor(monitor, values);
+        const double current = values[monitorName];
+        const bool higher = higherIsBetter(monitorName);
+        const double delta =
+            run.settings.early_stopping.enabled ? run.settings.early_stopping.min_delta : 0;
+        const bool improved =
+            !cancelled && std::isfinite(current) &&
+            (!haveBest || (higher ? current > best + delta : current < best - delta));
+        if (improved) {
+            best = current;
+            haveBest = true;
+            bestEpoch = epoch;
+            sinceBest = 0;
+            bestWeights = run.model.weightsBlob();
+        } else if (!cancelled) {
+            ++sinceBest;
+        }
+        if (!cancelled) {
+            result.history.epochs.push_back(values);
+            if (run.observer) {
+                const double total =
+                    std::chrono::duration<double>(Clock::now() - epochStart).count();
+                run.observer->epochFinished(
+                    {epoch, values, total,
+                     trainSeconds > 0 ? static_cast<double>(samples) / trainSeconds : 0, bestEpoch,
+                     improved});
+            }
+            if (improved && run.settings.checkpoint.enabled && run.saveCheckpoint)
+                run.saveCheckpoint(epoch, result.history);
+            else if (!improved && run.settings.checkpoint.enabled &&
+                     !run.settings.checkpoint.save_best_only && run.saveCheckpoint)
+                run.saveCheckpoint(epoch, result.history);
+        }
+        if (cancelled) {
+            result.cancelled = true;
+            result.stopReason = "cancelled";
+            break;
+        }
+        if (run.settings.early_stopping.enabled &&
+            sinceBest > run.settings.early_stopping.patience) {
+            result.stopReason = "early stopping";
+            break;
+        }
+    }
+    // Keep the best weights after a cancel, and (as Keras' EarlyStopping does) when early
+    // stopping ended the run and asks for them.
+    bool restored = false;
+    const bool restore = result.cancelled || (result.stopReason == "early stopping" &&
+                                              run.settings.early_stopping.restore_best_weights);
+    // After a cancel the weights have moved on from every finished epoch.
+    const bool movedOn =
+        result.cancelled || bestEpoch != static_cast<int>(result.history.epochs.size()) - 1;
+    if (restore && !bestWeights.empty() && movedOn) {
+        run.model.loadWeightsBlob(bestWeights);
+        restored = true;
+    }
+    result.bestEpoch = bestEpoch;
+    if (run.observer)
+        run.observer->finished({result.stopReason, bestEpoch, restored});
+    return result;
+}
+
+EvaluationResult evaluate(Model& model, const Generator& data, const CompileSettings& compile,
+                          std::int64_t steps, bool useWeights, const std::string& precision,
+                          const std::atomic<bool>* cancel)
+{
+    Model::Impl& m = model.impl();
+    const auto start = Clock::now();
+    EvaluationResult r;
+    const std::int64_t n =
+        steps > 0 ? std::min(steps, data.batchesPerEpoch()) : data.batchesPerEpoch();
+    r.metrics =
+        measure(m.module, data, n, compile, outputTracks(data, model.spec().outputNames()),
+                model.spec(), useWeights, precision == "bf16", m.device, cancel, "", &r.examples);
+    r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    return r;
+}
+
+} // namespace kdna

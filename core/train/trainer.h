@@ -1,0 +1,68 @@
+#pragma once
+
+#include "history.h"
+#include "observer.h"
+#include "settings.h"
+
+#include <atomic>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace kdna {
+
+class Generator;
+class Model;
+
+/// How each output's flattened targets split into tracks for the `correlate` metric and its
+/// names (keras_dna's correlate_{cell}_{annotation}).
+struct OutputTracks {
+    std::string output;                  ///< the model's output name
+    std::vector<std::string> trackNames; ///< e.g. {"0_0", "1_0"}; element e is track e % size
+};
+
+/// The tracks of a generator's targets: bigWig labels give one track per annotation file
+/// (file i is cell i / nb_annotation_type, annotation i % nb_annotation_type), BED/GFF
+/// labels one per (cell type, annotation), secondary targets one per file.
+[[nodiscard]] std::vector<OutputTracks> outputTracks(const Generator& data,
+                                                     const std::vector<std::string>& outputNames);
+
+struct TrainingResult {
+    History history;
+    int bestEpoch = -1;
+    std::string stopReason;
+    bool cancelled = false;
+};
+
+struct TrainingRun {
+    Model& model;
+    const Generator& train;
+    const Generator* validation = nullptr;
+    CompileSettings compile;
+    TrainSettings settings;
+    TrainingObserver* observer = nullptr;
+    /// Set from any thread to stop at the next batch boundary.
+    const std::atomic<bool>* cancel = nullptr;
+    /// Called after an epoch that improved the checkpoint's monitor (ModelCheckpoint).
+    std::function<void(int epoch, const History&)> saveCheckpoint;
+    /// Continue from an earlier run's history (epoch numbers and batch counter go on).
+    History previous;
+};
+
+/// keras_dna's ModelWrapper.train(): fit on the training generator, validate each epoch,
+/// early stopping and checkpoints, with every event sent to the observer. Uses the device and
+/// precision in the settings and all cores of the machine.
+[[nodiscard]] TrainingResult train(TrainingRun run);
+
+/// Per-batch predictions and metrics over a generator, without training (evaluation).
+struct EvaluationResult {
+    std::map<std::string, double> metrics; ///< "loss", "mae", "correlate_0_0", ...
+    std::int64_t examples = 0;
+    double seconds = 0;
+};
+[[nodiscard]] EvaluationResult evaluate(Model& model, const Generator& data,
+                                        const CompileSettings& compile, std::int64_t steps,
+                                        bool useWeights, const std::string& precision = "fp32",
+                                        const std::atomic<bool>* cancel = nullptr);
+
+} // namespace kdna

@@ -1,0 +1,267 @@
+#include "model/model.h"
+#include "model/templates.h"
+#include "model/torch_model.h"
+#include "project/demo_data.h"
+#include "project/workflow.h"
+#include "support/fixtures.h"
+#include "util/error.h"
+
+#include <QTest>
+
+#include <nlohmann/json.hpp>
+
+using namespace kdna;
+using nlohmann::json;
+
+namespace {
+
+/// A classifier that must find the demo's planted motif (TGACGTCA) in 121 bp windows.
+Project motifProject(const DemoFiles& files)
+{
+    Project p;
+    p.base_dir = files.fasta.parent_path();
+    DatasetSpec d;
+    d.batch_size = 32;
+    d.fasta_file = files.fasta.string();
+    d.annotation_files = {files.peaks.string()};
+    d.annotation_list = {"site"};
+    d.seq_len = 121;
+    d.negative_ratio = 1;
+    d.negative_type = "real";
+    d.incl_chromosomes = {"chr1", "chr2", "chr3"};
+    d.output_shape = {32, 1};
+    p.dataset = d;
+    p.model = ModelSpec::fromJson(
+        json{{"layers",
+              {{{"type", "Input"}, {"shape", {121, 4}}},
+               {{"type", "Conv1D"}, {"filters", 8}, {"kernel_size", 8}, {"activation", "relu"}},
+               {{"type", "GlobalMaxPooling1D"}},
+               {{"type", "Dense"}, {"units", 1}, {"activation", "sigmoid"}}}}});
+    p.compile.loss = {"binary_crossentropy"};
+    p.compile.learning_rate = 0.01;
+    p.compile.metrics = {"accuracy"};
+    p.training.epochs = 4;
+    p.training.steps_per_epoch = 40;
+    p.training.validation_steps = 10;
+    p.training.validation_chr = {"chr4"};
+    p.training.threads = 1;
+    p.training.workers = 2;
+    p.output = "motif.kdna";
+    return p;
+}
+
+class CancelAfter final : public TrainingObserver {
+public:
+    CancelAfter(std::atomic<bool>& flag, int epoch, std::int64_t step)
+        : m_flag(flag)
+        , m_epoch(epoch)
+        , m_step(step)
+    {}
+    void batchFinished(const BatchFinished& b) override
+    {
+        ++batches;
+        if (b.epoch == m_epoch && b.step == m_step)
+            m_flag = true;
+    }
+    void epochFinished(const EpochFinished&) override { ++epochs; }
+    int batches = 0;
+    int epochs = 0;
+
+private:
+    std::atomic<bool>& m_flag;
+    int m_epoch;
+    std::int64_t m_step;
+};
+
+} // namespace
+
+class TestTrain : public QObject {
+    Q_OBJECT
+
+    test::ScratchDir m_dir;
+    DemoFiles m_files;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        qputenv("XDG_CACHE_HOME", QByteArray::fromStdString(m_dir.file("cache").string()));
+        m_files = writeDemoData(m_dir.file("demo"));
+    }
+
+    void learnsAPlantedMotif()
+    {
+        Project p = motifProject(m_files);
+        const TrainOutcome out = trainProject(p);
+        const auto& h = out.result.history;
+        QCOMPARE(h.epochs.size(), std::size_t(4));
+        QCOMPARE(h.batchLoss.size(), std::size_t(160));
+        double first = 0;
+        for (int i = 0; i < 5; ++i)
+            first += h.batchLoss[static_cast<std::size_t>(i)] / 5;
+        const double last = h.epochs.back().at("loss");
+        // From chance (~0.69) to a motif detector: the loss falls at least 3-fold.
+        QVERIFY2(first / last >= 3.0,
+                 (std::to_string(first) + " -> " + std::to_string(last)).c_str());
+        QVERIFY(h.epochs.back().at("val_accuracy") > 0.9);
+        QVERIFY(std::filesystem::exists(out.archive));
+    }
+
+    void sameSeedSameLosses()
+    {
+        Project p = motifProject(m_files);
+        p.training.epochs = 1;
+        p.training.steps_per_epoch = 15;
+        p.output = "a.kdna";
+        const auto a = trainProject(p).result.history.batchLoss;
+        p.output = "b.kdna";
+        const auto b = trainProject(p).result.history.batchLoss;
+        QCOMPARE(a, b);
+        p.training.seed = 2;
+        p.output = "c.kdna";
+        QVERIFY(trainProject(p).result.history.batchLoss != a);
+    }
+
+    void earlyStoppingStops()
+    {
+        Project p = motifProject(m_files);
+        p.training.epochs = 10;
+        p.training.steps_per_epoch = 5;
+        p.training.early_stopping.enabled = true;
+        p.training.early_stopping.patience = 1;
+        p.training.early_stopping.min_delta =
+            1e9; // nothing counts as an improvement after the first
+        p.output = "early.kdna";
+        const auto out = trainProject(p);
+        QCOMPARE(out.result.stopReason, std::string("early stopping"));
+        QCOMPARE(out.result.history.epochs.size(), std::size_t(3));
+        QCOMPARE(out.result.bestEpoch, 0);
+    }
+
+    void cancelledRunKeepsTheBestWeights()
+    {
+        Project p = motifProject(m_files);
+        p.training.epochs = 5;
+        p.training.steps_per_epoch = 20;
+        p.training.checkpoint.enabled = true;
+        p.training.checkpoint.path = "best.kdna";
+        p.output = "cancelled.kdna";
+        std::atomic<bool> cancel{false};
+        CancelAfter observer(cancel, 2, 7);
+        TrainOptions options;
+        options.observer = &observer;
+        options.cancel = &cancel;
+        const auto out = trainProject(p, options);
+        QVERIFY(out.result.cancelled);
+        QCOMPARE(out.result.stopReason, std::string("cancelled"));
+        QCOMPARE(observer.batches, 2 * 20 + 8); // stopped at the batch boundary
+        QCOMPARE(observer.epochs, 2);
+        // The model holds the best epoch's weights: those of the last checkpoint written.
+        const ModelArchive best = ModelArchive::load(p.resolve("best.kdna"));
+        QCOMPARE(out.model->weightsBlob(), best.weights);
+        QCOMPARE(ModelArchive::load(out.archive).weights, best.weights);
+    }
+
+    void projectFileRoundTrip()
+    {
+        Project p = motifProject(m_files);
+        p.training.early_stopping.enabled = true;
+        p.test_chr = {"chr4"};
+        p.save(m_dir.file("p.kdna.json"));
+        const Project back = Project::load(m_dir.file("p.kdna.json"));
+        QVERIFY(back.toJson() == p.toJson());
+        test::writeText(
+            m_dir.file("bad.kdna.json"),
+            R"({"dataset": {"fasta_file": "x.fa", "annotation_files": ["a.bw"], "window": 0},
+            "model": {"layers": [{"type": "Input", "shape": [10, 4]}, {"type": "Dense", "unit": 2}]},
+            "training": {"epoch": 3}, "compile": {"loss": "hinge"}})");
+        try {
+            (void)Project::load(m_dir.file("bad.kdna.json"));
+            QFAIL("a bad project loaded");
+        } catch (const Error& e) {
+            const std::string msg = e.what();
+            for (const char* needle :
+                 {"did you mean 'units'", "did you mean 'epochs'", "'hinge' is not a loss"})
+                QVERIFY2(msg.find(needle) != std::string::npos, msg.c_str());
+        }
+    }
+
+    void modelMustFitTheData()
+    {
+        Project p = motifProject(m_files);
+        p.model = templates::tutorialCnn(201);
+        try {
+            (void)trainProject(p);
+            QFAIL("trained a model that does not fit");
+        } catch (const Error& e) {
+            const std::string msg = e.what();
+            QVERIFY2(msg.find("input layer 'dna' takes (201, 4) but the data gives (121, 4)") !=
+                         std::string::npos,
+                     msg.c_str());
+        }
+    }
+
+    void archiveRoundTripAndTruncation()
+    {
+        Project p = motifProject(m_files);
+        p.training.epochs = 1;
+        p.training.steps_per_epoch = 5;
+        p.output = "round.kdna";
+        const auto out = trainProject(p);
+        const ModelArchive a = ModelArchive::load(out.archive);
+        QCOMPARE(a.model, out.model->spec());
+        QCOMPARE(a.history, out.result.history);
+        QCOMPARE(a.statistics.size(), std::size_t(1));
+        QVERIFY(a.generatorCommand(false)["type"] == "Generator");
+        QVERIFY(a.generatorCommand(false)["arguments"]["seq_len"] == 121);
+        QVERIFY(a.generatorCommand(true)["arguments"]["incl_chromosomes"] == json({"chr4"}));
+        // Same predictions after reloading.
+        const auto reloaded = a.buildModel();
+        const auto x = torch::rand({3, 121, 4});
+        out.model->impl().module->eval();
+        reloaded->impl().module->eval();
+        QVERIFY(torch::equal(out.model->impl().module->forward({x})[0],
+                             reloaded->impl().module->forward({x})[0]));
+        // A cut file is an error, never half a model.
+        const std::string bytes = test::readText(out.archive);
+        for (std::size_t keep : {bytes.size() - 3, bytes.size() / 2, std::size_t(20)}) {
+            test::writeText(m_dir.file("cut.kdna"), bytes.substr(0, keep));
+            try {
+                (void)ModelArchive::load(m_dir.file("cut.kdna"));
+                QFAIL("a truncated archive loaded");
+            } catch (const Error& e) {
+                QVERIFY2(std::string(e.what()).find("is not a complete kdna model archive") !=
+                             std::string::npos,
+                         e.what());
+            }
+        }
+        std::string flipped = bytes;
+        flipped[bytes.size() / 2] ^= 0x5A;
+        test::writeText(m_dir.file("flip.kdna"), flipped);
+        try {
+            (void)ModelArchive::load(m_dir.file("flip.kdna"));
+            QFAIL("a damaged archive loaded");
+        } catch (const Error& e) {
+            QVERIFY2(std::string(e.what()).find("checksum") != std::string::npos, e.what());
+        }
+    }
+
+    void cliTrainsTheDemo()
+    {
+        const auto kdna = test::builtTool("app/cli/kdna");
+        if (!std::filesystem::exists(kdna))
+            QSKIP("the kdna executable is not built");
+        std::string out;
+        QCOMPARE(test::run(kdna.string() + " demo --dir " + m_dir.file("cli").string() +
+                               " --epochs 1 2>&1",
+                           &out),
+                 0);
+        QVERIFY2(out.find("Total params: 49,585") != std::string::npos, out.c_str());
+        QVERIFY2(out.find("Epoch 1/1") != std::string::npos, out.c_str());
+        QVERIFY2(out.find("test on chr4") != std::string::npos, out.c_str());
+        QVERIFY(std::filesystem::exists(m_dir.file("cli") / "demo.kdna"));
+        QVERIFY(std::filesystem::exists(m_dir.file("cli") / "demo.kdna.history.csv"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTrain)
+#include "test_train.moc"
