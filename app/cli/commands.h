@@ -13,6 +13,8 @@ void addDemoCommand(CLI::App& app);
 void addShapeCommand(CLI::App& app);
 void addBatchesCommand(CLI::App& app);
 void addTrainCommand(CLI::App& app);
+/// evaluate, correlate, auc, predict and model: what a saved model can do.
+void addModelCommands(CLI::App& app);
 
 } // namespace kdna::cli
 

@@ -17,6 +17,7 @@ int main(int argc, char** argv)
     kdna::cli::addShapeCommand(app);
     kdna::cli::addBatchesCommand(app);
     kdna::cli::addTrainCommand(app);
+    kdna::cli::addModelCommands(app);
 
     try {
         app.parse(argc, argv);

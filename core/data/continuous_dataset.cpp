@@ -195,7 +195,9 @@ float ContinuousDataset::fill(std::int64_t index, const ExampleSlots& out) const
 {
     const Position p = position(index);
     const Chrom& c = m_chroms[p.chrom];
-    writeOneHot(c.sequence->data() + p.start, m_spec.window, m_spec.rc, m_alphabetFirst, out.input);
+    if (out.input)
+        writeOneHot(c.sequence->data() + p.start, m_spec.window, m_spec.rc, m_alphabetFirst,
+                    out.input);
     float weight = 1.0F;
     fillLabels(c, p.start, out.label, weight);
     if (out.secondary)

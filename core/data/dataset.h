@@ -65,7 +65,7 @@ struct DatasetSummary {
 
 /// Pointers to one example's slots in a batch.
 struct ExampleSlots {
-    float* input = nullptr;     ///< input length x 4
+    float* input = nullptr;     ///< input length x 4, or null to skip the sequence
     float* label = nullptr;     ///< natural label shape
     float* secondary = nullptr; ///< natural secondary shape, or null
 };

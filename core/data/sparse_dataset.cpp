@@ -443,7 +443,8 @@ float SparseDataset::fill(std::int64_t index, const ExampleSlots& out) const
             codes[static_cast<std::size_t>(i)] =
                 static_cast<std::uint8_t>((state >> (2 * (i % 32))) & 3U);
         }
-        writeOneHot(codes.data(), L, false, m_alphabetFirst, out.input);
+        if (out.input)
+            writeOneHot(codes.data(), L, false, m_alphabetFirst, out.input);
         const auto labelSize = elementCount(labelShape());
         std::fill(out.label, out.label + labelSize, 0.0F);
         if (out.secondary)
@@ -454,7 +455,8 @@ float SparseDataset::fill(std::int64_t index, const ExampleSlots& out) const
     const Chrom& c = m_chroms[g.chrom];
     const std::int64_t start = g.firstStart + (index - g.first);
     const bool reverse = m_spec.rc != g.reverse;
-    writeOneHot(c.sequence->data() + start, L, reverse, m_alphabetFirst, out.input);
+    if (out.input)
+        writeOneHot(c.sequence->data() + start, L, reverse, m_alphabetFirst, out.input);
     fillLabels(c, start, reverse, out.label);
     if (out.secondary) {
         const std::int64_t length = secondaryLength(m_spec, L);

@@ -1,6 +1,7 @@
 #include "trainer.h"
 
 #include "data/generator.h"
+#include "metrics.h"
 #include "model/torch_model.h"
 #include "util/error.h"
 #include "util/text.h"
@@ -80,172 +81,6 @@ DeviceBatch toDevice(Batch& b, const torch::Device& device, bool useWeights)
     return d;
 }
 
-/// Per-example loss: the mean over every non-batch element.
-torch::Tensor perExampleLoss(const std::string& name, torch::Tensor pred,
-                             const torch::Tensor& target)
-{
-    pred = pred.to(torch::kFloat).reshape(target.sizes());
-    const double eps = 1e-7;
-    torch::Tensor elementwise;
-    if (name == "mse") {
-        elementwise = (pred - target).pow(2);
-    } else if (name == "mae") {
-        elementwise = (pred - target).abs();
-    } else if (name == "binary_crossentropy") {
-        const torch::Tensor p = pred.clamp(eps, 1 - eps);
-        elementwise = -(target * p.log() + (1 - target) * (1 - p).log());
-    } else if (name == "categorical_crossentropy") {
-        torch::Tensor p = pred / pred.sum(-1, true);
-        p = p.clamp(eps, 1 - eps);
-        elementwise = -(target * p.log()).sum(-1);
-    } else if (name == "poisson") {
-        elementwise = pred - target * (pred + eps).log();
-    } else {
-        throw Error("loss: '" + name + "' is not a loss kdna knows", "loss");
-    }
-    return elementwise.reshape({elementwise.size(0), -1}).mean(1);
-}
-
-/// Running sums for an epoch's metrics on one output.
-class OutputMetrics {
-public:
-    OutputMetrics(std::string prefix, std::vector<std::string> metrics, std::string loss,
-                  std::vector<std::string> trackNames)
-        : m_prefix(std::move(prefix))
-        , m_metrics(std::move(metrics))
-        , m_loss(std::move(loss))
-        , m_tracks(std::move(trackNames))
-        , m_sums(m_tracks.size(), Sums{})
-    {}
-
-    void add(const torch::Tensor& predIn, const torch::Tensor& target, double loss,
-             std::int64_t examples)
-    {
-        m_lossSum += loss * static_cast<double>(examples);
-        m_examples += examples;
-        if (m_metrics.empty())
-            return;
-        torch::NoGradGuard noGrad;
-        const torch::Tensor pred = predIn.detach().to(torch::kFloat).reshape(target.sizes());
-        const double elements = static_cast<double>(target.numel());
-        for (const auto& m : m_metrics) {
-            if (m == "mae")
-                m_values[m] += (pred - target).abs().sum().item<double>();
-            else if (m == "mse")
-                m_values[m] += (pred - target).pow(2).sum().item<double>();
-            else if (m == "accuracy") {
-                if (m_loss == "categorical_crossentropy" && target.dim() >= 2) {
-                    const auto hits = pred.argmax(-1).eq(target.argmax(-1));
-                    m_values[m] += hits.sum().item<double>();
-                    m_counts[m] += static_cast<double>(hits.numel());
-                    continue;
-                }
-                m_values[m] += pred.gt(0.5).eq(target.gt(0.5)).sum().item<double>();
-            }
-            if (m == "correlate")
-                addCorrelation(pred, target);
-            m_counts[m] += elements;
-        }
-    }
-
-    void write(std::map<std::string, double>& out, const std::string& prefix) const
-    {
-        out[prefix + m_prefix + "loss"] =
-            m_examples ? m_lossSum / static_cast<double>(m_examples) : std::nan("");
-        for (const auto& m : m_metrics) {
-            if (m == "correlate") {
-                for (std::size_t t = 0; t < m_tracks.size(); ++t)
-                    out[prefix + m_prefix + "correlate_" + m_tracks[t]] = m_sums[t].pearson();
-                continue;
-            }
-            const auto v = m_values.find(m);
-            const auto c = m_counts.find(m);
-            out[prefix + m_prefix + m] = v != m_values.end() && c != m_counts.end() && c->second > 0
-                                             ? v->second / c->second
-                                             : std::nan("");
-        }
-    }
-
-private:
-    struct Sums {
-        double n = 0, sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
-        [[nodiscard]] double pearson() const
-        {
-            const double cov = sxy - sx * sy / n;
-            const double vx = sxx - sx * sx / n;
-            const double vy = syy - sy * sy / n;
-            return vx > 0 && vy > 0 ? cov / std::sqrt(vx * vy) : std::nan("");
-        }
-    };
-
-    void addCorrelation(const torch::Tensor& pred, const torch::Tensor& target)
-    {
-        const auto tracks = static_cast<std::int64_t>(m_tracks.size());
-        const torch::Tensor x = pred.reshape({-1, tracks}).to(torch::kDouble);
-        const torch::Tensor y = target.reshape({-1, tracks}).to(torch::kDouble);
-        const auto sx = x.sum(0), sy = y.sum(0), sxx = (x * x).sum(0), syy = (y * y).sum(0),
-                   sxy = (x * y).sum(0);
-        for (std::int64_t t = 0; t < tracks; ++t) {
-            Sums& s = m_sums[static_cast<std::size_t>(t)];
-            s.n += static_cast<double>(x.size(0));
-            s.sx += sx[t].item<double>();
-            s.sy += sy[t].item<double>();
-            s.sxx += sxx[t].item<double>();
-            s.syy += syy[t].item<double>();
-            s.sxy += sxy[t].item<double>();
-        }
-    }
-
-    std::string m_prefix;
-    std::vector<std::string> m_metrics;
-    std::string m_loss;
-    std::vector<std::string> m_tracks;
-    std::vector<Sums> m_sums;
-    std::map<std::string, double> m_values;
-    std::map<std::string, double> m_counts;
-    double m_lossSum = 0;
-    std::int64_t m_examples = 0;
-};
-
-/// The metrics of every output plus the total loss.
-class EpochMetrics {
-public:
-    EpochMetrics(const ModelSpec& spec, const CompileSettings& compile,
-                 const std::vector<OutputTracks>& tracks)
-    {
-        const auto outputs = spec.outputNames();
-        for (std::size_t o = 0; o < outputs.size(); ++o)
-            m_outputs.emplace_back(outputs.size() > 1 ? outputs[o] + "_" : std::string(),
-                                   compile.metrics, compile.lossFor(o),
-                                   o < tracks.size() ? tracks[o].trackNames
-                                                     : std::vector<std::string>{"0_0"});
-    }
-
-    void add(const std::vector<torch::Tensor>& preds, const std::vector<torch::Tensor>& targets,
-             const std::vector<double>& losses, double total, std::int64_t examples)
-    {
-        m_total += total * static_cast<double>(examples);
-        m_examples += examples;
-        for (std::size_t o = 0; o < m_outputs.size(); ++o)
-            m_outputs[o].add(preds[o], targets[o], losses[o], examples);
-    }
-
-    [[nodiscard]] std::map<std::string, double> values(const std::string& prefix) const
-    {
-        std::map<std::string, double> out;
-        for (const auto& o : m_outputs)
-            o.write(out, prefix);
-        out[prefix + "loss"] =
-            m_examples ? m_total / static_cast<double>(m_examples) : std::nan("");
-        return out;
-    }
-
-private:
-    std::vector<OutputMetrics> m_outputs;
-    double m_total = 0;
-    std::int64_t m_examples = 0;
-};
-
 struct StepResult {
     torch::Tensor total;
     std::vector<double> losses;
@@ -260,25 +95,9 @@ StepResult forwardLoss(nn::GraphModule& module, const DeviceBatch& b,
         AutocastGuard autocast(bf16, device);
         r.predictions = module->forward(b.inputs);
     }
-    if (r.predictions.size() != b.targets.size())
-        throw Error("the model has " + std::to_string(r.predictions.size()) +
-                    " outputs but the data gives " + std::to_string(b.targets.size()) + " targets");
-    for (std::size_t o = 0; o < r.predictions.size(); ++o) {
-        if (r.predictions[o].numel() != b.targets[o].numel())
-            throw Error("output " + std::to_string(o) + " of the model has shape " +
-                        text::tuple(std::vector<std::int64_t>(r.predictions[o].sizes().begin(),
-                                                              r.predictions[o].sizes().end())) +
-                        " but its targets have " +
-                        text::tuple(std::vector<std::int64_t>(b.targets[o].sizes().begin(),
-                                                              b.targets[o].sizes().end())));
-        torch::Tensor perExample =
-            perExampleLoss(compile.lossFor(o), r.predictions[o], b.targets[o]);
-        torch::Tensor loss =
-            b.weights.defined() ? (perExample * b.weights).mean() : perExample.mean();
-        r.losses.push_back(loss.item<double>());
-        loss = loss * compile.weightFor(o);
-        r.total = r.total.defined() ? r.total + loss : loss;
-    }
+    Losses losses = computeLosses(r.predictions, b.targets, b.weights, compile);
+    r.total = losses.total;
+    r.losses = std::move(losses.perOutput);
     return r;
 }
 

@@ -1,0 +1,290 @@
+#include "cli_common.h"
+#include "commands.h"
+#include "model/model.h"
+#include "project/model_tasks.h"
+#include "project/project.h"
+#include "training_progress.h"
+#include "util/error.h"
+#include "util/text.h"
+
+#include <chrono>
+#include <iostream>
+#include <memory>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+namespace kdna::cli {
+namespace {
+
+/// Options every command on a saved model shares.
+struct ModelArgs {
+    std::string model;
+    DataOption data;
+    std::vector<std::string> chromosomes;
+    std::string fasta;
+    std::vector<std::string> annotations;
+    bool weights = false;
+    std::string method = "auto";
+    std::string precision = "fp32";
+    std::string device = "cpu";
+    int threads = 0;
+
+    void add(CLI::App& cmd, bool needChromosomes)
+    {
+        cmd.add_option("model", model, "Model archive written by kdna train (*.kdna)")->required();
+        auto* chrom = cmd.add_option("--chrom,-c", chromosomes,
+                                     "Chromosome(s) to use (keras_dna's incl_chromosomes)");
+        if (needChromosomes)
+            chrom->required();
+        cmd.add_option("--fasta", fasta, "Another genome (cross-species)");
+        cmd.add_option("--annotation", annotations,
+                       "Other annotation file(s), one per training file");
+        cmd.add_flag("--weights", weights, "Apply the sample weights (keras_dna's weights_eval)");
+        cmd.add_option("--method", method, "auto, whole (whole-sequence inference) or windows")
+            ->capture_default_str();
+        cmd.add_option("--precision", precision, "fp32 or bf16")->capture_default_str();
+        cmd.add_option("--device", device, "cpu, cuda or cuda:N")->capture_default_str();
+        cmd.add_option("--threads", threads, "torch threads (0: every core)");
+        addDataOption(cmd, data);
+    }
+    [[nodiscard]] LoadedModel load() const
+    {
+        setTorchThreads(threads);
+        return loadModel(model, data.folder(), device);
+    }
+    [[nodiscard]] EvaluationData evaluationData() const
+    {
+        return {chromosomes, fasta, annotations, weights, std::nullopt};
+    }
+    [[nodiscard]] ScoreOptions scoreOptions(ProgressLine& line, const std::string& what) const
+    {
+        ScoreOptions o;
+        o.method = method;
+        o.precision = precision;
+        o.progress = [&line, what](double f) {
+            line.update(what + " " + std::to_string(static_cast<int>(100 * f)) + "%");
+            return true;
+        };
+        return o;
+    }
+};
+
+std::string methodNote(const std::string& method, const std::string& reason)
+{
+    return method + (reason.empty() ? std::string() : " (" + reason + ")");
+}
+
+void addEvaluate(CLI::App& app)
+{
+    auto args = std::make_shared<ModelArgs>();
+    auto* cmd = app.add_subcommand(
+        "evaluate", "Loss and metrics of a saved model on chromosomes (keras_dna's evaluate)");
+    args->add(*cmd, true);
+    cmd->callback([args] {
+        LoadedModel m = args->load();
+        ProgressLine line;
+        const auto r =
+            evaluateModel(m, args->evaluationData(), args->scoreOptions(line, "evaluating"));
+        line.finish("");
+        std::cout << text::join(args->chromosomes, ", ") << ": " << formatMetrics(r.metrics) << "\n"
+                  << text::withThousands(r.examples) << " windows, " << text::number(r.seconds, 2)
+                  << " s, " << methodNote(r.method, r.reason) << std::endl;
+    });
+}
+
+void addCorrelate(CLI::App& app)
+{
+    auto args = std::make_shared<ModelArgs>();
+    auto* cmd = app.add_subcommand("correlate",
+                                   "Pearson r between predictions and the experiment per track "
+                                   "(keras_dna's get_correlation), over every position");
+    args->add(*cmd, true);
+    auto json = std::make_shared<bool>(false);
+    cmd->add_flag("--json", *json, "Print keras_dna's dictionary as JSON");
+    cmd->callback([args, json] {
+        LoadedModel m = args->load();
+        ProgressLine line;
+        const auto r =
+            correlateModel(m, args->evaluationData(), args->scoreOptions(line, "correlating"));
+        line.finish("");
+        if (*json) {
+            std::cout << nlohmann::json(r.correlations).dump() << std::endl;
+            return;
+        }
+        for (const auto& [name, value] : r.correlations)
+            std::cout << name << "\t" << text::number(value, 4) << "\n";
+        std::cout << "over " << text::withThousands(r.positions) << " positions of "
+                  << text::join(args->chromosomes, ", ") << ", " << text::number(r.seconds, 2)
+                  << " s, " << methodNote(r.method, r.reason) << std::endl;
+    });
+}
+
+void addAuc(CLI::App& app)
+{
+    auto args = std::make_shared<ModelArgs>();
+    auto* cmd = app.add_subcommand(
+        "auc", "AUROC or AUPRC per cell type and annotation (keras_dna's get_auc)");
+    args->add(*cmd, true);
+    auto curve = std::make_shared<std::string>("ROC");
+    auto noAugmentation = std::make_shared<bool>(false);
+    cmd->add_option("--curve", *curve, "ROC or PR")->capture_default_str();
+    cmd->add_flag("--no-augmentation", *noAugmentation, "Positives are the centred windows only");
+    cmd->callback([args, curve, noAugmentation] {
+        LoadedModel m = args->load();
+        ProgressLine line;
+        const auto results = aucModel(m, args->evaluationData(), !*noAugmentation, *curve,
+                                      args->scoreOptions(line, "scoring"));
+        line.finish("");
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& r : results) {
+            std::cout << "cell_idx " << r.cell << "\t" << r.annotation << "\t"
+                      << (r.curve == "PR" ? "AUPR" : "AUROC") << " " << text::number(r.value, 4)
+                      << "\t(" << text::withThousands(r.positives) << " positive, "
+                      << text::withThousands(r.negatives) << " negative windows)\n";
+        }
+        std::cout << std::flush;
+    });
+}
+
+std::pair<std::int64_t, std::int64_t> parseRange(const std::string& s)
+{
+    const auto dash = s.find('-');
+    std::int64_t a = 0, b = 0;
+    std::string left = s.substr(0, dash),
+                right = dash == std::string::npos ? "" : s.substr(dash + 1);
+    left.erase(std::remove(left.begin(), left.end(), ','), left.end());
+    right.erase(std::remove(right.begin(), right.end(), ','), right.end());
+    if (dash == std::string::npos || !text::parseInt(left, a) || !text::parseInt(right, b) || b < a)
+        throw Error("start_stop: '" + s + "' is not START-STOP (e.g. 10000-20000)", "start_stop");
+    return {a, b};
+}
+
+void addPredict(CLI::App& app)
+{
+    auto args = std::make_shared<ModelArgs>();
+    auto* cmd = app.add_subcommand("predict", "Predict chromosomes (or regions) and write bigWig "
+                                              "(keras_dna's predict with export_to_path)");
+    args->add(*cmd, false);
+    auto out = std::make_shared<std::string>();
+    auto chromSizes = std::make_shared<std::string>();
+    auto regions = std::make_shared<std::vector<std::string>>();
+    auto rc = std::make_shared<bool>(false);
+    auto batch = std::make_shared<std::int64_t>(256);
+    cmd->add_option("--out,-o", *out, "bigWig to write (several tracks: one file per track)")
+        ->required();
+    cmd->add_option("--chrom-sizes", *chromSizes,
+                    "chrom.sizes for the bigWig header (keras_dna's chrom_size)");
+    cmd->add_option("--start-stop", *regions, "START-STOP region per --chrom (window centres)");
+    cmd->add_flag("--rc", *rc, "Predict on the reverse-complement strand");
+    cmd->add_option("--batch-size", *batch, "Windows per batch (windows method)")
+        ->capture_default_str();
+    cmd->callback([args, out, chromSizes, regions, rc, batch] {
+        LoadedModel m = args->load();
+        PredictRequest request;
+        request.chromosomes = args->chromosomes;
+        for (const auto& r : *regions)
+            request.startStop.push_back(parseRange(r));
+        request.fasta = args->fasta;
+        request.chromSizes = *chromSizes;
+        request.rc = *rc;
+        request.method = args->method;
+        request.precision = args->precision;
+        request.batchSize = *batch;
+        ProgressLine line;
+        const auto start = std::chrono::steady_clock::now();
+        request.progress = [&line, start](std::int64_t done, std::int64_t total) {
+            const double s =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            line.update("predicting " + std::to_string(total ? 100 * done / total : 0) + "% - " +
+                        text::withThousands(
+                            static_cast<std::int64_t>(s > 0 ? static_cast<double>(done) / s : 0)) +
+                        " bp/s");
+            return true;
+        };
+        PredictSummary summary;
+        const auto files = predictModel(m, request, *out, &summary);
+        line.finish("");
+        std::cout << "predicted " << text::withThousands(summary.bases) << " bases of "
+                  << summary.chromosomes.size() << " chromosome(s) in "
+                  << text::number(summary.seconds, 2) << " s: "
+                  << text::withThousands(static_cast<std::int64_t>(
+                         static_cast<double>(summary.bases) / std::max(1e-9, summary.seconds)))
+                  << " bp/s, " << methodNote(summary.method, summary.reason) << "\n";
+        for (const auto& f : files)
+            std::cout << "wrote " << f.string() << "\n";
+        std::cout << std::flush;
+    });
+}
+
+void addModelInfo(CLI::App& app)
+{
+    auto path = std::make_shared<std::string>();
+    auto commands = std::make_shared<bool>(false);
+    auto project = std::make_shared<std::string>();
+    auto stateDict = std::make_shared<std::string>();
+    auto* cmd = app.add_subcommand("model",
+                                   "Describe a saved model; print its generator commands "
+                                   "(load_generator_command) or write a project to train it again");
+    cmd->add_option("model", *path, "Model archive (*.kdna)")->required();
+    cmd->add_flag("--commands", *commands,
+                  "Print the training and validation generator commands as JSON");
+    cmd->add_option("--project", *project,
+                    "Write a project file that reuses the model and its data (load_wrapper)");
+    cmd->add_option("--export-state-dict", *stateDict, "Write the weights for Python's torch.load");
+    cmd->callback([path, commands, project, stateDict] {
+        const ModelArchive a = ModelArchive::load(*path);
+        if (*commands) {
+            std::cout << nlohmann::json::array(
+                             {a.generatorCommand(false), a.generatorCommand(true)})
+                             .dump(2)
+                      << std::endl;
+            return;
+        }
+        std::cout << summarize(a.model).toText(a.model.name);
+        std::cout << "trained with kdna " << a.kdnaVersion << " on " << a.created << ", "
+                  << a.history.epochs.size() << " epochs";
+        if (!a.history.epochs.empty())
+            std::cout << "; last: " << formatMetrics(a.history.epochs.back());
+        std::cout << "\n";
+        if (a.trainSpec)
+            std::cout << "training data: " << toJson(*a.trainSpec).dump() << "\n";
+        for (std::size_t i = 0; i < a.statistics.size(); ++i)
+            for (std::size_t f = 0; f < a.statistics[i].labels.size(); ++f)
+                std::cout << "normalisation of track " << f << ": "
+                          << a.statistics[i].labels[f].describe() << "\n";
+        if (!project->empty()) {
+            Project p;
+            p.name =
+                a.model.name + " (from " + std::filesystem::path(*path).filename().string() + ")";
+            if (a.trainSpec)
+                p.dataset = *a.trainSpec;
+            p.validation_dataset = a.validationSpec;
+            p.model = a.model;
+            p.compile = a.compile;
+            p.training = a.training;
+            p.output = std::filesystem::path(*path).filename().string();
+            p.save(*project);
+            std::cout << "wrote " << *project << " (train it again with: kdna train " << *project
+                      << " --from " << *path << ")\n";
+        }
+        if (!stateDict->empty()) {
+            a.buildModel()->exportStateDict(*stateDict);
+            std::cout << "wrote " << *stateDict << " (torch.load reads it)\n";
+        }
+        std::cout << std::flush;
+    });
+}
+
+} // namespace
+
+void addModelCommands(CLI::App& app)
+{
+    addEvaluate(app);
+    addCorrelate(app);
+    addAuc(app);
+    addPredict(app);
+    addModelInfo(app);
+}
+
+} // namespace kdna::cli

@@ -1,0 +1,46 @@
+#pragma once
+
+#include "scoring.h"
+#include "train/settings.h"
+#include "train/trainer.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace kdna {
+
+/// Loss and metrics of a model on data (keras_dna's evaluate).
+struct EvaluationReport {
+    std::map<std::string, double> metrics;
+    std::int64_t examples = 0;
+    std::string method;
+    std::string reason;
+    double seconds = 0;
+};
+[[nodiscard]] EvaluationReport evaluateScores(const Model& model, const ScoredData& scores,
+                                              const CompileSettings& compile,
+                                              const std::vector<OutputTracks>& tracks,
+                                              bool useWeights);
+
+/// keras_dna's get_correlation: Pearson's r per track of the first output, named
+/// correlate_{cell}_{annotation}; one r over every position evaluated (keras_dna averages a
+/// per-batch r instead).
+[[nodiscard]] std::map<std::string, double> correlations(const ScoredData& scores,
+                                                         const OutputTracks& tracks);
+
+/// One AUC of keras_dna's get_auc.
+struct AucResult {
+    int cell = 0;
+    std::string annotation;
+    std::string curve; ///< "ROC" or "PR"
+    double value = 0;
+    std::int64_t positives = 0;
+    std::int64_t negatives = 0;
+};
+/// The AUC of output element `element` (a (cell, annotation) slot) against the first target
+/// element, exact (no thresholds).
+[[nodiscard]] AucResult aucOf(const ScoredData& scores, std::int64_t element,
+                              const std::string& curve);
+
+} // namespace kdna

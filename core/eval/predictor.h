@@ -1,0 +1,76 @@
+#pragma once
+
+#include "data/dataset.h"
+#include "util/chromosome.h"
+
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace kdna {
+
+class Model;
+
+/// Where a window's outputs land on the genome: value t of track k for the window starting at
+/// x covers bases [x + offset + t * span, x + offset + (t + 1) * span); windows step by
+/// `stride` (keras_dna's non-overlapping prediction).
+struct PredictionLayout {
+    std::int64_t window = 0;
+    std::int64_t valuesPerTrack = 1; ///< T: tg_window, seq_len (seq2seq) or 1
+    std::int64_t span = 1;
+    std::int64_t offset = 0;
+    std::int64_t stride = 1;
+    std::vector<std::string>
+        trackNames; ///< keras_dna's file suffixes, e.g. "cell_number0_annotation_number0"
+};
+/// The layout for a model trained on `spec` (with its input length resolved).
+[[nodiscard]] PredictionLayout predictionLayout(const DatasetSpec& spec, std::int64_t inputLength);
+
+struct PredictRequest {
+    std::vector<std::string> chromosomes; ///< incl_chromosomes (empty: every chromosome)
+    /// One (start, stop) per chromosome: predict only windows centred in [start, stop].
+    std::vector<std::pair<std::int64_t, std::int64_t>> startStop;
+    std::filesystem::path fasta;      ///< the genome (empty: the training spec's)
+    std::filesystem::path chromSizes; ///< chrom.sizes for the bigWig header (empty: the genome)
+    bool rc = false;                  ///< predict on the reverse strand
+    std::string method = "auto";      ///< "auto", "whole", "windows"
+    std::string precision = "fp32";
+    std::int64_t batchSize = 256; ///< windows method
+    /// Told bases done / total; returning false cancels (kdna::Error "cancelled").
+    std::function<bool(std::int64_t done, std::int64_t total)> progress;
+};
+
+/// Receives each chromosome's prediction, one per track, per base (NaN where no window
+/// reaches).
+using PredictionSink =
+    std::function<void(const Chromosome& chrom, const std::vector<std::vector<float>>& tracks)>;
+
+struct PredictSummary {
+    std::string method; ///< "whole-sequence" or "windows"
+    std::string reason; ///< why windows, when "auto" fell back
+    PredictionLayout layout;
+    std::vector<Chromosome> chromosomes; ///< predicted, in order
+    std::int64_t windows = 0;
+    std::int64_t bases = 0; ///< bases given a value
+    double seconds = 0;
+};
+
+/// keras_dna's ModelWrapper.predict: every chromosome asked for, chromosome by chromosome (so
+/// memory stays one chromosome's worth), handed to `sink`.
+PredictSummary predict(Model& model, const DatasetSpec& trainSpec, std::int64_t inputLength,
+                       const DataStatistics& statistics, const PredictRequest& request,
+                       const PredictionSink& sink);
+
+/// The bigWig files an export writes: `path` itself for a single track, else
+/// `<path>_<track name>.bw` per track (keras_dna's naming).
+[[nodiscard]] std::vector<std::filesystem::path> exportPaths(const std::string& path,
+                                                             const PredictionLayout& layout);
+
+/// predict() writing bigWig files; returns them.
+std::vector<std::filesystem::path>
+predictToBigWig(Model& model, const DatasetSpec& trainSpec, std::int64_t inputLength,
+                const DataStatistics& statistics, const PredictRequest& request,
+                const std::string& path, PredictSummary* summary = nullptr);
+
+} // namespace kdna

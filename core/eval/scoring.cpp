@@ -1,0 +1,186 @@
+#include "scoring.h"
+
+#include "data/generator.h"
+#include "data/store.h"
+#include "model/torch_model.h"
+#include "util/error.h"
+#include "whole_sequence.h"
+
+#include <chrono>
+#include <map>
+
+#include <ATen/autocast_mode.h>
+
+namespace kdna {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+void report(const ScoreOptions& options, double fraction)
+{
+    if (options.progress && !options.progress(fraction))
+        throw Error("cancelled");
+}
+
+ScoredData prepare(const Model& model, const Generator& data)
+{
+    ScoredData s;
+    s.examples = data.dataset().size();
+    s.shapes.push_back(data.dataset().labelShape());
+    if (data.secondaryAsTarget())
+        s.shapes.push_back(data.dataset().secondaryShape());
+    const auto& outputs = model.summary().outputShapes;
+    for (std::size_t o = 0; o < outputs.size(); ++o) {
+        s.predictionSize.push_back(elementCount(outputs[o]));
+        s.predictions.emplace_back(static_cast<std::size_t>(s.examples * s.predictionSize.back()),
+                                   0.0F);
+    }
+    for (const auto& shape : s.shapes)
+        s.targets.emplace_back(static_cast<std::size_t>(s.examples * elementCount(shape)), 0.0F);
+    if (data.dataset().weighted())
+        s.weights.resize(static_cast<std::size_t>(s.examples));
+    return s;
+}
+
+void scoreWindows(Model& model, const Generator& data, const ScoreOptions& options, ScoredData& s)
+{
+    torch::NoGradGuard noGrad;
+    auto& module = model.impl().module;
+    module->eval();
+    const torch::Device device = model.impl().device;
+    const bool bf16 = options.precision == "bf16";
+    const std::int64_t batches = data.batchesPerEpoch();
+    BatchStream stream(data, 0, batches);
+    std::int64_t row = 0;
+    for (std::int64_t g = 0; g < batches; ++g) {
+        Batch batch = stream.next();
+        std::vector<torch::Tensor> inputs;
+        for (auto& a : batch.inputs)
+            inputs.push_back(torch::from_blob(a.values.data(), a.shape, torch::kFloat).to(device));
+        if (bf16) {
+            at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
+            at::autocast::set_cpu_enabled(!device.is_cuda());
+            at::autocast::set_enabled(device.is_cuda());
+            at::autocast::increment_nesting();
+        }
+        const auto outputs = module->forward(inputs);
+        if (bf16) {
+            if (at::autocast::decrement_nesting() == 0)
+                at::autocast::clear_cache();
+            at::autocast::set_cpu_enabled(false);
+            at::autocast::set_enabled(false);
+        }
+        for (std::size_t o = 0; o < outputs.size() && o < s.predictionSize.size(); ++o) {
+            const std::int64_t e = s.predictionSize[o];
+            const torch::Tensor y = outputs[o].to(torch::kFloat).cpu().contiguous();
+            std::memcpy(s.predictions[o].data() + row * e, y.data_ptr<float>(),
+                        sizeof(float) * static_cast<std::size_t>(y.numel()));
+        }
+        for (std::size_t o = 0; o < batch.targets.size() && o < s.targets.size(); ++o) {
+            const Array& target = batch.targets[o];
+            std::memcpy(s.targets[o].data() + row * s.elements(o), target.values.data(),
+                        sizeof(float) * target.values.size());
+        }
+        if (!s.weights.empty())
+            std::memcpy(s.weights.data() + row, batch.weights.values.data(),
+                        sizeof(float) * batch.weights.values.size());
+        row += batch.examples;
+        stream.recycle(std::move(batch));
+        report(options, static_cast<double>(g + 1) / static_cast<double>(batches));
+    }
+}
+
+void scoreWhole(Model& model, const Generator& data, const ScoreOptions& options, ScoredData& s)
+{
+    const Dataset& dataset = data.dataset();
+    const WholeSequenceRunner runner(model, planWholeSequence(model.spec()),
+                                     options.precision == "bf16");
+    const std::int64_t outputs = runner.plan().outputs;
+    // Which window starts each chromosome needs.
+    std::map<std::string, std::pair<std::int64_t, std::int64_t>> ranges;
+    std::vector<std::pair<std::string, std::int64_t>> where(static_cast<std::size_t>(s.examples));
+    for (std::int64_t i = 0; i < s.examples; ++i) {
+        const Locus l = dataset.locus(i);
+        where[static_cast<std::size_t>(i)] = {l.chrom, l.start};
+        auto [it, fresh] = ranges.try_emplace(l.chrom, l.start, l.start);
+        it->second.first = std::min(it->second.first, l.start);
+        it->second.second = std::max(it->second.second, l.start);
+    }
+    std::map<std::string, std::vector<float>> computed;
+    std::int64_t done = 0, total = 0;
+    for (const auto& [chrom, r] : ranges)
+        total += r.second - r.first + 1;
+    const auto fasta = dataset.spec().resolve(dataset.spec().fasta_file);
+    for (const auto& [chrom, r] : ranges) {
+        const auto codes = store::sequence(fasta, chrom);
+        const std::int64_t count = r.second - r.first + 1;
+        auto& out = computed[chrom];
+        out.resize(static_cast<std::size_t>(count * outputs));
+        for (std::int64_t a = 0; a < count; a += runner.chunk) {
+            const std::int64_t n = std::min(runner.chunk, count - a);
+            runner.run(codes->data(), static_cast<std::int64_t>(codes->size()), r.first + a, n,
+                       out.data() + a * outputs);
+            done += n;
+            report(options, 0.95 * static_cast<double>(done) / static_cast<double>(total));
+        }
+    }
+    const std::int64_t labelSize = s.elements(0);
+    for (std::int64_t i = 0; i < s.examples; ++i) {
+        const auto& [chrom, start] = where[static_cast<std::size_t>(i)];
+        const auto& out = computed.at(chrom);
+        const std::int64_t offset = (start - ranges.at(chrom).first) * outputs;
+        std::copy(out.begin() + offset, out.begin() + offset + outputs,
+                  s.predictions[0].begin() + i * outputs);
+        ExampleSlots slots;
+        slots.label = s.targets[0].data() + i * labelSize;
+        const float w = dataset.fill(i, slots);
+        if (!s.weights.empty())
+            s.weights[static_cast<std::size_t>(i)] = w;
+    }
+    report(options, 1.0);
+}
+
+} // namespace
+
+std::string wholeSequenceBlocker(const Model& model, const Generator& data)
+{
+    const WholeSequencePlan plan = planWholeSequence(model.spec());
+    if (!plan.possible)
+        return plan.reason;
+    const DatasetSpec& spec = data.dataset().spec();
+    if (dynamic_cast<const MultiDataset*>(&data.dataset()))
+        return "the data mixes several datasets";
+    if (spec.rc || spec.use_strand)
+        return "the data reverse-complements windows (rc or use_strand)";
+    if (spec.negative_type == "random" && spec.isSparse())
+        return "the data has random-sequence negatives";
+    if (!data.secondaryShape().empty())
+        return "the data has secondary inputs or targets";
+    if (data.inputShape().size() != 2 || data.inputShape()[1] != 4)
+        return "the input is not (length, 4)";
+    return {};
+}
+
+ScoredData scoreData(Model& model, const Generator& data, const ScoreOptions& options)
+{
+    if (data.options().shuffle)
+        throw Error("internal: scoring needs a generator that does not shuffle");
+    const auto start = Clock::now();
+    ScoredData s = prepare(model, data);
+    std::string blocker =
+        options.method == "windows" ? "windows were asked for" : wholeSequenceBlocker(model, data);
+    if (options.method == "whole" && !blocker.empty())
+        throw Error("method: whole-sequence inference is not possible: " + blocker, "method");
+    if (blocker.empty()) {
+        scoreWhole(model, data, options, s);
+        s.method = "whole-sequence";
+    } else {
+        scoreWindows(model, data, options, s);
+        s.method = "windows";
+        s.reason = blocker;
+    }
+    s.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    return s;
+}
+
+} // namespace kdna

@@ -1,0 +1,69 @@
+#pragma once
+
+#include "archive.h"
+#include "eval/evaluation.h"
+#include "eval/predictor.h"
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+/// What can be done with a saved model (keras_dna's ModelWrapper after load_wrapper):
+/// evaluate, correlate, AUC, predict; shared by the CLI and the studio.
+namespace kdna {
+
+class Model;
+
+struct LoadedModel {
+    ModelArchive archive;
+    std::unique_ptr<Model> model;
+
+    /// The training spec (first dataset), with its folders.
+    [[nodiscard]] const DatasetSpec& trainSpec() const;
+    /// The model's input length (seq_len 'MAXLEN' read from the model's Input layer).
+    [[nodiscard]] std::int64_t inputLength() const;
+};
+
+/// Loads an archive and builds its model on `device`. `dataDir` replaces the data folder the
+/// model was trained with (for `${data}` paths).
+[[nodiscard]] LoadedModel loadModel(const std::filesystem::path& archive,
+                                    const std::filesystem::path& dataDir = {},
+                                    const std::string& device = "cpu");
+
+/// The data to evaluate on: the training spec moved onto other chromosomes, optionally another
+/// genome and annotation files (cross-species), or an explicit spec.
+struct EvaluationData {
+    std::vector<std::string> chromosomes;
+    std::string fasta;
+    std::vector<std::string> annotations;
+    bool weights = false; ///< keras_dna's weights_eval
+    std::optional<AnySpec> spec;
+};
+
+[[nodiscard]] EvaluationReport evaluateModel(LoadedModel& m, const EvaluationData& data,
+                                             const ScoreOptions& options = {});
+
+struct CorrelationReport {
+    std::map<std::string, double> correlations; ///< correlate_{cell}_{annotation}
+    std::int64_t positions = 0;
+    std::string method;
+    std::string reason;
+    double seconds = 0;
+};
+[[nodiscard]] CorrelationReport correlateModel(LoadedModel& m, const EvaluationData& data,
+                                               const ScoreOptions& options = {});
+
+/// keras_dna's get_auc: per cell type (annotation file) and annotation, every window that
+/// holds a positive against every window that touches none (negative_ratio 'all').
+[[nodiscard]] std::vector<AucResult> aucModel(LoadedModel& m, const EvaluationData& data,
+                                              bool dataAugmentation, const std::string& curve,
+                                              const ScoreOptions& options = {});
+
+/// Writes the prediction to bigWig (see predictToBigWig).
+std::vector<std::filesystem::path> predictModel(LoadedModel& m, const PredictRequest& request,
+                                                const std::string& exportPath,
+                                                PredictSummary* summary = nullptr);
+
+} // namespace kdna

@@ -1,0 +1,167 @@
+#include "metrics.h"
+
+#include "util/error.h"
+#include "util/text.h"
+
+#include <cmath>
+
+namespace kdna {
+
+torch::Tensor perExampleLoss(const std::string& name, torch::Tensor pred,
+                             const torch::Tensor& target)
+{
+    pred = pred.to(torch::kFloat).reshape(target.sizes());
+    const double eps = 1e-7;
+    torch::Tensor elementwise;
+    if (name == "mse") {
+        elementwise = (pred - target).pow(2);
+    } else if (name == "mae") {
+        elementwise = (pred - target).abs();
+    } else if (name == "binary_crossentropy") {
+        const torch::Tensor p = pred.clamp(eps, 1 - eps);
+        elementwise = -(target * p.log() + (1 - target) * (1 - p).log());
+    } else if (name == "categorical_crossentropy") {
+        torch::Tensor p = pred / pred.sum(-1, true);
+        p = p.clamp(eps, 1 - eps);
+        elementwise = -(target * p.log()).sum(-1);
+    } else if (name == "poisson") {
+        elementwise = pred - target * (pred + eps).log();
+    } else {
+        throw Error("loss: '" + name + "' is not a loss kdna knows", "loss");
+    }
+    return elementwise.reshape({elementwise.size(0), -1}).mean(1);
+}
+
+OutputMetrics::OutputMetrics(std::string prefix, std::vector<std::string> metrics, std::string loss,
+                             std::vector<std::string> trackNames)
+    : m_prefix(std::move(prefix))
+    , m_metrics(std::move(metrics))
+    , m_loss(std::move(loss))
+    , m_tracks(std::move(trackNames))
+    , m_pearson(m_tracks.size())
+{}
+
+void OutputMetrics::add(const torch::Tensor& predIn, const torch::Tensor& target, double loss,
+                        std::int64_t examples)
+{
+    m_lossSum += loss * static_cast<double>(examples);
+    m_examples += examples;
+    if (m_metrics.empty())
+        return;
+    torch::NoGradGuard noGrad;
+    const torch::Tensor pred = predIn.detach().to(torch::kFloat).reshape(target.sizes());
+    const double elements = static_cast<double>(target.numel());
+    for (const auto& m : m_metrics) {
+        if (m == "mae") {
+            m_values[m] += (pred - target).abs().sum().item<double>();
+        } else if (m == "mse") {
+            m_values[m] += (pred - target).pow(2).sum().item<double>();
+        } else if (m == "accuracy") {
+            if (m_loss == "categorical_crossentropy" && target.dim() >= 2) {
+                const auto hits = pred.argmax(-1).eq(target.argmax(-1));
+                m_values[m] += hits.sum().item<double>();
+                m_counts[m] += static_cast<double>(hits.numel());
+                continue;
+            }
+            m_values[m] += pred.gt(0.5).eq(target.gt(0.5)).sum().item<double>();
+        } else if (m == "correlate") {
+            addCorrelation(pred, target);
+        }
+        m_counts[m] += elements;
+    }
+}
+
+void OutputMetrics::write(std::map<std::string, double>& out, const std::string& prefix) const
+{
+    out[prefix + m_prefix + "loss"] =
+        m_examples ? m_lossSum / static_cast<double>(m_examples) : std::nan("");
+    for (const auto& m : m_metrics) {
+        if (m == "correlate") {
+            for (std::size_t t = 0; t < m_tracks.size(); ++t)
+                out[prefix + m_prefix + "correlate_" + m_tracks[t]] = m_pearson[t].value();
+            continue;
+        }
+        const auto v = m_values.find(m);
+        const auto c = m_counts.find(m);
+        out[prefix + m_prefix + m] = v != m_values.end() && c != m_counts.end() && c->second > 0
+                                         ? v->second / c->second
+                                         : std::nan("");
+    }
+}
+
+void OutputMetrics::addCorrelation(const torch::Tensor& pred, const torch::Tensor& target)
+{
+    // Element e of an example belongs to track e % tracks.
+    const auto tracks = static_cast<std::int64_t>(m_tracks.size());
+    const torch::Tensor x = pred.reshape({-1, tracks}).to(torch::kDouble);
+    const torch::Tensor y = target.reshape({-1, tracks}).to(torch::kDouble);
+    const auto sx = x.sum(0), sy = y.sum(0), sxx = (x * x).sum(0), syy = (y * y).sum(0),
+               sxy = (x * y).sum(0);
+    for (std::int64_t t = 0; t < tracks; ++t) {
+        stats::Pearson& p = m_pearson[static_cast<std::size_t>(t)];
+        p.n += x.size(0);
+        p.sx += sx[t].item<double>();
+        p.sy += sy[t].item<double>();
+        p.sxx += sxx[t].item<double>();
+        p.syy += syy[t].item<double>();
+        p.sxy += sxy[t].item<double>();
+    }
+}
+
+EpochMetrics::EpochMetrics(const ModelSpec& spec, const CompileSettings& compile,
+                           const std::vector<OutputTracks>& tracks)
+{
+    const auto outputs = spec.outputNames();
+    for (std::size_t o = 0; o < outputs.size(); ++o)
+        m_outputs.emplace_back(outputs.size() > 1 ? outputs[o] + "_" : std::string(),
+                               compile.metrics, compile.lossFor(o),
+                               o < tracks.size() ? tracks[o].trackNames
+                                                 : std::vector<std::string>{"0_0"});
+}
+
+void EpochMetrics::add(const std::vector<torch::Tensor>& preds,
+                       const std::vector<torch::Tensor>& targets, const std::vector<double>& losses,
+                       double total, std::int64_t examples)
+{
+    m_total += total * static_cast<double>(examples);
+    m_examples += examples;
+    for (std::size_t o = 0; o < m_outputs.size(); ++o)
+        m_outputs[o].add(preds[o], targets[o], losses[o], examples);
+}
+
+std::map<std::string, double> EpochMetrics::values(const std::string& prefix) const
+{
+    std::map<std::string, double> out;
+    for (const auto& o : m_outputs)
+        o.write(out, prefix);
+    out[prefix + "loss"] = m_examples ? m_total / static_cast<double>(m_examples) : std::nan("");
+    return out;
+}
+
+Losses computeLosses(const std::vector<torch::Tensor>& predictions,
+                     const std::vector<torch::Tensor>& targets, const torch::Tensor& weights,
+                     const CompileSettings& compile)
+{
+    if (predictions.size() != targets.size())
+        throw Error("the model has " + std::to_string(predictions.size()) +
+                    " outputs but the data gives " + std::to_string(targets.size()) + " targets");
+    Losses l;
+    for (std::size_t o = 0; o < predictions.size(); ++o) {
+        if (predictions[o].numel() != targets[o].numel())
+            throw Error("output " + std::to_string(o) + " of the model has shape " +
+                        text::tuple(std::vector<std::int64_t>(predictions[o].sizes().begin(),
+                                                              predictions[o].sizes().end())) +
+                        " but its targets have " +
+                        text::tuple(std::vector<std::int64_t>(targets[o].sizes().begin(),
+                                                              targets[o].sizes().end())));
+        const torch::Tensor perExample =
+            perExampleLoss(compile.lossFor(o), predictions[o], targets[o]);
+        torch::Tensor loss = weights.defined() ? (perExample * weights).mean() : perExample.mean();
+        l.perOutput.push_back(loss.item<double>());
+        loss = loss * compile.weightFor(o);
+        l.total = l.total.defined() ? l.total + loss : loss;
+    }
+    return l;
+}
+
+} // namespace kdna

@@ -1,0 +1,71 @@
+#pragma once
+
+// Losses and metrics on tensors, shared by the training loop and evaluation. Includes torch:
+// only core/train and core/eval use it.
+
+#include "model/model_spec.h"
+#include "settings.h"
+#include "trainer.h"
+#include "util/stats.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include <torch/torch.h>
+
+namespace kdna {
+
+/// Per-example loss: the mean over every non-batch element (Keras' reduction).
+torch::Tensor perExampleLoss(const std::string& name, torch::Tensor pred,
+                             const torch::Tensor& target);
+
+/// Running sums for an epoch's metrics on one output.
+class OutputMetrics {
+public:
+    OutputMetrics(std::string prefix, std::vector<std::string> metrics, std::string loss,
+                  std::vector<std::string> trackNames);
+    void add(const torch::Tensor& pred, const torch::Tensor& target, double loss,
+             std::int64_t examples);
+    void write(std::map<std::string, double>& out, const std::string& prefix) const;
+
+private:
+    void addCorrelation(const torch::Tensor& pred, const torch::Tensor& target);
+
+    std::string m_prefix;
+    std::vector<std::string> m_metrics;
+    std::string m_loss;
+    std::vector<std::string> m_tracks;
+    std::vector<stats::Pearson> m_pearson;
+    std::map<std::string, double> m_values;
+    std::map<std::string, double> m_counts;
+    double m_lossSum = 0;
+    std::int64_t m_examples = 0;
+};
+
+/// The metrics of every output plus the total loss, named as Keras names them ("loss",
+/// "mae", "<output>_loss" with several outputs, "correlate_0_0").
+class EpochMetrics {
+public:
+    EpochMetrics(const ModelSpec& spec, const CompileSettings& compile,
+                 const std::vector<OutputTracks>& tracks);
+    void add(const std::vector<torch::Tensor>& preds, const std::vector<torch::Tensor>& targets,
+             const std::vector<double>& losses, double total, std::int64_t examples);
+    [[nodiscard]] std::map<std::string, double> values(const std::string& prefix) const;
+
+private:
+    std::vector<OutputMetrics> m_outputs;
+    double m_total = 0;
+    std::int64_t m_examples = 0;
+};
+
+/// Loss of each output (weighted by sample weights when given) and their weighted total.
+struct Losses {
+    torch::Tensor total;
+    std::vector<double> perOutput;
+};
+Losses computeLosses(const std::vector<torch::Tensor>& predictions,
+                     const std::vector<torch::Tensor>& targets, const torch::Tensor& weights,
+                     const CompileSettings& compile);
+
+} // namespace kdna

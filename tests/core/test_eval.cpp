@@ -1,0 +1,382 @@
+#include "data/generator.h"
+#include "eval/evaluation.h"
+#include "eval/predictor.h"
+#include "eval/whole_sequence.h"
+#include "model/model.h"
+#include "model/templates.h"
+#include "model/torch_model.h"
+#include "project/demo_data.h"
+#include "project/model_tasks.h"
+#include "project/workflow.h"
+#include "support/fixtures.h"
+#include "tracks/bigwig.h"
+#include "util/error.h"
+#include "util/stats.h"
+
+#include <cmath>
+#include <random>
+
+#include <QTest>
+
+#include <nlohmann/json.hpp>
+
+using namespace kdna;
+using nlohmann::json;
+
+namespace {
+
+ModelSpec stack(std::int64_t window, std::vector<json> layers)
+{
+    std::vector<json> all = {{{"type", "Input"}, {"shape", {window, 4}}}};
+    all.insert(all.end(), layers.begin(), layers.end());
+    return ModelSpec::fromJson(json{{"layers", all}});
+}
+
+/// The model's output for windows [x, x + W) of `codes`, one window at a time (the reference).
+std::vector<float> windowByWindow(Model& m, const std::vector<std::uint8_t>& codes,
+                                  std::int64_t window, const std::vector<std::int64_t>& starts)
+{
+    torch::NoGradGuard noGrad;
+    m.impl().module->eval();
+    std::vector<float> batch(starts.size() * static_cast<std::size_t>(window * 4));
+    for (std::size_t i = 0; i < starts.size(); ++i)
+        writeOneHot(codes.data() + starts[i], window, false, false,
+                    batch.data() + i * static_cast<std::size_t>(window * 4));
+    const auto x =
+        torch::from_blob(batch.data(), {static_cast<std::int64_t>(starts.size()), window, 4});
+    const auto y = m.impl().module->forward({x})[0].contiguous();
+    return {y.data_ptr<float>(), y.data_ptr<float>() + y.numel()};
+}
+
+} // namespace
+
+class TestEval : public QObject {
+    Q_OBJECT
+
+    test::ScratchDir m_dir;
+    DemoFiles m_files;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        qputenv("XDG_CACHE_HOME", QByteArray::fromStdString(m_dir.file("cache").string()));
+        m_files = writeDemoData(m_dir.file("demo"));
+        setTorchThreads(2);
+    }
+
+    void pearsonAndAucAgainstIndependentComputations()
+    {
+        std::mt19937 rng(3);
+        std::normal_distribution<double> noise;
+        std::vector<double> x(500), y(500);
+        stats::Pearson p;
+        for (std::size_t i = 0; i < x.size(); ++i) {
+            x[i] = noise(rng);
+            y[i] = 0.6 * x[i] + noise(rng);
+            p.add(x[i], y[i]);
+        }
+        // Two-pass textbook r.
+        double mx = 0, my = 0;
+        for (std::size_t i = 0; i < x.size(); ++i) {
+            mx += x[i] / 500;
+            my += y[i] / 500;
+        }
+        double sxy = 0, sxx = 0, syy = 0;
+        for (std::size_t i = 0; i < x.size(); ++i) {
+            sxy += (x[i] - mx) * (y[i] - my);
+            sxx += (x[i] - mx) * (x[i] - mx);
+            syy += (y[i] - my) * (y[i] - my);
+        }
+        QVERIFY(std::abs(p.value() - sxy / std::sqrt(sxx * syy)) < 1e-9);
+
+        // AUROC = P(score of a positive > score of a negative), ties half: count every pair.
+        std::vector<float> scores;
+        std::vector<bool> positive;
+        for (int i = 0; i < 300; ++i) {
+            const bool pos = rng() % 3 == 0;
+            positive.push_back(pos);
+            scores.push_back(
+                static_cast<float>(std::round((noise(rng) + (pos ? 1.0 : 0.0)) * 4) / 4)); // ties
+        }
+        double wins = 0, pairs = 0;
+        for (std::size_t i = 0; i < scores.size(); ++i)
+            for (std::size_t j = 0; j < scores.size(); ++j)
+                if (positive[i] && !positive[j]) {
+                    pairs += 1;
+                    wins += scores[i] > scores[j] ? 1.0 : scores[i] == scores[j] ? 0.5 : 0.0;
+                }
+        QVERIFY(std::abs(stats::auroc(scores, positive) - wins / pairs) < 1e-12);
+        // Average precision on a small hand-made case: ranks P N P N -> (1/1 + 2/3) / 2.
+        QVERIFY(std::abs(stats::auprc({0.9F, 0.8F, 0.7F, 0.1F}, {true, false, true, false}) -
+                         (1.0 + 2.0 / 3.0) / 2) < 1e-12);
+        QCOMPARE(stats::auroc({0.9F, 0.1F}, {true, false}), 1.0);
+    }
+
+    void wholeSequenceEqualsWindows()
+    {
+        std::mt19937 rng(9);
+        std::vector<std::uint8_t> codes(5000);
+        for (auto& c : codes)
+            c = static_cast<std::uint8_t>(rng() % 5 == 0 ? rng() % 5 : rng() % 4); // some N
+        const std::vector<std::pair<const char*, ModelSpec>> models = {
+            {"tutorial CNN", templates::tutorialCnn(301)},
+            {"dilated, strided, average pooling, batch norm, MLP head",
+             stack(257, {{{"type", "Conv1D"},
+                          {"filters", 6},
+                          {"kernel_size", 5},
+                          {"dilation_rate", 2},
+                          {"activation", "tanh"}},
+                         {{"type", "BatchNormalization"}},
+                         {{"type", "AveragePooling1D"}, {"pool_size", 3}},
+                         {{"type", "Conv1D"},
+                          {"filters", 5},
+                          {"kernel_size", 4},
+                          {"strides", 2},
+                          {"activation", "elu"}},
+                         {{"type", "MaxPooling1D"}, {"pool_size", 3}, {"strides", 2}},
+                         {{"type", "Dense"}, {"units", 7}, {"activation", "relu"}},
+                         {{"type", "Dropout"}, {"rate", 0.5}},
+                         {{"type", "Flatten"}},
+                         {{"type", "Dense"}, {"units", 12}, {"activation", "relu"}},
+                         {{"type", "Dense"}, {"units", 3}, {"activation", "sigmoid"}}})},
+            {"many outputs (tg_window 10 x 2 tracks)",
+             stack(
+                 201,
+                 {{{"type", "Conv1D"}, {"filters", 8}, {"kernel_size", 9}, {"activation", "relu"}},
+                  {{"type", "MaxPooling1D"}, {"pool_size", 4}},
+                  {{"type", "Flatten"}},
+                  {{"type", "Dense"}, {"units", 20}}})},
+        };
+        for (const auto& [name, spec] : models) {
+            Model m(spec, 11);
+            // Make batch normalisation's statistics non-trivial.
+            for (auto& b : m.impl().module->named_buffers())
+                if (b.key().find("running") != std::string::npos)
+                    b.value().uniform_(0.5, 1.5);
+            const WholeSequencePlan plan = planWholeSequence(spec);
+            QVERIFY2(plan.possible, (std::string(name) + ": " + plan.reason).c_str());
+            WholeSequenceRunner runner(m, plan);
+            runner.chunk = 1000; // several chunks, several pieces
+            const std::int64_t W = plan.window;
+            const std::int64_t count = static_cast<std::int64_t>(codes.size()) - W + 1;
+            std::vector<float> whole(static_cast<std::size_t>(count * plan.outputs));
+            runner.run(codes.data(), static_cast<std::int64_t>(codes.size()), 0, count,
+                       whole.data());
+            std::vector<std::int64_t> starts;
+            for (std::int64_t x = 0; x < count; x += 37)
+                starts.push_back(x);
+            starts.push_back(count - 1);
+            const auto reference = windowByWindow(m, codes, W, starts);
+            // ||whole - windows|| / ||windows|| (float32 sums in another order: ~1e-6).
+            double diff = 0, norm = 0;
+            for (std::size_t i = 0; i < starts.size(); ++i)
+                for (std::int64_t u = 0; u < plan.outputs; ++u) {
+                    const double a = whole[static_cast<std::size_t>(starts[i] * plan.outputs + u)];
+                    const double b = reference[i * static_cast<std::size_t>(plan.outputs) +
+                                               static_cast<std::size_t>(u)];
+                    QVERIFY(std::isfinite(a));
+                    diff += (a - b) * (a - b);
+                    norm += b * b;
+                }
+            const double relative = std::sqrt(diff / norm);
+            QVERIFY2(relative < 1e-4,
+                     (std::string(name) + ": relative error " + std::to_string(relative)).c_str());
+        }
+    }
+
+    void unsupportedModelsFallBack()
+    {
+        const auto why = [](const ModelSpec& s) {
+            return planWholeSequence(s).reason;
+        };
+        QVERIFY(
+            why(stack(100, {{{"type", "GRU"}, {"units", 4}}, {{"type", "Dense"}, {"units", 1}}}))
+                .find("GRU") != std::string::npos);
+        QVERIFY(
+            why(stack(
+                    100,
+                    {{{"type", "Conv1D"}, {"filters", 4}, {"kernel_size", 3}, {"padding", "same"}},
+                     {{"type", "Flatten"}},
+                     {{"type", "Dense"}, {"units", 1}}}))
+                .find("pads") != std::string::npos);
+        QVERIFY(why(stack(100, {{{"type", "Conv1D"}, {"filters", 4}, {"kernel_size", 3}},
+                                {{"type", "GlobalMaxPooling1D"}},
+                                {{"type", "Dense"}, {"units", 1}}}))
+                    .find("GlobalMaxPooling1D") != std::string::npos);
+        QVERIFY(!why(templates::seq2seq(64)).empty());
+        QVERIFY(!why(templates::experimentTranslator(301, 10, 10)).empty());
+    }
+
+    void demoModelEvaluatesPredictsAndReloads()
+    {
+        Project p = writeDemoProject(m_files);
+        p.training.epochs = 2;
+        p.training.steps_per_epoch = 40;
+        p.output = "eval.kdna";
+        (void)trainProject(p);
+        LoadedModel m = loadModel(p.resolve("eval.kdna"));
+        EvaluationData chr4{{"chr4"}, {}, {}, false, std::nullopt};
+
+        // Correlation and evaluation: whole-sequence and windows agree.
+        ScoreOptions whole, windows;
+        whole.method = "whole";
+        windows.method = "windows";
+        const auto cw = correlateModel(m, chr4, whole);
+        const auto cn = correlateModel(m, chr4, windows);
+        QCOMPARE(cw.method, std::string("whole-sequence"));
+        QCOMPARE(cn.method, std::string("windows"));
+        QCOMPARE(cw.positions, 60000 - 501 + 1);
+        QVERIFY(std::abs(cw.correlations.at("correlate_0_0") -
+                         cn.correlations.at("correlate_0_0")) < 1e-5);
+        QVERIFY(cw.correlations.at("correlate_0_0") > 0.3);
+        const auto ew = evaluateModel(m, chr4, whole);
+        const auto en = evaluateModel(m, chr4, windows);
+        QVERIFY(std::abs(ew.metrics.at("loss") - en.metrics.at("loss")) < 1e-6);
+        QVERIFY(std::abs(ew.metrics.at("mae") - en.metrics.at("mae")) < 1e-6);
+
+        // Prediction to bigWig: chromosome sizes, empty ends, values equal the correlation's.
+        PredictRequest request;
+        request.chromosomes = {"chr4", "chr3"};
+        request.chromSizes = m_files.chromSizes; // lists chr3 before chr4
+        PredictSummary summary;
+        const auto files = predictModel(m, request, m_dir.file("pred.bw").string(), &summary);
+        QCOMPARE(files.size(), std::size_t(1));
+        QCOMPARE(summary.method, std::string("whole-sequence"));
+        const auto bw = BigWigReader::open(files[0]);
+        QCOMPARE(bw.chromosomes(), (std::vector<Chromosome>{{"chr3", 80000}, {"chr4", 60000}}));
+        const auto v = bw.values("chr4", 0, 60000, std::nanf(""));
+        for (int i = 0; i < 250; ++i)
+            QVERIFY(std::isnan(v[static_cast<std::size_t>(i)]));
+        QVERIFY(!std::isnan(v[250]));
+        QVERIFY(!std::isnan(v[60000 - 251]));
+        for (int i = 60000 - 250; i < 60000; ++i)
+            QVERIFY(std::isnan(v[static_cast<std::size_t>(i)]));
+        // The bigWig correlates with the normalised signal as correlate says.
+        const auto raw = BigWigReader::open(m_files.signal).values("chr4", 0, 60000);
+        const auto& norm = m.archive.statistics.front().labels.front();
+        stats::Pearson r;
+        for (std::size_t i = 250; i < 60000 - 250; ++i)
+            r.add(v[i], norm.apply(raw[i]));
+        QVERIFY2(std::abs(r.value() - cw.correlations.at("correlate_0_0")) < 1e-4,
+                 (std::to_string(r.value()) + " vs " +
+                  std::to_string(cw.correlations.at("correlate_0_0")))
+                     .c_str());
+
+        // Windows give the same bigWig; reverse strand and regions work.
+        request.method = "windows";
+        request.chromosomes = {"chr4"};
+        request.chromSizes.clear();
+        request.startStop = {{10000, 12000}};
+        (void)predictModel(m, request, m_dir.file("win.bw").string());
+        const auto w =
+            BigWigReader::open(m_dir.file("win.bw")).values("chr4", 0, 60000, std::nanf(""));
+        QVERIFY(std::isnan(w[9999]) && std::isnan(w[12001]));
+        for (int i = 10000; i <= 12000; ++i)
+            QVERIFY(std::abs(w[static_cast<std::size_t>(i)] - v[static_cast<std::size_t>(i)]) <
+                    1e-4);
+        request.rc = true;
+        request.method = "auto";
+        (void)predictModel(m, request, m_dir.file("rc.bw").string());
+        request.method = "windows";
+        (void)predictModel(m, request, m_dir.file("rcw.bw").string());
+        const auto rw = BigWigReader::open(m_dir.file("rc.bw")).values("chr4", 10000, 12001);
+        const auto rn = BigWigReader::open(m_dir.file("rcw.bw")).values("chr4", 10000, 12001);
+        for (std::size_t i = 0; i < rw.size(); ++i)
+            QVERIFY(std::abs(rw[i] - rn[i]) < 1e-4);
+        QVERIFY(rw != std::vector<float>(w.begin() + 10000, w.begin() + 12001));
+
+        // Save -> load -> the same predictions.
+        LoadedModel again = loadModel(p.resolve("eval.kdna"));
+        request.rc = false;
+        request.method = "auto";
+        (void)predictModel(again, request, m_dir.file("again.bw").string());
+        QCOMPARE(BigWigReader::open(m_dir.file("again.bw")).values("chr4", 10000, 12001),
+                 std::vector<float>(v.begin() + 10000, v.begin() + 12001));
+    }
+
+    void classifierAuc()
+    {
+        Project p;
+        p.base_dir = m_files.fasta.parent_path();
+        DatasetSpec d;
+        d.batch_size = 32;
+        d.fasta_file = m_files.fasta.string();
+        d.annotation_files = {m_files.peaks.string()};
+        d.annotation_list = {"site"};
+        d.seq_len = 121;
+        d.incl_chromosomes = {"chr1", "chr2", "chr3"};
+        d.output_shape = {32, 1};
+        p.dataset = d;
+        p.model = ModelSpec::fromJson(
+            json{{"layers",
+                  {{{"type", "Input"}, {"shape", {121, 4}}},
+                   {{"type", "Conv1D"}, {"filters", 8}, {"kernel_size", 8}, {"activation", "relu"}},
+                   {{"type", "MaxPooling1D"}, {"pool_size", 2}},
+                   {{"type", "Flatten"}},
+                   {{"type", "Dense"}, {"units", 1}, {"activation", "sigmoid"}}}}});
+        p.compile.loss = {"binary_crossentropy"};
+        p.compile.learning_rate = 0.01;
+        p.training.epochs = 3;
+        p.training.steps_per_epoch = 40;
+        p.output = "auc.kdna";
+        (void)trainProject(p);
+        LoadedModel m = loadModel(p.resolve("auc.kdna"));
+        EvaluationData chr4{{"chr4"}, {}, {}, false, std::nullopt};
+        ScoreOptions whole, windows;
+        whole.method = "whole";
+        windows.method = "windows";
+        const auto a = aucModel(m, chr4, true, "ROC", whole);
+        const auto b = aucModel(m, chr4, true, "ROC", windows);
+        QCOMPARE(a.size(), std::size_t(1));
+        QCOMPARE(a[0].annotation, std::string("site"));
+        QVERIFY(a[0].positives > 20 && a[0].negatives > 10000);
+        QVERIFY(std::abs(a[0].value - b[0].value) < 1e-6);
+        QVERIFY2(a[0].value > 0.6, std::to_string(a[0].value).c_str()); // far from chance (0.5)
+        const auto pr = aucModel(m, chr4, false, "PR", whole);
+        QVERIFY(pr[0].value > 0 && pr[0].value <= 1);
+        bool threw = false;
+        try {
+            (void)correlateModel(m, chr4);
+        } catch (const Error& e) {
+            threw = std::string(e.what()).find("use auc") != std::string::npos;
+        }
+        QVERIFY(threw);
+    }
+
+    void realDataPredictionMatchesCorrelate()
+    {
+        KDNA_REQUIRE_YEAST(data);
+        Project p = Project::load(std::filesystem::path(KDNA_SOURCE_DIR) /
+                                      "resources/examples/nucleosome_regression.kdna.json",
+                                  data);
+        p.base_dir = m_dir.path();
+        p.training.epochs = 1;
+        p.training.steps_per_epoch = 20;
+        p.training.validation_steps = 5;
+        p.output = "tutorial.kdna";
+        (void)trainProject(p);
+        LoadedModel m = loadModel(p.resolve("tutorial.kdna"), data);
+        EvaluationData chrIX{{"chrIX"}, {}, {}, false, std::nullopt};
+        const auto c = correlateModel(m, chrIX);
+        QCOMPARE(c.method, std::string("whole-sequence"));
+        PredictRequest request;
+        request.chromosomes = {"chrI", "chrIX"};
+        request.chromSizes = data / "sacCer3.chrom.sizes";
+        (void)predictModel(m, request, m_dir.file("yeast.bw").string());
+        const auto predicted =
+            BigWigReader::open(m_dir.file("yeast.bw")).values("chrIX", 1000, 439888 - 1000);
+        const auto raw = BigWigReader::open(data / "nucleosome_occupancy.bw")
+                             .values("chrIX", 1000, 439888 - 1000);
+        const auto& norm = m.archive.statistics.front().labels.front();
+        stats::Pearson r;
+        for (std::size_t i = 0; i < raw.size(); ++i)
+            r.add(predicted[i], norm.apply(raw[i]));
+        QVERIFY2(std::abs(r.value() - c.correlations.at("correlate_0_0")) < 1e-4,
+                 (std::to_string(r.value()) + " vs " +
+                  std::to_string(c.correlations.at("correlate_0_0")))
+                     .c_str());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEval)
+#include "test_eval.moc"
