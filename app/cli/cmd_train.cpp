@@ -82,6 +82,8 @@ void runTrain(const TrainArgs& args)
     const TrainOutcome outcome = trainProject(project, options);
     std::signal(SIGINT, SIG_DFL);
 
+    if (!outcome.saved)
+        throw Error("training was interrupted before its first epoch ended; nothing was saved");
     const auto history = std::filesystem::path(outcome.archive.string() + ".history.csv");
     outcome.result.history.writeCsv(history);
     std::cout << "model: " << outcome.archive.string() << "\nhistory: " << history.string()

@@ -220,9 +220,11 @@ DatasetSummary ContinuousDataset::summary() const
     s.notes = m_notes;
     std::vector<std::string> norms;
     for (std::size_t f = 0; f < m_stats.labels.size(); ++f)
-        norms.push_back(m_spec.annotation_files[f] + ": " + m_stats.labels[f].describe());
+        norms.push_back(std::filesystem::path(m_spec.annotation_files[f]).filename().string() +
+                        ": " + m_stats.labels[f].describe());
     for (std::size_t f = 0; f < m_stats.secondary.size(); ++f)
-        norms.push_back(m_spec.sec_inputs[f] + ": " + m_stats.secondary[f].describe());
+        norms.push_back(std::filesystem::path(m_spec.sec_inputs[f]).filename().string() + ": " +
+                        m_stats.secondary[f].describe());
     s.normalization = text::join(norms, "; ");
     return s;
 }

@@ -3,6 +3,7 @@
 #include "archive.h"
 #include "eval/evaluation.h"
 #include "eval/predictor.h"
+#include "model/model.h"
 
 #include <filesystem>
 #include <memory>

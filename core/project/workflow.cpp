@@ -106,9 +106,13 @@ TrainOutcome trainProject(const Project& project, const TrainOptions& options)
             archiveOf(project, *outcome.model, history, outcome.statistics).save(checkpointPath);
         };
     }
+    const std::size_t epochsBefore = run.previous.epochs.size();
     outcome.result = train(std::move(run));
-    archiveOf(project, *outcome.model, outcome.result.history, outcome.statistics)
-        .save(outcome.archive);
+    if (outcome.result.history.epochs.size() > epochsBefore) {
+        archiveOf(project, *outcome.model, outcome.result.history, outcome.statistics)
+            .save(outcome.archive);
+        outcome.saved = true;
+    }
     return outcome;
 }
 

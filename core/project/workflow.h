@@ -2,6 +2,7 @@
 
 #include "archive.h"
 #include "data/generator.h"
+#include "model/model.h"
 #include "model/summary.h"
 #include "project.h"
 #include "train/trainer.h"
@@ -14,8 +15,6 @@
 /// The steps both front doors (the `kdna` CLI and kdna-studio) take with a project: open its
 /// data, check the model against it, train, save, evaluate.
 namespace kdna {
-
-class Model;
 
 struct ProjectData {
     std::unique_ptr<Generator> train;
@@ -45,12 +44,15 @@ struct TrainOptions {
 struct TrainOutcome {
     TrainingResult result;
     std::filesystem::path archive;
+    /// False when the run was stopped before an epoch ended: an earlier model stays as it was.
+    bool saved = false;
     std::unique_ptr<Model> model;
     std::vector<DataStatistics> statistics;
 };
 
 /// Trains the project's model on its data and writes the model archive (and the checkpoint
-/// when the project asks for one). A cancelled run still writes the best weights so far.
+/// when the project asks for one). A cancelled run writes the best weights so far, unless it
+/// was stopped before its first epoch ended (then nothing is overwritten).
 [[nodiscard]] TrainOutcome trainProject(const Project& project, const TrainOptions& options = {});
 
 /// The archive for a trained model of a project.

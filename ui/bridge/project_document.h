@@ -1,0 +1,69 @@
+#pragma once
+
+#include "project/project.h"
+
+#include <QObject>
+#include <QString>
+#include <QUndoStack>
+
+#include <nlohmann/json.hpp>
+
+namespace kdna::ui {
+
+/// The project the studio edits: the same kdna::Project `kdna train` runs, its file, whether it
+/// changed since it was saved, and an undo stack for every edit. Screens read project() and
+/// change it through the set*() calls, which record undo steps and emit what changed.
+class ProjectDocument : public QObject {
+    Q_OBJECT
+public:
+    enum class Section { Dataset, Model, Compile, Training, Evaluation };
+    Q_ENUM(Section)
+
+    explicit ProjectDocument(QObject* parent = nullptr);
+
+    [[nodiscard]] const Project& project() const { return m_project; }
+    [[nodiscard]] QString path() const { return m_path; }
+    [[nodiscard]] QString displayName() const;
+    [[nodiscard]] bool isModified() const { return !m_undo.isClean(); }
+    [[nodiscard]] QUndoStack* undoStack() { return &m_undo; }
+
+    /// Replaces the whole project (new, opened); clears the undo history.
+    void reset(Project project, const QString& path);
+    /// Loads a project file; throws kdna::Error.
+    void load(const QString& path, const QString& dataDir = {});
+    /// Writes the project file (relative paths are kept as they are); throws kdna::Error.
+    void save(const QString& path);
+
+    void setDataset(const AnySpec& spec, const QString& what = tr("Edit dataset"));
+    void setModel(const ModelSpec& model, const QString& what = tr("Edit model"));
+    void setCompile(const CompileSettings& compile,
+                    const QString& what = tr("Edit compile settings"));
+    void setTraining(const TrainSettings& training,
+                     const QString& what = tr("Edit training settings"));
+    void setTestChromosomes(const std::vector<std::string>& chromosomes);
+    void setName(const QString& name);
+
+    /// The trained model archive this project writes (may not exist yet).
+    [[nodiscard]] QString modelArchivePath() const;
+    /// The data folder `${data}` stands for.
+    [[nodiscard]] QString dataDir() const;
+    void setDataDir(const QString& dir);
+
+Q_SIGNALS:
+    void changed(kdna::ui::ProjectDocument::Section section);
+    void reloaded();
+    void pathChanged(const QString& path);
+    void modifiedChanged(bool modified);
+
+private:
+    friend class SectionCommand;
+    void apply(Section section, const nlohmann::json& value);
+    [[nodiscard]] nlohmann::json sectionJson(Section section) const;
+    void edit(Section section, const nlohmann::json& value, const QString& what);
+
+    Project m_project;
+    QString m_path;
+    QUndoStack m_undo;
+};
+
+} // namespace kdna::ui

@@ -1,0 +1,161 @@
+#include "training_session.h"
+
+#include "project/model_tasks.h"
+#include "project/workflow.h"
+#include "qt_convert.h"
+#include "util/text.h"
+
+#include <optional>
+
+#include <QMetaObject>
+#include <QPointer>
+
+namespace kdna::ui {
+namespace {
+
+QVariantMap toVariant(const std::map<std::string, double>& m)
+{
+    QVariantMap out;
+    for (const auto& [k, v] : m)
+        out.insert(qs(k), v);
+    return out;
+}
+
+/// Forwards trainer events to the session's signals on the GUI thread.
+class Forwarder final : public TrainingObserver {
+public:
+    explicit Forwarder(TrainingSession* session)
+        : m_session(session)
+    {}
+    template<typename F>
+    void post(F f)
+    {
+        QMetaObject::invokeMethod(m_session.data(), std::move(f), Qt::QueuedConnection);
+    }
+    void started(const TrainingStarted& s) override
+    {
+        auto* self = m_session.data();
+        post([self, s] {
+            Q_EMIT self->started(s.epochs, s.stepsPerEpoch, s.validationSteps, qs(s.device),
+                                 s.threads, qs(s.precision));
+        });
+    }
+    void batchFinished(const BatchFinished& b) override
+    {
+        auto* self = m_session.data();
+        post([self, b] {
+            Q_EMIT self->batchFinished(b.epoch, b.step, b.steps, b.loss, b.meanLoss,
+                                       b.samplesPerSecond, b.etaSeconds);
+        });
+    }
+    void validating(int epoch) override
+    {
+        auto* self = m_session.data();
+        post([self, epoch] { Q_EMIT self->validating(epoch); });
+    }
+    void epochFinished(const EpochFinished& e) override
+    {
+        auto* self = m_session.data();
+        const QVariantMap metrics = toVariant(e.metrics);
+        post([self, e, metrics] {
+            Q_EMIT self->epochFinished(e.epoch, metrics, e.seconds, e.samplesPerSecond, e.bestEpoch,
+                                       e.improved);
+        });
+    }
+
+private:
+    QPointer<TrainingSession> m_session;
+};
+
+} // namespace
+
+TrainingSession::TrainingSession(QObject* parent)
+    : QObject(parent)
+{}
+
+TrainingSession::~TrainingSession()
+{
+    stop();
+    wait();
+}
+
+void TrainingSession::wait()
+{
+    if (m_thread.joinable())
+        m_thread.join();
+}
+
+void TrainingSession::stop()
+{
+    m_cancel = true;
+}
+
+void TrainingSession::start(const Project& project, const QString& startFrom)
+{
+    if (m_running)
+        return;
+    wait();
+    m_cancel = false;
+    m_running = true;
+    QPointer<TrainingSession> self(this);
+    m_thread = std::thread([this, self, project, from = ss(startFrom)] {
+        auto post = [self](auto f) {
+            QMetaObject::invokeMethod(self.data(), std::move(f), Qt::QueuedConnection);
+        };
+        try {
+            Forwarder forwarder(this);
+            std::optional<ModelArchive> archive;
+            if (!from.empty())
+                archive = ModelArchive::load(from);
+            TrainOptions options;
+            options.observer = &forwarder;
+            options.cancel = &m_cancel;
+            options.startFrom = archive ? &*archive : nullptr;
+            TrainOutcome outcome = trainProject(project, options);
+            const QString path = outcome.saved ? qs(outcome.archive.string()) : QString();
+            const QString reason = qs(outcome.result.stopReason);
+            const int best = outcome.result.bestEpoch;
+            post([self, reason, best, path] {
+                if (self)
+                    Q_EMIT self->finished(reason, best, path);
+            });
+            // Test-chromosome evaluation, unless the user stopped the run.
+            if (!project.test_chr.empty() && !outcome.result.cancelled) {
+                const QString what = tr("on %1").arg(qs(text::join(project.test_chr, ", ")));
+                post([self, what] {
+                    if (self)
+                        Q_EMIT self->evaluationStarted(what);
+                });
+                LoadedModel loaded =
+                    loadModel(outcome.archive, project.data_dir, project.training.device);
+                EvaluationData data{project.test_chr, {}, {}, false, std::nullopt};
+                ScoreOptions options;
+                options.progress = [this](double) {
+                    return !m_cancel.load();
+                };
+                std::map<std::string, double> rows = evaluateModel(loaded, data, options).metrics;
+                if (loaded.trainSpec().isSparse() && !loaded.trainSpec().seq2seq) {
+                    for (const auto& r : aucModel(loaded, data, true, "ROC", options))
+                        rows["AUROC cell " + std::to_string(r.cell) + " " + r.annotation] = r.value;
+                } else if (!loaded.trainSpec().isSparse()) {
+                    for (const auto& [k, v] : correlateModel(loaded, data, options).correlations)
+                        rows[k] = v;
+                }
+                const QVariantMap metrics = toVariant(rows);
+                post([self, metrics, what] {
+                    if (self)
+                        Q_EMIT self->evaluated(metrics, what);
+                });
+            }
+        } catch (const std::exception& e) {
+            const QString message = qs(e.what());
+            post([self, message] {
+                if (self)
+                    Q_EMIT self->failed(message);
+            });
+        }
+        m_running = false;
+    });
+}
+
+} // namespace kdna::ui

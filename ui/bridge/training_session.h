@@ -1,0 +1,54 @@
+#pragma once
+
+#include "project/project.h"
+
+#include <atomic>
+#include <memory>
+#include <thread>
+
+#include <QObject>
+#include <QString>
+#include <QVariantMap>
+
+namespace kdna::ui {
+
+/// Runs a project's training off the GUI thread and turns the trainer's observer calls into
+/// queued signals, so charts update live while the window stays responsive. After training,
+/// evaluates on the project's test chromosomes (correlation for bigWig models, AUROC for
+/// BED/GFF models).
+class TrainingSession : public QObject {
+    Q_OBJECT
+public:
+    explicit TrainingSession(QObject* parent = nullptr);
+    ~TrainingSession() override;
+
+    [[nodiscard]] bool isRunning() const { return m_running; }
+    /// Starts training a copy of `project`; `startFrom` is a model archive to continue from
+    /// (empty: fresh weights).
+    void start(const Project& project, const QString& startFrom = {});
+    /// Stops at the next batch boundary; the best weights so far are kept and saved.
+    void stop();
+    /// Waits for the training thread (used on exit and in tests).
+    void wait();
+
+Q_SIGNALS:
+    void started(int epochs, qint64 stepsPerEpoch, qint64 validationSteps, const QString& device,
+                 int threads, const QString& precision);
+    void batchFinished(int epoch, qint64 step, qint64 steps, double loss, double meanLoss,
+                       double samplesPerSecond, double etaSeconds);
+    void validating(int epoch);
+    void epochFinished(int epoch, const QVariantMap& metrics, double seconds,
+                       double samplesPerSecond, int bestEpoch, bool improved);
+    void finished(const QString& reason, int bestEpoch, const QString& archive);
+    void failed(const QString& message);
+    void evaluationStarted(const QString& what);
+    /// Rows of (name, value) measured on the test chromosomes.
+    void evaluated(const QVariantMap& metrics, const QString& what);
+
+private:
+    std::thread m_thread;
+    std::atomic<bool> m_cancel{false};
+    std::atomic<bool> m_running{false};
+};
+
+} // namespace kdna::ui

@@ -1,0 +1,141 @@
+#include "data_step.h"
+
+#include "bridge/project_document.h"
+#include "bridge/qt_convert.h"
+#include "data_wizard.h"
+#include "dataset_form.h"
+#include "shape_previewer.h"
+#include "util/text.h"
+
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QVBoxLayout>
+
+namespace kdna::ui {
+namespace {
+
+QString fileList(const std::vector<std::string>& files)
+{
+    QStringList names;
+    for (const auto& f : files)
+        names << QFileInfo(qs(f)).fileName().toHtmlEscaped();
+    return names.join(QStringLiteral(", "));
+}
+
+QString chromosomeList(const std::vector<std::string>& chroms)
+{
+    return chroms.empty() ? QObject::tr("all") : qs(text::join(chroms, ", ")).toHtmlEscaped();
+}
+
+} // namespace
+
+DataStep::DataStep(ProjectDocument* document, QWidget* parent)
+    : QWidget(parent)
+    , m_doc(document)
+{
+    auto* layout = new QHBoxLayout(this);
+    auto* left = new QVBoxLayout;
+    auto* header = new QHBoxLayout;
+    m_summary = new QLabel;
+    m_summary->setWordWrap(true);
+    m_summary->setTextFormat(Qt::RichText);
+    header->addWidget(m_summary, 1);
+    auto* wizard = new QPushButton(tr("Data wizard..."));
+    wizard->setToolTip(tr("Choose the genome, tracks and chromosome splits"));
+    wizard->setObjectName(QStringLiteral("openWizard"));
+    header->addWidget(wizard, 0, Qt::AlignTop);
+    left->addLayout(header);
+    auto* scroll = new QScrollArea;
+    m_form = new DatasetForm;
+    scroll->setWidget(m_form);
+    scroll->setWidgetResizable(true);
+    left->addWidget(scroll, 1);
+    layout->addLayout(left, 3);
+    m_preview = new ShapePreviewer;
+    layout->addWidget(m_preview, 2);
+
+    connect(wizard, &QPushButton::clicked, this, [this] { openWizard(); });
+    connect(m_form, &DatasetForm::edited, this, &DataStep::formEdited);
+    connect(m_preview, &ShapePreviewer::problemsChanged, m_form, &DatasetForm::showProblems);
+    connect(m_doc, &ProjectDocument::reloaded, this, &DataStep::refresh);
+    connect(m_doc, &ProjectDocument::changed, this, [this](ProjectDocument::Section s) {
+        if (s == ProjectDocument::Section::Dataset || s == ProjectDocument::Section::Training ||
+            s == ProjectDocument::Section::Evaluation)
+            refresh();
+    });
+    refresh();
+}
+
+void DataStep::refresh()
+{
+    if (m_applying)
+        return;
+    const Project& p = m_doc->project();
+    const DatasetSpec& spec = primary(p.dataset);
+    const bool multi = std::holds_alternative<MultiSpec>(p.dataset);
+    QString html;
+    if (spec.fasta_file.empty()) {
+        html = tr("<b>No data yet.</b> Open the data wizard to choose a genome and tracks, or drop "
+                  "files on the window.");
+    } else {
+        html = tr("<b>Genome</b> %1<br><b>%2</b> %3")
+                   .arg(QFileInfo(qs(spec.fasta_file)).fileName().toHtmlEscaped(),
+                        spec.isSparse() ? tr("Annotations") : tr("Targets"),
+                        fileList(spec.annotation_files));
+        if (spec.isSparse())
+            html += tr(" - learning %1")
+                        .arg(qs(text::quotedList(spec.annotation_list)).toHtmlEscaped());
+        if (!spec.sec_inputs.empty())
+            html += tr("<br><b>Secondary %1</b> %2")
+                        .arg(qs(spec.use_sec_as), fileList(spec.sec_inputs));
+        html +=
+            tr("<br><b>Train</b> %1 &nbsp; <b>Validation</b> %2 &nbsp; <b>Test</b> %3")
+                .arg(chromosomeList(spec.incl_chromosomes),
+                     p.training.validation_chr.empty() ? tr("none")
+                                                       : chromosomeList(p.training.validation_chr),
+                     p.test_chr.empty() ? tr("none") : chromosomeList(p.test_chr));
+        if (multi)
+            html += tr(
+                "<br><i>A MultiGenerator project: its datasets are edited in the project file; the "
+                "keywords below are the first dataset's.</i>");
+    }
+    m_summary->setText(html);
+    m_form->setSpec(spec);
+    m_form->setEnabled(!spec.fasta_file.empty() && !multi);
+    m_preview->setSpec(spec, p.training.validation_chr, p.test_chr);
+}
+
+void DataStep::formEdited()
+{
+    const DatasetSpec spec = m_form->spec();
+    const Project& p = m_doc->project();
+    m_preview->setSpec(spec, p.training.validation_chr, p.test_chr);
+    if (std::holds_alternative<MultiSpec>(p.dataset))
+        return;
+    m_applying = true;
+    m_doc->setDataset(spec, tr("Edit dataset keywords"));
+    m_applying = false;
+}
+
+void DataStep::openWizard(const QStringList& files)
+{
+    DataWizard wizard(this);
+    wizard.load(m_doc->project());
+    if (!files.isEmpty())
+        wizard.addDroppedFiles(files);
+    if (wizard.exec() != QDialog::Accepted)
+        return;
+    const DatasetChoice choice = wizard.choice();
+    m_doc->undoStack()->beginMacro(tr("Data wizard"));
+    m_doc->setDataset(choice.spec, tr("Data wizard"));
+    TrainSettings training = m_doc->project().training;
+    training.validation_chr = choice.validation;
+    m_doc->setTraining(training, tr("Choose validation chromosomes"));
+    m_doc->setTestChromosomes(choice.test);
+    m_doc->undoStack()->endMacro();
+}
+
+} // namespace kdna::ui

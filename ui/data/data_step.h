@@ -1,0 +1,38 @@
+#pragma once
+
+#include <QWidget>
+
+class QLabel;
+class QPushButton;
+
+namespace kdna::ui {
+
+class DatasetForm;
+class ProjectDocument;
+class ShapePreviewer;
+
+/// The Data step: what the dataset reads (genome, tracks, chromosome splits), its keywords to
+/// adjust in place, and the shape previewer always beside them. The data wizard opens from
+/// here to pick files and splits.
+class DataStep : public QWidget {
+    Q_OBJECT
+public:
+    explicit DataStep(ProjectDocument* document, QWidget* parent = nullptr);
+
+    /// Opens the wizard on the current dataset (with `files` added, e.g. dropped ones).
+    void openWizard(const QStringList& files = {});
+    [[nodiscard]] DatasetForm* form() const { return m_form; }
+    [[nodiscard]] ShapePreviewer* previewer() const { return m_preview; }
+
+private:
+    void refresh();
+    void formEdited();
+
+    ProjectDocument* m_doc;
+    QLabel* m_summary = nullptr;
+    DatasetForm* m_form = nullptr;
+    ShapePreviewer* m_preview = nullptr;
+    bool m_applying = false;
+};
+
+} // namespace kdna::ui

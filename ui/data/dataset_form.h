@@ -1,0 +1,91 @@
+#pragma once
+
+#include "data/dataset_spec.h"
+
+#include <map>
+#include <vector>
+
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QFormLayout;
+class QLabel;
+class QLineEdit;
+class QSpinBox;
+
+namespace kdna::ui {
+
+/// The window and label keywords of a dataset (keras_dna's names as tooltips): window,
+/// tg_window, normalisation, weighting, rc, batch size, reshapes and, for BED/GFF data,
+/// seq_len, negatives, augmentation, seq2seq, defined_positive, predict. Only the controls
+/// that apply to the data's kind are enabled. Each keyword has a place for the engine's
+/// message when its value is invalid.
+class DatasetForm : public QWidget {
+    Q_OBJECT
+public:
+    explicit DatasetForm(QWidget* parent = nullptr);
+
+    /// Shows `spec`'s values (files and chromosomes are kept from it on read-back).
+    void setSpec(const DatasetSpec& spec);
+    /// `spec` with the form's values.
+    [[nodiscard]] DatasetSpec spec() const;
+    /// Puts each problem next to its keyword's control; clears the others.
+    void showProblems(const std::vector<Problem>& problems);
+    /// The control for a keyword (tests drive the form through it), or null.
+    [[nodiscard]] QWidget* control(const QString& keyword) const;
+
+Q_SIGNALS:
+    /// Any value changed by the user.
+    void edited();
+
+private:
+    void addRow(QFormLayout* form, const QString& label, const QString& keyword, QWidget* field,
+                const QString& help);
+    void updateEnabled();
+    void emitEdited();
+
+    DatasetSpec m_base;
+    bool m_loading = false;
+    std::map<QString, QWidget*> m_fields;
+    std::map<QString, QLabel*> m_errors;
+
+    QSpinBox* m_batch = nullptr;
+    QSpinBox* m_window = nullptr;
+    QSpinBox* m_tgWindow = nullptr;
+    QComboBox* m_norm1 = nullptr;
+    QComboBox* m_norm2 = nullptr;
+    QComboBox* m_weighting = nullptr;
+    QLineEdit* m_bins = nullptr;
+    QCheckBox* m_rc = nullptr;
+    QLineEdit* m_outputShape = nullptr;
+    QComboBox* m_dummyAxis = nullptr;
+    QComboBox* m_alphabetAxis = nullptr;
+    QSpinBox* m_seqLen = nullptr;
+    QCheckBox* m_maxLen = nullptr;
+    QSpinBox* m_negativeRatio = nullptr;
+    QCheckBox* m_allNegatives = nullptr;
+    QComboBox* m_negativeType = nullptr;
+    QCheckBox* m_augmentation = nullptr;
+    QCheckBox* m_seq2seq = nullptr;
+    QComboBox* m_definedPositive = nullptr;
+    QComboBox* m_predict = nullptr;
+    QCheckBox* m_useStrand = nullptr;
+    QSpinBox* m_secLength = nullptr;
+    QLineEdit* m_secShape = nullptr;
+    QComboBox* m_secNorm = nullptr;
+    QComboBox* m_useSecAs = nullptr;
+    QSpinBox* m_seed = nullptr;
+    QWidget* m_targetsGroup = nullptr;
+    QWidget* m_sparseGroup = nullptr;
+    QWidget* m_secondaryGroup = nullptr;
+    std::vector<QWidget*> m_continuousOnly;
+    std::vector<QWidget*> m_sparseOnly;
+    std::vector<QWidget*> m_secondaryOnly;
+};
+
+/// "64, 1" <-> {64, 1}; empty for None. Returns false on text that is not a shape.
+bool parseShape(const QString& text, std::vector<std::int64_t>& out);
+[[nodiscard]] QString shapeToText(const std::vector<std::int64_t>& shape);
+
+} // namespace kdna::ui

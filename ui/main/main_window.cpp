@@ -1,0 +1,443 @@
+#include "main_window.h"
+
+#include "bridge/project_document.h"
+#include "bridge/qt_convert.h"
+#include "data/data_step.h"
+#include "model/model_builder.h"
+#include "project/demo_data.h"
+#include "start_page.h"
+#include "tracks/tracks_step.h"
+#include "train/training_dashboard.h"
+#include "util/paths.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QSettings>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QStyle>
+#include <QToolBar>
+#include <QUndoStack>
+
+// Resources compiled into a static library must be registered by hand, at global scope.
+static void initStudioResources()
+{
+    Q_INIT_RESOURCE(studio);
+}
+
+namespace kdna::ui {
+namespace {
+
+constexpr int kMaxRecent = 8;
+
+QIcon themed(const char* name, QStyle::StandardPixmap fallback)
+{
+    // Follow the desktop's icon theme when it has one.
+    return QIcon::fromTheme(QString::fromLatin1(name),
+                            QApplication::style()->standardIcon(fallback));
+}
+
+bool isProjectFile(const QString& path)
+{
+    return path.endsWith(QStringLiteral(".kdna.json")) || path.endsWith(QStringLiteral(".json"));
+}
+
+} // namespace
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent)
+    , m_doc(new ProjectDocument(this))
+{
+    initStudioResources();
+    setWindowIcon(QIcon(QStringLiteral(":/kdna/kdna.svg")));
+    setAcceptDrops(true);
+
+    m_root = new QStackedWidget;
+    m_start = new StartPage;
+    m_root->addWidget(m_start);
+
+    auto* project = new QWidget;
+    auto* layout = new QHBoxLayout(project);
+    layout->setContentsMargins(0, 0, 0, 0);
+    m_steps = new QListWidget;
+    m_steps->setObjectName(QStringLiteral("steps"));
+    m_steps->setFixedWidth(150);
+    m_steps->setIconSize(QSize(28, 28));
+    m_steps->setSpacing(3);
+    const struct {
+        const char* title;
+        const char* icon;
+        QStyle::StandardPixmap fallback;
+    } steps[] = {{QT_TR_NOOP("1  Data"), "folder-open", QStyle::SP_DirOpenIcon},
+                 {QT_TR_NOOP("2  Model"), "view-list-tree", QStyle::SP_FileDialogDetailedView},
+                 {QT_TR_NOOP("3  Train"), "media-playback-start", QStyle::SP_MediaPlay},
+                 {QT_TR_NOOP("4  Tracks"), "view-statistics", QStyle::SP_FileDialogContentsView}};
+    for (const auto& s : steps)
+        m_steps->addItem(new QListWidgetItem(themed(s.icon, s.fallback), tr(s.title)));
+    layout->addWidget(m_steps);
+
+    m_pages = new QStackedWidget;
+    m_data = new DataStep(m_doc);
+    m_model = new ModelBuilder(m_doc);
+    m_train = new TrainingDashboard(m_doc);
+    m_tracks = new TracksStep(m_doc);
+    m_pages->addWidget(m_data);
+    m_pages->addWidget(m_model);
+    m_pages->addWidget(m_train);
+    m_pages->addWidget(m_tracks);
+    layout->addWidget(m_pages, 1);
+    m_root->addWidget(project);
+    setCentralWidget(m_root);
+
+    connect(m_steps, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
+    m_steps->setCurrentRow(0);
+
+    m_statusData = new QLabel;
+    statusBar()->addPermanentWidget(m_statusData);
+
+    createActions();
+    connect(m_doc, &ProjectDocument::modifiedChanged, this, &MainWindow::updateTitle);
+    connect(m_doc, &ProjectDocument::pathChanged, this, &MainWindow::updateTitle);
+    connect(m_doc, &ProjectDocument::reloaded, this, &MainWindow::updateTitle);
+    connect(m_train, &TrainingDashboard::showPredictionRequested, this,
+            [this](const QString& archive) {
+                m_tracks->showModel(archive);
+                showStep(TracksStepIndex);
+            });
+    // A retrained model (same file) is reloaded by the Tracks step.
+    connect(m_train, &TrainingDashboard::trainingFinished, this, [this] {
+        if (QFileInfo::exists(m_doc->modelArchivePath()))
+            m_tracks->showModel(m_doc->modelArchivePath());
+    });
+    connect(m_start, &StartPage::openRequested, this, &MainWindow::open);
+    connect(m_start, &StartPage::recentRequested, this, &MainWindow::openProject);
+    connect(m_start, &StartPage::demoRequested, this, &MainWindow::openDemo);
+    connect(m_start, &StartPage::templateRequested, this, &MainWindow::newFromTemplate);
+    connect(m_start, &StartPage::newRequested, this, &MainWindow::newProject);
+
+    readSettings();
+    updateTitle();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createActions()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    auto* newAction = file->addAction(themed("document-new", QStyle::SP_FileIcon),
+                                      tr("&New project"), this, &MainWindow::newProject);
+    newAction->setShortcut(QKeySequence::New);
+    auto* openAction = file->addAction(themed("document-open", QStyle::SP_DialogOpenButton),
+                                       tr("&Open..."), this, &MainWindow::open);
+    openAction->setShortcut(QKeySequence::Open);
+    m_recentMenu = file->addMenu(tr("Open &recent"));
+    file->addAction(tr("Open the &demo project"), this, &MainWindow::openDemo);
+    file->addSeparator();
+    auto* saveAction = file->addAction(themed("document-save", QStyle::SP_DialogSaveButton),
+                                       tr("&Save"), this, &MainWindow::save);
+    saveAction->setShortcut(QKeySequence::Save);
+    auto* saveAsAction = file->addAction(themed("document-save-as", QStyle::SP_DialogSaveButton),
+                                         tr("Save &as..."), this, &MainWindow::saveAs);
+    saveAsAction->setShortcut(QKeySequence::SaveAs);
+    file->addAction(tr("Data &folder..."), this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(
+            this, tr("Folder that ${data} stands for"), m_doc->dataDir());
+        if (!dir.isEmpty())
+            m_doc->setDataDir(dir);
+    });
+    file->addSeparator();
+    auto* quit = file->addAction(themed("application-exit", QStyle::SP_DialogCloseButton),
+                                 tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    m_undo = m_doc->undoStack()->createUndoAction(this, tr("&Undo"));
+    m_undo->setShortcut(QKeySequence::Undo);
+    m_undo->setIcon(themed("edit-undo", QStyle::SP_ArrowBack));
+    m_redo = m_doc->undoStack()->createRedoAction(this, tr("&Redo"));
+    m_redo->setShortcut(QKeySequence::Redo);
+    m_redo->setIcon(themed("edit-redo", QStyle::SP_ArrowForward));
+    edit->addAction(m_undo);
+    edit->addAction(m_redo);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    const char* names[] = {QT_TR_NOOP("&Data"), QT_TR_NOOP("&Model"), QT_TR_NOOP("&Train"),
+                           QT_TR_NOOP("Trac&ks")};
+    for (int i = 0; i < 4; ++i) {
+        auto* a =
+            view->addAction(tr(names[i]), this, [this, i] { showStep(static_cast<Step>(i)); });
+        a->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)));
+    }
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About kdna-studio"), this, [this] {
+        QMessageBox::about(
+            this, tr("About kdna-studio"),
+            tr("<b>kdna-studio %1</b><p>Deep learning on genomes: keras_dna's generators and model "
+               "wrapper, native (Qt %2, LibTorch, htslib, libBigWig).</p>"
+               "<p>Every project here runs headless with <tt>kdna train PROJECT</tt>.</p>")
+                .arg(QStringLiteral(KDNA_VERSION), QString::fromLatin1(qVersion())));
+    });
+
+    auto* toolbar = addToolBar(tr("File"));
+    toolbar->setObjectName(QStringLiteral("fileToolbar"));
+    toolbar->addAction(newAction);
+    toolbar->addAction(openAction);
+    toolbar->addAction(saveAction);
+    toolbar->addSeparator();
+    toolbar->addAction(m_undo);
+    toolbar->addAction(m_redo);
+}
+
+void MainWindow::showStep(Step step)
+{
+    showProjectPages();
+    m_steps->setCurrentRow(step);
+}
+
+MainWindow::Step MainWindow::currentStep() const
+{
+    return static_cast<Step>(m_steps->currentRow());
+}
+
+bool MainWindow::isStartPageShown() const
+{
+    return m_root->currentWidget() == m_start;
+}
+
+void MainWindow::showProjectPages()
+{
+    m_root->setCurrentIndex(1);
+}
+
+void MainWindow::newProject()
+{
+    if (!maybeSave())
+        return;
+    Project p;
+    p.name = ss(tr("New project"));
+    m_doc->reset(p, {});
+    showStep(DataStepIndex);
+    m_data->openWizard();
+}
+
+void MainWindow::open()
+{
+    if (!maybeSave())
+        return;
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open a project"), QSettings().value(QStringLiteral("lastFolder")).toString(),
+        tr("kdna projects (*.kdna.json *.json)"));
+    if (!path.isEmpty())
+        openProject(path);
+}
+
+bool MainWindow::openProject(const QString& path)
+{
+    try {
+        m_doc->load(path, QSettings().value(QStringLiteral("dataFolder")).toString());
+    } catch (const std::exception& e) {
+        QMessageBox::warning(this, tr("Cannot open the project"), QString::fromStdString(e.what()));
+        return false;
+    }
+    addRecent(QFileInfo(path).absoluteFilePath());
+    QSettings().setValue(QStringLiteral("lastFolder"), QFileInfo(path).absolutePath());
+    showStep(DataStepIndex);
+    statusBar()->showMessage(tr("Opened %1").arg(QFileInfo(path).fileName()), 4000);
+    return true;
+}
+
+bool MainWindow::openDemo()
+{
+    if (!maybeSave())
+        return false;
+    try {
+        const auto folder = paths::userCacheDir() / "demo";
+        writeDemoProject(writeDemoData(folder));
+        return openProject(qs((folder / "demo.kdna.json").string()));
+    } catch (const std::exception& e) {
+        QMessageBox::warning(this, tr("Cannot open the demo"), QString::fromStdString(e.what()));
+        return false;
+    }
+}
+
+bool MainWindow::newFromTemplate(const QString& exampleFile, const QString& dataDir)
+{
+    if (!maybeSave())
+        return false;
+    try {
+        Project p = Project::load(ss(exampleFile), ss(dataDir));
+        p.base_dir.clear();
+        p.data_dir = ss(dataDir);
+        QSettings().setValue(QStringLiteral("dataFolder"), dataDir);
+        m_doc->reset(p, {});
+    } catch (const std::exception& e) {
+        QMessageBox::warning(this, tr("Cannot use the template"), QString::fromStdString(e.what()));
+        return false;
+    }
+    showStep(DataStepIndex);
+    return true;
+}
+
+bool MainWindow::save()
+{
+    if (m_doc->path().isEmpty())
+        return saveAs();
+    try {
+        m_doc->save(m_doc->path());
+    } catch (const std::exception& e) {
+        QMessageBox::warning(this, tr("Cannot save"), QString::fromStdString(e.what()));
+        return false;
+    }
+    statusBar()->showMessage(tr("Saved %1").arg(QFileInfo(m_doc->path()).fileName()), 3000);
+    return true;
+}
+
+bool MainWindow::saveAs()
+{
+    QString path =
+        QFileDialog::getSaveFileName(this, tr("Save the project"),
+                                     QSettings().value(QStringLiteral("lastFolder")).toString() +
+                                         QStringLiteral("/project.kdna.json"),
+                                     tr("kdna projects (*.kdna.json)"));
+    if (path.isEmpty())
+        return false;
+    if (!path.endsWith(QStringLiteral(".json")))
+        path += QStringLiteral(".kdna.json");
+    try {
+        m_doc->save(path);
+    } catch (const std::exception& e) {
+        QMessageBox::warning(this, tr("Cannot save"), QString::fromStdString(e.what()));
+        return false;
+    }
+    addRecent(path);
+    return true;
+}
+
+bool MainWindow::maybeSave()
+{
+    if (!m_doc->isModified())
+        return true;
+    const auto answer = QMessageBox::warning(
+        this, tr("Unsaved changes"),
+        tr("%1 has changes that are not saved. Save them?").arg(m_doc->displayName()),
+        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
+    if (answer == QMessageBox::Save)
+        return save();
+    return answer == QMessageBox::Discard;
+}
+
+void MainWindow::addRecent(const QString& path)
+{
+    QSettings settings;
+    QStringList recent = settings.value(QStringLiteral("recentProjects")).toStringList();
+    recent.removeAll(path);
+    recent.prepend(path);
+    while (recent.size() > kMaxRecent)
+        recent.removeLast();
+    settings.setValue(QStringLiteral("recentProjects"), recent);
+    updateRecentMenu();
+}
+
+void MainWindow::updateRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList recent = QSettings().value(QStringLiteral("recentProjects")).toStringList();
+    for (const QString& path : recent)
+        m_recentMenu
+            ->addAction(QFileInfo(path).fileName(), this,
+                        [this, path] {
+                            if (maybeSave())
+                                openProject(path);
+                        })
+            ->setToolTip(path);
+    m_recentMenu->setEnabled(!recent.isEmpty());
+    m_start->setRecent(recent);
+}
+
+void MainWindow::updateTitle()
+{
+    setWindowTitle(QStringLiteral("%1[*] - kdna-studio").arg(m_doc->displayName()));
+    setWindowModified(m_doc->isModified());
+    m_statusData->setText(m_doc->dataDir().isEmpty() ? QString()
+                                                     : tr("data: %1").arg(m_doc->dataDir()));
+}
+
+void MainWindow::readSettings()
+{
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("windowState")).toByteArray());
+    if (!settings.contains(QStringLiteral("geometry")))
+        resize(1280, 820);
+    updateRecentMenu();
+}
+
+void MainWindow::writeSettings()
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("windowState"), saveState());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    if (!maybeSave()) {
+        event->ignore();
+        return;
+    }
+    m_train->stopAndWait();
+    writeSettings();
+    event->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event)
+{
+    if (event->mimeData()->hasUrls())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event)
+{
+    QStringList data;
+    for (const QUrl& url : event->mimeData()->urls()) {
+        const QString path = url.toLocalFile();
+        if (path.isEmpty())
+            continue;
+        if (isProjectFile(path)) {
+            if (maybeSave())
+                openProject(path);
+            return;
+        }
+        data << path;
+    }
+    if (data.isEmpty())
+        return;
+    // Genome and track files: into the data wizard (a model archive opens in the Tracks step).
+    QStringList rest;
+    for (const QString& p : data) {
+        if (p.endsWith(QStringLiteral(".kdna"))) {
+            m_tracks->showModel(p);
+            showStep(TracksStepIndex);
+        } else {
+            rest << p;
+        }
+    }
+    if (rest.isEmpty())
+        return;
+    showStep(DataStepIndex);
+    m_data->openWizard(rest);
+}
+
+} // namespace kdna::ui

@@ -1,0 +1,134 @@
+#include "start_page.h"
+
+#include <QCommandLinkButton>
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListWidget>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSettings>
+#include <QVBoxLayout>
+
+namespace kdna::ui {
+namespace {
+
+QCommandLinkButton* bigButton(const QString& title, const QString& detail)
+{
+    auto* b = new QCommandLinkButton(title, detail);
+    b->setMinimumWidth(380);
+    return b;
+}
+
+} // namespace
+
+QString StartPage::examplesDir()
+{
+    const QStringList candidates = {QCoreApplication::applicationDirPath() +
+                                        QStringLiteral("/../share/kdna/examples"),
+                                    QStringLiteral(KDNA_SOURCE_DIR "/resources/examples")};
+    for (const QString& c : candidates)
+        if (QFileInfo::exists(c + QStringLiteral("/nucleosome_regression.kdna.json")))
+            return QDir(c).absolutePath();
+    return {};
+}
+
+StartPage::StartPage(QWidget* parent)
+    : QWidget(parent)
+{
+    // A centred column of at most 900 px, whatever the window's size.
+    auto* centring = new QHBoxLayout(this);
+    auto* column = new QWidget;
+    column->setMaximumWidth(900);
+    centring->addStretch(1);
+    centring->addWidget(column, 4);
+    centring->addStretch(1);
+    auto* outer = new QVBoxLayout(column);
+    outer->addStretch(1);
+    auto* title = new QLabel(
+        tr("<h1>kdna-studio</h1><p>Train deep networks on a genome: pick a FASTA and tracks, "
+           "stack layers, watch the losses, and browse the predicted track over the "
+           "measured one.</p>"));
+    title->setWordWrap(true);
+    title->setAlignment(Qt::AlignCenter);
+    outer->addWidget(title);
+    auto* grid = new QGridLayout;
+    auto* open = bigButton(tr("Open a project..."),
+                           tr("A *.kdna.json file (the same files `kdna train` runs)"));
+    auto* create = bigButton(tr("New project..."),
+                             tr("The data wizard: genome, tracks, chromosomes, windows"));
+    auto* regression = bigButton(
+        tr("Tutorial: nucleosome regression"),
+        tr("keras_dna's CNN on 2001 bp windows of S. cerevisiae (choose the data folder)"));
+    auto* classification =
+        bigButton(tr("Tutorial: nucleosome classification"),
+                  tr("Nucleosome or linker from the DANPOS calls (choose the data folder)"));
+    auto* demo = bigButton(tr("Try the demo"),
+                           tr("A small synthetic genome kdna writes itself; works offline"));
+    open->setObjectName(QStringLiteral("openProject"));
+    demo->setObjectName(QStringLiteral("openDemo"));
+    grid->addWidget(open, 0, 0);
+    grid->addWidget(create, 0, 1);
+    grid->addWidget(regression, 1, 0);
+    grid->addWidget(classification, 1, 1);
+    grid->addWidget(demo, 2, 0);
+    outer->addLayout(grid);
+    outer->addWidget(new QLabel(tr("<b>Recent projects</b>")));
+    m_recent = new QListWidget;
+    m_recent->setMaximumHeight(150);
+    outer->addWidget(m_recent);
+    outer->addStretch(2);
+
+    connect(open, &QPushButton::clicked, this, &StartPage::openRequested);
+    connect(create, &QPushButton::clicked, this, &StartPage::newRequested);
+    connect(demo, &QPushButton::clicked, this, &StartPage::demoRequested);
+    connect(regression, &QPushButton::clicked, this,
+            [this] { chooseTemplate(QStringLiteral("nucleosome_regression.kdna.json")); });
+    connect(classification, &QPushButton::clicked, this,
+            [this] { chooseTemplate(QStringLiteral("nucleosome_classification.kdna.json")); });
+    connect(m_recent, &QListWidget::itemActivated, this, [this](QListWidgetItem* item) {
+        Q_EMIT recentRequested(item->data(Qt::UserRole).toString());
+    });
+}
+
+void StartPage::setRecent(const QStringList& paths)
+{
+    m_recent->clear();
+    for (const QString& p : paths) {
+        auto* item = new QListWidgetItem(
+            QStringLiteral("%1   (%2)").arg(QFileInfo(p).fileName(), QFileInfo(p).absolutePath()));
+        item->setData(Qt::UserRole, p);
+        m_recent->addItem(item);
+    }
+}
+
+void StartPage::chooseTemplate(const QString& file)
+{
+    const QString examples = examplesDir();
+    if (examples.isEmpty()) {
+        QMessageBox::warning(this, tr("No examples"),
+                             tr("The example projects were not found next to kdna-studio."));
+        return;
+    }
+    const QString data = QFileDialog::getExistingDirectory(
+        this,
+        tr("Folder with sacCer3.fa and the nucleosome tracks (packaging/fetch-tutorial-data.sh "
+           "downloads them)"),
+        QSettings().value(QStringLiteral("dataFolder")).toString());
+    if (data.isEmpty())
+        return;
+    if (!QFileInfo::exists(data + QStringLiteral("/sacCer3.fa"))) {
+        QMessageBox::warning(this, tr("Not the tutorial's data"),
+                             tr("%1 has no sacCer3.fa. Download the tutorial's data with "
+                                "packaging/fetch-tutorial-data.sh DIR, then choose DIR.")
+                                 .arg(data));
+        return;
+    }
+    Q_EMIT templateRequested(examples + QLatin1Char('/') + file, data);
+}
+
+} // namespace kdna::ui

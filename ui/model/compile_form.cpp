@@ -1,0 +1,141 @@
+#include "compile_form.h"
+
+#include "bridge/qt_convert.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLineEdit>
+
+namespace kdna::ui {
+namespace {
+const QStringList kLosses = {QStringLiteral("mse"), QStringLiteral("mae"),
+                             QStringLiteral("binary_crossentropy"),
+                             QStringLiteral("categorical_crossentropy"), QStringLiteral("poisson")};
+const QStringList kMetrics = {QStringLiteral("mae"), QStringLiteral("mse"),
+                              QStringLiteral("accuracy"), QStringLiteral("correlate")};
+} // namespace
+
+CompileForm::CompileForm(QWidget* parent)
+    : QWidget(parent)
+{
+    auto* form = new QFormLayout(this);
+    m_losses = new QFormLayout;
+    form->addRow(m_losses);
+    m_lossWeights = new QLineEdit;
+    m_lossWeights->setPlaceholderText(tr("1 for every output"));
+    m_lossWeights->setToolTip(QStringLiteral("<b>loss_weights</b>"));
+    form->addRow(tr("Loss weights"), m_lossWeights);
+    m_optimizer = new QComboBox;
+    m_optimizer->addItems(
+        {QStringLiteral("adam"), QStringLiteral("sgd"), QStringLiteral("rmsprop")});
+    m_optimizer->setToolTip(QStringLiteral("<b>optimizer</b>"));
+    form->addRow(tr("Optimiser"), m_optimizer);
+    m_rate = new QDoubleSpinBox;
+    m_rate->setDecimals(6);
+    m_rate->setRange(0, 10);
+    m_rate->setSingleStep(0.0001);
+    m_rate->setSpecialValueText(tr("Keras' default"));
+    m_rate->setToolTip(QStringLiteral("<b>learning_rate</b>"));
+    form->addRow(tr("Learning rate"), m_rate);
+    m_momentum = new QDoubleSpinBox;
+    m_momentum->setRange(0, 0.999);
+    m_momentum->setSingleStep(0.1);
+    m_momentum->setToolTip(QStringLiteral("<b>momentum</b> (sgd)"));
+    form->addRow(tr("Momentum"), m_momentum);
+    auto* metrics = new QWidget;
+    auto* ml = new QHBoxLayout(metrics);
+    ml->setContentsMargins(0, 0, 0, 0);
+    for (const QString& m : kMetrics) {
+        auto* c = new QCheckBox(m);
+        c->setObjectName(QStringLiteral("metric_") + m);
+        m_metrics.push_back(c);
+        ml->addWidget(c);
+        connect(c, &QCheckBox::toggled, this, [this] {
+            if (!m_loading)
+                Q_EMIT edited();
+        });
+    }
+    metrics->setToolTip(QStringLiteral("<b>metrics</b>"));
+    form->addRow(tr("Metrics"), metrics);
+    connect(m_lossWeights, &QLineEdit::editingFinished, this, [this] {
+        if (!m_loading)
+            Q_EMIT edited();
+    });
+    connect(m_optimizer, &QComboBox::currentIndexChanged, this, [this] {
+        m_momentum->setEnabled(m_optimizer->currentText() == QStringLiteral("sgd"));
+        if (!m_loading)
+            Q_EMIT edited();
+    });
+    connect(m_rate, &QDoubleSpinBox::valueChanged, this, [this] {
+        if (!m_loading)
+            Q_EMIT edited();
+    });
+    connect(m_momentum, &QDoubleSpinBox::valueChanged, this, [this] {
+        if (!m_loading)
+            Q_EMIT edited();
+    });
+}
+
+void CompileForm::setSettings(const CompileSettings& c, const std::vector<std::string>& outputs)
+{
+    m_loading = true;
+    while (m_losses->rowCount() > 0)
+        m_losses->removeRow(0);
+    m_lossBoxes.clear();
+    for (std::size_t o = 0; o < std::max<std::size_t>(1, outputs.size()); ++o) {
+        auto* box = new QComboBox;
+        box->addItems(kLosses);
+        box->setCurrentText(qs(c.loss.empty() ? "mse" : c.lossFor(std::min(o, c.loss.size() - 1))));
+        box->setToolTip(QStringLiteral("<b>loss</b>"));
+        box->setObjectName(QStringLiteral("loss_%1").arg(o));
+        connect(box, &QComboBox::currentIndexChanged, this, [this] {
+            if (!m_loading)
+                Q_EMIT edited();
+        });
+        m_losses->addRow(outputs.size() > 1 ? tr("Loss of %1").arg(qs(outputs[o])) : tr("Loss"),
+                         box);
+        m_lossBoxes.push_back(box);
+    }
+    QStringList weights;
+    for (double w : c.loss_weights)
+        weights << QString::number(w);
+    m_lossWeights->setText(weights.join(QStringLiteral(", ")));
+    m_lossWeights->setEnabled(outputs.size() > 1);
+    m_optimizer->setCurrentText(qs(c.optimizer));
+    m_rate->setValue(c.learning_rate);
+    m_momentum->setValue(c.momentum);
+    m_momentum->setEnabled(c.optimizer == "sgd");
+    for (auto* box : m_metrics)
+        box->setChecked(std::find(c.metrics.begin(), c.metrics.end(), ss(box->text())) !=
+                        c.metrics.end());
+    m_loading = false;
+}
+
+CompileSettings CompileForm::settings() const
+{
+    CompileSettings c;
+    c.loss.clear();
+    for (auto* box : m_lossBoxes)
+        c.loss.push_back(ss(box->currentText()));
+    if (c.loss.size() > 1 && std::all_of(c.loss.begin(), c.loss.end(),
+                                         [&](const auto& l) { return l == c.loss.front(); }))
+        c.loss.resize(1);
+    for (const auto& part : m_lossWeights->text().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        bool ok = false;
+        const double w = part.trimmed().toDouble(&ok);
+        if (ok)
+            c.loss_weights.push_back(w);
+    }
+    c.optimizer = ss(m_optimizer->currentText());
+    c.learning_rate = m_rate->value();
+    c.momentum = c.optimizer == "sgd" ? m_momentum->value() : 0.0;
+    for (auto* box : m_metrics)
+        if (box->isChecked())
+            c.metrics.push_back(ss(box->text()));
+    return c;
+}
+
+} // namespace kdna::ui

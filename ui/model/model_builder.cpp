@@ -1,0 +1,588 @@
+#include "model_builder.h"
+
+#include "bridge/project_document.h"
+#include "bridge/qt_convert.h"
+#include "compile_form.h"
+#include "data/shapes.h"
+#include "layer_form.h"
+#include "model/layer_catalog.h"
+#include "model/templates.h"
+#include "util/text.h"
+
+#include <map>
+
+#include <QComboBox>
+#include <QDrag>
+#include <QDragEnterEvent>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMimeData>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+namespace kdna::ui {
+namespace {
+
+const QColor kBranchColors[] = {QColor(0x1f, 0x6f, 0xd1), QColor(0xd9, 0x7a, 0x00),
+                                QColor(0x2e, 0xa0, 0x43), QColor(0x8e, 0x44, 0xad),
+                                QColor(0xc0, 0x39, 0x2b)};
+
+/// Branches of the graph for display: a layer starts a new branch unless it takes exactly the
+/// layer above it.
+std::vector<int> branchesOf(const ModelSpec& spec)
+{
+    std::vector<int> branch(spec.layers.size(), 0);
+    int current = -1;
+    for (std::size_t i = 0; i < spec.layers.size(); ++i) {
+        const auto& l = spec.layers[i];
+        const bool continues =
+            i > 0 && l.inputs.size() == 1 && l.inputs.front() == spec.layers[i - 1].name;
+        if (!continues)
+            ++current;
+        branch[i] = current;
+    }
+    return branch;
+}
+
+/// Keras prints output shapes with the batch axis as None: (None, 1999, 16).
+QString noneShape(const Shape& shape)
+{
+    QString t = QStringLiteral("(None");
+    for (auto d : shape)
+        t += QStringLiteral(", %1").arg(d);
+    return t + QLatin1Char(')');
+}
+
+/// The palette: dragging an entry carries its layer type to the stack.
+class PaletteTree final : public QTreeWidget {
+public:
+    using QTreeWidget::QTreeWidget;
+
+protected:
+    QMimeData* mimeData(const QList<QTreeWidgetItem*>& items) const override
+    {
+        auto* mime = new QMimeData;
+        if (!items.isEmpty())
+            mime->setData(QString::fromLatin1(LayerStackView::kMime),
+                          items.front()->data(0, Qt::UserRole).toString().toUtf8());
+        return mime;
+    }
+};
+
+nlohmann::json withDefaults(const layers::LayerType& type, nlohmann::json args)
+{
+    for (const auto& a : type.arguments) {
+        if (args.contains(a.name))
+            continue;
+        nlohmann::json d = nlohmann::json::parse(a.defaultJson);
+        if (d.is_null()) {
+            // Required arguments get a sensible first value.
+            const std::string n = a.name;
+            if (n == "filters")
+                d = 16;
+            else if (n == "kernel_size")
+                d = a.kind == layers::ArgKind::IntList ? nlohmann::json({3, 1}) : nlohmann::json(3);
+            else if (n == "units")
+                d = 1;
+            else if (n == "shape")
+                d = {2001, 4};
+            else if (n == "target_shape")
+                d = {-1};
+            else
+                continue;
+        }
+        args[a.name] = d;
+    }
+    return args;
+}
+
+} // namespace
+
+LayerStackView::LayerStackView(QWidget* parent)
+    : QListWidget(parent)
+{
+    setDragDropMode(QAbstractItemView::DragDrop);
+    setDefaultDropAction(Qt::MoveAction);
+    setSelectionMode(QAbstractItemView::SingleSelection);
+    setAcceptDrops(true);
+    setDragEnabled(true);
+}
+
+void LayerStackView::dragEnterEvent(QDragEnterEvent* event)
+{
+    if (event->mimeData()->hasFormat(QString::fromLatin1(kMime)) || event->source() == this)
+        event->acceptProposedAction();
+}
+
+void LayerStackView::dragMoveEvent(QDragMoveEvent* event)
+{
+    if (event->mimeData()->hasFormat(QString::fromLatin1(kMime)) || event->source() == this)
+        event->acceptProposedAction();
+}
+
+void LayerStackView::dropEvent(QDropEvent* event)
+{
+    // The stack's rows mirror the spec: apply the move or insert to the spec, not to the view.
+    const QModelIndex target = indexAt(event->position().toPoint());
+    int row = target.isValid() ? target.row() : count();
+    if (target.isValid() && dropIndicatorPosition() == QAbstractItemView::BelowItem)
+        ++row;
+    if (event->mimeData()->hasFormat(QString::fromLatin1(kMime))) {
+        Q_EMIT insertRequested(
+            QString::fromUtf8(event->mimeData()->data(QString::fromLatin1(kMime))), row - 1);
+    } else if (event->source() == this && currentRow() >= 0) {
+        const int from = currentRow();
+        Q_EMIT moveRequested(from, row > from ? row - 1 : row);
+    }
+    event->setDropAction(Qt::IgnoreAction);
+    event->accept();
+}
+
+ModelBuilder::ModelBuilder(ProjectDocument* document, QWidget* parent)
+    : QWidget(parent)
+    , m_doc(document)
+{
+    auto* layout = new QHBoxLayout(this);
+    auto* split = new QSplitter;
+    layout->addWidget(split);
+
+    // Palette.
+    auto* paletteBox = new QGroupBox(tr("Layers"));
+    auto* pl = new QVBoxLayout(paletteBox);
+    m_palette = new PaletteTree;
+    m_palette->setHeaderHidden(true);
+    m_palette->setDragEnabled(true);
+    m_palette->setObjectName(QStringLiteral("palette"));
+    std::map<std::string, QTreeWidgetItem*> groups;
+    for (const auto& t : layers::catalog()) {
+        auto*& group = groups[t.group];
+        if (!group) {
+            group = new QTreeWidgetItem(m_palette, {QString::fromLatin1(t.group)});
+            group->setFlags(Qt::ItemIsEnabled);
+        }
+        auto* item = new QTreeWidgetItem(group, {QString::fromLatin1(t.name)});
+        item->setToolTip(0, QString::fromLatin1(t.help));
+        item->setData(0, Qt::UserRole, QString::fromLatin1(t.name));
+        item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsDragEnabled);
+    }
+    m_palette->expandAll();
+    pl->addWidget(m_palette);
+    auto* add = new QPushButton(tr("Add below selection"));
+    add->setObjectName(QStringLiteral("addLayer"));
+    pl->addWidget(add);
+    pl->addWidget(new QLabel(tr("Template:")));
+    m_templates = new QComboBox;
+    for (const auto& t : templates::all()) {
+        m_templates->addItem(QString::fromLatin1(t.title), QString::fromLatin1(t.id));
+        m_templates->setItemData(m_templates->count() - 1, QString::fromLatin1(t.description),
+                                 Qt::ToolTipRole);
+    }
+    pl->addWidget(m_templates);
+    auto* apply = new QPushButton(tr("Start from template"));
+    pl->addWidget(apply);
+    split->addWidget(paletteBox);
+
+    // Stack.
+    auto* stackBox = new QGroupBox(tr("Model"));
+    auto* sl = new QVBoxLayout(stackBox);
+    m_stack = new LayerStackView;
+    m_stack->setObjectName(QStringLiteral("stack"));
+    sl->addWidget(m_stack, 1);
+    auto* buttons = new QHBoxLayout;
+    auto* up = new QPushButton(tr("Up"));
+    auto* down = new QPushButton(tr("Down"));
+    auto* duplicate = new QPushButton(tr("Duplicate"));
+    auto* remove = new QPushButton(tr("Delete"));
+    for (auto* b : {up, down, duplicate, remove})
+        buttons->addWidget(b);
+    sl->addLayout(buttons);
+    m_form = new LayerForm;
+    sl->addWidget(m_form);
+    split->addWidget(stackBox);
+
+    // Summary and compile settings.
+    auto* right = new QWidget;
+    auto* rl = new QVBoxLayout(right);
+    rl->setContentsMargins(0, 0, 0, 0);
+    auto* summaryBox = new QGroupBox(tr("Summary"));
+    auto* sumLayout = new QVBoxLayout(summaryBox);
+    m_table = new QTableWidget(0, 3);
+    m_table->setObjectName(QStringLiteral("summary"));
+    m_table->setHorizontalHeaderLabels({tr("Layer (type)"), tr("Output shape"), tr("Param #")});
+    m_table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_table->horizontalHeader()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setSectionResizeMode(2, QHeaderView::ResizeToContents);
+    m_table->verticalHeader()->hide();
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    sumLayout->addWidget(m_table, 1);
+    m_totals = new QLabel;
+    sumLayout->addWidget(m_totals);
+    m_problem = new QLabel;
+    m_problem->setWordWrap(true);
+    m_problem->setObjectName(QStringLiteral("problem"));
+    sumLayout->addWidget(m_problem);
+    rl->addWidget(summaryBox, 3);
+    auto* compileBox = new QGroupBox(tr("Compile"));
+    auto* cl = new QVBoxLayout(compileBox);
+    m_compile = new CompileForm;
+    cl->addWidget(m_compile);
+    rl->addWidget(compileBox, 1);
+    split->addWidget(right);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 2);
+    split->setStretchFactor(2, 3);
+
+    connect(add, &QPushButton::clicked, this, [this] {
+        if (auto* item = m_palette->currentItem();
+            item && !item->data(0, Qt::UserRole).toString().isEmpty())
+            addLayer(item->data(0, Qt::UserRole).toString(), nlohmann::json::object(),
+                     selectedLayer());
+    });
+    connect(m_palette, &QTreeWidget::itemDoubleClicked, this, [this](QTreeWidgetItem* item) {
+        if (!item->data(0, Qt::UserRole).toString().isEmpty())
+            addLayer(item->data(0, Qt::UserRole).toString(), nlohmann::json::object(),
+                     selectedLayer());
+    });
+    connect(apply, &QPushButton::clicked, this,
+            [this] { applyTemplate(m_templates->currentData().toString()); });
+    connect(up, &QPushButton::clicked, this,
+            [this] { moveLayer(selectedLayer(), selectedLayer() - 1); });
+    connect(down, &QPushButton::clicked, this,
+            [this] { moveLayer(selectedLayer(), selectedLayer() + 1); });
+    connect(duplicate, &QPushButton::clicked, this, [this] { duplicateLayer(selectedLayer()); });
+    connect(remove, &QPushButton::clicked, this, [this] { removeLayer(selectedLayer()); });
+    connect(m_stack, &LayerStackView::moveRequested, this, &ModelBuilder::moveLayer);
+    connect(m_stack, &LayerStackView::insertRequested, this, [this](const QString& type, int row) {
+        addLayer(type, nlohmann::json::object(), row);
+    });
+    connect(m_stack, &QListWidget::currentRowChanged, this, [this](int row) {
+        if (m_updating)
+            return;
+        m_selected = row;
+        const ModelSpec spec = current();
+        m_form->setLayer(row >= 0 && row < static_cast<int>(spec.layers.size())
+                             ? &spec.layers[static_cast<std::size_t>(row)]
+                             : nullptr);
+        for (int r = 0; r < m_table->rowCount(); ++r)
+            m_table->item(r, 0)->setSelected(r == row);
+    });
+    connect(m_form, &LayerForm::argumentChanged, this,
+            [this](const QString& key, const nlohmann::json& value) {
+                setArgument(selectedLayer(), key, value);
+            });
+    connect(m_form, &LayerForm::renamed, this, [this](const QString& name) {
+        ModelSpec spec = current();
+        const int row = selectedLayer();
+        if (row < 0 || spec.indexOf(ss(name)) >= 0)
+            return;
+        const std::string old = spec.layers[static_cast<std::size_t>(row)].name;
+        spec.layers[static_cast<std::size_t>(row)].name = ss(name);
+        for (auto& l : spec.layers)
+            for (auto& in : l.inputs)
+                if (in == old)
+                    in = ss(name);
+        for (auto& o : spec.outputs)
+            if (o == old)
+                o = ss(name);
+        commit(spec, tr("Rename %1").arg(qs(old)), row);
+    });
+    connect(m_form, &LayerForm::inputsChanged, this, [this](const QStringList& inputs) {
+        ModelSpec spec = current();
+        const int row = selectedLayer();
+        if (row < 0)
+            return;
+        spec.layers[static_cast<std::size_t>(row)].inputs = ssList(inputs);
+        commit(
+            spec,
+            tr("Change the inputs of %1").arg(qs(spec.layers[static_cast<std::size_t>(row)].name)),
+            row);
+    });
+    connect(m_compile, &CompileForm::edited, this,
+            [this] { m_doc->setCompile(m_compile->settings()); });
+    connect(m_doc, &ProjectDocument::reloaded, this, &ModelBuilder::refresh);
+    connect(m_doc, &ProjectDocument::changed, this, [this](ProjectDocument::Section s) {
+        if (s == ProjectDocument::Section::Model || s == ProjectDocument::Section::Dataset ||
+            s == ProjectDocument::Section::Compile)
+            refresh();
+    });
+    refresh();
+}
+
+ModelSpec ModelBuilder::current() const
+{
+    ModelSpec spec = m_doc->project().model;
+    spec.normalize();
+    return spec;
+}
+
+int ModelBuilder::selectedLayer() const
+{
+    return m_selected;
+}
+
+void ModelBuilder::selectLayer(int row)
+{
+    m_stack->setCurrentRow(row);
+}
+
+void ModelBuilder::commit(ModelSpec spec, const QString& what, int select)
+{
+    m_selected = select;
+    m_doc->setModel(spec, what);
+}
+
+int ModelBuilder::addLayer(const QString& type, const nlohmann::json& args, int row)
+{
+    const layers::LayerType* t = layers::find(ss(type));
+    if (!t)
+        return -1;
+    ModelSpec spec = current();
+    const int at = row < 0 || row >= static_cast<int>(spec.layers.size())
+                       ? static_cast<int>(spec.layers.size())
+                       : row + 1;
+    LayerSpec layer;
+    layer.type = ss(type);
+    layer.args = withDefaults(*t, args);
+    // A plain stack: the new layer takes the one above it, and the one below takes the new one.
+    const bool isInput = layer.type == "Input";
+    if (!isInput && at > 0)
+        layer.inputs = {spec.layers[static_cast<std::size_t>(at - 1)].name};
+    auto position = spec.layers.insert(spec.layers.begin() + at, layer);
+    spec.normalize(); // names it
+    if (!isInput && at + 1 < static_cast<int>(spec.layers.size()) && at > 0) {
+        LayerSpec& below = spec.layers[static_cast<std::size_t>(at + 1)];
+        if (below.inputs ==
+            std::vector<std::string>{spec.layers[static_cast<std::size_t>(at - 1)].name})
+            below.inputs = {position->name};
+    }
+    commit(spec, tr("Add %1").arg(type), at);
+    return at;
+}
+
+void ModelBuilder::removeLayer(int row)
+{
+    ModelSpec spec = current();
+    if (row < 0 || row >= static_cast<int>(spec.layers.size()))
+        return;
+    const LayerSpec removed = spec.layers[static_cast<std::size_t>(row)];
+    spec.layers.erase(spec.layers.begin() + row);
+    // Whatever took the removed layer now takes what it took.
+    for (auto& l : spec.layers) {
+        std::vector<std::string> inputs;
+        for (const auto& in : l.inputs) {
+            if (in == removed.name)
+                inputs.insert(inputs.end(), removed.inputs.begin(), removed.inputs.end());
+            else
+                inputs.push_back(in);
+        }
+        l.inputs = inputs;
+    }
+    spec.outputs.erase(std::remove(spec.outputs.begin(), spec.outputs.end(), removed.name),
+                       spec.outputs.end());
+    commit(spec, tr("Delete %1").arg(qs(removed.name)),
+           std::min(row, static_cast<int>(spec.layers.size()) - 1));
+}
+
+void ModelBuilder::moveLayer(int from, int to)
+{
+    ModelSpec spec = current();
+    const int n = static_cast<int>(spec.layers.size());
+    if (from < 0 || from >= n || to < 0 || to >= n || from == to)
+        return;
+    // Reordering a plain stack rewires it in the new order; branch links stay as they are.
+    std::vector<bool> stacked(spec.layers.size());
+    for (int i = 1; i < n; ++i)
+        stacked[static_cast<std::size_t>(i)] =
+            spec.layers[static_cast<std::size_t>(i)].inputs ==
+            std::vector<std::string>{spec.layers[static_cast<std::size_t>(i - 1)].name};
+    LayerSpec moved = spec.layers[static_cast<std::size_t>(from)];
+    const bool movedStacked = stacked[static_cast<std::size_t>(from)] || moved.type == "Input";
+    spec.layers.erase(spec.layers.begin() + from);
+    stacked.erase(stacked.begin() + from);
+    spec.layers.insert(spec.layers.begin() + to, moved);
+    stacked.insert(stacked.begin() + to, movedStacked);
+    for (int i = 1; i < n; ++i)
+        if (stacked[static_cast<std::size_t>(i)] &&
+            spec.layers[static_cast<std::size_t>(i)].type != "Input")
+            spec.layers[static_cast<std::size_t>(i)].inputs = {
+                spec.layers[static_cast<std::size_t>(i - 1)].name};
+    if (spec.layers.front().type != "Input")
+        spec.layers.front().inputs.clear();
+    commit(spec, tr("Move %1").arg(qs(moved.name)), to);
+}
+
+void ModelBuilder::duplicateLayer(int row)
+{
+    const ModelSpec spec = current();
+    if (row < 0 || row >= static_cast<int>(spec.layers.size()) ||
+        spec.layers[static_cast<std::size_t>(row)].type == "Input")
+        return;
+    const LayerSpec& l = spec.layers[static_cast<std::size_t>(row)];
+    addLayer(qs(l.type), l.args, row);
+}
+
+void ModelBuilder::setArgument(int row, const QString& argument, const nlohmann::json& value)
+{
+    ModelSpec spec = current();
+    if (row < 0 || row >= static_cast<int>(spec.layers.size()))
+        return;
+    auto& args = spec.layers[static_cast<std::size_t>(row)].args;
+    if (value.is_null())
+        args.erase(ss(argument));
+    else
+        args[ss(argument)] = value;
+    commit(spec,
+           tr("Set %1 of %2").arg(argument, qs(spec.layers[static_cast<std::size_t>(row)].name)),
+           row);
+}
+
+void ModelBuilder::applyTemplate(const QString& id)
+{
+    // Size the template for the data: its window, and as many outputs as the labels hold.
+    const DatasetSpec& data = primary(m_doc->project().dataset);
+    std::int64_t length = data.inputLength();
+    ModelSpec spec = templates::byId(ss(id), length);
+    if ((id == QStringLiteral("cnn_regression") || id == QStringLiteral("cnn_classifier")) &&
+        !data.annotation_files.empty()) {
+        try {
+            const std::int64_t outputs =
+                elementCount(naturalLabelShape(data, std::max<std::int64_t>(1, length)));
+            spec = templates::tutorialCnn(length > 0 ? length : 2001, outputs,
+                                          id == QStringLiteral("cnn_classifier") ? "sigmoid"
+                                                                                 : "linear");
+        } catch (const std::exception&) {
+        }
+    }
+    CompileSettings compile = m_doc->project().compile;
+    if (id == QStringLiteral("cnn_classifier") || id == QStringLiteral("seq2seq"))
+        compile.loss = {"binary_crossentropy"};
+    else if (id == QStringLiteral("classification_and_regression"))
+        compile.loss = {"binary_crossentropy", "mae"};
+    else
+        compile.loss = {"mse"};
+    m_doc->undoStack()->beginMacro(tr("Start from template %1").arg(id));
+    commit(spec, tr("Start from template %1").arg(id), 0);
+    m_doc->setCompile(compile);
+    m_doc->undoStack()->endMacro();
+}
+
+QString ModelBuilder::describe(const LayerSpec& l) const
+{
+    // What differs from Keras' defaults, compactly: "filters 16, kernel_size 3, relu".
+    const layers::LayerType* type = layers::find(l.type);
+    QStringList parts;
+    QString activation;
+    for (const auto& [k, v] : l.args.items()) {
+        if (type && layers::argument(*type, nlohmann::json::object(), k.c_str()) == v)
+            continue;
+        if (k == "activation") {
+            activation = qs(v.get<std::string>());
+            continue;
+        }
+        QString value = qs(v.dump());
+        value.remove(QLatin1Char('"'));
+        value.replace(QLatin1Char(','), QStringLiteral(", "));
+        parts << QStringLiteral("%1 %2").arg(qs(k), value);
+    }
+    if (!activation.isEmpty())
+        parts << activation;
+    return parts.join(QStringLiteral(", "));
+}
+
+void ModelBuilder::refresh()
+{
+    m_updating = true;
+    const ModelSpec spec = current();
+    const auto branches = branchesOf(spec);
+    m_stack->clear();
+    for (std::size_t i = 0; i < spec.layers.size(); ++i) {
+        const auto& l = spec.layers[i];
+        QString text = QStringLiteral("%1 (%2)").arg(qs(l.name), qs(l.type));
+        const QString args = describe(l);
+        if (!args.isEmpty())
+            text += QStringLiteral("  ") + args;
+        const bool newBranch = i > 0 && branches[i] != branches[i - 1];
+        if (newBranch && !l.inputs.empty())
+            text = QStringLiteral("\u21b3 ") + text +
+                   tr("   <- %1").arg(qsList(l.inputs).join(QStringLiteral(", ")));
+        auto* item = new QListWidgetItem(text);
+        item->setForeground(kBranchColors[branches[i] % 5]);
+        item->setToolTip(tr("branch %1").arg(branches[i] + 1));
+        m_stack->addItem(item);
+    }
+    if (m_selected >= static_cast<int>(spec.layers.size()))
+        m_selected = static_cast<int>(spec.layers.size()) - 1;
+    m_stack->setCurrentRow(m_selected);
+    m_form->setLayer(m_selected >= 0 ? &spec.layers[static_cast<std::size_t>(m_selected)]
+                                     : nullptr);
+    m_compile->setSettings(m_doc->project().compile, spec.outputNames());
+    m_updating = false;
+    refreshSummary();
+}
+
+void ModelBuilder::refreshSummary()
+{
+    const ModelSpec spec = current();
+    m_summary = summarize(spec);
+    m_table->setRowCount(static_cast<int>(spec.layers.size()));
+    for (int r = 0; r < static_cast<int>(spec.layers.size()); ++r) {
+        const auto& l = spec.layers[static_cast<std::size_t>(r)];
+        const bool known = r < static_cast<int>(m_summary.layers.size());
+        auto set = [&](int c, const QString& text) {
+            auto* item = new QTableWidgetItem(text);
+            if (c == 2)
+                item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            m_table->setItem(r, c, item);
+        };
+        set(0, QStringLiteral("%1 (%2)").arg(qs(l.name), qs(l.type)));
+        set(1, known ? noneShape(m_summary.layers[static_cast<std::size_t>(r)].outputShape)
+                     : QString());
+        set(2, known ? count(m_summary.layers[static_cast<std::size_t>(r)].params) : QString());
+    }
+    // The mismatch with the data: the model's inputs and outputs against the generator's shapes.
+    m_dataProblems.clear();
+    const DatasetSpec& data = primary(m_doc->project().dataset);
+    if (m_summary.ok() && !data.annotation_files.empty() && data.inputLength() > 0) {
+        try {
+            DataShapes shapes;
+            shapes.inputs.push_back(predictInputShape(data));
+            shapes.targets.push_back(predictLabelShape(data));
+            const Shape sec = predictSecInputShape(data);
+            if (!sec.empty())
+                (data.use_sec_as == "targets" ? shapes.targets : shapes.inputs).push_back(sec);
+            m_dataProblems = checkAgainstData(spec, m_summary, shapes);
+        } catch (const std::exception& e) {
+            m_dataProblems.push_back(std::string("the data's shapes are invalid: ") + e.what());
+        }
+    }
+    const QColor bad(0xfa, 0xdb, 0xd8);
+    if (!m_summary.ok() && m_summary.errorLayer >= 0 && m_summary.errorLayer < m_table->rowCount())
+        for (int c = 0; c < 3; ++c)
+            m_table->item(m_summary.errorLayer, c)->setBackground(bad);
+    m_totals->setText(tr("Total params: %1   Trainable: %2   Non-trainable: %3")
+                          .arg(count(m_summary.totalParams), count(m_summary.trainableParams),
+                               count(m_summary.totalParams - m_summary.trainableParams)));
+    m_problem->setText(problemText());
+}
+
+QString ModelBuilder::problemText() const
+{
+    QStringList lines;
+    if (!m_summary.ok())
+        lines << tr("Shape mismatch: %1").arg(qs(m_summary.error));
+    for (const auto& p : m_dataProblems)
+        lines << tr("Does not fit the data: %1").arg(qs(p));
+    if (lines.isEmpty())
+        return tr("<span style='color:#2e7d32'>The model fits the data.</span>");
+    return QStringLiteral("<span style='color:#c0392b'>%1</span>")
+        .arg(lines.join(QStringLiteral("<br>"))
+                 .toHtmlEscaped()
+                 .replace(QStringLiteral("&lt;br&gt;"), QStringLiteral("<br>")));
+}
+
+} // namespace kdna::ui

@@ -1,0 +1,89 @@
+#pragma once
+
+#include "model/model_spec.h"
+#include "model/summary.h"
+
+#include <QListWidget>
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QTableWidget;
+class QTreeWidget;
+
+namespace kdna::ui {
+
+class CompileForm;
+class LayerForm;
+class ProjectDocument;
+
+/// The layer list: rows reorder by drag, and palette entries dropped on it become layers.
+class LayerStackView : public QListWidget {
+    Q_OBJECT
+public:
+    explicit LayerStackView(QWidget* parent = nullptr);
+    static constexpr const char* kMime = "application/x-kdna-layer";
+
+Q_SIGNALS:
+    void moveRequested(int from, int to);
+    void insertRequested(const QString& type, int row);
+
+protected:
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dragMoveEvent(QDragMoveEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+};
+
+/// The Model step: a palette of the layers core/model builds, the stack the user fills by
+/// click or drag, reorders, duplicates and deletes, a property form for the selected layer,
+/// a live Keras summary (output shape and parameters per layer, the first mismatch explained,
+/// including a mismatch with the data's shapes), templates from the tutorial, and compile
+/// settings. Every edit goes through the project's undo stack.
+class ModelBuilder : public QWidget {
+    Q_OBJECT
+public:
+    explicit ModelBuilder(ProjectDocument* document, QWidget* parent = nullptr);
+
+    /// Adds a layer of `type` after `row` (-1: at the end), with the catalog's defaults plus
+    /// `args`; returns its row.
+    int addLayer(const QString& type, const nlohmann::json& args = nlohmann::json::object(),
+                 int row = -1);
+    void removeLayer(int row);
+    void moveLayer(int from, int to);
+    void duplicateLayer(int row);
+    void setArgument(int row, const QString& argument, const nlohmann::json& value);
+    void applyTemplate(const QString& id);
+    void selectLayer(int row);
+    [[nodiscard]] int selectedLayer() const;
+
+    [[nodiscard]] const ModelSummary& summary() const { return m_summary; }
+    /// The data-mismatch sentences shown under the summary (empty when the model fits).
+    [[nodiscard]] const std::vector<std::string>& dataProblems() const { return m_dataProblems; }
+    [[nodiscard]] QTableWidget* summaryTable() const { return m_table; }
+    [[nodiscard]] LayerStackView* stack() const { return m_stack; }
+    [[nodiscard]] LayerForm* layerForm() const { return m_form; }
+    [[nodiscard]] QString problemText() const;
+
+private:
+    void refresh();
+    void refreshSummary();
+    void commit(ModelSpec spec, const QString& what, int select = -1);
+    [[nodiscard]] ModelSpec current() const;
+    [[nodiscard]] QString describe(const LayerSpec& layer) const;
+
+    ProjectDocument* m_doc;
+    QTreeWidget* m_palette = nullptr;
+    LayerStackView* m_stack = nullptr;
+    LayerForm* m_form = nullptr;
+    QTableWidget* m_table = nullptr;
+    QLabel* m_totals = nullptr;
+    QLabel* m_problem = nullptr;
+    QComboBox* m_templates = nullptr;
+    CompileForm* m_compile = nullptr;
+    ModelSummary m_summary;
+    std::vector<std::string> m_dataProblems;
+    int m_selected = -1;
+    bool m_updating = false;
+};
+
+} // namespace kdna::ui

@@ -1,0 +1,91 @@
+#pragma once
+
+#include "data/normalization.h"
+#include "locus.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <QObject>
+#include <QString>
+#include <QStringList>
+
+namespace kdna {
+struct LoadedModel;
+}
+
+namespace kdna::ui {
+
+class BackgroundTask;
+
+/// A prediction of part of one chromosome, per base.
+struct RegionPrediction {
+    GenomicRange range;
+    std::vector<std::vector<float>> values; ///< per track, per base of range; NaN: no window
+    std::vector<double> correlations;       ///< per track, per base, against the experiment
+    std::int64_t chromLength = 0;
+    QString method; ///< "whole-sequence" or "windows"
+    QString reason; ///< why windows, when the whole-sequence inference was not possible
+    double seconds = 0;
+};
+
+/// The trained model the track viewer predicts with: loaded in the background, then one
+/// prediction at a time (a model is not shared between threads), each a background task
+/// with progress and cancel.
+class ModelSession : public QObject {
+    Q_OBJECT
+public:
+    explicit ModelSession(QObject* parent = nullptr);
+    ~ModelSession() override;
+
+    /// Loads a model archive; loaded() or failed() follows.
+    void load(const QString& archivePath, const QString& dataDir);
+    [[nodiscard]] bool isReady() const { return m_model != nullptr; }
+    [[nodiscard]] bool isBusy() const { return m_busy; }
+    [[nodiscard]] QString archivePath() const { return m_archive; }
+
+    /// The genome the model was trained on.
+    [[nodiscard]] QString genomePath() const { return m_genome; }
+    /// keras_dna's names of the predicted tracks ("cell_number0_annotation_number0").
+    [[nodiscard]] const QStringList& trackNames() const { return m_trackNames; }
+    /// Per predicted track, the bigWig it learned from (empty when it is not a signal).
+    [[nodiscard]] const QStringList& experimentPaths() const { return m_experiments; }
+    /// Per predicted track, the normalisation its targets went through.
+    [[nodiscard]] const std::vector<Normalizer>& normalizers() const { return m_normalizers; }
+    /// "whole-sequence" when the model's layers allow it, else why windows are used.
+    [[nodiscard]] QString inferencePlan() const { return m_plan; }
+
+    /// Predicts the windows centred in `range`; regionPredicted() or failed() follows.
+    BackgroundTask* predictRegion(const GenomicRange& range);
+    /// Predicts a whole chromosome into `<archive>.<chrom>.prediction.bw`;
+    /// chromosomePredicted() or failed() follows.
+    BackgroundTask* predictChromosome(const std::string& chrom);
+    [[nodiscard]] static QString chromosomeOutput(const QString& archive, const std::string& chrom);
+
+Q_SIGNALS:
+    void loaded();
+    void regionPredicted(const kdna::ui::RegionPrediction& prediction);
+    void chromosomePredicted(const QStringList& files, const QString& method, double seconds);
+    void failed(const QString& message);
+    void busyChanged(bool busy);
+
+private:
+    void setBusy(bool busy);
+    BackgroundTask* track(BackgroundTask* task);
+    /// The model genome's name for a view's chromosome; throws kdna::Error when it has none.
+    [[nodiscard]] std::string modelChromosome(const std::string& viewChrom) const;
+
+    std::shared_ptr<LoadedModel> m_model;
+    QString m_archive;
+    QString m_genome;
+    std::vector<std::string> m_chromosomes;
+    QStringList m_trackNames;
+    QStringList m_experiments;
+    std::vector<Normalizer> m_normalizers;
+    QString m_plan;
+    bool m_busy = false;
+    std::uint64_t m_generation = 0;
+};
+
+} // namespace kdna::ui

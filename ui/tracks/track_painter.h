@@ -1,0 +1,61 @@
+#pragma once
+
+#include "feature_index.h"
+#include "track.h"
+#include "view_frame.h"
+
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include <QColor>
+#include <QRectF>
+#include <QString>
+
+class QPainter;
+
+/// The drawing of the track viewer, shared by the widget, image export and the benchmark.
+/// Each function draws into a rectangle of the data area (or the ruler) of one frame.
+namespace kdna::ui::paint {
+
+inline constexpr int kFeatureRowHeight = 24;
+
+/// The value range a signal lane maps onto its height.
+struct SignalScale {
+    double minimum = 0;
+    double maximum = 1;
+};
+/// A range holding every finite value of `samples` and zero.
+void widen(SignalScale& scale, const SignalSamples& samples);
+/// An autoscale range: zero to the largest value, with a little headroom only when empty.
+[[nodiscard]] SignalScale autoscale(std::span<const SignalSamples* const> samples);
+
+enum class SignalStyle { Filled, Translucent, Line };
+
+/// The ruler: the chromosome overview with the visible stretch boxed, then ticks and labels.
+/// `selection` is a stretch being dragged out to zoom into.
+void drawRuler(QPainter& p, const ViewFrame& frame, const QRectF& area,
+               std::optional<std::pair<double, double>> selection);
+/// Height of the overview strip at the top of the ruler, where a click recentres the view.
+[[nodiscard]] QRectF overviewStrip(const ViewFrame& frame, const QRectF& ruler);
+
+void drawSignal(QPainter& p, const ViewFrame& frame, const QRectF& lane,
+                const SignalSamples& samples, const SignalScale& scale, const QColor& color,
+                SignalStyle style);
+/// "[0 - 12.5]" in the lane's top-left corner, as IGV shows a data range.
+void drawScaleLabel(QPainter& p, const QRectF& lane, const SignalScale& scale);
+
+/// Features as boxes with strand chevrons and names under them where they do not collide;
+/// rows past `visibleRows` fold into the last one.
+void drawFeatures(QPainter& p, const ViewFrame& frame, const QRectF& lane,
+                  std::span<const PlacedFeature> features, int visibleRows, const QColor& color);
+
+/// Bases as coloured bars, with letters once a base is wide enough to hold one.
+void drawSequence(QPainter& p, const ViewFrame& frame, const QRectF& lane, std::int64_t first,
+                  std::string_view bases);
+[[nodiscard]] QColor baseColor(char base);
+
+/// A grey sentence centred in a lane (no data here, zoom in to see..., an error).
+void drawNote(QPainter& p, const QRectF& lane, const QString& text, bool error = false);
+
+} // namespace kdna::ui::paint

@@ -1,0 +1,498 @@
+#include "tracks_step.h"
+
+#include "bridge/background_task.h"
+#include "bridge/project_document.h"
+#include "bridge/qt_convert.h"
+#include "model_session.h"
+#include "track_panel.h"
+#include "track_source.h"
+#include "track_view.h"
+#include "tracks/file_kind.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QCompleter>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSplitter>
+#include <QStringListModel>
+#include <QStyle>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace kdna::ui {
+namespace {
+
+QToolButton* toolButton(const QString& text, const QString& tip, const QIcon& icon = {})
+{
+    auto* b = new QToolButton;
+    b->setText(text);
+    b->setToolTip(tip);
+    if (!icon.isNull()) {
+        b->setIcon(icon);
+        b->setAutoRaise(true); // icons read as buttons without a frame; words do not
+    }
+    return b;
+}
+
+QString correlationText(double r)
+{
+    return std::isnan(r) ? QString() : QString::number(r, 'f', 3);
+}
+
+} // namespace
+
+TracksStep::TracksStep(ProjectDocument* document, QWidget* parent)
+    : QWidget(parent)
+    , m_doc(document)
+    , m_view(new TrackView)
+    , m_model(new ModelSession(this))
+{
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 6, 6);
+    layout->addLayout(buildToolbar());
+
+    auto* status = new QHBoxLayout;
+    m_message = new QLabel;
+    m_message->setObjectName(QStringLiteral("message"));
+    m_message->setWordWrap(true);
+    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_progress = new QProgressBar;
+    m_progress->setRange(0, 1000);
+    m_progress->setMaximumWidth(220);
+    m_progress->hide();
+    m_cancel = new QPushButton(tr("Cancel"));
+    m_cancel->setObjectName(QStringLiteral("cancel"));
+    m_cancel->hide();
+    status->addWidget(m_message, 1);
+    status->addWidget(m_progress);
+    status->addWidget(m_cancel);
+    layout->addLayout(status);
+
+    auto* splitter = new QSplitter(Qt::Horizontal);
+    auto* scroll = new QScrollArea;
+    scroll->setWidget(m_view);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::StyledPanel);
+    splitter->addWidget(scroll);
+    m_panel = new TrackPanel(m_view);
+    splitter->addWidget(m_panel);
+    splitter->setStretchFactor(0, 4);
+    splitter->setStretchFactor(1, 1);
+    splitter->setSizes({1200, 220});
+    layout->addWidget(splitter, 1);
+
+    connect(m_view, &TrackView::rangeChanged, this, &TracksStep::syncLocus);
+    connect(m_view, &TrackView::chromosomesChanged, this, &TracksStep::syncChromosomes);
+    connect(m_view, &TrackView::historyChanged, this, &TracksStep::updateActions);
+    connect(m_view, &TrackView::problem, this, [this](const QString& m) { showMessage(m, true); });
+    connect(m_view, &TrackView::featureNamesChanged, this, [this] {
+        static_cast<QStringListModel*>(m_completer->model())->setStringList(m_view->featureNames());
+    });
+    connect(m_view, &TrackView::loadingChanged, this, [this](bool loading) {
+        if (loading || m_pendingLocus.isEmpty())
+            return;
+        const QString locus = std::exchange(m_pendingLocus, QString());
+        navigate(locus);
+    });
+    connect(m_cancel, &QPushButton::clicked, this, [this] {
+        if (m_running)
+            m_running->cancel();
+    });
+    connect(m_model, &ModelSession::loaded, this, &TracksStep::modelLoaded);
+    connect(m_model, &ModelSession::busyChanged, this, &TracksStep::updateActions);
+    connect(m_model, &ModelSession::regionPredicted, this, &TracksStep::regionPredicted);
+    connect(m_model, &ModelSession::chromosomePredicted, this, &TracksStep::chromosomePredicted);
+    connect(m_model, &ModelSession::failed, this, [this](const QString& m) {
+        // failed() comes before finished(), so the task that was cancelled is still known.
+        showMessage(m_running && m_running->isCancelled() ? tr("Stopped.") : m, true);
+    });
+    if (m_doc) {
+        connect(m_doc, &ProjectDocument::reloaded, this, &TracksStep::loadProject);
+        connect(m_doc, &ProjectDocument::changed, this, [this](ProjectDocument::Section s) {
+            if (s == ProjectDocument::Section::Dataset || s == ProjectDocument::Section::Evaluation)
+                loadProject();
+        });
+        loadProject();
+    }
+    updateActions();
+}
+
+TracksStep::~TracksStep() = default;
+
+QHBoxLayout* TracksStep::buildToolbar()
+{
+    auto* bar = new QHBoxLayout;
+    m_back = toolButton(tr("Back"), tr("Back to the previous locus (Alt+Left)"),
+                        style()->standardIcon(QStyle::SP_ArrowBack));
+    m_forward = toolButton(tr("Forward"), tr("Forward to the next locus (Alt+Right)"),
+                           style()->standardIcon(QStyle::SP_ArrowForward));
+    m_chromosome = new QComboBox;
+    m_chromosome->setObjectName(QStringLiteral("chromosome"));
+    m_chromosome->setMinimumContentsLength(8);
+    m_chromosome->setToolTip(tr("Show a whole chromosome"));
+    m_locus = new QLineEdit;
+    m_locus->setObjectName(QStringLiteral("locus"));
+    m_locus->setPlaceholderText(tr("chrIV:100,000-120,000 or a gene name"));
+    m_locus->setMinimumWidth(240);
+    m_completer = new QCompleter(new QStringListModel(this), this);
+    m_completer->setCaseSensitivity(Qt::CaseInsensitive);
+    m_completer->setMaxVisibleItems(12);
+    m_locus->setCompleter(m_completer);
+    auto* go = new QPushButton(tr("Go"));
+    auto* zoomOut = toolButton(QStringLiteral("\u2212"), tr("Zoom out (-, or the wheel)"));
+    auto* zoomIn =
+        toolButton(QStringLiteral("+"), tr("Zoom in (+, the wheel, or drag on the ruler)"));
+    auto* whole = toolButton(tr("Whole"), tr("Show the whole chromosome (Home)"));
+    auto* add = new QPushButton(tr("Add tracks..."));
+    add->setToolTip(tr("bigWig, BED, narrowPeak or GFF files; a FASTA becomes the genome"));
+    m_overlay = new QCheckBox(tr("Overlay predictions"));
+    m_overlay->setObjectName(QStringLiteral("overlay"));
+    m_overlay->setChecked(m_view->overlay());
+    m_overlay->setToolTip(tr("Draw each prediction in its experiment's lane, the experiment "
+                             "normalised as the model's targets were"));
+    m_predictHere = new QPushButton(tr("Predict here"));
+    m_predictHere->setObjectName(QStringLiteral("predictHere"));
+    m_predictChromosome = new QPushButton(tr("Predict chromosome"));
+    m_predictChromosome->setObjectName(QStringLiteral("predictChromosome"));
+    auto* exportButton = new QPushButton(tr("Export..."));
+    exportButton->setToolTip(tr("Save the view as a PNG image or an SVG drawing"));
+
+    for (QWidget* w : std::initializer_list<QWidget*>{m_back, m_forward, m_chromosome, m_locus, go,
+                                                      zoomOut, zoomIn, whole})
+        bar->addWidget(w);
+    bar->addSpacing(12);
+    bar->addWidget(add);
+    bar->addWidget(m_overlay);
+    bar->addStretch(1);
+    bar->addWidget(m_predictHere);
+    bar->addWidget(m_predictChromosome);
+    bar->addWidget(exportButton);
+
+    connect(m_back, &QToolButton::clicked, m_view, &TrackView::goBack);
+    connect(m_forward, &QToolButton::clicked, m_view, &TrackView::goForward);
+    connect(zoomIn, &QToolButton::clicked, m_view, &TrackView::zoomIn);
+    connect(zoomOut, &QToolButton::clicked, m_view, &TrackView::zoomOut);
+    connect(whole, &QToolButton::clicked, this,
+            [this] { m_view->showChromosome(m_view->range().chrom); });
+    connect(m_chromosome, &QComboBox::activated, this,
+            [this] { m_view->showChromosome(ss(m_chromosome->currentText())); });
+    connect(m_locus, &QLineEdit::returnPressed, this, [this] { navigate(m_locus->text()); });
+    connect(go, &QPushButton::clicked, this, [this] { navigate(m_locus->text()); });
+    connect(add, &QPushButton::clicked, this, &TracksStep::chooseTracks);
+    connect(m_overlay, &QCheckBox::toggled, m_view, &TrackView::setOverlay);
+    connect(m_predictHere, &QPushButton::clicked, this, &TracksStep::predictHere);
+    connect(m_predictChromosome, &QPushButton::clicked, this, &TracksStep::predictChromosome);
+    connect(exportButton, &QPushButton::clicked, this, &TracksStep::chooseExport);
+    return bar;
+}
+
+// ---- project, files, navigation -------------------------------------------------------------
+
+void TracksStep::loadProject()
+{
+    const Project& project = m_doc->project();
+    const DatasetSpec& spec = primary(project.dataset);
+    QStringList problems;
+    if (!spec.fasta_file.empty()) {
+        const QString fasta = qs(spec.resolve(spec.fasta_file).string());
+        if (QFileInfo(fasta).isFile())
+            m_view->setGenome(fasta);
+        else
+            problems << tr("The genome %1 is missing.").arg(fasta);
+    }
+    // The project's annotation files are its tracks: add the new ones, drop those it no
+    // longer names, and leave the tracks the user added alone.
+    QStringList wanted;
+    for (const auto& file : spec.annotation_files)
+        wanted << qs(spec.resolve(file).string());
+    for (const int id : m_view->trackIds()) {
+        const Track* t = m_view->track(id);
+        const bool named = std::any_of(wanted.begin(), wanted.end(), [&](const QString& path) {
+            return m_view->findTrack(path) == id;
+        });
+        if (t->origin == TrackOrigin::Project && !named)
+            m_view->removeTrack(id);
+    }
+    for (const QString& path : wanted) {
+        QString error;
+        if (m_view->findTrack(path) < 0 && m_view->addFile(path, TrackOrigin::Project, &error) < 0)
+            problems << error;
+    }
+    const QString archive = m_doc->modelArchivePath();
+    if (!archive.isEmpty() && QFileInfo(archive).isFile() && archive != m_model->archivePath())
+        showModel(archive);
+    if (!problems.isEmpty())
+        showMessage(problems.join(QLatin1Char('\n')), true);
+}
+
+void TracksStep::setGenome(const QString& fasta)
+{
+    m_view->setGenome(fasta);
+}
+
+void TracksStep::addTrack(const QString& path)
+{
+    if (QFileInfo(path).isFile() && detectFileKind(ss(path)) == FileKind::Fasta) {
+        setGenome(path);
+        return;
+    }
+    QString error;
+    if (m_view->findTrack(path) >= 0)
+        showMessage(tr("%1 is already shown.").arg(QFileInfo(path).fileName()));
+    else if (m_view->addFile(path, TrackOrigin::User, &error) < 0)
+        showMessage(error, true);
+}
+
+bool TracksStep::navigate(const QString& locus)
+{
+    QString error;
+    if (m_view->navigate(locus, &error)) {
+        m_pendingLocus.clear();
+        showMessage({});
+        return true;
+    }
+    if (m_view->isOpeningFiles()) {
+        // The genome or a feature file may still be opening: try again once they are open.
+        m_pendingLocus = locus;
+        showMessage(tr("Going to %1 once the files are open...").arg(locus.trimmed()));
+        return true;
+    }
+    showMessage(error, true);
+    return false;
+}
+
+void TracksStep::syncLocus()
+{
+    if (!m_locus->hasFocus())
+        m_locus->setText(formatLocus(m_view->range()));
+    const int index = m_chromosome->findText(qs(m_view->range().chrom));
+    if (index >= 0 && index != m_chromosome->currentIndex())
+        m_chromosome->setCurrentIndex(index);
+    updateActions();
+}
+
+void TracksStep::syncChromosomes()
+{
+    const QSignalBlocker blocker(m_chromosome);
+    m_chromosome->clear();
+    for (const Chromosome& c : m_view->chromosomes())
+        m_chromosome->addItem(qs(c.name));
+    syncLocus();
+}
+
+void TracksStep::chooseTracks()
+{
+    const QStringList files = QFileDialog::getOpenFileNames(
+        this, tr("Add tracks"), m_doc ? m_doc->dataDir() : QString(),
+        tr("Tracks (*.bw *.bigWig *.bigwig *.bed *.narrowPeak *.gff *.gff3 *.gtf *.gz *.fa "
+           "*.fasta *.fa.gz);;All files (*)"));
+    for (const QString& file : files)
+        addTrack(file);
+}
+
+void TracksStep::chooseExport()
+{
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Export the view"), QStringLiteral("tracks.png"),
+                                     tr("PNG image (*.png);;SVG drawing (*.svg)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (m_view->exportImage(path, &error))
+        showMessage(tr("Saved %1.").arg(QFileInfo(path).fileName()));
+    else
+        showMessage(error, true);
+}
+
+void TracksStep::showMessage(const QString& text, bool error)
+{
+    m_message->setText(text);
+    m_message->setStyleSheet(error ? QStringLiteral("color: #b02020;") : QString());
+}
+
+QString TracksStep::message() const
+{
+    return m_message->text();
+}
+
+void TracksStep::updateActions()
+{
+    m_back->setEnabled(m_view->canGoBack());
+    m_forward->setEnabled(m_view->canGoForward());
+    const bool ready = m_model->isReady() && !m_model->isBusy() && !m_view->range().chrom.empty();
+    m_predictHere->setEnabled(ready);
+    m_predictChromosome->setEnabled(ready);
+    const QString plan = m_model->inferencePlan();
+    const QString how = plan.isEmpty() ? QString()
+                        : plan == QStringLiteral("whole-sequence")
+                            ? tr(" with the whole-sequence inference")
+                            : tr(" window by window (%1)").arg(plan);
+    m_predictHere->setToolTip(m_model->isReady() ? tr("Predict the visible region%1").arg(how)
+                                                 : tr("Train a model, or open one, first"));
+    m_predictChromosome->setToolTip(
+        m_model->isReady()
+            ? tr("Predict the whole chromosome%1 and save it as bigWig next to the model").arg(how)
+            : tr("Train a model, or open one, first"));
+}
+
+void TracksStep::watch(BackgroundTask* task, const QString& text)
+{
+    if (!task)
+        return;
+    m_running = task;
+    m_progress->setValue(0);
+    m_progress->setFormat(text + QStringLiteral(" %p%"));
+    m_progress->show();
+    m_cancel->show();
+    connect(task, &BackgroundTask::progressed, this,
+            [this](double f) { m_progress->setValue(static_cast<int>(f * 1000)); });
+    connect(task, &BackgroundTask::finished, this, [this] {
+        m_running = nullptr;
+        m_progress->hide();
+        m_cancel->hide();
+    });
+}
+
+// ---- the model ----------------------------------------------------------------------------------
+
+void TracksStep::showModel(const QString& archivePath)
+{
+    if (!QFileInfo(archivePath).isFile()) {
+        showMessage(tr("%1: no such model file.").arg(archivePath), true);
+        return;
+    }
+    m_regionTracks.clear();
+    m_model->load(archivePath, m_doc ? m_doc->dataDir() : QString());
+    showMessage(tr("Loading the model %1...").arg(QFileInfo(archivePath).fileName()));
+    updateActions();
+}
+
+void TracksStep::modelLoaded()
+{
+    m_view->setGenome(m_model->genomePath());
+    // The experiments the model learned from, so its predictions have something to meet.
+    for (const QString& experiment : m_model->experimentPaths())
+        if (!experiment.isEmpty() && m_view->findTrack(experiment) < 0)
+            m_view->addFile(experiment, TrackOrigin::Model);
+    showMessage(tr("Model %1 ready: \"Predict here\" predicts the visible region.")
+                    .arg(QFileInfo(m_model->archivePath()).fileName()));
+    updateActions();
+}
+
+bool TracksStep::predictHere()
+{
+    const GenomicRange range = m_view->range();
+    BackgroundTask* task =
+        m_model->isReady() && range.isValid() ? m_model->predictRegion(range) : nullptr;
+    watch(task, tr("Predicting %1").arg(formatLocus(range)));
+    return task != nullptr;
+}
+
+bool TracksStep::predictChromosome()
+{
+    const std::string chrom = m_view->range().chrom;
+    BackgroundTask* task =
+        m_model->isReady() && !chrom.empty() ? m_model->predictChromosome(chrom) : nullptr;
+    watch(task, tr("Predicting %1").arg(qs(chrom)));
+    if (task)
+        showMessage(tr("Predicting all of %1; the prediction goes to %2.")
+                        .arg(qs(chrom), QFileInfo(ModelSession::chromosomeOutput(
+                                                      m_model->archivePath(), chrom))
+                                            .fileName()));
+    return task != nullptr;
+}
+
+QString TracksStep::experimentName(int modelTrack) const
+{
+    const QString experiment = m_model->experimentPaths().value(modelTrack);
+    return experiment.isEmpty() ? QString() : QFileInfo(experiment).completeBaseName();
+}
+
+QString TracksStep::predictionName(int modelTrack) const
+{
+    const QString experiment = experimentName(modelTrack);
+    return experiment.isEmpty() ? tr("predicted %1").arg(m_model->trackNames().value(modelTrack))
+                                : tr("%1 predicted").arg(experiment);
+}
+
+void TracksStep::pairWithExperiment(int predictionTrack, int modelTrack)
+{
+    const QString experiment = m_model->experimentPaths().value(modelTrack);
+    const int experimentTrack = experiment.isEmpty() ? -1 : m_view->findTrack(experiment);
+    if (experimentTrack >= 0 &&
+        static_cast<std::size_t>(modelTrack) < m_model->normalizers().size())
+        m_view->pairTracks(predictionTrack, experimentTrack,
+                           m_model->normalizers()[static_cast<std::size_t>(modelTrack)]);
+}
+
+void TracksStep::regionPredicted(const RegionPrediction& prediction)
+{
+    std::int64_t length = prediction.chromLength;
+    for (const Chromosome& c : m_view->chromosomes())
+        if (c.name == prediction.range.chrom)
+            length = c.length;
+    QStringList correlations;
+    m_regionTracks.resize(prediction.values.size(), -1);
+    for (std::size_t k = 0; k < prediction.values.size(); ++k) {
+        auto source = std::make_shared<const MemorySignalSource>(
+            Chromosome{prediction.range.chrom, length}, prediction.range.start,
+            prediction.values[k]);
+        int& id = m_regionTracks[k];
+        if (m_view->track(id)) {
+            m_view->replaceSource(id, std::move(source));
+        } else {
+            const QString name = predictionName(static_cast<int>(k));
+            id = m_view->addSignal(std::move(source), {name, QColor(), 70, true, 0, 1},
+                                   TrackOrigin::Model, true);
+        }
+        pairWithExperiment(id, static_cast<int>(k));
+        if (const QString r = correlationText(prediction.correlations[k]); !r.isEmpty())
+            correlations << tr("r = %1 with %2").arg(r, experimentName(static_cast<int>(k)));
+    }
+    const QString method = prediction.method == QStringLiteral("whole-sequence")
+                               ? tr("the whole-sequence inference")
+                               : tr("windows (%1)").arg(prediction.reason);
+    QString text = tr("Predicted %1 with %2 in %3 s.")
+                       .arg(formatLocus(prediction.range), method,
+                            QString::number(prediction.seconds, 'f', 1));
+    if (!correlations.isEmpty())
+        text += QLatin1Char(' ') + correlations.join(QStringLiteral(", ")) +
+                tr(" per base, the experiment normalised as the model's targets.");
+    showMessage(text);
+}
+
+void TracksStep::chromosomePredicted(const QStringList& files, const QString& method,
+                                     double seconds)
+{
+    for (int k = 0; k < files.size(); ++k) {
+        // The file was rewritten: its old track (and cached tiles) must go.
+        if (const int old = m_view->findTrack(files[k]); old >= 0)
+            m_view->removeTrack(old);
+        QString error;
+        const int id = m_view->addFile(files[k], TrackOrigin::Model, &error);
+        if (id < 0) {
+            showMessage(error, true);
+            return;
+        }
+        TrackStyle style = m_view->track(id)->style;
+        style.name = predictionName(k) + QStringLiteral(" (%1)").arg(qs(m_view->range().chrom));
+        style.color = QColor(0xe0, 0x6a, 0x10);
+        m_view->setStyle(id, style);
+        pairWithExperiment(id, k);
+    }
+    showMessage(tr("Predicted %1 (%2 inference, %3 s) into %4.")
+                    .arg(qs(m_view->range().chrom), method, QString::number(seconds, 'f', 1),
+                         QFileInfo(files.value(0)).fileName()));
+}
+
+} // namespace kdna::ui

@@ -1,0 +1,99 @@
+#pragma once
+
+#include <vector>
+
+#include <QPointer>
+#include <QString>
+#include <QWidget>
+
+class QCheckBox;
+class QHBoxLayout;
+class QComboBox;
+class QCompleter;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QPushButton;
+class QToolButton;
+
+namespace kdna::ui {
+
+class BackgroundTask;
+class ModelSession;
+class ProjectDocument;
+class TrackPanel;
+class TrackView;
+struct RegionPrediction;
+
+/// The Tracks step of kdna-studio: a genome browser over the project's genome and tracks, and
+/// the trained model's predictions beside (or over) the experiment they predict. Opens the
+/// project's genome, its annotation files and its trained model by itself; more tracks can be
+/// added. "Predict here" predicts the visible region; "Predict chromosome" writes the whole
+/// chromosome's prediction to bigWig and shows it.
+class TracksStep : public QWidget {
+    Q_OBJECT
+public:
+    explicit TracksStep(ProjectDocument* document, QWidget* parent = nullptr);
+    ~TracksStep() override;
+
+    /// A trained model: enables the predictions and opens the genome it was trained on.
+    void showModel(const QString& archivePath);
+    /// A bigWig (signal), BED/narrowPeak/GFF (features) or FASTA (the genome) file.
+    void addTrack(const QString& path);
+    /// "chrIX:100,000-120,000", "chrIX:100000", "chrIX" or a feature name from a loaded
+    /// BED/GFF. False, with the reason in the message line, when not found. While files are
+    /// still opening, a locus not found yet is tried again once they are open (true).
+    bool navigate(const QString& locus);
+    [[nodiscard]] TrackView* view() const { return m_view; }
+
+    /// Opens a genome (FASTA) for the sequence lane and the chromosome list.
+    void setGenome(const QString& fasta);
+    [[nodiscard]] ModelSession* model() const { return m_model; }
+    [[nodiscard]] TrackPanel* panel() const { return m_panel; }
+    /// The message line (what went wrong, what a prediction gave).
+    [[nodiscard]] QString message() const;
+    /// Predicts the visible region; false when no model is ready or one is busy.
+    bool predictHere();
+    /// Predicts the whole chromosome shown to bigWig; false when no model is ready or busy.
+    bool predictChromosome();
+
+private:
+    QHBoxLayout* buildToolbar();
+    void loadProject();
+    void showMessage(const QString& text, bool error = false);
+    void updateActions();
+    void syncLocus();
+    void syncChromosomes();
+    void watch(BackgroundTask* task, const QString& text);
+    void modelLoaded();
+    void regionPredicted(const RegionPrediction& prediction);
+    void chromosomePredicted(const QStringList& files, const QString& method, double seconds);
+    void pairWithExperiment(int predictionTrack, int modelTrack);
+    [[nodiscard]] QString experimentName(int modelTrack) const;
+    [[nodiscard]] QString predictionName(int modelTrack) const;
+    void chooseTracks();
+    void chooseExport();
+
+    ProjectDocument* m_doc;
+    TrackView* m_view = nullptr;
+    TrackPanel* m_panel = nullptr;
+    ModelSession* m_model = nullptr;
+
+    QToolButton* m_back = nullptr;
+    QToolButton* m_forward = nullptr;
+    QComboBox* m_chromosome = nullptr;
+    QLineEdit* m_locus = nullptr;
+    QCompleter* m_completer = nullptr;
+    QCheckBox* m_overlay = nullptr;
+    QPushButton* m_predictHere = nullptr;
+    QPushButton* m_predictChromosome = nullptr;
+    QLabel* m_message = nullptr;
+    QProgressBar* m_progress = nullptr;
+    QPushButton* m_cancel = nullptr;
+    QPointer<BackgroundTask> m_running;
+
+    QString m_pendingLocus;
+    std::vector<int> m_regionTracks; ///< per model track, the region prediction's track id
+};
+
+} // namespace kdna::ui

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <QChartView>
+#include <QMap>
+#include <QTimer>
+
+class QLineSeries;
+class QAbstractAxis;
+
+namespace kdna::ui {
+
+/// A Qt Charts view of named series over a shared x axis (epochs), with a log-scale switch,
+/// hover read-outs and batched redraws (points arrive per training batch; the axes and the
+/// scene update at most a few times a second).
+class MetricChart : public QChartView {
+    Q_OBJECT
+public:
+    MetricChart(const QString& title, const QString& xTitle, QWidget* parent = nullptr);
+
+    /// A series (created on first use) and its look.
+    QLineSeries* series(const QString& name, const QColor& color = {}, qreal width = 2,
+                        bool points = false);
+    void append(const QString& name, double x, double y);
+    void clear();
+    void setLogScale(bool on);
+    [[nodiscard]] bool logScale() const { return m_log; }
+    [[nodiscard]] int pointCount(const QString& name) const;
+
+private:
+    void rescale();
+    QMap<QString, QLineSeries*> m_series;
+    QAbstractAxis* m_x = nullptr;
+    QAbstractAxis* m_y = nullptr;
+    bool m_log = false;
+    QTimer m_redraw;
+    double m_minX = 0, m_maxX = 1, m_minY = 0, m_maxY = 1;
+    bool m_empty = true;
+};
+
+} // namespace kdna::ui

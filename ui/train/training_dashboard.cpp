@@ -1,0 +1,504 @@
+#include "training_dashboard.h"
+
+#include "bridge/project_document.h"
+#include "bridge/qt_convert.h"
+#include "bridge/training_session.h"
+#include "metric_chart.h"
+#include "model/model.h"
+#include "project/archive.h"
+#include "util/text.h"
+
+#include <cmath>
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGridLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLineSeries>
+#include <QMessageBox>
+#include <QPainter>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace kdna::ui {
+namespace {
+
+const QColor kTrain(0x1f, 0x6f, 0xd1);
+const QColor kValidation(0xd9, 0x54, 0x1c);
+const QColor kRaw(0x9d, 0xb8, 0xde);
+constexpr double kSmoothing = 0.05; // exponential moving average of the batch loss
+
+QString seconds(double s)
+{
+    if (!std::isfinite(s) || s < 0)
+        return QStringLiteral("-");
+    const int total = static_cast<int>(s);
+    return total >= 60 ? QStringLiteral("%1 min %2 s").arg(total / 60).arg(total % 60)
+                       : QStringLiteral("%1 s").arg(total);
+}
+
+QVariantMap toVariant(const std::map<std::string, double>& m)
+{
+    QVariantMap out;
+    for (const auto& [k, v] : m)
+        out.insert(qs(k), v);
+    return out;
+}
+
+} // namespace
+
+TrainingDashboard::TrainingDashboard(ProjectDocument* document, QWidget* parent)
+    : QWidget(parent)
+    , m_doc(document)
+    , m_session(new TrainingSession(this))
+{
+    auto* layout = new QHBoxLayout(this);
+
+    // Settings and controls.
+    auto* left = new QVBoxLayout;
+    auto* settings = new QGroupBox(tr("Training"));
+    auto* sf = new QFormLayout(settings);
+    m_epochs = new QSpinBox;
+    m_epochs->setRange(1, 100000);
+    m_epochs->setToolTip(QStringLiteral("<b>epochs</b>"));
+    sf->addRow(tr("Epochs"), m_epochs);
+    m_steps = new QSpinBox;
+    m_steps->setRange(0, 10000000);
+    m_steps->setSpecialValueText(tr("one pass"));
+    m_steps->setToolTip(QStringLiteral("<b>steps_per_epoch</b>"));
+    sf->addRow(tr("Steps per epoch"), m_steps);
+    m_validationSteps = new QSpinBox;
+    m_validationSteps->setRange(0, 10000000);
+    m_validationSteps->setSpecialValueText(tr("one pass"));
+    m_validationSteps->setToolTip(QStringLiteral("<b>validation_steps</b>"));
+    sf->addRow(tr("Validation steps"), m_validationSteps);
+    m_precision = new QComboBox;
+    m_precision->addItems({QStringLiteral("fp32"), QStringLiteral("bf16")});
+    m_precision->setToolTip(
+        tr("bf16: bfloat16 autocast with fp32 weights (faster on CPUs with AVX-512 BF16 or AMX)"));
+    sf->addRow(tr("Precision"), m_precision);
+    m_device = new QComboBox;
+    m_device->addItem(QStringLiteral("cpu"));
+    if (cudaAvailable())
+        m_device->addItem(QStringLiteral("cuda"));
+    sf->addRow(tr("Device"), m_device);
+    left->addWidget(settings);
+
+    auto* callbacks = new QGroupBox(tr("Callbacks"));
+    auto* cf = new QFormLayout(callbacks);
+    m_early = new QCheckBox(tr("Early stopping"));
+    m_early->setToolTip(QStringLiteral("<b>EarlyStopping</b>"));
+    cf->addRow(m_early);
+    m_monitor = new QComboBox;
+    m_monitor->setEditable(true);
+    m_monitor->addItems({QStringLiteral("val_loss"), QStringLiteral("loss"),
+                         QStringLiteral("val_correlate_0_0"), QStringLiteral("val_accuracy")});
+    cf->addRow(tr("Monitor"), m_monitor);
+    m_patience = new QSpinBox;
+    m_patience->setRange(0, 100000);
+    cf->addRow(tr("Patience"), m_patience);
+    m_minDelta = new QDoubleSpinBox;
+    m_minDelta->setDecimals(6);
+    m_minDelta->setRange(0, 1e6);
+    cf->addRow(tr("Min delta"), m_minDelta);
+    m_restore = new QCheckBox(tr("Restore the best weights"));
+    cf->addRow(m_restore);
+    m_checkpoint = new QCheckBox(tr("Keep the best model (ModelCheckpoint)"));
+    cf->addRow(m_checkpoint);
+    m_checkpointPath = new QLineEdit;
+    m_checkpointPath->setPlaceholderText(QStringLiteral("best.kdna"));
+    cf->addRow(tr("Checkpoint"), m_checkpointPath);
+    left->addWidget(callbacks);
+
+    m_continue = new QCheckBox(tr("Continue from the saved model"));
+    m_continue->setToolTip(
+        tr("Start from the weights of the project's model archive (transfer learning)"));
+    left->addWidget(m_continue);
+    auto* buttons = new QHBoxLayout;
+    m_start = new QPushButton(tr("Start"));
+    m_start->setObjectName(QStringLiteral("start"));
+    m_stop = new QPushButton(tr("Stop"));
+    m_stop->setObjectName(QStringLiteral("stop"));
+    m_stop->setToolTip(tr("Ends at the next batch and keeps the best weights"));
+    buttons->addWidget(m_start);
+    buttons->addWidget(m_stop);
+    left->addLayout(buttons);
+
+    auto* live = new QGroupBox(tr("Progress"));
+    auto* ll = new QVBoxLayout(live);
+    m_epochLabel = new QLabel(tr("Not started"));
+    m_progress = new QProgressBar;
+    m_rate = new QLabel;
+    m_best = new QLabel;
+    m_status = new QLabel;
+    m_status->setWordWrap(true);
+    for (QWidget* w : {static_cast<QWidget*>(m_epochLabel), static_cast<QWidget*>(m_progress),
+                       static_cast<QWidget*>(m_rate), static_cast<QWidget*>(m_best),
+                       static_cast<QWidget*>(m_status)})
+        ll->addWidget(w);
+    left->addWidget(live);
+    left->addStretch();
+    auto* leftWidget = new QWidget;
+    leftWidget->setLayout(left);
+    leftWidget->setMaximumWidth(330);
+    layout->addWidget(leftWidget);
+
+    // Charts and results.
+    auto* right = new QVBoxLayout;
+    auto* chartBar = new QHBoxLayout;
+    m_log = new QCheckBox(tr("Log scale"));
+    auto* exportPng = new QPushButton(tr("Export charts (PNG)..."));
+    auto* exportCsv = new QPushButton(tr("Export history (CSV)..."));
+    chartBar->addWidget(m_log);
+    chartBar->addStretch();
+    chartBar->addWidget(exportPng);
+    chartBar->addWidget(exportCsv);
+    right->addLayout(chartBar);
+    m_batchChart = new MetricChart(tr("Training loss per batch"), tr("epoch"));
+    m_batchChart->series(tr("batch loss"), kRaw, 1);
+    m_batchChart->series(tr("smoothed"), kTrain, 2);
+    m_epochChart = new MetricChart(tr("Loss per epoch"), tr("epoch"));
+    m_epochChart->series(QStringLiteral("loss"), kTrain, 2, true);
+    m_epochChart->series(QStringLiteral("val_loss"), kValidation, 2, true);
+    m_metricChart = new MetricChart(tr("Metrics per epoch"), tr("epoch"));
+    auto* charts = new QSplitter(Qt::Vertical);
+    charts->addWidget(m_batchChart);
+    auto* row = new QSplitter(Qt::Horizontal);
+    row->addWidget(m_epochChart);
+    row->addWidget(m_metricChart);
+    charts->addWidget(row);
+    right->addWidget(charts, 1);
+    auto* results = new QGroupBox(tr("Evaluation on the test chromosomes"));
+    auto* rl = new QHBoxLayout(results);
+    m_evaluation = new QTableWidget(0, 2);
+    m_evaluation->setHorizontalHeaderLabels({tr("Metric"), tr("Value")});
+    m_evaluation->horizontalHeader()->setStretchLastSection(true);
+    m_evaluation->verticalHeader()->hide();
+    m_evaluation->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_evaluation->setMaximumHeight(150);
+    rl->addWidget(m_evaluation, 1);
+    m_showTracks = new QPushButton(tr("Show the prediction\nin the Tracks step"));
+    m_showTracks->setEnabled(false);
+    rl->addWidget(m_showTracks);
+    right->addWidget(results);
+    layout->addLayout(right, 1);
+
+    // Wiring.
+    connect(m_start, &QPushButton::clicked, this, &TrainingDashboard::start);
+    connect(m_stop, &QPushButton::clicked, this, &TrainingDashboard::stop);
+    connect(m_log, &QCheckBox::toggled, this, [this](bool on) {
+        for (auto* c : {m_batchChart, m_epochChart, m_metricChart})
+            c->setLogScale(on);
+    });
+    connect(exportPng, &QPushButton::clicked, this, [this] {
+        const QString path =
+            QFileDialog::getSaveFileName(this, tr("Export the charts"),
+                                         QStringLiteral("training.png"), tr("PNG images (*.png)"));
+        if (!path.isEmpty() && !exportCharts(path))
+            QMessageBox::warning(this, tr("Export failed"), tr("Could not write %1").arg(path));
+    });
+    connect(exportCsv, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Export the history"), QStringLiteral("history.csv"), tr("CSV files (*.csv)"));
+        if (!path.isEmpty() && !exportHistory(path))
+            QMessageBox::warning(this, tr("Export failed"),
+                                 tr("No history to export yet, or %1 cannot be written").arg(path));
+    });
+    connect(m_showTracks, &QPushButton::clicked, this,
+            [this] { Q_EMIT showPredictionRequested(m_archive); });
+    for (auto* s : {m_epochs, m_steps, m_validationSteps, m_patience})
+        connect(s, &QSpinBox::valueChanged, this, &TrainingDashboard::settingsEdited);
+    connect(m_minDelta, &QDoubleSpinBox::valueChanged, this, &TrainingDashboard::settingsEdited);
+    for (auto* c : {m_early, m_restore, m_checkpoint})
+        connect(c, &QCheckBox::toggled, this, &TrainingDashboard::settingsEdited);
+    for (auto* c : {m_precision, m_device})
+        connect(c, &QComboBox::currentIndexChanged, this, &TrainingDashboard::settingsEdited);
+    connect(m_monitor, &QComboBox::currentTextChanged, this, &TrainingDashboard::settingsEdited);
+    connect(m_checkpointPath, &QLineEdit::editingFinished, this,
+            &TrainingDashboard::settingsEdited);
+
+    connect(m_session, &TrainingSession::started, this,
+            [this](int epochs, qint64 steps, qint64 validationSteps, const QString& device,
+                   int threads, const QString& precision) {
+                m_epochs_total = epochs;
+                m_progress->setRange(0, static_cast<int>(steps));
+                m_status->setText(
+                    tr("Training on %1 (%2 threads, %3), %4 steps an epoch, %5 validation steps")
+                        .arg(device)
+                        .arg(threads)
+                        .arg(precision)
+                        .arg(steps)
+                        .arg(validationSteps));
+            });
+    connect(m_session, &TrainingSession::batchFinished, this,
+            [this](int epoch, qint64 step, qint64 steps, double loss, double meanLoss, double rate,
+                   double eta) {
+                const double x = epoch + static_cast<double>(step + 1) /
+                                             static_cast<double>(std::max<qint64>(1, steps));
+                m_smoothed =
+                    m_batches == 0 ? loss : (1 - kSmoothing) * m_smoothed + kSmoothing * loss;
+                ++m_batches;
+                m_batchChart->append(tr("batch loss"), x, loss);
+                m_batchChart->append(tr("smoothed"), x, m_smoothed);
+                m_epochLabel->setText(tr("Epoch %1 of %2 - batch %3 of %4 - loss %5")
+                                          .arg(epoch + 1)
+                                          .arg(m_epochs_total)
+                                          .arg(step + 1)
+                                          .arg(steps)
+                                          .arg(meanLoss, 0, 'g', 4));
+                m_progress->setValue(static_cast<int>(step + 1));
+                m_rate->setText(tr("%1 samples/s - epoch ends in %2")
+                                    .arg(count(static_cast<std::int64_t>(rate)), seconds(eta)));
+            });
+    connect(m_session, &TrainingSession::validating, this, [this](int epoch) {
+        m_epochLabel->setText(
+            tr("Epoch %1 of %2 - validating...").arg(epoch + 1).arg(m_epochs_total));
+    });
+    connect(m_session, &TrainingSession::epochFinished, this,
+            [this](int epoch, const QVariantMap& metrics, double secs, double rate, int best,
+                   bool improved) {
+                addEpoch(epoch, metrics);
+                m_best->setText(tr("Best epoch so far: %1%2")
+                                    .arg(best + 1)
+                                    .arg(improved ? tr(" (this one)") : QString()));
+                m_status->setText(tr("Epoch %1 took %2 at %3 samples/s")
+                                      .arg(epoch + 1)
+                                      .arg(seconds(secs))
+                                      .arg(count(static_cast<std::int64_t>(rate))));
+            });
+    connect(
+        m_session, &TrainingSession::finished, this,
+        [this](const QString& reason, int best, const QString& archive) {
+            setRunning(false);
+            m_epochLabel->setText(best >= 0
+                                      ? tr("Training %1; best epoch %2").arg(reason).arg(best + 1)
+                                      : tr("Training %1").arg(reason));
+            if (archive.isEmpty()) {
+                m_status->setText(tr("Stopped before the first epoch ended: nothing was saved."));
+            } else {
+                m_archive = archive;
+                m_status->setText(tr("Model saved to %1").arg(archive));
+                m_showTracks->setEnabled(true);
+            }
+            Q_EMIT trainingFinished(reason);
+        });
+    connect(m_session, &TrainingSession::failed, this, [this](const QString& message) {
+        setRunning(false);
+        m_status->setText(
+            QStringLiteral("<span style='color:#c0392b'>%1</span>").arg(message.toHtmlEscaped()));
+        Q_EMIT trainingFinished(tr("failed"));
+    });
+    connect(m_session, &TrainingSession::evaluationStarted, this,
+            [this](const QString& what) { m_status->setText(tr("Evaluating %1...").arg(what)); });
+    connect(m_session, &TrainingSession::evaluated, this,
+            [this](const QVariantMap& metrics, const QString& what) {
+                m_evaluation->setRowCount(0);
+                for (auto it = metrics.begin(); it != metrics.end(); ++it) {
+                    const int r = m_evaluation->rowCount();
+                    m_evaluation->insertRow(r);
+                    m_evaluation->setItem(r, 0, new QTableWidgetItem(it.key()));
+                    m_evaluation->setItem(
+                        r, 1, new QTableWidgetItem(QString::number(it.value().toDouble(), 'g', 5)));
+                }
+                m_status->setText(tr("Evaluated %1.").arg(what));
+            });
+    connect(m_doc, &ProjectDocument::reloaded, this, [this] {
+        loadSettings();
+        loadSavedHistory();
+    });
+    connect(m_doc, &ProjectDocument::changed, this, [this](ProjectDocument::Section s) {
+        if (s == ProjectDocument::Section::Training)
+            loadSettings();
+    });
+    loadSettings();
+    setRunning(false);
+}
+
+TrainingDashboard::~TrainingDashboard()
+{
+    stopAndWait();
+}
+
+bool TrainingDashboard::isTraining() const
+{
+    return m_session->isRunning();
+}
+
+QString TrainingDashboard::statusText() const
+{
+    return m_status->text();
+}
+
+void TrainingDashboard::loadSettings()
+{
+    m_loading = true;
+    const TrainSettings& t = m_doc->project().training;
+    m_epochs->setValue(t.epochs);
+    m_steps->setValue(static_cast<int>(t.steps_per_epoch));
+    m_validationSteps->setValue(static_cast<int>(t.validation_steps));
+    m_precision->setCurrentText(qs(t.precision));
+    m_device->setCurrentText(qs(t.device));
+    m_early->setChecked(t.early_stopping.enabled);
+    m_monitor->setCurrentText(qs(t.early_stopping.monitor));
+    m_patience->setValue(t.early_stopping.patience);
+    m_minDelta->setValue(t.early_stopping.min_delta);
+    m_restore->setChecked(t.early_stopping.restore_best_weights);
+    m_checkpoint->setChecked(t.checkpoint.enabled);
+    m_checkpointPath->setText(qs(t.checkpoint.path));
+    m_continue->setEnabled(QFileInfo::exists(m_doc->modelArchivePath()));
+    m_loading = false;
+}
+
+void TrainingDashboard::settingsEdited()
+{
+    if (m_loading)
+        return;
+    TrainSettings t = m_doc->project().training;
+    t.epochs = m_epochs->value();
+    t.steps_per_epoch = m_steps->value();
+    t.validation_steps = m_validationSteps->value();
+    t.precision = ss(m_precision->currentText());
+    t.device = ss(m_device->currentText());
+    t.early_stopping.enabled = m_early->isChecked();
+    t.early_stopping.monitor = ss(m_monitor->currentText());
+    t.early_stopping.patience = m_patience->value();
+    t.early_stopping.min_delta = m_minDelta->value();
+    t.early_stopping.restore_best_weights = m_restore->isChecked();
+    t.checkpoint.enabled = m_checkpoint->isChecked();
+    t.checkpoint.path =
+        m_checkpointPath->text().isEmpty() ? "best.kdna" : ss(m_checkpointPath->text());
+    m_doc->setTraining(t, tr("Edit training settings"));
+}
+
+void TrainingDashboard::setRunning(bool running)
+{
+    m_start->setEnabled(!running);
+    m_stop->setEnabled(running);
+    m_continue->setEnabled(!running && QFileInfo::exists(m_doc->modelArchivePath()));
+}
+
+void TrainingDashboard::start()
+{
+    if (m_session->isRunning())
+        return;
+    const Project& p = m_doc->project();
+    if (primary(p.dataset).fasta_file.empty()) {
+        m_status->setText(tr("Choose the data first (the Data step)."));
+        return;
+    }
+    for (auto* c : {m_batchChart, m_epochChart, m_metricChart})
+        c->clear();
+    m_batches = 0;
+    m_evaluation->setRowCount(0);
+    m_showTracks->setEnabled(false);
+    m_epochLabel->setText(tr("Opening the data..."));
+    m_status->clear();
+    setRunning(true);
+    m_session->start(p, m_continue->isChecked() ? m_doc->modelArchivePath() : QString());
+}
+
+void TrainingDashboard::stop()
+{
+    if (!m_session->isRunning())
+        return;
+    m_session->stop();
+    m_epochLabel->setText(tr("Stopping at the end of this batch..."));
+}
+
+void TrainingDashboard::stopAndWait()
+{
+    m_session->stop();
+    m_session->wait();
+}
+
+void TrainingDashboard::addEpoch(int epoch, const QVariantMap& metrics)
+{
+    m_lastEpoch = metrics;
+    const double x = epoch + 1;
+    for (auto it = metrics.begin(); it != metrics.end(); ++it) {
+        const QString name = it.key();
+        const double v = it.value().toDouble();
+        if (name == QStringLiteral("loss") || name == QStringLiteral("val_loss"))
+            m_epochChart->append(name, x, v);
+        else
+            m_metricChart->append(name, x, v);
+    }
+}
+
+void TrainingDashboard::loadSavedHistory()
+{
+    for (auto* c : {m_batchChart, m_epochChart, m_metricChart})
+        c->clear();
+    m_batches = 0;
+    m_evaluation->setRowCount(0);
+    m_archive.clear();
+    m_showTracks->setEnabled(false);
+    m_epochLabel->setText(tr("Not started"));
+    const QString path = m_doc->modelArchivePath();
+    if (!QFileInfo::exists(path))
+        return;
+    try {
+        const ModelArchive a = ModelArchive::load(ss(path));
+        const History& h = a.history;
+        const double steps = static_cast<double>(std::max<std::int64_t>(1, h.stepsPerEpoch));
+        double smoothed = 0;
+        for (std::size_t i = 0; i < h.batchLoss.size(); ++i) {
+            smoothed =
+                i == 0 ? h.batchLoss[i] : (1 - kSmoothing) * smoothed + kSmoothing * h.batchLoss[i];
+            const double x = static_cast<double>(i + 1) / steps;
+            m_batchChart->append(tr("batch loss"), x, h.batchLoss[i]);
+            m_batchChart->append(tr("smoothed"), x, smoothed);
+        }
+        for (std::size_t e = 0; e < h.epochs.size(); ++e)
+            addEpoch(static_cast<int>(e), toVariant(h.epochs[e]));
+        m_archive = path;
+        m_showTracks->setEnabled(true);
+        m_epochLabel->setText(tr("Saved model: %1 epochs").arg(h.epochs.size()));
+        m_status->setText(tr("History of %1").arg(QFileInfo(path).fileName()));
+    } catch (const std::exception& e) {
+        m_status->setText(QStringLiteral("<span style='color:#c0392b'>%1</span>")
+                              .arg(qs(e.what()).toHtmlEscaped()));
+    }
+}
+
+bool TrainingDashboard::exportCharts(const QString& path)
+{
+    const QPixmap a = m_batchChart->grab();
+    const QPixmap b = m_epochChart->grab();
+    const QPixmap c = m_metricChart->grab();
+    QImage image(std::max(a.width(), b.width() + c.width()),
+                 a.height() + std::max(b.height(), c.height()), QImage::Format_ARGB32);
+    image.fill(Qt::white);
+    QPainter p(&image);
+    p.drawPixmap(0, 0, a);
+    p.drawPixmap(0, a.height(), b);
+    p.drawPixmap(b.width(), a.height(), c);
+    p.end();
+    return image.save(path);
+}
+
+bool TrainingDashboard::exportHistory(const QString& path)
+{
+    try {
+        if (QFileInfo::exists(m_archive)) {
+            ModelArchive::load(ss(m_archive)).history.writeCsv(ss(path));
+            return true;
+        }
+    } catch (const std::exception&) {
+    }
+    return false;
+}
+
+} // namespace kdna::ui

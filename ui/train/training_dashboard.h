@@ -1,0 +1,99 @@
+#pragma once
+
+#include "train/settings.h"
+
+#include <QVariantMap>
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+class QTableWidget;
+
+namespace kdna::ui {
+
+class MetricChart;
+class ProjectDocument;
+class TrainingSession;
+
+/// The Train step: training settings, Start/Stop, live charts (loss per batch raw and
+/// smoothed, loss and validation loss per epoch, the metrics), live figures (progress,
+/// samples/s, ETA, best epoch), the evaluation on the test chromosomes afterwards, and
+/// exports (charts as PNG, history as CSV). Training runs off the GUI thread.
+class TrainingDashboard : public QWidget {
+    Q_OBJECT
+public:
+    explicit TrainingDashboard(ProjectDocument* document, QWidget* parent = nullptr);
+    ~TrainingDashboard() override;
+
+    void start();
+    void stop();
+    /// Stops a running training and waits for it (window closing).
+    void stopAndWait();
+    [[nodiscard]] bool isTraining() const;
+
+    [[nodiscard]] MetricChart* batchChart() const { return m_batchChart; }
+    [[nodiscard]] MetricChart* epochChart() const { return m_epochChart; }
+    [[nodiscard]] MetricChart* metricChart() const { return m_metricChart; }
+    [[nodiscard]] TrainingSession* session() const { return m_session; }
+    [[nodiscard]] QTableWidget* evaluationTable() const { return m_evaluation; }
+    [[nodiscard]] int batchesSeen() const { return m_batches; }
+    [[nodiscard]] QString statusText() const;
+
+    /// Exports the three charts side by side to a PNG; the history to CSV.
+    bool exportCharts(const QString& path);
+    bool exportHistory(const QString& path);
+
+Q_SIGNALS:
+    void showPredictionRequested(const QString& archivePath);
+    void trainingFinished(const QString& reason);
+
+private:
+    void loadSettings();
+    void settingsEdited();
+    void loadSavedHistory();
+    void setRunning(bool running);
+    void addEpoch(int epoch, const QVariantMap& metrics);
+
+    ProjectDocument* m_doc;
+    TrainingSession* m_session;
+    QSpinBox* m_epochs = nullptr;
+    QSpinBox* m_steps = nullptr;
+    QSpinBox* m_validationSteps = nullptr;
+    QCheckBox* m_early = nullptr;
+    QComboBox* m_monitor = nullptr;
+    QSpinBox* m_patience = nullptr;
+    QDoubleSpinBox* m_minDelta = nullptr;
+    QCheckBox* m_restore = nullptr;
+    QCheckBox* m_checkpoint = nullptr;
+    QLineEdit* m_checkpointPath = nullptr;
+    QComboBox* m_precision = nullptr;
+    QComboBox* m_device = nullptr;
+    QCheckBox* m_continue = nullptr;
+    QPushButton* m_start = nullptr;
+    QPushButton* m_stop = nullptr;
+    QCheckBox* m_log = nullptr;
+    QLabel* m_epochLabel = nullptr;
+    QProgressBar* m_progress = nullptr;
+    QLabel* m_rate = nullptr;
+    QLabel* m_best = nullptr;
+    QLabel* m_status = nullptr;
+    MetricChart* m_batchChart = nullptr;
+    MetricChart* m_epochChart = nullptr;
+    MetricChart* m_metricChart = nullptr;
+    QTableWidget* m_evaluation = nullptr;
+    QPushButton* m_showTracks = nullptr;
+    int m_epochs_total = 0;
+    int m_batches = 0;
+    double m_smoothed = 0;
+    bool m_loading = false;
+    QString m_archive;
+    QVariantMap m_lastEpoch;
+};
+
+} // namespace kdna::ui
