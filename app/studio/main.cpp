@@ -1,5 +1,6 @@
 #include "main/main_window.h"
 #include "model/model.h"
+#include "train/training_dashboard.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -37,9 +38,10 @@ int main(int argc, char** argv)
 
     kdna::ui::MainWindow window;
     window.show();
-    if (parser.isSet(demo))
-        window.openDemo();
-    else if (!parser.positionalArguments().isEmpty())
+    if (parser.isSet(demo) && window.openDemo()) {
+        window.showStep(kdna::ui::MainWindow::TrainStepIndex);
+        window.dashboard()->start();
+    } else if (!parser.positionalArguments().isEmpty())
         window.openProject(parser.positionalArguments().constFirst());
     return QApplication::exec();
 }

@@ -157,6 +157,16 @@ int BigWigReader::zoomLevels() const
 {
     return d->file->hdr->nLevels;
 }
+
+std::vector<std::uint32_t> BigWigReader::zoomReductions() const
+{
+    const bigWigHdr_t* h = d->file->hdr;
+    std::vector<std::uint32_t> out;
+    if (h->zoomHdrs && h->zoomHdrs->level)
+        out.assign(h->zoomHdrs->level, h->zoomHdrs->level + h->nLevels);
+    std::sort(out.begin(), out.end());
+    return out;
+}
 std::int64_t BigWigReader::valueReads() const
 {
     return d->valueReads;

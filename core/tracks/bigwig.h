@@ -40,6 +40,9 @@ public:
     [[nodiscard]] bool contains(const std::string& chrom) const;
     [[nodiscard]] std::int64_t length(const std::string& chrom) const;
     [[nodiscard]] int zoomLevels() const;
+    /// Bases one record of each zoom level summarises, finest first. libBigWig answers
+    /// summary() from a zoom level only for bins at least twice a level's reduction.
+    [[nodiscard]] std::vector<std::uint32_t> zoomReductions() const;
     [[nodiscard]] BigWigFileStats fileStats() const;
 
     /// Per-base values of [start, end) into `out` (end - start floats). A chromosome the

@@ -78,9 +78,13 @@ bool isBedHeader(std::string_view line)
            text::startsWith(line, "browser");
 }
 
-/// GFF3 attributes are key=value;..., GTF's are key "value"; ...; returns Name, else ID,
-/// else gene_name / gene_id.
-std::string featureName(std::string_view attributes)
+struct Names {
+    std::string name; ///< Name, else ID (gene_name, else gene_id in GTF)
+    std::string id;   ///< ID (gene_id in GTF)
+};
+
+/// GFF3 attributes are key=value;..., GTF's are key "value"; ...
+Names featureNames(std::string_view attributes)
 {
     std::string name, id;
     for (auto part : text::split(attributes, ';')) {
@@ -102,7 +106,7 @@ std::string featureName(std::string_view attributes)
         else if (key == "ID" || key == "gene_id")
             id = value;
     }
-    return name.empty() ? id : name;
+    return {name.empty() ? id : name, id};
 }
 
 } // namespace
@@ -246,8 +250,11 @@ FeatureSet readGff(const std::filesystem::path& path)
             feat.score = static_cast<float>(score);
         }
         feat.strand = strandOf(at, f[6], true);
-        if (f.size() >= 9)
-            feat.name = featureName(f[8]);
+        if (f.size() >= 9) {
+            Names names = featureNames(f[8]);
+            feat.name = std::move(names.name);
+            feat.id = std::move(names.id);
+        }
         set.features.push_back(std::move(feat));
     }
     return set;

@@ -24,6 +24,7 @@ struct Feature {
     float score = 0;
     std::int64_t summit = -1; ///< narrowPeak peak offset from start, -1 when absent
     std::string name;         ///< BED name column, GFF Name (else ID) attribute
+    std::string id;           ///< GFF ID attribute (empty for BED)
 
     [[nodiscard]] std::int64_t length() const { return end - start; }
 };

@@ -89,6 +89,9 @@ private Q_SLOTS:
         const auto bw = BigWigReader::open(m_dir.file("t.bw"));
         QCOMPARE(bw.chromosomes(), m_chroms);
         QVERIFY(bw.zoomLevels() > 0);
+        const auto reductions = bw.zoomReductions();
+        QCOMPARE(static_cast<int>(reductions.size()), bw.zoomLevels());
+        QVERIFY(std::is_sorted(reductions.begin(), reductions.end()) && reductions.front() > 0);
         const auto back = bw.loadChromosome("chr1");
         for (std::size_t i = 0; i < m_v1.size(); ++i) {
             const float expected = std::isnan(m_v1[i]) ? 0.0F : m_v1[i];
@@ -348,6 +351,9 @@ private Q_SLOTS:
         QCOMPARE(set.features[0].end, 649);
         QCOMPARE(set.features[0].strand, Strand::Forward);
         QCOMPARE(set.features[1].name, std::string("YAL068W-A"));
+        QCOMPARE(set.features[0].id, std::string("YAL069W"));
+        QCOMPARE(set.features[2].name, std::string("ABC%201"));
+        QCOMPARE(set.features[2].id, std::string("g3"));
         QCOMPARE(set.features[1].strand, Strand::Reverse);
         QCOMPARE(set.countByType().at("gene"), 2);
         QCOMPARE(detectFileKind(m_dir.file("g.gff3")), FileKind::Gff);

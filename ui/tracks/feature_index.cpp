@@ -1,42 +1,10 @@
 #include "feature_index.h"
 
 #include "bridge/qt_convert.h"
-#include "tracks/line_reader.h"
-#include "util/text.h"
 
 #include <algorithm>
 
 namespace kdna::ui {
-namespace {
-
-/// Calls `visit(id, range)` for every GFF record with an ID attribute.
-template<typename Visit>
-void forEachGffId(const std::filesystem::path& path, Visit visit)
-{
-    LineReader reader(path);
-    std::string line;
-    while (reader.next(line)) {
-        if (line.empty() || line[0] == '#') {
-            if (text::startsWith(line, "##FASTA"))
-                return;
-            continue;
-        }
-        const auto cols = text::split(line, '\t');
-        std::int64_t first = 0, last = 0;
-        if (cols.size() < 9 || !text::parseInt(cols[3], first) || !text::parseInt(cols[4], last))
-            continue;
-        for (const auto attribute : text::split(cols[8], ';')) {
-            const auto field = text::trim(attribute);
-            if (text::startsWith(field, "ID="))
-                visit(
-                    qs(std::string(field.substr(3))),
-                    GenomicRange{std::string(cols[0]), std::max<std::int64_t>(0, first - 1), last});
-        }
-    }
-}
-
-} // namespace
-
 std::shared_ptr<const FeatureIndex> FeatureIndex::build(const FeatureSet& set)
 {
     auto index = std::make_shared<FeatureIndex>();
@@ -51,11 +19,9 @@ std::shared_ptr<const FeatureIndex> FeatureIndex::build(const FeatureSet& set)
         it->second.features.push_back({f.start, f.end, f.strand, 0, f.type, name});
         if (!name.isEmpty())
             index->addName(name, {chrom, f.start, f.end});
+        if (!f.id.empty() && f.id != f.name)
+            index->addName(qs(f.id), {chrom, f.start, f.end});
     }
-    if (set.isGff())
-        forEachGffId(set.path, [&](const QString& id, const GenomicRange& range) {
-            index->addName(id, range);
-        });
     for (auto& [chrom, per] : index->m_chroms) {
         auto& features = per.features;
         std::stable_sort(

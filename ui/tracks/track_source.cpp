@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
-#include <fstream>
 #include <limits>
 
 namespace kdna::ui {
@@ -69,35 +68,6 @@ std::int64_t binCount(std::int64_t start, std::int64_t end, std::int64_t binSize
     return std::max<std::int64_t>(1, (end - start + binSize - 1) / binSize);
 }
 
-/// The zoom levels' reductions (bases a zoom record summarises), finest first, from the
-/// bigWig header: 64 bytes, then 24 bytes a level starting with its reduction. BigWigReader
-/// gives only how many levels there are, and the viewer needs to know whether a zoom level
-/// serves a bin size before it asks libBigWig for summaries.
-std::vector<std::uint32_t> zoomReductions(const std::filesystem::path& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    unsigned char header[64] = {};
-    if (!in.read(reinterpret_cast<char*>(header), sizeof header))
-        return {};
-    const bool swapped = header[0] == 0x88; // 0x888FFC26 stored big-endian
-    const auto u32 = [swapped](const unsigned char* p) {
-        return swapped ? (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) |
-                             (std::uint32_t{p[2]} << 8) | p[3]
-                       : (std::uint32_t{p[3]} << 24) | (std::uint32_t{p[2]} << 16) |
-                             (std::uint32_t{p[1]} << 8) | p[0];
-    };
-    const unsigned levels = swapped ? (header[6] << 8) | header[7] : (header[7] << 8) | header[6];
-    std::vector<std::uint32_t> reductions;
-    for (unsigned i = 0; i < levels; ++i) {
-        unsigned char level[24];
-        if (!in.read(reinterpret_cast<char*>(level), sizeof level))
-            break;
-        reductions.push_back(u32(level));
-    }
-    std::sort(reductions.begin(), reductions.end());
-    return reductions;
-}
-
 } // namespace
 
 std::size_t Tile::binAt(double pos) const
@@ -149,7 +119,7 @@ std::int64_t TrackSource::length(const std::string& chrom) const
 std::shared_ptr<BigWigSource> BigWigSource::open(const std::filesystem::path& path)
 {
     auto reader = std::make_unique<BigWigReader>(BigWigReader::open(path));
-    const auto reductions = zoomReductions(path);
+    const auto reductions = reader->zoomReductions();
     const std::int64_t finest = reductions.empty() ? std::numeric_limits<std::int64_t>::max() / 4
                                                    : std::int64_t{reductions.front()};
     return std::shared_ptr<BigWigSource>(new BigWigSource(std::move(reader), finest));
