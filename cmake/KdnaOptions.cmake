@@ -12,6 +12,11 @@ target_compile_definitions(kdna_options INTERFACE
     QT_NO_CONTEXTLESS_CONNECT
     QT_NO_KEYWORDS
     KDNA_VERSION="${PROJECT_VERSION}")
+# Debian's hardening for what ships: fortified libc calls and a read-only GOT after start-up.
+target_compile_definitions(kdna_options INTERFACE
+    $<$<AND:$<CXX_COMPILER_ID:GNU,Clang>,$<NOT:$<CONFIG:Debug>>>:_FORTIFY_SOURCE=2>)
+target_link_options(kdna_options INTERFACE
+    $<$<CXX_COMPILER_ID:GNU,Clang>:LINKER:-z,relro,-z,now>)
 set(CMAKE_CXX_EXTENSIONS OFF)
 set(CMAKE_POSITION_INDEPENDENT_CODE ON)
 
