@@ -1,6 +1,7 @@
 // Walks kdna-studio through its steps and saves a screenshot of each (QWidget::grab), for the
 // README and for looking at the screens as a user does. Run it under a real X server:
 //   xvfb-run -s "-screen 0 1600x1000x24" build/tests/ui/kdna_ui_screenshots OUT_DIR DATA_DIR
+// With KDNA_SCREENSHOT_DARK=1 it paints with a dark palette, as a dark desktop gives one.
 #include "bridge/project_document.h"
 #include "data/data_step.h"
 #include "data/data_wizard.h"
@@ -12,13 +13,16 @@
 #include "tracks/tracks_step.h"
 #include "train/training_dashboard.h"
 
+#include <algorithm>
 #include <functional>
 #include <iostream>
 
 #include <QApplication>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QPalette>
 #include <QSettings>
+#include <QStyleFactory>
 #include <QTableWidget>
 #include <QTimer>
 
@@ -54,12 +58,41 @@ void save(QWidget* w, const QString& dir, const QString& name)
         std::cout << "saved " << path.toStdString() << '\n';
 }
 
+/// The palette a dark desktop theme hands Qt applications, roughly (Breeze Dark's greys).
+void useDarkPalette()
+{
+    QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+    QPalette p;
+    const QColor window(0x2a, 0x2e, 0x32);
+    const QColor base(0x1b, 0x1e, 0x20);
+    const QColor text(0xfc, 0xfc, 0xfc);
+    p.setColor(QPalette::Window, window);
+    p.setColor(QPalette::WindowText, text);
+    p.setColor(QPalette::Base, base);
+    p.setColor(QPalette::AlternateBase, window);
+    p.setColor(QPalette::Text, text);
+    p.setColor(QPalette::Button, QColor(0x31, 0x36, 0x3b));
+    p.setColor(QPalette::ButtonText, text);
+    p.setColor(QPalette::Highlight, QColor(0x3d, 0xae, 0xe9));
+    p.setColor(QPalette::HighlightedText, text);
+    p.setColor(QPalette::ToolTipBase, window);
+    p.setColor(QPalette::ToolTipText, text);
+    p.setColor(QPalette::PlaceholderText, QColor(0xa0, 0xa0, 0xa0));
+    p.setColor(QPalette::Link, QColor(0x1d, 0x99, 0xf3));
+    p.setColor(QPalette::Disabled, QPalette::Text, QColor(0x80, 0x80, 0x80));
+    p.setColor(QPalette::Disabled, QPalette::WindowText, QColor(0x80, 0x80, 0x80));
+    p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x80, 0x80, 0x80));
+    QApplication::setPalette(p);
+}
+
 } // namespace
 
 int main(int argc, char** argv)
 {
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("kdna-screenshots"));
+    if (qEnvironmentVariableIntValue("KDNA_SCREENSHOT_DARK") == 1)
+        useDarkPalette();
     if (argc < 3) {
         std::cerr << "usage: kdna_ui_screenshots OUT_DIR DATA_DIR [EPOCHS STEPS]\n";
         return 2;
@@ -126,7 +159,9 @@ int main(int argc, char** argv)
 
     w.showStep(MainWindow::TrainStepIndex);
     w.dashboard()->start();
-    waitFor([&] { return w.dashboard()->batchesSeen() >= steps + steps / 2; }, 600000);
+    // Midway through the second epoch, or at the end of a one-epoch run.
+    const int liveAfter = std::min(epochs * steps, steps + steps / 2);
+    waitFor([&] { return w.dashboard()->batchesSeen() >= liveAfter; }, 600000);
     save(&w, out, QStringLiteral("08_training_live"));
     waitFor(
         [&] {

@@ -88,6 +88,7 @@ private Q_SLOTS:
     void overlayNormalisesTheExperiment();
     void problemsAreShownNotFatal();
     void exportsPngAndSvg();
+    void followsDarkPaletteButExportsLight();
     void panelEditsTrackStyle();
     void yeastData();
     void projectModelAndPredictHere();
@@ -477,6 +478,30 @@ void TestTrackViewer::exportsPngAndSvg()
     QString error;
     QVERIFY(!view->exportImage(QStringLiteral("/no/such/folder/view.png"), &error));
     QVERIFY(!error.isEmpty());
+}
+
+void TestTrackViewer::followsDarkPaletteButExportsLight()
+{
+    ProjectDocument doc;
+    TracksStep step(&doc);
+    showSized(step);
+    TrackView* view = openFixture(step);
+    QVERIFY(view->showRange({"chrA", 9000, 14'000}));
+    QTRY_VERIFY_WITH_TIMEOUT(!view->isLoading(), kWait);
+    QPalette dark = view->palette();
+    dark.setColor(QPalette::Base, QColor(0x1e, 0x1e, 0x1e));
+    dark.setColor(QPalette::Text, QColor(0xe8, 0xe8, 0xe8));
+    view->setPalette(dark);
+
+    // The bottom-right corner is below every lane: background only.
+    const QImage screen = view->grab().toImage();
+    const QColor corner = screen.pixelColor(screen.width() - 2, screen.height() - 2);
+    QVERIFY2(corner.lightness() < 60, qPrintable(corner.name()));
+    const QString png = qpath(m_dir.file("dark.png"));
+    QVERIFY(view->exportImage(png));
+    const QImage exported(png);
+    const QColor paper = exported.pixelColor(exported.width() - 2, exported.height() - 2);
+    QCOMPARE(paper, QColor(Qt::white));
 }
 
 void TestTrackViewer::panelEditsTrackStyle()

@@ -75,16 +75,16 @@ MainWindow::MainWindow(QWidget* parent)
     m_steps->setFixedWidth(150);
     m_steps->setIconSize(QSize(28, 28));
     m_steps->setSpacing(3);
+    // The steps' icons are drawn for kdna, in tones that read on light and dark palettes alike.
     const struct {
         const char* title;
         const char* icon;
-        QStyle::StandardPixmap fallback;
-    } steps[] = {{QT_TR_NOOP("1  Data"), "folder-open", QStyle::SP_DirOpenIcon},
-                 {QT_TR_NOOP("2  Model"), "view-list-tree", QStyle::SP_FileDialogDetailedView},
-                 {QT_TR_NOOP("3  Train"), "media-playback-start", QStyle::SP_MediaPlay},
-                 {QT_TR_NOOP("4  Tracks"), "view-statistics", QStyle::SP_FileDialogContentsView}};
+    } steps[] = {{QT_TR_NOOP("1  Data"), ":/kdna/step-data.svg"},
+                 {QT_TR_NOOP("2  Model"), ":/kdna/step-model.svg"},
+                 {QT_TR_NOOP("3  Train"), ":/kdna/step-train.svg"},
+                 {QT_TR_NOOP("4  Tracks"), ":/kdna/step-tracks.svg"}};
     for (const auto& s : steps)
-        m_steps->addItem(new QListWidgetItem(themed(s.icon, s.fallback), tr(s.title)));
+        m_steps->addItem(new QListWidgetItem(QIcon(QString::fromLatin1(s.icon)), tr(s.title)));
     layout->addWidget(m_steps);
 
     m_pages = new QStackedWidget;

@@ -8,14 +8,13 @@
 #include <QFontDatabase>
 #include <QFontMetricsF>
 #include <QPainter>
+#include <QPalette>
 #include <QPolygonF>
 #include <QVector>
 
 namespace kdna::ui::paint {
 namespace {
 
-const QColor kInk(0x30, 0x30, 0x30);
-const QColor kFaint(0x80, 0x80, 0x80);
 constexpr double kOverviewTop = 5;
 constexpr double kOverviewHeight = 9;
 constexpr double kTickLength = 5;
@@ -54,6 +53,16 @@ QString number(double v)
     return QString::number(v, 'g', std::abs(v) >= 1000 ? 6 : 3);
 }
 
+/// A colour a fraction of the way from `a` to `b`.
+QColor mix(const QColor& a, const QColor& b, double t)
+{
+    const auto channel = [t](int x, int y) {
+        return static_cast<int>(std::lround(x + (y - x) * t));
+    };
+    return QColor(channel(a.red(), b.red()), channel(a.green(), b.green()),
+                  channel(a.blue(), b.blue()));
+}
+
 } // namespace
 
 void widen(SignalScale& scale, const SignalSamples& samples)
@@ -76,20 +85,34 @@ SignalScale autoscale(std::span<const SignalSamples* const> samples)
     return scale;
 }
 
+Theme Theme::fromPalette(const QPalette& palette)
+{
+    Theme t;
+    t.background = palette.color(QPalette::Base);
+    t.ink = palette.color(QPalette::Text);
+    t.dark = t.background.lightnessF() < 0.5;
+    t.gutter = mix(t.background, t.ink, 0.04);
+    t.faint = mix(t.background, t.ink, 0.5);
+    t.rule = mix(t.background, t.ink, 0.12);
+    t.overview = mix(t.background, t.ink, 0.08);
+    t.error = t.dark ? QColor(0xff, 0x6b, 0x6b) : QColor(0xb0, 0x20, 0x20);
+    return t;
+}
+
 QRectF overviewStrip(const ViewFrame& frame, const QRectF& ruler)
 {
     return {frame.left, ruler.top() + kOverviewTop, frame.width, kOverviewHeight};
 }
 
-void drawRuler(QPainter& p, const ViewFrame& frame, const QRectF& area,
+void drawRuler(QPainter& p, const Theme& theme, const ViewFrame& frame, const QRectF& area,
                std::optional<std::pair<double, double>> selection)
 {
     p.save();
     p.setRenderHint(QPainter::Antialiasing, false);
     // Overview: the whole chromosome, the visible stretch boxed in red (IGV's ideogram box).
     const QRectF strip = overviewStrip(frame, area);
-    p.setPen(QColor(0xb0, 0xb0, 0xb0));
-    p.setBrush(QColor(0xec, 0xec, 0xec));
+    p.setPen(theme.faint);
+    p.setBrush(theme.overview);
     p.drawRect(strip);
     if (frame.chromLength > 0) {
         const double scale = strip.width() / static_cast<double>(frame.chromLength);
@@ -109,7 +132,7 @@ void drawRuler(QPainter& p, const ViewFrame& frame, const QRectF& area,
     step = tickStep(bpp, widest + 28);
 
     const double baseline = area.bottom() - 1;
-    p.setPen(kInk);
+    p.setPen(theme.ink);
     p.drawLine(QPointF(frame.left, baseline), QPointF(frame.left + frame.width, baseline));
     // Minor ticks a tenth of a step apart, when they stay distinct.
     const std::int64_t minor = step / 10;
@@ -194,23 +217,25 @@ void drawSignal(QPainter& p, const ViewFrame& frame, const QRectF& lane,
     p.restore();
 }
 
-void drawScaleLabel(QPainter& p, const QRectF& lane, const SignalScale& scale)
+void drawScaleLabel(QPainter& p, const Theme& theme, const QRectF& lane, const SignalScale& scale)
 {
     p.save();
     const QFont font = smallFont(p, 10);
     p.setFont(font);
     const QString text =
         QStringLiteral("[%1 - %2]").arg(number(scale.minimum), number(scale.maximum));
-    // On a white card: the label sits where the tallest bars reach.
+    // On a card of the background: the label sits where the tallest bars reach.
     const QRectF box(lane.left() + 2, lane.top() + 1,
                      QFontMetricsF(font).horizontalAdvance(text) + 6, 13);
-    p.fillRect(box, QColor(255, 255, 255, 215));
-    p.setPen(kInk);
+    QColor card = theme.background;
+    card.setAlpha(215);
+    p.fillRect(box, card);
+    p.setPen(theme.ink);
     p.drawText(box, Qt::AlignCenter, text);
     p.restore();
 }
 
-void drawFeatures(QPainter& p, const ViewFrame& frame, const QRectF& lane,
+void drawFeatures(QPainter& p, const Theme& theme, const ViewFrame& frame, const QRectF& lane,
                   std::span<const PlacedFeature> features, int visibleRows, const QColor& color)
 {
     p.save();
@@ -249,7 +274,7 @@ void drawFeatures(QPainter& p, const ViewFrame& frame, const QRectF& lane,
         if (lx < end + 6 || w > lane.width())
             continue;
         end = lx + w;
-        p.setPen(kInk);
+        p.setPen(theme.ink);
         p.drawText(QPointF(lx, top + kBoxHeight + fm.ascent() + 1), f.name);
     }
     p.restore();
@@ -271,8 +296,8 @@ QColor baseColor(char base)
     }
 }
 
-void drawSequence(QPainter& p, const ViewFrame& frame, const QRectF& lane, std::int64_t first,
-                  std::string_view bases)
+void drawSequence(QPainter& p, const Theme& theme, const ViewFrame& frame, const QRectF& lane,
+                  std::int64_t first, std::string_view bases)
 {
     p.save();
     p.setClipRect(lane);
@@ -294,7 +319,7 @@ void drawSequence(QPainter& p, const ViewFrame& frame, const QRectF& lane, std::
             QColor tint = baseColor(base);
             tint.setAlpha(45);
             p.fillRect(cell, tint);
-            p.setPen(baseColor(base).darker(115));
+            p.setPen(theme.dark ? baseColor(base).lighter(140) : baseColor(base).darker(115));
             p.drawText(cell, Qt::AlignCenter, QString(QLatin1Char(base)));
         } else {
             p.fillRect(QRectF(x, cell.top() + 2, std::max(1.0, width), cell.height() - 4),
@@ -304,13 +329,13 @@ void drawSequence(QPainter& p, const ViewFrame& frame, const QRectF& lane, std::
     p.restore();
 }
 
-void drawNote(QPainter& p, const QRectF& lane, const QString& text, bool error)
+void drawNote(QPainter& p, const Theme& theme, const QRectF& lane, const QString& text, bool error)
 {
     p.save();
     QFont f = smallFont(p, 11);
     f.setItalic(!error);
     p.setFont(f);
-    p.setPen(error ? QColor(0xb0, 0x20, 0x20) : kFaint);
+    p.setPen(error ? theme.error : theme.faint);
     p.drawText(lane.adjusted(6, 0, -6, 0), Qt::AlignCenter | Qt::TextWordWrap, text);
     p.restore();
 }

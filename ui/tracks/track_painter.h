@@ -13,12 +13,29 @@
 #include <QString>
 
 class QPainter;
+class QPalette;
 
 /// The drawing of the track viewer, shared by the widget, image export and the benchmark.
 /// Each function draws into a rectangle of the data area (or the ruler) of one frame.
 namespace kdna::ui::paint {
 
 inline constexpr int kFeatureRowHeight = 24;
+
+/// The neutral colours of the viewer: background, text, rules. On screen they come from the
+/// widget's palette, so the viewer follows a light or dark desktop; the defaults are the light
+/// look that exported figures use. Track colours stay the user's either way.
+struct Theme {
+    QColor background{0xff, 0xff, 0xff};
+    QColor gutter{0xf4, 0xf4, 0xf4};
+    QColor ink{0x30, 0x30, 0x30};
+    QColor faint{0x80, 0x80, 0x80};
+    QColor rule{0xe2, 0xe2, 0xe2};
+    QColor overview{0xec, 0xec, 0xec};
+    QColor error{0xb0, 0x20, 0x20};
+    bool dark = false;
+
+    [[nodiscard]] static Theme fromPalette(const QPalette& palette);
+};
 
 /// The value range a signal lane maps onto its height.
 struct SignalScale {
@@ -34,7 +51,7 @@ enum class SignalStyle { Filled, Translucent, Line };
 
 /// The ruler: the chromosome overview with the visible stretch boxed, then ticks and labels.
 /// `selection` is a stretch being dragged out to zoom into.
-void drawRuler(QPainter& p, const ViewFrame& frame, const QRectF& area,
+void drawRuler(QPainter& p, const Theme& theme, const ViewFrame& frame, const QRectF& area,
                std::optional<std::pair<double, double>> selection);
 /// Height of the overview strip at the top of the ruler, where a click recentres the view.
 [[nodiscard]] QRectF overviewStrip(const ViewFrame& frame, const QRectF& ruler);
@@ -43,19 +60,20 @@ void drawSignal(QPainter& p, const ViewFrame& frame, const QRectF& lane,
                 const SignalSamples& samples, const SignalScale& scale, const QColor& color,
                 SignalStyle style);
 /// "[0 - 12.5]" in the lane's top-left corner, as IGV shows a data range.
-void drawScaleLabel(QPainter& p, const QRectF& lane, const SignalScale& scale);
+void drawScaleLabel(QPainter& p, const Theme& theme, const QRectF& lane, const SignalScale& scale);
 
 /// Features as boxes with strand chevrons and names under them where they do not collide;
 /// rows past `visibleRows` fold into the last one.
-void drawFeatures(QPainter& p, const ViewFrame& frame, const QRectF& lane,
+void drawFeatures(QPainter& p, const Theme& theme, const ViewFrame& frame, const QRectF& lane,
                   std::span<const PlacedFeature> features, int visibleRows, const QColor& color);
 
 /// Bases as coloured bars, with letters once a base is wide enough to hold one.
-void drawSequence(QPainter& p, const ViewFrame& frame, const QRectF& lane, std::int64_t first,
-                  std::string_view bases);
+void drawSequence(QPainter& p, const Theme& theme, const ViewFrame& frame, const QRectF& lane,
+                  std::int64_t first, std::string_view bases);
 [[nodiscard]] QColor baseColor(char base);
 
 /// A grey sentence centred in a lane (no data here, zoom in to see..., an error).
-void drawNote(QPainter& p, const QRectF& lane, const QString& text, bool error = false);
+void drawNote(QPainter& p, const Theme& theme, const QRectF& lane, const QString& text,
+              bool error = false);
 
 } // namespace kdna::ui::paint

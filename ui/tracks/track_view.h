@@ -19,6 +19,9 @@ class Genome;
 
 namespace kdna::ui {
 
+namespace paint {
+struct Theme;
+} // namespace paint
 class TileFetcher;
 
 /// The genome browser canvas: a ruler, then one lane per track (signals, features, the
@@ -105,8 +108,11 @@ public:
     [[nodiscard]] double viewCorrelation(int predicted) const;
     /// The reader behind a bigWig track (its read counters show which reads a view made).
     [[nodiscard]] const BigWigReader* bigWigReader(int id) const;
-    /// Draws the whole view into `size` (the widget paints with it; so do export and benches).
+    /// Draws the whole view into `size` in the colours of the widget's palette (the widget
+    /// paints with it; so do benches).
     void render(QPainter& painter, const QSize& size) const;
+    /// Draws the whole view in the given colours (export uses the light theme of figures).
+    void render(QPainter& painter, const QSize& size, const paint::Theme& theme) const;
     /// The height every lane needs.
     [[nodiscard]] int contentHeight() const;
     /// PNG (or any image format Qt writes) or SVG, by the file's suffix.
@@ -164,10 +170,12 @@ private:
     /// Gives `track` an id, appends it and refreshes what depends on the track list.
     int insertTrack(Track track);
     void loadFeatures(int id, const QString& path);
-    void paintLane(QPainter& p, const ViewFrame& frame, const Lane& lane, int width) const;
-    void paintSignalLane(QPainter& p, const ViewFrame& frame, const Lane& lane,
-                         const QRectF& area) const;
-    void paintGutter(QPainter& p, const Lane& lane, const QRectF& area) const;
+    void paintLane(QPainter& p, const paint::Theme& theme, const ViewFrame& frame, const Lane& lane,
+                   int width) const;
+    void paintSignalLane(QPainter& p, const paint::Theme& theme, const ViewFrame& frame,
+                         const Lane& lane, const QRectF& area) const;
+    void paintGutter(QPainter& p, const paint::Theme& theme, const Lane& lane,
+                     const QRectF& area) const;
     void setLoadsPending(int delta);
 
     TileFetcher* m_fetcher = nullptr;

@@ -71,21 +71,26 @@ QSize TrackView::sizeHint() const
 
 void TrackView::render(QPainter& p, const QSize& size) const
 {
+    render(p, size, paint::Theme::fromPalette(palette()));
+}
+
+void TrackView::render(QPainter& p, const QSize& size, const paint::Theme& theme) const
+{
     const ViewFrame f = frameFor(size.width());
-    p.fillRect(QRect(QPoint(0, 0), size), Qt::white);
+    p.fillRect(QRect(QPoint(0, 0), size), theme.background);
     if (!f.isValid()) {
-        paint::drawNote(p, QRectF(0, 0, size.width(), std::min(size.height(), 160)),
+        paint::drawNote(p, theme, QRectF(0, 0, size.width(), std::min(size.height(), 160)),
                         m_loadsPending > 0
                             ? tr("Opening files...")
                             : tr("Open a project with data, or add a genome and tracks, to browse "
                                  "them here."));
         return;
     }
-    p.fillRect(QRectF(0, 0, kGutterWidth - 4, size.height()), QColor(0xf4, 0xf4, 0xf4));
+    p.fillRect(QRectF(0, 0, kGutterWidth - 4, size.height()), theme.gutter);
     std::optional<std::pair<double, double>> selection;
     if (m_drag == Drag::Select)
         selection = std::make_pair(m_selectFrom, m_selectTo);
-    paint::drawRuler(p, f, QRectF(f.left, 0, f.width, kRulerHeight), selection);
+    paint::drawRuler(p, theme, f, QRectF(f.left, 0, f.width, kRulerHeight), selection);
 
     // The gutter of the ruler says where we are and how wide the view is.
     p.save();
@@ -93,13 +98,13 @@ void TrackView::render(QPainter& p, const QSize& size) const
     bold.setPixelSize(13);
     bold.setBold(true);
     p.setFont(bold);
-    p.setPen(QColor(0x20, 0x20, 0x20));
+    p.setPen(theme.ink);
     p.drawText(QRectF(8, 4, kGutterWidth - 16, 18), Qt::AlignLeft | Qt::AlignVCenter, qs(f.chrom));
     QFont small = p.font();
     small.setBold(false);
     small.setPixelSize(11);
     p.setFont(small);
-    p.setPen(QColor(0x60, 0x60, 0x60));
+    p.setPen(theme.faint);
     const QString state = isLoading() ? tr("%1  loading...") : QStringLiteral("%1");
     p.drawText(QRectF(8, 24, kGutterWidth - 16, 18), Qt::AlignLeft | Qt::AlignVCenter,
                state.arg(spanText(f.end - f.start)));
@@ -108,7 +113,7 @@ void TrackView::render(QPainter& p, const QSize& size) const
     for (const Lane& lane : lanes()) {
         if (lane.top > size.height())
             break;
-        paintLane(p, f, lane, size.width());
+        paintLane(p, theme, f, lane, size.width());
     }
     if (selection) {
         const double x0 = f.xAt(std::min(selection->first, selection->second));
@@ -118,7 +123,8 @@ void TrackView::render(QPainter& p, const QSize& size) const
     }
 }
 
-void TrackView::paintGutter(QPainter& p, const Lane& lane, const QRectF& area) const
+void TrackView::paintGutter(QPainter& p, const paint::Theme& theme, const Lane& lane,
+                            const QRectF& area) const
 {
     p.save();
     QFont font = p.font();
@@ -139,56 +145,58 @@ void TrackView::paintGutter(QPainter& p, const Lane& lane, const QRectF& area) c
         const QRectF box(22, y, width, 14.0 * lines);
         QRectF used;
         p.fillRect(QRectF(8, y + 2, 9, 9), t.style.color);
-        p.setPen(QColor(0x20, 0x20, 0x20));
+        p.setPen(theme.ink);
         p.drawText(box, Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, name, &used);
         y += std::max(15.0, used.height() + 2);
     }
     p.restore();
 }
 
-void TrackView::paintLane(QPainter& p, const ViewFrame& f, const Lane& lane, int width) const
+void TrackView::paintLane(QPainter& p, const paint::Theme& theme, const ViewFrame& f,
+                          const Lane& lane, int width) const
 {
     const QRectF area(f.left, lane.top, f.width, lane.height);
-    paintGutter(p, lane, QRectF(0, lane.top, kGutterWidth - 4, lane.height));
-    p.setPen(QColor(0xe2, 0xe2, 0xe2));
+    paintGutter(p, theme, lane, QRectF(0, lane.top, kGutterWidth - 4, lane.height));
+    p.setPen(theme.rule);
     const double rule = lane.top + lane.height + kLaneGap / 2.0;
     p.drawLine(QPointF(0, rule), QPointF(width, rule));
 
     const Track& owner = m_tracks[lane.tracks.front()];
     if (!owner.error.isEmpty()) {
-        paint::drawNote(p, area, owner.error, true);
+        paint::drawNote(p, theme, area, owner.error, true);
         return;
     }
     switch (owner.kind) {
     case TrackKind::Signal:
-        paintSignalLane(p, f, lane, area);
+        paintSignalLane(p, theme, f, lane, area);
         return;
     case TrackKind::Features: {
         if (owner.loading || !owner.features) {
-            paint::drawNote(p, area, tr("Reading %1...").arg(QFileInfo(owner.path).fileName()));
+            paint::drawNote(p, theme, area,
+                            tr("Reading %1...").arg(QFileInfo(owner.path).fileName()));
             return;
         }
         const std::string chrom = owner.features->chromosomeName(f.chrom);
         if (chrom.empty()) {
-            paint::drawNote(p, area, tr("No features on %1 in this file").arg(qs(f.chrom)));
+            paint::drawNote(p, theme, area, tr("No features on %1 in this file").arg(qs(f.chrom)));
             return;
         }
         const auto features =
             owner.features->overlapping(chrom, static_cast<std::int64_t>(std::floor(f.start)),
                                         static_cast<std::int64_t>(std::ceil(f.end)));
-        paint::drawFeatures(p, f, area, features,
+        paint::drawFeatures(p, theme, f, area, features,
                             std::max(1, (lane.height - 2) / paint::kFeatureRowHeight),
                             owner.style.color);
         return;
     }
     case TrackKind::Sequence: {
         if (f.bpPerPixel() > kSequenceMaxBpPerPixel) {
-            paint::drawNote(p, area, tr("Zoom in to see the sequence"));
+            paint::drawNote(p, theme, area, tr("Zoom in to see the sequence"));
             return;
         }
         const std::string chrom = owner.source->chromosomeName(f.chrom);
         const auto first = static_cast<std::int64_t>(std::floor(f.start));
-        paint::drawSequence(p, f, area, first,
+        paint::drawSequence(p, theme, f, area, first,
                             sampleBases(*m_fetcher, *owner.source, chrom, first,
                                         static_cast<std::int64_t>(std::ceil(f.end))));
         return;
@@ -196,8 +204,8 @@ void TrackView::paintLane(QPainter& p, const ViewFrame& f, const Lane& lane, int
     }
 }
 
-void TrackView::paintSignalLane(QPainter& p, const ViewFrame& f, const Lane& lane,
-                                const QRectF& area) const
+void TrackView::paintSignalLane(QPainter& p, const paint::Theme& theme, const ViewFrame& f,
+                                const Lane& lane, const QRectF& area) const
 {
     struct Layer {
         const Track* track;
@@ -223,7 +231,7 @@ void TrackView::paintSignalLane(QPainter& p, const ViewFrame& f, const Lane& lan
                                                     : paint::SignalStyle::Translucent;
         paint::drawSignal(p, f, area, layer.samples, scale, layer.track->style.color, style);
     }
-    paint::drawScaleLabel(p, area, scale);
+    paint::drawScaleLabel(p, theme, area, scale);
 
     QStringList notes;
     bool failed = false;
@@ -237,7 +245,7 @@ void TrackView::paintSignalLane(QPainter& p, const ViewFrame& f, const Lane& lan
         }
     }
     if (!notes.isEmpty())
-        paint::drawNote(p, area, notes.join(QLatin1Char('\n')), failed);
+        paint::drawNote(p, theme, area, notes.join(QLatin1Char('\n')), failed);
 
     // Correlation in the view, top right, in the prediction's colour.
     double y = area.top() + 1;
@@ -250,7 +258,8 @@ void TrackView::paintSignalLane(QPainter& p, const ViewFrame& f, const Lane& lan
         font.setPixelSize(11);
         font.setBold(true);
         p.setFont(font);
-        p.setPen(layer.track->style.color.darker(120));
+        p.setPen(theme.dark ? layer.track->style.color.lighter(130)
+                            : layer.track->style.color.darker(120));
         const QString text =
             tr("r = %1 with %2 in view")
                 .arg(QString::number(r, 'f', 3), pairedExperiment(*layer.track)->style.name);
@@ -344,7 +353,7 @@ bool TrackView::exportImage(const QString& path, QString* error) const
         generator.setTitle(tr("kdna tracks, %1").arg(formatLocus(range())));
         QPainter painter;
         if (painter.begin(&generator)) {
-            render(painter, size);
+            render(painter, size, paint::Theme{});
             ok = painter.end();
         }
     } else {
@@ -352,7 +361,7 @@ bool TrackView::exportImage(const QString& path, QString* error) const
         QImage image(size * 2, QImage::Format_ARGB32_Premultiplied);
         image.setDevicePixelRatio(2.0);
         QPainter painter(&image);
-        render(painter, size);
+        render(painter, size, paint::Theme{});
         painter.end();
         ok = image.save(path);
     }
