@@ -2,17 +2,19 @@
 # Downloads the keras_dna tutorial's yeast data into DIR (sacCer3 genome and chrom.sizes from
 # UCSC, the NucMap nucleosome bigWigs), checks them, and prints the command to run.
 #   packaging/fetch-tutorial-data.sh DIR
+# KDNA_UCSC_URL and KDNA_NUCMAP_URL point it at mirrors of the two sites.
 set -euo pipefail
 dir=${1:-}
 if [[ -z "$dir" ]]; then
     echo "usage: fetch-tutorial-data.sh DIR" >&2
     exit 2
 fi
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd) # before leaving the caller's folder
 mkdir -p "$dir"
 cd "$dir"
 
-ucsc=https://hgdownload.soe.ucsc.edu/goldenPath/sacCer3/bigZips
-nucmap=http://bigd.big.ac.cn/nucmap/NucMap_FTP_Directory/Saccharomyces_cerevisiae/bySample # the tutorial's links
+ucsc=${KDNA_UCSC_URL:-https://hgdownload.soe.ucsc.edu/goldenPath/sacCer3/bigZips} # or a mirror
+nucmap=${KDNA_NUCMAP_URL:-http://bigd.big.ac.cn/nucmap/NucMap_FTP_Directory/Saccharomyces_cerevisiae/bySample} # the tutorial's links
 files=(
     "$ucsc/sacCer3.fa.gz sacCer3.fa.gz"
     "$ucsc/sacCer3.chrom.sizes sacCer3.chrom.sizes"
@@ -35,7 +37,7 @@ fetch() {
 # One quick probe first, so an offline machine gets one clear sentence.
 if ! (command -v curl >/dev/null && curl --silent --head --fail --connect-timeout 10 "$ucsc/" >/dev/null) &&
    ! (command -v wget >/dev/null && wget --quiet --spider --timeout=10 "$ucsc/"); then
-    echo "fetch-tutorial-data.sh: this machine cannot reach hgdownload.soe.ucsc.edu (offline?); try again online, or run 'kdna demo', which needs no download." >&2
+    echo "fetch-tutorial-data.sh: this machine cannot reach $ucsc (offline?); try again online, or run 'kdna demo', which needs no download." >&2
     exit 1
 fi
 
@@ -69,15 +71,27 @@ for bw in scerevisiae.bw scerevisiae2.bw; do
 done
 ln -sf scerevisiae.bw nucleosome_occupancy.bw
 
+# The example projects go beside the data, where kdna can also write the trained model (the
+# installed copies live in a read-only folder).
+for examples in "$here/examples" "$here/../resources/examples"; do
+    if [[ -d "$examples" ]]; then
+        for project in "$examples"/*.kdna.json; do
+            [[ -e "$(basename "$project")" ]] || cp "$project" .
+        done
+        break
+    fi
+done
+
 cat <<MSG
 The tutorial's data is in $(pwd):
-  sacCer3.fa ($chromosomes sequences), sacCer3.chrom.sizes, scerevisiae.bw, scerevisiae2.bw
+  sacCer3.fa ($chromosomes sequences), sacCer3.chrom.sizes, scerevisiae.bw, scerevisiae2.bw,
+  and the example projects nucleosome_regression.kdna.json, nucleosome_classification.kdna.json
 
 (The classification example also needs nucleosome calls as BED, named
 nucleosomes_danpos.bed: NucMap's DANPOS calls of the same sample.)
 
 Train the tutorial's regression on it:
-  kdna train /usr/share/kdna/examples/nucleosome_regression.kdna.json --data $(pwd)
+  kdna train $(pwd)/nucleosome_regression.kdna.json --data $(pwd)
 or open it in the studio:
-  kdna-studio /usr/share/kdna/examples/nucleosome_regression.kdna.json --data $(pwd)
+  kdna-studio $(pwd)/nucleosome_regression.kdna.json --data $(pwd)
 MSG

@@ -3,6 +3,7 @@
 #include "model/model.h"
 #include "project/workflow.h"
 #include "training_progress.h"
+#include "util/atomic_output.h"
 #include "util/error.h"
 #include "util/text.h"
 
@@ -67,6 +68,14 @@ void runTrain(const TrainArgs& args)
         project.training.workers = args.workers;
     throwIfProblems(validate(project.training), "training");
 
+    const std::filesystem::path target =
+        args.out.empty() ? project.resolve(project.output) : std::filesystem::path(args.out);
+    try {
+        AtomicOutput::requireWritableFolder(target);
+    } catch (const Error& e) {
+        throw Error(std::string(e.what()) + "; write the model elsewhere with --out FILE");
+    }
+
     std::cout << summarize(project.model).toText(project.model.name);
     std::optional<ModelArchive> start;
     if (!args.from.empty())
@@ -84,6 +93,8 @@ void runTrain(const TrainArgs& args)
 
     if (!outcome.saved)
         throw Error("training was interrupted before its first epoch ended; nothing was saved");
+    if (!outcome.saveProblem.empty())
+        std::cerr << "warning: " << outcome.saveProblem << std::endl;
     const auto history = std::filesystem::path(outcome.archive.string() + ".history.csv");
     outcome.result.history.writeCsv(history);
     std::cout << "model: " << outcome.archive.string() << "\nhistory: " << history.string()

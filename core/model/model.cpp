@@ -94,7 +94,7 @@ void Model::exportStateDict(const std::filesystem::path& path) const
         std::ofstream out(output.tempPath(), std::ios::binary);
         out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
         if (!out)
-            throw Error::inFile(path.string(), 0, "could not be written");
+            throw output.writeFailed();
     }
     output.commit();
 }

@@ -122,7 +122,7 @@ void ModelArchive::save(const std::filesystem::path& path) const
         std::ofstream out(output.tempPath(), std::ios::binary);
         out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
         if (!out)
-            throw Error::inFile(path.string(), 0, "could not be written (disk full?)");
+            throw output.writeFailed();
     }
     output.commit();
 }

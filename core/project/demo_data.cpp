@@ -81,7 +81,7 @@ void writeText(const std::filesystem::path& path, Write write)
         std::ofstream out(output.tempPath());
         write(out);
         if (!out)
-            throw Error::inFile(path.string(), 0, "could not be written");
+            throw output.writeFailed();
     }
     output.commit();
 }

@@ -1,6 +1,7 @@
 #include "workflow.h"
 
 #include "model/model.h"
+#include "util/atomic_output.h"
 #include "util/error.h"
 #include "util/text.h"
 
@@ -78,6 +79,12 @@ TrainOutcome trainProject(const Project& project, const TrainOptions& options)
         primary(*options.startFrom->trainSpec).annotation_files !=
             primary(project.dataset).annotation_files)
         fitted = nullptr;
+    // A folder that cannot take the model is found before the training, not after it.
+    outcome.archive = options.output.empty() ? project.resolve(project.output) : options.output;
+    AtomicOutput::requireWritableFolder(outcome.archive);
+    if (project.training.checkpoint.enabled)
+        AtomicOutput::requireWritableFolder(project.resolve(project.training.checkpoint.path));
+
     ProjectData data = openProjectData(project, fitted);
     checkModelFitsData(project.model, *data.train);
     if (data.validation)
@@ -87,7 +94,6 @@ TrainOutcome trainProject(const Project& project, const TrainOptions& options)
                         ? options.startFrom->buildModel()
                         : std::make_unique<Model>(project.model, project.training.seed);
     outcome.statistics = statisticsOf(*data.train);
-    outcome.archive = options.output.empty() ? project.resolve(project.output) : options.output;
 
     TrainingRun run{*outcome.model,
                     *data.train,
@@ -109,8 +115,20 @@ TrainOutcome trainProject(const Project& project, const TrainOptions& options)
     const std::size_t epochsBefore = run.previous.epochs.size();
     outcome.result = train(std::move(run));
     if (outcome.result.history.epochs.size() > epochsBefore) {
-        archiveOf(project, *outcome.model, outcome.result.history, outcome.statistics)
-            .save(outcome.archive);
+        const ModelArchive archive =
+            archiveOf(project, *outcome.model, outcome.result.history, outcome.statistics);
+        try {
+            archive.save(outcome.archive);
+        } catch (const Error& e) {
+            // The disk filled up or the folder went away during the run: the trained weights
+            // go to the temporary folder rather than being lost.
+            const auto fallback =
+                std::filesystem::temp_directory_path() / outcome.archive.filename();
+            archive.save(fallback);
+            outcome.saveProblem = std::string(e.what()) + "; the model was saved to " +
+                                  fallback.string() + " instead";
+            outcome.archive = fallback;
+        }
         outcome.saved = true;
     }
     return outcome;

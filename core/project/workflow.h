@@ -46,6 +46,8 @@ struct TrainOutcome {
     std::filesystem::path archive;
     /// False when the run was stopped before an epoch ended: an earlier model stays as it was.
     bool saved = false;
+    /// Set when the archive could not go where asked and went to the temporary folder.
+    std::string saveProblem;
     std::unique_ptr<Model> model;
     std::vector<DataStatistics> statistics;
 };

@@ -46,7 +46,7 @@ void writeChromSizes(const std::filesystem::path& path, const std::vector<Chromo
         for (const auto& c : chroms)
             out << c.name << '\t' << c.length << '\n';
         if (!out)
-            throw Error::inFile(path.string(), 0, "could not be written");
+            throw output.writeFailed();
     }
     output.commit();
 }

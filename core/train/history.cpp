@@ -66,7 +66,7 @@ void History::writeCsv(const std::filesystem::path& path) const
             out << '\n';
         }
         if (!out)
-            throw Error::inFile(path.string(), 0, "could not be written");
+            throw output.writeFailed();
     }
     output.commit();
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "error.h"
+
 #include <filesystem>
 
 namespace kdna {
@@ -14,8 +16,15 @@ public:
     AtomicOutput(const AtomicOutput&) = delete;
     AtomicOutput& operator=(const AtomicOutput&) = delete;
 
+    /// Throws kdna::Error naming the target when its folder is missing or not writable, so a
+    /// long job can find out before it starts rather than when it saves.
+    static void requireWritableFolder(const std::filesystem::path& target);
+
     [[nodiscard]] const std::filesystem::path& tempPath() const { return m_temp; }
     [[nodiscard]] const std::filesystem::path& target() const { return m_target; }
+    /// The error to throw when writing the temporary failed, with the system's reason (no
+    /// space left on the device, say); call it while errno still holds that reason.
+    [[nodiscard]] Error writeFailed() const;
     /// Renames the temporary onto the target. Throws kdna::Error when that fails.
     void commit();
 

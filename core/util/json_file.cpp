@@ -47,7 +47,7 @@ void writeJsonFile(const std::filesystem::path& path, const nlohmann::json& j)
         std::ofstream out(output.tempPath());
         out << j.dump(2) << '\n';
         if (!out)
-            throw Error::inFile(path.string(), 0, "could not be written");
+            throw output.writeFailed();
     }
     output.commit();
 }

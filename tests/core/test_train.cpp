@@ -73,6 +73,19 @@ private:
     std::int64_t m_step;
 };
 
+struct CountBatches : TrainingObserver {
+    void batchFinished(const BatchFinished&) override { ++batches; }
+    std::atomic<int> batches{0};
+};
+
+struct RemoveFolderAfterEpoch : TrainingObserver {
+    explicit RemoveFolderAfterEpoch(std::filesystem::path folder)
+        : folder(std::move(folder))
+    {}
+    void epochFinished(const EpochFinished&) override { std::filesystem::remove_all(folder); }
+    std::filesystem::path folder;
+};
+
 } // namespace
 
 class TestTrain : public QObject {
@@ -159,6 +172,47 @@ private Q_SLOTS:
         const ModelArchive best = ModelArchive::load(p.resolve("best.kdna"));
         QCOMPARE(out.model->weightsBlob(), best.weights);
         QCOMPARE(ModelArchive::load(out.archive).weights, best.weights);
+    }
+
+    void unwritableOutputFailsBeforeTraining()
+    {
+        Project p = motifProject(m_files);
+        p.training.epochs = 1;
+        p.training.steps_per_epoch = 5;
+        p.output = m_dir.file("no-such-folder/model.kdna").string();
+        CountBatches observer;
+        TrainOptions options;
+        options.observer = &observer;
+        try {
+            (void)trainProject(p, options);
+            QFAIL("trained towards a folder that does not exist");
+        } catch (const Error& e) {
+            const std::string msg = e.what();
+            QVERIFY2(msg.find("no-such-folder' does not exist") != std::string::npos, msg.c_str());
+        }
+        QCOMPARE(observer.batches, 0); // found before the first batch, not after the last
+    }
+
+    void modelIsKeptWhenItsFolderGoesAway()
+    {
+        // The folder disappears during the run (a removed USB disk, a cleaned scratch
+        // space): the trained weights go to the temporary folder with a sentence saying so.
+        Project p = motifProject(m_files);
+        p.training.epochs = 1;
+        p.training.steps_per_epoch = 5;
+        const auto folder = m_dir.file("vanishing");
+        std::filesystem::create_directories(folder);
+        p.output = (folder / "vanished.kdna").string();
+        RemoveFolderAfterEpoch observer(folder);
+        TrainOptions options;
+        options.observer = &observer;
+        const TrainOutcome out = trainProject(p, options);
+        QVERIFY(out.saved);
+        QVERIFY2(out.saveProblem.find("vanishing' does not exist") != std::string::npos,
+                 out.saveProblem.c_str());
+        QCOMPARE(out.archive, std::filesystem::temp_directory_path() / "vanished.kdna");
+        QCOMPARE(ModelArchive::load(out.archive).weights, out.model->weightsBlob());
+        std::filesystem::remove(out.archive);
     }
 
     void projectFileRoundTrip()

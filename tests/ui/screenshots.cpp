@@ -172,6 +172,9 @@ int main(int argc, char** argv)
 
     w.tracksStep()->showModel(w.document()->modelArchivePath());
     w.showStep(MainWindow::TracksStepIndex);
+    // Genes and nucleosome calls under the signal, as a user would add them.
+    w.tracksStep()->addTrack(data + QStringLiteral("/sacCer3_genes.gff3"));
+    w.tracksStep()->addTrack(data + QStringLiteral("/nucleosomes_danpos.bed"));
     settle(1500);
     w.tracksStep()->navigate(QStringLiteral("chrIX:100,000-104,000"));
     settle(1500);

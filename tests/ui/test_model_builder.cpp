@@ -10,6 +10,7 @@
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QTest>
+#include <QValueAxis>
 
 using namespace kdna;
 using namespace kdna::ui;
@@ -147,6 +148,37 @@ private Q_SLOTS:
         QCOMPARE(builder.summary().inputShapes.size(), std::size_t(2));
         doc.undoStack()->undo();
         QCOMPARE(builder.summary().outputShapes.size(), std::size_t(2));
+    }
+
+    void chartAxesUseWholeTicks()
+    {
+        // The ranges the first studio run showed with labels 0.00319 ... 0.0483.
+        NiceAxis loss = niceAxis(0.00319, 0.0483, 5, true);
+        QCOMPARE(loss.step, 0.01);
+        QCOMPARE(loss.minimum, 0.0);
+        QVERIFY(qFuzzyCompare(loss.maximum, 0.05));
+        const NiceAxis epochs = niceAxis(1, 4, 3, true);
+        QCOMPARE(epochs.step, 1.0);
+        QCOMPARE(epochs.minimum, 1.0);
+        QCOMPARE(epochs.maximum, 4.0);
+        // A correlation can be negative; the axis then reaches below zero.
+        const NiceAxis r = niceAxis(-0.03, 0.3, 5, true);
+        QVERIFY(qFuzzyCompare(r.step, 0.1));
+        QVERIFY(qFuzzyCompare(r.minimum, -0.1));
+        QVERIFY(qFuzzyCompare(r.maximum, 0.3));
+        const NiceAxis flat = niceAxis(2, 2, 5, true); // one value: still a range
+        QVERIFY(flat.maximum > flat.minimum);
+
+        MetricChart chart(QStringLiteral("loss"), QStringLiteral("epoch"));
+        for (int e = 1; e <= 4; ++e)
+            chart.append(QStringLiteral("loss"), e, 0.05 / e);
+        QTRY_VERIFY(!chart.chart()->axes(Qt::Horizontal).isEmpty());
+        auto* x = qobject_cast<QValueAxis*>(chart.chart()->axes(Qt::Horizontal).front());
+        QVERIFY(x);
+        QTRY_COMPARE(x->tickInterval(), 1.0);
+        QCOMPARE(x->min(), 1.0);
+        QCOMPARE(x->max(), 4.0);
+        QCOMPARE(x->labelFormat(), QStringLiteral("%.0f"));
     }
 
     void dashboardTrainsAndStops()

@@ -114,10 +114,11 @@ void TrainingSession::start(const Project& project, const QString& startFrom)
             TrainOutcome outcome = trainProject(project, options);
             const QString path = outcome.saved ? qs(outcome.archive.string()) : QString();
             const QString reason = qs(outcome.result.stopReason);
+            const QString saveProblem = qs(outcome.saveProblem);
             const int best = outcome.result.bestEpoch;
-            post([self, reason, best, path] {
+            post([self, reason, best, path, saveProblem] {
                 if (self)
-                    Q_EMIT self->finished(reason, best, path);
+                    Q_EMIT self->finished(reason, best, path, saveProblem);
             });
             // Test-chromosome evaluation, unless the user stopped the run.
             if (!project.test_chr.empty() && !outcome.result.cancelled) {

@@ -39,7 +39,10 @@ Q_SIGNALS:
     void validating(int epoch);
     void epochFinished(int epoch, const QVariantMap& metrics, double seconds,
                        double samplesPerSecond, int bestEpoch, bool improved);
-    void finished(const QString& reason, int bestEpoch, const QString& archive);
+    /// `archive` is empty when nothing was saved; `saveProblem` says why the archive went to
+    /// the temporary folder instead of the project's output, when it did.
+    void finished(const QString& reason, int bestEpoch, const QString& archive,
+                  const QString& saveProblem);
     void failed(const QString& message);
     void evaluationStarted(const QString& what);
     /// Rows of (name, value) measured on the test chromosomes.

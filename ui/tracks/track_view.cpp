@@ -33,13 +33,14 @@ constexpr int kMaxDefaultFeatureRows = 4;
 constexpr int kHistoryDelayMs = 700;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
+// Default colours sit mid-way in lightness, so they read on a light and a dark background.
 const QColor kPredictionColor(0xe0, 0x6a, 0x10);
-const QColor kFeatureColor(0x23, 0x3d, 0x6e);
+const QColor kFeatureColor(0x33, 0x66, 0xb8);
 const QColor kSequenceColor(0x70, 0x70, 0x70);
 
 QColor signalColor(std::size_t n)
 {
-    static const QColor palette[] = {{0x1f, 0x6f, 0xb2},
+    static const QColor palette[] = {{0x2a, 0x7a, 0xc0},
                                      {0x2a, 0x8c, 0x55},
                                      {0x7b, 0x4f, 0xa8},
                                      {0xa0, 0x7a, 0x10},

@@ -10,6 +10,47 @@
 #include <QValueAxis>
 
 namespace kdna::ui {
+namespace {
+
+/// 1, 2 or 5 times a power of ten, the smallest such that `span` fits in `ticks` steps.
+double niceStep(double span, int ticks)
+{
+    const double raw = span / std::max(1, ticks);
+    const double power = std::pow(10.0, std::floor(std::log10(raw)));
+    for (const double m : {1.0, 2.0, 5.0})
+        if (m * power >= raw * (1 - 1e-9))
+            return m * power;
+    return 10 * power;
+}
+
+/// Labels with as many decimals as the step needs, no more (1, 1.5, 0.02, 0.005).
+QString labelFormatFor(double step)
+{
+    const int decimals = std::max(0, static_cast<int>(std::ceil(-std::log10(step) - 1e-9)));
+    return QStringLiteral("%.%1f").arg(decimals);
+}
+
+void applyLinear(QValueAxis* axis, const NiceAxis& nice)
+{
+    axis->setTickType(QValueAxis::TicksDynamic);
+    axis->setTickAnchor(0);
+    axis->setTickInterval(nice.step);
+    axis->setLabelFormat(labelFormatFor(nice.step));
+    axis->setRange(nice.minimum, nice.maximum);
+}
+
+} // namespace
+
+NiceAxis niceAxis(double lo, double hi, int ticks, bool floorAtZero)
+{
+    if (!(hi > lo))
+        hi = lo + (lo == 0 ? 1 : std::abs(lo) * 0.1);
+    const double step = niceStep(hi - lo, ticks);
+    NiceAxis axis{std::floor(lo / step + 1e-9) * step, std::ceil(hi / step - 1e-9) * step, step};
+    if (floorAtZero && lo >= 0)
+        axis.minimum = std::max(0.0, axis.minimum);
+    return axis;
+}
 
 MetricChart::MetricChart(const QString& title, const QString& xTitle, QWidget* parent)
     : QChartView(parent)
@@ -25,11 +66,9 @@ MetricChart::MetricChart(const QString& title, const QString& xTitle, QWidget* p
     setRenderHint(QPainter::Antialiasing);
     auto* x = new QValueAxis;
     x->setTitleText(xTitle);
-    x->setLabelFormat(QStringLiteral("%.1f"));
     chart->addAxis(x, Qt::AlignBottom);
     m_x = x;
     auto* y = new QValueAxis;
-    y->setLabelFormat(QStringLiteral("%.3g"));
     chart->addAxis(y, Qt::AlignLeft);
     m_y = y;
     m_redraw.setSingleShot(true);
@@ -123,9 +162,7 @@ void MetricChart::setLogScale(bool on)
         log->setLabelFormat(QStringLiteral("%.3g"));
         axis = log;
     } else {
-        auto* linear = new QValueAxis;
-        linear->setLabelFormat(QStringLiteral("%.3g"));
-        axis = linear;
+        axis = new QValueAxis;
     }
     chart()->addAxis(axis, Qt::AlignLeft);
     for (auto* s : m_series) {
@@ -142,20 +179,20 @@ void MetricChart::rescale()
 {
     if (m_empty)
         return;
-    // A single epoch still gets a readable axis: one unit either side.
-    if (m_maxX - m_minX < 1e-9)
-        m_x->setRange(m_minX - 1, m_maxX + 1);
-    else
-        m_x->setRange(m_minX, m_maxX);
+    // Epochs are whole numbers: ticks land on them (a single epoch gets one unit either side).
+    const bool single = m_maxX - m_minX < 1e-9;
+    const double x0 = single ? m_minX - 1 : m_minX;
+    const double x1 = single ? m_maxX + 1 : m_maxX;
+    const int xTicks = x1 - x0 >= 1 ? std::min(8, static_cast<int>(std::ceil(x1 - x0))) : 5;
+    applyLinear(m_x, niceAxis(x0, x1, xTicks, true));
     double lo = m_minY, hi = m_maxY;
     if (m_log) {
         lo = std::max(lo, 1e-8);
         hi = std::max(hi, lo * 1.01);
         m_y->setRange(lo / 1.2, hi * 1.2);
     } else {
-        const double pad = std::max(1e-9, (hi - lo) * 0.05);
-        // Losses are never negative: do not pad below zero.
-        m_y->setRange(lo >= 0 ? std::max(0.0, lo - pad) : lo - pad, hi + pad);
+        // Losses are never negative: the axis does not reach below zero for them.
+        applyLinear(static_cast<QValueAxis*>(m_y), niceAxis(lo, hi, 5, true));
     }
 }
 

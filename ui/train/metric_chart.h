@@ -6,8 +6,20 @@
 
 class QLineSeries;
 class QAbstractAxis;
+class QValueAxis;
 
 namespace kdna::ui {
+
+/// An axis range widened to whole ticks of a 1-2-5 step, so the labels read 0.01, 0.02...
+/// rather than 0.0483, 0.037...
+struct NiceAxis {
+    double minimum = 0;
+    double maximum = 1;
+    double step = 0.2;
+};
+/// About `ticks` intervals over [lo, hi]; `floorAtZero` keeps a non-negative range (losses)
+/// from reaching below zero.
+[[nodiscard]] NiceAxis niceAxis(double lo, double hi, int ticks, bool floorAtZero);
 
 /// A Qt Charts view of named series over a shared x axis (epochs), with a log-scale switch,
 /// hover read-outs and batched redraws (points arrive per training batch; the axes and the
@@ -29,7 +41,7 @@ public:
 private:
     void rescale();
     QMap<QString, QLineSeries*> m_series;
-    QAbstractAxis* m_x = nullptr;
+    QValueAxis* m_x = nullptr;
     QAbstractAxis* m_y = nullptr;
     bool m_log = false;
     QTimer m_redraw;

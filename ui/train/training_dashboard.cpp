@@ -280,7 +280,8 @@ TrainingDashboard::TrainingDashboard(ProjectDocument* document, QWidget* parent)
             });
     connect(
         m_session, &TrainingSession::finished, this,
-        [this](const QString& reason, int best, const QString& archive) {
+        [this](const QString& reason, int best, const QString& archive,
+               const QString& saveProblem) {
             setRunning(false);
             m_epochLabel->setText(best >= 0
                                       ? tr("Training %1; best epoch %2").arg(reason).arg(best + 1)
@@ -289,7 +290,10 @@ TrainingDashboard::TrainingDashboard(ProjectDocument* document, QWidget* parent)
                 m_status->setText(tr("Stopped before the first epoch ended: nothing was saved."));
             } else {
                 m_archive = archive;
-                m_status->setText(tr("Model saved to %1").arg(archive));
+                m_status->setText(saveProblem.isEmpty()
+                                      ? tr("Model saved to %1").arg(archive)
+                                      : QStringLiteral("<span style='color:#c0392b'>%1</span>")
+                                            .arg(saveProblem.toHtmlEscaped()));
                 m_showTracks->setEnabled(true);
             }
             Q_EMIT trainingFinished(reason);
