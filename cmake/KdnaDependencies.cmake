@@ -20,13 +20,19 @@ find_package(Torch REQUIRED)
 find_package(Threads REQUIRED)
 find_package(ZLIB REQUIRED)
 
-# Qt Core is needed by the tests (QtTest) even in the headless build; Widgets and Charts
-# only with the GUI. core/ itself never links Qt.
-set(kdna_qt_components Core)
+# core/ and the kdna CLI never link Qt: the tests need Qt Core and Test (also in the
+# headless build), the GUI Widgets and Charts. Without either, Qt is not looked for, so the
+# CLI builds on a GPU server that has LibTorch but no Qt.
+set(kdna_qt_components)
+if(KDNA_BUILD_TESTS OR KDNA_BUILD_GUI)
+    list(APPEND kdna_qt_components Core)
+endif()
 if(KDNA_BUILD_TESTS)
     list(APPEND kdna_qt_components Test)
 endif()
 if(KDNA_BUILD_GUI)
     list(APPEND kdna_qt_components Gui Widgets Charts Svg Concurrent)
 endif()
-find_package(Qt6 6.4 REQUIRED COMPONENTS ${kdna_qt_components})
+if(kdna_qt_components)
+    find_package(Qt6 6.4 REQUIRED COMPONENTS ${kdna_qt_components})
+endif()

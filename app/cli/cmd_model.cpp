@@ -8,6 +8,7 @@
 #include "util/text.h"
 
 #include <chrono>
+#include <cstdint>
 #include <iostream>
 #include <memory>
 

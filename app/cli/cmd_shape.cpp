@@ -4,6 +4,7 @@
 #include "util/error.h"
 #include "util/text.h"
 
+#include <cstdint>
 #include <iomanip>
 #include <iostream>
 #include <memory>

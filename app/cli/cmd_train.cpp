@@ -8,6 +8,7 @@
 #include "util/text.h"
 
 #include <csignal>
+#include <cstdint>
 #include <iostream>
 #include <memory>
 

@@ -3,6 +3,7 @@
 #include "util/text.h"
 
 #include <cmath>
+#include <cstdint>
 #include <iostream>
 
 namespace kdna::cli {

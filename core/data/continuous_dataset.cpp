@@ -7,6 +7,7 @@
 #include "util/text.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <span>
 
 namespace kdna {

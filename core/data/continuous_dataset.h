@@ -3,6 +3,8 @@
 #include "dataset.h"
 #include "store.h"
 
+#include <cstdint>
+
 namespace kdna {
 
 /// Regression examples from bigWig tracks (keras_dna's ContinuousDataset): every position

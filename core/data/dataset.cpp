@@ -5,6 +5,8 @@
 #include "sparse_dataset.h"
 #include "util/text.h"
 
+#include <cstdint>
+
 #include <nlohmann/json.hpp>
 
 namespace kdna {

@@ -7,6 +7,7 @@
 #include "util/text.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <set>
 
 #include <nlohmann/json.hpp>

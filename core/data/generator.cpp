@@ -5,6 +5,7 @@
 #include "util/text.h"
 
 #include <algorithm>
+#include <cstdint>
 
 namespace kdna {
 

@@ -4,6 +4,7 @@
 #include "dataset.h"
 
 #include <condition_variable>
+#include <cstdint>
 #include <exception>
 #include <map>
 #include <memory>

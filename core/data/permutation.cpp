@@ -1,5 +1,7 @@
 #include "permutation.h"
 
+#include <cstdint>
+
 namespace kdna {
 
 std::uint64_t mix64(std::uint64_t x)

@@ -4,6 +4,7 @@
 #include "util/text.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <numeric>
 #include <utility>
 

@@ -10,6 +10,7 @@
 #include "util/text.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <numeric>
 #include <set>

@@ -3,6 +3,8 @@
 #include "dataset.h"
 #include "store.h"
 
+#include <cstdint>
+
 namespace kdna {
 
 /// Classification examples from BED/narrowPeak/GFF annotations (keras_dna's SparseDataset).

@@ -3,6 +3,7 @@
 #include "genome/genome.h"
 #include "tracks/bigwig.h"
 
+#include <cstdint>
 #include <map>
 #include <mutex>
 

@@ -5,6 +5,8 @@
 #include "util/error.h"
 #include "util/stats.h"
 
+#include <cstdint>
+
 namespace kdna {
 
 EvaluationReport evaluateScores(const Model& model, const ScoredData& scores,

@@ -4,6 +4,7 @@
 #include "train/settings.h"
 #include "train/trainer.h"
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>

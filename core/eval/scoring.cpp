@@ -2,14 +2,14 @@
 
 #include "data/generator.h"
 #include "data/store.h"
+#include "model/autocast.h"
 #include "model/torch_model.h"
 #include "util/error.h"
 #include "whole_sequence.h"
 
 #include <chrono>
+#include <cstdint>
 #include <map>
-
-#include <ATen/autocast_mode.h>
 
 namespace kdna {
 namespace {
@@ -57,19 +57,10 @@ void scoreWindows(Model& model, const Generator& data, const ScoreOptions& optio
         std::vector<torch::Tensor> inputs;
         for (auto& a : batch.inputs)
             inputs.push_back(torch::from_blob(a.values.data(), a.shape, torch::kFloat).to(device));
-        if (bf16) {
-            at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
-            at::autocast::set_cpu_enabled(!device.is_cuda());
-            at::autocast::set_enabled(device.is_cuda());
-            at::autocast::increment_nesting();
-        }
-        const auto outputs = module->forward(inputs);
-        if (bf16) {
-            if (at::autocast::decrement_nesting() == 0)
-                at::autocast::clear_cache();
-            at::autocast::set_cpu_enabled(false);
-            at::autocast::set_enabled(false);
-        }
+        const auto outputs = [&] {
+            AutocastScope autocast(bf16, device.is_cuda());
+            return module->forward(inputs);
+        }();
         for (std::size_t o = 0; o < outputs.size() && o < s.predictionSize.size(); ++o) {
             const std::int64_t e = s.predictionSize[o];
             const torch::Tensor y = outputs[o].to(torch::kFloat).cpu().contiguous();

@@ -4,6 +4,8 @@
 #include "summary.h"
 #include "util/text.h"
 
+#include <cstdint>
+
 namespace kdna {
 namespace {
 

@@ -4,7 +4,7 @@
 #include "util/atomic_output.h"
 #include "util/error.h"
 
-#include <fstream>
+#include <cstdint>
 #include <sstream>
 #include <thread>
 
@@ -50,6 +50,12 @@ void Model::setDevice(const std::string& device)
                         std::string(torch::cuda::is_available() ? "" : "has no CUDA support or ") +
                         "sees no GPU; use --device cpu",
                     "device");
+    if (target.is_cuda()) {
+        // cuDNN runs fp32 convolutions in TF32 by default, which changes the fourth digit;
+        // fp32 stays fp32 here (bf16 is the explicit fast option), so a GPU agrees with the CPU.
+        at::globalContext().setAllowTF32CuDNN(false);
+        at::globalContext().setAllowTF32CuBLAS(false);
+    }
     d->device = target;
     d->module->to(target);
 }
@@ -89,14 +95,12 @@ void Model::exportStateDict(const std::filesystem::path& path) const
     for (const auto& b : d->module->named_buffers())
         dict.insert(b.key(), b.value().detach().cpu());
     const std::vector<char> bytes = torch::pickle_save(dict);
-    AtomicOutput output(path);
-    {
-        std::ofstream out(output.tempPath(), std::ios::binary);
-        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-        if (!out)
-            throw output.writeFailed();
-    }
-    output.commit();
+    AtomicOutput::writeFile(
+        path,
+        [&](std::ostream& out) {
+            out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+        },
+        /*binary=*/true);
 }
 
 bool cudaAvailable()

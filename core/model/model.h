@@ -3,6 +3,7 @@
 #include "model_spec.h"
 #include "summary.h"
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>

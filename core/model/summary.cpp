@@ -3,6 +3,7 @@
 #include "layer_catalog.h"
 #include "util/text.h"
 
+#include <cstdint>
 #include <iomanip>
 #include <map>
 #include <numeric>

@@ -2,6 +2,8 @@
 
 #include "util/error.h"
 
+#include <cstdint>
+
 namespace kdna::templates {
 namespace {
 

@@ -2,6 +2,7 @@
 
 #include "model_spec.h"
 
+#include <cstdint>
 #include <string>
 #include <vector>
 

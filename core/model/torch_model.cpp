@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <map>
 
@@ -31,26 +32,6 @@ torch::Tensor toChannelsLast(const torch::Tensor& t, int kerasRank)
     return t;
 }
 
-namespace {
-
-Value channelsFirst(Value v)
-{
-    if (!v.channelsFirst && v.kerasRank >= 2) {
-        v.tensor = toChannelsFirst(v.tensor, v.kerasRank);
-        v.channelsFirst = true;
-    }
-    return v;
-}
-
-Value channelsLast(Value v)
-{
-    if (v.channelsFirst) {
-        v.tensor = toChannelsLast(v.tensor, v.kerasRank);
-        v.channelsFirst = false;
-    }
-    return v;
-}
-
 torch::Tensor activate(const torch::Tensor& x, const std::string& name, bool channelsFirstLayout)
 {
     if (name == "linear")
@@ -74,6 +55,26 @@ torch::Tensor activate(const torch::Tensor& x, const std::string& name, bool cha
     if (name == "exponential")
         return torch::exp(x);
     throw Error("activation: '" + name + "' is not an activation kdna knows", "activation");
+}
+
+namespace {
+
+Value channelsFirst(Value v)
+{
+    if (!v.channelsFirst && v.kerasRank >= 2) {
+        v.tensor = toChannelsFirst(v.tensor, v.kerasRank);
+        v.channelsFirst = true;
+    }
+    return v;
+}
+
+Value channelsLast(Value v)
+{
+    if (v.channelsFirst) {
+        v.tensor = toChannelsLast(v.tensor, v.kerasRank);
+        v.channelsFirst = false;
+    }
+    return v;
 }
 
 /// Keras/TensorFlow 'same' padding: the output length is ceil(in / stride), the extra

@@ -54,6 +54,8 @@ void initializeLikeKeras(torch::nn::Module& module);
 /// Keras layout <-> channels-first, for rank-2 (L, C) and rank-3 (H, W, C) values.
 torch::Tensor toChannelsFirst(const torch::Tensor& t, int kerasRank);
 torch::Tensor toChannelsLast(const torch::Tensor& t, int kerasRank);
+/// A Keras activation by name; softmax runs over the channel axis of either layout.
+torch::Tensor activate(const torch::Tensor& x, const std::string& name, bool channelsFirstLayout);
 
 } // namespace kdna::nn
 

@@ -6,6 +6,7 @@
 #include "util/error.h"
 
 #include <chrono>
+#include <cstdint>
 #include <cstring>
 #include <ctime>
 #include <fstream>
@@ -117,14 +118,12 @@ void ModelArchive::save(const std::filesystem::path& path) const
         bytes.push_back(static_cast<char>((crc >> (8 * i)) & 0xFFU));
     bytes.append(kEnd, kEndSize);
 
-    AtomicOutput output(path);
-    {
-        std::ofstream out(output.tempPath(), std::ios::binary);
-        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-        if (!out)
-            throw output.writeFailed();
-    }
-    output.commit();
+    AtomicOutput::writeFile(
+        path,
+        [&](std::ostream& out) {
+            out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+        },
+        /*binary=*/true);
 }
 
 bool looksLikeModelArchive(const std::filesystem::path& path)

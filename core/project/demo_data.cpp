@@ -9,7 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
+#include <cstdint>
 #include <random>
 #include <string>
 #include <vector>
@@ -73,19 +73,6 @@ std::vector<float> occupancy(const DemoChromosome& c)
     return v;
 }
 
-template<typename Write>
-void writeText(const std::filesystem::path& path, Write write)
-{
-    AtomicOutput output(path);
-    {
-        std::ofstream out(output.tempPath());
-        write(out);
-        if (!out)
-            throw output.writeFailed();
-    }
-    output.commit();
-}
-
 } // namespace
 
 DemoFiles writeDemoData(const std::filesystem::path& folder, std::uint64_t seed)
@@ -114,7 +101,7 @@ DemoFiles writeDemoData(const std::filesystem::path& folder, std::uint64_t seed)
         chroms.push_back(std::move(c));
     }
 
-    writeText(files.fasta, [&](std::ostream& out) {
+    AtomicOutput::writeFile(files.fasta, [&](std::ostream& out) {
         for (const auto& c : chroms) {
             out << '>' << c.name << '\n';
             for (std::size_t i = 0; i < c.bases.size(); i += 60)
@@ -131,7 +118,7 @@ DemoFiles writeDemoData(const std::filesystem::path& folder, std::uint64_t seed)
         signal.addValues(c.name, 0, occupancy(c));
     signal.finish();
 
-    writeText(files.peaks, [&](std::ostream& out) {
+    AtomicOutput::writeFile(files.peaks, [&](std::ostream& out) {
         int id = 0;
         for (const auto& c : chroms)
             for (const std::int64_t s : c.sites)
@@ -139,7 +126,7 @@ DemoFiles writeDemoData(const std::filesystem::path& folder, std::uint64_t seed)
                     << "\tsite" << ++id << '\n';
     });
 
-    writeText(files.genes, [&](std::ostream& out) {
+    AtomicOutput::writeFile(files.genes, [&](std::ostream& out) {
         out << "##gff-version 3\n";
         std::uniform_int_distribution<std::int64_t> length(600, 3000);
         int id = 0;
@@ -155,7 +142,7 @@ DemoFiles writeDemoData(const std::filesystem::path& folder, std::uint64_t seed)
             }
         }
     });
-    writeText(stamp, [](std::ostream& out) { out << "kdna demo data\n"; });
+    AtomicOutput::writeFile(stamp, [](std::ostream& out) { out << "kdna demo data\n"; });
     return files;
 }
 

@@ -8,6 +8,7 @@
 #include "util/text.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <sstream>
 
 namespace kdna {

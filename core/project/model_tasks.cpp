@@ -6,6 +6,8 @@
 #include "train/trainer.h"
 #include "util/error.h"
 
+#include <cstdint>
+
 namespace kdna {
 namespace {
 

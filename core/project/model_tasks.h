@@ -5,6 +5,7 @@
 #include "eval/predictor.h"
 #include "model/model.h"
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <optional>

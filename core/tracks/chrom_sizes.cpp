@@ -5,7 +5,7 @@
 #include "util/error.h"
 #include "util/text.h"
 
-#include <fstream>
+#include <cstdint>
 #include <set>
 
 namespace kdna {
@@ -40,15 +40,10 @@ std::vector<Chromosome> readChromSizes(const std::filesystem::path& path)
 
 void writeChromSizes(const std::filesystem::path& path, const std::vector<Chromosome>& chroms)
 {
-    AtomicOutput output(path);
-    {
-        std::ofstream out(output.tempPath());
+    AtomicOutput::writeFile(path, [&](std::ostream& out) {
         for (const auto& c : chroms)
             out << c.name << '\t' << c.length << '\n';
-        if (!out)
-            throw output.writeFailed();
-    }
-    output.commit();
+    });
 }
 
 } // namespace kdna

@@ -5,6 +5,7 @@
 #include "util/text.h"
 
 #include <cmath>
+#include <cstdint>
 #include <unordered_map>
 
 namespace kdna {

@@ -4,6 +4,7 @@
 #include "line_reader.h"
 #include "util/text.h"
 
+#include <cstdint>
 #include <fstream>
 
 namespace kdna {

@@ -4,7 +4,7 @@
 #include "util/error.h"
 
 #include <cmath>
-#include <fstream>
+#include <cstdint>
 #include <iomanip>
 #include <set>
 
@@ -48,9 +48,7 @@ History History::fromJson(const nlohmann::json& j)
 void History::writeCsv(const std::filesystem::path& path) const
 {
     const auto names = metricNames();
-    AtomicOutput output(path);
-    {
-        std::ofstream out(output.tempPath());
+    AtomicOutput::writeFile(path, [&](std::ostream& out) {
         out << "epoch";
         for (const auto& n : names)
             out << ',' << n;
@@ -65,10 +63,7 @@ void History::writeCsv(const std::filesystem::path& path) const
             }
             out << '\n';
         }
-        if (!out)
-            throw output.writeFailed();
-    }
-    output.commit();
+    });
 }
 
 } // namespace kdna

@@ -4,6 +4,7 @@
 #include "util/text.h"
 
 #include <cmath>
+#include <cstdint>
 
 namespace kdna {
 

@@ -8,6 +8,7 @@
 #include "trainer.h"
 #include "util/stats.h"
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>

@@ -2,6 +2,7 @@
 
 #include "data/dataset_spec.h"
 
+#include <cstdint>
 #include <string>
 #include <vector>
 

@@ -2,57 +2,20 @@
 
 #include "data/generator.h"
 #include "metrics.h"
+#include "model/autocast.h"
 #include "model/torch_model.h"
 #include "util/error.h"
 #include "util/text.h"
 
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <limits>
-
-#include <ATen/autocast_mode.h>
 
 namespace kdna {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-/// Turns on bfloat16 autocast for the current thread while alive (fp32 weights stay).
-class AutocastGuard {
-public:
-    AutocastGuard(bool enabled, const torch::Device& device)
-        : m_enabled(enabled)
-        , m_cuda(device.is_cuda())
-    {
-        if (!m_enabled)
-            return;
-        if (m_cuda) {
-            at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
-            at::autocast::set_enabled(true);
-        } else {
-            at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
-            at::autocast::set_cpu_enabled(true);
-        }
-        at::autocast::increment_nesting();
-    }
-    ~AutocastGuard()
-    {
-        if (!m_enabled)
-            return;
-        if (at::autocast::decrement_nesting() == 0)
-            at::autocast::clear_cache();
-        if (m_cuda)
-            at::autocast::set_enabled(false);
-        else
-            at::autocast::set_cpu_enabled(false);
-    }
-    AutocastGuard(const AutocastGuard&) = delete;
-    AutocastGuard& operator=(const AutocastGuard&) = delete;
-
-private:
-    bool m_enabled;
-    bool m_cuda;
-};
 
 torch::Tensor tensorOf(Array& a, const torch::Device& device)
 {
@@ -92,7 +55,7 @@ StepResult forwardLoss(nn::GraphModule& module, const DeviceBatch& b,
 {
     StepResult r;
     {
-        AutocastGuard autocast(bf16, device);
+        AutocastScope autocast(bf16, device.is_cuda());
         r.predictions = module->forward(b.inputs);
     }
     Losses losses = computeLosses(r.predictions, b.targets, b.weights, compile);

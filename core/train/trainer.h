@@ -5,6 +5,7 @@
 #include "settings.h"
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <fstream>
 #include <system_error>
 #include <unistd.h>
 
@@ -54,6 +55,20 @@ Error AtomicOutput::writeFailed() const
     return Error::inFile(m_target.string(), 0,
                          "could not be written (" +
                              std::error_code(errno, std::generic_category()).message() + ")");
+}
+
+void AtomicOutput::writeFile(const std::filesystem::path& path,
+                             const std::function<void(std::ostream&)>& fill, bool binary)
+{
+    AtomicOutput output(path);
+    {
+        std::ofstream out(output.tempPath(), binary ? std::ios::binary : std::ios::openmode{});
+        fill(out);
+        out.close();
+        if (!out)
+            throw output.writeFailed();
+    }
+    output.commit();
 }
 
 void AtomicOutput::commit()

@@ -3,6 +3,8 @@
 #include "error.h"
 
 #include <filesystem>
+#include <functional>
+#include <iosfwd>
 
 namespace kdna {
 
@@ -19,6 +21,10 @@ public:
     /// Throws kdna::Error naming the target when its folder is missing or not writable, so a
     /// long job can find out before it starts rather than when it saves.
     static void requireWritableFolder(const std::filesystem::path& target);
+    /// Writes `path` in one step: `fill` writes the content into a stream on the temporary,
+    /// which is closed (so a full disk shows up here, not later) and renamed into place.
+    static void writeFile(const std::filesystem::path& path,
+                          const std::function<void(std::ostream&)>& fill, bool binary = false);
 
     [[nodiscard]] const std::filesystem::path& tempPath() const { return m_temp; }
     [[nodiscard]] const std::filesystem::path& target() const { return m_target; }

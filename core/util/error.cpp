@@ -1,5 +1,7 @@
 #include "error.h"
 
+#include <cstdint>
+
 namespace kdna {
 
 Error Error::inFile(const std::string& path, std::int64_t line, const std::string& message)

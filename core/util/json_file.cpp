@@ -3,6 +3,7 @@
 #include "atomic_output.h"
 #include "error.h"
 
+#include <cstdint>
 #include <fstream>
 #include <sstream>
 
@@ -42,14 +43,7 @@ nlohmann::json readJsonFile(const std::filesystem::path& path)
 
 void writeJsonFile(const std::filesystem::path& path, const nlohmann::json& j)
 {
-    AtomicOutput output(path);
-    {
-        std::ofstream out(output.tempPath());
-        out << j.dump(2) << '\n';
-        if (!out)
-            throw output.writeFailed();
-    }
-    output.commit();
+    AtomicOutput::writeFile(path, [&](std::ostream& out) { out << j.dump(2) << '\n'; });
 }
 
 } // namespace kdna

@@ -11,6 +11,7 @@
 #include <htslib/bgzf.h>
 
 using namespace kdna;
+using kdna::test::errorOf;
 namespace fs = std::filesystem;
 
 namespace {
@@ -23,17 +24,6 @@ void compress(const fs::path& in, const fs::path& out, bool bgzf)
     QVERIFY(fp);
     QCOMPARE(bgzf_write(fp, content.data(), content.size()), static_cast<ssize_t>(content.size()));
     QCOMPARE(bgzf_close(fp), 0);
-}
-
-template<typename F>
-std::string errorOf(F&& f)
-{
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return {};
 }
 
 } // namespace

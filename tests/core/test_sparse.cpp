@@ -13,20 +13,10 @@
 #include <nlohmann/json.hpp>
 
 using namespace kdna;
+using kdna::test::errorOf;
 using nlohmann::json;
 
 namespace {
-
-template<typename F>
-std::string errorOf(F&& f)
-{
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return {};
-}
 
 struct Example {
     Locus locus;

@@ -7,6 +7,8 @@
 
 #include <QTemporaryDir>
 
+#include "util/error.h"
+
 /// Helpers the test suites share: scratch folders, small files written on the spot, and the
 /// real yeast data when it is there.
 namespace kdna::test {
@@ -43,6 +45,18 @@ int run(const std::string& commandLine, std::string* output = nullptr);
 
 /// A python3 interpreter that has pyBigWig, or empty when the machine has none.
 [[nodiscard]] std::string pythonWithPyBigWig();
+
+/// The message of the kdna::Error that `f` throws, or empty when it throws none.
+template<typename F>
+[[nodiscard]] std::string errorOf(F&& f)
+{
+    try {
+        f();
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return {};
+}
 
 } // namespace kdna::test
 

@@ -2,6 +2,8 @@
 
 #include "util/text.h"
 
+#include <cstdint>
+
 namespace kdna::ui {
 
 QStringList qsList(const std::vector<std::string>& v)

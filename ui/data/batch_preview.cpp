@@ -1,6 +1,7 @@
 #include "batch_preview.h"
 
 #include <algorithm>
+#include <cstdint>
 
 #include <QPainter>
 

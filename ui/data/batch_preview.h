@@ -3,6 +3,7 @@
 #include "data/shapes.h"
 #include "util/text.h"
 
+#include <cstdint>
 #include <vector>
 
 #include <QWidget>

@@ -9,6 +9,7 @@
 #include "util/chrom_names.h"
 #include "util/text.h"
 
+#include <cstdint>
 #include <set>
 
 #include <QCheckBox>

@@ -2,6 +2,8 @@
 
 #include "bridge/qt_convert.h"
 
+#include <cstdint>
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFormLayout>

@@ -2,6 +2,7 @@
 
 #include "data/dataset_spec.h"
 
+#include <cstdint>
 #include <map>
 #include <vector>
 

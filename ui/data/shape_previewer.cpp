@@ -6,6 +6,7 @@
 #include "data/generator.h"
 #include "data/shapes.h"
 
+#include <cstdint>
 #include <memory>
 
 #include <QFormLayout>

@@ -4,6 +4,8 @@
 #include "data/dataset_form.h"
 #include "model/layer_catalog.h"
 
+#include <cstdint>
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>

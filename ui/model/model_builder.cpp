@@ -9,6 +9,7 @@
 #include "model/templates.h"
 #include "util/text.h"
 
+#include <cstdint>
 #include <map>
 
 #include <QComboBox>

@@ -3,6 +3,7 @@
 #include "bridge/qt_convert.h"
 
 #include <algorithm>
+#include <cstdint>
 
 namespace kdna::ui {
 std::shared_ptr<const FeatureIndex> FeatureIndex::build(const FeatureSet& set)

@@ -3,6 +3,7 @@
 #include "data/normalization.h"
 #include "locus.h"
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>

@@ -4,6 +4,7 @@
 #include "track.h"
 #include "view_frame.h"
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>

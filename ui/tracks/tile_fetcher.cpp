@@ -3,6 +3,7 @@
 #include "bridge/background_task.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <exception>
 #include <mutex>
 

@@ -2,6 +2,7 @@
 
 #include "tile_cache.h"
 
+#include <cstdint>
 #include <memory>
 #include <unordered_map>
 #include <unordered_set>

@@ -5,6 +5,7 @@
 #include "track.h"
 #include "view_frame.h"
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <vector>

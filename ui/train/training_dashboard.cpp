@@ -9,6 +9,7 @@
 #include "util/text.h"
 
 #include <cmath>
+#include <cstdint>
 
 #include <QCheckBox>
 #include <QComboBox>
