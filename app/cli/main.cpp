@@ -1,5 +1,6 @@
 #include "commands.h"
 #include "util/error.h"
+#include "util/memory.h"
 
 #include <exception>
 #include <iostream>
@@ -8,6 +9,7 @@
 
 int main(int argc, char** argv)
 {
+    kdna::tuneAllocatorForTensors();
     CLI::App app{"kdna: train deep networks on a genome (keras_dna's generators and model "
                  "wrapper, native)"};
     app.set_version_flag("--version", std::string("kdna ") + KDNA_VERSION);

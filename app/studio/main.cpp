@@ -1,6 +1,7 @@
 #include "main/main_window.h"
 #include "model/model.h"
 #include "train/training_dashboard.h"
+#include "util/memory.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -9,6 +10,7 @@
 
 int main(int argc, char** argv)
 {
+    kdna::tuneAllocatorForTensors(); // before any thread starts
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("kdna"));
     QApplication::setApplicationName(QStringLiteral("kdna-studio"));

@@ -4,6 +4,7 @@
 #include "data/store.h"
 #include "genome/genome.h"
 #include "genome/sequence.h"
+#include "model/autocast.h"
 #include "model/torch_model.h"
 #include "tracks/bigwig.h"
 #include "tracks/chrom_sizes.h"
@@ -14,9 +15,9 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdint>
+#include <future>
 #include <limits>
-
-#include <ATen/autocast_mode.h>
 
 namespace kdna {
 namespace {
@@ -64,32 +65,6 @@ std::vector<Chromosome> chromosomesToPredict(const Genome& genome, const Predict
                         "chrom_size");
     return ordered;
 }
-
-class AutocastScope {
-public:
-    AutocastScope(bool on, const torch::Device& device)
-        : m_on(on)
-    {
-        if (!m_on)
-            return;
-        at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
-        at::autocast::set_cpu_enabled(!device.is_cuda());
-        at::autocast::set_enabled(device.is_cuda());
-        at::autocast::increment_nesting();
-    }
-    ~AutocastScope()
-    {
-        if (!m_on)
-            return;
-        if (at::autocast::decrement_nesting() == 0)
-            at::autocast::clear_cache();
-        at::autocast::set_cpu_enabled(false);
-        at::autocast::set_enabled(false);
-    }
-
-private:
-    bool m_on;
-};
 
 } // namespace
 
@@ -280,7 +255,7 @@ PredictSummary predict(Model& model, const DatasetSpec& trainSpec, std::int64_t 
                     }
                     torch::Tensor y;
                     {
-                        AutocastScope autocast(request.precision == "bf16", device);
+                        AutocastScope autocast(request.precision == "bf16", device.is_cuda());
                         y = module->forward(inputs)[0];
                     }
                     y = y.to(torch::kFloat).cpu().contiguous();
@@ -298,7 +273,7 @@ PredictSummary predict(Model& model, const DatasetSpec& trainSpec, std::int64_t 
         summary.windows += static_cast<std::int64_t>(starts.size());
         for (const float v : values.front())
             summary.bases += !std::isnan(v);
-        sink(chrom, values);
+        sink(chrom, std::move(values));
         done += N;
         if (request.progress && !request.progress(done, total))
             throw Error("cancelled");
@@ -337,11 +312,22 @@ predictToBigWig(Model& model, const DatasetSpec& trainSpec, std::int64_t inputLe
     options.skipZeros = false; // a prediction of 0 is a value, not a gap
     for (const auto& p : paths)
         writers.push_back(std::make_unique<BigWigWriter>(p, chromosomes, options));
-    const PredictSummary summary = predict(model, trainSpec, inputLength, statistics, request,
-                                           [&](const Chromosome& chrom, const auto& tracks) {
-                                               for (std::size_t k = 0; k < tracks.size(); ++k)
-                                                   writers[k]->addValues(chrom.name, 0, tracks[k]);
-                                           });
+    // A chromosome is compressed into the bigWig on a second thread while the next one is
+    // predicted: zlib alone takes about as long as the network on a GPU.
+    std::future<void> writing;
+    auto write = [&](const Chromosome& chrom, std::vector<std::vector<float>> tracks) {
+        if (writing.valid())
+            writing.get(); // one chromosome in flight; rethrows a write error
+        writing = std::async(std::launch::async,
+                             [&writers, name = chrom.name, tracks = std::move(tracks)] {
+                                 for (std::size_t k = 0; k < tracks.size(); ++k)
+                                     writers[k]->addValues(name, 0, tracks[k]);
+                             });
+    };
+    const PredictSummary summary =
+        predict(model, trainSpec, inputLength, statistics, request, write);
+    if (writing.valid())
+        writing.get();
     for (auto& w : writers)
         w->finish();
     if (summaryOut)

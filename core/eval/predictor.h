@@ -3,6 +3,7 @@
 #include "data/dataset.h"
 #include "util/chromosome.h"
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -42,9 +43,9 @@ struct PredictRequest {
 };
 
 /// Receives each chromosome's prediction, one per track, per base (NaN where no window
-/// reaches).
+/// reaches); the tracks are handed over, so a sink may keep them or pass them to a thread.
 using PredictionSink =
-    std::function<void(const Chromosome& chrom, const std::vector<std::vector<float>>& tracks)>;
+    std::function<void(const Chromosome& chrom, std::vector<std::vector<float>> tracks)>;
 
 struct PredictSummary {
     std::string method; ///< "whole-sequence" or "windows"

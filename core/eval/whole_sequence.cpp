@@ -1,41 +1,20 @@
 #include "whole_sequence.h"
 
 #include "data/dataset.h"
+#include "model/autocast.h"
 #include "model/layer_catalog.h"
 #include "model/torch_model.h"
 #include "util/error.h"
 
-#include <ATen/autocast_mode.h>
+#include <algorithm>
+#include <bit>
+#include <cstdint>
+#include <optional>
 
 namespace kdna {
 namespace F = torch::nn::functional;
 
 namespace {
-
-torch::Tensor activate(const torch::Tensor& x, const std::string& name)
-{
-    if (name == "linear")
-        return x;
-    if (name == "relu")
-        return torch::relu(x);
-    if (name == "sigmoid")
-        return torch::sigmoid(x);
-    if (name == "tanh")
-        return torch::tanh(x);
-    if (name == "softmax")
-        return torch::softmax(x, 1);
-    if (name == "elu")
-        return F::elu(x);
-    if (name == "selu")
-        return torch::selu(x);
-    if (name == "softplus")
-        return F::softplus(x);
-    if (name == "swish")
-        return x * torch::sigmoid(x);
-    if (name == "exponential")
-        return torch::exp(x);
-    throw Error("activation: '" + name + "' is not an activation kdna knows", "activation");
-}
 
 /// One step, ready to apply to (1, C, 1, L) maps.
 struct Compiled {
@@ -45,6 +24,27 @@ struct Compiled {
     torch::Tensor bias;         // may be undefined
     torch::Tensor scale, shift; // batch normalisation, per channel
 };
+
+/// Window starts per chunk. Every step keeps one value per output channel and per start, so
+/// the widest step sets the work memory. On the CPU a chunk whose widest map stays near 16 MB,
+/// under glibc's largest mmap threshold, reuses freed heap memory; larger maps are mapped and
+/// unmapped on every chunk and the page faults cost more than the convolutions. A GPU's
+/// caching allocator has no such cost, and large chunks keep it busy.
+std::int64_t chunkFor(const torch::Device& device, const std::vector<Compiled>& steps)
+{
+    constexpr std::int64_t largest = std::int64_t{1} << 18;
+    if (device.is_cuda())
+        return largest;
+    std::int64_t widest = 4; // the one-hot input
+    for (const auto& c : steps)
+        for (const auto* t : {&c.weight, &c.projection})
+            if (t->defined())
+                widest = std::max(widest, t->size(0));
+    const auto starts = static_cast<std::uint64_t>((std::int64_t{16} << 20) /
+                                                   (widest * std::int64_t{sizeof(float)}));
+    return std::clamp(static_cast<std::int64_t>(std::bit_floor(starts)), std::int64_t{1} << 10,
+                      largest);
+}
 
 } // namespace
 
@@ -115,6 +115,7 @@ WholeSequenceRunner::WholeSequenceRunner(Model& model, WholeSequencePlan plan, b
         }
         d->steps.push_back(std::move(c));
     }
+    chunk = chunkFor(model.impl().device, d->steps);
 }
 
 WholeSequenceRunner::~WholeSequenceRunner() = default;
@@ -133,7 +134,7 @@ void WholeSequenceRunner::run(const std::uint8_t* codes, std::int64_t n, std::in
     const std::int64_t outputs = m_plan.outputs;
     // Each chunk is cut into pieces that run as one batch: LibTorch spreads a batch over every
     // core, where one long sequence would keep a single core busy.
-    constexpr std::int64_t piece = 1 << 14;
+    const std::int64_t piece = std::min<std::int64_t>(1 << 14, chunk);
     std::vector<float> onehot;
     for (std::int64_t a = first; a < first + count; a += chunk) {
         const std::int64_t starts = std::min(chunk, first + count - a);
@@ -152,12 +153,7 @@ void WholeSequenceRunner::run(const std::uint8_t* codes, std::int64_t n, std::in
         }
         torch::Tensor x =
             torch::from_blob(onehot.data(), {pieces, 4, 1, length}, torch::kFloat).to(device);
-        if (m_bf16) {
-            at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
-            at::autocast::set_cpu_enabled(!device.is_cuda());
-            at::autocast::set_enabled(device.is_cuda());
-            at::autocast::increment_nesting();
-        }
+        std::optional<AutocastScope> autocast(std::in_place, m_bf16, device.is_cuda());
         // Strided layers split the map into phases moved to the batch axis, so every layer
         // runs as a plain (undilated) convolution or pooling, which oneDNN runs fastest:
         // position i = s * q + r of a map becomes position q of phase r.
@@ -181,7 +177,7 @@ void WholeSequenceRunner::run(const std::uint8_t* codes, std::int64_t n, std::in
                         sum.add_(zz.select(2, l).slice(2, l, l + q));
                     if (c.bias.defined())
                         sum.add_(c.bias.to(device).view({1, -1, 1}));
-                    x = activate(sum.unsqueeze(2), s.activation);
+                    x = nn::activate(sum.unsqueeze(2), s.activation, true);
                     break;
                 }
                 [[fallthrough]];
@@ -191,7 +187,7 @@ void WholeSequenceRunner::run(const std::uint8_t* codes, std::int64_t n, std::in
                     {1, std::max<std::int64_t>(1, s.dilation / phaseStride)});
                 if (c.bias.defined())
                     opts = opts.bias(c.bias.to(device));
-                x = activate(F::conv2d(x, c.weight.to(device), opts), s.activation);
+                x = nn::activate(F::conv2d(x, c.weight.to(device), opts), s.activation, true);
                 break;
             }
             case InferenceStep::Kind::MaxPool: {
@@ -208,7 +204,7 @@ void WholeSequenceRunner::run(const std::uint8_t* codes, std::int64_t n, std::in
                 x = F::avg_pool2d(x, F::AvgPool2dFuncOptions({1, s.kernel}).stride({1, 1}));
                 break;
             case InferenceStep::Kind::Activation:
-                x = activate(x, s.activation);
+                x = nn::activate(x, s.activation, true);
                 break;
             case InferenceStep::Kind::BatchNorm:
                 x = x * c.scale.to(device) + c.shift.to(device);
@@ -241,12 +237,7 @@ void WholeSequenceRunner::run(const std::uint8_t* codes, std::int64_t n, std::in
                 order.push_back(j);
             x = x.reshape(view).permute(order).reshape({pieces, outputs, 1, -1});
         }
-        if (m_bf16) {
-            if (at::autocast::decrement_nesting() == 0)
-                at::autocast::clear_cache();
-            at::autocast::set_cpu_enabled(false);
-            at::autocast::set_enabled(false);
-        }
+        autocast.reset(); // only the network runs in bf16; the copy out is fp32
         // (pieces, U, 1, piece) -> (pieces * piece, U), the first `starts` rows kept.
         const torch::Tensor y = x.to(torch::kFloat)
                                     .squeeze(2)

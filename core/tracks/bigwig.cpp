@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <mutex>
@@ -274,8 +275,10 @@ struct BigWigWriter::Impl {
     std::unordered_map<std::string, std::size_t> index;
     BigWigWriterOptions options;
     std::size_t current = 0;
-    bool startedCurrent = false;
-    std::int64_t lastEnd = 0;
+    /// The last record written was bedGraph on the current chromosome, so more can be
+    /// appended to its block (libBigWig forbids appending after another record type).
+    bool appendable = false;
+    std::int64_t lastEnd = 0; ///< end of the last value given on the current chromosome
     bool anyData = false;
     bool finished = false;
 
@@ -293,7 +296,7 @@ struct BigWigWriter::Impl {
         if (it == index.end())
             throw Error(chrom_names::unknownMessage(
                 chrom, "the chromosome list of " + output.target().string(), namesOf(chromosomes)));
-        if (it->second < current || (it->second == current && start < lastEnd && startedCurrent))
+        if (it->second < current || (it->second == current && start < lastEnd))
             throw Error::inFile(output.target().string(), 0,
                                 "bigWig data must be written in chromosome order and by "
                                 "increasing position (" +
@@ -301,19 +304,29 @@ struct BigWigWriter::Impl {
         if (it->second != current) {
             flush();
             current = it->second;
-            startedCurrent = false;
+            appendable = false;
             lastEnd = 0;
         }
     }
 
-    void push(std::int64_t s, std::int64_t e, float v)
+    [[nodiscard]] bool skipped(float v) const
     {
-        if (std::isnan(v) || (options.skipZeros && v == 0.0F) || e <= s)
-            return;
+        return std::isnan(v) || (options.skipZeros && v == 0.0F);
+    }
+
+    void requireInside(std::int64_t e) const
+    {
         if (e > chromosomes[current].length)
             throw Error::inFile(output.target().string(), 0,
                                 "an interval ends at " + std::to_string(e) + ", past the end of " +
                                     chromosomes[current].name);
+    }
+
+    void push(std::int64_t s, std::int64_t e, float v)
+    {
+        if (skipped(v) || e <= s)
+            return;
+        requireInside(e);
         starts.push_back(static_cast<std::uint32_t>(s));
         ends.push_back(static_cast<std::uint32_t>(e));
         vals.push_back(v);
@@ -328,12 +341,12 @@ struct BigWigWriter::Impl {
             return;
         const auto n = static_cast<std::uint32_t>(starts.size());
         int rc = 0;
-        if (!startedCurrent) {
+        if (!appendable) {
             const char* name = chromosomes[current].name.c_str();
             std::vector<const char*> names(n, name);
             rc = bwAddIntervals(file.get(), names.data(), starts.data(), ends.data(), vals.data(),
                                 n);
-            startedCurrent = true;
+            appendable = true;
         } else {
             rc = bwAppendIntervals(file.get(), starts.data(), ends.data(), vals.data(), n);
         }
@@ -343,6 +356,23 @@ struct BigWigWriter::Impl {
         starts.clear();
         ends.clear();
         vals.clear();
+    }
+
+    /// One value per base from `s` on, as fixed-step records: 4 bytes a base where bedGraph
+    /// takes 12 a run, so values that change at every base (predictions) compress three times
+    /// less data.
+    void pushBases(std::int64_t s, const float* values, std::size_t n)
+    {
+        const std::int64_t e = s + static_cast<std::int64_t>(n);
+        requireInside(e);
+        flush();
+        if (bwAddIntervalSpanSteps(file.get(), chromosomes[current].name.c_str(),
+                                   static_cast<std::uint32_t>(s), 1, 1, values,
+                                   static_cast<std::uint32_t>(n)) != 0)
+            throw Error::inFile(output.target().string(), 0, "libBigWig could not write the data");
+        appendable = false;
+        anyData = true;
+        lastEnd = e;
     }
 };
 
@@ -385,15 +415,35 @@ void BigWigWriter::addValues(const std::string& chrom, std::int64_t start, const
                              std::size_t n)
 {
     d->moveTo(chrom, start);
+    auto at = [start](std::size_t i) {
+        return start + static_cast<std::int64_t>(i);
+    };
     std::size_t i = 0;
     while (i < n) {
-        std::size_t j = i + 1;
-        // NaN != NaN, so runs of NaN are split but each is skipped by push().
-        while (j < n && values[j] == values[i])
-            ++j;
-        d->push(start + static_cast<std::int64_t>(i), start + static_cast<std::int64_t>(j),
-                values[i]);
-        i = j;
+        if (d->skipped(values[i])) {
+            ++i;
+            continue;
+        }
+        // A stretch of written values, [i, end): runs of equal values as bedGraph, or every
+        // base as fixed-step records when runs are short (a run costs three bases' bytes).
+        std::size_t end = i;
+        std::size_t runs = 0;
+        while (end < n && !d->skipped(values[end])) {
+            runs += end == i || values[end] != values[end - 1];
+            ++end;
+        }
+        if (3 * runs > end - i) {
+            d->pushBases(at(i), values + i, end - i);
+        } else {
+            for (std::size_t r = i; r < end;) {
+                std::size_t next = r + 1;
+                while (next < end && values[next] == values[r])
+                    ++next;
+                d->push(at(r), at(next), values[r]);
+                r = next;
+            }
+        }
+        i = end;
     }
 }
 

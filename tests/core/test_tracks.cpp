@@ -13,22 +13,13 @@
 #include <QTest>
 
 using namespace kdna;
+using kdna::test::errorOf;
 namespace fs = std::filesystem;
 
 namespace {
 
-template<typename F>
-std::string errorOf(F&& f)
-{
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return {};
-}
-
-/// Per-base values with runs, zeros and gaps (NaN = no data).
+/// Per-base values with runs, zeros, gaps (NaN = no data) and stretches that change at every
+/// base, so the writer's bedGraph and fixed-step records both occur, in turn.
 std::vector<float> patterned(std::size_t n, unsigned seed)
 {
     std::mt19937 rng(seed);
@@ -36,7 +27,13 @@ std::vector<float> patterned(std::size_t n, unsigned seed)
     std::size_t i = 0;
     while (i < n) {
         const std::size_t run = 1 + rng() % 40;
-        const int kind = static_cast<int>(rng() % 5);
+        const int kind = static_cast<int>(rng() % 6);
+        if (kind == 5) {
+            for (std::size_t j = i; j < std::min(n, i + 5 * run); ++j)
+                v[j] = 1.0F + static_cast<float>(rng() % 100000) / 64.0F;
+            i += 5 * run;
+            continue;
+        }
         const float value = kind == 0   ? 0.0F
                             : kind == 1 ? std::nanf("")
                                         : static_cast<float>(rng() % 1000) / 8.0F;
@@ -159,6 +156,11 @@ private Q_SLOTS:
             w.addValues("chr2", 0, std::vector<float>(10, 1.0F));
             const auto msg = errorOf([&] { w.addValues("chr1", 0, std::vector<float>(10, 1.0F)); });
             QVERIFY2(msg.find("chromosome order") != std::string::npos, msg.c_str());
+            // Going back on one chromosome is refused too, also before anything is flushed.
+            w.addValues("chr2", 100, std::vector<float>(10, 2.0F));
+            const auto back =
+                errorOf([&] { w.addValues("chr2", 50, std::vector<float>(10, 3.0F)); });
+            QVERIFY2(back.find("chr2:50 came out of order") != std::string::npos, back.c_str());
             // no finish(): abandoned
         }
         QCOMPARE(test::readText(target), std::string("previous"));

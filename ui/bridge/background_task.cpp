@@ -1,5 +1,7 @@
 #include "background_task.h"
 
+#include "util/memory.h"
+
 #include <exception>
 
 #include <QMetaObject>
@@ -52,6 +54,7 @@ BackgroundTask* BackgroundTask::start(QObject* owner, const QString& title, Work
             ok = false;
             error = QStringLiteral("an unexpected error stopped the task");
         }
+        releaseFreeMemory(); // a prediction's maps stay on the heap otherwise
         // Outcome on the GUI thread; the task may be gone if its owner was destroyed.
         QMetaObject::invokeMethod(
             guard.data(),

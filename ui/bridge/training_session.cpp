@@ -3,6 +3,7 @@
 #include "project/model_tasks.h"
 #include "project/workflow.h"
 #include "qt_convert.h"
+#include "util/memory.h"
 #include "util/text.h"
 
 #include <optional>
@@ -155,6 +156,7 @@ void TrainingSession::start(const Project& project, const QString& startFrom)
                     Q_EMIT self->failed(message);
             });
         }
+        releaseFreeMemory(); // the run's batches stay on the heap otherwise
         m_running = false;
     });
 }

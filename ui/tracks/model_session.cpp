@@ -10,6 +10,7 @@
 #include "util/stats.h"
 
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
 #include <QFileInfo>
@@ -170,7 +171,7 @@ BackgroundTask* ModelSession::predictRegion(const GenomicRange& range)
             const PredictSummary summary =
                 predict(*model->model, model->trainSpec(), model->inputLength(),
                         statistics.empty() ? DataStatistics{} : statistics.front(), request,
-                        [&](const Chromosome& c, const std::vector<std::vector<float>>& tracks) {
+                        [&](const Chromosome& c, std::vector<std::vector<float>> tracks) {
                             result->chromLength = c.length;
                             result->range.end = std::min(result->range.end, c.length);
                             for (const auto& values : tracks)
