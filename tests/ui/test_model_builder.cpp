@@ -7,6 +7,8 @@
 #include "train/metric_chart.h"
 #include "train/training_dashboard.h"
 
+#include <cmath>
+
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QTest>
@@ -179,6 +181,32 @@ private Q_SLOTS:
         QCOMPARE(x->min(), 1.0);
         QCOMPARE(x->max(), 4.0);
         QCOMPARE(x->labelFormat(), QStringLiteral("%.0f"));
+    }
+
+    void chartScalingIgnoresOutliers()
+    {
+        // A first batch at 2.0, then losses near 0.04: the y axis follows the 0.04s.
+        std::vector<double> losses = {2.0};
+        for (int i = 0; i < 300; ++i)
+            losses.push_back(0.04 + 0.01 * std::sin(i * 0.1));
+        const auto [lo, hi] = robustRange(losses);
+        QVERIFY2(hi < 0.1 && lo > 0.02, qPrintable(QStringLiteral("%1 %2").arg(lo).arg(hi)));
+        // Few points, no outliers: the whole range.
+        const auto [a, b] = robustRange({0.06, 0.045, 0.043, 0.041});
+        QCOMPARE(a, 0.041);
+        QCOMPARE(b, 0.06);
+
+        MetricChart chart(QStringLiteral("loss"), QStringLiteral("epoch"));
+        for (std::size_t i = 0; i < losses.size(); ++i)
+            chart.append(QStringLiteral("batch loss"), static_cast<double>(i) / 100, losses[i]);
+        auto yMax = [&] {
+            const auto axes = chart.chart()->axes(Qt::Vertical);
+            auto* y = axes.isEmpty() ? nullptr : qobject_cast<QValueAxis*>(axes.front());
+            return y ? y->max() : -1.0;
+        };
+        QTRY_VERIFY(yMax() > 0 && yMax() <= 0.1);
+        chart.setIgnoreOutliers(false);
+        QVERIFY(yMax() >= 2.0);
     }
 
     void dashboardTrainsAndStops()

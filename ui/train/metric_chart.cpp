@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 
 #include <QChart>
 #include <QLineSeries>
@@ -40,6 +41,25 @@ void applyLinear(QValueAxis* axis, const NiceAxis& nice)
 }
 
 } // namespace
+
+std::pair<double, double> robustRange(std::vector<double> values)
+{
+    if (values.empty())
+        return {0.0, 1.0};
+    std::sort(values.begin(), values.end());
+    auto quantile = [&](double q) { // linear between ranks, so a few points keep their range
+        const double at = q * static_cast<double>(values.size() - 1);
+        const auto k = static_cast<std::size_t>(at);
+        const double next = values[std::min(k + 1, values.size() - 1)];
+        return values[k] + (at - static_cast<double>(k)) * (next - values[k]);
+    };
+    const double lowest = values.front();
+    const double highest = values.back();
+    const double lo = quantile(0.01);
+    const double hi = quantile(0.99);
+    const double margin = 0.25 * (hi - lo);
+    return {std::max(lowest, lo - margin), std::min(highest, hi + margin)};
+}
 
 NiceAxis niceAxis(double lo, double hi, int ticks, bool floorAtZero)
 {
@@ -123,6 +143,7 @@ void MetricChart::append(const QString& name, double x, double y)
     if (!std::isfinite(y))
         return;
     series(name)->append(x, y);
+    m_values.push_back(y);
     if (m_empty) {
         m_minX = m_maxX = x;
         m_minY = m_maxY = y;
@@ -146,6 +167,7 @@ void MetricChart::clear()
 {
     for (auto* s : m_series)
         s->clear();
+    m_values.clear();
     m_empty = true;
     rescale();
 }
@@ -175,6 +197,12 @@ void MetricChart::setLogScale(bool on)
     rescale();
 }
 
+void MetricChart::setIgnoreOutliers(bool on)
+{
+    m_ignoreOutliers = on;
+    rescale();
+}
+
 void MetricChart::rescale()
 {
     if (m_empty)
@@ -191,6 +219,8 @@ void MetricChart::rescale()
         hi = std::max(hi, lo * 1.01);
         m_y->setRange(lo / 1.2, hi * 1.2);
     } else {
+        if (m_ignoreOutliers)
+            std::tie(lo, hi) = robustRange(m_values);
         // Losses are never negative: the axis does not reach below zero for them.
         applyLinear(static_cast<QValueAxis*>(m_y), niceAxis(lo, hi, 5, true));
     }

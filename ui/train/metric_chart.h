@@ -1,5 +1,8 @@
 #pragma once
 
+#include <utility>
+#include <vector>
+
 #include <QChartView>
 #include <QMap>
 #include <QTimer>
@@ -21,6 +24,11 @@ struct NiceAxis {
 /// from reaching below zero.
 [[nodiscard]] NiceAxis niceAxis(double lo, double hi, int ticks, bool floorAtZero);
 
+/// The y range to show for `values` with outliers left out, as TensorBoard does by default:
+/// the 1st to 99th percentile widened by a quarter of its span, never past the data. A first
+/// batch's loss of 2 then no longer flattens a curve that lives near 0.04.
+[[nodiscard]] std::pair<double, double> robustRange(std::vector<double> values);
+
 /// A Qt Charts view of named series over a shared x axis (epochs), with a log-scale switch,
 /// hover read-outs and batched redraws (points arrive per training batch; the axes and the
 /// scene update at most a few times a second).
@@ -36,6 +44,8 @@ public:
     void clear();
     void setLogScale(bool on);
     [[nodiscard]] bool logScale() const { return m_log; }
+    /// Linear scale only: leave outliers out of the y range (on by default).
+    void setIgnoreOutliers(bool on);
     [[nodiscard]] int pointCount(const QString& name) const;
 
 private:
@@ -44,6 +54,8 @@ private:
     QValueAxis* m_x = nullptr;
     QAbstractAxis* m_y = nullptr;
     bool m_log = false;
+    bool m_ignoreOutliers = true;
+    std::vector<double> m_values; // every y shown, for the outlier-free range
     QTimer m_redraw;
     double m_minX = 0, m_maxX = 1, m_minY = 0, m_maxY = 1;
     bool m_empty = true;

@@ -160,9 +160,14 @@ TrainingDashboard::TrainingDashboard(ProjectDocument* document, QWidget* parent)
     auto* right = new QVBoxLayout;
     auto* chartBar = new QHBoxLayout;
     m_log = new QCheckBox(tr("Log scale"));
+    auto* outliers = new QCheckBox(tr("Ignore outliers in scaling"));
+    outliers->setChecked(true);
+    outliers->setToolTip(tr("Scale the linear axes to the 1st-99th percentile of the values, "
+                            "so a high first loss does not flatten the curve"));
     auto* exportPng = new QPushButton(tr("Export charts (PNG)..."));
     auto* exportCsv = new QPushButton(tr("Export history (CSV)..."));
     chartBar->addWidget(m_log);
+    chartBar->addWidget(outliers);
     chartBar->addStretch();
     chartBar->addWidget(exportPng);
     chartBar->addWidget(exportCsv);
@@ -202,6 +207,10 @@ TrainingDashboard::TrainingDashboard(ProjectDocument* document, QWidget* parent)
     connect(m_log, &QCheckBox::toggled, this, [this](bool on) {
         for (auto* c : {m_batchChart, m_epochChart, m_metricChart})
             c->setLogScale(on);
+    });
+    connect(outliers, &QCheckBox::toggled, this, [this](bool on) {
+        for (auto* c : {m_batchChart, m_epochChart, m_metricChart})
+            c->setIgnoreOutliers(on);
     });
     connect(exportPng, &QPushButton::clicked, this, [this] {
         const QString path =
