@@ -6,9 +6,11 @@
 #include "util/text.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <mutex>
 #include <unordered_map>
@@ -41,6 +43,47 @@ std::uint32_t readMagic(const fs::path& path)
     std::uint32_t magic = 0;
     in.read(reinterpret_cast<char*>(&magic), sizeof magic);
     return in ? magic : 0;
+}
+
+/// Why a bigWig (in this machine's byte order) cannot be whole: an offset in its header or
+/// zoom headers points past its end, as after an interrupted download. Empty when it can.
+/// Checked before libBigWig opens it, which would print its own diagnostics on stderr.
+std::string truncation(const fs::path& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::array<char, 64> header{};
+    in.read(header.data(), header.size());
+    const auto size = static_cast<std::uint64_t>(fs::file_size(path));
+    if (!in)
+        return "is truncated: " + std::to_string(size) +
+               " bytes, shorter than a bigWig header (64 bytes)";
+    auto u64 = [](const char* p) {
+        std::uint64_t v = 0;
+        std::memcpy(&v, p, sizeof v);
+        return v;
+    };
+    std::uint16_t zoomLevels = 0;
+    std::memcpy(&zoomLevels, header.data() + 6, sizeof zoomLevels);
+    std::vector<std::pair<const char*, std::uint64_t>> offsets = {
+        {"chromosome list", u64(header.data() + 8)},
+        {"data", u64(header.data() + 16)},
+        {"index", u64(header.data() + 24)},
+        {"summary", u64(header.data() + 44)}};
+    for (std::uint16_t z = 0; z < zoomLevels && in; ++z) {
+        std::array<char, 24> zoom{};
+        in.read(zoom.data(), zoom.size());
+        if (in) {
+            offsets.emplace_back("zoom level", u64(zoom.data() + 8));
+            offsets.emplace_back("zoom index", u64(zoom.data() + 16));
+        }
+    }
+    for (const auto& [what, offset] : offsets)
+        if (offset >= size)
+            return "is truncated (an interrupted download or copy?): it has " +
+                   text::withThousands(static_cast<std::int64_t>(size)) + " bytes, but its " +
+                   what + " starts at byte " +
+                   text::withThousands(static_cast<std::int64_t>(offset));
+    return {};
 }
 
 std::uint32_t byteSwapped(std::uint32_t v)
@@ -128,6 +171,10 @@ BigWigReader BigWigReader::open(const fs::path& path)
         throw Error::inFile(path.string(), 0,
                             "is not a bigWig file (its first bytes are not the bigWig magic "
                             "number); convert wig/bedGraph with bedGraphToBigWig");
+
+    if (magic == BIGWIG_MAGIC)
+        if (const std::string why = truncation(path); !why.empty())
+            throw Error::inFile(path.string(), 0, why);
 
     auto d = std::make_unique<Impl>();
     d->path = path;

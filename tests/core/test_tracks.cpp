@@ -193,6 +193,20 @@ private Q_SLOTS:
         QVERIFY2(msg.find("is not a bigWig") != std::string::npos, msg.c_str());
     }
 
+    void truncatedBigWigSaysSo()
+    {
+        // An interrupted download: the header promises an index past the end of the file.
+        const std::string whole = test::readText(m_dir.file("t.bw"));
+        test::writeText(m_dir.file("cut.bw"), whole.substr(0, whole.size() / 2));
+        auto msg = errorOf([&] { (void)BigWigReader::open(m_dir.file("cut.bw")); });
+        QVERIFY2(msg.find("cut.bw: is truncated") != std::string::npos &&
+                     msg.find("starts at byte") != std::string::npos,
+                 msg.c_str());
+        test::writeText(m_dir.file("stub.bw"), whole.substr(0, 40));
+        msg = errorOf([&] { (void)BigWigReader::open(m_dir.file("stub.bw")); });
+        QVERIFY2(msg.find("shorter than a bigWig header") != std::string::npos, msg.c_str());
+    }
+
     void pyBigWigReadsKdnaFiles()
     {
         const std::string python = test::pythonWithPyBigWig();
