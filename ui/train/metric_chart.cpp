@@ -46,19 +46,23 @@ std::pair<double, double> robustRange(std::vector<double> values)
 {
     if (values.empty())
         return {0.0, 1.0};
-    std::sort(values.begin(), values.end());
-    auto quantile = [&](double q) { // linear between ranks, so a few points keep their range
+    const auto [lowest, highest] = std::minmax_element(values.begin(), values.end());
+    const double low = *lowest, high = *highest;
+    // Linear between ranks, so a few points keep their range; O(n), as it runs on every
+    // redraw of a chart that may hold a point per batch.
+    auto quantile = [&](double q) {
         const double at = q * static_cast<double>(values.size() - 1);
-        const auto k = static_cast<std::size_t>(at);
-        const double next = values[std::min(k + 1, values.size() - 1)];
-        return values[k] + (at - static_cast<double>(k)) * (next - values[k]);
+        const auto k = static_cast<std::ptrdiff_t>(at);
+        std::nth_element(values.begin(), values.begin() + k, values.end());
+        const double here = values[static_cast<std::size_t>(k)];
+        const auto above = std::min_element(values.begin() + k + 1, values.end());
+        const double next = above == values.end() ? here : *above;
+        return here + (at - static_cast<double>(k)) * (next - here);
     };
-    const double lowest = values.front();
-    const double highest = values.back();
     const double lo = quantile(0.01);
     const double hi = quantile(0.99);
     const double margin = 0.25 * (hi - lo);
-    return {std::max(lowest, lo - margin), std::min(highest, hi + margin)};
+    return {std::max(low, lo - margin), std::min(high, hi + margin)};
 }
 
 NiceAxis niceAxis(double lo, double hi, int ticks, bool floorAtZero)
