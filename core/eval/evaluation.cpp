@@ -39,7 +39,7 @@ EvaluationReport evaluateScores(const Model& model, const ScoredData& scores,
         weights = torch::from_blob(const_cast<float*>(scores.weights.data()), {scores.examples});
     const Losses losses = computeLosses(preds, targets, weights, compile);
     EpochMetrics metrics(model.spec(), compile, tracks);
-    metrics.add(preds, targets, losses.perOutput, losses.total.item<double>(), scores.examples);
+    metrics.add(preds, targets, losses.perOutput, losses.total, scores.examples);
     r.metrics = metrics.values("");
     return r;
 }

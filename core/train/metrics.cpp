@@ -39,34 +39,55 @@ OutputMetrics::OutputMetrics(std::string prefix, std::vector<std::string> metric
     , m_metrics(std::move(metrics))
     , m_loss(std::move(loss))
     , m_tracks(std::move(trackNames))
-    , m_pearson(m_tracks.size())
 {}
 
-void OutputMetrics::add(const torch::Tensor& predIn, const torch::Tensor& target, double loss,
-                        std::int64_t examples)
+namespace {
+
+/// sum += value, in double on value's device; no read-back.
+void accumulate(torch::Tensor& sum, const torch::Tensor& value)
 {
-    m_lossSum += loss * static_cast<double>(examples);
+    const torch::Tensor v = value.detach().to(torch::kDouble);
+    sum = sum.defined() ? sum + v : v.clone();
+}
+
+double read(const torch::Tensor& sum)
+{
+    return sum.defined() ? sum.item<double>() : 0.0;
+}
+
+} // namespace
+
+void OutputMetrics::add(const torch::Tensor& predIn, const torch::Tensor& target,
+                        const torch::Tensor& loss, std::int64_t examples)
+{
+    torch::NoGradGuard noGrad;
+    accumulate(m_lossSum, loss * static_cast<double>(examples));
     m_examples += examples;
     if (m_metrics.empty())
         return;
-    torch::NoGradGuard noGrad;
     const torch::Tensor pred = predIn.detach().to(torch::kFloat).reshape(target.sizes());
     const double elements = static_cast<double>(target.numel());
     for (const auto& m : m_metrics) {
         if (m == "mae") {
-            m_values[m] += (pred - target).abs().sum().item<double>();
+            accumulate(m_values[m], (pred - target).abs().sum());
         } else if (m == "mse") {
-            m_values[m] += (pred - target).pow(2).sum().item<double>();
+            accumulate(m_values[m], (pred - target).pow(2).sum());
         } else if (m == "accuracy") {
             if (m_loss == "categorical_crossentropy" && target.dim() >= 2) {
                 const auto hits = pred.argmax(-1).eq(target.argmax(-1));
-                m_values[m] += hits.sum().item<double>();
+                accumulate(m_values[m], hits.sum());
                 m_counts[m] += static_cast<double>(hits.numel());
                 continue;
             }
-            m_values[m] += pred.gt(0.5).eq(target.gt(0.5)).sum().item<double>();
+            accumulate(m_values[m], pred.gt(0.5).eq(target.gt(0.5)).sum());
         } else if (m == "correlate") {
-            addCorrelation(pred, target);
+            // Element e of an example belongs to track e % tracks.
+            const auto tracks = static_cast<std::int64_t>(m_tracks.size());
+            const torch::Tensor x = pred.reshape({-1, tracks}).to(torch::kDouble);
+            const torch::Tensor y = target.reshape({-1, tracks}).to(torch::kDouble);
+            accumulate(m_pearsonSums, torch::stack({x.sum(0), y.sum(0), (x * x).sum(0),
+                                                    (y * y).sum(0), (x * y).sum(0)}));
+            m_pearsonPairs += x.size(0);
         }
         m_counts[m] += elements;
     }
@@ -75,37 +96,32 @@ void OutputMetrics::add(const torch::Tensor& predIn, const torch::Tensor& target
 void OutputMetrics::write(std::map<std::string, double>& out, const std::string& prefix) const
 {
     out[prefix + m_prefix + "loss"] =
-        m_examples ? m_lossSum / static_cast<double>(m_examples) : std::nan("");
+        m_examples ? read(m_lossSum) / static_cast<double>(m_examples) : std::nan("");
     for (const auto& m : m_metrics) {
         if (m == "correlate") {
-            for (std::size_t t = 0; t < m_tracks.size(); ++t)
-                out[prefix + m_prefix + "correlate_" + m_tracks[t]] = m_pearson[t].value();
+            const torch::Tensor sums =
+                m_pearsonSums.defined()
+                    ? m_pearsonSums.cpu().contiguous()
+                    : torch::zeros({5, static_cast<std::int64_t>(m_tracks.size())}, torch::kDouble);
+            const auto s = sums.accessor<double, 2>();
+            for (std::size_t t = 0; t < m_tracks.size(); ++t) {
+                const auto i = static_cast<std::int64_t>(t);
+                stats::Pearson p;
+                p.n = m_pearsonPairs;
+                p.sx = s[0][i];
+                p.sy = s[1][i];
+                p.sxx = s[2][i];
+                p.syy = s[3][i];
+                p.sxy = s[4][i];
+                out[prefix + m_prefix + "correlate_" + m_tracks[t]] = p.value();
+            }
             continue;
         }
         const auto v = m_values.find(m);
         const auto c = m_counts.find(m);
         out[prefix + m_prefix + m] = v != m_values.end() && c != m_counts.end() && c->second > 0
-                                         ? v->second / c->second
+                                         ? read(v->second) / c->second
                                          : std::nan("");
-    }
-}
-
-void OutputMetrics::addCorrelation(const torch::Tensor& pred, const torch::Tensor& target)
-{
-    // Element e of an example belongs to track e % tracks.
-    const auto tracks = static_cast<std::int64_t>(m_tracks.size());
-    const torch::Tensor x = pred.reshape({-1, tracks}).to(torch::kDouble);
-    const torch::Tensor y = target.reshape({-1, tracks}).to(torch::kDouble);
-    const auto sx = x.sum(0), sy = y.sum(0), sxx = (x * x).sum(0), syy = (y * y).sum(0),
-               sxy = (x * y).sum(0);
-    for (std::int64_t t = 0; t < tracks; ++t) {
-        stats::Pearson& p = m_pearson[static_cast<std::size_t>(t)];
-        p.n += x.size(0);
-        p.sx += sx[t].item<double>();
-        p.sy += sy[t].item<double>();
-        p.sxx += sxx[t].item<double>();
-        p.syy += syy[t].item<double>();
-        p.sxy += sxy[t].item<double>();
     }
 }
 
@@ -121,10 +137,11 @@ EpochMetrics::EpochMetrics(const ModelSpec& spec, const CompileSettings& compile
 }
 
 void EpochMetrics::add(const std::vector<torch::Tensor>& preds,
-                       const std::vector<torch::Tensor>& targets, const std::vector<double>& losses,
-                       double total, std::int64_t examples)
+                       const std::vector<torch::Tensor>& targets,
+                       const std::vector<torch::Tensor>& losses, const torch::Tensor& total,
+                       std::int64_t examples)
 {
-    m_total += total * static_cast<double>(examples);
+    accumulate(m_total, total.detach() * static_cast<double>(examples));
     m_examples += examples;
     for (std::size_t o = 0; o < m_outputs.size(); ++o)
         m_outputs[o].add(preds[o], targets[o], losses[o], examples);
@@ -135,7 +152,8 @@ std::map<std::string, double> EpochMetrics::values(const std::string& prefix) co
     std::map<std::string, double> out;
     for (const auto& o : m_outputs)
         o.write(out, prefix);
-    out[prefix + "loss"] = m_examples ? m_total / static_cast<double>(m_examples) : std::nan("");
+    out[prefix + "loss"] =
+        m_examples ? read(m_total) / static_cast<double>(m_examples) : std::nan("");
     return out;
 }
 
@@ -158,7 +176,7 @@ Losses computeLosses(const std::vector<torch::Tensor>& predictions,
         const torch::Tensor perExample =
             perExampleLoss(compile.lossFor(o), predictions[o], targets[o]);
         torch::Tensor loss = weights.defined() ? (perExample * weights).mean() : perExample.mean();
-        l.perOutput.push_back(loss.item<double>());
+        l.perOutput.push_back(loss.detach());
         loss = loss * compile.weightFor(o);
         l.total = l.total.defined() ? l.total + loss : loss;
     }

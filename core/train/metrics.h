@@ -26,21 +26,22 @@ class OutputMetrics {
 public:
     OutputMetrics(std::string prefix, std::vector<std::string> metrics, std::string loss,
                   std::vector<std::string> trackNames);
-    void add(const torch::Tensor& pred, const torch::Tensor& target, double loss,
+    void add(const torch::Tensor& pred, const torch::Tensor& target, const torch::Tensor& loss,
              std::int64_t examples);
     void write(std::map<std::string, double>& out, const std::string& prefix) const;
 
 private:
-    void addCorrelation(const torch::Tensor& pred, const torch::Tensor& target);
-
+    // The sums stay on the model's device, in double, and are read once in write(): reading
+    // them every batch would make a GPU wait for the host at each step.
     std::string m_prefix;
     std::vector<std::string> m_metrics;
     std::string m_loss;
     std::vector<std::string> m_tracks;
-    std::vector<stats::Pearson> m_pearson;
-    std::map<std::string, double> m_values;
+    std::map<std::string, torch::Tensor> m_values;
     std::map<std::string, double> m_counts;
-    double m_lossSum = 0;
+    torch::Tensor m_lossSum;
+    torch::Tensor m_pearsonSums; // (5, tracks): sums of x, y, xx, yy, xy
+    std::int64_t m_pearsonPairs = 0;
     std::int64_t m_examples = 0;
 };
 
@@ -51,19 +52,20 @@ public:
     EpochMetrics(const ModelSpec& spec, const CompileSettings& compile,
                  const std::vector<OutputTracks>& tracks);
     void add(const std::vector<torch::Tensor>& preds, const std::vector<torch::Tensor>& targets,
-             const std::vector<double>& losses, double total, std::int64_t examples);
+             const std::vector<torch::Tensor>& losses, const torch::Tensor& total,
+             std::int64_t examples);
     [[nodiscard]] std::map<std::string, double> values(const std::string& prefix) const;
 
 private:
     std::vector<OutputMetrics> m_outputs;
-    double m_total = 0;
+    torch::Tensor m_total;
     std::int64_t m_examples = 0;
 };
 
 /// Loss of each output (weighted by sample weights when given) and their weighted total.
 struct Losses {
     torch::Tensor total;
-    std::vector<double> perOutput;
+    std::vector<torch::Tensor> perOutput; ///< detached, on the model's device
 };
 Losses computeLosses(const std::vector<torch::Tensor>& predictions,
                      const std::vector<torch::Tensor>& targets, const torch::Tensor& weights,

@@ -46,7 +46,7 @@ DeviceBatch toDevice(Batch& b, const torch::Device& device, bool useWeights)
 
 struct StepResult {
     torch::Tensor total;
-    std::vector<double> losses;
+    std::vector<torch::Tensor> losses;
     std::vector<torch::Tensor> predictions;
 };
 
@@ -104,7 +104,7 @@ std::map<std::string, double> measure(nn::GraphModule& module, const Generator& 
         Batch batch = stream.next();
         const DeviceBatch b = toDevice(batch, device, useWeights);
         const StepResult r = forwardLoss(module, b, compile, bf16, device);
-        metrics.add(r.predictions, b.targets, r.losses, r.total.item<double>(), b.examples);
+        metrics.add(r.predictions, b.targets, r.losses, r.total, b.examples);
         if (examples)
             *examples += b.examples;
         stream.recycle(std::move(batch));
@@ -221,7 +221,7 @@ TrainingResult train(TrainingRun run)
                             " at epoch " + std::to_string(epoch + 1) + ", batch " +
                             std::to_string(s + 1) +
                             "; lower learning_rate or normalise the targets");
-            metrics.add(r.predictions, b.targets, r.losses, loss, b.examples);
+            metrics.add(r.predictions, b.targets, r.losses, r.total, b.examples);
             stream.recycle(std::move(batch));
             samples += b.examples;
             lossSum += loss;
