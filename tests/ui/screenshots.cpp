@@ -20,6 +20,7 @@
 #include <QApplication>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QPalette>
 #include <QSettings>
 #include <QStyleFactory>
@@ -28,6 +29,15 @@
 
 namespace {
 
+/// Runs the event loop for `ms` without spinning: processEvents() returns at once when no
+/// event is queued, and a loop around it took a core from the training it was waiting for.
+void settle(int ms)
+{
+    QEventLoop loop;
+    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
+    loop.exec();
+}
+
 bool waitFor(const std::function<bool()>& condition, int timeoutMs)
 {
     QElapsedTimer t;
@@ -35,17 +45,9 @@ bool waitFor(const std::function<bool()>& condition, int timeoutMs)
     while (!condition()) {
         if (t.elapsed() > timeoutMs)
             return false;
-        QApplication::processEvents(QEventLoop::AllEvents, 50);
+        settle(50);
     }
     return true;
-}
-
-void settle(int ms)
-{
-    QElapsedTimer t;
-    t.start();
-    while (t.elapsed() < ms)
-        QApplication::processEvents(QEventLoop::AllEvents, 20);
 }
 
 void save(QWidget* w, const QString& dir, const QString& name)

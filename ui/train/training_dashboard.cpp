@@ -145,6 +145,7 @@ TrainingDashboard::TrainingDashboard(ProjectDocument* document, QWidget* parent)
     m_best = new QLabel;
     m_status = new QLabel;
     m_status->setWordWrap(true);
+    m_rate->setWordWrap(true);
     for (QWidget* w : {static_cast<QWidget*>(m_epochLabel), static_cast<QWidget*>(m_progress),
                        static_cast<QWidget*>(m_rate), static_cast<QWidget*>(m_best),
                        static_cast<QWidget*>(m_status)})
@@ -280,6 +281,10 @@ TrainingDashboard::TrainingDashboard(ProjectDocument* document, QWidget* parent)
             [this](int epoch, const QVariantMap& metrics, double secs, double rate, int best,
                    bool improved) {
                 addEpoch(epoch, metrics);
+                ++m_runEpochs;
+                m_runSeconds += secs;
+                if (rate > 0)
+                    m_runSecondsPerSample += 1 / rate; // epochs are equal: harmonic mean
                 m_best->setText(tr("Best epoch so far: %1%2")
                                     .arg(best + 1)
                                     .arg(improved ? tr(" (this one)") : QString()));
@@ -293,6 +298,15 @@ TrainingDashboard::TrainingDashboard(ProjectDocument* document, QWidget* parent)
         [this](const QString& reason, int best, const QString& archive,
                const QString& saveProblem) {
             setRunning(false);
+            // The live rate and time left are over: say what the run took instead.
+            m_rate->setText(
+                m_runEpochs == 0
+                    ? QString()
+                    : (m_runEpochs == 1 ? tr("%1 epoch in %2 - %3 samples/s")
+                                        : tr("%1 epochs in %2 - %3 samples/s"))
+                          .arg(QString::number(m_runEpochs), seconds(m_runSeconds),
+                               count(static_cast<std::int64_t>(
+                                   m_runEpochs / std::max(m_runSecondsPerSample, 1e-12)))));
             m_epochLabel->setText(best >= 0
                                       ? tr("Training %1; best epoch %2").arg(reason).arg(best + 1)
                                       : tr("Training %1").arg(reason));
@@ -415,6 +429,8 @@ void TrainingDashboard::start()
     for (auto* c : {m_batchChart, m_epochChart, m_metricChart})
         c->clear();
     m_batches = 0;
+    m_runEpochs = 0;
+    m_runSeconds = m_runSecondsPerSample = 0;
     m_evaluation->setRowCount(0);
     m_showTracks->setEnabled(false);
     m_epochLabel->setText(tr("Opening the data..."));
@@ -456,6 +472,8 @@ void TrainingDashboard::loadSavedHistory()
     for (auto* c : {m_batchChart, m_epochChart, m_metricChart})
         c->clear();
     m_batches = 0;
+    m_runEpochs = 0;
+    m_runSeconds = m_runSecondsPerSample = 0;
     m_evaluation->setRowCount(0);
     m_archive.clear();
     m_showTracks->setEnabled(false);

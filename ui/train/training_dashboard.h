@@ -91,6 +91,9 @@ private:
     int m_epochs_total = 0;
     int m_batches = 0;
     double m_smoothed = 0;
+    int m_runEpochs = 0; // epochs, seconds and samples of the current run
+    double m_runSeconds = 0;
+    double m_runSecondsPerSample = 0; // sum over epochs of 1 / samples per second
     bool m_loading = false;
     QString m_archive;
     QVariantMap m_lastEpoch;
