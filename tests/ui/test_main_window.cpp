@@ -6,6 +6,7 @@
 #include "support/fixtures.h"
 
 #include <QApplication>
+#include <QImage>
 #include <QListWidget>
 #include <QSettings>
 #include <QTest>
@@ -57,6 +58,32 @@ private Q_SLOTS:
                     .toStringList()
                     .constFirst()
                     .endsWith(QStringLiteral("demo.kdna.json")));
+    }
+
+    void selectedStepIconsTakeTheHighlightTextColour()
+    {
+        MainWindow w;
+        auto* steps = w.findChild<QListWidget*>(QStringLiteral("steps"));
+        QVERIFY(steps);
+        QCOMPARE(steps->count(), 4);
+        const QColor text = steps->palette().color(QPalette::HighlightedText);
+        for (int i = 0; i < steps->count(); ++i) {
+            const QIcon icon = steps->item(i)->icon();
+            const QImage normal = icon.pixmap(steps->iconSize(), QIcon::Normal).toImage();
+            const QImage selected = icon.pixmap(steps->iconSize(), QIcon::Selected).toImage();
+            QCOMPARE(selected.size(), normal.size());
+            int drawn = 0;
+            for (int y = 0; y < selected.height(); ++y)
+                for (int x = 0; x < selected.width(); ++x) {
+                    const QColor c = selected.pixelColor(x, y);
+                    if (c.alpha() < 255)
+                        continue; // edges blend with transparency
+                    ++drawn;
+                    QCOMPARE(c.rgb(), text.rgb());
+                }
+            QVERIFY2(drawn > 20,
+                     qPrintable(QStringLiteral("step %1: %2 pixels").arg(i).arg(drawn)));
+        }
     }
 
     void badProjectFileIsAnErrorNotACrash()

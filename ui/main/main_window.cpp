@@ -23,6 +23,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QPainter>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -46,6 +47,26 @@ QIcon themed(const char* name, QStyle::StandardPixmap fallback)
     // Follow the desktop's icon theme when it has one.
     return QIcon::fromTheme(QString::fromLatin1(name),
                             QApplication::style()->standardIcon(fallback));
+}
+
+/// A step icon whose selected state is drawn in the highlight's text colour: the coloured
+/// drawing loses its blue strokes on a blue selection. Plain pixmaps at 1x and 2x (the SVG
+/// engine would ignore an added pixmap of another size).
+QIcon stepIcon(const QString& path, const QSize& size, const QColor& selectedColor)
+{
+    const QIcon drawing(path);
+    QIcon icon;
+    for (const int scale : {1, 2}) {
+        const QPixmap normal = drawing.pixmap(size * scale);
+        QPixmap selected = normal;
+        QPainter painter(&selected);
+        painter.setCompositionMode(QPainter::CompositionMode_SourceIn);
+        painter.fillRect(selected.rect(), selectedColor);
+        painter.end();
+        icon.addPixmap(normal, QIcon::Normal);
+        icon.addPixmap(selected, QIcon::Selected);
+    }
+    return icon;
 }
 
 bool isProjectFile(const QString& path)
@@ -84,7 +105,10 @@ MainWindow::MainWindow(QWidget* parent)
                  {QT_TR_NOOP("3  Train"), ":/kdna/step-train.svg"},
                  {QT_TR_NOOP("4  Tracks"), ":/kdna/step-tracks.svg"}};
     for (const auto& s : steps)
-        m_steps->addItem(new QListWidgetItem(QIcon(QString::fromLatin1(s.icon)), tr(s.title)));
+        m_steps->addItem(
+            new QListWidgetItem(stepIcon(QString::fromLatin1(s.icon), m_steps->iconSize(),
+                                         m_steps->palette().color(QPalette::HighlightedText)),
+                                tr(s.title)));
     layout->addWidget(m_steps);
 
     m_pages = new QStackedWidget;
