@@ -63,11 +63,18 @@ QString qpath(const std::filesystem::path& p)
     return QString::fromStdString(p.string());
 }
 
-void showSized(QWidget& w, int width = 800, int height = 600)
+void showSized(QWidget& w, int width, int height)
 {
     w.resize(width, height);
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w));
+}
+
+/// Shows `range` and waits until its reads are in; false when the view refuses the range or
+/// is still loading after kWait.
+bool showLoaded(TrackView* view, const GenomicRange& range)
+{
+    return view->showRange(range) && QTest::qWaitFor([&] { return !view->isLoading(); }, kWait);
 }
 
 } // namespace
@@ -94,7 +101,7 @@ private Q_SLOTS:
     void projectModelAndPredictHere();
 
 private:
-    TrackView* openFixture(TracksStep& step);
+    TrackView* openFixture(TracksStep& step, int width = 800, int height = 600);
 
     test::ScratchDir m_dir;
     std::filesystem::path m_fasta, m_signal, m_prediction, m_genes;
@@ -117,8 +124,10 @@ void TestTrackViewer::initTestCase()
                              "chrB\tkdna\tgene\t501\t1500\t.\t+\t.\tID=gene:OTHER\n");
 }
 
-TrackView* TestTrackViewer::openFixture(TracksStep& step)
+/// Shows the step at the given size with the fixture genome, signal and genes loaded.
+TrackView* TestTrackViewer::openFixture(TracksStep& step, int width, int height)
 {
+    showSized(step, width, height);
     step.setGenome(qpath(m_fasta));
     step.addTrack(qpath(m_signal));
     step.addTrack(qpath(m_genes));
@@ -177,7 +186,6 @@ void TestTrackViewer::navigatesByLocusAndGeneName()
 {
     ProjectDocument doc;
     TracksStep step(&doc);
-    showSized(step);
     TrackView* view = openFixture(step);
 
     QVERIFY(step.navigate(QStringLiteral("chrA:1,001-2,000")));
@@ -218,15 +226,13 @@ void TestTrackViewer::narrowViewPaintsPerBaseValues()
 {
     ProjectDocument doc;
     TracksStep step(&doc);
-    showSized(step);
     TrackView* view = openFixture(step);
     const int id = view->findTrack(qpath(m_signal));
     QVERIFY(id >= 0);
     const BigWigReader* reader = view->bigWigReader(id);
     const auto valueReads = reader->valueReads();
 
-    QVERIFY(view->showRange({"chrA", 30'100, 30'400}));
-    QTRY_VERIFY_WITH_TIMEOUT(!view->isLoading(), kWait);
+    QVERIFY(showLoaded(view, {"chrA", 30'100, 30'400}));
     const SignalSamples painted = view->paintedSamples(id);
     QCOMPARE(painted.resolution, SignalSamples::Resolution::PerBase);
     QVERIFY(painted.complete);
@@ -242,18 +248,15 @@ void TestTrackViewer::wideViewReadsZoomSummaries()
 {
     ProjectDocument doc;
     TracksStep step(&doc);
-    showSized(step);
     TrackView* view = openFixture(step);
     const int id = view->findTrack(qpath(m_signal));
-    QVERIFY(view->showRange({"chrA", 0, 100}));
-    QTRY_VERIFY_WITH_TIMEOUT(!view->isLoading(), kWait);
+    QVERIFY(showLoaded(view, {"chrA", 0, 100}));
     const BigWigReader* reader = view->bigWigReader(id);
     const auto valueReads = reader->valueReads();
     const auto summaryReads = reader->summaryReads();
 
     // A wide view not seen yet (the whole chromosome was, on opening).
-    QVERIFY(view->showRange({"chrA", 20'000, 50'000}));
-    QTRY_VERIFY_WITH_TIMEOUT(!view->isLoading(), kWait);
+    QVERIFY(showLoaded(view, {"chrA", 20'000, 50'000}));
     QVERIFY(reader->summaryReads() > summaryReads);
     QCOMPARE(reader->valueReads(), valueReads);
     QVERIFY(view->showChromosome("chrA"));
@@ -281,10 +284,8 @@ void TestTrackViewer::sequenceAppearsAtBaseResolution()
 {
     ProjectDocument doc;
     TracksStep step(&doc);
-    showSized(step);
     TrackView* view = openFixture(step);
-    QVERIFY(view->showRange({"chrA", 20'000, 20'060}));
-    QTRY_VERIFY_WITH_TIMEOUT(!view->isLoading(), kWait);
+    QVERIFY(showLoaded(view, {"chrA", 20'000, 20'060}));
     QCOMPARE(view->paintedBases(), m_basesA.substr(20'000, 60));
     QVERIFY(view->showChromosome("chrA"));
     QVERIFY(view->paintedBases().empty()); // too far out for bases
@@ -294,7 +295,6 @@ void TestTrackViewer::newestRequestWinsAndCacheIsPaintedMeanwhile()
 {
     ProjectDocument doc;
     TracksStep step(&doc);
-    showSized(step);
     TrackView* view = openFixture(step);
     const int id = view->findTrack(qpath(m_signal));
     QVERIFY(view->showChromosome("chrA"));
@@ -323,8 +323,7 @@ void TestTrackViewer::keyboardMouseAndWheel()
 {
     ProjectDocument doc;
     TracksStep step(&doc);
-    showSized(step, 1000, 700);
-    TrackView* view = openFixture(step);
+    TrackView* view = openFixture(step, 1000, 700);
     QVERIFY(view->showRange({"chrA", 20'000, 30'000}));
     view->setFocus();
 
@@ -386,7 +385,6 @@ void TestTrackViewer::overlayNormalisesTheExperiment()
 {
     ProjectDocument doc;
     TracksStep step(&doc);
-    showSized(step);
     TrackView* view = openFixture(step);
     step.addTrack(qpath(m_prediction));
     const int experiment = view->findTrack(qpath(m_signal));
@@ -399,8 +397,7 @@ void TestTrackViewer::overlayNormalisesTheExperiment()
     QVERIFY(view->overlay());
     QVERIFY(view->contentHeight() < stackedHeight); // one lane fewer
 
-    QVERIFY(view->showRange({"chrA", 40'000, 40'500}));
-    QTRY_VERIFY_WITH_TIMEOUT(!view->isLoading(), kWait);
+    QVERIFY(showLoaded(view, {"chrA", 40'000, 40'500}));
     const auto values = BigWigReader::open(m_signal).values("chrA", 40'000, 40'500);
     SignalSamples painted = view->paintedSamples(experiment);
     QCOMPARE(painted.values.size(), values.size());
@@ -424,7 +421,6 @@ void TestTrackViewer::problemsAreShownNotFatal()
 {
     ProjectDocument doc;
     TracksStep step(&doc);
-    showSized(step);
     TrackView* view = openFixture(step);
     const auto before = view->trackIds().size();
 
@@ -459,10 +455,8 @@ void TestTrackViewer::exportsPngAndSvg()
 {
     ProjectDocument doc;
     TracksStep step(&doc);
-    showSized(step);
     TrackView* view = openFixture(step);
-    QVERIFY(view->showRange({"chrA", 9000, 14'000}));
-    QTRY_VERIFY_WITH_TIMEOUT(!view->isLoading(), kWait);
+    QVERIFY(showLoaded(view, {"chrA", 9000, 14'000}));
     const QString png = qpath(m_dir.file("view.png"));
     const QString svg = qpath(m_dir.file("view.svg"));
     QVERIFY(view->exportImage(png));
@@ -484,10 +478,8 @@ void TestTrackViewer::followsDarkPaletteButExportsLight()
 {
     ProjectDocument doc;
     TracksStep step(&doc);
-    showSized(step);
     TrackView* view = openFixture(step);
-    QVERIFY(view->showRange({"chrA", 9000, 14'000}));
-    QTRY_VERIFY_WITH_TIMEOUT(!view->isLoading(), kWait);
+    QVERIFY(showLoaded(view, {"chrA", 9000, 14'000}));
     QPalette dark = view->palette();
     dark.setColor(QPalette::Base, QColor(0x1e, 0x1e, 0x1e));
     dark.setColor(QPalette::Text, QColor(0xe8, 0xe8, 0xe8));
@@ -508,7 +500,6 @@ void TestTrackViewer::panelEditsTrackStyle()
 {
     ProjectDocument doc;
     TracksStep step(&doc);
-    showSized(step);
     TrackView* view = openFixture(step);
     const int id = view->findTrack(qpath(m_signal));
     step.panel()->selectTrack(id);

@@ -3,6 +3,7 @@
 #include "bridge/qt_convert.h"
 
 #include <cstdint>
+#include <initializer_list>
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -31,6 +32,17 @@ QSpinBox* spin(int min, int max, int value)
     s->setValue(value);
     s->setGroupSeparatorShown(true);
     return s;
+}
+
+/// Widgets side by side in one form row, without the row's margins doubled.
+QWidget* inRow(std::initializer_list<QWidget*> widgets)
+{
+    auto* row = new QWidget;
+    auto* l = new QHBoxLayout(row);
+    l->setContentsMargins(0, 0, 0, 0);
+    for (QWidget* w : widgets)
+        l->addWidget(w);
+    return row;
 }
 
 const QStringList kNormalisations = {QStringLiteral("None"),     QStringLiteral("max"),
@@ -94,14 +106,9 @@ DatasetForm::DatasetForm(QWidget* parent)
 
     auto* targets = new QGroupBox(tr("Targets (bigWig)"));
     auto* tf = new QFormLayout(targets);
-    auto* norms = new QWidget;
-    auto* nl = new QHBoxLayout(norms);
-    nl->setContentsMargins(0, 0, 0, 0);
     m_norm1 = combo(kNormalisations);
     m_norm2 = combo(kNormalisations);
-    nl->addWidget(m_norm1);
-    nl->addWidget(new QLabel(tr("after")));
-    nl->addWidget(m_norm2);
+    QWidget* norms = inRow({m_norm1, new QLabel(tr("after")), m_norm2});
     addRow(tf, tr("Normalisation"), QStringLiteral("normalization_mode"), norms,
            tr("keras_dna order: the second is applied first ('max' after 'perctrim')"));
     m_weighting = combo({QStringLiteral("None"), QStringLiteral("balanced")});
@@ -116,25 +123,15 @@ DatasetForm::DatasetForm(QWidget* parent)
 
     auto* sparse = new QGroupBox(tr("Labels (BED / GFF)"));
     auto* sf = new QFormLayout(sparse);
-    auto* len = new QWidget;
-    auto* ll = new QHBoxLayout(len);
-    ll->setContentsMargins(0, 0, 0, 0);
     m_seqLen = spin(1, 1 << 24, 400);
     m_seqLen->setSuffix(tr(" bp"));
     m_maxLen = new QCheckBox(QStringLiteral("MAXLEN"));
-    ll->addWidget(m_seqLen);
-    ll->addWidget(m_maxLen);
-    addRow(sf, tr("Sequence length"), QStringLiteral("seq_len"), len,
+    addRow(sf, tr("Sequence length"), QStringLiteral("seq_len"), inRow({m_seqLen, m_maxLen}),
            tr("Window length; MAXLEN is the longest positive"));
-    auto* neg = new QWidget;
-    auto* ngl = new QHBoxLayout(neg);
-    ngl->setContentsMargins(0, 0, 0, 0);
     m_negativeRatio = spin(0, 1000, 1);
     m_allNegatives = new QCheckBox(tr("all"));
-    ngl->addWidget(m_negativeRatio);
-    ngl->addWidget(m_allNegatives);
-    addRow(sf, tr("Negatives per positive"), QStringLiteral("negative_ratio"), neg,
-           tr("How many negatives per positive"));
+    addRow(sf, tr("Negatives per positive"), QStringLiteral("negative_ratio"),
+           inRow({m_negativeRatio, m_allNegatives}), tr("How many negatives per positive"));
     m_negativeType =
         combo({QStringLiteral("real"), QStringLiteral("random"), QStringLiteral("None")});
     addRow(sf, tr("Negative type"), QStringLiteral("negative_type"), m_negativeType,
