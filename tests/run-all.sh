@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The whole test run, as the README's quick start and CI (.ci/run) give it: installs what is
+# missing, builds, and runs every suite three ways — the release build (GUI offscreen), the
+# GUI suites again on the real X11 platform under Xvfb, and the core and GUI suites in an
+# AddressSanitizer + UndefinedBehaviorSanitizer build.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+packaging/install-deps.sh --tests
+cmake --preset default
+cmake --build --preset default
+ctest --preset default
+xvfb-run -a -s "-screen 0 1920x1080x24" ctest --preset xcb
+cmake --preset asan
+cmake --build --preset asan
+ctest --preset asan
