@@ -236,7 +236,6 @@ std::vector<TensorBytes> read(std::string_view file, const std::vector<TensorInf
     std::vector<Entry> all;
     for (const auto& [key, e] : entries)
         all.push_back(e);
-    checkCoverage(std::move(all), data.size());
 
     std::vector<TensorBytes> out;
     for (const TensorInfo& want : expected) {
@@ -259,6 +258,7 @@ std::vector<TensorBytes> read(std::string_view file, const std::vector<TensorInf
     }
     if (!entries.empty())
         refuse("tensor '" + entries.begin()->first + "' is not part of the model spec");
+    checkCoverage(std::move(all), data.size());
     return out;
 }
 

@@ -349,6 +349,10 @@ private Q_SLOTS:
         test::writeText(dir.file("edited.kdna"), join(parts));
         const std::string message = refusal(dir.file("edited.kdna"));
         QVERIFY2(oneSentenceNaming(message, dir.file("edited.kdna")), message.c_str());
+        if (e == "missing" || e == "extra")
+            QVERIFY2(message.find(e == "missing" ? "'dense.bias'" : "'evil.weight'") !=
+                         std::string::npos,
+                     message.c_str());
     }
 
     void oversizedSpecIsRefusedBeforeAllocating_data()
