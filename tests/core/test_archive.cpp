@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <fstream>
+#include <random>
 #include <sys/resource.h>
 #include <zlib.h>
 
@@ -353,6 +354,40 @@ private Q_SLOTS:
             QVERIFY2(message.find(e == "missing" ? "'dense.bias'" : "'evil.weight'") !=
                          std::string::npos,
                      message.c_str());
+    }
+
+    void randomEditsNeverCrash()
+    {
+        // Bytes flipped anywhere in the weights, header or data: they load or are refused
+        // with kdna::Error, never anything else (a crash ends the test run).
+        const ModelSpec spec =
+            ModelSpec::fromJson(json{{"layers",
+                                      {{{"type", "Input"}, {"shape", {20, 4}}},
+                                       {{"type", "Conv1D"}, {"filters", 2}, {"kernel_size", 3}},
+                                       {{"type", "BatchNormalization"}},
+                                       {{"type", "Flatten"}},
+                                       {{"type", "Dense"}, {"units", 1}}}}});
+        Model model(spec);
+        const std::string good = model.weightsBlob();
+        const std::uint64_t headerEnd = 8 + u64At(good, 0);
+        std::mt19937 rng(15);
+        int refused = 0;
+        for (int i = 0; i < 3000; ++i) {
+            std::string edited = good;
+            const int flips = 1 + static_cast<int>(rng() % 4);
+            for (int f = 0; f < flips; ++f) {
+                // Mostly the header, where the claims are.
+                const std::size_t at = rng() % 4 != 0 ? rng() % headerEnd : rng() % good.size();
+                edited[at] =
+                    static_cast<char>(rng() % 3 == 0 ? rng() : edited[at] ^ (1 << (rng() % 8)));
+            }
+            try {
+                model.loadWeightsBlob(edited);
+            } catch (const Error&) {
+                ++refused;
+            }
+        }
+        QVERIFY2(refused > 1000, std::to_string(refused).c_str());
     }
 
     void oversizedSpecIsRefusedBeforeAllocating_data()
