@@ -217,14 +217,18 @@ ModelArchive ModelArchive::load(const std::filesystem::path& path)
 
 void ModelArchive::checkWeights() const
 {
-    if (legacyWeights)
+    if (legacyWeights) {
+        const std::string old = file.filename().string();
         throw Error::inFile(
             file.string(), 0,
             "holds its weights as TorchScript (written by kdna " + kdnaVersion +
-                "), which can run code stored in the file, so kdna no longer reads them; its "
-                "settings still read: `kdna model " +
-                file.filename().string() +
-                " --project P.json` writes a project that `kdna train P.json` trains again");
+                "), which can run code stored in the file, so kdna no longer reads them; if you "
+                "trust the file, `python3 packaging/convert-legacy-model.py " +
+                old +
+                " NEW.kdna` (in kdna's sources; it runs the file in PyTorch) converts it, "
+                "otherwise `kdna model " +
+                old + " --project P.json` writes a project that `kdna train P.json` trains again");
+    }
     try {
         (void)safetensors::read(weights, modelTensors(model));
     } catch (const Error& e) {

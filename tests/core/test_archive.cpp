@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <fstream>
 #include <random>
+#include <sstream>
 #include <sys/resource.h>
 #include <zlib.h>
 
@@ -281,6 +282,46 @@ private Q_SLOTS:
                  0);
         QVERIFY(std::filesystem::exists(dir.file("again.json")));
         QVERIFY(!std::filesystem::exists(marker));
+    }
+
+    void trustedLegacyArchiveConverts()
+    {
+        // A first-format archive as kdna wrote it (torch::serialize's TorchScript weights),
+        // converted by the script the refusal names, loads with the same predictions.
+        if (!pythonHasTorch())
+            QSKIP("python3-torch is not installed (Debian: apt-get install python3-torch)");
+        test::ScratchDir dir;
+        ModelArchive a = smallArchive();
+        Model model(a.model, 3);
+        torch::serialize::OutputArchive torchScript;
+        model.impl().module->save(torchScript);
+        std::ostringstream weights;
+        torchScript.save_to(weights);
+        a.save(dir.file("current.kdna"));
+        ArchiveParts parts = split(test::readText(dir.file("current.kdna")));
+        parts.magic = "KDNAMODEL1\n";
+        parts.weights = weights.str();
+        test::writeText(dir.file("old.kdna"), join(parts));
+        QVERIFY(refusal(dir.file("old.kdna")).find("convert-legacy-model.py old.kdna") !=
+                std::string::npos);
+
+        std::string out;
+        QVERIFY2(test::run(std::string(kPython) + " " + KDNA_SOURCE_DIR +
+                               "/packaging/convert-legacy-model.py " +
+                               dir.file("old.kdna").string() + " " + dir.file("new.kdna").string() +
+                               " 2>&1",
+                           &out) == 0,
+                 out.c_str());
+        const ModelArchive converted = ModelArchive::load(dir.file("new.kdna"));
+        QVERIFY(converted.model == a.model);
+        QCOMPARE(converted.metadata().dump(),
+                 ModelArchive::load(dir.file("current.kdna")).metadata().dump());
+        const auto reloaded = converted.buildModel();
+        model.impl().module->eval();
+        reloaded->impl().module->eval();
+        const auto x = torch::rand({2, 201, 4});
+        QVERIFY(torch::equal(model.impl().module->forward({x})[0],
+                             reloaded->impl().module->forward({x})[0]));
     }
 
     void editedTensorHeadersAreRefused_data()
