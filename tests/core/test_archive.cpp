@@ -7,6 +7,7 @@
 #include "model/templates.h"
 #include "model/torch_model.h"
 #include "project/archive.h"
+#include "project/workflow.h"
 #include "support/fixtures.h"
 #include "util/error.h"
 
@@ -261,6 +262,16 @@ private Q_SLOTS:
         }
         QVERIFY2(refusal(dir.file("legacy.kdna")).find("TorchScript") != std::string::npos,
                  refusal(dir.file("legacy.kdna")).c_str());
+        // Training from it is refused before the data is opened (this project has none).
+        const ModelArchive legacyArchive = ModelArchive::load(dir.file("legacy.kdna"));
+        Project project;
+        project.model = legacyArchive.model;
+        project.output = dir.file("trained.kdna").string();
+        TrainOptions options;
+        options.startFrom = &legacyArchive;
+        const std::string training = test::errorOf([&] { (void)trainProject(project, options); });
+        QVERIFY2(training.find("TorchScript") != std::string::npos, training.c_str());
+        QVERIFY(!std::filesystem::exists(marker));
 
         // Every command that reads a model refuses it the same way and writes nothing.
         const auto kdna = test::builtTool("app/cli/kdna");
