@@ -25,6 +25,8 @@ bw.addEntries("chrI", 0, values=[float(i % 7) for i in range(400)], span=1, step
 bw.addEntries(["chrII"], [10], ends=[200], values=[2.5])
 bw.close()
 PY
+mkdir -p "$work/fuzz_safetensors"
+KDNA_FUZZ_WRITE_SEED="$work/fuzz_safetensors/tutorial_cnn.safetensors" "$build/fuzz/fuzz_safetensors"
 if [[ -d "$data" ]]; then
     head -c 4000 "$data/sacCer3.fa" >"$work/real.fa" 2>/dev/null && seed fuzz_fasta "$work/real.fa"
     [[ -f "$data/nucleosomes_danpos.bed" ]] && head -n 40 "$data/nucleosomes_danpos.bed" | sed '1s/^/\x00/' >"$work/real.bed" && seed fuzz_features "$work/real.bed"
@@ -33,7 +35,7 @@ if [[ -d "$data" ]]; then
 fi
 
 export ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-harnesses=(fuzz_fasta fuzz_features fuzz_chrom_sizes fuzz_bigwig fuzz_project_json)
+harnesses=(fuzz_fasta fuzz_features fuzz_chrom_sizes fuzz_bigwig fuzz_project_json fuzz_safetensors)
 run_one() {
     local name=$1
     mkdir -p "$work/$name" "fuzz/regressions/$name"
