@@ -18,6 +18,7 @@
 #include <QPointer>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QStyleOptionButton>
 #include <QStyleOptionSpinBox>
 #include <QTableWidget>
 #include <QTest>
@@ -48,6 +49,17 @@ void click(QWidget* widget)
     // New fields show once the event loop has run, as they do for a person.
     QTRY_VERIFY2(widget->isVisible() && widget->isEnabled(), qPrintable(widget->objectName()));
     clickAt(widget, widget->rect().center());
+}
+
+/// A check box is clicked on its box or its text, not anywhere in its row.
+void clickCheckBox(QCheckBox* box)
+{
+    QTRY_VERIFY(box->isVisible());
+    QStyleOptionButton option;
+    option.initFrom(box);
+    option.text = box->text();
+    const QRect hit = box->style()->subElementRect(QStyle::SE_CheckBoxClickRect, &option, box);
+    QTest::mouseClick(box, Qt::LeftButton, Qt::NoModifier, hit.center());
 }
 
 void clickRow(QListWidget* list, int row)
@@ -251,6 +263,20 @@ private Q_SLOTS:
     {
         qputenv("XDG_CACHE_HOME", QByteArray::fromStdString(m_dir.file("cache").string()));
         QCoreApplication::setOrganizationName(QStringLiteral("kdna-test"));
+    }
+
+    /// A 1024 x 700 window leaves the step about 860 x 600 beside the step list and bars.
+    void fitsASmallWindow()
+    {
+        Project p = tutorialData();
+        p.model = templates::tutorialCnn(2001);
+        Screen s(p);
+        QVERIFY(s.ready());
+        clickRow(s.stack(), 1); // the longest form
+        QTest::qWait(50);
+        const QSize least = s.builder->minimumSizeHint();
+        QVERIFY2(least.width() <= 860 && least.height() <= 600,
+                 qPrintable(QStringLiteral("%1 x %2").arg(least.width()).arg(least.height())));
     }
 
     /// The crash of issue 14: each of these edits destroyed the field while it was emitting.
@@ -530,7 +556,7 @@ private Q_SLOTS:
         turnWheel(loss, 1);
         QVERIFY(loss);
         QCOMPARE(loss->currentText(), QStringLiteral("categorical_crossentropy"));
-        click(s.find<QCheckBox>(QStringLiteral("metric_correlate")));
+        clickCheckBox(s.find<QCheckBox>(QStringLiteral("metric_correlate")));
         QVERIFY(s.find<QCheckBox>(QStringLiteral("metric_correlate"))->isChecked());
         QCOMPARE(s.doc.project().compile.metrics.back(), std::string("correlate"));
     }

@@ -105,6 +105,17 @@ private Q_SLOTS:
         QCoreApplication::setOrganizationName(QStringLiteral("kdna-test"));
     }
 
+    /// A 1024 x 700 window leaves the step about 860 x 600 beside the step list and bars.
+    void fitsASmallWindow()
+    {
+        ProjectDocument doc;
+        doc.reset(Project{}, {});
+        TrainingDashboard dashboard(&doc);
+        const QSize least = dashboard.minimumSizeHint();
+        QVERIFY2(least.width() <= 860 && least.height() <= 600,
+                 qPrintable(QStringLiteral("%1 x %2").arg(least.width()).arg(least.height())));
+    }
+
     void chartAxesUseWholeTicks()
     {
         // The ranges the first studio run showed with labels 0.00319 ... 0.0483.

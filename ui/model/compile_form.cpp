@@ -6,7 +6,7 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
-#include <QHBoxLayout>
+#include <QGridLayout>
 #include <QLineEdit>
 
 namespace kdna::ui {
@@ -48,13 +48,14 @@ CompileForm::CompileForm(QWidget* parent)
     m_momentum->setKeyboardTracking(false);
     form->addRow(tr("Momentum"), m_momentum);
     auto* metrics = new QWidget;
-    auto* ml = new QHBoxLayout(metrics);
+    auto* ml = new QGridLayout(metrics); // two columns: the form fits a narrow window
     ml->setContentsMargins(0, 0, 0, 0);
     for (const QString& m : kMetrics) {
         auto* c = new QCheckBox(m);
         c->setObjectName(QStringLiteral("metric_") + m);
+        const int at = static_cast<int>(m_metrics.size());
         m_metrics.push_back(c);
-        ml->addWidget(c);
+        ml->addWidget(c, at / 2, at % 2);
         connect(c, &QCheckBox::toggled, this, [this] {
             if (!m_loading)
                 Q_EMIT edited();

@@ -185,6 +185,9 @@ ModelBuilder::ModelBuilder(ProjectDocument* document, QWidget* parent)
     pl->addWidget(new QLabel(tr("Template:")));
     m_templates = new QComboBox;
     m_templates->setObjectName(QStringLiteral("templates"));
+    // The longest title would set the palette's width; the popup still shows titles in full.
+    m_templates->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_templates->setMinimumContentsLength(14);
     for (const auto& t : templates::all()) {
         m_templates->addItem(QString::fromLatin1(t.title), QString::fromLatin1(t.id));
         m_templates->setItemData(m_templates->count() - 1, QString::fromLatin1(t.description),
@@ -210,8 +213,10 @@ ModelBuilder::ModelBuilder(ProjectDocument* document, QWidget* parent)
     auto* remove = new QPushButton(tr("Delete"));
     remove->setObjectName(QStringLiteral("delete"));
     remove->setToolTip(tr("Deletes the selected layer (Delete key)"));
-    for (auto* b : {up, down, duplicate, remove})
+    for (auto* b : {up, down, duplicate, remove}) {
+        b->setMinimumWidth(b->fontMetrics().horizontalAdvance(b->text()) + 16); // not 80 each
         buttons->addWidget(b);
+    }
     sl->addLayout(buttons);
     auto* stackSplit = new QSplitter(Qt::Vertical);
     m_stack = new LayerStackView;
@@ -248,6 +253,7 @@ ModelBuilder::ModelBuilder(ProjectDocument* document, QWidget* parent)
     sumLayout->addWidget(m_table, 1);
     m_totals = new QLabel;
     m_totals->setObjectName(QStringLiteral("totals"));
+    m_totals->setWordWrap(true);
     sumLayout->addWidget(m_totals);
     m_problem = new QLabel;
     m_problem->setWordWrap(true);

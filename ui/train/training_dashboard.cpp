@@ -29,6 +29,8 @@
 #include <QPainter>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSlider>
 #include <QSpinBox>
 #include <QSplitter>
@@ -159,8 +161,16 @@ TrainingDashboard::TrainingDashboard(ProjectDocument* document, QWidget* parent)
     left->addStretch();
     auto* leftWidget = new QWidget;
     leftWidget->setLayout(left);
-    leftWidget->setMaximumWidth(330);
-    layout->addWidget(leftWidget);
+    // The settings scroll on a short screen (1024 x 700) rather than push the window taller.
+    auto* leftScroll = new QScrollArea;
+    leftScroll->setWidget(leftWidget);
+    leftScroll->setWidgetResizable(true);
+    leftScroll->setFrameShape(QFrame::NoFrame);
+    leftScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    leftScroll->setMinimumWidth(leftWidget->minimumSizeHint().width() +
+                                leftScroll->verticalScrollBar()->sizeHint().width());
+    leftScroll->setMaximumWidth(350);
+    layout->addWidget(leftScroll);
 
     // Charts and results.
     auto* right = new QVBoxLayout;
@@ -180,15 +190,15 @@ TrainingDashboard::TrainingDashboard(ProjectDocument* document, QWidget* parent)
     outliers->setChecked(true);
     outliers->setToolTip(tr("Scale the linear axes to the 1st-99th percentile of the values, "
                             "so a high first loss does not flatten the curve"));
-    auto* exportPng = new QPushButton(tr("Export charts (PNG)..."));
-    auto* exportCsv = new QPushButton(tr("Export history (CSV)..."));
+    auto* exportPng = new QPushButton(tr("Export charts..."));
+    exportPng->setToolTip(tr("The three charts as one PNG image"));
+    auto* exportCsv = new QPushButton(tr("Export history..."));
+    exportCsv->setToolTip(tr("Every epoch's loss and metrics as CSV"));
     chartBar->addWidget(new QLabel(tr("Smoothing")));
     chartBar->addWidget(m_smoothing);
     chartBar->addWidget(m_smoothingText);
     chartBar->addWidget(outliers);
     chartBar->addStretch();
-    chartBar->addWidget(exportPng);
-    chartBar->addWidget(exportCsv);
     right->addLayout(chartBar);
     m_batchChart = new MetricChart(tr("Training loss per batch"), tr("epoch"));
     m_batchChart->setObjectName(QStringLiteral("batchChart"));
@@ -217,7 +227,12 @@ TrainingDashboard::TrainingDashboard(ProjectDocument* document, QWidget* parent)
     rl->addWidget(m_evaluation, 1);
     m_showTracks = new QPushButton(tr("Show the prediction\nin the Tracks step"));
     m_showTracks->setEnabled(false);
-    rl->addWidget(m_showTracks);
+    auto* actions = new QVBoxLayout;
+    actions->addWidget(m_showTracks);
+    actions->addWidget(exportPng);
+    actions->addWidget(exportCsv);
+    actions->addStretch();
+    rl->addLayout(actions);
     right->addWidget(results);
     layout->addLayout(right, 1);
 
