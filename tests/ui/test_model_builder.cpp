@@ -186,7 +186,14 @@ struct Screen {
         window.resize(1280, 900);
         window.show();
     }
-    [[nodiscard]] bool ready() { return QTest::qWaitForWindowActive(&window); }
+    /// Shown and focused (under a bare X server no window manager focuses it on its own).
+    [[nodiscard]] bool ready()
+    {
+        if (!QTest::qWaitForWindowExposed(&window))
+            return false;
+        window.activateWindow();
+        return QTest::qWaitForWindowActive(&window);
+    }
 
     template<typename T = QWidget>
     [[nodiscard]] T* find(const QString& name) const
