@@ -229,8 +229,10 @@ ModelBuilder::ModelBuilder(ProjectDocument* document, QWidget* parent)
     formScroll->setFrameShape(QFrame::NoFrame);
     formScroll->setWidget(m_form);
     stackSplit->addWidget(formScroll);
-    stackSplit->setStretchFactor(0, 1);
-    stackSplit->setStretchFactor(1, 1);
+    // Sized once, not from the first (empty) form: the longest form (Conv1D) shows whole.
+    stackSplit->setStretchFactor(0, 2);
+    stackSplit->setStretchFactor(1, 3);
+    stackSplit->setSizes({200, 300});
     sl->addWidget(stackSplit, 1);
     split->addWidget(stackBox);
 
