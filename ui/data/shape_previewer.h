@@ -59,6 +59,7 @@ private:
     QTimer m_debounce;
     QPointer<BackgroundTask> m_task;
     int m_generation = 0;
+    int m_previewGeneration = 0;
 };
 
 } // namespace kdna::ui
