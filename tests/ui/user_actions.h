@@ -66,16 +66,20 @@ inline void typeIntoFileDialog(QFileDialog* dialog, const QString& path)
         dialog->reject();
         return;
     }
-    name->setFocus();
-    QTest::keyClick(name, Qt::Key_A, Qt::ControlModifier);
-    QTest::keyClicks(name, path);
-    // The path completer's list, when it opens, takes an Enter: close it first.
+    // The dialog settles (its folder is read in the background) before a person types; the
+    // path completer's list, when it opens, takes an Enter: close it first.
+    QTest::qWait(300);
     for (int attempt = 0; attempt < 20 && dialog->isVisible(); ++attempt) {
-        QTest::qWait(100);
-        if (QWidget* popup = QApplication::activePopupWidget())
+        if (QWidget* popup = QApplication::activePopupWidget()) {
             QTest::keyClick(popup, Qt::Key_Escape);
-        else
+        } else if (name->text() != path) {
+            name->setFocus();
+            QTest::keyClick(name, Qt::Key_A, Qt::ControlModifier);
+            QTest::keyClicks(name, path);
+        } else {
             QTest::keyClick(name, Qt::Key_Return);
+        }
+        QTest::qWait(100);
     }
     if (dialog->isVisible()) {
         qWarning("file dialog still open: name field '%s', directory %s", qPrintable(name->text()),
