@@ -62,6 +62,7 @@ DataStep::DataStep(ProjectDocument* document, QWidget* parent)
     connect(m_form, &DatasetForm::edited, this, &DataStep::formEdited);
     connect(m_form, &DatasetForm::editFinished, m_doc, &ProjectDocument::finishFieldEdit);
     connect(m_preview, &ShapePreviewer::problemsChanged, m_form, &DatasetForm::showProblems);
+    connect(m_doc, &ProjectDocument::aboutToReset, m_preview, &ShapePreviewer::clearBatch);
     connect(m_doc, &ProjectDocument::reloaded, this, &DataStep::refresh);
     connect(m_doc, &ProjectDocument::changed, this, [this](ProjectDocument::Section s) {
         if (s == ProjectDocument::Section::Dataset || s == ProjectDocument::Section::Training ||

@@ -255,6 +255,14 @@ void ShapePreviewer::startCounting()
     });
 }
 
+void ShapePreviewer::clearBatch()
+{
+    ++m_previewGeneration;
+    m_preview->hide();
+    m_preview->setExample({});
+    m_previewButton->setEnabled(!m_hasProblems);
+}
+
 void ShapePreviewer::previewBatch()
 {
     auto example = std::make_shared<BatchPreview::Example>();

@@ -114,12 +114,9 @@ MainWindow::MainWindow(QWidget* parent)
     m_pages = new QStackedWidget;
     m_data = new DataStep(m_doc);
     m_model = new ModelBuilder(m_doc);
-    m_train = new TrainingDashboard(m_doc);
-    m_tracks = new TracksStep(m_doc);
     m_pages->addWidget(m_data);
     m_pages->addWidget(m_model);
-    m_pages->addWidget(m_train);
-    m_pages->addWidget(m_tracks);
+    buildRunSteps();
     layout->addWidget(m_pages, 1);
     m_root->addWidget(project);
     setCentralWidget(m_root);
@@ -134,16 +131,10 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_doc, &ProjectDocument::modifiedChanged, this, &MainWindow::updateTitle);
     connect(m_doc, &ProjectDocument::pathChanged, this, &MainWindow::updateTitle);
     connect(m_doc, &ProjectDocument::reloaded, this, &MainWindow::updateTitle);
-    connect(m_train, &TrainingDashboard::showPredictionRequested, this,
-            [this](const QString& archive) {
-                m_tracks->showModel(archive);
-                showStep(TracksStepIndex);
-            });
-    // A retrained model (same file) is reloaded by the Tracks step.
-    connect(m_train, &TrainingDashboard::trainingFinished, this, [this] {
-        if (QFileInfo::exists(m_doc->modelArchivePath()))
-            m_tracks->showModel(m_doc->modelArchivePath());
-    });
+    // Another project: the steps holding a run (history, charts, tracks, a loaded model) are
+    // built afresh for it, so nothing of the previous one is left on them.
+    connect(m_doc, &ProjectDocument::aboutToReset, this, &MainWindow::dropRunSteps);
+    connect(m_doc, &ProjectDocument::reloaded, this, &MainWindow::buildRunSteps);
     connect(m_start, &StartPage::openRequested, this, &MainWindow::open);
     connect(m_start, &StartPage::recentRequested, this, &MainWindow::openProject);
     connect(m_start, &StartPage::demoRequested, this, &MainWindow::openDemo);
@@ -155,6 +146,37 @@ MainWindow::MainWindow(QWidget* parent)
 }
 
 MainWindow::~MainWindow() = default;
+
+void MainWindow::dropRunSteps()
+{
+    // The dashboard's destructor stops a running training and waits for it.
+    delete m_train;
+    delete m_tracks;
+    m_train = nullptr;
+    m_tracks = nullptr;
+}
+
+void MainWindow::buildRunSteps()
+{
+    if (m_train && m_tracks)
+        return;
+    const int shown = m_steps ? m_steps->currentRow() : 0;
+    m_train = new TrainingDashboard(m_doc);
+    m_tracks = new TracksStep(m_doc);
+    m_pages->insertWidget(TrainStepIndex, m_train);
+    m_pages->insertWidget(TracksStepIndex, m_tracks);
+    m_pages->setCurrentIndex(std::max(0, shown));
+    connect(m_train, &TrainingDashboard::showPredictionRequested, this,
+            [this](const QString& archive) {
+                m_tracks->showModel(archive);
+                showStep(TracksStepIndex);
+            });
+    // A retrained model (same file) is reloaded by the Tracks step.
+    connect(m_train, &TrainingDashboard::trainingFinished, this, [this] {
+        if (QFileInfo::exists(m_doc->modelArchivePath()))
+            m_tracks->showModel(m_doc->modelArchivePath());
+    });
+}
 
 void MainWindow::createActions()
 {
@@ -173,7 +195,13 @@ void MainWindow::createActions()
     saveAction->setShortcut(QKeySequence::Save);
     auto* saveAsAction = file->addAction(themed("document-save-as", QStyle::SP_DialogSaveButton),
                                          tr("Save &as..."), this, &MainWindow::saveAs);
-    saveAsAction->setShortcut(QKeySequence::SaveAs);
+    // The platform's Save As keys, and Ctrl+Shift+S everywhere (desktops without a key theme
+    // have none for Save As).
+    QList<QKeySequence> saveAsKeys = QKeySequence::keyBindings(QKeySequence::SaveAs);
+    const QKeySequence ctrlShiftS(Qt::CTRL | Qt::SHIFT | Qt::Key_S);
+    if (!saveAsKeys.contains(ctrlShiftS))
+        saveAsKeys.prepend(ctrlShiftS);
+    saveAsAction->setShortcuts(saveAsKeys);
     file->addAction(tr("Data &folder..."), this, [this] {
         const QString dir = QFileDialog::getExistingDirectory(
             this, tr("Folder that ${data} stands for"), m_doc->dataDir());
@@ -330,11 +358,13 @@ bool MainWindow::save()
 
 bool MainWindow::saveAs()
 {
-    QString path =
-        QFileDialog::getSaveFileName(this, tr("Save the project"),
-                                     QSettings().value(QStringLiteral("lastFolder")).toString() +
-                                         QStringLiteral("/project.kdna.json"),
-                                     tr("kdna projects (*.kdna.json)"));
+    // Beside the current project when it has a file, else in the last folder used.
+    const QString start = m_doc->path().isEmpty()
+                              ? QSettings().value(QStringLiteral("lastFolder")).toString() +
+                                    QStringLiteral("/project.kdna.json")
+                              : QFileInfo(m_doc->path()).absoluteFilePath();
+    QString path = QFileDialog::getSaveFileName(this, tr("Save the project"), start,
+                                                tr("kdna projects (*.kdna.json)"));
     if (path.isEmpty())
         return false;
     if (!path.endsWith(QStringLiteral(".json")))
