@@ -24,6 +24,7 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QPainter>
+#include <QScrollArea>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -68,6 +69,19 @@ QIcon stepIcon(const QString& path, const QSize& size, const QColor& selectedCol
     }
     return icon;
 }
+
+/// A step in a scroll area: a step that needs more room than the window has scrolls instead
+/// of forcing the window's minimum size (the window works down to 1024 x 700).
+QScrollArea* scrollable(QWidget* step)
+{
+    auto* area = new QScrollArea;
+    area->setFrameShape(QFrame::NoFrame);
+    area->setWidgetResizable(true);
+    area->setWidget(step);
+    return area;
+}
+
+constexpr int kStatusPathWidth = 420; ///< the data folder in the status bar, elided beyond
 
 bool isProjectFile(const QString& path)
 {
@@ -114,8 +128,8 @@ MainWindow::MainWindow(QWidget* parent)
     m_pages = new QStackedWidget;
     m_data = new DataStep(m_doc);
     m_model = new ModelBuilder(m_doc);
-    m_pages->addWidget(m_data);
-    m_pages->addWidget(m_model);
+    m_pages->addWidget(scrollable(m_data));
+    m_pages->addWidget(scrollable(m_model));
     buildRunSteps();
     layout->addWidget(m_pages, 1);
     m_root->addWidget(project);
@@ -125,6 +139,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_steps->setCurrentRow(0);
 
     m_statusData = new QLabel;
+    m_statusData->setMaximumWidth(kStatusPathWidth);
     statusBar()->addPermanentWidget(m_statusData);
 
     createActions();
@@ -150,8 +165,8 @@ MainWindow::~MainWindow() = default;
 void MainWindow::dropRunSteps()
 {
     // The dashboard's destructor stops a running training and waits for it.
-    delete m_train;
-    delete m_tracks;
+    delete m_pages->widget(TracksStepIndex);
+    delete m_pages->widget(TrainStepIndex);
     m_train = nullptr;
     m_tracks = nullptr;
 }
@@ -163,8 +178,8 @@ void MainWindow::buildRunSteps()
     const int shown = m_steps ? m_steps->currentRow() : 0;
     m_train = new TrainingDashboard(m_doc);
     m_tracks = new TracksStep(m_doc);
-    m_pages->insertWidget(TrainStepIndex, m_train);
-    m_pages->insertWidget(TracksStepIndex, m_tracks);
+    m_pages->insertWidget(TrainStepIndex, scrollable(m_train));
+    m_pages->insertWidget(TracksStepIndex, scrollable(m_tracks));
     m_pages->setCurrentIndex(std::max(0, shown));
     connect(m_train, &TrainingDashboard::showPredictionRequested, this,
             [this](const QString& archive) {
@@ -424,8 +439,11 @@ void MainWindow::updateTitle()
 {
     setWindowTitle(QStringLiteral("%1[*] - kdna-studio").arg(m_doc->displayName()));
     setWindowModified(m_doc->isModified());
-    m_statusData->setText(m_doc->dataDir().isEmpty() ? QString()
-                                                     : tr("data: %1").arg(m_doc->dataDir()));
+    const QString data =
+        m_doc->dataDir().isEmpty() ? QString() : tr("data: %1").arg(m_doc->dataDir());
+    m_statusData->setText(
+        m_statusData->fontMetrics().elidedText(data, Qt::ElideMiddle, kStatusPathWidth));
+    m_statusData->setToolTip(data);
 }
 
 void MainWindow::readSettings()
