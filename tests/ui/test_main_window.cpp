@@ -46,6 +46,15 @@ QPushButton* buttonWithText(QWidget* parent, const QString& text)
     return nullptr;
 }
 
+/// Shows the window focused, as a window manager focuses a new window (keyboard shortcuts
+/// reach only the active window; Xvfb has no window manager to do it).
+bool showActive(QWidget& w)
+{
+    w.show();
+    w.activateWindow();
+    return QTest::qWaitForWindowActive(&w);
+}
+
 /// Clicks the start page's "Try the demo".
 bool clickDemo(MainWindow& w)
 {
@@ -113,8 +122,7 @@ private Q_SLOTS:
     void startsOnTheStartPageAndOpensTheDemo()
     {
         MainWindow w;
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(showActive(w));
         QVERIFY(w.isStartPageShown());
         QVERIFY(clickDemo(w));
         QCOMPARE(w.currentStep(), MainWindow::DataStepIndex);
@@ -139,8 +147,7 @@ private Q_SLOTS:
     void typingIsOneUndoStepPerField()
     {
         MainWindow w;
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(showActive(w));
         QVERIFY(clickDemo(w));
         QWidget* window = w.dataStep()->form()->control(QStringLiteral("window"));
         QWidget* tg = w.dataStep()->form()->control(QStringLiteral("tg_window"));
@@ -168,8 +175,7 @@ private Q_SLOTS:
     void saveAsStartsBesideTheProject()
     {
         MainWindow w;
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(showActive(w));
         QVERIFY(clickDemo(w));
         const QString folder = QFileInfo(w.document()->path()).absolutePath();
         // Somewhere else was the last folder used: Save As still starts beside the project.
@@ -189,8 +195,7 @@ private Q_SLOTS:
         const QString first = demoCopy("first", 3);
         const QString second = demoCopy("second", 3);
         MainWindow w;
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(showActive(w));
         openByToolbar(w, first);
         QVERIFY(waitFor([&] { return !w.isStartPageShown(); }, 5000));
         QVERIFY(w.windowTitle().startsWith(QStringLiteral("first.kdna.json")));
@@ -248,8 +253,7 @@ private Q_SLOTS:
     void fitsIn1024x700()
     {
         MainWindow w;
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(showActive(w));
         QVERIFY(clickDemo(w));
         for (int step = 0; step < 4; ++step) {
             QTest::keyClick(&w, static_cast<Qt::Key>(Qt::Key_1 + step), Qt::ControlModifier);
@@ -272,8 +276,7 @@ private Q_SLOTS:
     void tutorialFolderPromptIsReadable()
     {
         MainWindow w;
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(showActive(w));
         const auto yeast = test::yeastData();
         const QString folder = yeast ? QString::fromStdString(yeast->string())
                                      : QString::fromStdString(m_dir.path().string());
@@ -347,8 +350,7 @@ private Q_SLOTS:
     {
         test::writeText(m_dir.file("broken.kdna.json"), "{\"dataset\": {\"window\": \"wide\"}");
         MainWindow w;
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(showActive(w));
         QString message;
         // The file dialog first, then the warning, closed with Enter.
         whenDialogOpens<QFileDialog>([&](QFileDialog* d) {
