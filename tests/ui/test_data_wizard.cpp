@@ -488,8 +488,15 @@ private Q_SLOTS:
         QVERIFY(hi >= top && lo <= 0);
         QVERIFY2(preview->axisLabels().contains(QString::number(hi, 'g', 3)),
                  qPrintable(preview->axisLabels().join(QLatin1Char(' '))));
+        // Settings that are not valid: no drawing of other settings stays up.
+        auto* output = step.form()->control(QStringLiteral("output_shape"));
+        typeOver(output, QStringLiteral("3"));
+        QVERIFY(!preview->isVisible());
+        QTest::keyClick(output, Qt::Key_A, Qt::ControlModifier);
+        QTest::keyClick(output, Qt::Key_Backspace); // natural shape again
         typeOver(step.form()->control(QStringLiteral("window")), QStringLiteral("1001"));
-        QVERIFY(waitFor([&] { return preview->example().onehot.size() == 1001 * 4; }));
+        QVERIFY(waitFor(
+            [&] { return preview->isVisible() && preview->example().onehot.size() == 1001 * 4; }));
         QCOMPARE(preview->example().inputShape, QStringLiteral("(1001, 4)"));
     }
 };

@@ -82,14 +82,17 @@ ShapePreviewer::ShapePreviewer(QWidget* parent)
     m_preview->hide();
     layout->addWidget(m_preview);
     layout->addStretch();
-    connect(m_previewButton, &QPushButton::clicked, this, &ShapePreviewer::previewBatch);
+    connect(m_previewButton, &QPushButton::clicked, this, [this] {
+        m_batchWanted = true;
+        previewBatch();
+    });
 
     m_debounce.setSingleShot(true);
     m_debounce.setInterval(400);
     connect(&m_debounce, &QTimer::timeout, this, &ShapePreviewer::startCounting);
     // A batch on show is drawn again with the new settings.
     connect(&m_debounce, &QTimer::timeout, this, [this] {
-        if (m_preview->isVisible() && !m_hasProblems)
+        if (m_batchWanted && !m_hasProblems)
             previewBatch();
     });
     setMinimumWidth(280);
@@ -139,6 +142,7 @@ void ShapePreviewer::refreshShapes()
         m_batch->setText(QString());
         m_status->setText(invalid.arg(lines.join(QStringLiteral("<br>"))));
         m_previewButton->setEnabled(false);
+        m_preview->hide(); // drawn with settings no longer there
         return;
     }
     const bool maxlen = m_spec.isSparse() && m_spec.seq_len == 0;
@@ -258,6 +262,7 @@ void ShapePreviewer::startCounting()
 void ShapePreviewer::clearBatch()
 {
     ++m_previewGeneration;
+    m_batchWanted = false;
     m_preview->hide();
     m_preview->setExample({});
     m_previewButton->setEnabled(!m_hasProblems);

@@ -63,6 +63,7 @@ private:
     QPointer<BackgroundTask> m_task;
     int m_generation = 0;
     int m_previewGeneration = 0;
+    bool m_batchWanted = false; ///< a batch was asked for: redrawn as the settings change
 };
 
 } // namespace kdna::ui

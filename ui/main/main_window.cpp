@@ -24,6 +24,7 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QPainter>
+#include <QScreen>
 #include <QScrollArea>
 #include <QSettings>
 #include <QStackedWidget>
@@ -451,8 +452,13 @@ void MainWindow::readSettings()
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("windowState")).toByteArray());
-    if (!settings.contains(QStringLiteral("geometry")))
-        resize(1280, 820);
+    if (!settings.contains(QStringLiteral("geometry"))) {
+        // 1280 x 820, or the screen's room where it is smaller (a 1280 x 720 laptop).
+        QSize size(1280, 820);
+        if (const QScreen* s = screen())
+            size = size.boundedTo(s->availableGeometry().size());
+        resize(size);
+    }
     updateRecentMenu();
 }
 
