@@ -17,6 +17,7 @@
 #include <functional>
 #include <iostream>
 
+#include <QAbstractButton>
 #include <QApplication>
 #include <QDir>
 #include <QElapsedTimer>
@@ -138,14 +139,14 @@ int main(int argc, char** argv)
     wizard.show();
     waitFor([&] { return wizard.genomePage()->isComplete(); }, 60000);
     save(&wizard, out, QStringLiteral("03_wizard_genome"));
-    wizard.next();
+    wizard.button(QWizard::NextButton)->click(); // enabled once the page is complete
     wizard.tracksPage()->addFiles({data + QStringLiteral("/nucleosome_coverage_danpos.bw")},
                                   QObject::tr("secondary input"));
     waitFor([&] { return !wizard.tracksPage()->isScanning(); }, 60000);
     save(&wizard, out, QStringLiteral("04_wizard_tracks"));
-    wizard.next();
+    wizard.button(QWizard::NextButton)->click(); // enabled once the page is complete
     save(&wizard, out, QStringLiteral("05_wizard_chromosomes"));
-    wizard.next();
+    wizard.button(QWizard::NextButton)->click(); // enabled once the page is complete
     waitFor(
         [&] {
             return wizard.windowsPage()->previewer()->countsText().contains(
