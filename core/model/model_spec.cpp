@@ -133,7 +133,7 @@ ModelSpec ModelSpec::fromJson(const nlohmann::json& j, std::vector<Problem>& pro
             if (key == "type" || key == "name" || key == "inputs")
                 continue;
             const auto arg = std::find_if(type->arguments.begin(), type->arguments.end(),
-                                          [&](const auto& a) { return key == a.name; });
+                                          [&name = key](const auto& a) { return name == a.name; });
             if (arg == type->arguments.end()) {
                 std::string msg = "'" + key + "' is not an argument of " + layer.type;
                 const auto near = chrom_names::near(key, argNames);
