@@ -133,7 +133,12 @@ TrainOutcome trainProject(const Project& project, const TrainOptions& options)
             // A fresh name there: the fallback never replaces a file it did not write.
             const auto fallback = AtomicOutput::freshName(std::filesystem::temp_directory_path() /
                                                           outcome.archive.filename());
-            archive.save(fallback);
+            try {
+                archive.save(fallback);
+            } catch (const Error& again) {
+                throw Error(std::string(e.what()) + "; saving it to " + fallback.string() +
+                            " instead failed too (" + again.what() + ")");
+            }
             outcome.saveProblem = std::string(e.what()) + "; the model was saved to " +
                                   fallback.string() + " instead (a new file)";
             outcome.archive = fallback;
