@@ -1,9 +1,11 @@
 #include "cli_common.h"
 
 #include "util/paths.h"
+#include "util/text.h"
 
 #include <iostream>
 #include <unistd.h>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -21,6 +23,69 @@ void addDataOption(CLI::App& cmd, DataOption& option)
 {
     cmd.add_option("--data", option.dir,
                    "Folder that ${data} in file paths stands for (default: $KDNA_DATA)");
+}
+
+CLI::Validator atLeast(std::int64_t min)
+{
+    const std::string what = "a whole number of at least " + std::to_string(min);
+    return CLI::Validator(
+        [min, what](std::string& value) -> std::string {
+            std::int64_t v = 0;
+            if (!text::parseInt(value, v) || v < min)
+                return "must be " + what + ", not '" + value + "'";
+            return {};
+        },
+        ">=" + std::to_string(min));
+}
+
+CLI::Validator oneOf(std::initializer_list<const char*> choices)
+{
+    std::vector<std::string> valid(choices.begin(), choices.end());
+    const std::string list = text::join(valid, ", ");
+    return CLI::Validator(
+        [valid, list](std::string& value) -> std::string {
+            for (const auto& c : valid)
+                if (value == c)
+                    return {};
+            return "must be one of " + list + ", not '" + value + "'";
+        },
+        "{" + list + "}");
+}
+
+CLI::Validator existingFile()
+{
+    return CLI::Validator(
+        [](std::string& value) -> std::string {
+            std::error_code ec;
+            if (std::filesystem::is_directory(value, ec))
+                return "'" + value + "' is a folder, a file is expected";
+            if (!std::filesystem::exists(value, ec))
+                return "no such file: '" + value + "'";
+            return {};
+        },
+        "FILE");
+}
+
+CLI::Validator writablePath()
+{
+    return CLI::Validator(
+        [](std::string& value) -> std::string {
+            const std::filesystem::path p(value);
+            std::error_code ec;
+            if (std::filesystem::is_directory(p, ec))
+                return "'" + value + "' is a folder; name the file to write";
+            const auto folder = p.has_parent_path() ? p.parent_path() : ".";
+            if (!std::filesystem::is_directory(folder, ec))
+                return "cannot write '" + value + "': folder '" + folder.string() +
+                       "' does not exist";
+            return {};
+        },
+        "PATH");
+}
+
+std::string fromHere(const std::string& path)
+{
+    return path.empty() ? path : std::filesystem::absolute(path).lexically_normal().string();
 }
 
 ProgressLine::ProgressLine()

@@ -1,12 +1,12 @@
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
+#include <initializer_list>
 #include <memory>
 #include <string>
 
-namespace CLI {
-class App;
-}
+#include <CLI/CLI.hpp> // CLI::Validator is not usable on its own
 
 /// Options several `kdna` commands share.
 namespace kdna::cli {
@@ -17,6 +17,22 @@ struct DataOption {
     [[nodiscard]] std::filesystem::path folder() const;
 };
 void addDataOption(CLI::App& cmd, DataOption& option);
+
+// Validators run at parse time, before any work; CLI11 reports a failure as one line
+// "OPTION: <message>", so each message says what is valid.
+
+/// A whole number of at least `min`.
+[[nodiscard]] CLI::Validator atLeast(std::int64_t min);
+/// One of `choices`, spelled exactly.
+[[nodiscard]] CLI::Validator oneOf(std::initializer_list<const char*> choices);
+/// An existing file (not a folder).
+[[nodiscard]] CLI::Validator existingFile();
+/// A path a file can be written to: not a folder, in a folder that exists.
+[[nodiscard]] CLI::Validator writablePath();
+
+/// `path` made absolute against the folder the command was typed in (empty stays empty), so
+/// a relative path means the same for every command, never the model's training folder.
+[[nodiscard]] std::string fromHere(const std::string& path);
 
 /// A progress line redrawn in place on a terminal ("\r"), one line per update otherwise.
 class ProgressLine {

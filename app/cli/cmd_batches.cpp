@@ -74,9 +74,12 @@ void addBatchesCommand(CLI::App& app)
     auto args = std::make_shared<BatchesArgs>();
     auto* cmd = app.add_subcommand("batches", "Draw the first batches of a spec and print their "
                                               "shapes and value ranges");
-    cmd->add_option("spec", args->spec, "Dataset spec (JSON)")->required();
-    cmd->add_option("--count,-n", args->count, "How many batches")->capture_default_str();
-    cmd->add_option("--workers", args->workers, "Batch-preparation threads (0: automatic)");
+    cmd->add_option("spec", args->spec, "Dataset spec (JSON)")->required()->check(existingFile());
+    cmd->add_option("--count,-n", args->count, "How many batches")
+        ->capture_default_str()
+        ->check(atLeast(1));
+    cmd->add_option("--workers", args->workers, "Batch-preparation threads (0: automatic)")
+        ->check(atLeast(0));
     addDataOption(*cmd, args->data);
     cmd->callback([args] { runBatches(*args); });
 }

@@ -1,3 +1,4 @@
+#include "cli_common.h"
 #include "commands.h"
 #include "project/demo_data.h"
 #include "project/inspect.h"
@@ -20,7 +21,8 @@ void addDemoCommand(CLI::App& app)
         "demo",
         "Write kdna's synthetic demo genome, tracks and project, then train and test it (offline)");
     cmd->add_option("--dir", *dir, "Folder for the demo files (default: the user cache)");
-    cmd->add_option("--epochs", *epochs, "Epochs to train (default: the demo project's 4)");
+    cmd->add_option("--epochs", *epochs, "Epochs to train (default: the demo project's 4)")
+        ->check(atLeast(1));
     cmd->add_flag("--no-train", *describeOnly, "Only write and describe the demo data");
     cmd->callback([dir, epochs, describeOnly] {
         const auto folder =

@@ -33,20 +33,26 @@ struct ModelArgs {
 
     void add(CLI::App& cmd, bool needChromosomes)
     {
-        cmd.add_option("model", model, "Model archive written by kdna train (*.kdna)")->required();
+        cmd.add_option("model", model, "Model archive written by kdna train (*.kdna)")
+            ->required()
+            ->check(existingFile());
         auto* chrom = cmd.add_option("--chrom,-c", chromosomes,
                                      "Chromosome(s) to use (keras_dna's incl_chromosomes)");
         if (needChromosomes)
             chrom->required();
-        cmd.add_option("--fasta", fasta, "Another genome (cross-species)");
+        cmd.add_option("--fasta", fasta, "Another genome (cross-species)")->check(existingFile());
         cmd.add_option("--annotation", annotations,
-                       "Other annotation file(s), one per training file");
+                       "Other annotation file(s), one per training file")
+            ->check(existingFile());
         cmd.add_flag("--weights", weights, "Apply the sample weights (keras_dna's weights_eval)");
         cmd.add_option("--method", method, "auto, whole (whole-sequence inference) or windows")
-            ->capture_default_str();
-        cmd.add_option("--precision", precision, "fp32 or bf16")->capture_default_str();
+            ->capture_default_str()
+            ->check(oneOf({"auto", "whole", "windows"}));
+        cmd.add_option("--precision", precision, "fp32 or bf16")
+            ->capture_default_str()
+            ->check(oneOf({"fp32", "bf16"}));
         cmd.add_option("--device", device, "cpu, cuda or cuda:N")->capture_default_str();
-        cmd.add_option("--threads", threads, "torch threads (0: every core)");
+        cmd.add_option("--threads", threads, "torch threads (0: every core)")->check(atLeast(0));
         addDataOption(cmd, data);
     }
     [[nodiscard]] LoadedModel load() const
@@ -56,7 +62,11 @@ struct ModelArgs {
     }
     [[nodiscard]] EvaluationData evaluationData() const
     {
-        return {chromosomes, fasta, annotations, weights, std::nullopt};
+        // Relative paths mean the folder the command was typed in, as for predict.
+        std::vector<std::string> here;
+        for (const auto& a : annotations)
+            here.push_back(fromHere(a));
+        return {chromosomes, fromHere(fasta), here, weights, std::nullopt};
     }
     [[nodiscard]] ScoreOptions scoreOptions(ProgressLine& line, const std::string& what) const
     {
@@ -129,7 +139,9 @@ void addAuc(CLI::App& app)
     args->add(*cmd, true);
     auto curve = std::make_shared<std::string>("ROC");
     auto noAugmentation = std::make_shared<bool>(false);
-    cmd->add_option("--curve", *curve, "ROC or PR")->capture_default_str();
+    cmd->add_option("--curve", *curve, "ROC or PR")
+        ->capture_default_str()
+        ->check(oneOf({"ROC", "PR"}));
     cmd->add_flag("--no-augmentation", *noAugmentation, "Positives are the centred windows only");
     cmd->callback([args, curve, noAugmentation] {
         LoadedModel m = args->load();
@@ -173,21 +185,24 @@ void addPredict(CLI::App& app)
     auto rc = std::make_shared<bool>(false);
     auto batch = std::make_shared<std::int64_t>(256);
     cmd->add_option("--out,-o", *out, "bigWig to write (several tracks: one file per track)")
-        ->required();
+        ->required()
+        ->check(writablePath());
     cmd->add_option("--chrom-sizes", *chromSizes,
-                    "chrom.sizes for the bigWig header (keras_dna's chrom_size)");
+                    "chrom.sizes for the bigWig header (keras_dna's chrom_size)")
+        ->check(existingFile());
     cmd->add_option("--start-stop", *regions, "START-STOP region per --chrom (window centres)");
     cmd->add_flag("--rc", *rc, "Predict on the reverse-complement strand");
     cmd->add_option("--batch-size", *batch, "Windows per batch (windows method)")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(atLeast(1));
     cmd->callback([args, out, chromSizes, regions, rc, batch] {
         LoadedModel m = args->load();
         PredictRequest request;
         request.chromosomes = args->chromosomes;
         for (const auto& r : *regions)
             request.startStop.push_back(parseRange(r));
-        request.fasta = args->fasta;
-        request.chromSizes = *chromSizes;
+        request.fasta = fromHere(args->fasta);
+        request.chromSizes = fromHere(*chromSizes);
         request.rc = *rc;
         request.method = args->method;
         request.precision = args->precision;
@@ -227,13 +242,15 @@ void addModelInfo(CLI::App& app)
     auto* cmd = app.add_subcommand("model",
                                    "Describe a saved model; print its generator commands "
                                    "(load_generator_command) or write a project to train it again");
-    cmd->add_option("model", *path, "Model archive (*.kdna)")->required();
+    cmd->add_option("model", *path, "Model archive (*.kdna)")->required()->check(existingFile());
     cmd->add_flag("--commands", *commands,
                   "Print the training and validation generator commands as JSON");
     cmd->add_option("--project", *project,
-                    "Write a project file that reuses the model and its data (load_wrapper)");
+                    "Write a project file that reuses the model and its data (load_wrapper)")
+        ->check(writablePath());
     cmd->add_option("--export-state-dict", *stateDict,
-                    "Write the weights as .safetensors (PyTorch state-dict names)");
+                    "Write the weights as .safetensors (PyTorch state-dict names)")
+        ->check(writablePath());
     cmd->callback([path, commands, project, stateDict] {
         const ModelArchive a = ModelArchive::load(*path);
         // Weights that cannot be exported are refused before anything is printed or written.

@@ -98,7 +98,9 @@ void addShapeCommand(CLI::App& app)
     auto args = std::make_shared<ShapeArgs>();
     auto* cmd = app.add_subcommand("shape", "Print the input, label and secondary shapes a spec "
                                             "gives (keras_dna's predict_*_shape), or its problems");
-    cmd->add_option("spec", args->spec, "Dataset spec (JSON with keras_dna keywords)")->required();
+    cmd->add_option("spec", args->spec, "Dataset spec (JSON with keras_dna keywords)")
+        ->required()
+        ->check(existingFile());
     cmd->add_flag("--stats", args->stats,
                   "Also read the data and count examples, positives and negatives per "
                   "chromosome and annotation");

@@ -1,5 +1,6 @@
 #include "cli_common.h"
 #include "commands.h"
+#include "genome/genome.h"
 #include "model/model.h"
 #include "project/workflow.h"
 #include "training_progress.h"
@@ -50,6 +51,21 @@ void evaluateOnTest(const Project& project, Model& model,
               << " windows): " << formatMetrics(result.metrics) << std::endl;
 }
 
+/// An unknown test chromosome is found before the training, not after it.
+void requireTestChromosomes(const Project& project)
+{
+    if (project.test_chr.empty())
+        return;
+    const DatasetSpec& data = primary(project.dataset);
+    const Genome genome = Genome::open(data.resolve(data.fasta_file));
+    try {
+        for (const auto& chrom : project.test_chr)
+            (void)genome.length(chrom); // throws naming the near names
+    } catch (const Error& e) {
+        throw Error(std::string("test_chr: ") + e.what(), "test_chr");
+    }
+}
+
 void runTrain(const TrainArgs& args)
 {
     Project project = Project::load(args.project, args.data.folder());
@@ -72,10 +88,13 @@ void runTrain(const TrainArgs& args)
     const std::filesystem::path target =
         args.out.empty() ? project.resolve(project.output) : std::filesystem::path(args.out);
     try {
-        AtomicOutput::requireWritableFolder(target);
+        AtomicOutput::requireWritable(target, modelArchiveOutput());
     } catch (const Error& e) {
         throw Error(std::string(e.what()) + "; write the model elsewhere with --out FILE");
     }
+    if (!args.stateDict.empty())
+        AtomicOutput::requireWritable(args.stateDict, {});
+    requireTestChromosomes(project);
 
     std::cout << summarize(project.model).toText(project.model.name);
     std::optional<ModelArchive> start;
@@ -88,9 +107,11 @@ void runTrain(const TrainArgs& args)
     options.cancel = &g_interrupted;
     options.startFrom = start ? &*start : nullptr;
     options.output = args.out;
-    std::signal(SIGINT, [](int) { g_interrupted = true; });
+    // The first Ctrl-C stops the training gracefully (the best weights are saved); the
+    // handler before it (which removes temporaries) comes back afterwards.
+    const auto previous = std::signal(SIGINT, [](int) { g_interrupted = true; });
     const TrainOutcome outcome = trainProject(project, options);
-    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGINT, previous);
 
     if (!outcome.saved)
         throw Error("training was interrupted before its first epoch ended; nothing was saved");
@@ -118,23 +139,31 @@ void addTrainCommand(CLI::App& app)
     auto args = std::make_shared<TrainArgs>();
     auto* cmd = app.add_subcommand(
         "train", "Train a project's model on its data and save the model archive");
-    cmd->add_option("project", args->project, "Project file (*.kdna.json)")->required();
+    cmd->add_option("project", args->project, "Project file (*.kdna.json)")
+        ->required()
+        ->check(existingFile());
     addDataOption(*cmd, args->data);
-    cmd->add_option("--epochs", args->epochs, "Override the project's epochs");
-    cmd->add_option("--steps", args->steps, "Override steps_per_epoch");
-    cmd->add_option("--validation-steps", args->validationSteps, "Override validation_steps");
+    cmd->add_option("--epochs", args->epochs, "Override the project's epochs")->check(atLeast(1));
+    cmd->add_option("--steps", args->steps, "Override steps_per_epoch")->check(atLeast(1));
+    cmd->add_option("--validation-steps", args->validationSteps, "Override validation_steps")
+        ->check(atLeast(1));
     cmd->add_option("--eval-steps", args->evalSteps,
                     "Batches of the test chromosomes evaluated after training (0: none)")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(atLeast(0));
     cmd->add_option("--device", args->device, "cpu, cuda or cuda:N");
     cmd->add_option("--precision", args->precision,
-                    "fp32, or bf16 (bfloat16 autocast, fp32 weights)");
-    cmd->add_option("--threads", args->threads, "torch threads (0: every core)");
-    cmd->add_option("--workers", args->workers, "batch-preparation threads");
-    cmd->add_option("--out", args->out, "Model archive to write (default: the project's output)");
-    cmd->add_option("--from", args->from, "Start from a saved model's weights (transfer learning)");
+                    "fp32, or bf16 (bfloat16 autocast, fp32 weights)")
+        ->check(oneOf({"fp32", "bf16"}));
+    cmd->add_option("--threads", args->threads, "torch threads (0: every core)")->check(atLeast(0));
+    cmd->add_option("--workers", args->workers, "batch-preparation threads")->check(atLeast(0));
+    cmd->add_option("--out", args->out, "Model archive to write (default: the project's output)")
+        ->check(writablePath());
+    cmd->add_option("--from", args->from, "Start from a saved model's weights (transfer learning)")
+        ->check(existingFile());
     cmd->add_option("--export-state-dict", args->stateDict,
-                    "Also write the weights as .safetensors (PyTorch state-dict names)");
+                    "Also write the weights as .safetensors (PyTorch state-dict names)")
+        ->check(writablePath());
     cmd->callback([args] { runTrain(*args); });
 }
 

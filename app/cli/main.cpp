@@ -1,15 +1,37 @@
 #include "commands.h"
+#include "util/atomic_output.h"
 #include "util/error.h"
 #include "util/memory.h"
 
 #include <exception>
 #include <iostream>
+#include <new>
+#include <string>
 
 #include <CLI/CLI.hpp>
+#include <c10/util/Exception.h>
+
+namespace {
+
+/// The first line of a library's message: the rest is a backtrace or a dump for developers.
+std::string firstLine(const std::string& message)
+{
+    return message.substr(0, message.find('\n'));
+}
+
+int fail(const std::string& message)
+{
+    std::cerr << "error: " << message << '\n';
+    return 1;
+}
+
+} // namespace
 
 int main(int argc, char** argv)
 {
     kdna::tuneAllocatorForTensors();
+    // An interrupted command leaves no hidden half-written file behind.
+    kdna::AtomicOutput::removeTemporariesOnSignal();
     CLI::App app{"kdna: train deep networks on a genome (keras_dna's generators and model "
                  "wrapper, native)"};
     app.set_version_flag("--version", std::string("kdna ") + KDNA_VERSION);
@@ -21,16 +43,26 @@ int main(int argc, char** argv)
     kdna::cli::addTrainCommand(app);
     kdna::cli::addModelCommands(app);
 
+    // Every failure is one line "error: ..." and exit status 1; only --help and --version
+    // go through CLI11's own printing.
     try {
         app.parse(argc, argv);
-    } catch (const CLI::ParseError& e) {
+    } catch (const CLI::CallForHelp& e) {
         return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        return fail(firstLine(e.what()) + " (see kdna --help)");
     } catch (const kdna::Error& e) {
-        std::cerr << "error: " << e.what() << '\n';
-        return 1;
+        return fail(e.what());
+    } catch (const c10::Error& e) {
+        return fail("the model could not run: " + firstLine(e.what_without_backtrace()));
+    } catch (const std::bad_alloc&) {
+        return fail("out of memory; try a smaller batch size or model");
     } catch (const std::exception& e) {
-        std::cerr << "error: " << e.what() << '\n';
-        return 2;
+        return fail(firstLine(e.what()));
     }
     return 0;
 }
