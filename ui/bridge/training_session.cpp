@@ -106,13 +106,24 @@ void TrainingSession::evaluate(const Project& project, const std::filesystem::pa
         if (self)
             Q_EMIT self->evaluationStarted(what);
     });
-    m_evaluating = true;
+    // Down again however the evaluation ends (a cancel throws): a later run's Stop must stop
+    // its training, not its evaluation.
+    struct Evaluating {
+        std::atomic<bool>& flag;
+        explicit Evaluating(std::atomic<bool>& f)
+            : flag(f)
+        {
+            flag = true;
+        }
+        ~Evaluating() { flag = false; }
+        Evaluating(const Evaluating&) = delete;
+        Evaluating& operator=(const Evaluating&) = delete;
+    } evaluating(m_evaluating);
     TestEvaluationOptions options;
     options.score.progress = [this](double) {
         return !m_cancelEvaluation.load();
     };
     const TestEvaluation result = evaluateOnTestChromosomes(project, archive, options);
-    m_evaluating = false;
     const QVariantMap metrics = toVariant(result.metrics);
     post([self, metrics, what] {
         if (self)
