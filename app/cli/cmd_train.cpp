@@ -2,6 +2,7 @@
 #include "commands.h"
 #include "genome/genome.h"
 #include "model/model.h"
+#include "project/test_evaluation.h"
 #include "project/workflow.h"
 #include "training_progress.h"
 #include "util/atomic_output.h"
@@ -26,7 +27,8 @@ struct TrainArgs {
     int epochs = 0;
     std::int64_t steps = 0;
     std::int64_t validationSteps = 0;
-    std::int64_t evalSteps = 100;
+    std::int64_t evalSteps = 0;
+    bool noEval = false;
     std::string device;
     std::string precision;
     int threads = -1;
@@ -36,17 +38,16 @@ struct TrainArgs {
     std::string stateDict;
 };
 
-/// Evaluation on the project's test chromosomes: a seeded sample of `steps` batches.
-void evaluateOnTest(const Project& project, Model& model,
-                    const std::vector<DataStatistics>& statistics, std::int64_t steps)
+/// What the saved model scores on the project's test chromosomes (the studio shows the same).
+void evaluateOnTest(const Project& project, const std::filesystem::path& archive,
+                    std::int64_t sampleBatches)
 {
-    if (project.test_chr.empty() || steps == 0)
+    TestEvaluationOptions options;
+    options.sampleBatches = sampleBatches;
+    const TestEvaluation result = evaluateOnTestChromosomes(project, archive, options);
+    if (result.chromosomes.empty())
         return;
-    const AnySpec spec = project.specOn(project.test_chr);
-    const auto generator = openGenerator(spec, &statistics);
-    const auto result =
-        evaluate(model, *generator, project.compile, steps, false, project.training.precision);
-    std::cout << "test on " << text::join(project.test_chr, ", ") << " ("
+    std::cout << "test on " << text::join(result.chromosomes, ", ") << " ("
               << text::withThousands(result.examples)
               << " windows): " << formatMetrics(result.metrics) << std::endl;
 }
@@ -125,8 +126,8 @@ void runTrain(const TrainArgs& args)
         outcome.model->exportStateDict(args.stateDict);
         std::cout << "state dict (safetensors): " << args.stateDict << std::endl;
     }
-    if (!outcome.result.cancelled)
-        evaluateOnTest(project, *outcome.model, outcome.statistics, args.evalSteps);
+    if (!outcome.result.cancelled && !args.noEval)
+        evaluateOnTest(project, outcome.archive, args.evalSteps);
     if (outcome.result.cancelled)
         throw Error("training was interrupted; the best weights so far are saved in " +
                     outcome.archive.string());
@@ -148,9 +149,11 @@ void addTrainCommand(CLI::App& app)
     cmd->add_option("--validation-steps", args->validationSteps, "Override validation_steps")
         ->check(atLeast(1));
     cmd->add_option("--eval-steps", args->evalSteps,
-                    "Batches of the test chromosomes evaluated after training (0: none)")
+                    "After training, evaluate a sample of this many batches of the test "
+                    "chromosomes (0: every window, as the studio does)")
         ->capture_default_str()
         ->check(atLeast(0));
+    cmd->add_flag("--no-eval", args->noEval, "Skip the evaluation on the test chromosomes");
     cmd->add_option("--device", args->device, "cpu, cuda or cuda:N");
     cmd->add_option("--precision", args->precision,
                     "fp32, or bf16 (bfloat16 autocast, fp32 weights)")
@@ -179,7 +182,7 @@ void addDemoTraining(const Project& project, int epochs)
     const TrainOutcome outcome = trainProject(p, options);
     outcome.result.history.writeCsv(outcome.archive.string() + ".history.csv");
     std::cout << "model: " << outcome.archive.string() << std::endl;
-    evaluateOnTest(p, *outcome.model, outcome.statistics, 100);
+    evaluateOnTest(p, outcome.archive, 0);
 }
 
 } // namespace kdna::cli
