@@ -21,10 +21,7 @@ std::unique_ptr<Generator> evaluationGenerator(const LoadedModel& m, const Evalu
                              : respecOn(*m.archive.trainSpec, data.chromosomes, data.fasta,
                                         data.annotations, data.weights);
     auto adjust = [&](DatasetSpec& d) {
-        d.output_shape.clear();
-        d.sec_input_shape.clear();
-        if (stepByTarget)
-            d.overlapping = false;
+        shapeForScoring(d, stepByTarget);
     };
     if (auto* single = std::get_if<DatasetSpec>(&spec))
         adjust(*single);

@@ -316,6 +316,55 @@ private Q_SLOTS:
                  std::vector<float>(v.begin() + 10000, v.begin() + 12001));
     }
 
+    /// The tutorial's "Training with another track as input": DNA plus the central bases of a
+    /// second track. Evaluation and correlation build the secondary input as training does.
+    void secondaryInputModelEvaluates()
+    {
+        Project p = writeDemoProject(m_files);
+        auto& d = std::get<DatasetSpec>(p.dataset);
+        d.window = 301;
+        d.tg_window = 10;
+        d.output_shape = {64, 10};
+        d.sec_inputs = {d.annotation_files.front()};
+        d.sec_input_length = 10;
+        d.sec_input_shape = {64, 10};
+        d.sec_normalization_mode = {"max", "perctrim"};
+        // The translator's graph, with a small DNA branch (the test scores all of chr4 twice).
+        p.model = ModelSpec::fromJson(
+            json{{"layers",
+                  {{{"type", "Input"}, {"shape", {301, 4}}, {"name", "dna"}},
+                   {{"type", "Conv1D"}, {"filters", 4}, {"kernel_size", 9}, {"activation", "relu"}},
+                   {{"type", "MaxPooling1D"}, {"pool_size", 16}},
+                   {{"type", "Flatten"}, {"name", "features"}},
+                   {{"type", "Input"}, {"shape", {10}}, {"name", "secondary"}},
+                   {{"type", "Concatenate"}, {"inputs", {"features", "secondary"}}},
+                   {{"type", "Dense"}, {"units", 10}}}}});
+        p.compile.metrics = {"mae"};
+        p.training.epochs = 1;
+        p.training.steps_per_epoch = 3;
+        p.training.validation_steps = 2;
+        p.output = "sec.kdna";
+        const TrainOutcome outcome = trainProject(p);
+        LoadedModel m = loadModel(p.resolve("sec.kdna"));
+        EvaluationData chr4{{"chr4"}, {}, {}, false, std::nullopt};
+        const auto e = evaluateModel(m, chr4);
+        QVERIFY(std::isfinite(e.metrics.at("loss")));
+        QVERIFY(std::isfinite(e.metrics.at("mae")));
+        const auto c = correlateModel(m, chr4);
+        QVERIFY(std::isfinite(c.correlations.at("correlate_0_0")));
+        // The training's own test (every batch of the same chromosome, in order) agrees.
+        GeneratorOptions inOrder;
+        inOrder.shuffle = false;
+        const auto test = openGenerator(std::get<DatasetSpec>(p.specOn({"chr4"})),
+                                        &outcome.statistics.front(), inOrder);
+        const auto own = evaluate(*m.model, *test, p.compile, 0, false);
+        QCOMPARE(e.examples, own.examples);
+        QVERIFY2(
+            std::abs(e.metrics.at("loss") - own.metrics.at("loss")) < 1e-5,
+            (std::to_string(e.metrics.at("loss")) + " vs " + std::to_string(own.metrics.at("loss")))
+                .c_str());
+    }
+
     void classifierAuc()
     {
         Project p;
