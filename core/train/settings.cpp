@@ -53,6 +53,30 @@ void readObject(const nlohmann::json& j, const std::string& where,
     }
 }
 
+EarlyStoppingSettings earlyStoppingFromJson(const nlohmann::json& e)
+{
+    EarlyStoppingSettings s;
+    s.enabled = true;
+    s.monitor = e.value("monitor", s.monitor);
+    s.min_delta = e.value("min_delta", s.min_delta);
+    s.patience = e.value("patience", s.patience);
+    s.verbose = e.value("verbose", s.verbose);
+    s.mode = e.value("mode", s.mode);
+    if (e.contains("baseline") && !e.at("baseline").is_null())
+        s.baseline = e.at("baseline").get<double>();
+    s.restore_best_weights = e.value("restore_best_weights", s.restore_best_weights);
+    return s;
+}
+
+nlohmann::json earlyStoppingToJson(const EarlyStoppingSettings& s)
+{
+    nlohmann::json j = {{"monitor", s.monitor},   {"min_delta", s.min_delta},
+                        {"patience", s.patience}, {"verbose", s.verbose},
+                        {"mode", s.mode},         {"restore_best_weights", s.restore_best_weights}};
+    j["baseline"] = s.baseline ? nlohmann::json(*s.baseline) : nlohmann::json(nullptr);
+    return j;
+}
+
 } // namespace
 
 double CompileSettings::learningRate() const
@@ -158,17 +182,10 @@ TrainSettings TrainSettings::fromJson(const nlohmann::json& j, std::vector<Probl
             t.seed = j.value("seed", t.seed);
             if (j.contains("early_stopping") && !j.at("early_stopping").is_null()) {
                 const auto& e = j.at("early_stopping");
-                readObject(
-                    e, "early_stopping",
-                    {"monitor", "min_delta", "patience", "restore_best_weights"}, problems, [&] {
-                        t.early_stopping.enabled = true;
-                        t.early_stopping.monitor = e.value("monitor", t.early_stopping.monitor);
-                        t.early_stopping.min_delta =
-                            e.value("min_delta", t.early_stopping.min_delta);
-                        t.early_stopping.patience = e.value("patience", t.early_stopping.patience);
-                        t.early_stopping.restore_best_weights =
-                            e.value("restore_best_weights", t.early_stopping.restore_best_weights);
-                    });
+                readObject(e, "early_stopping",
+                           {"monitor", "min_delta", "patience", "verbose", "mode", "baseline",
+                            "restore_best_weights"},
+                           problems, [&] { t.early_stopping = earlyStoppingFromJson(e); });
             }
             if (j.contains("checkpoint") && !j.at("checkpoint").is_null()) {
                 const auto& c = j.at("checkpoint");
@@ -202,10 +219,7 @@ nlohmann::json TrainSettings::toJson() const
     if (seed != 1)
         j["seed"] = seed;
     if (early_stopping.enabled)
-        j["early_stopping"] = {{"monitor", early_stopping.monitor},
-                               {"min_delta", early_stopping.min_delta},
-                               {"patience", early_stopping.patience},
-                               {"restore_best_weights", early_stopping.restore_best_weights}};
+        j["early_stopping"] = earlyStoppingToJson(early_stopping);
     if (checkpoint.enabled)
         j["checkpoint"] = {{"path", checkpoint.path},
                            {"monitor", checkpoint.monitor},
@@ -226,6 +240,9 @@ std::vector<Problem> validate(const TrainSettings& t)
         p.push_back({"precision", "must be 'fp32' or 'bf16', not '" + t.precision + "'"});
     if (t.early_stopping.enabled && t.early_stopping.patience < 0)
         p.push_back({"early_stopping", "patience must be 0 or more"});
+    if (t.early_stopping.enabled && !oneOf(t.early_stopping.mode, {"auto", "min", "max"}))
+        p.push_back({"early_stopping",
+                     "mode must be 'auto', 'min' or 'max', not '" + t.early_stopping.mode + "'"});
     if (t.checkpoint.enabled && t.checkpoint.path.empty())
         p.push_back({"checkpoint", "needs a path for the best model"});
     return p;

@@ -3,6 +3,7 @@
 #include "data/dataset_spec.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,12 +31,16 @@ struct CompileSettings {
 };
 [[nodiscard]] std::vector<Problem> validate(const CompileSettings& c, std::size_t outputs);
 
+/// keras.callbacks.EarlyStopping's arguments, with Keras' defaults.
 struct EarlyStoppingSettings {
     bool enabled = false;
     std::string monitor = "val_loss";
-    double min_delta = 0;
-    int patience = 10;
-    bool restore_best_weights = true;
+    double min_delta = 0;      ///< an improvement must exceed it (its sign is ignored, as in Keras)
+    int patience = 0;          ///< epochs without improvement before stopping
+    int verbose = 0;           ///< > 0: say when it stops and which weights it restores
+    std::string mode = "auto"; ///< "auto", "min" or "max"
+    std::optional<double> baseline; ///< training stops unless the monitor beats it in time
+    bool restore_best_weights = false;
     friend bool operator==(const EarlyStoppingSettings&, const EarlyStoppingSettings&) = default;
 };
 
