@@ -15,10 +15,11 @@ namespace kdna {
 struct CompileSettings {
     std::vector<std::string> loss = {"mse"}; ///< one, or one per output
     std::vector<double> loss_weights;        ///< empty: 1 for every output
-    std::string optimizer = "adam";          ///< "adam", "sgd", "rmsprop"
+    std::string optimizer = "adam";          ///< "adam", "sgd", "rmsprop" (any case, as Keras)
     double learning_rate = 0;                ///< 0: Keras' default for the optimiser
     double momentum = 0;                     ///< sgd only
-    std::vector<std::string> metrics;        ///< "mae", "mse", "accuracy", "correlate"
+    /// "mae", "mse", "accuracy", "AUC", "correlate" (Keras' aliases read as these)
+    std::vector<std::string> metrics;
 
     [[nodiscard]] double learningRate() const;
     /// The loss of output `i` (one loss applies to every output).

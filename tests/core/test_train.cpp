@@ -5,7 +5,9 @@
 #include "project/workflow.h"
 #include "support/fixtures.h"
 #include "train/callbacks.h"
+#include "train/metrics.h"
 #include "util/error.h"
+#include "util/stats.h"
 
 #include <QTest>
 
@@ -241,6 +243,35 @@ private Q_SLOTS:
         EarlyStopping early(plain);
         QVERIFY(early.onEpochEnd(0, {{"loss", 0.3}}).improved);
         QCOMPARE(early.best(), 0.3);
+    }
+
+    /// Keras' AUC metric (200 thresholds): exact for scores that fall between thresholds.
+    void aucMetricAsKeras()
+    {
+        const ModelSpec spec = ModelSpec::fromJson(
+            json{{"layers", {{{"type", "Input"}, {"shape", {1}}, {"name", "out"}}}}});
+        CompileSettings c;
+        c.loss = {"binary_crossentropy"};
+        c.metrics = {"AUC"};
+        EpochMetrics metrics(spec, c, {OutputTracks{"out", {"0_0"}}});
+        std::vector<float> scores;
+        std::vector<bool> positive;
+        for (int i = 0; i < 600; ++i) {
+            const int k = 1 + (i * 37) % 199;
+            scores.push_back(static_cast<float>((k - 0.5) / 199.0));
+            positive.push_back((i * 11) % 7 < 2 + k % 3);
+        }
+        std::vector<float> labels(positive.begin(), positive.end());
+        const auto pred = torch::from_blob(scores.data(), {600, 1}).clone();
+        const auto target = torch::from_blob(labels.data(), {600, 1}).clone();
+        for (int half = 0; half < 2; ++half)
+            metrics.add({pred.slice(0, half * 300, half * 300 + 300)},
+                        {target.slice(0, half * 300, half * 300 + 300)}, {torch::zeros({})},
+                        torch::zeros({}), 300);
+        const double auc = metrics.values("").at("auc");
+        QVERIFY2(std::abs(auc - stats::auroc(scores, positive)) < 1e-9,
+                 (std::to_string(auc) + " vs " + std::to_string(stats::auroc(scores, positive)))
+                     .c_str());
     }
 
     void earlyStoppingSettingsAsKeras()
