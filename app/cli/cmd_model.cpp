@@ -277,7 +277,8 @@ void addModelInfo(CLI::App& app)
             p.model = a.model;
             p.compile = a.compile;
             p.training = a.training;
-            p.output = std::filesystem::path(*path).filename().string();
+            // Training it again must not overwrite the archive it came from.
+            p.output = std::filesystem::path(*path).stem().string() + "_retrained.kdna";
             p.save(*project);
             std::cout << "wrote " << *project << " (train it again with: kdna train " << *project
                       << " --from " << *path << ")\n";

@@ -306,6 +306,42 @@ std::string ModelSummary::toText(const std::string& modelName) const
     return out.str();
 }
 
+std::vector<std::string> architectureDifferences(const ModelSpec& saved, const ModelSpec& wanted)
+{
+    const ModelSummary a = summarize(saved), b = summarize(wanted);
+    if (!a.ok())
+        return {"the saved model does not build: " + a.error};
+    if (!b.ok())
+        return {"the project's model does not build: " + b.error};
+    std::vector<std::string> out;
+    const auto shapes = [](const std::vector<Shape>& list) {
+        std::vector<std::string> parts;
+        for (const auto& s : list)
+            parts.push_back(text::tuple(s));
+        return text::join(parts, ", ");
+    };
+    if (a.inputShapes != b.inputShapes)
+        out.push_back("the saved model takes " + shapes(a.inputShapes) + ", the project's " +
+                      shapes(b.inputShapes));
+    if (a.layers.size() != b.layers.size())
+        out.push_back("the saved model has " + std::to_string(a.layers.size()) +
+                      " layers, the project's " + std::to_string(b.layers.size()));
+    for (std::size_t i = 0; i < std::min(a.layers.size(), b.layers.size()); ++i) {
+        const LayerSummary &x = a.layers[i], &y = b.layers[i];
+        const std::string where = "layer " + std::to_string(i + 1) + " ";
+        if (x.type != y.type)
+            out.push_back(where + "is " + x.type + " in the saved model but " + y.type +
+                          " in the project's");
+        else if (x.params != y.params || x.outputShape != y.outputShape)
+            out.push_back(where + "'" + y.name + "' (" + y.type + ") has " +
+                          text::withThousands(x.params) + " weights giving " +
+                          withNone(x.outputShape) + " in the saved model but " +
+                          text::withThousands(y.params) + " giving " + withNone(y.outputShape) +
+                          " in the project's");
+    }
+    return out;
+}
+
 std::vector<std::string> checkAgainstData(const ModelSpec& spec, const ModelSummary& summary,
                                           const DataShapes& data)
 {

@@ -16,6 +16,9 @@ struct TrainingStarted {
     std::string precision;
     int threads = 0;
     int workers = 0;
+    /// Index of this run's first epoch: 0, or the epochs a resumed model had (its history
+    /// goes on); a progress display counts this run's epochs from 1.
+    int firstEpoch = 0;
 };
 
 struct BatchFinished {

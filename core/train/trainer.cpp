@@ -171,7 +171,7 @@ TrainingResult train(TrainingRun run)
     if (run.observer)
         run.observer->started({run.settings.epochs, steps, validationSteps, run.train.batchSize(),
                                device.str(), run.settings.precision, torchThreads(),
-                               run.train.workerCount()});
+                               run.train.workerCount(), firstEpoch});
 
     // Keras' EarlyStopping when asked for; the checkpoint's monitor (ModelCheckpoint) picks the
     // best epoch otherwise. Those weights are kept for a cancelled run too.

@@ -81,6 +81,15 @@ struct CountBatches : TrainingObserver {
     std::atomic<int> batches{0};
 };
 
+struct RecordEpochs : TrainingObserver {
+    void started(const TrainingStarted& s) override { first = s.firstEpoch; }
+    void batchFinished(const BatchFinished&) override { ++batches; }
+    void epochFinished(const EpochFinished& e) override { epochs.push_back(e.epoch); }
+    int first = -1;
+    int batches = 0;
+    std::vector<int> epochs;
+};
+
 struct RemoveFolderAfterEpoch : TrainingObserver {
     explicit RemoveFolderAfterEpoch(std::filesystem::path folder)
         : folder(std::move(folder))
@@ -322,6 +331,62 @@ private Q_SLOTS:
         QCOMPARE(ModelArchive::load(out.archive).weights, best.weights);
     }
 
+    /// `train --from` checks the saved model against the project's before the first batch, and
+    /// a resumed run says where its epochs start.
+    void startFromChecksTheModel()
+    {
+        Project p = motifProject(m_files);
+        p.training.epochs = 1;
+        p.training.steps_per_epoch = 2;
+        p.training.validation_chr.clear();
+        p.output = "from.kdna";
+        (void)trainProject(p);
+        const ModelArchive saved = ModelArchive::load(p.resolve("from.kdna"));
+
+        const auto refused = [&](Project other) {
+            RecordEpochs observer;
+            TrainOptions options;
+            options.observer = &observer;
+            options.startFrom = &saved;
+            other.output = "from2.kdna";
+            const std::string message = test::errorOf([&] { (void)trainProject(other, options); });
+            return std::make_pair(message, observer.batches);
+        };
+        // Another input length (the "mat1 and mat2 shapes cannot be multiplied").
+        Project longer = p;
+        std::get<DatasetSpec>(longer.dataset).seq_len = 131;
+        longer.model.layers.front().args["shape"] = {131, 4};
+        auto [message, batches] = refused(longer);
+        QVERIFY2(message.find("--from") != std::string::npos &&
+                     message.find("(131, 4)") != std::string::npos &&
+                     message.find("(121, 4)") != std::string::npos,
+                 message.c_str());
+        QCOMPARE(batches, 0);
+        // Another architecture.
+        Project other = p;
+        other.model.layers[2].type = "GlobalAveragePooling1D";
+        std::tie(message, batches) = refused(other);
+        QVERIFY2(message.find("GlobalMaxPooling1D") != std::string::npos &&
+                     message.find("GlobalAveragePooling1D") != std::string::npos,
+                 message.c_str());
+        QCOMPARE(batches, 0);
+        // Other weight shapes at the same layer types.
+        Project wider = p;
+        wider.model.layers[1].args["filters"] = 12;
+        std::tie(message, batches) = refused(wider);
+        QVERIFY2(message.find("conv1d") != std::string::npos, message.c_str());
+
+        // The same model resumes: its epochs go on from the saved history.
+        RecordEpochs observer;
+        TrainOptions options;
+        options.observer = &observer;
+        options.startFrom = &saved;
+        p.output = "resumed.kdna";
+        (void)trainProject(p, options);
+        QCOMPARE(observer.first, 1);
+        QCOMPARE(observer.epochs, (std::vector<int>{1}));
+    }
+
     void unwritableOutputFailsBeforeTraining()
     {
         Project p = motifProject(m_files);
@@ -462,6 +527,38 @@ private Q_SLOTS:
         QVERIFY2(out.find("test on chr4") != std::string::npos, out.c_str());
         QVERIFY(std::filesystem::exists(m_dir.file("cli") / "demo.kdna"));
         QVERIFY(std::filesystem::exists(m_dir.file("cli") / "demo.kdna.history.csv"));
+    }
+
+    /// `kdna model A --project P` writes a project that trains into another file than A, and
+    /// `kdna train P --from A` counts its epochs from 1.
+    void cliRetrainsWithoutOverwritingItsSource()
+    {
+        const auto kdna = test::builtTool("app/cli/kdna");
+        if (!std::filesystem::exists(kdna))
+            QSKIP("the kdna executable is not built");
+        Project p = motifProject(m_files);
+        p.training.epochs = 1;
+        p.training.steps_per_epoch = 2;
+        p.training.validation_chr.clear();
+        p.output = "source.kdna";
+        (void)trainProject(p);
+        const auto source = p.resolve("source.kdna");
+        const auto before = test::readText(source);
+        const auto project = source.parent_path() / "again.kdna.json";
+        std::string out;
+        QCOMPARE(test::run(kdna.string() + " model " + source.string() + " --project " +
+                               project.string() + " 2>&1",
+                           &out),
+                 0);
+        QVERIFY(Project::load(project).resolve(Project::load(project).output) != source);
+        QCOMPARE(test::run(kdna.string() + " train " + project.string() + " --from " +
+                               source.string() + " --epochs 1 --steps 2 --eval-steps 0 2>&1",
+                           &out),
+                 0);
+        QVERIFY2(out.find("Epoch 1/1") != std::string::npos &&
+                     out.find("Epoch 2/1") == std::string::npos,
+                 out.c_str());
+        QCOMPARE(test::readText(source), before);
     }
 };
 
