@@ -227,6 +227,8 @@ void addPredict(CLI::App& app)
                   << " bp/s, " << methodNote(summary.method, summary.reason) << "\n";
         for (const auto& f : files)
             std::cout << "wrote " << f.string() << "\n";
+        for (const auto& note : summary.notes)
+            std::cout << "note: " << note << "\n";
         std::cout << std::flush;
     });
 }

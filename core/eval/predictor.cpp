@@ -117,6 +117,14 @@ PredictSummary predict(Model& model, const DatasetSpec& trainSpec, std::int64_t 
                     " values a window, but its data gives " +
                     std::to_string(layout.valuesPerTrack) + " x " + std::to_string(tracks) +
                     " (values x tracks)");
+    const auto outputNames = model.spec().outputNames();
+    for (std::size_t o = 1; o < outputNames.size(); ++o)
+        summary.notes.push_back(
+            "output '" + outputNames[o] +
+            "' is not written: kdna exports the first output, whose "
+            "values are the labels' tracks; a " +
+            text::tuple(outShapes[o]) +
+            " output of secondary targets has no track layout in keras_dna's predict");
     const bool secondaryInput = !trainSpec.sec_inputs.empty() && trainSpec.use_sec_as == "inputs";
     if (model.spec().inputNames().size() != (secondaryInput ? 2U : 1U))
         throw Error("the model takes " + std::to_string(model.spec().inputNames().size()) +

@@ -255,9 +255,21 @@ std::vector<std::string> ModelSpec::outputNames() const
 {
     if (!outputs.empty())
         return outputs;
-    if (layers.empty())
-        return {};
-    return {layers.back().name};
+    // As Keras' Model(inputs, [a, b]) for the usual graphs: the layers no other layer takes
+    // (a stack's last layer; several heads), in the order of the layers. Names are resolved
+    // as normalize() would, so an unnormalised stack still ends in its last layer.
+    ModelSpec spec = *this;
+    spec.normalize();
+    std::set<std::string> taken;
+    for (const auto& l : spec.layers)
+        taken.insert(l.inputs.begin(), l.inputs.end());
+    std::vector<std::string> out;
+    for (const auto& l : spec.layers)
+        if (l.type != "Input" && !taken.count(l.name))
+            out.push_back(l.name);
+    if (out.empty() && !spec.layers.empty())
+        out.push_back(spec.layers.back().name);
+    return out;
 }
 
 } // namespace kdna

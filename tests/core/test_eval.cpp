@@ -441,6 +441,33 @@ private Q_SLOTS:
                  std::size_t(1));
     }
 
+    /// A two-headed model: predict writes the first output and says why not the second.
+    void predictNamesTheOutputsItLeavesOut()
+    {
+        const ModelSpec spec = ModelSpec::fromJson(json{
+            {"layers",
+             {{{"type", "Input"}, {"shape", {101, 4}}},
+              {{"type", "Flatten"}, {"name", "features"}},
+              {{"type", "Dense"}, {"units", 1}, {"name", "first"}},
+              {{"type", "Dense"}, {"units", 3}, {"name", "second"}, {"inputs", "features"}}}}});
+        Model model(spec, 1);
+        DatasetSpec d;
+        d.fasta_file = m_files.fasta.string();
+        d.annotation_files = {m_files.signal.string()};
+        d.window = 101;
+        PredictRequest request;
+        request.chromosomes = {"chr4"};
+        request.startStop = {{1000, 1200}};
+        const auto files = predictToBigWig(model, d, 101, DataStatistics{}, request,
+                                           m_dir.file("heads.bw").string(), nullptr);
+        QCOMPARE(files.size(), std::size_t(1));
+        PredictSummary summary;
+        (void)predictToBigWig(model, d, 101, DataStatistics{}, request,
+                              m_dir.file("heads.bw").string(), &summary);
+        QCOMPARE(summary.notes.size(), std::size_t(1));
+        QVERIFY2(summary.notes[0].find("'second'") != std::string::npos, summary.notes[0].c_str());
+    }
+
     void classifierAuc()
     {
         Project p;

@@ -298,6 +298,28 @@ private Q_SLOTS:
                  wrong[1].message.c_str());
     }
 
+    /// Keras' Model(inputs, [a, b]): every layer no other layer takes is an output, in the
+    /// order of the layers, without an "outputs" key.
+    void severalOutputLayersAreOutputs()
+    {
+        ModelSpec m = templates::classificationAndRegression(404);
+        m.outputs.clear();
+        const ModelSpec back = ModelSpec::fromJson(m.toJson());
+        QCOMPARE(back.outputNames(), (std::vector<std::string>{"classifier", "density"}));
+        const ModelSummary s = summarize(back);
+        QCOMPARE(s.outputShapes, (std::vector<Shape>{{1}, {404}}));
+        CompileSettings c;
+        c.loss = {"binary_crossentropy", "mae"};
+        c.loss_weights = {1.0, 0.5};
+        QVERIFY(validate(c, back.outputNames().size()).empty());
+        Model model(back, 1);
+        const auto y = model.impl().module->forward({torch::zeros({2, 404, 4})});
+        QCOMPARE(y.size(), std::size_t(2));
+        QCOMPARE(y[1].size(1), std::int64_t(404));
+        // A plain stack still ends in its last layer.
+        QCOMPARE(templates::tutorialCnn(101).outputNames().size(), std::size_t(1));
+    }
+
     void specJsonAndErrors()
     {
         const ModelSpec cnn = templates::tutorialCnn(501);
