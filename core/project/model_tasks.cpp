@@ -108,9 +108,11 @@ CorrelationReport correlateModel(LoadedModel& m, const EvaluationData& data,
     const auto generator = evaluationGenerator(m, data, true);
     const ScoredData scores = scoreData(*m.model, *generator, options);
     CorrelationReport r;
-    r.correlations =
-        correlations(scores, outputTracks(*generator, m.model->spec().outputNames()).front());
-    r.positions = static_cast<std::int64_t>(scores.targets.front().size());
+    const OutputTracks tracks = outputTracks(*generator, m.model->spec().outputNames()).front();
+    r.correlations = correlations(scores, tracks);
+    // Each track has a value at every position: count the positions, not positions x tracks.
+    r.positions = static_cast<std::int64_t>(scores.targets.front().size() /
+                                            std::max<std::size_t>(1, tracks.trackNames.size()));
     r.method = scores.method;
     r.reason = scores.reason;
     r.seconds = scores.seconds;

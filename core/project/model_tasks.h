@@ -53,7 +53,7 @@ struct EvaluationData {
 
 struct CorrelationReport {
     std::map<std::string, double> correlations; ///< correlate_{cell}_{annotation}
-    std::int64_t positions = 0;
+    std::int64_t positions = 0; ///< genome positions compared (each track has one value there)
     std::string method;
     std::string reason;
     double seconds = 0;

@@ -441,6 +441,32 @@ private Q_SLOTS:
                  std::size_t(1));
     }
 
+    /// correlate counts positions, not positions x tracks.
+    void correlateCountsPositionsOnce()
+    {
+        Project p = writeDemoProject(m_files);
+        auto& d = std::get<DatasetSpec>(p.dataset);
+        d.window = 301;
+        d.annotation_files = {d.annotation_files.front(), d.annotation_files.front()};
+        d.output_shape = {64, 2};
+        p.model = ModelSpec::fromJson(
+            json{{"layers",
+                  {{{"type", "Input"}, {"shape", {301, 4}}},
+                   {{"type", "Conv1D"}, {"filters", 4}, {"kernel_size", 9}, {"activation", "relu"}},
+                   {{"type", "MaxPooling1D"}, {"pool_size", 16}},
+                   {{"type", "Flatten"}},
+                   {{"type", "Dense"}, {"units", 2}}}}});
+        p.training.epochs = 1;
+        p.training.steps_per_epoch = 2;
+        p.training.validation_chr.clear();
+        p.output = "two_tracks.kdna";
+        (void)trainProject(p);
+        LoadedModel m = loadModel(p.resolve("two_tracks.kdna"));
+        const auto c = correlateModel(m, {{"chr4"}, {}, {}, false, std::nullopt});
+        QCOMPARE(c.correlations.size(), std::size_t(2));
+        QCOMPARE(c.positions, std::int64_t{60000 - 301 + 1});
+    }
+
     /// A two-headed model: predict writes the first output and says why not the second.
     void predictNamesTheOutputsItLeavesOut()
     {
