@@ -492,6 +492,18 @@ private Q_SLOTS:
                               m_dir.file("heads.bw").string(), &summary);
         QCOMPARE(summary.notes.size(), std::size_t(1));
         QVERIFY2(summary.notes[0].find("'second'") != std::string::npos, summary.notes[0].c_str());
+
+        // A region inside the first half window holds no window centre: refused, not an empty
+        // bigWig.
+        request.startStop = {{0, 40}};
+        const auto out = m_dir.file("empty.bw");
+        const std::string message = test::errorOf([&] {
+            (void)predictToBigWig(model, d, 101, DataStatistics{}, request, out.string(), nullptr);
+        });
+        QVERIFY2(message.find("start_stop") != std::string::npos &&
+                     message.find("50") != std::string::npos,
+                 message.c_str());
+        QVERIFY(!std::filesystem::exists(out));
     }
 
     void classifierAuc()
