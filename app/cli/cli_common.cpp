@@ -85,7 +85,10 @@ CLI::Validator writablePath()
 
 std::string fromHere(const std::string& path)
 {
-    return path.empty() ? path : std::filesystem::absolute(path).lexically_normal().string();
+    // `${data}` paths are left for the data folder to resolve.
+    if (path.empty() || path.find("${") != std::string::npos)
+        return path;
+    return std::filesystem::absolute(path).lexically_normal().string();
 }
 
 ProgressLine::ProgressLine()

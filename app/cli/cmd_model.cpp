@@ -40,7 +40,10 @@ struct ModelArgs {
                                      "Chromosome(s) to use (keras_dna's incl_chromosomes)");
         if (needChromosomes)
             chrom->required();
-        cmd.add_option("--fasta", fasta, "Another genome (cross-species)")->check(existingFile());
+        cmd.add_option("--fasta", fasta,
+                       "Another genome (cross-species), or which genome of a MultiGenerator "
+                       "model (fasta_file)")
+            ->check(existingFile());
         cmd.add_option("--annotation", annotations,
                        "Other annotation file(s), one per training file")
             ->check(existingFile());
@@ -229,6 +232,8 @@ void addPredict(CLI::App& app)
                   << " bp/s, " << methodNote(summary.method, summary.reason) << "\n";
         for (const auto& f : files)
             std::cout << "wrote " << f.string() << "\n";
+        for (const auto& note : summary.notes)
+            std::cout << "note: " << note << "\n";
         std::cout << std::flush;
     });
 }
@@ -284,7 +289,8 @@ void addModelInfo(CLI::App& app)
             p.model = a.model;
             p.compile = a.compile;
             p.training = a.training;
-            p.output = std::filesystem::path(*path).filename().string();
+            // Training it again must not overwrite the archive it came from.
+            p.output = std::filesystem::path(*path).stem().string() + "_retrained.kdna";
             p.save(*project);
             std::cout << "wrote " << *project << " (train it again with: kdna train " << *project
                       << " --from " << *path << ")\n";

@@ -31,6 +31,7 @@ std::string formatMetrics(const std::map<std::string, double>& metrics)
 void TrainingProgress::started(const TrainingStarted& s)
 {
     m_epochs = s.epochs;
+    m_firstEpoch = s.firstEpoch;
     std::cerr << "training on " << s.device << " (" << s.threads << " torch threads, " << s.workers
               << " data thread" << (s.workers == 1 ? "" : "s") << ", " << s.precision
               << "): " << s.epochs << " epochs x " << s.stepsPerEpoch << " steps of "
@@ -52,8 +53,9 @@ void TrainingProgress::batchFinished(const BatchFinished& b)
     if (done < width)
         bar += '>';
     bar.resize(width, '.');
-    m_line.update("Epoch " + std::to_string(b.epoch + 1) + "/" + std::to_string(m_epochs) + " [" +
-                  bar + "] " + std::to_string(b.step + 1) + "/" + std::to_string(b.steps) + " - " +
+    m_line.update("Epoch " + std::to_string(b.epoch - m_firstEpoch + 1) + "/" +
+                  std::to_string(m_epochs) + " [" + bar + "] " + std::to_string(b.step + 1) + "/" +
+                  std::to_string(b.steps) + " - " +
                   text::withThousands(static_cast<std::int64_t>(b.samplesPerSecond)) +
                   " samples/s - loss " + text::number(b.meanLoss, 4) + " - ETA " +
                   std::to_string(static_cast<int>(b.etaSeconds)) + "s");
@@ -61,24 +63,27 @@ void TrainingProgress::batchFinished(const BatchFinished& b)
 
 void TrainingProgress::validating(int epoch)
 {
-    m_line.update("Epoch " + std::to_string(epoch + 1) + "/" + std::to_string(m_epochs) +
-                  " validating...");
+    m_line.update("Epoch " + std::to_string(epoch - m_firstEpoch + 1) + "/" +
+                  std::to_string(m_epochs) + " validating...");
 }
 
 void TrainingProgress::epochFinished(const EpochFinished& e)
 {
     m_line.finish("");
-    std::cout << "Epoch " << e.epoch + 1 << "/" << m_epochs << " - " << text::number(e.seconds, 1)
-              << "s - " << text::withThousands(static_cast<std::int64_t>(e.samplesPerSecond))
+    std::cout << "Epoch " << e.epoch - m_firstEpoch + 1 << "/" << m_epochs << " - "
+              << text::number(e.seconds, 1) << "s - "
+              << text::withThousands(static_cast<std::int64_t>(e.samplesPerSecond))
               << " samples/s - " << formatMetrics(e.metrics) << (e.improved ? " *" : "")
               << std::endl;
 }
 
 void TrainingProgress::finished(const TrainingFinished& f)
 {
+    for (const auto& m : f.messages)
+        std::cout << m << '\n';
     std::cout << "training " << f.reason;
     if (f.bestEpoch >= 0)
-        std::cout << "; best epoch " << f.bestEpoch + 1
+        std::cout << "; best epoch " << f.bestEpoch - m_firstEpoch + 1
                   << (f.restoredBest ? " (its weights restored)" : "");
     std::cout << std::endl;
 }

@@ -20,6 +20,7 @@ public:
 private:
     ProgressLine m_line;
     int m_epochs = 0;
+    int m_firstEpoch = 0;
     std::chrono::steady_clock::time_point m_lastDraw;
 };
 

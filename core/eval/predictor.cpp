@@ -117,6 +117,14 @@ PredictSummary predict(Model& model, const DatasetSpec& trainSpec, std::int64_t 
                     " values a window, but its data gives " +
                     std::to_string(layout.valuesPerTrack) + " x " + std::to_string(tracks) +
                     " (values x tracks)");
+    const auto outputNames = model.spec().outputNames();
+    for (std::size_t o = 1; o < outputNames.size(); ++o)
+        summary.notes.push_back(
+            "output '" + outputNames[o] +
+            "' is not written: kdna exports the first output, whose "
+            "values are the labels' tracks; a " +
+            text::tuple(outShapes[o]) +
+            " output of secondary targets has no track layout in keras_dna's predict");
     const bool secondaryInput = !trainSpec.sec_inputs.empty() && trainSpec.use_sec_as == "inputs";
     if (model.spec().inputNames().size() != (secondaryInput ? 2U : 1U))
         throw Error("the model takes " + std::to_string(model.spec().inputNames().size()) +
@@ -132,6 +140,19 @@ PredictSummary predict(Model& model, const DatasetSpec& trainSpec, std::int64_t 
                         std::to_string(summary.chromosomes.size()) + "), not " +
                         std::to_string(request.startStop.size()),
                     "start_stop");
+    // A region no window centre reaches would give an empty track: say so before any work.
+    for (std::size_t ci = 0; ci < request.startStop.size(); ++ci) {
+        const auto [s, e] = request.startStop[ci];
+        const Chromosome& c = summary.chromosomes[ci];
+        const std::int64_t first = inputLength / 2, last = c.length - inputLength + inputLength / 2;
+        if (e < first || s > last)
+            throw Error("start_stop: (" + std::to_string(s) + ", " + std::to_string(e) + ") on " +
+                            c.name + " holds no window centre: with " +
+                            std::to_string(inputLength) + " bp windows they run from " +
+                            text::withThousands(first) + " to " + text::withThousands(last) +
+                            " (half a window from each end)",
+                        "start_stop");
+    }
 
     // Whole-sequence when the model and the request allow it.
     WholeSequencePlan plan = planWholeSequence(model.spec());

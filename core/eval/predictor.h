@@ -55,6 +55,8 @@ struct PredictSummary {
     std::int64_t windows = 0;
     std::int64_t bases = 0; ///< bases given a value
     double seconds = 0;
+    /// What the export leaves out and why (the outputs after the first of a multi-output model).
+    std::vector<std::string> notes;
 };
 
 /// keras_dna's ModelWrapper.predict: every chromosome asked for, chromosome by chromosome (so

@@ -23,7 +23,8 @@ struct LayerSpec {
 };
 
 /// A model as a list of layers forming a graph: Input layers first, then layers that each take
-/// earlier ones. Outputs are the layers named in `outputs` (empty: the last layer).
+/// earlier ones. Outputs are the layers named in `outputs`; without it, every layer no other
+/// layer takes (a stack's last layer, or each head of a multi-output model).
 struct ModelSpec {
     std::string name = "model";
     std::vector<LayerSpec> layers;

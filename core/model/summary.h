@@ -36,6 +36,12 @@ struct ModelSummary {
 
 [[nodiscard]] ModelSummary summarize(const ModelSpec& spec);
 
+/// Sentences for every way `saved` (a model archive's) differs from `wanted` (a project's) in
+/// what its weights mean: input shapes, layer types in order, and each layer's weight count
+/// and output shape (which fix its weight shapes). Empty when the weights carry over.
+[[nodiscard]] std::vector<std::string> architectureDifferences(const ModelSpec& saved,
+                                                               const ModelSpec& wanted);
+
 /// The shapes a generator yields, per example.
 struct DataShapes {
     std::vector<Shape> inputs;

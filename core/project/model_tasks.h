@@ -1,6 +1,7 @@
 #pragma once
 
 #include "archive.h"
+#include "eval/dataset_choice.h"
 #include "eval/evaluation.h"
 #include "eval/predictor.h"
 #include "model/model.h"
@@ -24,6 +25,9 @@ struct LoadedModel {
 
     /// The training spec (first dataset), with its folders.
     [[nodiscard]] const DatasetSpec& trainSpec() const;
+    /// The training dataset evaluation and prediction use (see chooseDataset).
+    [[nodiscard]] DatasetChoice
+    evaluationDataset(const std::string& fasta, const std::vector<std::string>& annotations) const;
     /// The model's input length (seq_len 'MAXLEN' read from the model's Input layer).
     [[nodiscard]] std::int64_t inputLength() const;
 };
@@ -49,7 +53,7 @@ struct EvaluationData {
 
 struct CorrelationReport {
     std::map<std::string, double> correlations; ///< correlate_{cell}_{annotation}
-    std::int64_t positions = 0;
+    std::int64_t positions = 0; ///< genome positions compared (each track has one value there)
     std::string method;
     std::string reason;
     double seconds = 0;

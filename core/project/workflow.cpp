@@ -95,6 +95,15 @@ TrainOutcome trainProject(const Project& project, const TrainOptions& options)
         AtomicOutput::requireWritable(project.resolve(project.training.checkpoint.path),
                                       modelArchiveOutput());
 
+    if (options.startFrom) {
+        // The weights are the saved model's: a project describing another model would train
+        // one thing while printing another, or fail mid-run on a shape.
+        const auto differences = architectureDifferences(options.startFrom->model, project.model);
+        if (!differences.empty())
+            throw Error("--from: the saved model's weights do not fit the project's model: " +
+                            text::join(differences, "; "),
+                        "from");
+    }
     ProjectData data = openProjectData(project, fitted);
     checkModelFitsData(project.model, *data.train);
     if (data.validation)

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace kdna {
 
@@ -15,6 +16,9 @@ struct TrainingStarted {
     std::string precision;
     int threads = 0;
     int workers = 0;
+    /// Index of this run's first epoch: 0, or the epochs a resumed model had (its history
+    /// goes on); a progress display counts this run's epochs from 1.
+    int firstEpoch = 0;
 };
 
 struct BatchFinished {
@@ -40,6 +44,7 @@ struct TrainingFinished {
     std::string reason; ///< "completed", "early stopping", "cancelled"
     int bestEpoch = -1;
     bool restoredBest = false;
+    std::vector<std::string> messages; ///< what Keras prints here (EarlyStopping's verbose)
 };
 
 /// Receives training progress: the CLI's progress bar and the GUI's live charts implement it.
