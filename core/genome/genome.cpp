@@ -1,6 +1,7 @@
 #include "genome.h"
 
 #include "sequence.h"
+#include "util/atomic_output.h"
 #include "util/chrom_names.h"
 #include "util/error.h"
 #include "util/paths.h"
@@ -13,11 +14,14 @@
 #include <fstream>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <htslib/bgzf.h>
 #include <htslib/faidx.h>
 #include <htslib/hts_log.h>
+#include <htslib/kstring.h>
 
 namespace kdna {
 namespace fs = std::filesystem;
@@ -132,9 +136,236 @@ const char* orNull(const fs::path& p)
     return p.empty() ? nullptr : p.c_str();
 }
 
+bool isSequenceChar(char c)
+{
+    return std::isalpha(static_cast<unsigned char>(c)) || c == '-' || c == '*';
+}
+
+bool isBlank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/// Checks FASTA lines as they are read: every sequence named once, sequence lines letters
+/// only (htslib would drop spaces and keep the second of two equal names out of its index).
+class FastaChecker {
+public:
+    explicit FastaChecker(const fs::path& path)
+        : m_path(path)
+    {}
+
+    /// The name of a '>' header line.
+    std::string header(std::string_view line, std::int64_t lineNo)
+    {
+        std::string_view name = line.substr(1);
+        name = name.substr(0, name.find_first_of(" \t"));
+        if (name.empty())
+            throw Error::inFile(m_path.string(), lineNo, "a '>' header line without a name");
+        std::string key(name);
+        if (!m_names.insert(key).second)
+            throw Error::inFile(m_path.string(), lineNo,
+                                "sequence name '" + key + "' appears twice");
+        return key;
+    }
+
+    void sequence(std::string_view line, std::int64_t lineNo) const
+    {
+        if (m_names.empty())
+            throw Error::inFile(m_path.string(), lineNo, "sequence before the first '>' header");
+        for (const char c : line)
+            if (!isSequenceChar(c))
+                throw Error::inFile(m_path.string(), lineNo,
+                                    std::string("unexpected character '") + c +
+                                        "' in a sequence line (a FASTA sequence holds letters "
+                                        "only)");
+    }
+
+private:
+    fs::path m_path;
+    std::unordered_set<std::string> m_names;
+};
+
+/// Reads the whole FASTA once through the checker, before an index of it is built.
+void checkFastaLines(const fs::path& path)
+{
+    BgzfPtr fp = openBgzf(path);
+    FastaChecker checker(path);
+    struct Line {
+        kstring_t text{0, 0, nullptr};
+        Line() = default;
+        Line(const Line&) = delete;
+        Line& operator=(const Line&) = delete;
+        ~Line() { std::free(text.s); } // bgzf_getline grows it with realloc
+    } buffer;
+    kstring_t& line = buffer.text;
+    std::int64_t lineNo = 0;
+    int got = 0;
+    while ((got = bgzf_getline(fp.get(), '\n', &line)) >= 0) {
+        ++lineNo;
+        std::string_view text(line.s, line.l);
+        if (!text.empty() && text.back() == '\r')
+            text.remove_suffix(1);
+        if (text.empty())
+            continue;
+        if (text.front() == '>')
+            (void)checker.header(text, lineNo);
+        else
+            checker.sequence(text, lineNo);
+    }
+    if (got < -1)
+        throw Error::inFile(path.string(), lineNo + 1,
+                            "is truncated or corrupt: its compressed data ends unexpectedly");
+}
+
+/// One line of a .fai: a sequence, where its bases start and how its lines are laid out.
+struct FaiEntry {
+    std::string name;
+    std::int64_t length = 0;
+    std::int64_t offset = 0;
+    std::int64_t lineBases = 0;
+    std::int64_t lineWidth = 0;
+};
+
+std::optional<std::vector<FaiEntry>> parseFai(const fs::path& fai)
+{
+    std::vector<FaiEntry> out;
+    std::ifstream in(fai);
+    if (!in)
+        return std::nullopt;
+    std::string line;
+    while (std::getline(in, line)) {
+        const auto f = text::split(line, '\t');
+        FaiEntry e;
+        if (f.size() < 5 || f[0].empty() || !text::parseInt(f[1], e.length) ||
+            !text::parseInt(f[2], e.offset) || !text::parseInt(f[3], e.lineBases) ||
+            !text::parseInt(f[4], e.lineWidth))
+            return std::nullopt;
+        e.name = std::string(f[0]);
+        out.push_back(std::move(e));
+    }
+    return out;
+}
+
+/// Bytes of a FASTA at uncompressed offsets, plain or bgzip (through its .gzi).
+class FastaBytes {
+public:
+    FastaBytes(const fs::path& fasta, const fs::path& gzi)
+        : m_fp(openBgzf(fasta))
+    {
+        m_ok = gzi.empty() || bgzf_index_load(m_fp.get(), gzi.c_str(), nullptr) == 0;
+    }
+    [[nodiscard]] bool ok() const { return m_ok; }
+
+    /// Up to `n` bytes from `offset` (fewer at the end of the file); nullopt on an error.
+    std::optional<std::string> at(std::int64_t offset, std::size_t n)
+    {
+        const bool compressed = bgzf_compression(m_fp.get()) == 2;
+        if (compressed ? bgzf_useek(m_fp.get(), offset, SEEK_SET) < 0
+                       : bgzf_seek(m_fp.get(), offset, SEEK_SET) < 0)
+            return std::nullopt;
+        std::string out(n, '\0');
+        const ssize_t got = bgzf_read(m_fp.get(), out.data(), n);
+        if (got < 0)
+            return std::nullopt;
+        out.resize(static_cast<std::size_t>(got));
+        return out;
+    }
+
+private:
+    BgzfPtr m_fp;
+    bool m_ok = false;
+};
+
+/// Why a .fai does not describe `fasta` (empty when it does): each entry's header line must
+/// name it, its first and last lines must hold its bases in its line layout, and between and
+/// after the entries there must be nothing but blank lines. A few small reads per sequence,
+/// so a foreign or outdated index newer than the FASTA is found without reading the genome.
+std::string indexMismatch(const fs::path& fasta, const IndexFiles& idx)
+{
+    const auto entries = parseFai(idx.fai);
+    if (!entries)
+        return "a line of the index is not 'name, length, offset, line bases, line width'";
+    FastaBytes bytes(fasta, idx.gzi);
+    if (!bytes.ok())
+        return "its .gzi cannot be read";
+    constexpr std::int64_t kWindow = 1 << 16;
+    std::int64_t previousEnd = 0;
+    for (const auto& e : *entries) {
+        const std::string where = "entry '" + e.name + "'";
+        if (e.length < 0 || e.offset <= previousEnd || e.lineBases <= 0 ||
+            (e.lineWidth != e.lineBases + 1 && e.lineWidth != e.lineBases + 2))
+            return where + " has impossible numbers";
+        // The header line ends just before the bases, after nothing but blank lines.
+        if (e.offset - previousEnd > kWindow)
+            return where + " does not follow the previous sequence";
+        const auto before = bytes.at(previousEnd, static_cast<std::size_t>(e.offset - previousEnd));
+        if (!before || before->size() < 2 || before->back() != '\n')
+            return where + " does not start after a header line";
+        const auto lineEnd = before->rfind('\n', before->size() - 2);
+        const std::size_t headerStart = lineEnd == std::string::npos ? 0 : lineEnd + 1;
+        if ((*before)[headerStart] != '>' ||
+            !std::all_of(before->begin(),
+                         before->begin() + static_cast<std::ptrdiff_t>(headerStart), isBlank))
+            return where + " does not follow the previous sequence";
+        const std::string_view header =
+            std::string_view(*before).substr(headerStart + 1, e.name.size() + 1);
+        if (header.substr(0, e.name.size()) != e.name ||
+            (header.size() > e.name.size() && !isBlank(header.back())))
+            return where + " does not match the header line before its offset";
+        if (e.length == 0) {
+            previousEnd = e.offset;
+            continue;
+        }
+        // First and last line of the bases, each ending with the line's end (or the file's).
+        const std::int64_t lastLine = (e.length - 1) / e.lineBases;
+        for (const std::int64_t line : {std::int64_t{0}, lastLine}) {
+            const std::int64_t start = e.offset + line * e.lineWidth;
+            const auto bases =
+                static_cast<std::size_t>(std::min(e.lineBases, e.length - line * e.lineBases));
+            const auto got = bytes.at(start, bases + 1);
+            if (!got || got->size() < bases ||
+                !std::all_of(got->begin(), got->begin() + static_cast<std::ptrdiff_t>(bases),
+                             isSequenceChar) ||
+                (got->size() > bases && (*got)[bases] != '\n' && (*got)[bases] != '\r'))
+                return where + " does not match the line layout of its sequence";
+        }
+        previousEnd = e.offset + lastLine * e.lineWidth + (e.length - lastLine * e.lineBases);
+    }
+    const auto rest = bytes.at(previousEnd, static_cast<std::size_t>(kWindow));
+    if (!rest || static_cast<std::int64_t>(rest->size()) >= kWindow ||
+        !std::all_of(rest->begin(), rest->end(), isBlank))
+        return "the file goes on after the last indexed sequence";
+    return {};
+}
+
+/// Builds the index under temporary names and renames them into place, so an interrupted
+/// build never leaves a half .fai that a later run would trust. False when it cannot.
+bool buildIndex(const fs::path& fasta, const IndexFiles& idx)
+{
+    try {
+        AtomicOutput fai(idx.fai);
+        std::optional<AtomicOutput> gzi;
+        if (!idx.gzi.empty())
+            gzi.emplace(idx.gzi);
+        if (fai_build3(fasta.c_str(), fai.tempPath().c_str(),
+                       gzi ? gzi->tempPath().c_str() : nullptr) != 0)
+            return false;
+        if (gzi)
+            gzi->commit();
+        fai.commit();
+        return true;
+    } catch (const Error&) {
+        return false; // the folder is read-only: the caller tries the user cache
+    }
+}
+
+/// Loads an index that describes `fasta`, building it first when `build`; null when there
+/// is none (no index can describe it, or it cannot be written).
 FaidxPtr loadIndex(const fs::path& fasta, const IndexFiles& idx, bool build)
 {
-    if (build && fai_build3(fasta.c_str(), idx.fai.c_str(), orNull(idx.gzi)) != 0)
+    if (build && !buildIndex(fasta, idx))
+        return nullptr;
+    if (!indexMismatch(fasta, idx).empty())
         return nullptr;
     return FaidxPtr(fai_load3(fasta.c_str(), idx.fai.c_str(), orNull(idx.gzi), 0));
 }
@@ -199,6 +430,7 @@ void Genome::Impl::loadIntoMemory()
         all.append(buf, static_cast<std::size_t>(n));
     }
 
+    FastaChecker checker(path);
     std::int64_t lineNo = 0;
     std::size_t pos = 0;
     std::string* current = nullptr;
@@ -214,29 +446,16 @@ void Genome::Impl::loadIntoMemory()
         if (line.empty())
             continue;
         if (line.front() == '>') {
-            std::string_view name = line.substr(1);
-            name = name.substr(0, name.find_first_of(" \t"));
-            if (name.empty())
-                throw Error::inFile(path.string(), lineNo, "a '>' header line without a name");
-            const std::string key(name);
-            if (byName.count(key))
-                throw Error::inFile(path.string(), lineNo,
-                                    "sequence name '" + key + "' appears twice");
+            const std::string key = checker.header(line, lineNo);
             byName.emplace(key, chromosomes.size());
             chromosomes.push_back({key, 0});
             memory.emplace_back();
             current = &memory.back();
             continue;
         }
-        if (!current)
-            throw Error::inFile(path.string(), lineNo, "sequence before the first '>' header");
-        for (const char c : line) {
-            if (!std::isalpha(static_cast<unsigned char>(c)) && c != '-' && c != '*')
-                throw Error::inFile(path.string(), lineNo,
-                                    std::string("unexpected character '") + c +
-                                        "' in a sequence line");
+        checker.sequence(line, lineNo);
+        for (const char c : line)
             current->push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
-        }
         chromosomes.back().length = static_cast<std::int64_t>(current->size());
     }
 }
@@ -257,6 +476,15 @@ Genome Genome::open(const fs::path& fasta, const GenomeOpenOptions& options)
 
     if (compression != Compression::Gzip) {
         // Plain gzip cannot be indexed (no random access); everything else goes through faidx.
+        // An index is trusted only when it describes the file (a date says nothing about a
+        // .fai copied from elsewhere); one is built only from a file whose every line passed.
+        bool checked = false;
+        auto build = [&](const IndexFiles& idx) {
+            if (!checked)
+                checkFastaLines(fasta);
+            checked = true;
+            return loadIndex(fasta, idx, true);
+        };
         const IndexFiles beside = besideFasta(fasta, compression);
         IndexFiles used;
         if (indexFresh(beside, fasta)) {
@@ -264,12 +492,15 @@ Genome Genome::open(const fs::path& fasta, const GenomeOpenOptions& options)
             used = beside;
         }
         if (!d->fai && options.writeIndexBesideFasta) {
-            d->fai = loadIndex(fasta, beside, true);
+            d->fai = build(beside);
             used = beside;
         }
         if (!d->fai) {
             const IndexFiles cached = inUserCache(fasta, compression);
-            d->fai = loadIndex(fasta, cached, !indexFresh(cached, fasta));
+            if (indexFresh(cached, fasta))
+                d->fai = loadIndex(fasta, cached, false);
+            if (!d->fai)
+                d->fai = build(cached);
             used = cached;
             d->location = IndexLocation::UserCache;
         }

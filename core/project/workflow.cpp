@@ -49,6 +49,13 @@ void checkModelFitsData(const ModelSpec& model, const Generator& data)
     throw Error(message, "model");
 }
 
+OutputKind modelArchiveOutput()
+{
+    return {"a kdna model archive", [](const std::filesystem::path& p) {
+                return looksLikeModelArchive(p);
+            }};
+}
+
 ModelArchive archiveOf(const Project& project, const Model& model, const History& history,
                        const std::vector<DataStatistics>& statistics)
 {
@@ -81,9 +88,10 @@ TrainOutcome trainProject(const Project& project, const TrainOptions& options)
         fitted = nullptr;
     // A folder that cannot take the model is found before the training, not after it.
     outcome.archive = options.output.empty() ? project.resolve(project.output) : options.output;
-    AtomicOutput::requireWritableFolder(outcome.archive);
+    AtomicOutput::requireWritable(outcome.archive, modelArchiveOutput());
     if (project.training.checkpoint.enabled)
-        AtomicOutput::requireWritableFolder(project.resolve(project.training.checkpoint.path));
+        AtomicOutput::requireWritable(project.resolve(project.training.checkpoint.path),
+                                      modelArchiveOutput());
 
     ProjectData data = openProjectData(project, fitted);
     checkModelFitsData(project.model, *data.train);
@@ -122,11 +130,12 @@ TrainOutcome trainProject(const Project& project, const TrainOptions& options)
         } catch (const Error& e) {
             // The disk filled up or the folder went away during the run: the trained weights
             // go to the temporary folder rather than being lost.
-            const auto fallback =
-                std::filesystem::temp_directory_path() / outcome.archive.filename();
+            // A fresh name there: the fallback never replaces a file it did not write.
+            const auto fallback = AtomicOutput::freshName(std::filesystem::temp_directory_path() /
+                                                          outcome.archive.filename());
             archive.save(fallback);
             outcome.saveProblem = std::string(e.what()) + "; the model was saved to " +
-                                  fallback.string() + " instead";
+                                  fallback.string() + " instead (a new file)";
             outcome.archive = fallback;
         }
         outcome.saved = true;

@@ -6,6 +6,7 @@
 #include "model/summary.h"
 #include "project.h"
 #include "train/trainer.h"
+#include "util/atomic_output.h"
 
 #include <atomic>
 #include <filesystem>
@@ -56,6 +57,9 @@ struct TrainOutcome {
 /// when the project asks for one). A cancelled run writes the best weights so far, unless it
 /// was stopped before its first epoch ended (then nothing is overwritten).
 [[nodiscard]] TrainOutcome trainProject(const Project& project, const TrainOptions& options = {});
+
+/// What a model output may replace: another model archive, never another kind of file.
+[[nodiscard]] OutputKind modelArchiveOutput();
 
 /// The archive for a trained model of a project.
 [[nodiscard]] ModelArchive archiveOf(const Project& project, const Model& model,

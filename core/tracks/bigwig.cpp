@@ -7,15 +7,22 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <mutex>
+#include <optional>
+#include <sys/statvfs.h>
 #include <unordered_map>
 
 #include <bigWig.h>
+
+/// Finishes a bigWig being written (index, zoom levels). Exported by libBigWig but not
+/// declared in its header; bwClose() calls it too, and prints on stderr when it fails.
+extern "C" int bwFinalize(bigWigFile_t* fp);
 
 namespace kdna {
 namespace fs = std::filesystem;
@@ -83,6 +90,27 @@ std::string truncation(const fs::path& path)
                    text::withThousands(static_cast<std::int64_t>(size)) + " bytes, but its " +
                    what + " starts at byte " +
                    text::withThousands(static_cast<std::int64_t>(offset));
+    // The trees libBigWig reads at open and at the first zoomed read start with their own
+    // magic numbers; a mismatch would make it print on stderr and fail without a reason.
+    auto magicAt = [&in](std::uint64_t offset) {
+        std::uint32_t magic = 0;
+        in.clear();
+        in.seekg(static_cast<std::streamoff>(offset));
+        in.read(reinterpret_cast<char*>(&magic), sizeof magic);
+        return in ? magic : 0;
+    };
+    constexpr std::uint32_t kChromTreeMagic = 0x78CA8C91;
+    constexpr std::uint32_t kIndexMagic = 0x2468ACE0;
+    for (const auto& [what, offset] : offsets) {
+        const std::string name = what;
+        const std::uint32_t expected = name == "chromosome list"                 ? kChromTreeMagic
+                                       : name == "index" || name == "zoom index" ? kIndexMagic
+                                                                                 : 0;
+        if (expected != 0 && magicAt(offset) != expected)
+            return "is a damaged bigWig: its " + name + " at byte " +
+                   text::withThousands(static_cast<std::int64_t>(offset)) +
+                   " does not start as one (a corrupt or partly overwritten file)";
+    }
     return {};
 }
 
@@ -314,6 +342,30 @@ std::vector<double> BigWigReader::summary(const std::string& chrom, std::int64_t
 
 // ---------------------------------------------------------------------------------------------
 // Writer
+//
+// libBigWig buffers a block in memory and writes it with flushBuffer(), whose result its
+// adding functions ignore when a block fills in the middle of a call; the buffer then keeps
+// growing past its end (heap corruption on a full disk). So every call is sized to fit in the
+// buffer's room, the flushes that start a call are checked, and the stream's error flag is
+// read after each call.
+
+namespace {
+
+constexpr std::uint32_t kBlockHeader = 24; // bytes libBigWig's buffer holds before records
+constexpr std::uint32_t kBedGraphRecord = 12;
+constexpr std::uint32_t kFixedStepRecord = 4;
+
+/// Below this much free space a chromosome is not started: one block and the index need it.
+constexpr std::uint64_t kMinimumFreeBytes = 1U << 20;
+
+} // namespace
+
+OutputKind bigWigOutput()
+{
+    return {"a bigWig file", [](const fs::path& p) {
+                return looksLikeBigWig(p);
+            }};
+}
 
 struct BigWigWriter::Impl {
     AtomicOutput output;
@@ -322,20 +374,58 @@ struct BigWigWriter::Impl {
     std::unordered_map<std::string, std::size_t> index;
     BigWigWriterOptions options;
     std::size_t current = 0;
-    /// The last record written was bedGraph on the current chromosome, so more can be
-    /// appended to its block (libBigWig forbids appending after another record type).
-    bool appendable = false;
     std::int64_t lastEnd = 0; ///< end of the last value given on the current chromosome
     bool anyData = false;
+    bool started = false;   ///< the current chromosome's free-space check has run
+    bool finalized = false; ///< bwFinalize has run: closing must not run it again
     bool finished = false;
+    /// What was written, to check the file read back against: bases with a value, and the
+    /// first value written on each chromosome (position, value).
+    std::int64_t basesWritten = 0;
+    std::vector<std::pair<std::int64_t, float>> firstValue;
 
     // Pending intervals of the current chromosome, flushed in blocks.
     std::vector<std::uint32_t> starts, ends;
     std::vector<float> vals;
 
     explicit Impl(const fs::path& p)
-        : output(p)
+        : output(p, bigWigOutput())
     {}
+    Impl(const Impl&) = delete;
+    Impl& operator=(const Impl&) = delete;
+    ~Impl()
+    {
+        // An abandoned file is not finished: bwClose would write the rest, and complain.
+        if (file && !finalized)
+            file->isWrite = 0;
+    }
+
+    [[nodiscard]] std::FILE* stream() const { return file->URL->x.fp; }
+
+    /// Throws the write error when libBigWig reported one or its stream holds one.
+    void checkWrite(int rc) const
+    {
+        if (rc == 0 && std::ferror(stream()) == 0)
+            return;
+        if (errno == 0)
+            errno = EIO;
+        throw output.writeFailed();
+    }
+
+    /// A full disk is found before a chromosome starts, not part-way through libBigWig.
+    void checkFreeSpace() const
+    {
+        struct statvfs fs {};
+        const auto folder = output.tempPath().parent_path();
+        if (statvfs(folder.empty() ? "." : folder.c_str(), &fs) != 0)
+            return;
+        const auto available = static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize;
+        if (available < kMinimumFreeBytes)
+            throw Error::inFile(output.target().string(), 0,
+                                "could not be written (no space left on the device: " +
+                                    text::withThousands(static_cast<std::int64_t>(available)) +
+                                    " bytes free); the previous file, if any, is unchanged");
+    }
 
     void moveTo(const std::string& chrom, std::int64_t start)
     {
@@ -351,8 +441,12 @@ struct BigWigWriter::Impl {
         if (it->second != current) {
             flush();
             current = it->second;
-            appendable = false;
             lastEnd = 0;
+            started = false;
+        }
+        if (!started) {
+            checkFreeSpace();
+            started = true;
         }
     }
 
@@ -369,6 +463,14 @@ struct BigWigWriter::Impl {
                                     chromosomes[current].name);
     }
 
+    void noteWritten(std::int64_t s, std::int64_t e, float v)
+    {
+        if (firstValue[current].first < 0)
+            firstValue[current] = {s, v};
+        basesWritten += e - s;
+        anyData = true;
+    }
+
     void push(std::int64_t s, std::int64_t e, float v)
     {
         if (skipped(v) || e <= s)
@@ -377,29 +479,33 @@ struct BigWigWriter::Impl {
         starts.push_back(static_cast<std::uint32_t>(s));
         ends.push_back(static_cast<std::uint32_t>(e));
         vals.push_back(v);
+        noteWritten(s, e, v);
         lastEnd = e;
         if (starts.size() >= (1U << 15))
             flush();
     }
 
+    /// bedGraph records that fit in the buffer without a flush inside libBigWig: its own
+    /// flush before the first record (new block, another chromosome or record type) is
+    /// checked; one in the middle of the call is not.
+    [[nodiscard]] std::uint32_t bedGraphRoom() const
+    {
+        const bwWriteBuffer_t* wb = file->writeBuffer;
+        const std::uint32_t used = std::max(wb->l, kBlockHeader);
+        return std::max<std::uint32_t>(1, (file->hdr->bufSize - used) / kBedGraphRecord);
+    }
+
     void flush()
     {
-        if (starts.empty())
-            return;
-        const auto n = static_cast<std::uint32_t>(starts.size());
-        int rc = 0;
-        if (!appendable) {
-            const char* name = chromosomes[current].name.c_str();
+        const char* name = chromosomes[current].name.c_str();
+        std::size_t i = 0;
+        while (i < starts.size()) {
+            const auto n = std::min<std::size_t>(starts.size() - i, bedGraphRoom());
             std::vector<const char*> names(n, name);
-            rc = bwAddIntervals(file.get(), names.data(), starts.data(), ends.data(), vals.data(),
-                                n);
-            appendable = true;
-        } else {
-            rc = bwAppendIntervals(file.get(), starts.data(), ends.data(), vals.data(), n);
+            checkWrite(bwAddIntervals(file.get(), names.data(), starts.data() + i, ends.data() + i,
+                                      vals.data() + i, static_cast<std::uint32_t>(n)));
+            i += n;
         }
-        if (rc != 0)
-            throw Error::inFile(output.target().string(), 0, "libBigWig could not write the data");
-        anyData = true;
         starts.clear();
         ends.clear();
         vals.clear();
@@ -407,19 +513,70 @@ struct BigWigWriter::Impl {
 
     /// One value per base from `s` on, as fixed-step records: 4 bytes a base where bedGraph
     /// takes 12 a run, so values that change at every base (predictions) compress three times
-    /// less data.
+    /// less data. Each call starts a block (a checked flush) and fills at most one.
     void pushBases(std::int64_t s, const float* values, std::size_t n)
     {
         const std::int64_t e = s + static_cast<std::int64_t>(n);
         requireInside(e);
         flush();
-        if (bwAddIntervalSpanSteps(file.get(), chromosomes[current].name.c_str(),
-                                   static_cast<std::uint32_t>(s), 1, 1, values,
-                                   static_cast<std::uint32_t>(n)) != 0)
-            throw Error::inFile(output.target().string(), 0, "libBigWig could not write the data");
-        appendable = false;
-        anyData = true;
+        const std::size_t perBlock = (file->hdr->bufSize - kBlockHeader) / kFixedStepRecord - 1;
+        for (std::size_t i = 0; i < n; i += perBlock) {
+            const auto k = static_cast<std::uint32_t>(std::min(perBlock, n - i));
+            checkWrite(bwAddIntervalSpanSteps(file.get(), chromosomes[current].name.c_str(),
+                                              static_cast<std::uint32_t>(s) +
+                                                  static_cast<std::uint32_t>(i),
+                                              1, 1, values + i, k));
+        }
+        noteWritten(s, e, values[0]);
         lastEnd = e;
+    }
+
+    /// Writes the index and zoom levels and closes the file, every write checked.
+    void close()
+    {
+        const int rc = bwFinalize(file.get());
+        finalized = true;
+        file->isWrite = 0; // bwClose must not finalize a second time
+        if (rc == 0 && std::fflush(stream()) != 0)
+            checkWrite(1);
+        checkWrite(rc);
+        file.reset();
+    }
+
+    /// Reads the finished temporary back: header, index, chromosome list, every chromosome's
+    /// first value and the bases covered must be what was written, before it replaces anything.
+    void verify() const
+    {
+        const fs::path& temp = output.tempPath();
+        auto damaged = [&](const std::string& what) {
+            return Error::inFile(output.target().string(), 0,
+                                 "could not be written: the finished file reads back wrong (" +
+                                     what + "); the previous file, if any, is unchanged");
+        };
+        std::optional<BigWigReader> reader;
+        try {
+            reader.emplace(BigWigReader::open(temp));
+        } catch (const Error& e) {
+            throw damaged(e.what());
+        }
+        if (reader->chromosomes() != chromosomes)
+            throw damaged("its chromosome list differs");
+        if (options.zoomLevels > 0 && reader->zoomLevels() == 0)
+            throw damaged("it has no zoom levels");
+        if (reader->fileStats().coveredBases != std::max<std::int64_t>(basesWritten, 1))
+            throw damaged("it covers " + std::to_string(reader->fileStats().coveredBases) +
+                          " bases, not " + std::to_string(basesWritten));
+        try {
+            for (std::size_t c = 0; c < chromosomes.size(); ++c) {
+                const auto& [at, value] = firstValue[c];
+                (void)reader->summary(chromosomes[c].name, 0, chromosomes[c].length, 1,
+                                      SummaryStat::Coverage);
+                if (at >= 0 && reader->values(chromosomes[c].name, at, at + 1)[0] != value)
+                    throw damaged(chromosomes[c].name + " reads back another value");
+            }
+        } catch (const Error& e) {
+            throw damaged(e.what());
+        }
     }
 };
 
@@ -439,6 +596,7 @@ BigWigWriter::BigWigWriter(const fs::path& path, std::vector<Chromosome> chromos
                                     "' has a length bigWig cannot hold (1 to 4,294,967,295)");
         d->index.emplace(d->chromosomes[i].name, i);
     }
+    d->firstValue.assign(d->chromosomes.size(), {-1, 0.0F});
     d->file.reset(bwOpen(const_cast<char*>(d->output.tempPath().c_str()), nullptr, "w"));
     if (!d->file)
         throw Error::inFile(path.string(), 0, "cannot be created for writing");
@@ -452,8 +610,9 @@ BigWigWriter::BigWigWriter(const fs::path& path, std::vector<Chromosome> chromos
     }
     d->file->cl =
         bwCreateChromList(names.data(), lengths.data(), static_cast<std::int64_t>(names.size()));
-    if (!d->file->cl || bwWriteHdr(d->file.get()) != 0)
-        throw Error::inFile(path.string(), 0, "libBigWig could not write the header");
+    if (!d->file->cl)
+        throw Error::inFile(path.string(), 0, "libBigWig could not create the chromosome list");
+    d->checkWrite(bwWriteHdr(d->file.get()));
 }
 
 BigWigWriter::~BigWigWriter() = default;
@@ -517,15 +676,14 @@ void BigWigWriter::finish()
     if (!d->anyData) {
         // libBigWig cannot write a valid file without a record: an all-empty track gets one
         // zero at the first base, which reads back as the missing value 0 anyway.
-        const float zero = 0.0F;
-        const char* name = d->chromosomes.front().name.c_str();
-        const std::uint32_t s = 0;
-        const std::uint32_t e = 1;
-        if (bwAddIntervals(d->file.get(), &name, &s, &e, &zero, 1) != 0)
-            throw Error::inFile(d->output.target().string(), 0,
-                                "libBigWig could not write the data");
+        d->current = 0;
+        d->starts = {0};
+        d->ends = {1};
+        d->vals = {0.0F};
+        d->flush();
     }
-    d->file.reset(); // bwClose writes the index and the zoom levels
+    d->close();
+    d->verify();
     d->output.commit();
     d->finished = true;
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "util/atomic_output.h"
 #include "util/chromosome.h"
 
 #include <atomic>
@@ -73,6 +74,8 @@ private:
 
 /// Checks the first bytes: true for a bigWig.
 [[nodiscard]] bool looksLikeBigWig(const std::filesystem::path& path);
+/// What a bigWig output may replace: another bigWig, never another kind of file.
+[[nodiscard]] OutputKind bigWigOutput();
 
 struct BigWigWriterOptions {
     int zoomLevels = 10;
@@ -87,7 +90,9 @@ struct ValuedInterval {
     float value = 0;
 };
 
-/// Writes a bigWig through libBigWig under a temporary name; finish() renames it into place.
+/// Writes a bigWig through libBigWig under a temporary name; finish() reads it back and only
+/// then renames it into place. Every write is checked (a full disk is one kdna::Error, never a
+/// truncated file). An existing file at the path is replaced only if it is a bigWig.
 /// Chromosomes must be written in the order given to the constructor, positions increasing.
 /// NaN values are never written (they stay empty).
 class BigWigWriter {

@@ -6,9 +6,12 @@
 #include "util/error.h"
 
 #include <cmath>
+#include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <unistd.h>
 
 #include <QTest>
 
@@ -60,6 +63,27 @@ bw.addEntries(['chrA'] * 3, [0, 100, 1000], ends=[50, 400, 1001], values=[1.5, 2
 bw.addEntries('chrB', 10, values=[0.5, 0.75, 1.0, 1.25], span=10, step=20)
 bw.close()
 )";
+
+/// What `f` prints on stderr (libBigWig prints there on its own).
+template<typename F>
+std::string stderrOf(F&& f)
+{
+    std::fflush(stderr);
+    const int saved = dup(STDERR_FILENO);
+    FILE* capture = std::tmpfile();
+    dup2(fileno(capture), STDERR_FILENO);
+    f();
+    std::fflush(stderr);
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+    std::rewind(capture);
+    std::string out;
+    char buf[512];
+    while (const std::size_t n = std::fread(buf, 1, sizeof buf, capture))
+        out.append(buf, n);
+    std::fclose(capture);
+    return out;
+}
 
 } // namespace
 
@@ -150,7 +174,8 @@ private Q_SLOTS:
     void writerNeedsOrderAndKeepsOldFileOnFailure()
     {
         const auto target = m_dir.file("order.bw");
-        test::writeText(target, "previous");
+        fs::copy_file(m_dir.file("t.bw"), target, fs::copy_options::overwrite_existing);
+        const std::string previous = test::readText(target);
         {
             BigWigWriter w(target, m_chroms);
             w.addValues("chr2", 0, std::vector<float>(10, 1.0F));
@@ -163,12 +188,77 @@ private Q_SLOTS:
             QVERIFY2(back.find("chr2:50 came out of order") != std::string::npos, back.c_str());
             // no finish(): abandoned
         }
-        QCOMPARE(test::readText(target), std::string("previous"));
+        QVERIFY(test::readText(target) == previous);
         const auto msg = errorOf([&] {
             BigWigWriter w(target, m_chroms);
             w.addValues("chrX", 0, std::vector<float>(10, 1.0F));
         });
         QVERIFY2(msg.find("chromosome 'chrX'") != std::string::npos, msg.c_str());
+    }
+
+    void writerRefusesToReplaceAnotherKindOfFile()
+    {
+        const auto notes = m_dir.file("notes.bw");
+        test::writeText(notes, "my notes, not a track\n");
+        const auto msg = errorOf([&] { BigWigWriter w(notes, m_chroms); });
+        QVERIFY2(msg.find("notes.bw: already exists and is not a bigWig file") != std::string::npos,
+                 msg.c_str());
+        QCOMPARE(test::readText(notes), std::string("my notes, not a track\n"));
+    }
+
+    void writerFailsCleanlyWhenTheDiskFills()
+    {
+        // Writes fail part-way through the data, half-way, and at the very end (index, zoom
+        // levels, the closing magic number); libBigWig ignores some of these failures itself.
+        // Each time: one sentence, the previous bigWig byte for byte, no temporary left.
+        test::ScratchDir dir;
+        const std::vector<Chromosome> chroms = {{"chrA", 400000}, {"chrB", 300000}};
+        std::mt19937 rng(3);
+        std::vector<float> a(400000), b(300000);
+        for (auto& v : a)
+            v = static_cast<float>(rng() % 100000) / 7.0F;
+        for (auto& v : b)
+            v = static_cast<float>(rng() % 100000) / 7.0F;
+        auto writeTo = [&](const fs::path& path) {
+            BigWigWriter w(path, chroms);
+            w.addValues("chrA", 0, a);
+            w.addValues("chrB", 0, b);
+            w.finish();
+        };
+        writeTo(dir.file("whole.bw"));
+        const auto size = fs::file_size(dir.file("whole.bw"));
+        const auto target = dir.file("pred.bw");
+        fs::copy_file(m_dir.file("t.bw"), target);
+        const std::string before = test::readText(target);
+        for (const std::uint64_t limit : {std::uint64_t{64 * 1024}, size / 2, size - 16}) {
+            std::string msg;
+            {
+                test::FileSizeLimit lowered(limit);
+                msg = errorOf([&] { writeTo(target); });
+            }
+            QVERIFY2(msg.find("pred.bw: could not be written (File too large)") !=
+                         std::string::npos,
+                     (std::to_string(limit) + ": " + msg).c_str());
+            QVERIFY(test::readText(target) == before);
+            QCOMPARE(std::distance(fs::directory_iterator(dir.path()), {}), 2);
+        }
+        writeTo(target); // with room again, the good file replaces the old one
+        QCOMPARE(BigWigReader::open(target).values("chrB", 299990, 300000),
+                 std::vector<float>(b.end() - 10, b.end()));
+    }
+
+    void damagedIndexIsOneSentenceAndNoLibraryNoise()
+    {
+        std::string bytes = test::readText(m_dir.file("t.bw"));
+        std::uint64_t indexOffset = 0;
+        std::memcpy(&indexOffset, bytes.data() + 24, sizeof indexOffset);
+        bytes.replace(indexOffset, 4, "JUNK");
+        test::writeText(m_dir.file("badindex.bw"), bytes);
+        std::string msg;
+        const std::string noise = stderrOf(
+            [&] { msg = errorOf([&] { (void)BigWigReader::open(m_dir.file("badindex.bw")); }); });
+        QVERIFY2(msg.find("badindex.bw: is a damaged bigWig") != std::string::npos, msg.c_str());
+        QVERIFY2(noise.empty(), noise.c_str());
     }
 
     void writeIntervals()

@@ -4,7 +4,10 @@
 #include "util/error.h"
 #include "util/text.h"
 
+#include <csignal>
 #include <fstream>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <QTest>
 
@@ -75,6 +78,77 @@ private Q_SLOTS:
             out.commit();
         }
         QCOMPARE(test::readText(target), std::string("new"));
+    }
+
+    void atomicOutputReplacesOnlyItsOwnKind()
+    {
+        test::ScratchDir dir;
+        const auto notes = dir.file("notes.txt");
+        test::writeText(notes, "my notes");
+        const OutputKind bigWig{"a bigWig file", [](const std::filesystem::path& p) {
+                                    return test::readText(p).rfind("BW", 0) == 0;
+                                }};
+        auto msg = test::errorOf([&] { AtomicOutput out(notes, bigWig); });
+        QVERIFY2(msg.find("notes.txt: already exists and is not a bigWig file") !=
+                     std::string::npos,
+                 msg.c_str());
+        QCOMPARE(test::readText(notes), std::string("my notes"));
+        // A folder is never a file to replace, whatever the kind.
+        std::filesystem::create_directory(dir.file("folder"));
+        msg = test::errorOf([&] { AtomicOutput::requireWritable(dir.file("folder"), {}); });
+        QVERIFY2(msg.find("folder: is a folder") != std::string::npos, msg.c_str());
+        // A file of the kind is replaced.
+        test::writeText(dir.file("old.bw"), "BW old");
+        AtomicOutput::writeFile(
+            dir.file("old.bw"), [](std::ostream& o) { o << "BW new"; }, false, bigWig);
+        QCOMPARE(test::readText(dir.file("old.bw")), std::string("BW new"));
+    }
+
+    void freshNameNeverReplaces()
+    {
+        test::ScratchDir dir;
+        QCOMPARE(AtomicOutput::freshName(dir.file("m.kdna")), dir.file("m.kdna"));
+        test::writeText(dir.file("m.kdna"), "a");
+        test::writeText(dir.file("m-1.kdna"), "b");
+        QCOMPARE(AtomicOutput::freshName(dir.file("m.kdna")), dir.file("m-2.kdna"));
+    }
+
+    void failedWriteKeepsPreviousFileAndLeavesNoTemporary()
+    {
+        // A full disk, as the kernel reports a file-size limit: write() fails with EFBIG.
+        test::ScratchDir dir;
+        const auto target = dir.file("out.txt");
+        test::writeText(target, "previous");
+        const std::string big(1 << 20, 'x');
+        std::string msg;
+        {
+            test::FileSizeLimit limit(64 * 1024);
+            msg = test::errorOf(
+                [&] { AtomicOutput::writeFile(target, [&](std::ostream& out) { out << big; }); });
+        }
+        QVERIFY2(msg.find("out.txt: could not be written (File too large)") != std::string::npos,
+                 msg.c_str());
+        QCOMPARE(test::readText(target), std::string("previous"));
+        QCOMPARE(std::distance(std::filesystem::directory_iterator(dir.path()), {}), 1);
+    }
+
+    void signalRemovesTemporaries()
+    {
+        test::ScratchDir dir;
+        const auto target = dir.file("out.txt");
+        const pid_t child = fork();
+        if (child == 0) {
+            AtomicOutput::removeTemporariesOnSignal();
+            AtomicOutput out(target);
+            test::writeText(out.tempPath(), "half");
+            std::raise(SIGTERM);
+            _exit(0); // not reached: the handler re-raises with the default action
+        }
+        int status = 0;
+        QCOMPARE(waitpid(child, &status, 0), child);
+        QVERIFY(WIFSIGNALED(status));
+        QCOMPARE(WTERMSIG(status), SIGTERM);
+        QCOMPARE(std::distance(std::filesystem::directory_iterator(dir.path()), {}), 0);
     }
 
     void errorsNameFileAndLine()

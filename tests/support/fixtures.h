@@ -1,13 +1,14 @@
 #pragma once
 
+#include "util/error.h"
+
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <QTemporaryDir>
-
-#include "util/error.h"
 
 /// Helpers the test suites share: scratch folders, small files written on the spot, and the
 /// real yeast data when it is there.
@@ -45,6 +46,20 @@ int run(const std::string& commandLine, std::string* output = nullptr);
 
 /// A python3 interpreter that has pyBigWig, or empty when the machine has none.
 [[nodiscard]] std::string pythonWithPyBigWig();
+
+/// Lowers the file-size limit for a scope, with SIGXFSZ ignored, so writes past it fail
+/// with EFBIG the way they fail with ENOSPC on a full disk.
+class FileSizeLimit {
+public:
+    explicit FileSizeLimit(std::uint64_t bytes);
+    ~FileSizeLimit();
+    FileSizeLimit(const FileSizeLimit&) = delete;
+    FileSizeLimit& operator=(const FileSizeLimit&) = delete;
+
+private:
+    std::uint64_t m_saved = 0;
+    void (*m_handler)(int) = nullptr;
+};
 
 /// The message of the kdna::Error that `f` throws, or empty when it throws none.
 template<typename F>
