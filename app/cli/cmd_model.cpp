@@ -232,9 +232,12 @@ void addModelInfo(CLI::App& app)
                   "Print the training and validation generator commands as JSON");
     cmd->add_option("--project", *project,
                     "Write a project file that reuses the model and its data (load_wrapper)");
-    cmd->add_option("--export-state-dict", *stateDict, "Write the weights for Python's torch.load");
+    cmd->add_option("--export-state-dict", *stateDict,
+                    "Write the weights as .safetensors (PyTorch state-dict names)");
     cmd->callback([path, commands, project, stateDict] {
         const ModelArchive a = ModelArchive::load(*path);
+        // Weights that cannot be exported are refused before anything is printed or written.
+        const std::unique_ptr<Model> exported = stateDict->empty() ? nullptr : a.buildModel();
         if (*commands) {
             std::cout << nlohmann::json::array(
                              {a.generatorCommand(false), a.generatorCommand(true)})
@@ -270,8 +273,8 @@ void addModelInfo(CLI::App& app)
                       << " --from " << *path << ")\n";
         }
         if (!stateDict->empty()) {
-            a.buildModel()->exportStateDict(*stateDict);
-            std::cout << "wrote " << *stateDict << " (torch.load reads it)\n";
+            exported->exportStateDict(*stateDict);
+            std::cout << "wrote " << *stateDict << " (safetensors.torch.load_file reads it)\n";
         }
         std::cout << std::flush;
     });

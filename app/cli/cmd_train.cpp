@@ -102,7 +102,7 @@ void runTrain(const TrainArgs& args)
               << std::endl;
     if (!args.stateDict.empty()) {
         outcome.model->exportStateDict(args.stateDict);
-        std::cout << "state dict (torch.load): " << args.stateDict << std::endl;
+        std::cout << "state dict (safetensors): " << args.stateDict << std::endl;
     }
     if (!outcome.result.cancelled)
         evaluateOnTest(project, *outcome.model, outcome.statistics, args.evalSteps);
@@ -134,7 +134,7 @@ void addTrainCommand(CLI::App& app)
     cmd->add_option("--out", args->out, "Model archive to write (default: the project's output)");
     cmd->add_option("--from", args->from, "Start from a saved model's weights (transfer learning)");
     cmd->add_option("--export-state-dict", args->stateDict,
-                    "Also write the weights for Python's torch.load");
+                    "Also write the weights as .safetensors (PyTorch state-dict names)");
     cmd->callback([args] { runTrain(*args); });
 }
 

@@ -1,11 +1,15 @@
 #include "model.h"
 
+#include "model_tensors.h"
+#include "safetensors.h"
 #include "torch_model.h"
 #include "util/atomic_output.h"
 #include "util/error.h"
 
 #include <cstdint>
-#include <sstream>
+#include <cstring>
+#include <map>
+#include <string_view>
 #include <thread>
 
 namespace kdna {
@@ -14,6 +18,7 @@ Model::Model(ModelSpec spec, std::uint64_t seed)
     : d(std::make_unique<Impl>())
 {
     spec.normalize();
+    (void)modelTensors(spec); // sizes within kdna's limits before anything is allocated
     d->spec = std::move(spec);
     d->summary = summarize(d->spec);
     if (!d->summary.ok())
@@ -65,36 +70,72 @@ std::string Model::device() const
     return d->device.str();
 }
 
+namespace {
+
+/// Every tensor the module holds, parameters then buffers, by their registered names.
+std::vector<std::pair<std::string, torch::Tensor>> tensorsOf(nn::GraphModuleImpl& module)
+{
+    std::vector<std::pair<std::string, torch::Tensor>> out;
+    for (const auto& p : module.named_parameters())
+        out.emplace_back(p.key(), p.value());
+    for (const auto& b : module.named_buffers())
+        out.emplace_back(b.key(), b.value());
+    return out;
+}
+
+} // namespace
+
 std::string Model::weightsBlob() const
 {
-    torch::serialize::OutputArchive archive;
-    d->module->save(archive);
-    std::ostringstream out;
-    archive.save_to(out);
-    return out.str();
+    torch::NoGradGuard noGrad;
+    std::vector<torch::Tensor> held; // keeps the CPU copies alive while they are written
+    std::vector<safetensors::TensorBytes> tensors;
+    for (const auto& [name, value] : tensorsOf(*d->module)) {
+        const torch::Tensor t = value.detach().to(torch::kCPU).contiguous();
+        const bool integer = t.scalar_type() == torch::kLong;
+        if (!integer && t.scalar_type() != torch::kFloat)
+            throw Error("model: tensor '" + name + "' is " + std::string(t.dtype().name()) +
+                        ", which kdna does not save");
+        held.push_back(t);
+        tensors.push_back({{name, integer ? safetensors::DType::I64 : safetensors::DType::F32,
+                            Shape(t.sizes().begin(), t.sizes().end()), ""},
+                           {static_cast<const char*>(t.data_ptr()), t.nbytes()}});
+    }
+    return safetensors::write(tensors);
 }
 
 void Model::loadWeightsBlob(const std::string& blob)
 {
-    torch::serialize::InputArchive archive;
+    // Checked against the spec's tensors before anything is copied; the module already holds
+    // tensors of exactly these shapes, so nothing is allocated from what the file claims.
+    std::vector<safetensors::TensorBytes> saved;
     try {
-        std::istringstream in(blob);
-        archive.load_from(in, d->device);
-        d->module->load(archive);
-    } catch (const c10::Error& e) {
-        throw Error("the saved weights do not fit this model (" +
-                    std::string(e.what_without_backtrace()).substr(0, 200) + ")");
+        saved = safetensors::read(blob, modelTensors(d->spec));
+    } catch (const Error& e) {
+        throw Error(std::string("the saved weights do not fit this model: ") + e.what());
+    }
+    std::map<std::string, std::string_view> bytes;
+    for (const auto& t : saved)
+        bytes[t.info.name] = t.bytes;
+    torch::NoGradGuard noGrad;
+    for (auto& [name, target] : tensorsOf(*d->module)) {
+        const auto it = bytes.find(name);
+        if (it == bytes.end()) // modelTensors() and the module disagree: a kdna bug
+            throw Error("model: tensor '" + name + "' of the module is not in the model spec");
+        const std::string_view b = it->second;
+        torch::Tensor cpu = torch::empty(target.sizes(), target.options().device(torch::kCPU));
+        if (static_cast<std::size_t>(cpu.nbytes()) != b.size())
+            throw Error("the saved weights do not fit this model: tensor '" + name + "' is " +
+                        std::to_string(b.size()) + " bytes, the model's " +
+                        std::to_string(cpu.nbytes()));
+        std::memcpy(cpu.data_ptr(), b.data(), b.size());
+        target.copy_(cpu);
     }
 }
 
 void Model::exportStateDict(const std::filesystem::path& path) const
 {
-    c10::Dict<std::string, torch::Tensor> dict;
-    for (const auto& p : d->module->named_parameters())
-        dict.insert(p.key(), p.value().detach().cpu());
-    for (const auto& b : d->module->named_buffers())
-        dict.insert(b.key(), b.value().detach().cpu());
-    const std::vector<char> bytes = torch::pickle_save(dict);
+    const std::string bytes = weightsBlob();
     AtomicOutput::writeFile(
         path,
         [&](std::ostream& out) {

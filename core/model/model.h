@@ -17,7 +17,8 @@ namespace kdna {
 class Model {
 public:
     /// Builds the network with Keras' initialisation, seeded. Throws kdna::Error naming the
-    /// layer at fault when the spec's shapes do not fit.
+    /// layer at fault when the spec's shapes do not fit, or the layer and keyword when a size
+    /// is beyond kdna's limits (model_tensors.h), before allocating anything.
     explicit Model(ModelSpec spec, std::uint64_t seed = 1);
     Model(const Model&) = delete;
     Model& operator=(const Model&) = delete;
@@ -32,10 +33,14 @@ public:
     void setDevice(const std::string& device);
     [[nodiscard]] std::string device() const;
 
-    /// Weights as a torch archive held in memory (for checkpoints and the model archive).
+    /// Weights in the safetensors layout (core/model/safetensors.h), held in memory: for the
+    /// model archive, checkpoints and the best epoch. Data only: reading runs no code.
     [[nodiscard]] std::string weightsBlob() const;
+    /// Throws kdna::Error, before copying anything, when a tensor is missing, extra, or of
+    /// another dtype or shape than the spec gives, or the bytes do not match the header.
     void loadWeightsBlob(const std::string& blob);
-    /// Writes the weights as a state dict that Python's torch.load reads (name -> tensor).
+    /// Writes the weights as a .safetensors file (name -> tensor, PyTorch's state-dict names),
+    /// which Python's safetensors.torch.load_file reads.
     void exportStateDict(const std::filesystem::path& path) const;
 
     struct Impl;

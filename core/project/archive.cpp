@@ -2,6 +2,8 @@
 
 #include "data/generator.h"
 #include "model/model.h"
+#include "model/model_tensors.h"
+#include "model/safetensors.h"
 #include "util/atomic_output.h"
 #include "util/error.h"
 
@@ -19,10 +21,14 @@ namespace kdna {
 namespace {
 
 // Layout: magic, u64 meta size, meta JSON, u64 weights size, weights, u32 CRC-32 of all the
-// bytes before it, end marker.
-constexpr char kMagic[] = "KDNAMODEL1\n";
+// bytes before it, end marker (u64 and u32 little-endian). The weights are safetensors
+// (core/model/safetensors.h). Version 1 held them as a TorchScript archive, which runs code
+// stored in the file when it is read: its description is still read, its weights never.
+constexpr char kMagic[] = "KDNAMODEL2\n";
+constexpr char kLegacyMagic[] = "KDNAMODEL1\n";
 constexpr char kEnd[] = "KDNAEND\n";
 constexpr std::size_t kMagicSize = sizeof kMagic - 1;
+static_assert(sizeof kLegacyMagic == sizeof kMagic);
 constexpr std::size_t kEndSize = sizeof kEnd - 1;
 
 void putU64(std::string& out, std::uint64_t v)
@@ -131,7 +137,8 @@ bool looksLikeModelArchive(const std::filesystem::path& path)
     std::ifstream in(path, std::ios::binary);
     char head[kMagicSize] = {};
     in.read(head, kMagicSize);
-    return in && std::memcmp(head, kMagic, kMagicSize) == 0;
+    return in && (std::memcmp(head, kMagic, kMagicSize) == 0 ||
+                  std::memcmp(head, kLegacyMagic, kMagicSize) == 0);
 }
 
 ModelArchive ModelArchive::load(const std::filesystem::path& path)
@@ -147,7 +154,8 @@ ModelArchive ModelArchive::load(const std::filesystem::path& path)
                              "is not a complete kdna model archive (" + why +
                                  "); it was probably cut short while copying");
     };
-    if (bytes.size() < kMagicSize || bytes.compare(0, kMagicSize, kMagic) != 0)
+    const bool legacy = bytes.compare(0, kMagicSize, kLegacyMagic) == 0;
+    if (bytes.size() < kMagicSize || (!legacy && bytes.compare(0, kMagicSize, kMagic) != 0))
         throw Error::inFile(path.string(), 0,
                             "is not a kdna model archive (it does not start with the "
                             "kdna signature)");
@@ -177,6 +185,8 @@ ModelArchive ModelArchive::load(const std::filesystem::path& path)
         throw damaged("its checksum does not match");
 
     ModelArchive a;
+    a.file = path;
+    a.legacyWeights = legacy;
     a.weights = bytes.substr(weightsAt, weightsSize);
     try {
         const nlohmann::json j = nlohmann::json::parse(meta);
@@ -200,13 +210,41 @@ ModelArchive ModelArchive::load(const std::filesystem::path& path)
         throw Error::inFile(path.string(), 0,
                             std::string("has a damaged description (") + e.what() + ")");
     }
+    if (!legacy)
+        a.checkWeights();
     return a;
+}
+
+void ModelArchive::checkWeights() const
+{
+    if (legacyWeights) {
+        const std::string old = file.filename().string();
+        throw Error::inFile(
+            file.string(), 0,
+            "holds its weights as TorchScript (written by kdna " + kdnaVersion +
+                "), which can run code stored in the file, so kdna no longer reads them; if you "
+                "trust the file, `python3 packaging/convert-legacy-model.py " +
+                old +
+                " NEW.kdna` (in kdna's sources; it runs the file in PyTorch) converts it, "
+                "otherwise `kdna model " +
+                old + " --project P.json` writes a project that `kdna train P.json` trains again");
+    }
+    try {
+        (void)safetensors::read(weights, modelTensors(model));
+    } catch (const Error& e) {
+        throw Error::inFile(file.string(), 0, std::string("cannot be loaded: ") + e.what());
+    }
 }
 
 std::unique_ptr<Model> ModelArchive::buildModel() const
 {
+    checkWeights();
     auto m = std::make_unique<Model>(model);
-    m->loadWeightsBlob(weights);
+    try {
+        m->loadWeightsBlob(weights);
+    } catch (const Error& e) {
+        throw Error::inFile(file.string(), 0, e.what());
+    }
     return m;
 }
 

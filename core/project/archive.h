@@ -23,10 +23,11 @@ class Model;
 /// commands of the training and validation data, the statistics the training data was
 /// normalised with (so new data is normalised the same way), compile and training settings
 /// and the history. One file, written atomically, checked on reading (a truncated or damaged
-/// file is an error, never a half-loaded model).
+/// file is an error, never a half-loaded model). The weights are safetensors, checked against
+/// the spec before anything is built: the file is data, nothing in it runs.
 struct ModelArchive {
     ModelSpec model;
-    std::string weights; ///< torch archive bytes (Model::weightsBlob)
+    std::string weights; ///< safetensors bytes (Model::weightsBlob)
     CompileSettings compile;
     TrainSettings training;
     History history;
@@ -37,9 +38,18 @@ struct ModelArchive {
     std::filesystem::path dataDir;
     std::string kdnaVersion;
     std::string created;
+    std::filesystem::path file; ///< where it was loaded from, for messages
+    /// Saved by a kdna whose weights were TorchScript (archive version 1): the description
+    /// reads, the weights are refused (reading them would run code stored in the file).
+    bool legacyWeights = false;
 
     void save(const std::filesystem::path& path) const;
+    /// Throws kdna::Error naming the file when it is cut, damaged, or its weights do not fit
+    /// its model spec (checked before anything is allocated); a version-1 archive loads
+    /// without its weights (legacyWeights).
     static ModelArchive load(const std::filesystem::path& path);
+    /// Throws kdna::Error naming the file unless the weights are safetensors that fit `model`.
+    void checkWeights() const;
 
     /// keras_dna's load_generator_command: {"type": "Generator" | "MultiGenerator",
     /// "arguments": {keywords}}, or null when there is no such generator.

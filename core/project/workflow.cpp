@@ -78,6 +78,8 @@ ModelArchive archiveOf(const Project& project, const Model& model, const History
 TrainOutcome trainProject(const Project& project, const TrainOptions& options)
 {
     TrainOutcome outcome;
+    if (options.startFrom)
+        options.startFrom->checkWeights(); // a refused --from is said before any work
     const std::vector<DataStatistics>* fitted =
         options.startFrom ? &options.startFrom->statistics : nullptr;
     // A model trained elsewhere keeps its normalisation only when the data is the same kind;
