@@ -38,7 +38,9 @@ struct ModelArgs {
                                      "Chromosome(s) to use (keras_dna's incl_chromosomes)");
         if (needChromosomes)
             chrom->required();
-        cmd.add_option("--fasta", fasta, "Another genome (cross-species)");
+        cmd.add_option("--fasta", fasta,
+                       "Another genome (cross-species), or which genome of a MultiGenerator "
+                       "model (fasta_file)");
         cmd.add_option("--annotation", annotations,
                        "Other annotation file(s), one per training file");
         cmd.add_flag("--weights", weights, "Apply the sample weights (keras_dna's weights_eval)");
@@ -56,7 +58,18 @@ struct ModelArgs {
     }
     [[nodiscard]] EvaluationData evaluationData() const
     {
-        return {chromosomes, fasta, annotations, weights, std::nullopt};
+        std::vector<std::string> files;
+        for (const auto& a : annotations)
+            files.push_back(fromHere(a));
+        return {chromosomes, fromHere(fasta), files, weights, std::nullopt};
+    }
+    /// A file named on the command line is relative to where the command runs, not to the
+    /// model's training folder; `${data}` paths are left for the data folder.
+    [[nodiscard]] static std::string fromHere(const std::string& file)
+    {
+        if (file.empty() || file.find("${") != std::string::npos)
+            return file;
+        return std::filesystem::absolute(file).lexically_normal().string();
     }
     [[nodiscard]] ScoreOptions scoreOptions(ProgressLine& line, const std::string& what) const
     {
@@ -186,7 +199,7 @@ void addPredict(CLI::App& app)
         request.chromosomes = args->chromosomes;
         for (const auto& r : *regions)
             request.startStop.push_back(parseRange(r));
-        request.fasta = args->fasta;
+        request.fasta = ModelArgs::fromHere(args->fasta);
         request.chromSizes = *chromSizes;
         request.rc = *rc;
         request.method = args->method;

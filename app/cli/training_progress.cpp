@@ -76,6 +76,8 @@ void TrainingProgress::epochFinished(const EpochFinished& e)
 
 void TrainingProgress::finished(const TrainingFinished& f)
 {
+    for (const auto& m : f.messages)
+        std::cout << m << '\n';
     std::cout << "training " << f.reason;
     if (f.bestEpoch >= 0)
         std::cout << "; best epoch " << f.bestEpoch + 1

@@ -5,6 +5,7 @@
 #include "model/autocast.h"
 #include "model/torch_model.h"
 #include "util/error.h"
+#include "util/text.h"
 #include "whole_sequence.h"
 
 #include <chrono>
@@ -42,8 +43,27 @@ ScoredData prepare(const Model& model, const Generator& data)
     return s;
 }
 
+/// The model takes exactly the shapes the data yields, or a sentence says which differs (rather
+/// than LibTorch failing deep inside a layer).
+void requireInputShapes(const Model& model, const Generator& data)
+{
+    std::vector<Shape> given = {data.inputShape()};
+    if (!data.secondaryShape().empty() && !data.secondaryAsTarget())
+        given.push_back(data.secondaryShape());
+    const auto& taken = model.summary().inputShapes;
+    if (given.size() != taken.size())
+        throw Error("the model takes " + std::to_string(taken.size()) +
+                    " input(s) but the data gives " + std::to_string(given.size()));
+    for (std::size_t i = 0; i < given.size(); ++i)
+        if (given[i] != taken[i])
+            throw Error("input " + std::to_string(i) + " of the model is " + text::tuple(taken[i]) +
+                        " but the data gives " + text::tuple(given[i]) +
+                        (i == 0 ? " (dummy_axis, alphabet_axis)" : " (sec_input_shape)"));
+}
+
 void scoreWindows(Model& model, const Generator& data, const ScoreOptions& options, ScoredData& s)
 {
+    requireInputShapes(model, data);
     torch::NoGradGuard noGrad;
     auto& module = model.impl().module;
     module->eval();
@@ -132,6 +152,15 @@ void scoreWhole(Model& model, const Generator& data, const ScoreOptions& options
 }
 
 } // namespace
+
+void shapeForScoring(DatasetSpec& spec, bool stepByTarget)
+{
+    spec.output_shape.clear();
+    if (spec.use_sec_as == "targets")
+        spec.sec_input_shape.clear();
+    if (stepByTarget)
+        spec.overlapping = false;
+}
 
 std::string wholeSequenceBlocker(const Model& model, const Generator& data)
 {

@@ -11,6 +11,13 @@ namespace kdna {
 
 class Generator;
 class Model;
+struct DatasetSpec;
+
+/// Turns a training spec into the one its model is scored on, for every kind of data. The
+/// targets keep their natural shape (scoring flattens them, so output_shape only reorders
+/// nothing), while a secondary *input* keeps sec_input_shape: the model takes it in that shape.
+/// `stepByTarget` steps the windows by tg_window, so each position is counted once.
+void shapeForScoring(DatasetSpec& spec, bool stepByTarget);
 
 struct ScoreOptions {
     /// "auto": the whole-sequence plan when the model and data allow it, else windows;

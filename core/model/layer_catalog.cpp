@@ -105,7 +105,8 @@ std::vector<LayerType> makeCatalog()
         {"Concatenate",
          "Merge",
          "joins its inputs along an axis",
-         {{"axis", ArgKind::Int, "-1", "axis (without the batch axis counted: -1 is the last)"}},
+         {{"axis", ArgKind::Int, "-1",
+           "axis, counting the batch axis as Keras does (1: the first after it, -1: the last)"}},
          2,
          -1},
     };
@@ -130,6 +131,13 @@ const LayerType* find(const std::string& name)
 const std::vector<const char*>& activations()
 {
     return kActivation.choices;
+}
+
+int axisWithoutBatch(std::int64_t axis, std::size_t rank)
+{
+    const auto r = static_cast<std::int64_t>(rank);
+    const std::int64_t i = axis < 0 ? axis + r : axis - 1;
+    return axis == 0 || i < 0 || i >= r ? -1 : static_cast<int>(i);
 }
 
 nlohmann::json argument(const LayerType& type, const nlohmann::json& args, const char* name)

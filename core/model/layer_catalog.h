@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -33,6 +35,11 @@ struct LayerType {
 /// Null when kdna does not know `name`.
 [[nodiscard]] const LayerType* find(const std::string& name);
 [[nodiscard]] const std::vector<const char*>& activations();
+
+/// Keras' `axis` counts the batch axis: axis k > 0 is axis k - 1 of a shape without it, and
+/// negative axes count from the end. Returns that index in [0, rank), or -1 when `axis` is
+/// the batch axis (0) or outside the shape.
+[[nodiscard]] int axisWithoutBatch(std::int64_t axis, std::size_t rank);
 
 /// An argument's value with the default filled in.
 [[nodiscard]] nlohmann::json argument(const LayerType& type, const nlohmann::json& args,

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
 namespace kdna {
@@ -129,9 +130,24 @@ ModelSpec ModelSpec::fromJson(const nlohmann::json& j, std::vector<Problem>& pro
         std::vector<std::string> argNames;
         for (const auto& a : type->arguments)
             argNames.emplace_back(a.name);
+        std::optional<nlohmann::json> implicitInput;
         for (const auto& [key, value] : lj.items()) {
             if (key == "type" || key == "name" || key == "inputs")
                 continue;
+            if (key == "input_shape" && layer.type != "Input") {
+                // Keras' Sequential: the first layer's input_shape stands for an Input layer.
+                if (!m.layers.empty())
+                    problems.push_back({label, "input_shape applies to the first layer only (as "
+                                               "in Keras' Sequential); later layers take the "
+                                               "shape of the layer they follow"});
+                else if (!argumentMatches({"input_shape", layers::ArgKind::Shape, "null", ""},
+                                          value))
+                    problems.push_back(
+                        {label, "input_shape must be a list of whole numbers such as [2001, 4]"});
+                else
+                    implicitInput = value;
+                continue;
+            }
             const auto arg = std::find_if(type->arguments.begin(), type->arguments.end(),
                                           [&](const auto& a) { return key == a.name; });
             if (arg == type->arguments.end()) {
@@ -153,6 +169,8 @@ ModelSpec ModelSpec::fromJson(const nlohmann::json& j, std::vector<Problem>& pro
             if (std::string(a.defaultJson) == "null" && std::string(a.name) != "strides" &&
                 (!layer.args.contains(a.name) || layer.args.at(a.name).is_null()))
                 problems.push_back({label, layer.type + " needs " + a.name + " (" + a.help + ")"});
+        if (implicitInput)
+            m.layers.push_back(LayerSpec{{}, "Input", {}, {{"shape", *implicitInput}}});
         m.layers.push_back(std::move(layer));
     }
     m.normalize();

@@ -63,6 +63,14 @@ void positive(const std::string& type, const Shape& out, const Shape& in, const 
                              text::tuple(in) + ": " + why};
 }
 
+std::string withNone(const Shape& s)
+{
+    std::string out = "(None";
+    for (auto d : s)
+        out += ", " + std::to_string(d);
+    return out + ")";
+}
+
 LayerSummary infer(const LayerSpec& l, const std::vector<Shape>& inputs)
 {
     const layers::LayerType& t = *layers::find(l.type);
@@ -168,24 +176,27 @@ LayerSummary infer(const LayerSpec& l, const std::vector<Shape>& inputs)
                             ? Shape{in[0], units * directions}
                             : Shape{units * directions};
     } else if (type == "Concatenate") {
-        const auto rank = static_cast<std::int64_t>(in.size());
-        std::int64_t axis = integer(t, a, "axis");
+        const std::int64_t asked = integer(t, a, "axis");
+        const int axis = layers::axisWithoutBatch(asked, in.size());
+        if (asked == 0)
+            throw ShapeError{"Concatenate: axis 0 is the batch axis (Keras counts it: axis 1 is "
+                             "the first axis after it, -1 the last)"};
         if (axis < 0)
-            axis += rank;
-        if (axis < 0 || axis >= rank)
-            throw ShapeError{"Concatenate: axis " + std::to_string(integer(t, a, "axis")) +
-                             " is outside inputs of rank " + std::to_string(rank)};
+            throw ShapeError{"Concatenate: axis " + std::to_string(asked) +
+                             " is outside inputs of shape " + withNone(in) +
+                             " (Keras counts the batch axis: 1 to " + std::to_string(in.size()) +
+                             ", or -1 for the last)"};
         s.outputShape = in;
         s.outputShape[static_cast<std::size_t>(axis)] = 0;
         for (const Shape& other : inputs) {
             bool fits = other.size() == in.size();
             for (std::size_t d = 0; fits && d < in.size(); ++d)
-                fits = static_cast<std::int64_t>(d) == axis || other[d] == in[d];
+                fits = static_cast<int>(d) == axis || other[d] == in[d];
             if (!fits) {
                 std::vector<std::string> shapes;
                 for (const auto& i : inputs)
                     shapes.push_back(text::tuple(i));
-                throw ShapeError{"Concatenate on axis " + std::to_string(integer(t, a, "axis")) +
+                throw ShapeError{"Concatenate on axis " + std::to_string(asked) +
                                  " needs inputs equal on every other axis, but gets " +
                                  text::join(shapes, " and ")};
             }
@@ -194,14 +205,6 @@ LayerSummary infer(const LayerSpec& l, const std::vector<Shape>& inputs)
     }
     s.trainableParams = s.params;
     return s;
-}
-
-std::string withNone(const Shape& s)
-{
-    std::string out = "(None";
-    for (auto d : s)
-        out += ", " + std::to_string(d);
-    return out + ")";
 }
 
 } // namespace
@@ -256,7 +259,9 @@ ModelSummary summarize(const ModelSpec& input)
         }
     }
     if (spec.inputNames().empty()) {
-        summary.error = "the model has no Input layer";
+        summary.error = "the model has no Input layer: start it with one ({\"type\": \"Input\", "
+                        "\"shape\": [2001, 4]}), or give the first layer input_shape as in "
+                        "Keras' Sequential";
         summary.errorLayer = 0;
         return summary;
     }

@@ -371,11 +371,10 @@ GraphModuleImpl::GraphModuleImpl(const ModelSpec& input)
                 return Value{last, false, 1};
             };
         } else if (l.type == "Concatenate") {
-            std::int64_t axis = intArg(t, a, "axis");
             const auto rank = static_cast<std::int64_t>(in.size());
-            if (axis < 0)
-                axis += rank;
-            const std::int64_t torchAxis = axis + 1;
+            // The summary refused axes outside the shape; torch's axis 0 is the batch too.
+            const std::int64_t torchAxis =
+                layers::axisWithoutBatch(intArg(t, a, "axis"), in.size()) + 1;
             node.forward = [torchAxis, rank](const std::vector<Value>& v) {
                 std::vector<torch::Tensor> parts;
                 for (const auto& x : v)

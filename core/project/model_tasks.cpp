@@ -11,35 +11,33 @@
 namespace kdna {
 namespace {
 
-/// The generator for evaluation: in order, every example, natural shapes.
+/// The generator for evaluation: in order, every example, natural shapes. A training spec is
+/// narrowed to the one dataset asked for (chooseDataset), with its own fitted statistics when
+/// the data is the one it was trained on.
 std::unique_ptr<Generator> evaluationGenerator(const LoadedModel& m, const EvaluationData& data,
-                                               bool stepByTarget, AnySpec* used = nullptr)
+                                               bool stepByTarget)
 {
     if (!m.archive.trainSpec && !data.spec)
         throw Error("the model archive holds no generator command; give the data explicitly");
-    AnySpec spec = data.spec ? *data.spec
-                             : respecOn(*m.archive.trainSpec, data.chromosomes, data.fasta,
-                                        data.annotations, data.weights);
-    auto adjust = [&](DatasetSpec& d) {
-        d.output_shape.clear();
-        d.sec_input_shape.clear();
-        if (stepByTarget)
-            d.overlapping = false;
-    };
-    if (auto* single = std::get_if<DatasetSpec>(&spec))
-        adjust(*single);
-    else
-        for (auto& d : std::get<MultiSpec>(spec).dataset_list)
-            adjust(d);
-    // The saved normalisation applies to the same experiment; another genome or track is
-    // normalised on its own data (as keras_dna builds a new generator).
-    const bool sameData = !data.spec && data.fasta.empty() && data.annotations.empty();
     GeneratorOptions options;
     options.shuffle = false;
-    auto generator = openGenerator(spec, sameData ? &m.archive.statistics : nullptr, options);
-    if (used)
-        *used = spec;
-    return generator;
+    if (data.spec) {
+        AnySpec spec = *data.spec;
+        if (auto* single = std::get_if<DatasetSpec>(&spec))
+            shapeForScoring(*single, stepByTarget);
+        else
+            for (auto& d : std::get<MultiSpec>(spec).dataset_list)
+                shapeForScoring(d, stepByTarget);
+        return openGenerator(spec, nullptr, options);
+    }
+    const DatasetChoice choice = m.evaluationDataset(data.fasta, data.annotations);
+    DatasetSpec spec = std::get<DatasetSpec>(
+        respecOn(AnySpec(choice.spec), data.chromosomes, {}, {}, data.weights));
+    shapeForScoring(spec, stepByTarget);
+    // The saved normalisation applies to the same experiment; another genome or track is
+    // normalised on its own data (as keras_dna builds a new generator).
+    const bool fitted = choice.sameData && choice.index < m.archive.statistics.size();
+    return openGenerator(spec, fitted ? &m.archive.statistics[choice.index] : nullptr, options);
 }
 
 } // namespace
@@ -49,6 +47,14 @@ const DatasetSpec& LoadedModel::trainSpec() const
     if (!archive.trainSpec)
         throw Error("the model archive holds no training generator command");
     return primary(*archive.trainSpec);
+}
+
+DatasetChoice LoadedModel::evaluationDataset(const std::string& fasta,
+                                             const std::vector<std::string>& annotations) const
+{
+    if (!archive.trainSpec)
+        throw Error("the model archive holds no training generator command");
+    return chooseDataset(*archive.trainSpec, fasta, annotations);
 }
 
 std::int64_t LoadedModel::inputLength() const
@@ -96,7 +102,7 @@ EvaluationReport evaluateModel(LoadedModel& m, const EvaluationData& data,
 CorrelationReport correlateModel(LoadedModel& m, const EvaluationData& data,
                                  const ScoreOptions& options)
 {
-    if (m.trainSpec().isSparse() && !data.spec)
+    if (!data.spec && m.evaluationDataset(data.fasta, data.annotations).spec.isSparse())
         throw Error(
             "get_correlation applies to bigWig (regression) models; use auc for BED/GFF models");
     const auto generator = evaluationGenerator(m, data, true);
@@ -114,7 +120,8 @@ CorrelationReport correlateModel(LoadedModel& m, const EvaluationData& data,
 std::vector<AucResult> aucModel(LoadedModel& m, const EvaluationData& data, bool dataAugmentation,
                                 const std::string& curve, const ScoreOptions& options)
 {
-    const DatasetSpec& train = m.trainSpec();
+    const DatasetChoice choice = m.evaluationDataset(data.fasta, data.annotations);
+    const DatasetSpec& train = choice.spec;
     if (!train.isSparse())
         throw Error(
             "get_auc applies to BED/GFF (classification) models; use correlate for bigWig models");
@@ -122,16 +129,13 @@ std::vector<AucResult> aucModel(LoadedModel& m, const EvaluationData& data, bool
         throw Error("get_auc does not apply to seq2seq models (as in keras_dna)");
     if (curve != "ROC" && curve != "PR")
         throw Error("curve: must be 'ROC' or 'PR', not '" + curve + "'", "curve");
-    const std::vector<std::string> files =
-        data.annotations.empty() ? train.annotation_files : data.annotations;
+    const std::vector<std::string>& files = train.annotation_files;
     std::vector<AucResult> out;
     for (std::size_t cell = 0; cell < files.size(); ++cell) {
         for (std::size_t a = 0; a < train.annotation_list.size(); ++a) {
             DatasetSpec spec = train;
             spec.incl_chromosomes = data.chromosomes;
             spec.excl_chromosomes.clear();
-            if (!data.fasta.empty())
-                spec.fasta_file = data.fasta;
             spec.annotation_files = {files[cell]};
             spec.annotation_list = {train.annotation_list[a]};
             spec.negative_ratio = -1;
@@ -158,10 +162,12 @@ std::vector<std::filesystem::path> predictModel(LoadedModel& m, const PredictReq
                                                 const std::string& exportPath,
                                                 PredictSummary* summary)
 {
+    // The genome asked for picks the dataset, as evaluation does.
+    const DatasetChoice choice = m.evaluationDataset(request.fasta.string(), {});
     const DataStatistics none;
     const DataStatistics& stats =
-        m.archive.statistics.empty() ? none : m.archive.statistics.front();
-    return predictToBigWig(*m.model, m.trainSpec(), m.inputLength(), stats, request, exportPath,
+        choice.index < m.archive.statistics.size() ? m.archive.statistics[choice.index] : none;
+    return predictToBigWig(*m.model, choice.spec, m.inputLength(), stats, request, exportPath,
                            summary);
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "archive.h"
+#include "eval/dataset_choice.h"
 #include "eval/evaluation.h"
 #include "eval/predictor.h"
 #include "model/model.h"
@@ -24,6 +25,9 @@ struct LoadedModel {
 
     /// The training spec (first dataset), with its folders.
     [[nodiscard]] const DatasetSpec& trainSpec() const;
+    /// The training dataset evaluation and prediction use (see chooseDataset).
+    [[nodiscard]] DatasetChoice
+    evaluationDataset(const std::string& fasta, const std::vector<std::string>& annotations) const;
     /// The model's input length (seq_len 'MAXLEN' read from the model's Input layer).
     [[nodiscard]] std::int64_t inputLength() const;
 };

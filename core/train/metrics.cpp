@@ -55,6 +55,34 @@ double read(const torch::Tensor& sum)
     return sum.defined() ? sum.item<double>() : 0.0;
 }
 
+/// Keras' AUC: 200 thresholds evenly spaced over [0, 1].
+constexpr std::int64_t kAucThresholds = 200;
+
+/// The area under the ROC curve from per-bin counts (bin k: scores in
+/// ((k - 1) / (T - 1), k / (T - 1)]), by trapezoids between thresholds as Keras interpolates.
+double aucFromCounts(const torch::Tensor& counts)
+{
+    const torch::Tensor c = counts.cpu().contiguous();
+    const auto a = c.accessor<double, 2>();
+    const std::int64_t t = c.size(1);
+    double negatives = 0, positives = 0;
+    for (std::int64_t k = 0; k < t; ++k) {
+        negatives += a[0][k];
+        positives += a[1][k];
+    }
+    if (negatives == 0 || positives == 0)
+        return std::nan("");
+    // Walk the thresholds from high to low: the rates rise from (0, 0) to (1, 1).
+    double area = 0, fp = 0, tp = 0;
+    for (std::int64_t k = t - 1; k >= 0; --k) {
+        const double fp2 = fp + a[0][k], tp2 = tp + a[1][k];
+        area += (fp2 - fp) / negatives * (tp + tp2) / (2 * positives);
+        fp = fp2;
+        tp = tp2;
+    }
+    return area;
+}
+
 } // namespace
 
 void OutputMetrics::add(const torch::Tensor& predIn, const torch::Tensor& target,
@@ -80,6 +108,15 @@ void OutputMetrics::add(const torch::Tensor& predIn, const torch::Tensor& target
                 continue;
             }
             accumulate(m_values[m], pred.gt(0.5).eq(target.gt(0.5)).sum());
+        } else if (m == "AUC") {
+            const torch::Tensor bin = (pred.clamp(0, 1) * static_cast<double>(kAucThresholds - 1))
+                                          .ceil()
+                                          .to(torch::kLong)
+                                          .flatten();
+            const torch::Tensor positive = target.gt(0.5).flatten().to(torch::kDouble);
+            accumulate(m_aucCounts,
+                       torch::stack({torch::bincount(bin, 1 - positive, kAucThresholds),
+                                     torch::bincount(bin, positive, kAucThresholds)}));
         } else if (m == "correlate") {
             // Element e of an example belongs to track e % tracks.
             const auto tracks = static_cast<std::int64_t>(m_tracks.size());
@@ -98,6 +135,11 @@ void OutputMetrics::write(std::map<std::string, double>& out, const std::string&
     out[prefix + m_prefix + "loss"] =
         m_examples ? read(m_lossSum) / static_cast<double>(m_examples) : std::nan("");
     for (const auto& m : m_metrics) {
+        if (m == "AUC") {
+            out[prefix + m_prefix + "auc"] =
+                m_aucCounts.defined() ? aucFromCounts(m_aucCounts) : std::nan("");
+            continue;
+        }
         if (m == "correlate") {
             const torch::Tensor sums =
                 m_pearsonSums.defined()

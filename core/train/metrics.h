@@ -41,6 +41,7 @@ private:
     std::map<std::string, double> m_counts;
     torch::Tensor m_lossSum;
     torch::Tensor m_pearsonSums; // (5, tracks): sums of x, y, xx, yy, xy
+    torch::Tensor m_aucCounts;   // (2, thresholds): negatives and positives per score bin
     std::int64_t m_pearsonPairs = 0;
     std::int64_t m_examples = 0;
 };

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace kdna {
 
@@ -40,6 +41,7 @@ struct TrainingFinished {
     std::string reason; ///< "completed", "early stopping", "cancelled"
     int bestEpoch = -1;
     bool restoredBest = false;
+    std::vector<std::string> messages; ///< what Keras prints here (EarlyStopping's verbose)
 };
 
 /// Receives training progress: the CLI's progress bar and the GUI's live charts implement it.

@@ -26,6 +26,76 @@ std::vector<std::string> stringList(const nlohmann::json& v)
     return out;
 }
 
+/// A Keras name and what kdna calls it (always itself one of Keras' names, so a saved project
+/// reads back the same).
+struct Spelling {
+    const char* keras;
+    const char* kdna;
+};
+
+/// Keras' names and aliases for what kdna computes, in one place. Optimisers match in any
+/// case (keras.optimizers.get lowercases them); losses and metrics exactly, as
+/// keras.losses.get and keras.metrics.get do ('MSE' is an alias, 'Mse' is not).
+const std::vector<Spelling> kOptimizers = {
+    {"adam", "adam"}, {"sgd", "sgd"}, {"rmsprop", "rmsprop"}};
+const std::vector<Spelling> kLosses = {{"mse", "mse"},
+                                       {"MSE", "mse"},
+                                       {"mean_squared_error", "mse"},
+                                       {"MeanSquaredError", "mse"},
+                                       {"mae", "mae"},
+                                       {"MAE", "mae"},
+                                       {"mean_absolute_error", "mae"},
+                                       {"MeanAbsoluteError", "mae"},
+                                       {"binary_crossentropy", "binary_crossentropy"},
+                                       {"BinaryCrossentropy", "binary_crossentropy"},
+                                       {"categorical_crossentropy", "categorical_crossentropy"},
+                                       {"CategoricalCrossentropy", "categorical_crossentropy"},
+                                       {"poisson", "poisson"},
+                                       {"Poisson", "poisson"}};
+const std::vector<Spelling> kMetrics = {{"accuracy", "accuracy"},
+                                        {"acc", "accuracy"},
+                                        {"mae", "mae"},
+                                        {"MAE", "mae"},
+                                        {"mean_absolute_error", "mae"},
+                                        {"MeanAbsoluteError", "mae"},
+                                        {"mse", "mse"},
+                                        {"MSE", "mse"},
+                                        {"mean_squared_error", "mse"},
+                                        {"MeanSquaredError", "mse"},
+                                        {"AUC", "AUC"},
+                                        {"correlate", "correlate"}};
+
+/// kdna's name for a Keras spelling; the name unchanged when Keras does not know it.
+std::string kdnaName(const std::vector<Spelling>& table, const std::string& name,
+                     bool anyCase = false)
+{
+    const std::string key = anyCase ? text::toLower(name) : name;
+    for (const auto& s : table)
+        if (key == s.keras)
+            return s.kdna;
+    return name;
+}
+
+bool known(const std::vector<Spelling>& table, const std::string& name)
+{
+    return std::any_of(table.begin(), table.end(),
+                       [&](const Spelling& s) { return name == s.kdna; });
+}
+
+/// "'x' is not a loss kdna knows (did you mean 'y'?); valid: ..." with Keras' spellings.
+std::string unknownName(const std::string& what, const std::string& name,
+                        const std::vector<Spelling>& table)
+{
+    std::vector<std::string> names;
+    for (const auto& s : table)
+        names.emplace_back(s.keras);
+    std::string msg = "'" + name + "' is not " + what + " kdna knows";
+    const auto near = chrom_names::near(name, names);
+    if (!near.empty())
+        msg += " (did you mean '" + near.front() + "'?)";
+    return msg + "; valid: " + text::quotedList(names, 30);
+}
+
 /// Reads known keys with their types; unknown keys become problems.
 template<typename Body>
 void readObject(const nlohmann::json& j, const std::string& where,
@@ -53,6 +123,30 @@ void readObject(const nlohmann::json& j, const std::string& where,
     }
 }
 
+EarlyStoppingSettings earlyStoppingFromJson(const nlohmann::json& e)
+{
+    EarlyStoppingSettings s;
+    s.enabled = true;
+    s.monitor = e.value("monitor", s.monitor);
+    s.min_delta = e.value("min_delta", s.min_delta);
+    s.patience = e.value("patience", s.patience);
+    s.verbose = e.value("verbose", s.verbose);
+    s.mode = e.value("mode", s.mode);
+    if (e.contains("baseline") && !e.at("baseline").is_null())
+        s.baseline = e.at("baseline").get<double>();
+    s.restore_best_weights = e.value("restore_best_weights", s.restore_best_weights);
+    return s;
+}
+
+nlohmann::json earlyStoppingToJson(const EarlyStoppingSettings& s)
+{
+    nlohmann::json j = {{"monitor", s.monitor},   {"min_delta", s.min_delta},
+                        {"patience", s.patience}, {"verbose", s.verbose},
+                        {"mode", s.mode},         {"restore_best_weights", s.restore_best_weights}};
+    j["baseline"] = s.baseline ? nlohmann::json(*s.baseline) : nlohmann::json(nullptr);
+    return j;
+}
+
 } // namespace
 
 double CompileSettings::learningRate() const
@@ -78,15 +172,19 @@ CompileSettings CompileSettings::fromJson(const nlohmann::json& j, std::vector<P
     readObject(j, "compile",
                {"loss", "loss_weights", "optimizer", "learning_rate", "momentum", "metrics"},
                problems, [&] {
-                   if (j.contains("loss"))
-                       c.loss = stringList(j.at("loss"));
+                   if (j.contains("loss")) {
+                       c.loss.clear();
+                       for (const auto& l : stringList(j.at("loss")))
+                           c.loss.push_back(kdnaName(kLosses, l));
+                   }
                    if (j.contains("loss_weights"))
                        c.loss_weights = j.at("loss_weights").get<std::vector<double>>();
-                   c.optimizer = j.value("optimizer", c.optimizer);
+                   c.optimizer = kdnaName(kOptimizers, j.value("optimizer", c.optimizer), true);
                    c.learning_rate = j.value("learning_rate", c.learning_rate);
                    c.momentum = j.value("momentum", c.momentum);
                    if (j.contains("metrics"))
-                       c.metrics = stringList(j.at("metrics"));
+                       for (const auto& m : stringList(j.at("metrics")))
+                           c.metrics.push_back(kdnaName(kMetrics, m));
                });
     return c;
 }
@@ -109,31 +207,26 @@ nlohmann::json CompileSettings::toJson() const
 std::vector<Problem> validate(const CompileSettings& c, std::size_t outputs)
 {
     std::vector<Problem> p;
-    static const auto losses = {"mse", "mae", "binary_crossentropy", "categorical_crossentropy",
-                                "poisson"};
     if (c.loss.empty())
         p.push_back({"loss", "needs a loss, e.g. 'mse'"});
     else if (c.loss.size() != 1 && c.loss.size() != outputs)
         p.push_back({"loss", "give one loss, or one per output (" + std::to_string(outputs) +
                                  "), not " + std::to_string(c.loss.size())});
     for (const auto& l : c.loss)
-        if (!oneOf(l, losses))
-            p.push_back({"loss", "'" + l + "' is not a loss kdna knows; valid: " +
-                                     text::quotedList(
-                                         std::vector<std::string>(losses.begin(), losses.end()))});
+        if (!known(kLosses, l))
+            p.push_back({"loss", unknownName("a loss", l, kLosses)});
     if (!c.loss_weights.empty() && c.loss_weights.size() != outputs)
         p.push_back(
             {"loss_weights", "needs one weight per output (" + std::to_string(outputs) + ")"});
-    if (!oneOf(c.optimizer, {"adam", "sgd", "rmsprop"}))
-        p.push_back({"optimizer", "'" + c.optimizer + "' is not one of 'adam', 'sgd', 'rmsprop'"});
+    if (!known(kOptimizers, c.optimizer))
+        p.push_back({"optimizer", unknownName("an optimizer", c.optimizer, kOptimizers)});
     if (c.learning_rate < 0)
         p.push_back({"learning_rate", "must be positive"});
     if (c.momentum < 0 || c.momentum >= 1)
         p.push_back({"momentum", "must be in [0, 1)"});
     for (const auto& m : c.metrics)
-        if (!oneOf(m, {"mae", "mse", "accuracy", "correlate"}))
-            p.push_back(
-                {"metrics", "'" + m + "' is not one of 'mae', 'mse', 'accuracy', 'correlate'"});
+        if (!known(kMetrics, m))
+            p.push_back({"metrics", unknownName("a metric", m, kMetrics)});
     return p;
 }
 
@@ -158,17 +251,10 @@ TrainSettings TrainSettings::fromJson(const nlohmann::json& j, std::vector<Probl
             t.seed = j.value("seed", t.seed);
             if (j.contains("early_stopping") && !j.at("early_stopping").is_null()) {
                 const auto& e = j.at("early_stopping");
-                readObject(
-                    e, "early_stopping",
-                    {"monitor", "min_delta", "patience", "restore_best_weights"}, problems, [&] {
-                        t.early_stopping.enabled = true;
-                        t.early_stopping.monitor = e.value("monitor", t.early_stopping.monitor);
-                        t.early_stopping.min_delta =
-                            e.value("min_delta", t.early_stopping.min_delta);
-                        t.early_stopping.patience = e.value("patience", t.early_stopping.patience);
-                        t.early_stopping.restore_best_weights =
-                            e.value("restore_best_weights", t.early_stopping.restore_best_weights);
-                    });
+                readObject(e, "early_stopping",
+                           {"monitor", "min_delta", "patience", "verbose", "mode", "baseline",
+                            "restore_best_weights"},
+                           problems, [&] { t.early_stopping = earlyStoppingFromJson(e); });
             }
             if (j.contains("checkpoint") && !j.at("checkpoint").is_null()) {
                 const auto& c = j.at("checkpoint");
@@ -202,10 +288,7 @@ nlohmann::json TrainSettings::toJson() const
     if (seed != 1)
         j["seed"] = seed;
     if (early_stopping.enabled)
-        j["early_stopping"] = {{"monitor", early_stopping.monitor},
-                               {"min_delta", early_stopping.min_delta},
-                               {"patience", early_stopping.patience},
-                               {"restore_best_weights", early_stopping.restore_best_weights}};
+        j["early_stopping"] = earlyStoppingToJson(early_stopping);
     if (checkpoint.enabled)
         j["checkpoint"] = {{"path", checkpoint.path},
                            {"monitor", checkpoint.monitor},
@@ -226,6 +309,9 @@ std::vector<Problem> validate(const TrainSettings& t)
         p.push_back({"precision", "must be 'fp32' or 'bf16', not '" + t.precision + "'"});
     if (t.early_stopping.enabled && t.early_stopping.patience < 0)
         p.push_back({"early_stopping", "patience must be 0 or more"});
+    if (t.early_stopping.enabled && !oneOf(t.early_stopping.mode, {"auto", "min", "max"}))
+        p.push_back({"early_stopping",
+                     "mode must be 'auto', 'min' or 'max', not '" + t.early_stopping.mode + "'"});
     if (t.checkpoint.enabled && t.checkpoint.path.empty())
         p.push_back({"checkpoint", "needs a path for the best model"});
     return p;

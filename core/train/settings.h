@@ -3,6 +3,7 @@
 #include "data/dataset_spec.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,10 +15,11 @@ namespace kdna {
 struct CompileSettings {
     std::vector<std::string> loss = {"mse"}; ///< one, or one per output
     std::vector<double> loss_weights;        ///< empty: 1 for every output
-    std::string optimizer = "adam";          ///< "adam", "sgd", "rmsprop"
+    std::string optimizer = "adam";          ///< "adam", "sgd", "rmsprop" (any case, as Keras)
     double learning_rate = 0;                ///< 0: Keras' default for the optimiser
     double momentum = 0;                     ///< sgd only
-    std::vector<std::string> metrics;        ///< "mae", "mse", "accuracy", "correlate"
+    /// "mae", "mse", "accuracy", "AUC", "correlate" (Keras' aliases read as these)
+    std::vector<std::string> metrics;
 
     [[nodiscard]] double learningRate() const;
     /// The loss of output `i` (one loss applies to every output).
@@ -30,12 +32,16 @@ struct CompileSettings {
 };
 [[nodiscard]] std::vector<Problem> validate(const CompileSettings& c, std::size_t outputs);
 
+/// keras.callbacks.EarlyStopping's arguments, with Keras' defaults.
 struct EarlyStoppingSettings {
     bool enabled = false;
     std::string monitor = "val_loss";
-    double min_delta = 0;
-    int patience = 10;
-    bool restore_best_weights = true;
+    double min_delta = 0;      ///< an improvement must exceed it (its sign is ignored, as in Keras)
+    int patience = 0;          ///< epochs without improvement before stopping
+    int verbose = 0;           ///< > 0: say when it stops and which weights it restores
+    std::string mode = "auto"; ///< "auto", "min" or "max"
+    std::optional<double> baseline; ///< training stops unless the monitor beats it in time
+    bool restore_best_weights = false;
     friend bool operator==(const EarlyStoppingSettings&, const EarlyStoppingSettings&) = default;
 };
 

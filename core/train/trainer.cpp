@@ -1,5 +1,6 @@
 #include "trainer.h"
 
+#include "callbacks.h"
 #include "data/generator.h"
 #include "metrics.h"
 #include "model/autocast.h"
@@ -11,6 +12,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <optional>
 
 namespace kdna {
 namespace {
@@ -112,16 +114,6 @@ std::map<std::string, double> measure(nn::GraphModule& module, const Generator& 
     return metrics.values(prefix);
 }
 
-/// The metric to watch: as asked when the epoch produced it; without validation, its training
-/// counterpart ("val_loss" -> "loss"); else the loss.
-std::string resolveMonitor(const std::string& wanted, const std::map<std::string, double>& values)
-{
-    if (values.count(wanted))
-        return wanted;
-    const std::string plain = wanted.rfind("val_", 0) == 0 ? wanted.substr(4) : wanted;
-    return values.count(plain) ? plain : "loss";
-}
-
 } // namespace
 
 std::vector<OutputTracks> outputTracks(const Generator& data,
@@ -181,15 +173,16 @@ TrainingResult train(TrainingRun run)
                                device.str(), run.settings.precision, torchThreads(),
                                run.train.workerCount()});
 
-    const std::string monitor = run.settings.early_stopping.enabled
-                                    ? run.settings.early_stopping.monitor
-                                    : run.settings.checkpoint.monitor;
-    std::string monitorName = monitor;
-    double best = 0;
-    bool haveBest = false;
+    // Keras' EarlyStopping when asked for; the checkpoint's monitor (ModelCheckpoint) picks the
+    // best epoch otherwise. Those weights are kept for a cancelled run too.
+    std::optional<EarlyStopping> early;
+    if (run.settings.early_stopping.enabled)
+        early.emplace(run.settings.early_stopping);
+    const Monitor checkpointMonitor(run.settings.checkpoint.monitor, "auto");
+    double checkpointBest = checkpointMonitor.worst();
     std::string bestWeights;
     int bestEpoch = -1;
-    int sinceBest = 0;
+    bool restoreBest = false;
     result.stopReason = "completed";
 
     BatchStream stream(run.train, firstBatch,
@@ -251,67 +244,55 @@ TrainingResult train(TrainingRun run)
                                      tracks, run.model.spec(), run.settings.weights_val, bf16,
                                      device, run.cancel, "val_", nullptr);
             values.insert(val.begin(), val.end());
-        }
-        // Monitor val_loss when there is validation, else fall back to the training value.
-        monitorName = resolveMonitor(monitor, values);
-        const double current = values[monitorName];
-        const bool higher = higherIsBetter(monitorName);
-        const double delta =
-            run.settings.early_stopping.enabled ? run.settings.early_stopping.min_delta : 0;
-        const bool improved =
-            !cancelled && std::isfinite(current) &&
-            (!haveBest || (higher ? current > best + delta : current < best - delta));
-        if (improved) {
-            best = current;
-            haveBest = true;
-            bestEpoch = epoch;
-            sinceBest = 0;
-            bestWeights = run.model.weightsBlob();
-        } else if (!cancelled) {
-            ++sinceBest;
-        }
-        if (!cancelled) {
-            result.history.epochs.push_back(values);
-            if (run.observer) {
-                const double total =
-                    std::chrono::duration<double>(Clock::now() - epochStart).count();
-                run.observer->epochFinished(
-                    {epoch, values, total,
-                     trainSeconds > 0 ? static_cast<double>(samples) / trainSeconds : 0, bestEpoch,
-                     improved});
-            }
-            if (improved && run.settings.checkpoint.enabled && run.saveCheckpoint)
-                run.saveCheckpoint(epoch, result.history);
-            else if (!improved && run.settings.checkpoint.enabled &&
-                     !run.settings.checkpoint.save_best_only && run.saveCheckpoint)
-                run.saveCheckpoint(epoch, result.history);
+            // A validation cut short is no measure of the epoch: it must not pick the best.
+            cancelled = run.cancel && run.cancel->load();
         }
         if (cancelled) {
             result.cancelled = true;
             result.stopReason = "cancelled";
             break;
         }
-        if (run.settings.early_stopping.enabled &&
-            sinceBest > run.settings.early_stopping.patience) {
+        double current = 0;
+        const bool checkpointImproved = checkpointMonitor.read(values, current) &&
+                                        checkpointMonitor.beats(current, checkpointBest);
+        if (checkpointImproved)
+            checkpointBest = current;
+        EarlyStopping::Decision decision;
+        if (early)
+            decision = early->onEpochEnd(epoch, values);
+        const bool improved = early ? decision.improved : checkpointImproved;
+        if (improved)
+            bestEpoch = epoch;
+        if (early ? decision.keepWeights : improved)
+            bestWeights = run.model.weightsBlob();
+        result.history.epochs.push_back(values);
+        if (run.observer) {
+            const double total = std::chrono::duration<double>(Clock::now() - epochStart).count();
+            run.observer->epochFinished(
+                {epoch, values, total,
+                 trainSeconds > 0 ? static_cast<double>(samples) / trainSeconds : 0, bestEpoch,
+                 improved});
+        }
+        if (run.settings.checkpoint.enabled && run.saveCheckpoint &&
+            (checkpointImproved || !run.settings.checkpoint.save_best_only))
+            run.saveCheckpoint(epoch, result.history);
+        if (decision.stop) {
             result.stopReason = "early stopping";
+            restoreBest = decision.restore;
             break;
         }
     }
-    // Keep the best weights after a cancel, and (as Keras' EarlyStopping does) when early
-    // stopping ended the run and asks for them.
+    // A cancelled run keeps its best weights (its last ones are from no finished epoch); early
+    // stopping restores them when restore_best_weights asks, as Keras does.
     bool restored = false;
-    const bool restore = result.cancelled || (result.stopReason == "early stopping" &&
-                                              run.settings.early_stopping.restore_best_weights);
-    // After a cancel the weights have moved on from every finished epoch.
-    const bool movedOn =
-        result.cancelled || bestEpoch != static_cast<int>(result.history.epochs.size()) - 1;
-    if (restore && !bestWeights.empty() && movedOn) {
+    if ((result.cancelled || restoreBest) && !bestWeights.empty()) {
         run.model.loadWeightsBlob(bestWeights);
         restored = true;
     }
     result.bestEpoch = bestEpoch;
     if (run.observer)
-        run.observer->finished({result.stopReason, bestEpoch, restored});
+        run.observer->finished({result.stopReason, bestEpoch, restored,
+                                early ? early->messages() : std::vector<std::string>{}});
     return result;
 }
 

@@ -316,6 +316,131 @@ private Q_SLOTS:
                  std::vector<float>(v.begin() + 10000, v.begin() + 12001));
     }
 
+    /// The tutorial's "Training with another track as input": DNA plus the central bases of a
+    /// second track. Evaluation and correlation build the secondary input as training does.
+    void secondaryInputModelEvaluates()
+    {
+        Project p = writeDemoProject(m_files);
+        auto& d = std::get<DatasetSpec>(p.dataset);
+        d.window = 301;
+        d.tg_window = 10;
+        d.output_shape = {64, 10};
+        d.sec_inputs = {d.annotation_files.front()};
+        d.sec_input_length = 10;
+        d.sec_input_shape = {64, 10};
+        d.sec_normalization_mode = {"max", "perctrim"};
+        // The translator's graph, with a small DNA branch (the test scores all of chr4 twice).
+        p.model = ModelSpec::fromJson(
+            json{{"layers",
+                  {{{"type", "Input"}, {"shape", {301, 4}}, {"name", "dna"}},
+                   {{"type", "Conv1D"}, {"filters", 4}, {"kernel_size", 9}, {"activation", "relu"}},
+                   {{"type", "MaxPooling1D"}, {"pool_size", 16}},
+                   {{"type", "Flatten"}, {"name", "features"}},
+                   {{"type", "Input"}, {"shape", {10}}, {"name", "secondary"}},
+                   {{"type", "Concatenate"}, {"inputs", {"features", "secondary"}}},
+                   {{"type", "Dense"}, {"units", 10}}}}});
+        p.compile.metrics = {"mae"};
+        p.training.epochs = 1;
+        p.training.steps_per_epoch = 3;
+        p.training.validation_steps = 2;
+        p.output = "sec.kdna";
+        const TrainOutcome outcome = trainProject(p);
+        LoadedModel m = loadModel(p.resolve("sec.kdna"));
+        EvaluationData chr4{{"chr4"}, {}, {}, false, std::nullopt};
+        const auto e = evaluateModel(m, chr4);
+        QVERIFY(std::isfinite(e.metrics.at("loss")));
+        QVERIFY(std::isfinite(e.metrics.at("mae")));
+        const auto c = correlateModel(m, chr4);
+        QVERIFY(std::isfinite(c.correlations.at("correlate_0_0")));
+        // The training's own test (every batch of the same chromosome, in order) agrees.
+        GeneratorOptions inOrder;
+        inOrder.shuffle = false;
+        const auto test = openGenerator(std::get<DatasetSpec>(p.specOn({"chr4"})),
+                                        &outcome.statistics.front(), inOrder);
+        const auto own = evaluate(*m.model, *test, p.compile, 0, false);
+        QCOMPARE(e.examples, own.examples);
+        QVERIFY2(
+            std::abs(e.metrics.at("loss") - own.metrics.at("loss")) < 1e-5,
+            (std::to_string(e.metrics.at("loss")) + " vs " + std::to_string(own.metrics.at("loss")))
+                .c_str());
+    }
+
+    /// A MultiGenerator model (keras_dna's "Training on several species" and "Multi Genome
+    /// training") is evaluated on one dataset: inst_per_dataset is the training's sample only,
+    /// both strands of one genome count each position once, and where the datasets hold
+    /// different genomes fasta_file says which one (evaluate and predict alike).
+    void multiGeneratorModelEvaluatesOneDataset()
+    {
+        const auto tiny = [](const std::string& name) {
+            return ModelSpec::fromJson(json{
+                {"name", name},
+                {"layers",
+                 {{{"type", "Input"}, {"shape", {301, 4}}},
+                  {{"type", "Conv1D"}, {"filters", 4}, {"kernel_size", 9}, {"activation", "relu"}},
+                  {{"type", "MaxPooling1D"}, {"pool_size", 16}},
+                  {{"type", "Flatten"}},
+                  {{"type", "Dense"}, {"units", 1}}}}});
+        };
+        const Project demo = writeDemoProject(m_files);
+        DatasetSpec direct = std::get<DatasetSpec>(demo.dataset);
+        direct.window = 301;
+        direct.output_shape.clear();
+        DatasetSpec reversed = direct;
+        reversed.rc = true;
+        const auto trainMulti = [&](const std::vector<DatasetSpec>& datasets,
+                                    const std::string& output) {
+            Project p = demo;
+            MultiSpec multi;
+            multi.dataset_list = datasets;
+            multi.output_shape = {64, 1};
+            // More than chr4 has: a sample of the training chromosomes only.
+            multi.inst_per_dataset = std::vector<std::int64_t>(datasets.size(), 70000);
+            p.dataset = multi;
+            p.applyFolders();
+            p.model = tiny(output);
+            p.compile.metrics = {"mae"};
+            p.training.epochs = 1;
+            p.training.steps_per_epoch = 3;
+            p.training.validation_chr.clear();
+            p.output = output;
+            (void)trainProject(p);
+            return loadModel(p.resolve(output));
+        };
+        constexpr std::int64_t chr4Windows = 60000 - 301 + 1;
+        EvaluationData chr4{{"chr4"}, {}, {}, false, std::nullopt};
+
+        LoadedModel strands = trainMulti({direct, reversed}, "strands.kdna");
+        const auto c = correlateModel(strands, chr4);
+        QCOMPARE(c.positions, chr4Windows);
+        QCOMPARE(c.method, std::string("whole-sequence"));
+        const auto e = evaluateModel(strands, chr4);
+        QCOMPARE(e.examples, chr4Windows);
+        QVERIFY(std::isfinite(e.metrics.at("loss")));
+
+        // Two genomes: the choice is the user's, and evaluate and predict make it alike.
+        const auto otherFasta = m_dir.file("other_genome.fa");
+        std::filesystem::copy_file(m_files.fasta, otherFasta,
+                                   std::filesystem::copy_options::overwrite_existing);
+        DatasetSpec other = direct;
+        other.fasta_file = otherFasta.string();
+        LoadedModel genomes = trainMulti({direct, other}, "genomes.kdna");
+        const std::string ambiguous = test::errorOf([&] { (void)correlateModel(genomes, chr4); });
+        QVERIFY2(ambiguous.find("fasta_file") != std::string::npos &&
+                     ambiguous.find("other_genome.fa") != std::string::npos,
+                 ambiguous.c_str());
+        PredictRequest request;
+        request.chromosomes = {"chr4"};
+        const std::string predictAmbiguous = test::errorOf(
+            [&] { (void)predictModel(genomes, request, m_dir.file("g.bw").string()); });
+        QCOMPARE(predictAmbiguous, ambiguous);
+        EvaluationData onOther = chr4;
+        onOther.fasta = otherFasta.string();
+        QCOMPARE(correlateModel(genomes, onOther).positions, chr4Windows);
+        request.fasta = otherFasta;
+        QCOMPARE(predictModel(genomes, request, m_dir.file("g.bw").string()).size(),
+                 std::size_t(1));
+    }
+
     void classifierAuc()
     {
         Project p;

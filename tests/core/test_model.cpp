@@ -1,7 +1,9 @@
 #include "model/layer_catalog.h"
+#include "model/summary.h"
 #include "model/templates.h"
 #include "model/torch_model.h"
 #include "support/fixtures.h"
+#include "train/settings.h"
 #include "util/error.h"
 #include "util/text.h"
 
@@ -196,6 +198,104 @@ private Q_SLOTS:
             threw = std::string(e.what()).find("conv1d_2") != std::string::npos;
         }
         QVERIFY(threw);
+    }
+
+    /// Keras counts the batch axis: Concatenate(axis=1) on (None, 100, 1) twice is
+    /// (None, 200, 1); -1 and 2 are the channels; 0 is the batch axis.
+    void axesCountTheBatchAxisAsKeras()
+    {
+        const auto joined = [](const json& axis) {
+            return stack({{{"type", "Input"}, {"shape", {100, 1}}, {"name", "a"}},
+                          {{"type", "Input"}, {"shape", {100, 1}}, {"name", "b"}},
+                          {{"type", "Concatenate"}, {"inputs", {"a", "b"}}, {"axis", axis}}});
+        };
+        const auto outputOf = [](const ModelSpec& m) {
+            const ModelSummary s = summarize(m);
+            return s.ok() ? s.outputShapes.front() : Shape{};
+        };
+        QCOMPARE(outputOf(joined(1)), (Shape{200, 1}));
+        QCOMPARE(outputOf(joined(2)), (Shape{100, 2}));
+        QCOMPARE(outputOf(joined(-1)), (Shape{100, 2}));
+        QCOMPARE(outputOf(joined(-2)), (Shape{200, 1}));
+        compareWithTorch(joined(1));
+        compareWithTorch(joined(2));
+        const std::string batch = summarize(joined(0)).error;
+        QVERIFY2(batch.find("batch axis") != std::string::npos, batch.c_str());
+        const std::string outside = summarize(joined(3)).error;
+        QVERIFY2(outside.find("axis 3") != std::string::npos &&
+                     outside.find("(None, 100, 1)") != std::string::npos,
+                 outside.c_str());
+
+        // The tutorial's two-track heads: Reshape((100, 1)) twice, Concatenate(axis=2); and
+        // Reshape((1, 2, 1)) twice, Concatenate(axis=3).
+        const auto heads = [](const json& target, int axis) {
+            return stack(
+                {{{"type", "Input"}, {"shape", {64}}, {"name", "features"}},
+                 {{"type", "Dense"}, {"units", 100}, {"name", "d1"}},
+                 {{"type", "Reshape"}, {"target_shape", target}, {"name", "r1"}},
+                 {{"type", "Dense"}, {"units", 100}, {"name", "d2"}, {"inputs", "features"}},
+                 {{"type", "Reshape"}, {"target_shape", target}, {"name", "r2"}},
+                 {{"type", "Concatenate"},
+                  {"name", "output"},
+                  {"inputs", {"r1", "r2"}},
+                  {"axis", axis}}});
+        };
+        QCOMPARE(outputOf(heads({100, 1}, 2)), (Shape{100, 2}));
+        QCOMPARE(outputOf(heads({50, 2, 1}, 3)), (Shape{50, 2, 2}));
+        compareWithTorch(heads({100, 1}, 2));
+        compareWithTorch(heads({50, 2, 1}, 3));
+    }
+
+    /// The tutorial's Keras code carries over: input_shape on the first layer of a stack (an
+    /// implicit Input, as Sequential makes), and Keras' names and aliases for optimisers, losses
+    /// and metrics, with Keras' case rules.
+    void kerasSpellingsAreAccepted()
+    {
+        const ModelSpec seq = stack({{{"type", "Conv1D"},
+                                      {"filters", 16},
+                                      {"kernel_size", 3},
+                                      {"activation", "relu"},
+                                      {"input_shape", {2001, 4}}},
+                                     {{"type", "MaxPooling1D"}, {"pool_size", 2}},
+                                     {{"type", "Flatten"}},
+                                     {{"type", "Dense"}, {"units", 1}}});
+        QCOMPARE(seq.layers.front().type, std::string("Input"));
+        QCOMPARE(seq.layers.size(), std::size_t(5));
+        QCOMPARE(summarize(seq).inputShapes, (std::vector<Shape>{{2001, 4}}));
+        QCOMPARE(seq.layers[1].inputs, (std::vector<std::string>{seq.layers[0].name}));
+        std::vector<Problem> problems;
+        (void)ModelSpec::fromJson(
+            json{{"layers",
+                  {{{"type", "Input"}, {"shape", {10, 4}}},
+                   {{"type", "Dense"}, {"units", 1}, {"input_shape", {10, 4}}}}}},
+            problems);
+        QCOMPARE(problems.size(), std::size_t(1));
+        QVERIFY2(problems[0].message.find("first layer") != std::string::npos,
+                 problems[0].message.c_str());
+
+        problems.clear();
+        const CompileSettings c = CompileSettings::fromJson(
+            json{{"loss", "mean_squared_error"},
+                 {"optimizer", "Adam"},
+                 {"metrics", {"acc", "AUC", "mean_absolute_error", "MSE"}}},
+            problems);
+        QVERIFY(problems.empty());
+        QCOMPARE(c.loss, (std::vector<std::string>{"mse"}));
+        QCOMPARE(c.optimizer, std::string("adam"));
+        QCOMPARE(c.metrics, (std::vector<std::string>{"accuracy", "AUC", "mae", "mse"}));
+        QVERIFY(validate(c, 1).empty());
+        for (const char* name : {"RMSprop", "rmsprop", "SGD", "sgd"}) {
+            std::vector<Problem> none;
+            QVERIFY(
+                validate(CompileSettings::fromJson(json{{"optimizer", name}}, none), 1).empty());
+        }
+        // Keras is case-sensitive for losses and metrics: 'Mse' and 'auc' are not its names.
+        std::vector<Problem> none;
+        const auto wrong = validate(
+            CompileSettings::fromJson(json{{"loss", "Mse"}, {"metrics", {"auc"}}}, none), 1);
+        QCOMPARE(wrong.size(), std::size_t(2));
+        QVERIFY2(wrong[1].message.find("did you mean 'AUC'") != std::string::npos,
+                 wrong[1].message.c_str());
     }
 
     void specJsonAndErrors()

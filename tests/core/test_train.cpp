@@ -4,7 +4,10 @@
 #include "project/demo_data.h"
 #include "project/workflow.h"
 #include "support/fixtures.h"
+#include "train/callbacks.h"
+#include "train/metrics.h"
 #include "util/error.h"
+#include "util/stats.h"
 
 #include <QTest>
 
@@ -146,8 +149,153 @@ private Q_SLOTS:
         p.output = "early.kdna";
         const auto out = trainProject(p);
         QCOMPARE(out.result.stopReason, std::string("early stopping"));
-        QCOMPARE(out.result.history.epochs.size(), std::size_t(3));
+        // Keras: wait reaches patience (1) at the second epoch.
+        QCOMPARE(out.result.history.epochs.size(), std::size_t(2));
         QCOMPARE(out.result.bestEpoch, 0);
+    }
+
+    /// keras.callbacks.EarlyStopping, fed scripted val_loss sequences: which epoch is best,
+    /// when it stops, and whether the best weights come back.
+    void earlyStoppingFollowsKeras()
+    {
+        struct Run {
+            std::vector<int> improved;
+            int stoppedAt = -1;
+            bool restore = false;
+            int bestEpoch = -1;
+            std::vector<std::string> messages;
+        };
+        const auto run = [](EarlyStoppingSettings s, const std::vector<double>& values,
+                            const std::string& metric = "val_loss") {
+            s.enabled = true;
+            s.monitor = metric;
+            EarlyStopping early(s);
+            Run r;
+            for (std::size_t e = 0; e < values.size(); ++e) {
+                const auto d =
+                    early.onEpochEnd(static_cast<int>(e), {{"loss", 1.0}, {metric, values[e]}});
+                if (d.improved)
+                    r.improved.push_back(static_cast<int>(e));
+                if (d.stop) {
+                    r.stoppedAt = static_cast<int>(e);
+                    r.restore = d.restore;
+                    break;
+                }
+            }
+            r.bestEpoch = early.bestEpoch();
+            r.messages = early.messages();
+            return r;
+        };
+        EarlyStoppingSettings s;
+        QCOMPARE(s.patience, 0); // Keras' defaults
+        QCOMPARE(s.restore_best_weights, false);
+        QCOMPARE(s.mode, std::string("auto"));
+
+        // The run the issue reports: epoch 2 (index 1) is lower, so it is the best one.
+        s.patience = 2;
+        s.restore_best_weights = true;
+        Run r = run(s, {0.205, 0.063, 0.1, 0.2, 0.01});
+        QCOMPARE(r.improved, (std::vector<int>{0, 1}));
+        QCOMPARE(r.bestEpoch, 1);
+        QCOMPARE(r.stoppedAt, 3); // wait reaches patience two epochs after the best
+        QVERIFY(r.restore);
+        QVERIFY(r.messages.empty()); // verbose 0
+        s.verbose = 1;
+        QCOMPARE(
+            run(s, {0.205, 0.063, 0.1, 0.2}).messages,
+            (std::vector<std::string>{"Restoring model weights from the end of the best epoch: 2.",
+                                      "Epoch 4: early stopping"}));
+        s.restore_best_weights = false;
+        QVERIFY(!run(s, {0.205, 0.063, 0.1, 0.2}).restore);
+
+        // patience 0: the first epoch that does not improve ends it (never the first epoch).
+        s.patience = 0;
+        QCOMPARE(run(s, {0.5, 0.4, 0.45, 0.3}).stoppedAt, 2);
+        // min_delta: an improvement must be larger (its sign does not matter).
+        s.patience = 1;
+        s.min_delta = 0.1;
+        QCOMPARE(run(s, {1.0, 0.95, 0.5}).stoppedAt, 1);
+        s.min_delta = -0.1;
+        QCOMPARE(run(s, {1.0, 0.95, 0.5}).stoppedAt, 1);
+        s.min_delta = 0;
+        QCOMPARE(run(s, {1.0, 0.95, 0.5}).stoppedAt, -1);
+
+        // mode: max asks for larger values; auto chooses by the metric's name.
+        s.mode = "max";
+        QCOMPARE(run(s, {0.5, 0.6, 0.55}).bestEpoch, 1);
+        s.mode = "auto";
+        QCOMPARE(run(s, {0.5, 0.6, 0.55}, "val_accuracy").bestEpoch, 1);
+        QCOMPARE(run(s, {0.5, 0.6, 0.55}, "val_acc").bestEpoch, 1);
+        QCOMPARE(run(s, {0.5, 0.6, 0.55}).bestEpoch, 0);
+        s.mode = "min";
+        QCOMPARE(run(s, {0.5, 0.6, 0.55}, "val_accuracy").bestEpoch, 0);
+
+        // baseline: improvements that do not beat it leave the count running.
+        s.mode = "auto";
+        s.patience = 2;
+        QCOMPARE(run(s, {0.9, 0.8, 0.85, 0.86, 0.87}).stoppedAt, 3);
+        s.baseline = 0.5;
+        QCOMPARE(run(s, {0.9, 0.8, 0.85, 0.86, 0.87}).stoppedAt, 2);
+
+        // Without validation, val_loss falls back to the training loss.
+        EarlyStoppingSettings plain;
+        plain.enabled = true;
+        EarlyStopping early(plain);
+        QVERIFY(early.onEpochEnd(0, {{"loss", 0.3}}).improved);
+        QCOMPARE(early.best(), 0.3);
+    }
+
+    /// Keras' AUC metric (200 thresholds): exact for scores that fall between thresholds.
+    void aucMetricAsKeras()
+    {
+        const ModelSpec spec = ModelSpec::fromJson(
+            json{{"layers", {{{"type", "Input"}, {"shape", {1}}, {"name", "out"}}}}});
+        CompileSettings c;
+        c.loss = {"binary_crossentropy"};
+        c.metrics = {"AUC"};
+        EpochMetrics metrics(spec, c, {OutputTracks{"out", {"0_0"}}});
+        std::vector<float> scores;
+        std::vector<bool> positive;
+        for (int i = 0; i < 600; ++i) {
+            const int k = 1 + (i * 37) % 199;
+            scores.push_back(static_cast<float>((k - 0.5) / 199.0));
+            positive.push_back((i * 11) % 7 < 2 + k % 3);
+        }
+        std::vector<float> labels(positive.begin(), positive.end());
+        const auto pred = torch::from_blob(scores.data(), {600, 1}).clone();
+        const auto target = torch::from_blob(labels.data(), {600, 1}).clone();
+        for (int half = 0; half < 2; ++half)
+            metrics.add({pred.slice(0, half * 300, half * 300 + 300)},
+                        {target.slice(0, half * 300, half * 300 + 300)}, {torch::zeros({})},
+                        torch::zeros({}), 300);
+        const double auc = metrics.values("").at("auc");
+        QVERIFY2(std::abs(auc - stats::auroc(scores, positive)) < 1e-9,
+                 (std::to_string(auc) + " vs " + std::to_string(stats::auroc(scores, positive)))
+                     .c_str());
+    }
+
+    void earlyStoppingSettingsAsKeras()
+    {
+        std::vector<Problem> problems;
+        const auto t = TrainSettings::fromJson(json{{"early_stopping",
+                                                     {{"monitor", "val_loss"},
+                                                      {"min_delta", 0},
+                                                      {"patience", 10},
+                                                      {"verbose", 0},
+                                                      {"mode", "auto"},
+                                                      {"baseline", 0.2},
+                                                      {"restore_best_weights", true}}}},
+                                               problems);
+        QVERIFY(problems.empty());
+        QCOMPARE(t.early_stopping.patience, 10);
+        QCOMPARE(*t.early_stopping.baseline, 0.2);
+        std::vector<Problem> again;
+        QVERIFY(TrainSettings::fromJson(t.toJson(), again) == t);
+        TrainSettings bad = t;
+        bad.early_stopping.mode = "maximum";
+        const auto found = validate(bad);
+        QCOMPARE(found.size(), std::size_t(1));
+        QVERIFY(found[0].message.find("'auto', 'min' or 'max'") != std::string::npos);
     }
 
     void cancelledRunKeepsTheBestWeights()

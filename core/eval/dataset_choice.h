@@ -1,0 +1,28 @@
+#pragma once
+
+#include "data/spec_file.h"
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace kdna {
+
+/// The one dataset a trained model is evaluated or predicted on.
+struct DatasetChoice {
+    DatasetSpec spec;      ///< its keywords, with the genome and annotation files asked for
+    std::size_t index = 0; ///< the training dataset it copies (its statistics' index)
+    /// The genome and annotation files it was trained on, so its fitted statistics apply.
+    bool sameData = true;
+};
+
+/// keras_dna evaluates and predicts with one Generator, even for a MultiGenerator model: this
+/// picks the training dataset that `fasta` (fasta_file) and `annotations` (annotation_files)
+/// name, or the only one. Datasets that differ only in strand (rc) are one dataset, taken on
+/// the direct strand, so each position counts once; inst_per_dataset, the training's sample,
+/// does not apply. Empty `fasta` / `annotations` keep the dataset's own. Throws, listing the
+/// datasets, when several remain and the choice would be a guess.
+[[nodiscard]] DatasetChoice chooseDataset(const AnySpec& trained, const std::string& fasta,
+                                          const std::vector<std::string>& annotations);
+
+} // namespace kdna
