@@ -1,45 +1,262 @@
+// The Model step driven as a person drives it: clicks on the palette, the stack, the buttons and
+// the summary; typing, arrows, the wheel and drop-down popups in the property form; Delete,
+// Enter and Ctrl+Z. What is checked is what the screen shows.
 #include "bridge/project_document.h"
-#include "bridge/training_session.h"
-#include "model/layer_form.h"
 #include "model/model_builder.h"
 #include "model/templates.h"
 #include "support/fixtures.h"
-#include "train/metric_chart.h"
-#include "train/training_dashboard.h"
 
-#include <cmath>
-
-#include <QSignalSpy>
+#include <QAbstractItemView>
+#include <QAction>
+#include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPointer>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QStyleOptionButton>
+#include <QStyleOptionSpinBox>
 #include <QTableWidget>
 #include <QTest>
-#include <QValueAxis>
+#include <QTimer>
+#include <QTreeWidget>
+#include <QUndoStack>
+#include <QWheelEvent>
 
 using namespace kdna;
 using namespace kdna::ui;
-using nlohmann::json;
+
+namespace {
+
+/// A click where a person clicks: delivered to the child widget under the point, as the
+/// window system would (a spin box's text field, a list's viewport).
+void clickAt(QWidget* widget, QPoint pos)
+{
+    QWidget* target = widget;
+    if (QWidget* child = widget->childAt(pos)) {
+        pos = child->mapFrom(widget, pos);
+        target = child;
+    }
+    QTest::mouseClick(target, Qt::LeftButton, Qt::NoModifier, pos);
+}
+
+void click(QWidget* widget)
+{
+    // New fields show once the event loop has run, as they do for a person.
+    QTRY_VERIFY2(widget->isVisible() && widget->isEnabled(), qPrintable(widget->objectName()));
+    clickAt(widget, widget->rect().center());
+}
+
+/// A check box is clicked on its box or its text, not anywhere in its row.
+void clickCheckBox(QCheckBox* box)
+{
+    QTRY_VERIFY(box->isVisible());
+    QStyleOptionButton option;
+    option.initFrom(box);
+    option.text = box->text();
+    const QRect hit = box->style()->subElementRect(QStyle::SE_CheckBoxClickRect, &option, box);
+    QTest::mouseClick(box, Qt::LeftButton, Qt::NoModifier, hit.center());
+}
+
+void clickRow(QListWidget* list, int row)
+{
+    QVERIFY(row < list->count());
+    list->scrollToItem(list->item(row));
+    QTest::mouseClick(list->viewport(), Qt::LeftButton, Qt::NoModifier,
+                      list->visualItemRect(list->item(row)).center());
+}
+
+void clickCell(QTableWidget* table, int row)
+{
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, Qt::NoModifier,
+                      table->visualItemRect(table->item(row, 0)).center());
+}
+
+void clickPaletteEntry(QTreeWidget* palette, const QString& type)
+{
+    QTreeWidgetItem* entry = nullptr; // a layer, not the group of the same name ("Input")
+    for (QTreeWidgetItem* item : palette->findItems(type, Qt::MatchExactly | Qt::MatchRecursive))
+        if (item->childCount() == 0)
+            entry = item;
+    QVERIFY2(entry, qPrintable(type));
+    palette->scrollToItem(entry);
+    QTest::mouseClick(palette->viewport(), Qt::LeftButton, Qt::NoModifier,
+                      palette->visualItemRect(entry).center());
+    QCOMPARE(palette->currentItem(), entry);
+}
+
+/// Click into a field, select what it holds, type, Enter.
+void typeInto(QWidget* field, const QString& text)
+{
+    click(field);
+    QTest::keyClick(field, Qt::Key_A, Qt::ControlModifier);
+    QTest::keyClicks(field, text);
+    QTest::keyClick(field, Qt::Key_Return);
+}
+
+/// Opens the drop-down with the mouse, walks to `text` with the arrow keys, Enter.
+void choose(QComboBox* combo, const QString& text)
+{
+    const int target = combo->findText(text);
+    QVERIFY2(target >= 0, qPrintable(text));
+    click(combo);
+    QTRY_VERIFY(combo->view()->isVisible());
+    QAbstractItemView* popup = combo->view();
+    const int steps = target - popup->currentIndex().row();
+    for (int i = 0; i < std::abs(steps); ++i)
+        QTest::keyClick(popup, steps > 0 ? Qt::Key_Down : Qt::Key_Up);
+    QTest::keyClick(popup, Qt::Key_Return);
+    QTRY_VERIFY(!combo->view()->isVisible());
+    QCOMPARE(combo->currentText(), text);
+}
+
+/// Turns the mouse wheel over `widget` by `notches` (positive: away from the user).
+void turnWheel(QWidget* widget, int notches)
+{
+    const QPointF pos = QPointF(widget->rect().center());
+    QWheelEvent wheel(pos, QPointF(widget->mapToGlobal(pos.toPoint())), QPoint(),
+                      QPoint(0, 120 * notches), Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase,
+                      false);
+    QApplication::sendEvent(widget, &wheel);
+}
+
+/// Where the style draws a spin box's up arrow.
+QPoint upArrow(QAbstractSpinBox* spin)
+{
+    QStyleOptionSpinBox option;
+    option.initFrom(spin);
+    option.subControls = QStyle::SC_All;
+    option.buttonSymbols = spin->buttonSymbols();
+    option.frame = spin->hasFrame();
+    option.stepEnabled = QAbstractSpinBox::StepUpEnabled | QAbstractSpinBox::StepDownEnabled;
+    return spin->style()
+        ->subControlRect(QStyle::CC_SpinBox, &option, QStyle::SC_SpinBoxUp, spin)
+        .center();
+}
+
+/// Answers the next message box with `key` once it shows.
+void answerNextMessageBox(Qt::Key key, QString* text = nullptr)
+{
+    auto* poll = new QTimer;
+    poll->setInterval(20);
+    QObject::connect(poll, &QTimer::timeout, [poll, key, text] {
+        auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+        if (!box || !box->isVisible())
+            return;
+        if (text)
+            *text = box->text();
+        QTest::keyClick(box, key);
+        poll->deleteLater();
+    });
+    poll->start();
+}
+
+/// A project whose data wants (2001, 4) in and one value out, as in the tutorial.
+Project tutorialData()
+{
+    Project p;
+    DatasetSpec s;
+    s.fasta_file = "genome.fa";
+    s.annotation_files = {"signal.bw"};
+    s.window = 2001;
+    s.output_shape = {64, 1};
+    p.dataset = s;
+    return p;
+}
+
+/// The builder in a window as the studio shows it, with the studio's Ctrl+Z.
+struct Screen {
+    ProjectDocument doc;
+    ModelBuilder* builder = nullptr;
+    QWidget window;
+
+    explicit Screen(const Project& project)
+    {
+        doc.reset(project, {});
+        builder = new ModelBuilder(&doc, &window);
+        auto* layout = new QHBoxLayout(&window);
+        layout->addWidget(builder);
+        QAction* undo = doc.undoStack()->createUndoAction(&window);
+        undo->setShortcut(QKeySequence::Undo);
+        window.addAction(undo);
+        window.resize(1280, 900);
+        window.show();
+    }
+    [[nodiscard]] bool ready() { return QTest::qWaitForWindowActive(&window); }
+
+    template<typename T = QWidget>
+    [[nodiscard]] T* find(const QString& name) const
+    {
+        return builder->findChild<T*>(name);
+    }
+    [[nodiscard]] QListWidget* stack() const { return find<QListWidget>(QStringLiteral("stack")); }
+    [[nodiscard]] QTableWidget* summary() const
+    {
+        return find<QTableWidget>(QStringLiteral("summary"));
+    }
+    [[nodiscard]] QTreeWidget* palette() const
+    {
+        return find<QTreeWidget>(QStringLiteral("palette"));
+    }
+    [[nodiscard]] QPushButton* button(const char* name) const
+    {
+        return find<QPushButton>(QString::fromLatin1(name));
+    }
+    /// A field of the property form, which shows the selected layer.
+    template<typename T = QWidget>
+    [[nodiscard]] T* field(const char* argument) const
+    {
+        return find<T>(QString::fromLatin1(argument));
+    }
+    [[nodiscard]] QString shape(int row) const { return summary()->item(row, 1)->text(); }
+    [[nodiscard]] QString params(int row) const { return summary()->item(row, 2)->text(); }
+    [[nodiscard]] QString totals() const { return find<QLabel>(QStringLiteral("totals"))->text(); }
+    [[nodiscard]] QString problem() const
+    {
+        return find<QLabel>(QStringLiteral("problem"))->text();
+    }
+    [[nodiscard]] QList<int> summarySelection() const
+    {
+        QList<int> rows;
+        for (const QModelIndex& i : summary()->selectionModel()->selectedRows())
+            rows << i.row();
+        return rows;
+    }
+    /// The stack and the summary select the same single layer, the one the form shows.
+    void checkOneSelection(int row) const
+    {
+        QCOMPARE(stack()->currentRow(), row);
+        QCOMPARE(stack()->selectedItems().size(), 1);
+        QCOMPARE(summarySelection(), QList<int>{row});
+        const QString name = summary()->item(row, 0)->text().section(QLatin1Char(' '), 0, 0);
+        QCOMPARE(field<QLineEdit>("name")->text(), name);
+    }
+    void undo()
+    {
+        // Back in the window after a dialog, as a click on it would bring it.
+        if (!window.isActiveWindow()) {
+            window.activateWindow();
+            QVERIFY(QTest::qWaitForWindowActive(&window));
+        }
+        QTest::keyClick(&window, Qt::Key_Z, Qt::ControlModifier);
+    }
+    void addFromPalette(const QString& type)
+    {
+        clickPaletteEntry(palette(), type);
+        QTest::keyClick(palette(), Qt::Key_Return);
+    }
+};
+
+} // namespace
 
 class TestModelBuilder : public QObject {
     Q_OBJECT
 
     test::ScratchDir m_dir;
-
-    static Project tutorialProject(const std::filesystem::path& data,
-                                   const std::filesystem::path& out)
-    {
-        Project p;
-        DatasetSpec s;
-        s.fasta_file = (data / "sacCer3.fa").string();
-        s.annotation_files = {(data / "nucleosome_occupancy.bw").string()};
-        s.window = 2001;
-        s.normalization_mode = {"max", "perctrim"};
-        s.incl_chromosomes = {"chrI"};
-        s.output_shape = {64, 1};
-        p.dataset = s;
-        p.training.validation_chr = {"chrII"};
-        p.base_dir = out;
-        p.output = "dashboard.kdna";
-        return p;
-    }
 
 private Q_SLOTS:
     void initTestCase()
@@ -48,220 +265,300 @@ private Q_SLOTS:
         QCoreApplication::setOrganizationName(QStringLiteral("kdna-test"));
     }
 
-    void buildTheTutorialCnnFromAnEmptyStack()
+    /// A 1024 x 700 window leaves the step about 860 x 600 beside the step list and bars.
+    void fitsASmallWindow()
     {
-        ProjectDocument doc;
-        Project p;
-        DatasetSpec s;
-        s.fasta_file = "genome.fa";
-        s.annotation_files = {"signal.bw"};
-        s.window = 2001;
-        s.output_shape = {64, 1};
-        p.dataset = s;
-        doc.reset(p, {});
-        ModelBuilder builder(&doc);
-        QCOMPARE(builder.stack()->count(), 0);
-        builder.addLayer(QStringLiteral("Input"), {{"shape", {2001, 4}}});
-        const std::pair<int, int> convs[] = {{16, 3}, {32, 10}, {64, 20}};
-        for (const auto& [filters, kernel] : convs) {
-            builder.addLayer(
-                QStringLiteral("Conv1D"),
-                {{"filters", filters}, {"kernel_size", kernel}, {"activation", "relu"}},
-                builder.stack()->count() - 1);
-            builder.addLayer(QStringLiteral("MaxPooling1D"), {{"pool_size", 2}},
-                             builder.stack()->count() - 1);
-        }
-        builder.addLayer(QStringLiteral("Flatten"), json::object(), builder.stack()->count() - 1);
-        builder.addLayer(QStringLiteral("Dense"), {{"units", 1}, {"activation", "linear"}},
-                         builder.stack()->count() - 1);
-        QCOMPARE(builder.stack()->count(), 9);
-
-        // Keras' summary, computed by hand: (L - k + 1) then floor(L / 2); k*C*F + F params.
-        std::int64_t length = 2001, channels = 4;
-        std::vector<std::pair<QString, std::int64_t>> expected = {
-            {QStringLiteral("(None, 2001, 4)"), 0}};
-        for (const auto& [filters, kernel] : convs) {
-            length = length - kernel + 1;
-            expected.push_back({QStringLiteral("(None, %1, %2)").arg(length).arg(filters),
-                                kernel * channels * filters + filters});
-            length /= 2;
-            expected.push_back({QStringLiteral("(None, %1, %2)").arg(length).arg(filters), 0});
-            channels = filters;
-        }
-        expected.push_back({QStringLiteral("(None, %1)").arg(length * channels), 0});
-        expected.push_back({QStringLiteral("(None, 1)"), length * channels + 1});
-        QTableWidget* table = builder.summaryTable();
-        std::int64_t total = 0;
-        for (int r = 0; r < 9; ++r) {
-            QCOMPARE(table->item(r, 1)->text(), expected[static_cast<std::size_t>(r)].first);
-            QCOMPARE(table->item(r, 2)->text().remove(QLatin1Char(',')).toLongLong(),
-                     expected[static_cast<std::size_t>(r)].second);
-            total += expected[static_cast<std::size_t>(r)].second;
-        }
-        QCOMPARE(builder.summary().totalParams, total);
-        QCOMPARE(total, 61617);
-        QVERIFY(builder.dataProblems().empty());
-        QCOMPARE(table->item(1, 0)->text(), QStringLiteral("conv1d (Conv1D)"));
-
-        // A mismatch with the data is flagged and explained; undo removes it.
-        builder.setArgument(8, QStringLiteral("units"), 2);
-        QCOMPARE(builder.dataProblems().size(), std::size_t(1));
-        QVERIFY2(
-            builder.problemText().contains(QStringLiteral("gives (2,) but the targets are (1,)")),
-            qPrintable(builder.problemText()));
-        doc.undoStack()->undo();
-        QVERIFY(builder.dataProblems().empty());
-        // A shape mismatch inside the model highlights the layer.
-        builder.setArgument(0, QStringLiteral("shape"), json{60, 4});
-        QVERIFY(!builder.summary().ok());
-        QCOMPARE(builder.summary().errorLayer, 5);
-        QVERIFY(table->item(5, 0)->background().color() != QColor());
-        QVERIFY(builder.problemText().contains(QStringLiteral("conv1d_2")));
-        doc.undoStack()->undo();
-        QVERIFY(builder.summary().ok());
-
-        // Reorder, duplicate, delete, each undoable; the stack stays wired.
-        builder.moveLayer(2, 1); // pooling before the first convolution
-        QCOMPARE(doc.project().model.layers[1].type, std::string("MaxPooling1D"));
-        QCOMPARE(doc.project().model.layers[2].inputs, std::vector<std::string>{"max_pooling1d"});
-        doc.undoStack()->undo();
-        builder.duplicateLayer(1);
-        QCOMPARE(builder.stack()->count(), 10);
-        builder.removeLayer(2);
-        QCOMPARE(builder.stack()->count(), 9);
-        QVERIFY(builder.summary().ok());
-        // The property form edits the selected layer.
-        builder.selectLayer(1);
-        QVERIFY(builder.layerForm()->field(QStringLiteral("filters")));
-    }
-
-    void templatesKeepTheirBranches()
-    {
-        ProjectDocument doc;
-        doc.reset(Project{}, {});
-        ModelBuilder builder(&doc);
-        builder.applyTemplate(QStringLiteral("classification_and_regression"));
-        QVERIFY(builder.summary().ok());
-        QCOMPARE(builder.summary().outputShapes.size(), std::size_t(2));
-        const QString last = builder.stack()->item(builder.stack()->count() - 1)->text();
-        QVERIFY2(last.contains(QStringLiteral("<- flatten")), qPrintable(last));
-        QCOMPARE(doc.project().compile.loss.size(), std::size_t(2));
-        builder.applyTemplate(QStringLiteral("experiment_translator"));
-        QCOMPARE(builder.summary().inputShapes.size(), std::size_t(2));
-        doc.undoStack()->undo();
-        QCOMPARE(builder.summary().outputShapes.size(), std::size_t(2));
-    }
-
-    void chartAxesUseWholeTicks()
-    {
-        // The ranges the first studio run showed with labels 0.00319 ... 0.0483.
-        NiceAxis loss = niceAxis(0.00319, 0.0483, 5, true);
-        QCOMPARE(loss.step, 0.01);
-        QCOMPARE(loss.minimum, 0.0);
-        QVERIFY(qFuzzyCompare(loss.maximum, 0.05));
-        const NiceAxis epochs = niceAxis(1, 4, 3, true);
-        QCOMPARE(epochs.step, 1.0);
-        QCOMPARE(epochs.minimum, 1.0);
-        QCOMPARE(epochs.maximum, 4.0);
-        // A correlation can be negative; the axis then reaches below zero.
-        const NiceAxis r = niceAxis(-0.03, 0.3, 5, true);
-        QVERIFY(qFuzzyCompare(r.step, 0.1));
-        QVERIFY(qFuzzyCompare(r.minimum, -0.1));
-        QVERIFY(qFuzzyCompare(r.maximum, 0.3));
-        const NiceAxis flat = niceAxis(2, 2, 5, true); // one value: still a range
-        QVERIFY(flat.maximum > flat.minimum);
-
-        MetricChart chart(QStringLiteral("loss"), QStringLiteral("epoch"));
-        for (int e = 1; e <= 4; ++e)
-            chart.append(QStringLiteral("loss"), e, 0.05 / e);
-        QTRY_VERIFY(!chart.chart()->axes(Qt::Horizontal).isEmpty());
-        auto* x = qobject_cast<QValueAxis*>(chart.chart()->axes(Qt::Horizontal).front());
-        QVERIFY(x);
-        QTRY_COMPARE(x->tickInterval(), 1.0);
-        QCOMPARE(x->min(), 1.0);
-        QCOMPARE(x->max(), 4.0);
-        QCOMPARE(x->labelFormat(), QStringLiteral("%.0f"));
-    }
-
-    void chartScalingIgnoresOutliers()
-    {
-        // A first batch at 2.0, then losses near 0.04: the y axis follows the 0.04s.
-        std::vector<double> losses = {2.0};
-        for (int i = 0; i < 300; ++i)
-            losses.push_back(0.04 + 0.01 * std::sin(i * 0.1));
-        const auto [lo, hi] = robustRange(losses);
-        QVERIFY2(hi < 0.1 && lo > 0.02, qPrintable(QStringLiteral("%1 %2").arg(lo).arg(hi)));
-        // Few points, no outliers: the whole range.
-        const auto [a, b] = robustRange({0.06, 0.045, 0.043, 0.041});
-        QCOMPARE(a, 0.041);
-        QCOMPARE(b, 0.06);
-
-        MetricChart chart(QStringLiteral("loss"), QStringLiteral("epoch"));
-        for (std::size_t i = 0; i < losses.size(); ++i)
-            chart.append(QStringLiteral("batch loss"), static_cast<double>(i) / 100, losses[i]);
-        auto yMax = [&] {
-            const auto axes = chart.chart()->axes(Qt::Vertical);
-            auto* y = axes.isEmpty() ? nullptr : qobject_cast<QValueAxis*>(axes.front());
-            return y ? y->max() : -1.0;
-        };
-        QTRY_VERIFY(yMax() > 0 && yMax() <= 0.1);
-        chart.setIgnoreOutliers(false);
-        QVERIFY(yMax() >= 2.0);
-    }
-
-    void dashboardTrainsAndStops()
-    {
-        KDNA_REQUIRE_YEAST(data);
-        ProjectDocument doc;
-        Project p = tutorialProject(data, m_dir.path());
+        Project p = tutorialData();
         p.model = templates::tutorialCnn(2001);
-        p.compile.metrics = {"mae"};
-        p.training.epochs = 2;
-        p.training.steps_per_epoch = 5;
-        p.training.validation_steps = 2;
-        p.training.threads = 2;
-        p.test_chr = {"chrIII"};
-        doc.reset(p, {});
-        TrainingDashboard dashboard(&doc);
-        dashboard.show();
-        QSignalSpy finished(&dashboard, &TrainingDashboard::trainingFinished);
-        dashboard.start();
-        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 120000);
-        QCOMPARE(finished.at(0).at(0).toString(), QStringLiteral("completed"));
-        // One point per batch (raw and smoothed) and per epoch.
-        QCOMPARE(dashboard.batchChart()->pointCount(QObject::tr("batch loss")), 10);
-        QCOMPARE(dashboard.batchChart()->pointCount(QObject::tr("smoothed")), 10);
-        QCOMPARE(dashboard.epochChart()->pointCount(QStringLiteral("loss")), 2);
-        QCOMPARE(dashboard.epochChart()->pointCount(QStringLiteral("val_loss")), 2);
-        QCOMPARE(dashboard.metricChart()->pointCount(QStringLiteral("mae")), 2);
-        // The test-chromosome evaluation fills the table.
-        QTRY_VERIFY_WITH_TIMEOUT(dashboard.evaluationTable()->rowCount() >= 2, 120000);
-        QVERIFY(dashboard.exportHistory(QString::fromStdString(m_dir.file("h.csv").string())));
-        QVERIFY(test::readText(m_dir.file("h.csv")).find("val_loss") != std::string::npos);
-        QVERIFY(dashboard.exportCharts(QString::fromStdString(m_dir.file("charts.png").string())));
-        dashboard.session()->wait();
+        Screen s(p);
+        QVERIFY(s.ready());
+        clickRow(s.stack(), 1); // the longest form
+        QTest::qWait(50);
+        const QSize least = s.builder->minimumSizeHint();
+        QVERIFY2(least.width() <= 860 && least.height() <= 600,
+                 qPrintable(QStringLiteral("%1 x %2").arg(least.width()).arg(least.height())));
+    }
 
-        // Stop ends the run within one batch.
-        TrainSettings t = doc.project().training;
-        t.epochs = 1;
-        t.steps_per_epoch = 200;
-        doc.setTraining(t);
-        dashboard.start();
-        QTRY_VERIFY_WITH_TIMEOUT(dashboard.batchesSeen() >= 3, 60000);
-        dashboard.stop();
-        const int atStop = dashboard.batchesSeen();
-        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 60000);
-        QCOMPARE(finished.at(1).at(0).toString(), QStringLiteral("cancelled"));
-        QTest::qWait(200); // let queued batch events arrive
-        QVERIFY2(dashboard.batchesSeen() <= atStop + 1,
-                 qPrintable(QStringLiteral("%1 batches after Stop at %2")
-                                .arg(dashboard.batchesSeen())
-                                .arg(atStop)));
-        dashboard.session()->wait();
-        // Reopening the project shows the saved history.
-        TrainingDashboard reopened(&doc);
-        Q_EMIT doc.reloaded();
-        QVERIFY(reopened.epochChart()->pointCount(QStringLiteral("loss")) >= 1);
+    /// The crash of issue 14: each of these edits destroyed the field while it was emitting.
+    void editingLayerFieldsKeepsTheFieldAndUpdatesTheSummary()
+    {
+        Project p = tutorialData();
+        p.model = templates::tutorialCnn(2001);
+        Screen s(p);
+        QVERIFY(s.ready());
+        clickRow(s.stack(), 1);
+        s.checkOneSelection(1);
+        QCOMPARE(s.params(1), QStringLiteral("208"));
+
+        // Typing into filters, then Enter: one edit, and the cursor stays in the field.
+        QPointer<QSpinBox> filters = s.field<QSpinBox>("filters");
+        QVERIFY(filters);
+        const int steps = s.doc.undoStack()->count();
+        typeInto(filters, QStringLiteral("24"));
+        QVERIFY(filters);
+        QCOMPARE(s.shape(1), QStringLiteral("(None, 1999, 24)"));
+        QCOMPARE(s.params(1), QStringLiteral("312")); // 3 * 4 * 24 + 24
+        QCOMPARE(s.doc.undoStack()->count(), steps + 1);
+        QVERIFY(filters->hasFocus());
+
+        // The up arrow key on the focused field, then a click on the up arrow.
+        QTest::keyClick(filters, Qt::Key_Up);
+        QVERIFY(filters);
+        QCOMPARE(filters->value(), 25);
+        QCOMPARE(s.params(1), QStringLiteral("325"));
+        clickAt(filters, upArrow(filters));
+        QVERIFY(filters);
+        QCOMPARE(filters->value(), 26);
+        QCOMPARE(s.params(1), QStringLiteral("338"));
+
+        // The wheel on the spin box.
+        turnWheel(filters, 1);
+        QVERIFY(filters);
+        QCOMPARE(filters->value(), 27);
+        QCOMPARE(s.shape(1), QStringLiteral("(None, 1999, 27)"));
+        QCOMPARE(s.params(1), QStringLiteral("351"));
+
+        // The activation chosen in its drop-down by keys, then moved on by the wheel.
+        QPointer<QComboBox> activation = s.field<QComboBox>("activation");
+        choose(activation, QStringLiteral("tanh"));
+        QVERIFY(activation);
+        QVERIFY2(s.stack()->item(1)->text().endsWith(QStringLiteral("tanh")),
+                 qPrintable(s.stack()->item(1)->text()));
+        turnWheel(activation, -1);
+        QVERIFY(activation);
+        QCOMPARE(activation->currentText(), QStringLiteral("softmax"));
+        QVERIFY(s.stack()->item(1)->text().endsWith(QStringLiteral("softmax")));
+        // Padding "same" keeps the length.
+        choose(s.field<QComboBox>("padding"), QStringLiteral("same"));
+        QCOMPARE(s.shape(1), QStringLiteral("(None, 2001, 27)"));
+
+        // A list field (the Input's shape): the whole model follows.
+        clickRow(s.stack(), 0);
+        s.checkOneSelection(0);
+        typeInto(s.field("shape"), QStringLiteral("1001, 4"));
+        QCOMPARE(s.shape(0), QStringLiteral("(None, 1001, 4)"));
+        QCOMPARE(s.shape(1), QStringLiteral("(None, 1001, 27)"));
+        QVERIFY(s.problem().contains(QStringLiteral("Does not fit the data")));
+
+        // Each edit is one undo step: Ctrl+Z walks back through them.
+        s.undo();
+        QCOMPARE(s.shape(0), QStringLiteral("(None, 2001, 4)"));
+        s.checkOneSelection(0);
+        for (int i = 0; i < 7; ++i)
+            s.undo();
+        QCOMPARE(s.params(1), QStringLiteral("208"));
+        QVERIFY(s.stack()->item(1)->text().endsWith(QStringLiteral("relu")));
+    }
+
+    /// The tutorial's network, built from an empty stack by clicks and keys only.
+    void buildTheTutorialCnnByHand()
+    {
+        Screen s(tutorialData());
+        QVERIFY(s.ready());
+        QCOMPARE(s.stack()->count(), 0);
+
+        s.addFromPalette(QStringLiteral("Input"));
+        QCOMPARE(s.stack()->count(), 1);
+        typeInto(s.field("name"), QStringLiteral("dna"));
+        typeInto(s.field("shape"), QStringLiteral("2001, 4"));
+        QCOMPARE(s.summary()->item(0, 0)->text(), QStringLiteral("dna (Input)"));
+        const std::pair<int, int> convolutions[] = {{16, 3}, {32, 10}, {64, 20}};
+        for (const auto& [filters, kernel] : convolutions) {
+            s.addFromPalette(QStringLiteral("Conv1D"));
+            typeInto(s.field("filters"), QString::number(filters));
+            typeInto(s.field("kernel_size"), QString::number(kernel));
+            choose(s.field<QComboBox>("activation"), QStringLiteral("relu"));
+            s.addFromPalette(QStringLiteral("MaxPooling1D"));
+            typeInto(s.field("pool_size"), QStringLiteral("2"));
+        }
+        s.addFromPalette(QStringLiteral("Flatten"));
+        // The Dense layer through the button this time.
+        clickPaletteEntry(s.palette(), QStringLiteral("Dense"));
+        click(s.button("addLayer"));
+        typeInto(s.field("units"), QStringLiteral("1"));
+        choose(s.field<QComboBox>("activation"), QStringLiteral("linear"));
+        QCOMPARE(s.stack()->count(), 9);
+        s.checkOneSelection(8);
+
+        const QStringList shapes = {
+            QStringLiteral("(None, 2001, 4)"), QStringLiteral("(None, 1999, 16)"),
+            QStringLiteral("(None, 999, 16)"), QStringLiteral("(None, 990, 32)"),
+            QStringLiteral("(None, 495, 32)"), QStringLiteral("(None, 476, 64)"),
+            QStringLiteral("(None, 238, 64)"), QStringLiteral("(None, 15232)"),
+            QStringLiteral("(None, 1)")};
+        const QStringList params = {
+            QStringLiteral("0"),     QStringLiteral("208"), QStringLiteral("0"),
+            QStringLiteral("5,152"), QStringLiteral("0"),   QStringLiteral("41,024"),
+            QStringLiteral("0"),     QStringLiteral("0"),   QStringLiteral("15,233")};
+        for (int r = 0; r < 9; ++r) {
+            QCOMPARE(s.shape(r), shapes[r]);
+            QCOMPARE(s.params(r), params[r]);
+        }
+        QVERIFY2(s.totals().startsWith(QStringLiteral("Total params: 61,617")),
+                 qPrintable(s.totals()));
+        QVERIFY2(s.problem().contains(QStringLiteral("fits the data")), qPrintable(s.problem()));
+        QCOMPARE(s.stack()->item(1)->text(),
+                 QStringLiteral("conv1d (Conv1D)  filters 16, kernel_size 3, relu"));
+
+        // Two outputs where the data has one: flagged, and explained.
+        typeInto(s.field("units"), QStringLiteral("2"));
+        QVERIFY2(s.problem().contains(QStringLiteral("gives (2,) but the targets are (1,)")),
+                 qPrintable(s.problem()));
+        s.undo();
+        QVERIFY(s.problem().contains(QStringLiteral("fits the data")));
+        // Too short an input for the convolutions: the layer that cannot be built is marked.
+        clickRow(s.stack(), 0);
+        typeInto(s.field("shape"), QStringLiteral("60, 4"));
+        QVERIFY(s.problem().contains(QStringLiteral("conv1d_2")));
+        QVERIFY(s.summary()->item(5, 0)->background().color() != QColor());
+        s.undo();
+        QVERIFY(s.totals().startsWith(QStringLiteral("Total params: 61,617")));
+    }
+
+    void buttonsStayUnderThePointerWhateverTheFormShows()
+    {
+        Project p = tutorialData();
+        p.model = templates::tutorialCnn(2001);
+        Screen s(p);
+        QVERIFY(s.ready());
+        auto where = [&] {
+            QTest::qWait(50); // the new fields show and the layout settles
+            QList<QPoint> at;
+            for (const char* name : {"up", "down", "duplicate", "delete"})
+                at << s.button(name)->mapTo(&s.window, QPoint());
+            return at;
+        };
+        const QList<QPoint> before = where();
+        clickRow(s.stack(), 0); // Input: two fields
+        QCOMPARE(where(), before);
+        clickRow(s.stack(), 1); // Conv1D: nine
+        QCOMPARE(where(), before);
+        clickRow(s.stack(), 7); // Flatten
+        QCOMPARE(where(), before);
+        clickRow(s.stack(), 8); // Dense
+        QCOMPARE(where(), before);
+    }
+
+    void stackSummaryAndFormSelectTheSameLayer()
+    {
+        Project p = tutorialData();
+        p.model = templates::tutorialCnn(2001);
+        Screen s(p);
+        QVERIFY(s.ready());
+        clickRow(s.stack(), 3);
+        s.checkOneSelection(3);
+        // A click in the summary selects there too.
+        clickCell(s.summary(), 5);
+        s.checkOneSelection(5);
+
+        // Duplicate: the copy, below, is selected everywhere.
+        click(s.button("duplicate"));
+        QCOMPARE(s.stack()->count(), 10);
+        s.checkOneSelection(6);
+        QCOMPARE(s.summary()->item(6, 0)->text(), QStringLiteral("conv1d_3 (Conv1D)"));
+        QCOMPARE(s.params(6), QStringLiteral("81,984")); // 20 * 64 * 64 + 64
+        // Undo: the copy goes, and the selection is the same everywhere.
+        s.undo();
+        QCOMPARE(s.stack()->count(), 9);
+        s.checkOneSelection(6);
+
+        // Up and Down move the layer and the selection with it.
+        clickRow(s.stack(), 2);
+        click(s.button("down"));
+        QCOMPARE(s.summary()->item(3, 0)->text(), QStringLiteral("max_pooling1d (MaxPooling1D)"));
+        s.checkOneSelection(3);
+        click(s.button("up"));
+        s.checkOneSelection(2);
+        QCOMPARE(s.params(3), QStringLiteral("5,152"));
+
+        // Delete (the button, then the key on the list).
+        clickRow(s.stack(), 7);
+        click(s.button("delete"));
+        QCOMPARE(s.stack()->count(), 8);
+        s.checkOneSelection(7);
+        QVERIFY(!s.problem().contains(QStringLiteral("fits the data"))); // Dense on 3 axes
+        s.undo(); // the layer selected after the delete stays selected
+        s.checkOneSelection(8);
+        QCOMPARE(s.summary()->item(7, 0)->text(), QStringLiteral("flatten (Flatten)"));
+        clickRow(s.stack(), 6);
+        QTest::keyClick(s.stack(), Qt::Key_Delete);
+        QCOMPARE(s.stack()->count(), 8);
+        QCOMPARE(s.summary()->item(6, 0)->text(), QStringLiteral("flatten (Flatten)"));
+        s.checkOneSelection(6);
+        QCOMPARE(s.shape(6), QStringLiteral("(None, 30464)")); // 476 * 64
+        s.undo();
+        QCOMPARE(s.stack()->count(), 9);
+        s.checkOneSelection(7);
+        QVERIFY(s.totals().startsWith(QStringLiteral("Total params: 61,617")));
+
+        // Enter on the palette adds below the selected layer, and selects the new one.
+        clickRow(s.stack(), 1);
+        s.addFromPalette(QStringLiteral("Dropout"));
+        QCOMPARE(s.stack()->count(), 10);
+        QCOMPARE(s.summary()->item(2, 0)->text(), QStringLiteral("dropout (Dropout)"));
+        s.checkOneSelection(2);
+    }
+
+    void startFromTemplateAsksAndCanBeUndone()
+    {
+        Project p = tutorialData();
+        p.model = templates::tutorialCnn(2001);
+        Screen s(p);
+        QVERIFY(s.ready());
+        choose(s.find<QComboBox>(QStringLiteral("templates")),
+               QString::fromLatin1(templates::all().back().title));
+        QCOMPARE(templates::all().back().id, std::string("classification_and_regression"));
+
+        // Escape keeps the model.
+        QString question;
+        answerNextMessageBox(Qt::Key_Escape, &question);
+        click(s.button("applyTemplate"));
+        QVERIFY2(question.contains(QStringLiteral("9 layers")), qPrintable(question));
+        QCOMPARE(s.stack()->count(), 9);
+        QCOMPARE(s.doc.project().compile.loss.size(), std::size_t(1));
+
+        // Enter replaces it; the branches show.
+        answerNextMessageBox(Qt::Key_Return);
+        click(s.button("applyTemplate"));
+        QVERIFY(s.stack()->count() != 9);
+        const QString last = s.stack()->item(s.stack()->count() - 1)->text();
+        QVERIFY2(last.contains(QStringLiteral("<- flatten")), qPrintable(last));
+        QCOMPARE(s.doc.project().compile.loss.size(), std::size_t(2));
+        QCOMPARE(s.find<QComboBox>(QStringLiteral("loss_1"))->currentText(), QStringLiteral("mae"));
+
+        // Ctrl+Z brings the tutorial network back, in one step.
+        s.undo();
+        QCOMPARE(s.stack()->count(), 9);
+        QVERIFY(s.totals().startsWith(QStringLiteral("Total params: 61,617")));
+        QCOMPARE(s.doc.project().compile.loss.size(), std::size_t(1));
+
+        // An empty model is replaced without a question.
+        Screen empty(tutorialData());
+        QVERIFY(empty.ready());
+        choose(empty.find<QComboBox>(QStringLiteral("templates")),
+               QString::fromLatin1(templates::all().front().title));
+        click(empty.button("applyTemplate"));
+        QCOMPARE(empty.stack()->count(), 9);
+        QVERIFY(empty.totals().startsWith(QStringLiteral("Total params: 61,617")));
+    }
+
+    /// The compile settings' loss box lived on the same path as the layer fields.
+    void choosingALossKeepsTheBox()
+    {
+        Project p = tutorialData();
+        p.model = templates::tutorialCnn(2001);
+        Screen s(p);
+        QVERIFY(s.ready());
+        QPointer<QComboBox> loss = s.find<QComboBox>(QStringLiteral("loss_0"));
+        choose(loss, QStringLiteral("poisson"));
+        QVERIFY(loss);
+        QCOMPARE(s.doc.project().compile.loss, std::vector<std::string>{"poisson"});
+        turnWheel(loss, 1);
+        QVERIFY(loss);
+        QCOMPARE(loss->currentText(), QStringLiteral("categorical_crossentropy"));
+        clickCheckBox(s.find<QCheckBox>(QStringLiteral("metric_correlate")));
+        QVERIFY(s.find<QCheckBox>(QStringLiteral("metric_correlate"))->isChecked());
+        QCOMPARE(s.doc.project().compile.metrics.back(), std::string("correlate"));
     }
 };
 

@@ -4,11 +4,23 @@
 
 #include <exception>
 
+#include <QCoreApplication>
 #include <QMetaObject>
-#include <QPointer>
 #include <QThreadPool>
 
 namespace kdna::ui {
+namespace {
+
+/// Runs `f` on the GUI thread. The receiver is the application object, never the task: a
+/// task may be deleted at any moment on the GUI thread, the application lives on.
+template<typename F>
+void postToGui(F f)
+{
+    if (QCoreApplication* app = QCoreApplication::instance())
+        QMetaObject::invokeMethod(app, std::move(f), Qt::QueuedConnection);
+}
+
+} // namespace
 
 void TaskContext::progress(double fraction, const QString& text) const
 {
@@ -21,6 +33,11 @@ BackgroundTask::BackgroundTask(QObject* owner, QString title)
     , m_title(std::move(title))
 {}
 
+BackgroundTask::~BackgroundTask()
+{
+    m_cancel->store(true); // nobody waits for the outcome any more
+}
+
 void BackgroundTask::cancel()
 {
     m_cancel->store(true);
@@ -29,19 +46,17 @@ void BackgroundTask::cancel()
 BackgroundTask* BackgroundTask::start(QObject* owner, const QString& title, Work work)
 {
     auto* task = new BackgroundTask(owner, title);
-    QPointer<BackgroundTask> guard(task);
+    // Read only on the GUI thread (in the posted functions); the worker just carries it.
+    const QPointer<BackgroundTask> guard(task);
     auto cancel = task->m_cancel;
     QThreadPool::globalInstance()->start([guard, cancel, work = std::move(work)] {
         TaskContext context;
         context.m_cancel = cancel;
         context.m_report = [guard](double f, const QString& text) {
-            QMetaObject::invokeMethod(
-                guard.data(),
-                [guard, f, text] {
-                    if (guard)
-                        Q_EMIT guard->progressed(f, text);
-                },
-                Qt::QueuedConnection);
+            postToGui([guard, f, text] {
+                if (guard)
+                    Q_EMIT guard->progressed(f, text);
+            });
         };
         QString error;
         bool ok = true;
@@ -55,22 +70,37 @@ BackgroundTask* BackgroundTask::start(QObject* owner, const QString& title, Work
             error = QStringLiteral("an unexpected error stopped the task");
         }
         releaseFreeMemory(); // a prediction's maps stay on the heap otherwise
-        // Outcome on the GUI thread; the task may be gone if its owner was destroyed.
-        QMetaObject::invokeMethod(
-            guard.data(),
-            [guard, ok, error] {
-                if (!guard)
-                    return;
-                if (ok)
-                    Q_EMIT guard->succeeded();
-                else
-                    Q_EMIT guard->failed(error);
+        postToGui([guard, ok, error] {
+            if (!guard)
+                return; // the owner, and the task with it, is gone
+            if (ok)
+                Q_EMIT guard->succeeded();
+            else
+                Q_EMIT guard->failed(error);
+            if (guard) // a handler may have deleted the owner
                 Q_EMIT guard->finished();
+            if (guard)
                 guard->deleteLater();
-            },
-            Qt::QueuedConnection);
+        });
     });
     return task;
+}
+
+BackgroundTask* TaskSlot::start(QObject* owner, const QString& title, BackgroundTask::Work work)
+{
+    cancel();
+    m_task = BackgroundTask::start(owner, title, std::move(work));
+    return m_task;
+}
+
+void TaskSlot::cancel()
+{
+    if (!m_task)
+        return;
+    m_task->cancel();
+    // Its outcome may already be queued: cut every handler off, it still deletes itself.
+    QObject::disconnect(m_task, nullptr, nullptr, nullptr);
+    m_task = nullptr;
 }
 
 } // namespace kdna::ui

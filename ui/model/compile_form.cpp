@@ -6,7 +6,7 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
-#include <QHBoxLayout>
+#include <QGridLayout>
 #include <QLineEdit>
 
 namespace kdna::ui {
@@ -39,20 +39,23 @@ CompileForm::CompileForm(QWidget* parent)
     m_rate->setSingleStep(0.0001);
     m_rate->setSpecialValueText(tr("Keras' default"));
     m_rate->setToolTip(QStringLiteral("<b>learning_rate</b>"));
+    m_rate->setKeyboardTracking(false); // a typed number is one edit, not one per digit
     form->addRow(tr("Learning rate"), m_rate);
     m_momentum = new QDoubleSpinBox;
     m_momentum->setRange(0, 0.999);
     m_momentum->setSingleStep(0.1);
     m_momentum->setToolTip(QStringLiteral("<b>momentum</b> (sgd)"));
+    m_momentum->setKeyboardTracking(false);
     form->addRow(tr("Momentum"), m_momentum);
     auto* metrics = new QWidget;
-    auto* ml = new QHBoxLayout(metrics);
+    auto* ml = new QGridLayout(metrics); // two columns: the form fits a narrow window
     ml->setContentsMargins(0, 0, 0, 0);
     for (const QString& m : kMetrics) {
         auto* c = new QCheckBox(m);
         c->setObjectName(QStringLiteral("metric_") + m);
+        const int at = static_cast<int>(m_metrics.size());
         m_metrics.push_back(c);
-        ml->addWidget(c);
+        ml->addWidget(c, at / 2, at % 2);
         connect(c, &QCheckBox::toggled, this, [this] {
             if (!m_loading)
                 Q_EMIT edited();
@@ -82,23 +85,12 @@ CompileForm::CompileForm(QWidget* parent)
 void CompileForm::setSettings(const CompileSettings& c, const std::vector<std::string>& outputs)
 {
     m_loading = true;
-    while (m_losses->rowCount() > 0)
-        m_losses->removeRow(0);
-    m_lossBoxes.clear();
-    for (std::size_t o = 0; o < std::max<std::size_t>(1, outputs.size()); ++o) {
-        auto* box = new QComboBox;
-        box->addItems(kLosses);
-        box->setCurrentText(qs(c.loss.empty() ? "mse" : c.lossFor(std::min(o, c.loss.size() - 1))));
-        box->setToolTip(QStringLiteral("<b>loss</b>"));
-        box->setObjectName(QStringLiteral("loss_%1").arg(o));
-        connect(box, &QComboBox::currentIndexChanged, this, [this] {
-            if (!m_loading)
-                Q_EMIT edited();
-        });
-        m_losses->addRow(outputs.size() > 1 ? tr("Loss of %1").arg(qs(outputs[o])) : tr("Loss"),
-                         box);
-        m_lossBoxes.push_back(box);
-    }
+    // A loss box's own edit leads here: the boxes are kept unless the outputs changed.
+    if (outputs != m_outputs || m_lossBoxes.empty())
+        rebuildLosses(outputs);
+    for (std::size_t o = 0; o < m_lossBoxes.size(); ++o)
+        m_lossBoxes[o]->setCurrentText(
+            qs(c.loss.empty() ? "mse" : c.lossFor(std::min(o, c.loss.size() - 1))));
     QStringList weights;
     for (double w : c.loss_weights)
         weights << QString::number(w);
@@ -112,6 +104,39 @@ void CompileForm::setSettings(const CompileSettings& c, const std::vector<std::s
         box->setChecked(std::find(c.metrics.begin(), c.metrics.end(), ss(box->text())) !=
                         c.metrics.end());
     m_loading = false;
+}
+
+void CompileForm::rebuildLosses(const std::vector<std::string>& outputs)
+{
+    while (m_losses->rowCount() > 0) {
+        const QFormLayout::TakeRowResult row = m_losses->takeRow(0);
+        for (QLayoutItem* item : {row.labelItem, row.fieldItem}) {
+            if (!item)
+                continue;
+            if (QWidget* w = item->widget()) {
+                disconnect(w, nullptr, this, nullptr);
+                w->setObjectName(QString());
+                w->hide();
+                w->deleteLater();
+            }
+            delete item;
+        }
+    }
+    m_lossBoxes.clear();
+    m_outputs = outputs;
+    for (std::size_t o = 0; o < std::max<std::size_t>(1, outputs.size()); ++o) {
+        auto* box = new QComboBox;
+        box->addItems(kLosses);
+        box->setToolTip(QStringLiteral("<b>loss</b>"));
+        box->setObjectName(QStringLiteral("loss_%1").arg(o));
+        connect(box, &QComboBox::currentIndexChanged, this, [this] {
+            if (!m_loading)
+                Q_EMIT edited();
+        });
+        m_losses->addRow(outputs.size() > 1 ? tr("Loss of %1").arg(qs(outputs[o])) : tr("Loss"),
+                         box);
+        m_lossBoxes.push_back(box);
+    }
 }
 
 CompileSettings CompileForm::settings() const

@@ -25,8 +25,11 @@ Q_SIGNALS:
     void edited();
 
 private:
+    void rebuildLosses(const std::vector<std::string>& outputs);
+
     QFormLayout* m_losses = nullptr;
     std::vector<QComboBox*> m_lossBoxes;
+    std::vector<std::string> m_outputs; ///< the outputs the loss boxes were made for
     QLineEdit* m_lossWeights = nullptr;
     QComboBox* m_optimizer = nullptr;
     QDoubleSpinBox* m_rate = nullptr;

@@ -12,6 +12,7 @@
 #include <QFormLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QSignalBlocker>
 #include <QSpinBox>
 #include <QVBoxLayout>
 
@@ -28,6 +29,51 @@ QString listText(const nlohmann::json& v)
     for (const auto& e : v)
         parts << QString::number(e.get<std::int64_t>());
     return parts.join(QStringLiteral(", "));
+}
+
+/// A pooling's strides may be left to Keras' default, the pool size (shown as 0).
+bool defaultsToPoolSize(const layers::Argument& arg)
+{
+    return std::string(arg.name) == "strides" && std::string(arg.defaultJson) == "null";
+}
+
+/// Puts `value` into a field made by makeField() for `arg`, without it signalling an edit.
+void showValue(QWidget* field, const layers::Argument& arg, const nlohmann::json& value)
+{
+    const QSignalBlocker quiet(field);
+    switch (arg.kind) {
+    case layers::ArgKind::Int: {
+        auto* s = static_cast<QSpinBox*>(field);
+        s->setValue(value.is_number_integer() ? static_cast<int>(value.get<std::int64_t>())
+                                              : s->minimum());
+        break;
+    }
+    case layers::ArgKind::Float:
+        static_cast<QDoubleSpinBox*>(field)->setValue(value.is_number() ? value.get<double>()
+                                                                        : 0.0);
+        break;
+    case layers::ArgKind::Bool:
+        static_cast<QCheckBox*>(field)->setChecked(value == true);
+        break;
+    case layers::ArgKind::Choice:
+        static_cast<QComboBox*>(field)->setCurrentText(
+            value.is_string() ? qs(value.get<std::string>()) : QString());
+        break;
+    case layers::ArgKind::IntList:
+    case layers::ArgKind::Shape: {
+        auto* e = static_cast<QLineEdit*>(field);
+        if (e->text() != listText(value))
+            e->setText(listText(value));
+        break;
+    }
+    }
+}
+
+void showText(QLineEdit* edit, const QString& text)
+{
+    const QSignalBlocker quiet(edit);
+    if (edit->text() != text)
+        edit->setText(text);
 }
 
 } // namespace
@@ -51,140 +97,161 @@ QWidget* LayerForm::field(const QString& argument) const
     return it == m_fields.end() ? nullptr : it->second;
 }
 
-void LayerForm::clear()
-{
-    while (m_form->rowCount() > 0)
-        m_form->removeRow(0);
-    m_fields.clear();
-}
-
 void LayerForm::setLayer(const LayerSpec* layer)
 {
-    m_loading = true;
-    clear();
     if (!layer) {
+        removeRows();
         m_title->setText(tr("<i>Select a layer to edit it, or add one from the palette.</i>"));
-        m_loading = false;
         return;
     }
     const layers::LayerType* type = layers::find(layer->type);
     m_title->setText(QStringLiteral("<b>%1</b> (%2)<br><small>%3</small>")
                          .arg(qs(layer->name).toHtmlEscaped(), qs(layer->type),
                               type ? qs(type->help).toHtmlEscaped() : QString()));
-    auto* name = new QLineEdit(qs(layer->name));
-    name->setObjectName(QStringLiteral("name"));
+    if (layer->type != m_type)
+        rebuild(*layer);
+    fill(*layer);
+}
+
+void LayerForm::removeRows()
+{
+    // A field may be the sender of the edit that led here: it is unhooked now and deleted
+    // once its handler has returned.
+    while (m_form->rowCount() > 0) {
+        const QFormLayout::TakeRowResult row = m_form->takeRow(0);
+        for (QLayoutItem* item : {row.labelItem, row.fieldItem}) {
+            if (!item)
+                continue;
+            if (QWidget* w = item->widget()) {
+                disconnect(w, nullptr, this, nullptr);
+                w->setObjectName(QString()); // no longer a field
+                w->hide();
+                w->deleteLater();
+            }
+            delete item;
+        }
+    }
+    m_fields.clear();
+    m_type.clear();
+    m_hasInputs = false;
+}
+
+void LayerForm::addRow(const QString& label, QWidget* field, const QString& help)
+{
+    field->setObjectName(label);
+    field->setToolTip(help);
+    auto* text = new QLabel(label);
+    text->setToolTip(help);
+    text->setBuddy(field);
+    m_form->addRow(text, field);
+    m_fields[label] = field;
+}
+
+void LayerForm::rebuild(const LayerSpec& layer)
+{
+    removeRows();
+    m_type = layer.type;
+    auto* name = new QLineEdit;
     connect(name, &QLineEdit::editingFinished, this, [this, name] {
-        if (!m_loading && !name->text().trimmed().isEmpty())
+        if (!name->text().trimmed().isEmpty())
             Q_EMIT renamed(name->text().trimmed());
     });
-    m_form->addRow(tr("name"), name);
-    m_fields[QStringLiteral("name")] = name;
-    if (layer->type != "Input") {
-        auto* inputs = new QLineEdit(qsList(layer->inputs).join(QStringLiteral(", ")));
-        inputs->setObjectName(QStringLiteral("inputs"));
-        inputs->setToolTip(tr("The layers it takes (the one above, for a plain stack)"));
+    addRow(QStringLiteral("name"), name, tr("The layer's name; other layers take it by name"));
+    m_hasInputs = layer.type != "Input";
+    if (m_hasInputs) {
+        auto* inputs = new QLineEdit;
         connect(inputs, &QLineEdit::editingFinished, this, [this, inputs] {
-            if (m_loading)
-                return;
             QStringList list;
             for (const auto& s : inputs->text().split(QLatin1Char(','), Qt::SkipEmptyParts))
                 list << s.trimmed();
             Q_EMIT inputsChanged(list);
         });
-        m_form->addRow(tr("inputs"), inputs);
-        m_fields[QStringLiteral("inputs")] = inputs;
+        addRow(QStringLiteral("inputs"), inputs,
+               tr("The layers it takes (the one above, for a plain stack)"));
     }
-    if (!type) {
-        m_loading = false;
+    const layers::LayerType* type = layers::find(layer.type);
+    if (!type)
         return;
+    for (const auto& arg : type->arguments)
+        addRow(
+            QString::fromLatin1(arg.name), makeField(arg),
+            QStringLiteral("<b>%1</b><br>%2")
+                .arg(QString::fromLatin1(arg.name), QString::fromLatin1(arg.help).toHtmlEscaped()));
+}
+
+void LayerForm::fill(const LayerSpec& layer)
+{
+    showText(static_cast<QLineEdit*>(field(QStringLiteral("name"))), qs(layer.name));
+    if (m_hasInputs)
+        showText(static_cast<QLineEdit*>(field(QStringLiteral("inputs"))),
+                 qsList(layer.inputs).join(QStringLiteral(", ")));
+    const layers::LayerType* type = layers::find(layer.type);
+    if (!type)
+        return;
+    for (const auto& arg : type->arguments)
+        showValue(field(QString::fromLatin1(arg.name)), arg,
+                  layers::argument(*type, layer.args, arg.name));
+}
+
+QWidget* LayerForm::makeField(const layers::Argument& arg)
+{
+    const QString key = QString::fromLatin1(arg.name);
+    switch (arg.kind) {
+    case layers::ArgKind::Int: {
+        auto* s = new QSpinBox;
+        const bool poolStrides = defaultsToPoolSize(arg);
+        s->setRange(key == QStringLiteral("axis") ? -8 : (poolStrides ? 0 : 1), 1 << 24);
+        if (poolStrides)
+            s->setSpecialValueText(tr("= pool size"));
+        // Typing "64" is one edit, sent on Enter or when the field loses focus; the arrows
+        // and the wheel still apply at once.
+        s->setKeyboardTracking(false);
+        connect(s, &QSpinBox::valueChanged, this, [this, key, poolStrides](int v) {
+            Q_EMIT argumentChanged(key, poolStrides && v == 0 ? nlohmann::json(nullptr)
+                                                              : nlohmann::json(v));
+        });
+        return s;
     }
-    for (const auto& arg : type->arguments) {
-        const QString key = QString::fromLatin1(arg.name);
-        const nlohmann::json value = layers::argument(*type, layer->args, arg.name);
-        QWidget* w = nullptr;
-        switch (arg.kind) {
-        case layers::ArgKind::Int: {
-            auto* s = new QSpinBox;
-            // A pooling's strides may be left to Keras' default, the pool size (shown as 0).
-            const bool poolStrides =
-                key == QStringLiteral("strides") && std::string(arg.defaultJson) == "null";
-            s->setRange(key == QStringLiteral("axis") ? -8 : (poolStrides ? 0 : 1), 1 << 24);
-            if (poolStrides)
-                s->setSpecialValueText(tr("= pool size"));
-            s->setValue(value.is_number_integer() ? static_cast<int>(value.get<std::int64_t>())
-                                                  : s->minimum());
-            connect(s, &QSpinBox::valueChanged, this, [this, key, poolStrides](int v) {
-                if (!m_loading)
-                    Q_EMIT argumentChanged(key, poolStrides && v == 0 ? nlohmann::json(nullptr)
-                                                                      : nlohmann::json(v));
-            });
-            w = s;
-            break;
-        }
-        case layers::ArgKind::Float: {
-            auto* s = new QDoubleSpinBox;
-            s->setDecimals(4);
-            s->setRange(0, 1e6);
-            s->setSingleStep(0.05);
-            s->setValue(value.is_number() ? value.get<double>() : 0.0);
-            connect(s, &QDoubleSpinBox::valueChanged, this, [this, key](double v) {
-                if (!m_loading)
-                    Q_EMIT argumentChanged(key, v);
-            });
-            w = s;
-            break;
-        }
-        case layers::ArgKind::Bool: {
-            auto* c = new QCheckBox;
-            c->setChecked(value == true);
-            connect(c, &QCheckBox::toggled, this, [this, key](bool v) {
-                if (!m_loading)
-                    Q_EMIT argumentChanged(key, v);
-            });
-            w = c;
-            break;
-        }
-        case layers::ArgKind::Choice: {
-            auto* c = new QComboBox;
-            for (const char* choice : arg.choices)
-                c->addItem(QString::fromLatin1(choice));
-            c->setCurrentText(value.is_string() ? qs(value.get<std::string>()) : QString());
-            connect(c, &QComboBox::currentTextChanged, this, [this, key](const QString& v) {
-                if (!m_loading)
-                    Q_EMIT argumentChanged(key, ss(v));
-            });
-            w = c;
-            break;
-        }
-        case layers::ArgKind::IntList:
-        case layers::ArgKind::Shape: {
-            auto* e = new QLineEdit(listText(value));
-            e->setPlaceholderText(arg.kind == layers::ArgKind::Shape ? tr("e.g. 2001, 4")
-                                                                     : tr("e.g. 3, 1"));
-            const bool shape = arg.kind == layers::ArgKind::Shape;
-            connect(e, &QLineEdit::editingFinished, this, [this, key, e, shape] {
-                if (m_loading)
-                    return;
-                std::vector<std::int64_t> dims;
-                if (!parseShape(e->text(), dims) || dims.empty())
-                    return;
-                Q_EMIT argumentChanged(key, dims.size() == 1 && !shape
-                                                ? nlohmann::json(dims.front())
-                                                : nlohmann::json(dims));
-            });
-            w = e;
-            break;
-        }
-        }
-        w->setObjectName(key);
-        w->setToolTip(QStringLiteral("<b>%1</b><br>%2")
-                          .arg(key, QString::fromLatin1(arg.help).toHtmlEscaped()));
-        auto* label = new QLabel(key);
-        label->setToolTip(w->toolTip());
-        m_form->addRow(label, w);
-        m_fields[key] = w;
+    case layers::ArgKind::Float: {
+        auto* s = new QDoubleSpinBox;
+        s->setDecimals(4);
+        s->setRange(0, 1e6);
+        s->setSingleStep(0.05);
+        s->setKeyboardTracking(false);
+        connect(s, &QDoubleSpinBox::valueChanged, this,
+                [this, key](double v) { Q_EMIT argumentChanged(key, v); });
+        return s;
     }
-    m_loading = false;
+    case layers::ArgKind::Bool: {
+        auto* c = new QCheckBox;
+        connect(c, &QCheckBox::toggled, this,
+                [this, key](bool v) { Q_EMIT argumentChanged(key, v); });
+        return c;
+    }
+    case layers::ArgKind::Choice: {
+        auto* c = new QComboBox;
+        for (const char* choice : arg.choices)
+            c->addItem(QString::fromLatin1(choice));
+        connect(c, &QComboBox::currentTextChanged, this,
+                [this, key](const QString& v) { Q_EMIT argumentChanged(key, ss(v)); });
+        return c;
+    }
+    case layers::ArgKind::IntList:
+    case layers::ArgKind::Shape: {
+        auto* e = new QLineEdit;
+        const bool shape = arg.kind == layers::ArgKind::Shape;
+        e->setPlaceholderText(shape ? tr("e.g. 2001, 4") : tr("e.g. 3, 1"));
+        connect(e, &QLineEdit::editingFinished, this, [this, key, e, shape] {
+            std::vector<std::int64_t> dims;
+            if (!parseShape(e->text(), dims) || dims.empty())
+                return;
+            Q_EMIT argumentChanged(key, dims.size() == 1 && !shape ? nlohmann::json(dims.front())
+                                                                   : nlohmann::json(dims));
+        });
+        return e;
+    }
+    }
+    return nullptr;
 }
 
 } // namespace kdna::ui

@@ -2,6 +2,9 @@
 
 #include "model/model_spec.h"
 
+#include <map>
+#include <string>
+
 #include <QWidget>
 
 #include <nlohmann/json.hpp>
@@ -9,17 +12,27 @@
 class QFormLayout;
 class QLabel;
 
+namespace kdna::layers {
+struct Argument;
+}
+
 namespace kdna::ui {
 
 /// The property form of one layer, built from the layer catalog: filters, kernel size,
 /// strides, padding, activation, units, rate, ... each with Keras' argument name as tooltip.
+///
+/// An edit reaches the document while the edited field is still inside its own event handler,
+/// and the document answers by showing the layer again. So showing a layer of the type already
+/// shown only refills the fields (the widget that emitted lives on, keeping focus and cursor);
+/// rows are rebuilt only for another type, and the old widgets are deleted once control has
+/// returned to the event loop.
 class LayerForm : public QWidget {
     Q_OBJECT
 public:
     explicit LayerForm(QWidget* parent = nullptr);
     /// Shows a layer (null: nothing selected).
     void setLayer(const LayerSpec* layer);
-    /// The field of an argument (tests drive it), or null.
+    /// The field of an argument, or null.
     [[nodiscard]] QWidget* field(const QString& argument) const;
 
 Q_SIGNALS:
@@ -28,11 +41,17 @@ Q_SIGNALS:
     void inputsChanged(const QStringList& inputs);
 
 private:
-    void clear();
+    void rebuild(const LayerSpec& layer);
+    void fill(const LayerSpec& layer);
+    void removeRows();
+    void addRow(const QString& label, QWidget* field, const QString& help);
+    [[nodiscard]] QWidget* makeField(const layers::Argument& arg);
+
     QLabel* m_title = nullptr;
     QFormLayout* m_form = nullptr;
     std::map<QString, QWidget*> m_fields;
-    bool m_loading = false;
+    std::string m_type; ///< the layer type whose rows are shown; empty: none
+    bool m_hasInputs = false;
 };
 
 } // namespace kdna::ui

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <map>
+#include <utility>
 
 #include <QComboBox>
 #include <QDrag>
@@ -18,9 +19,12 @@
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QKeyEvent>
 #include <QLabel>
+#include <QMessageBox>
 #include <QMimeData>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSplitter>
 #include <QTableWidget>
 #include <QTreeWidget>
@@ -172,12 +176,18 @@ ModelBuilder::ModelBuilder(ProjectDocument* document, QWidget* parent)
         item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsDragEnabled);
     }
     m_palette->expandAll();
+    m_palette->installEventFilter(this);
+    m_palette->setToolTip(tr("Enter or a double click adds the layer below the selected one"));
     pl->addWidget(m_palette);
     auto* add = new QPushButton(tr("Add below selection"));
     add->setObjectName(QStringLiteral("addLayer"));
     pl->addWidget(add);
     pl->addWidget(new QLabel(tr("Template:")));
     m_templates = new QComboBox;
+    m_templates->setObjectName(QStringLiteral("templates"));
+    // The longest title would set the palette's width; the popup still shows titles in full.
+    m_templates->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_templates->setMinimumContentsLength(14);
     for (const auto& t : templates::all()) {
         m_templates->addItem(QString::fromLatin1(t.title), QString::fromLatin1(t.id));
         m_templates->setItemData(m_templates->count() - 1, QString::fromLatin1(t.description),
@@ -185,25 +195,43 @@ ModelBuilder::ModelBuilder(ProjectDocument* document, QWidget* parent)
     }
     pl->addWidget(m_templates);
     auto* apply = new QPushButton(tr("Start from template"));
+    apply->setObjectName(QStringLiteral("applyTemplate"));
     pl->addWidget(apply);
     split->addWidget(paletteBox);
 
-    // Stack.
+    // Stack. The buttons sit above the list, where the property form's height cannot move
+    // them, and the form scrolls inside its own pane.
     auto* stackBox = new QGroupBox(tr("Model"));
     auto* sl = new QVBoxLayout(stackBox);
-    m_stack = new LayerStackView;
-    m_stack->setObjectName(QStringLiteral("stack"));
-    sl->addWidget(m_stack, 1);
     auto* buttons = new QHBoxLayout;
     auto* up = new QPushButton(tr("Up"));
+    up->setObjectName(QStringLiteral("up"));
     auto* down = new QPushButton(tr("Down"));
+    down->setObjectName(QStringLiteral("down"));
     auto* duplicate = new QPushButton(tr("Duplicate"));
+    duplicate->setObjectName(QStringLiteral("duplicate"));
     auto* remove = new QPushButton(tr("Delete"));
-    for (auto* b : {up, down, duplicate, remove})
+    remove->setObjectName(QStringLiteral("delete"));
+    remove->setToolTip(tr("Deletes the selected layer (Delete key)"));
+    for (auto* b : {up, down, duplicate, remove}) {
+        b->setMinimumWidth(b->fontMetrics().horizontalAdvance(b->text()) + 16); // not 80 each
         buttons->addWidget(b);
+    }
     sl->addLayout(buttons);
+    auto* stackSplit = new QSplitter(Qt::Vertical);
+    m_stack = new LayerStackView;
+    m_stack->setObjectName(QStringLiteral("stack"));
+    m_stack->installEventFilter(this);
+    stackSplit->addWidget(m_stack);
     m_form = new LayerForm;
-    sl->addWidget(m_form);
+    auto* formScroll = new QScrollArea;
+    formScroll->setWidgetResizable(true);
+    formScroll->setFrameShape(QFrame::NoFrame);
+    formScroll->setWidget(m_form);
+    stackSplit->addWidget(formScroll);
+    stackSplit->setStretchFactor(0, 1);
+    stackSplit->setStretchFactor(1, 1);
+    sl->addWidget(stackSplit, 1);
     split->addWidget(stackBox);
 
     // Summary and compile settings.
@@ -220,8 +248,12 @@ ModelBuilder::ModelBuilder(ProjectDocument* document, QWidget* parent)
     m_table->horizontalHeader()->setSectionResizeMode(2, QHeaderView::ResizeToContents);
     m_table->verticalHeader()->hide();
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     sumLayout->addWidget(m_table, 1);
     m_totals = new QLabel;
+    m_totals->setObjectName(QStringLiteral("totals"));
+    m_totals->setWordWrap(true);
     sumLayout->addWidget(m_totals);
     m_problem = new QLabel;
     m_problem->setWordWrap(true);
@@ -238,19 +270,9 @@ ModelBuilder::ModelBuilder(ProjectDocument* document, QWidget* parent)
     split->setStretchFactor(1, 2);
     split->setStretchFactor(2, 3);
 
-    connect(add, &QPushButton::clicked, this, [this] {
-        if (auto* item = m_palette->currentItem();
-            item && !item->data(0, Qt::UserRole).toString().isEmpty())
-            addLayer(item->data(0, Qt::UserRole).toString(), nlohmann::json::object(),
-                     selectedLayer());
-    });
-    connect(m_palette, &QTreeWidget::itemDoubleClicked, this, [this](QTreeWidgetItem* item) {
-        if (!item->data(0, Qt::UserRole).toString().isEmpty())
-            addLayer(item->data(0, Qt::UserRole).toString(), nlohmann::json::object(),
-                     selectedLayer());
-    });
-    connect(apply, &QPushButton::clicked, this,
-            [this] { applyTemplate(m_templates->currentData().toString()); });
+    connect(add, &QPushButton::clicked, this, &ModelBuilder::addFromPalette);
+    connect(m_palette, &QTreeWidget::itemDoubleClicked, this, &ModelBuilder::addFromPalette);
+    connect(apply, &QPushButton::clicked, this, &ModelBuilder::askToApplyTemplate);
     connect(up, &QPushButton::clicked, this,
             [this] { moveLayer(selectedLayer(), selectedLayer() - 1); });
     connect(down, &QPushButton::clicked, this,
@@ -262,15 +284,12 @@ ModelBuilder::ModelBuilder(ProjectDocument* document, QWidget* parent)
         addLayer(type, nlohmann::json::object(), row);
     });
     connect(m_stack, &QListWidget::currentRowChanged, this, [this](int row) {
-        if (m_updating)
-            return;
-        m_selected = row;
-        const ModelSpec spec = current();
-        m_form->setLayer(row >= 0 && row < static_cast<int>(spec.layers.size())
-                             ? &spec.layers[static_cast<std::size_t>(row)]
-                             : nullptr);
-        for (int r = 0; r < m_table->rowCount(); ++r)
-            m_table->item(r, 0)->setSelected(r == row);
+        if (!m_updating)
+            select(row);
+    });
+    connect(m_table, &QTableWidget::currentCellChanged, this, [this](int row) {
+        if (!m_updating && row >= 0)
+            select(row);
     });
     connect(m_form, &LayerForm::argumentChanged, this,
             [this](const QString& key, const nlohmann::json& value) {
@@ -305,7 +324,11 @@ ModelBuilder::ModelBuilder(ProjectDocument* document, QWidget* parent)
     });
     connect(m_compile, &CompileForm::edited, this,
             [this] { m_doc->setCompile(m_compile->settings()); });
-    connect(m_doc, &ProjectDocument::reloaded, this, &ModelBuilder::refresh);
+    connect(m_doc, &ProjectDocument::reloaded, this, [this] {
+        m_selected = -1; // another project: nothing of the last one stays selected
+        m_selectedName.clear();
+        refresh();
+    });
     connect(m_doc, &ProjectDocument::changed, this, [this](ProjectDocument::Section s) {
         if (s == ProjectDocument::Section::Model || s == ProjectDocument::Section::Dataset ||
             s == ProjectDocument::Section::Compile)
@@ -328,12 +351,95 @@ int ModelBuilder::selectedLayer() const
 
 void ModelBuilder::selectLayer(int row)
 {
-    m_stack->setCurrentRow(row);
+    select(row);
+}
+
+void ModelBuilder::select(int row)
+{
+    const ModelSpec spec = current();
+    m_selected = row >= 0 && row < static_cast<int>(spec.layers.size()) ? row : -1;
+    m_selectedName =
+        m_selected >= 0 ? spec.layers[static_cast<std::size_t>(m_selected)].name : std::string();
+    showSelection();
+}
+
+void ModelBuilder::showSelection()
+{
+    const bool wasUpdating = std::exchange(m_updating, true);
+    const ModelSpec spec = current();
+    m_stack->setCurrentRow(m_selected);
+    if (m_selected < 0)
+        m_stack->clearSelection();
+    if (m_selected >= 0 && m_selected < m_table->rowCount()) {
+        m_table->setCurrentCell(m_selected, 0);
+        m_table->selectRow(m_selected);
+    } else {
+        m_table->clearSelection();
+    }
+    m_form->setLayer(m_selected >= 0 ? &spec.layers[static_cast<std::size_t>(m_selected)]
+                                     : nullptr);
+    m_updating = wasUpdating;
+}
+
+bool ModelBuilder::eventFilter(QObject* watched, QEvent* event)
+{
+    if (event->type() == QEvent::KeyPress) {
+        const int key = static_cast<QKeyEvent*>(event)->key();
+        const bool enter = key == Qt::Key_Return || key == Qt::Key_Enter;
+        if (watched == m_palette && enter && m_palette->currentItem()) {
+            addFromPalette();
+            return true;
+        }
+        if (watched == m_stack && (key == Qt::Key_Delete || key == Qt::Key_Backspace) &&
+            m_selected >= 0) {
+            removeLayer(m_selected);
+            return true;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+void ModelBuilder::addFromPalette()
+{
+    const QTreeWidgetItem* item = m_palette->currentItem();
+    const QString type = item ? item->data(0, Qt::UserRole).toString() : QString();
+    if (!type.isEmpty())
+        addLayer(type, nlohmann::json::object(), selectedLayer());
+}
+
+void ModelBuilder::askToApplyTemplate()
+{
+    const QString id = m_templates->currentData().toString();
+    const auto layers = current().layers.size();
+    if (layers > 0) {
+        const QString title = m_templates->currentText();
+        const QString question =
+            layers == 1
+                ? tr("Replace the layer of the current model with the template \"%1\"?").arg(title)
+                : tr("Replace the %1 layers of the current model with the template \"%2\"?")
+                      .arg(layers)
+                      .arg(title);
+        QMessageBox ask(QMessageBox::Question, tr("Start from a template"), question,
+                        QMessageBox::Cancel, this);
+        ask.setInformativeText(tr("Edit > Undo (Ctrl+Z) brings the current model back."));
+        QPushButton* replace = ask.addButton(tr("Replace"), QMessageBox::AcceptRole);
+        ask.setDefaultButton(replace);
+        ask.exec();
+        if (ask.clickedButton() != replace)
+            return;
+    }
+    applyTemplate(id);
 }
 
 void ModelBuilder::commit(ModelSpec spec, const QString& what, int select)
 {
+    spec.normalize();
+    if (spec.toJson() == current().toJson())
+        return; // a field left without a change is no undo step
     m_selected = select;
+    m_selectedName = select >= 0 && select < static_cast<int>(spec.layers.size())
+                         ? spec.layers[static_cast<std::size_t>(select)].name
+                         : std::string();
     m_doc->setModel(spec, what);
 }
 
@@ -497,10 +603,30 @@ QString ModelBuilder::describe(const LayerSpec& l) const
 
 void ModelBuilder::refresh()
 {
-    m_updating = true;
     const ModelSpec spec = current();
+    // The selected layer by name (an undo may have moved it), else the same row.
+    const int byName = m_selectedName.empty() ? -1 : spec.indexOf(m_selectedName);
+    const int n = static_cast<int>(spec.layers.size());
+    m_selected = byName >= 0 ? byName : std::min(m_selected, n - 1);
+    m_selectedName =
+        m_selected >= 0 ? spec.layers[static_cast<std::size_t>(m_selected)].name : std::string();
+    m_updating = true;
+    refreshStack(spec);
+    m_compile->setSettings(m_doc->project().compile, spec.outputNames());
+    refreshSummary();
+    m_updating = false;
+    showSelection();
+}
+
+void ModelBuilder::refreshStack(const ModelSpec& spec)
+{
+    // Rows are rewritten in place, so the list keeps its scroll position.
     const auto branches = branchesOf(spec);
-    m_stack->clear();
+    const int n = static_cast<int>(spec.layers.size());
+    while (m_stack->count() > n)
+        delete m_stack->takeItem(m_stack->count() - 1);
+    while (m_stack->count() < n)
+        m_stack->addItem(new QListWidgetItem);
     for (std::size_t i = 0; i < spec.layers.size(); ++i) {
         const auto& l = spec.layers[i];
         QString text = QStringLiteral("%1 (%2)").arg(qs(l.name), qs(l.type));
@@ -511,19 +637,11 @@ void ModelBuilder::refresh()
         if (newBranch && !l.inputs.empty())
             text = QStringLiteral("\u21b3 ") + text +
                    tr("   <- %1").arg(qsList(l.inputs).join(QStringLiteral(", ")));
-        auto* item = new QListWidgetItem(text);
+        QListWidgetItem* item = m_stack->item(static_cast<int>(i));
+        item->setText(text);
         item->setForeground(kBranchColors[branches[i] % 5]);
         item->setToolTip(tr("branch %1").arg(branches[i] + 1));
-        m_stack->addItem(item);
     }
-    if (m_selected >= static_cast<int>(spec.layers.size()))
-        m_selected = static_cast<int>(spec.layers.size()) - 1;
-    m_stack->setCurrentRow(m_selected);
-    m_form->setLayer(m_selected >= 0 ? &spec.layers[static_cast<std::size_t>(m_selected)]
-                                     : nullptr);
-    m_compile->setSettings(m_doc->project().compile, spec.outputNames());
-    m_updating = false;
-    refreshSummary();
 }
 
 void ModelBuilder::refreshSummary()

@@ -8,6 +8,7 @@
 
 class QComboBox;
 class QLabel;
+class QPushButton;
 class QTableWidget;
 class QTreeWidget;
 
@@ -39,6 +40,10 @@ protected:
 /// a live Keras summary (output shape and parameters per layer, the first mismatch explained,
 /// including a mismatch with the data's shapes), templates from the tutorial, and compile
 /// settings. Every edit goes through the project's undo stack.
+///
+/// One layer is selected at a time, and the stack, the summary and the property form always
+/// show the same one: after an edit the edited (or new) layer, after an undo the layer of the
+/// same name when it still exists.
 class ModelBuilder : public QWidget {
     Q_OBJECT
 public:
@@ -64,9 +69,18 @@ public:
     [[nodiscard]] LayerForm* layerForm() const { return m_form; }
     [[nodiscard]] QString problemText() const;
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
     void refresh();
+    void refreshStack(const ModelSpec& spec);
     void refreshSummary();
+    /// The stack, the summary and the form show m_selected.
+    void showSelection();
+    void select(int row);
+    void addFromPalette();
+    void askToApplyTemplate();
     void commit(ModelSpec spec, const QString& what, int select = -1);
     [[nodiscard]] ModelSpec current() const;
     [[nodiscard]] QString describe(const LayerSpec& layer) const;
@@ -83,6 +97,7 @@ private:
     ModelSummary m_summary;
     std::vector<std::string> m_dataProblems;
     int m_selected = -1;
+    std::string m_selectedName; ///< follows the selected layer through undo and redo
     bool m_updating = false;
 };
 

@@ -2,12 +2,18 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <tuple>
 
 #include <QChart>
+#include <QCheckBox>
+#include <QLabel>
+#include <QLegend>
+#include <QLegendMarker>
 #include <QLineSeries>
 #include <QLogValueAxis>
-#include <QToolTip>
+#include <QMouseEvent>
+#include <QSignalBlocker>
 #include <QValueAxis>
 
 namespace kdna::ui {
@@ -76,8 +82,19 @@ NiceAxis niceAxis(double lo, double hi, int ticks, bool floorAtZero)
     return axis;
 }
 
+double DebiasedEma::next(double value)
+{
+    if (!std::isfinite(value))
+        return value; // TensorBoard passes non-finite values through, unsmoothed
+    m_last = m_last * m_weight + (1 - m_weight) * value;
+    ++m_count;
+    const double debias = m_weight == 1 ? 1.0 : 1 - std::pow(m_weight, m_count);
+    return m_last / debias;
+}
+
 MetricChart::MetricChart(const QString& title, const QString& xTitle, QWidget* parent)
     : QChartView(parent)
+    , m_xTitle(xTitle)
 {
     auto* chart = new QChart;
     chart->setTitle(title);
@@ -99,54 +116,137 @@ MetricChart::MetricChart(const QString& title, const QString& xTitle, QWidget* p
     m_redraw.setInterval(150);
     connect(&m_redraw, &QTimer::timeout, this, &MetricChart::rescale);
     setMinimumHeight(180);
+
+    m_logBox = new QCheckBox(tr("log"), this);
+    m_logBox->setObjectName(QStringLiteral("logScale"));
+    connect(m_logBox, &QCheckBox::toggled, this, &MetricChart::setLogScale);
+    m_readout = new QLabel(viewport());
+    m_readout->setObjectName(QStringLiteral("readout"));
+    m_readout->setTextFormat(Qt::PlainText);
+    m_readout->setAttribute(Qt::WA_TransparentForMouseEvents);
+    m_readout->setAutoFillBackground(true);
+    m_readout->setFrameShape(QFrame::StyledPanel);
+    m_readout->setMargin(4);
+    m_readout->setBackgroundRole(QPalette::ToolTipBase);
+    m_readout->setForegroundRole(QPalette::ToolTipText);
+    m_readout->hide();
+    viewport()->setMouseTracking(true);
+    updateLogOffer();
+}
+
+QColor MetricChart::colorFor(const QString& name, const QColor& wanted)
+{
+    // A val_ series shares its training series' colour, so the pair reads as one metric.
+    static const QColor palette[] = {QColor(0x1f, 0x6f, 0xd1), QColor(0xd9, 0x54, 0x1c),
+                                     QColor(0x2e, 0xa0, 0x43), QColor(0x8e, 0x44, 0xad),
+                                     QColor(0xb7, 0x95, 0x0b), QColor(0x00, 0x8b, 0x8b)};
+    QString base = name;
+    if (base.startsWith(QStringLiteral("val_")))
+        base.remove(0, 4);
+    if (!m_colors.contains(base))
+        m_colors.insert(
+            base, wanted.isValid()
+                      ? wanted
+                      : palette[static_cast<std::size_t>(m_colors.size()) % std::size(palette)]);
+    return m_colors.value(base);
 }
 
 QLineSeries* MetricChart::series(const QString& name, const QColor& color, qreal width, bool points)
 {
-    if (auto* s = m_series.value(name))
-        return s;
-    auto* s = new QLineSeries;
-    s->setName(name);
-    QPen pen = s->pen();
-    // Without a colour: blues for training series, oranges for their validation twins.
-    static const QColor train[] = {QColor(0x1f, 0x6f, 0xd1), QColor(0x2e, 0xa0, 0x43),
-                                   QColor(0x8e, 0x44, 0xad)};
-    static const QColor validation[] = {QColor(0xd9, 0x54, 0x1c), QColor(0xc0, 0x39, 0x2b),
-                                        QColor(0xb7, 0x95, 0x0b)};
-    const bool isValidation = name.startsWith(QStringLiteral("val_"));
-    const auto sameKind = std::count_if(m_series.begin(), m_series.end(), [&](QLineSeries* other) {
-        return other->name().startsWith(QStringLiteral("val_")) == isValidation;
-    });
-    pen.setColor(color.isValid() ? color : (isValidation ? validation : train)[sameKind % 3]);
-    if (isValidation && !color.isValid())
-        pen.setStyle(Qt::DashLine);
-    points = points || !color.isValid();
-    pen.setWidthF(width);
-    s->setPen(pen);
-    s->setPointsVisible(points);
-    chart()->addSeries(s);
-    s->attachAxis(m_x);
-    s->attachAxis(m_y);
-    connect(s, &QLineSeries::hovered, this, [this, name](const QPointF& p, bool state) {
-        if (state)
-            QToolTip::showText(QCursor::pos(),
-                               QStringLiteral("%1\nepoch %2: %3")
-                                   .arg(name)
-                                   .arg(p.x(), 0, 'f', 2)
-                                   .arg(p.y(), 0, 'g', 5),
-                               this);
-        else
-            QToolTip::hideText();
-    });
-    m_series.insert(name, s);
-    return s;
+    if (auto it = m_curves.find(name); it != m_curves.end())
+        return it->raw;
+    Curve curve;
+    curve.color = colorFor(name, color);
+    curve.width = width;
+    curve.dots = points || !color.isValid();
+    curve.validation = name.startsWith(QStringLiteral("val_"));
+    curve.ema = DebiasedEma(m_smoothing);
+    curve.raw = new QLineSeries;
+    curve.smoothed = new QLineSeries;
+    for (QLineSeries* s : {curve.raw, curve.smoothed}) {
+        s->setName(name);
+        chart()->addSeries(s);
+        s->attachAxis(m_x);
+        s->attachAxis(m_y);
+    }
+    styleCurve(curve);
+    auto it = m_curves.insert(name, curve);
+    return it->raw;
+}
+
+void MetricChart::styleCurve(Curve& curve)
+{
+    const bool smoothing = m_smoothing > 0;
+    QPen main(curve.color);
+    main.setWidthF(curve.width);
+    main.setStyle(curve.validation ? Qt::DashLine : Qt::SolidLine);
+    QPen faint = main;
+    QColor light = curve.color;
+    light.setAlphaF(0.3);
+    faint.setColor(light);
+    faint.setWidthF(1);
+    curve.raw->setPen(smoothing ? faint : main);
+    curve.raw->setPointsVisible(curve.dots && !smoothing);
+    curve.smoothed->setPen(main);
+    curve.smoothed->setPointsVisible(curve.dots);
+    curve.smoothed->setVisible(smoothing);
+    // One legend entry per series: the line drawn in full.
+    for (QLegendMarker* marker : chart()->legend()->markers(curve.raw))
+        marker->setVisible(!smoothing);
+    for (QLegendMarker* marker : chart()->legend()->markers(curve.smoothed))
+        marker->setVisible(smoothing);
+}
+
+void MetricChart::resmooth(Curve& curve)
+{
+    curve.ema = DebiasedEma(m_smoothing);
+    QList<QPointF> smoothed;
+    if (m_smoothing > 0) {
+        smoothed.reserve(curve.points.size());
+        for (const QPointF& p : curve.points)
+            smoothed.append(QPointF(p.x(), curve.ema.next(p.y())));
+    }
+    curve.smoothed->replace(smoothed);
+}
+
+void MetricChart::setSmoothing(double weight)
+{
+    weight = std::clamp(weight, 0.0, 0.999);
+    if (weight == m_smoothing)
+        return;
+    m_smoothing = weight;
+    for (auto& curve : m_curves) {
+        resmooth(curve);
+        styleCurve(curve);
+    }
+}
+
+QList<QPointF> MetricChart::shownPoints(const QString& name) const
+{
+    const auto it = m_curves.find(name);
+    if (it == m_curves.end())
+        return {};
+    return m_smoothing > 0 ? it->smoothed->points() : it->raw->points();
+}
+
+QColor MetricChart::color(const QString& name) const
+{
+    const auto it = m_curves.find(name);
+    return it == m_curves.end() ? QColor() : it->smoothed->pen().color();
+}
+
+Qt::PenStyle MetricChart::penStyle(const QString& name) const
+{
+    const auto it = m_curves.find(name);
+    return it == m_curves.end() ? Qt::NoPen : it->smoothed->pen().style();
 }
 
 void MetricChart::append(const QString& name, double x, double y)
 {
     if (!std::isfinite(y))
         return;
-    series(name)->append(x, y);
+    series(name);
+    Curve& curve = m_curves[name];
     m_values.push_back(y);
     if (m_empty) {
         m_minX = m_maxX = x;
@@ -157,26 +257,58 @@ void MetricChart::append(const QString& name, double x, double y)
     m_maxX = std::max(m_maxX, x);
     m_minY = std::min(m_minY, y);
     m_maxY = std::max(m_maxY, y);
+    updateLogOffer(); // before the point reaches a log axis that cannot show it
+    curve.points.append(QPointF(x, y));
+    curve.raw->append(x, y);
+    if (m_smoothing > 0)
+        curve.smoothed->append(x, curve.ema.next(y));
     if (!m_redraw.isActive())
         m_redraw.start();
 }
 
 int MetricChart::pointCount(const QString& name) const
 {
-    const auto* s = m_series.value(name);
-    return s ? static_cast<int>(s->count()) : 0;
+    const auto it = m_curves.find(name);
+    return it == m_curves.end() ? 0 : static_cast<int>(it->points.size());
 }
 
 void MetricChart::clear()
 {
-    for (auto* s : m_series)
-        s->clear();
+    for (auto it = m_curves.begin(); it != m_curves.end(); ++it) {
+        it->points.clear();
+        it->raw->clear();
+        it->smoothed->clear();
+        it->ema = DebiasedEma(m_smoothing);
+    }
     m_values.clear();
     m_empty = true;
+    m_readout->hide();
+    updateLogOffer();
     rescale();
 }
 
+void MetricChart::updateLogOffer()
+{
+    // A log axis cannot show zero or a negative value (a correlation, a loss of 0): the
+    // switch is offered only while every value is positive, and the wish is kept meanwhile.
+    const bool possible = canLogScale();
+    m_logBox->setEnabled(possible);
+    m_logBox->setToolTip(possible ? tr("Logarithmic y axis")
+                                  : tr("A log scale needs every value above zero"));
+    {
+        const QSignalBlocker quiet(m_logBox);
+        m_logBox->setChecked(possible && m_logWanted);
+    }
+    applyLogAxis(possible && m_logWanted);
+}
+
 void MetricChart::setLogScale(bool on)
+{
+    m_logWanted = on;
+    updateLogOffer();
+}
+
+void MetricChart::applyLogAxis(bool on)
 {
     if (on == m_log)
         return;
@@ -191,10 +323,11 @@ void MetricChart::setLogScale(bool on)
         axis = new QValueAxis;
     }
     chart()->addAxis(axis, Qt::AlignLeft);
-    for (auto* s : m_series) {
-        s->detachAxis(m_y);
-        s->attachAxis(axis);
-    }
+    for (auto& curve : m_curves)
+        for (QLineSeries* s : {curve.raw, curve.smoothed}) {
+            s->detachAxis(m_y);
+            s->attachAxis(axis);
+        }
     chart()->removeAxis(m_y);
     delete m_y;
     m_y = axis;
@@ -205,6 +338,84 @@ void MetricChart::setIgnoreOutliers(bool on)
 {
     m_ignoreOutliers = on;
     rescale();
+}
+
+void MetricChart::resizeEvent(QResizeEvent* event)
+{
+    QChartView::resizeEvent(event);
+    m_logBox->adjustSize();
+    m_logBox->move(width() - m_logBox->width() - 6, 4);
+}
+
+void MetricChart::mouseMoveEvent(QMouseEvent* event)
+{
+    QChartView::mouseMoveEvent(event);
+    showReadout(event->position().toPoint());
+}
+
+bool MetricChart::viewportEvent(QEvent* event)
+{
+    if (event->type() == QEvent::Leave)
+        m_readout->hide();
+    return QChartView::viewportEvent(event);
+}
+
+void MetricChart::showReadout(const QPoint& pos)
+{
+    const QPointF inChart = chart()->mapFromScene(mapToScene(pos));
+    if (m_empty || m_curves.isEmpty() || !chart()->plotArea().contains(inChart)) {
+        m_readout->hide();
+        return;
+    }
+    const double x = chart()->mapToValue(inChart, m_curves.first().raw).x();
+    // Each series' point nearest the pointer's x, as TensorBoard's tooltip lists them.
+    QStringList lines;
+    double shownX = x;
+    bool first = true;
+    for (auto it = m_curves.begin(); it != m_curves.end(); ++it) {
+        const QList<QPointF>& points = it->points;
+        if (points.isEmpty())
+            continue;
+        const auto after = std::lower_bound(points.begin(), points.end(), x,
+                                            [](const QPointF& p, double v) { return p.x() < v; });
+        auto nearest = after == points.end() ? after - 1 : after;
+        if (after != points.begin() && after != points.end() &&
+            x - (after - 1)->x() < after->x() - x)
+            nearest = after - 1;
+        const auto index = nearest - points.begin();
+        if (first)
+            shownX = nearest->x();
+        first = false;
+        const QString raw = QString::number(nearest->y(), 'g', 4);
+        lines << (m_smoothing > 0
+                      ? tr("%1  %2 (raw %3)")
+                            .arg(it.key(),
+                                 QString::number(it->smoothed->at(static_cast<int>(index)).y(), 'g',
+                                                 4),
+                                 raw)
+                      : tr("%1  %2").arg(it.key(), raw));
+    }
+    if (lines.isEmpty()) {
+        m_readout->hide();
+        return;
+    }
+    const bool whole = std::abs(shownX - std::round(shownX)) < 1e-9;
+    lines.prepend(
+        QStringLiteral("%1 %2").arg(m_xTitle, QString::number(shownX, 'f', whole ? 0 : 2)));
+    m_readout->setText(lines.join(QLatin1Char('\n')));
+    m_readout->adjustSize();
+    // Beside the pointer, inside the chart.
+    QPoint at = pos + QPoint(14, 14);
+    at.setX(std::min(at.x(), viewport()->width() - m_readout->width() - 2));
+    at.setY(std::min(at.y(), viewport()->height() - m_readout->height() - 2));
+    m_readout->move(std::max(0, at.x()), std::max(0, at.y()));
+    m_readout->show();
+    m_readout->raise();
+}
+
+QString MetricChart::readout() const
+{
+    return m_readout->isHidden() ? QString() : m_readout->text();
 }
 
 void MetricChart::rescale()

@@ -1,5 +1,6 @@
 #include "training_dashboard.h"
 
+#include "bridge/background_task.h"
 #include "bridge/project_document.h"
 #include "bridge/qt_convert.h"
 #include "bridge/training_session.h"
@@ -28,6 +29,9 @@
 #include <QPainter>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollArea>
+#include <QScrollBar>
+#include <QSlider>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTableWidget>
@@ -37,9 +41,7 @@ namespace kdna::ui {
 namespace {
 
 const QColor kTrain(0x1f, 0x6f, 0xd1);
-const QColor kValidation(0xd9, 0x54, 0x1c);
-const QColor kRaw(0x9d, 0xb8, 0xde);
-constexpr double kSmoothing = 0.05; // exponential moving average of the batch loss
+constexpr int kDefaultSmoothing = 60; // TensorBoard's default weight, 0.6, in hundredths
 
 QString seconds(double s)
 {
@@ -74,16 +76,19 @@ TrainingDashboard::TrainingDashboard(ProjectDocument* document, QWidget* parent)
     m_epochs = new QSpinBox;
     m_epochs->setRange(1, 100000);
     m_epochs->setToolTip(QStringLiteral("<b>epochs</b>"));
+    m_epochs->setObjectName(QStringLiteral("epochs"));
     sf->addRow(tr("Epochs"), m_epochs);
     m_steps = new QSpinBox;
     m_steps->setRange(0, 10000000);
     m_steps->setSpecialValueText(tr("one pass"));
     m_steps->setToolTip(QStringLiteral("<b>steps_per_epoch</b>"));
+    m_steps->setObjectName(QStringLiteral("steps_per_epoch"));
     sf->addRow(tr("Steps per epoch"), m_steps);
     m_validationSteps = new QSpinBox;
     m_validationSteps->setRange(0, 10000000);
     m_validationSteps->setSpecialValueText(tr("one pass"));
     m_validationSteps->setToolTip(QStringLiteral("<b>validation_steps</b>"));
+    m_validationSteps->setObjectName(QStringLiteral("validation_steps"));
     sf->addRow(tr("Validation steps"), m_validationSteps);
     m_precision = new QComboBox;
     m_precision->addItems({QStringLiteral("fp32"), QStringLiteral("bf16")});
@@ -140,7 +145,9 @@ TrainingDashboard::TrainingDashboard(ProjectDocument* document, QWidget* parent)
     auto* live = new QGroupBox(tr("Progress"));
     auto* ll = new QVBoxLayout(live);
     m_epochLabel = new QLabel(tr("Not started"));
+    m_epochLabel->setObjectName(QStringLiteral("epochLabel"));
     m_progress = new QProgressBar;
+    m_progress->setObjectName(QStringLiteral("progress"));
     m_rate = new QLabel;
     m_best = new QLabel;
     m_status = new QLabel;
@@ -154,32 +161,54 @@ TrainingDashboard::TrainingDashboard(ProjectDocument* document, QWidget* parent)
     left->addStretch();
     auto* leftWidget = new QWidget;
     leftWidget->setLayout(left);
-    leftWidget->setMaximumWidth(330);
-    layout->addWidget(leftWidget);
+    // The settings scroll on a short screen (1024 x 700) rather than push the window taller.
+    auto* leftScroll = new QScrollArea;
+    leftScroll->setWidget(leftWidget);
+    leftScroll->setWidgetResizable(true);
+    leftScroll->setFrameShape(QFrame::NoFrame);
+    leftScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    leftScroll->setMinimumWidth(leftWidget->minimumSizeHint().width() +
+                                leftScroll->verticalScrollBar()->sizeHint().width());
+    leftScroll->setMaximumWidth(350);
+    layout->addWidget(leftScroll);
 
     // Charts and results.
     auto* right = new QVBoxLayout;
     auto* chartBar = new QHBoxLayout;
-    m_log = new QCheckBox(tr("Log scale"));
+    m_smoothing = new QSlider(Qt::Horizontal);
+    m_smoothing->setObjectName(QStringLiteral("smoothing"));
+    m_smoothing->setRange(0, 99);
+    m_smoothing->setPageStep(10);
+    m_smoothing->setMaximumWidth(160);
+    m_smoothing->setToolTip(tr("TensorBoard's smoothing: an exponential moving average, "
+                               "corrected at the start; 0 shows the raw values"));
+    m_smoothingText = new QLabel;
+    m_smoothingText->setObjectName(QStringLiteral("smoothingValue"));
+    m_smoothingText->setMinimumWidth(
+        m_smoothingText->fontMetrics().horizontalAdvance(QStringLiteral("0.00 ")));
     auto* outliers = new QCheckBox(tr("Ignore outliers in scaling"));
     outliers->setChecked(true);
     outliers->setToolTip(tr("Scale the linear axes to the 1st-99th percentile of the values, "
                             "so a high first loss does not flatten the curve"));
-    auto* exportPng = new QPushButton(tr("Export charts (PNG)..."));
-    auto* exportCsv = new QPushButton(tr("Export history (CSV)..."));
-    chartBar->addWidget(m_log);
+    auto* exportPng = new QPushButton(tr("Export charts..."));
+    exportPng->setToolTip(tr("The three charts as one PNG image"));
+    auto* exportCsv = new QPushButton(tr("Export history..."));
+    exportCsv->setToolTip(tr("Every epoch's loss and metrics as CSV"));
+    chartBar->addWidget(new QLabel(tr("Smoothing")));
+    chartBar->addWidget(m_smoothing);
+    chartBar->addWidget(m_smoothingText);
     chartBar->addWidget(outliers);
     chartBar->addStretch();
-    chartBar->addWidget(exportPng);
-    chartBar->addWidget(exportCsv);
     right->addLayout(chartBar);
     m_batchChart = new MetricChart(tr("Training loss per batch"), tr("epoch"));
-    m_batchChart->series(tr("batch loss"), kRaw, 1);
-    m_batchChart->series(tr("smoothed"), kTrain, 2);
+    m_batchChart->setObjectName(QStringLiteral("batchChart"));
+    m_batchChart->series(tr("batch loss"), kTrain, 2);
     m_epochChart = new MetricChart(tr("Loss per epoch"), tr("epoch"));
+    m_epochChart->setObjectName(QStringLiteral("epochChart"));
     m_epochChart->series(QStringLiteral("loss"), kTrain, 2, true);
-    m_epochChart->series(QStringLiteral("val_loss"), kValidation, 2, true);
+    m_epochChart->series(QStringLiteral("val_loss"), {}, 2, true);
     m_metricChart = new MetricChart(tr("Metrics per epoch"), tr("epoch"));
+    m_metricChart->setObjectName(QStringLiteral("metricChart"));
     auto* charts = new QSplitter(Qt::Vertical);
     charts->addWidget(m_batchChart);
     auto* row = new QSplitter(Qt::Horizontal);
@@ -198,17 +227,24 @@ TrainingDashboard::TrainingDashboard(ProjectDocument* document, QWidget* parent)
     rl->addWidget(m_evaluation, 1);
     m_showTracks = new QPushButton(tr("Show the prediction\nin the Tracks step"));
     m_showTracks->setEnabled(false);
-    rl->addWidget(m_showTracks);
+    auto* actions = new QVBoxLayout;
+    actions->addWidget(m_showTracks);
+    actions->addWidget(exportPng);
+    actions->addWidget(exportCsv);
+    actions->addStretch();
+    rl->addLayout(actions);
     right->addWidget(results);
     layout->addLayout(right, 1);
 
     // Wiring.
     connect(m_start, &QPushButton::clicked, this, &TrainingDashboard::start);
     connect(m_stop, &QPushButton::clicked, this, &TrainingDashboard::stop);
-    connect(m_log, &QCheckBox::toggled, this, [this](bool on) {
+    connect(m_smoothing, &QSlider::valueChanged, this, [this](int hundredths) {
+        m_smoothingText->setText(QString::number(hundredths / 100.0, 'f', 2));
         for (auto* c : {m_batchChart, m_epochChart, m_metricChart})
-            c->setLogScale(on);
+            c->setSmoothing(hundredths / 100.0);
     });
+    m_smoothing->setValue(kDefaultSmoothing);
     connect(outliers, &QCheckBox::toggled, this, [this](bool on) {
         for (auto* c : {m_batchChart, m_epochChart, m_metricChart})
             c->setIgnoreOutliers(on);
@@ -229,8 +265,12 @@ TrainingDashboard::TrainingDashboard(ProjectDocument* document, QWidget* parent)
     });
     connect(m_showTracks, &QPushButton::clicked, this,
             [this] { Q_EMIT showPredictionRequested(m_archive); });
-    for (auto* s : {m_epochs, m_steps, m_validationSteps, m_patience})
+    // A typed number is one edit (sent on Enter or leaving the field), not one per digit.
+    for (auto* s : {m_epochs, m_steps, m_validationSteps, m_patience}) {
+        s->setKeyboardTracking(false);
         connect(s, &QSpinBox::valueChanged, this, &TrainingDashboard::settingsEdited);
+    }
+    m_minDelta->setKeyboardTracking(false);
     connect(m_minDelta, &QDoubleSpinBox::valueChanged, this, &TrainingDashboard::settingsEdited);
     for (auto* c : {m_early, m_restore, m_checkpoint})
         connect(c, &QCheckBox::toggled, this, &TrainingDashboard::settingsEdited);
@@ -258,18 +298,17 @@ TrainingDashboard::TrainingDashboard(ProjectDocument* document, QWidget* parent)
                    double eta) {
                 const double x = epoch + static_cast<double>(step + 1) /
                                              static_cast<double>(std::max<qint64>(1, steps));
-                m_smoothed =
-                    m_batches == 0 ? loss : (1 - kSmoothing) * m_smoothed + kSmoothing * loss;
                 ++m_batches;
                 m_batchChart->append(tr("batch loss"), x, loss);
-                m_batchChart->append(tr("smoothed"), x, m_smoothed);
+                m_progress->setValue(static_cast<int>(step + 1));
+                if (m_stopping)
+                    return;
                 m_epochLabel->setText(tr("Epoch %1 of %2 - batch %3 of %4 - loss %5")
                                           .arg(epoch + 1)
                                           .arg(m_epochs_total)
                                           .arg(step + 1)
                                           .arg(steps)
                                           .arg(meanLoss, 0, 'g', 4));
-                m_progress->setValue(static_cast<int>(step + 1));
                 m_rate->setText(tr("%1 samples/s - epoch ends in %2")
                                     .arg(count(static_cast<std::int64_t>(rate)), seconds(eta)));
             });
@@ -293,35 +332,34 @@ TrainingDashboard::TrainingDashboard(ProjectDocument* document, QWidget* parent)
                                       .arg(seconds(secs))
                                       .arg(count(static_cast<std::int64_t>(rate))));
             });
-    connect(
-        m_session, &TrainingSession::finished, this,
-        [this](const QString& reason, int best, const QString& archive,
-               const QString& saveProblem) {
-            setRunning(false);
-            // The live rate and time left are over: say what the run took instead.
-            m_rate->setText(
-                m_runEpochs == 0
-                    ? QString()
-                    : (m_runEpochs == 1 ? tr("%1 epoch in %2 - %3 samples/s")
-                                        : tr("%1 epochs in %2 - %3 samples/s"))
-                          .arg(QString::number(m_runEpochs), seconds(m_runSeconds),
-                               count(static_cast<std::int64_t>(
-                                   m_runEpochs / std::max(m_runSecondsPerSample, 1e-12)))));
-            m_epochLabel->setText(best >= 0
-                                      ? tr("Training %1; best epoch %2").arg(reason).arg(best + 1)
-                                      : tr("Training %1").arg(reason));
-            if (archive.isEmpty()) {
-                m_status->setText(tr("Stopped before the first epoch ended: nothing was saved."));
-            } else {
-                m_archive = archive;
-                m_status->setText(saveProblem.isEmpty()
-                                      ? tr("Model saved to %1").arg(archive)
-                                      : QStringLiteral("<span style='color:#c0392b'>%1</span>")
-                                            .arg(saveProblem.toHtmlEscaped()));
-                m_showTracks->setEnabled(true);
-            }
-            Q_EMIT trainingFinished(reason);
-        });
+    connect(m_session, &TrainingSession::finished, this,
+            [this](const QString& reason, int best, const QString& archive,
+                   const QString& saveProblem) {
+                setRunning(false);
+                // The live rate and time left are over: say what the run took instead.
+                m_rate->setText(
+                    m_runEpochs == 0
+                        ? QString()
+                        : (m_runEpochs == 1 ? tr("%1 epoch in %2 - %3 samples/s")
+                                            : tr("%1 epochs in %2 - %3 samples/s"))
+                              .arg(QString::number(m_runEpochs), seconds(m_runSeconds),
+                                   count(static_cast<std::int64_t>(
+                                       m_runEpochs / std::max(m_runSecondsPerSample, 1e-12)))));
+                showOutcome(reason, best);
+                if (archive.isEmpty()) {
+                    m_status->setText(
+                        tr("Stopped before the first epoch ended: nothing was saved."));
+                } else {
+                    m_archive = archive;
+                    m_status->setText(saveProblem.isEmpty()
+                                          ? tr("Model saved to %1").arg(archive)
+                                          : QStringLiteral("<span style='color:#c0392b'>%1</span>")
+                                                .arg(saveProblem.toHtmlEscaped()));
+                    m_showTracks->setEnabled(true);
+                    readHistory(archive, false); // for the CSV export
+                }
+                Q_EMIT trainingFinished(reason);
+            });
     connect(m_session, &TrainingSession::failed, this, [this](const QString& message) {
         setRunning(false);
         m_status->setText(
@@ -426,13 +464,9 @@ void TrainingDashboard::start()
         m_status->setText(tr("Choose the data first (the Data step)."));
         return;
     }
-    for (auto* c : {m_batchChart, m_epochChart, m_metricChart})
-        c->clear();
-    m_batches = 0;
-    m_runEpochs = 0;
-    m_runSeconds = m_runSecondsPerSample = 0;
-    m_evaluation->setRowCount(0);
-    m_showTracks->setEnabled(false);
+    m_historyTask.cancel();
+    resetView();
+    m_stopping = false;
     m_epochLabel->setText(tr("Opening the data..."));
     m_status->clear();
     setRunning(true);
@@ -444,7 +478,32 @@ void TrainingDashboard::stop()
     if (!m_session->isRunning())
         return;
     m_session->stop();
+    m_stopping = true;
     m_epochLabel->setText(tr("Stopping at the end of this batch..."));
+}
+
+void TrainingDashboard::showOutcome(const QString& reason, int best)
+{
+    // The trainer's reasons, in the words of the Stop button and of Keras' callbacks.
+    QString outcome;
+    QString bar;
+    if (reason == QStringLiteral("cancelled")) {
+        outcome = tr("stopped");
+        bar = tr("Stopped at batch %v of %m");
+    } else if (reason == QStringLiteral("early stopping")) {
+        outcome = tr("stopped early (early stopping)");
+        bar = tr("Stopped early");
+    } else if (reason == QStringLiteral("completed")) {
+        outcome = tr("finished");
+        bar = tr("Finished");
+        m_progress->setValue(m_progress->maximum());
+    } else {
+        outcome = reason;
+        bar = reason;
+    }
+    m_progress->setFormat(bar);
+    m_epochLabel->setText(best >= 0 ? tr("Training %1; best epoch %2").arg(outcome).arg(best + 1)
+                                    : tr("Training %1").arg(outcome));
 }
 
 void TrainingDashboard::stopAndWait()
@@ -467,7 +526,7 @@ void TrainingDashboard::addEpoch(int epoch, const QVariantMap& metrics)
     }
 }
 
-void TrainingDashboard::loadSavedHistory()
+void TrainingDashboard::resetView()
 {
     for (auto* c : {m_batchChart, m_epochChart, m_metricChart})
         c->clear();
@@ -475,34 +534,58 @@ void TrainingDashboard::loadSavedHistory()
     m_runEpochs = 0;
     m_runSeconds = m_runSecondsPerSample = 0;
     m_evaluation->setRowCount(0);
-    m_archive.clear();
     m_showTracks->setEnabled(false);
+    m_progress->setFormat(QStringLiteral("%p%"));
+    m_progress->setValue(0);
+}
+
+void TrainingDashboard::loadSavedHistory()
+{
+    m_historyTask.cancel(); // the project it was reading for is gone
+    resetView();
+    m_archive.clear();
+    m_history.reset();
     m_epochLabel->setText(tr("Not started"));
+    m_status->clear();
     const QString path = m_doc->modelArchivePath();
-    if (!QFileInfo::exists(path))
-        return;
-    try {
-        const ModelArchive a = ModelArchive::load(ss(path));
-        const History& h = a.history;
-        const double steps = static_cast<double>(std::max<std::int64_t>(1, h.stepsPerEpoch));
-        double smoothed = 0;
-        for (std::size_t i = 0; i < h.batchLoss.size(); ++i) {
-            smoothed =
-                i == 0 ? h.batchLoss[i] : (1 - kSmoothing) * smoothed + kSmoothing * h.batchLoss[i];
-            const double x = static_cast<double>(i + 1) / steps;
-            m_batchChart->append(tr("batch loss"), x, h.batchLoss[i]);
-            m_batchChart->append(tr("smoothed"), x, smoothed);
-        }
-        for (std::size_t e = 0; e < h.epochs.size(); ++e)
-            addEpoch(static_cast<int>(e), toVariant(h.epochs[e]));
+    if (QFileInfo::exists(path))
+        readHistory(path, true);
+}
+
+void TrainingDashboard::readHistory(const QString& path, bool show)
+{
+    // An archive holds the weights too, and may be large: it is read off the GUI thread.
+    auto history = std::make_shared<History>();
+    BackgroundTask* task = m_historyTask.start(
+        this, tr("Reading %1").arg(QFileInfo(path).fileName()),
+        [history, file = ss(path)](TaskContext&) { *history = ModelArchive::load(file).history; });
+    if (show)
+        m_epochLabel->setText(tr("Reading the saved model..."));
+    connect(task, &BackgroundTask::succeeded, this, [this, history, path, show] {
+        m_history = *history;
         m_archive = path;
-        m_showTracks->setEnabled(true);
-        m_epochLabel->setText(tr("Saved model: %1 epochs").arg(h.epochs.size()));
-        m_status->setText(tr("History of %1").arg(QFileInfo(path).fileName()));
-    } catch (const std::exception& e) {
-        m_status->setText(QStringLiteral("<span style='color:#c0392b'>%1</span>")
-                              .arg(qs(e.what()).toHtmlEscaped()));
-    }
+        if (show)
+            showHistory(*history, path);
+    });
+    connect(task, &BackgroundTask::failed, this, [this, show](const QString& message) {
+        if (!show)
+            return;
+        m_epochLabel->setText(tr("Not started"));
+        m_status->setText(
+            QStringLiteral("<span style='color:#c0392b'>%1</span>").arg(message.toHtmlEscaped()));
+    });
+}
+
+void TrainingDashboard::showHistory(const History& h, const QString& path)
+{
+    const double steps = static_cast<double>(std::max<std::int64_t>(1, h.stepsPerEpoch));
+    for (std::size_t i = 0; i < h.batchLoss.size(); ++i)
+        m_batchChart->append(tr("batch loss"), static_cast<double>(i + 1) / steps, h.batchLoss[i]);
+    for (std::size_t e = 0; e < h.epochs.size(); ++e)
+        addEpoch(static_cast<int>(e), toVariant(h.epochs[e]));
+    m_showTracks->setEnabled(true);
+    m_epochLabel->setText(tr("Saved model: %1 epochs").arg(h.epochs.size()));
+    m_status->setText(tr("History of %1").arg(QFileInfo(path).fileName()));
 }
 
 bool TrainingDashboard::exportCharts(const QString& path)
@@ -523,14 +606,14 @@ bool TrainingDashboard::exportCharts(const QString& path)
 
 bool TrainingDashboard::exportHistory(const QString& path)
 {
+    if (!m_history)
+        return false;
     try {
-        if (QFileInfo::exists(m_archive)) {
-            ModelArchive::load(ss(m_archive)).history.writeCsv(ss(path));
-            return true;
-        }
+        m_history->writeCsv(ss(path));
+        return true;
     } catch (const std::exception&) {
+        return false;
     }
-    return false;
 }
 
 } // namespace kdna::ui

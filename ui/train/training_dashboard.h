@@ -1,6 +1,10 @@
 #pragma once
 
+#include "bridge/background_task.h"
+#include "train/history.h"
 #include "train/settings.h"
+
+#include <optional>
 
 #include <QVariantMap>
 #include <QWidget>
@@ -12,6 +16,7 @@ class QLabel;
 class QLineEdit;
 class QProgressBar;
 class QPushButton;
+class QSlider;
 class QSpinBox;
 class QTableWidget;
 
@@ -57,6 +62,11 @@ private:
     void loadSettings();
     void settingsEdited();
     void loadSavedHistory();
+    /// Reads the history of an archive off the GUI thread; `show` draws it when it arrives.
+    void readHistory(const QString& path, bool show);
+    void showHistory(const History& history, const QString& path);
+    void resetView();
+    void showOutcome(const QString& reason, int bestEpoch);
     void setRunning(bool running);
     void addEpoch(int epoch, const QVariantMap& metrics);
 
@@ -77,7 +87,8 @@ private:
     QCheckBox* m_continue = nullptr;
     QPushButton* m_start = nullptr;
     QPushButton* m_stop = nullptr;
-    QCheckBox* m_log = nullptr;
+    QSlider* m_smoothing = nullptr;
+    QLabel* m_smoothingText = nullptr;
     QLabel* m_epochLabel = nullptr;
     QProgressBar* m_progress = nullptr;
     QLabel* m_rate = nullptr;
@@ -90,12 +101,14 @@ private:
     QPushButton* m_showTracks = nullptr;
     int m_epochs_total = 0;
     int m_batches = 0;
-    double m_smoothed = 0;
     int m_runEpochs = 0; // epochs, seconds and samples of the current run
     double m_runSeconds = 0;
     double m_runSecondsPerSample = 0; // sum over epochs of 1 / samples per second
     bool m_loading = false;
+    bool m_stopping = false;
     QString m_archive;
+    std::optional<History> m_history; ///< of m_archive, for the CSV export
+    TaskSlot m_historyTask;
     QVariantMap m_lastEpoch;
 };
 
