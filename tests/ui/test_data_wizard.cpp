@@ -1,21 +1,31 @@
 #include "bridge/project_document.h"
+#include "data/batch_preview.h"
 #include "data/data_step.h"
 #include "data/data_wizard.h"
 #include "data/dataset_form.h"
 #include "data/shape_previewer.h"
+#include "project/demo_data.h"
 #include "support/fixtures.h"
+#include "user_actions.h"
 
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
-#include <QListWidget>
-#include <QSignalSpy>
+#include <QPushButton>
+#include <QRegularExpression>
 #include <QSpinBox>
 #include <QTableWidget>
 #include <QTest>
+#include <QUndoStack>
 
 using namespace kdna;
 using namespace kdna::ui;
+using kdna::test::answerFileDialog;
+using kdna::test::chooseInCombo;
+using kdna::test::clickWhenEnabled;
+using kdna::test::toggleCell;
+using kdna::test::typeOver;
+using kdna::test::waitFor;
 
 namespace {
 
@@ -39,6 +49,26 @@ std::string lineOf(const std::string& out, const std::string& key)
     return std::string(QString::fromStdString(line).trimmed().toStdString());
 }
 
+/// The data a walk through the wizard picks: the tutorial's yeast data when it is there, else
+/// kdna's demo data (so the walk never skips).
+struct WalkData {
+    QString fasta;
+    QString target;
+    std::vector<std::string> train, validation, test;
+    bool yeast = false;
+};
+
+QAbstractButton* nextButton(QWizard& w)
+{
+    return w.button(QWizard::NextButton);
+}
+
+QString cellText(QTableWidget* table, int row, int column)
+{
+    auto* item = table->item(row, column);
+    return item ? item->text() : QString();
+}
+
 } // namespace
 
 class TestDataWizard : public QObject {
@@ -46,80 +76,289 @@ class TestDataWizard : public QObject {
 
     test::ScratchDir m_dir;
 
+    WalkData walkData()
+    {
+        WalkData d;
+        if (const auto yeast = test::yeastData()) {
+            d.fasta = QString::fromStdString((*yeast / "sacCer3.fa").string());
+            d.target = QString::fromStdString((*yeast / "nucleosome_occupancy.bw").string());
+            d.train = {"chrI", "chrII", "chrIII", "chrIV", "chrV", "chrVI"};
+            d.validation = {"chrVII", "chrVIII"};
+            d.test = {"chrIX"};
+            d.yeast = true;
+            return d;
+        }
+        const DemoFiles demo = writeDemoData(m_dir.file("demo"));
+        d.fasta = QString::fromStdString(demo.fasta.string());
+        d.target = QString::fromStdString(demo.signal.string());
+        d.train = {"chr1", "chr2"};
+        d.validation = {"chr3"};
+        d.test = {"chr4"};
+        return d;
+    }
+
+    /// A FASTA of two short chromosomes.
+    QString twoChromosomeFasta()
+    {
+        const auto path = m_dir.file("two.fa");
+        test::writeFasta(
+            path, {{"chrA", test::randomBases(5000, 1)}, {"chrB", test::randomBases(3000, 2)}});
+        return QString::fromStdString(path.string());
+    }
+
+    /// The wizard the Data step's button opened.
+    static DataWizard* openedWizard(DataStep& step)
+    {
+        auto* button = step.findChild<QPushButton*>(QStringLiteral("openWizard"));
+        if (!button)
+            return nullptr;
+        QTest::mouseClick(button, Qt::LeftButton);
+        DataWizard* wizard = nullptr;
+        waitFor([&] {
+            wizard = step.findChild<DataWizard*>();
+            return wizard && wizard->isVisible();
+        });
+        return wizard;
+    }
+
+    /// On the chromosomes page, ticks each chromosome's split by keyboard (none for the
+    /// chromosomes in no list).
+    static void chooseSplits(QTableWidget* table, const WalkData& d)
+    {
+        auto in = [](const std::vector<std::string>& v, const QString& name) {
+            return std::find(v.begin(), v.end(), name.toStdString()) != v.end();
+        };
+        for (int row = 0; row < table->rowCount(); ++row) {
+            const QString name = cellText(table, row, 0);
+            const int wanted = in(d.train, name)        ? ChromosomesPage::Train
+                               : in(d.validation, name) ? ChromosomesPage::Validation
+                               : in(d.test, name)       ? ChromosomesPage::Test
+                                                        : -1;
+            for (int column = ChromosomesPage::Train; column <= ChromosomesPage::Test; ++column) {
+                const bool checked = table->item(row, column)->checkState() == Qt::Checked;
+                if (checked != (column == wanted))
+                    QVERIFY2(toggleCell(table, row, column), qPrintable(name));
+            }
+        }
+    }
+
+    /// Genome, tracks and chromosomes pages by clicks and keys; ends on the windows page.
+    void walkToWindows(DataWizard& wizard, const WalkData& d, bool typeFasta = true)
+    {
+        QCOMPARE(wizard.currentId(), int(DataWizard::GenomeId));
+        if (typeFasta)
+            typeOver(wizard.findChild<QLineEdit*>(QStringLiteral("fasta_file")), d.fasta);
+        QVERIFY(clickWhenEnabled(nextButton(wizard)));
+        QCOMPARE(wizard.currentId(), int(DataWizard::TracksId));
+
+        auto* tracks = wizard.findChild<QTableWidget*>(QStringLiteral("tracks"));
+        QVERIFY(tracks);
+        const bool hasTarget = waitFor(
+            [&] {
+                for (int r = 0; r < tracks->rowCount(); ++r)
+                    if (tracks->item(r, 0) && tracks->item(r, 0)->toolTip() == d.target)
+                        return true;
+                return false;
+            },
+            100);
+        if (!hasTarget) {
+            answerFileDialog(d.target);
+            QTest::mouseClick(wizard.findChild<QPushButton*>(QStringLiteral("addTracks")),
+                              Qt::LeftButton);
+        }
+        QVERIFY(waitFor([&] { return cellText(tracks, 0, 1) == QStringLiteral("bigWig"); }));
+        auto* role = qobject_cast<QComboBox*>(tracks->cellWidget(0, 2));
+        QVERIFY(role);
+        QVERIFY(chooseInCombo(role, QStringLiteral("target")));
+        QVERIFY2(!cellText(tracks, 0, 3).contains(QStringLiteral("not in the genome")),
+                 qPrintable(cellText(tracks, 0, 3)));
+        QVERIFY(clickWhenEnabled(nextButton(wizard)));
+        QCOMPARE(wizard.currentId(), int(DataWizard::ChromosomesId));
+
+        auto* splits = wizard.findChild<QTableWidget*>(QStringLiteral("splits"));
+        QVERIFY(splits);
+        chooseSplits(splits, d);
+        if (QTest::currentTestFailed())
+            return;
+        QVERIFY(clickWhenEnabled(nextButton(wizard)));
+        QCOMPARE(wizard.currentId(), int(DataWizard::WindowsId));
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
         qputenv("XDG_CACHE_HOME", QByteArray::fromStdString(m_dir.file("cache").string()));
         QCoreApplication::setOrganizationName(QStringLiteral("kdna-test"));
+        // Qt's own file dialog, whose name field a test can type into, on every platform.
+        QCoreApplication::setAttribute(Qt::AA_DontUseNativeDialogs);
     }
 
-    void wizardReachesTheTutorialDataset()
+    void typedFastaPathEnablesNext_data()
     {
-        KDNA_REQUIRE_YEAST(data);
+        QTest::addColumn<int>("key");
+        QTest::newRow("typed only") << 0;
+        QTest::newRow("then Enter") << int(Qt::Key_Return);
+        QTest::newRow("then Tab") << int(Qt::Key_Tab);
+    }
+
+    void typedFastaPathEnablesNext()
+    {
+        QFETCH(int, key);
         DataWizard wizard;
         wizard.show();
-        // Genome: indexed off the GUI thread, then listed.
-        wizard.genomePage()->setFasta(QString::fromStdString((data / "sacCer3.fa").string()));
-        QTRY_VERIFY_WITH_TIMEOUT(wizard.genomePage()->isComplete(), 20000);
-        QCOMPARE(wizard.genomePage()->chromosomes().size(), std::size_t(16));
-        wizard.next();
-        // Tracks: the occupancy bigWig as the target.
-        wizard.tracksPage()->addFiles(
-            {QString::fromStdString((data / "nucleosome_occupancy.bw").string())});
-        QTRY_VERIFY_WITH_TIMEOUT(!wizard.tracksPage()->isScanning(), 20000);
-        QVERIFY(wizard.tracksPage()->isComplete());
-        QVERIFY(wizard.tracksPage()->tracks().front().mismatch.isEmpty());
-        wizard.next();
-        // Chromosomes: the tutorial's split by default.
-        const auto train = wizard.chromosomesPage()->chromosomes(ChromosomesPage::Train);
-        QCOMPARE(train,
-                 (std::vector<std::string>{"chrI", "chrII", "chrIII", "chrIV", "chrV", "chrVI"}));
-        QCOMPARE(wizard.chromosomesPage()->chromosomes(ChromosomesPage::Validation),
-                 (std::vector<std::string>{"chrVII", "chrVIII"}));
-        QVERIFY(wizard.chromosomesPage()->totalsText().contains(QStringLiteral("3,738,990")));
-        wizard.next();
-        // Windows: 2001 bp, perctrim then max, output_shape (64, 1).
-        DatasetForm* form = wizard.windowsPage()->form();
-        qobject_cast<QSpinBox*>(form->control(QStringLiteral("window")))->setValue(2001);
-        auto* norms = form->control(QStringLiteral("normalization_mode"));
-        auto boxes = norms->findChildren<QComboBox*>();
+        QVERIFY(QTest::qWaitForWindowExposed(&wizard));
+        QAbstractButton* next = nextButton(wizard);
+        QVERIFY(!next->isEnabled());
+        auto* path = wizard.findChild<QLineEdit*>(QStringLiteral("fasta_file"));
+        typeOver(path, twoChromosomeFasta());
+        if (key)
+            QTest::keyClick(path, static_cast<Qt::Key>(key));
+        QVERIFY(waitFor([&] { return next->isEnabled(); }, 10000));
+        auto* status = wizard.findChild<QLabel*>(QStringLiteral("genomeStatus"));
+        QVERIFY(status);
+        QCOMPARE(status->text(), QStringLiteral("2 chromosomes, 8,000 bp."));
+        QTest::mouseClick(next, Qt::LeftButton);
+        QCOMPARE(wizard.currentId(), int(DataWizard::TracksId));
+        // Back, and a path that is not a FASTA: Next greys out again.
+        QTest::mouseClick(wizard.button(QWizard::BackButton), Qt::LeftButton);
+        QCOMPARE(wizard.currentId(), int(DataWizard::GenomeId));
+        QVERIFY(next->isEnabled());
+        typeOver(path, QString::fromStdString(m_dir.file("none.fa").string()));
+        QVERIFY(!next->isEnabled());
+    }
+
+    void browseEnablesNext()
+    {
+        DataWizard wizard;
+        wizard.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&wizard));
+        answerFileDialog(twoChromosomeFasta());
+        QTest::mouseClick(wizard.findChild<QPushButton*>(QStringLiteral("browseFasta")),
+                          Qt::LeftButton);
+        QVERIFY2(clickWhenEnabled(nextButton(wizard), 10000),
+                 qPrintable(wizard.findChild<QLineEdit*>(QStringLiteral("fasta_file"))->text() +
+                            QStringLiteral(" / ") +
+                            wizard.findChild<QLabel*>(QStringLiteral("genomeStatus"))->text()));
+        QCOMPARE(wizard.currentId(), int(DataWizard::TracksId));
+    }
+
+    void wizardWalksToTheTutorialDataset()
+    {
+        const WalkData d = walkData();
+        ProjectDocument doc;
+        Project empty;
+        empty.name = "new";
+        doc.reset(empty, {});
+        DataStep step(&doc);
+        step.show();
+        DataWizard* wizard = openedWizard(step);
+        QVERIFY(wizard);
+        walkToWindows(*wizard, d);
+        if (QTest::currentTestFailed())
+            return;
+        if (d.yeast) {
+            auto* totals = wizard->findChild<QLabel*>(QStringLiteral("splitTotals"));
+            QVERIFY(totals);
+            QVERIFY2(totals->text().contains(QStringLiteral("Train: 6 chromosomes, 3,738,990 bp")),
+                     qPrintable(totals->text()));
+        }
+
+        // Windows: 2001 bp, perctrim then max, output_shape (64, 1), all typed and chosen.
+        DatasetForm* form = wizard->windowsPage()->form();
+        typeOver(form->control(QStringLiteral("window")), QStringLiteral("2001"));
+        auto boxes =
+            form->control(QStringLiteral("normalization_mode"))->findChildren<QComboBox*>();
         QCOMPARE(boxes.size(), 2);
-        boxes[0]->setCurrentText(QStringLiteral("max"));
-        boxes[1]->setCurrentText(QStringLiteral("perctrim"));
+        QVERIFY(chooseInCombo(boxes[0], QStringLiteral("max")));
+        QVERIFY(chooseInCombo(boxes[1], QStringLiteral("perctrim")));
         auto* output = qobject_cast<QLineEdit*>(form->control(QStringLiteral("output_shape")));
-        output->setText(QStringLiteral("64, 1"));
-        Q_EMIT output->textEdited(output->text());
-        ShapePreviewer* preview = wizard.windowsPage()->previewer();
+        typeOver(output, QStringLiteral("64, 1"));
+        ShapePreviewer* preview = wizard->windowsPage()->previewer();
         QCOMPARE(preview->inputShapeText(), QStringLiteral("(2001, 4)"));
         QCOMPARE(preview->labelShapeText(), QStringLiteral("(1,)"));
 
-        const DatasetChoice choice = wizard.choice();
-        QCOMPARE(choice.spec.window, 2001);
-        QCOMPARE(choice.spec.normalization_mode, (std::vector<std::string>{"max", "perctrim"}));
-        QCOMPARE(choice.spec.output_shape, (std::vector<std::int64_t>{64, 1}));
-        QCOMPARE(choice.spec.incl_chromosomes.size(), std::size_t(6));
-
-        // The previewer shows exactly what `kdna shape` prints.
-        const std::string cli = cliShapes(choice.spec, m_dir.path());
-        QCOMPARE(preview->inputShapeText().toStdString(), lineOf(cli, "predict_input_shape"));
-        QCOMPARE(preview->labelShapeText().toStdString(), lineOf(cli, "predict_label_shape"));
-
-        // An invalid output_shape shows the engine's message next to the field, then back.
-        output->setText(QStringLiteral("64, 2"));
-        Q_EMIT output->textEdited(output->text());
-        QVERIFY(preview->hasProblems());
+        // An invalid output_shape shows the engine's message next to the field and greys
+        // Finish; fixed, it is back.
+        QAbstractButton* finish = wizard->button(QWizard::FinishButton);
+        typeOver(output, QStringLiteral("64, 2"));
         auto* error = form->findChild<QLabel*>(QStringLiteral("output_shape_error"));
         QVERIFY(error && !error->isHidden());
         QVERIFY2(error->text().contains(QStringLiteral("(64, 1, 1)")), qPrintable(error->text()));
-        QVERIFY(!wizard.windowsPage()->isComplete());
-        output->setText(QStringLiteral("64, 1"));
-        Q_EMIT output->textEdited(output->text());
-        QVERIFY(!preview->hasProblems());
+        QVERIFY(!finish->isEnabled());
+        typeOver(output, QStringLiteral("64, 1"));
         QVERIFY(error->isHidden());
         QCOMPARE(preview->labelShapeText(), QStringLiteral("(1,)"));
-        // Counts come from the files, in the background.
-        QTRY_VERIFY_WITH_TIMEOUT(preview->countsText().contains(QStringLiteral("3,726,990")),
-                                 30000);
+        if (d.yeast)
+            // Counts come from the files, in the background.
+            QVERIFY(
+                waitFor([&] { return preview->countsText().contains(QStringLiteral("3,726,990")); },
+                        30000));
+
+        QVERIFY(clickWhenEnabled(finish));
+        QVERIFY(waitFor([&] { return !wizard->isVisible(); }, 3000));
+
+        // The project holds what was chosen, as one undo step.
+        const DatasetSpec& spec = primary(doc.project().dataset);
+        QCOMPARE(QString::fromStdString(spec.fasta_file), d.fasta);
+        QCOMPARE(spec.annotation_files, std::vector<std::string>{d.target.toStdString()});
+        QCOMPARE(spec.incl_chromosomes, d.train);
+        QCOMPARE(doc.project().training.validation_chr, d.validation);
+        QCOMPARE(doc.project().test_chr, d.test);
+        QCOMPARE(spec.window, 2001);
+        QCOMPARE(spec.normalization_mode, (std::vector<std::string>{"max", "perctrim"}));
+        QCOMPARE(spec.output_shape, (std::vector<std::int64_t>{64, 1}));
+        QCOMPARE(doc.undoStack()->count(), 1);
+
+        // The Data step's previewer shows exactly what `kdna shape` prints.
+        const std::string cli = cliShapes(spec, m_dir.path());
+        QCOMPARE(step.previewer()->inputShapeText().toStdString(),
+                 lineOf(cli, "predict_input_shape"));
+        QCOMPARE(step.previewer()->labelShapeText().toStdString(),
+                 lineOf(cli, "predict_label_shape"));
+    }
+
+    void editInWizardChangesTheProjectInOneUndoStep()
+    {
+        const WalkData d = walkData();
+        ProjectDocument doc;
+        Project p;
+        DatasetSpec s;
+        s.fasta_file = d.fasta.toStdString();
+        s.annotation_files = {d.target.toStdString()};
+        s.window = 2001;
+        s.incl_chromosomes = {d.train.front()};
+        p.dataset = s;
+        p.training.validation_chr = d.validation;
+        p.test_chr = d.test;
+        doc.reset(p, {});
+        DataStep step(&doc);
+        step.show();
+        auto* button = step.findChild<QPushButton*>(QStringLiteral("openWizard"));
+        QCOMPARE(button->text(), QStringLiteral("Edit in wizard..."));
+        DataWizard* wizard = openedWizard(step);
+        QVERIFY(wizard);
+        // Prefilled: the genome is there, Next enables once it is read.
+        QCOMPARE(wizard->findChild<QLineEdit*>(QStringLiteral("fasta_file"))->text(), d.fasta);
+        auto* splits = wizard->findChild<QTableWidget*>(QStringLiteral("splits"));
+        walkToWindows(*wizard, d, /*typeFasta=*/false);
+        if (QTest::currentTestFailed())
+            return;
+        QCOMPARE(splits->rowCount() > 0, true);
+        typeOver(wizard->windowsPage()->form()->control(QStringLiteral("window")),
+                 QStringLiteral("1001"));
+        QVERIFY(clickWhenEnabled(wizard->button(QWizard::FinishButton)));
+        QVERIFY(waitFor([&] { return !wizard->isVisible(); }, 3000));
+
+        QCOMPARE(primary(doc.project().dataset).incl_chromosomes, d.train);
+        QCOMPARE(primary(doc.project().dataset).window, 1001);
+        QCOMPARE(doc.undoStack()->count(), 1);
+        QCOMPARE(doc.undoStack()->text(0), QStringLiteral("Data wizard"));
+        // What the Data step shows follows.
+        auto* summary = step.findChild<QLabel*>(QStringLiteral("dataSummary"));
+        QVERIFY(summary);
+        QVERIFY2(summary->text().contains(QString::fromStdString(d.train.back())),
+                 qPrintable(summary->text()));
+        QCOMPARE(step.previewer()->inputShapeText(), QStringLiteral("(1001, 4)"));
     }
 
     void romanNamesAreFlagged()
@@ -127,12 +366,17 @@ private Q_SLOTS:
         KDNA_REQUIRE_YEAST(data);
         test::writeText(m_dir.file("roman.bed"), "I\t100\t300\tx\nII\t500\t700\ty\n");
         DataWizard wizard;
-        wizard.genomePage()->setFasta(QString::fromStdString((data / "sacCer3.fa").string()));
-        QTRY_VERIFY_WITH_TIMEOUT(wizard.genomePage()->isComplete(), 20000);
-        wizard.tracksPage()->addFiles({QString::fromStdString(m_dir.file("roman.bed").string())});
-        QTRY_VERIFY_WITH_TIMEOUT(!wizard.tracksPage()->isScanning(), 20000);
-        wizard.tracksPage()->initializePage();
-        const QString mismatch = wizard.tracksPage()->tracks().front().mismatch;
+        wizard.show();
+        typeOver(wizard.findChild<QLineEdit*>(QStringLiteral("fasta_file")),
+                 QString::fromStdString((data / "sacCer3.fa").string()));
+        QVERIFY(clickWhenEnabled(nextButton(wizard)));
+        answerFileDialog(QString::fromStdString(m_dir.file("roman.bed").string()));
+        QTest::mouseClick(wizard.findChild<QPushButton*>(QStringLiteral("addTracks")),
+                          Qt::LeftButton);
+        auto* tracks = wizard.findChild<QTableWidget*>(QStringLiteral("tracks"));
+        QVERIFY2(waitFor([&] { return cellText(tracks, 0, 1) == QStringLiteral("BED"); }),
+                 qPrintable(cellText(tracks, 0, 0) + QLatin1Char(' ') + cellText(tracks, 0, 1)));
+        const QString mismatch = cellText(tracks, 0, 3);
         QVERIFY2(mismatch.contains(QStringLiteral("no chromosome name in common")),
                  qPrintable(mismatch));
         QVERIFY2(mismatch.contains(QStringLiteral("without the 'chr' prefix")),
@@ -155,14 +399,14 @@ private Q_SLOTS:
         p.test_chr = {"chrIX"};
         doc.reset(p, {});
         DataStep step(&doc);
-        // Edit a keyword through the Data step's form: an undoable change.
-        auto* tg = qobject_cast<QSpinBox*>(step.form()->control(QStringLiteral("tg_window")));
-        tg->setValue(10);
+        step.show();
+        // Typing a keyword into the Data step's form: one undoable change for the field.
+        QWidget* tg = step.form()->control(QStringLiteral("tg_window"));
+        typeOver(tg, QStringLiteral("10"));
+        QTest::keyClick(tg, Qt::Key_Tab);
         QCOMPARE(primary(doc.project().dataset).tg_window, 10);
         QVERIFY(doc.isModified());
-        doc.undoStack()->undo();
-        QCOMPARE(primary(doc.project().dataset).tg_window, 1);
-        doc.undoStack()->redo();
+        QCOMPARE(doc.undoStack()->count(), 1);
         const QString path = QString::fromStdString(m_dir.file("saved.kdna.json").string());
         doc.save(path);
         QVERIFY(!doc.isModified());
@@ -179,6 +423,74 @@ private Q_SLOTS:
                  0);
         QVERIFY2(out.find("predict_label_shape       (10, 1)") != std::string::npos, out.c_str());
         QCOMPARE(step.previewer()->labelShapeText(), QStringLiteral("(10, 1)"));
+    }
+
+    void batchPreviewFollowsTheSettings()
+    {
+        const WalkData d = walkData();
+        ProjectDocument doc;
+        Project p;
+        DatasetSpec s;
+        s.fasta_file = d.fasta.toStdString();
+        s.annotation_files = {d.target.toStdString()};
+        s.window = 2001;
+        s.tg_window = 1;
+        s.incl_chromosomes = d.train;
+        p.dataset = s;
+        doc.reset(p, {});
+        DataStep step(&doc);
+        step.resize(1100, 700);
+        step.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&step));
+        auto* previewButton = step.findChild<QPushButton*>(QStringLiteral("previewBatch"));
+        QVERIFY(clickWhenEnabled(previewButton));
+        auto* preview = step.findChild<BatchPreview*>();
+        QVERIFY(preview);
+        QVERIFY(
+            waitFor([&] { return preview->isVisible() && !preview->example().onehot.empty(); }));
+        const BatchPreview::Example first = preview->example();
+        QCOMPARE(first.onehot.size(), std::size_t(2001 * 4));
+        // Loci read as IGV and the locus box write them: 1-based, inclusive.
+        const QRegularExpression locusText(QStringLiteral("^(\\w+):([0-9,]+)-([0-9,]+)"));
+        const auto m = locusText.match(first.locus);
+        QVERIFY2(m.hasMatch(), qPrintable(first.locus));
+        const qint64 firstBase = m.captured(2).remove(QLatin1Char(',')).toLongLong();
+        const qint64 lastBase = m.captured(3).remove(QLatin1Char(',')).toLongLong();
+        QVERIFY2(firstBase >= 1 && lastBase - firstBase + 1 == 2001, qPrintable(first.locus));
+        // Shapes named as the shape panel names them.
+        QCOMPARE(first.inputShape, step.previewer()->inputShapeText());
+        QCOMPARE(first.labelShape, step.previewer()->labelShapeText());
+        QVERIFY2(preview->caption().startsWith(QStringLiteral("Label ") + first.labelShape),
+                 qPrintable(preview->caption()));
+        QVERIFY2(preview->heading().startsWith(QStringLiteral("Input ") + first.inputShape),
+                 qPrintable(preview->heading()));
+        // The label's one base sits under the centre base of the sequence strip.
+        const QRectF centre = preview->baseCell(1000);
+        const QRectF bar = preview->labelColumn(0);
+        QVERIFY(!centre.isEmpty());
+        QCOMPARE(bar.left(), centre.left());
+        QCOMPARE(bar.right(), centre.right());
+
+        // Changing the settings draws the example again: 11 target bases under their bases.
+        typeOver(step.form()->control(QStringLiteral("tg_window")), QStringLiteral("11"));
+        QVERIFY(waitFor([&] { return preview->example().label.size() == 11; }));
+        QVERIFY2(preview->caption().startsWith(QStringLiteral("Label ") +
+                                               step.previewer()->labelShapeText()),
+                 qPrintable(preview->caption()));
+        for (int i = 0; i < 11; ++i) {
+            QCOMPARE(preview->labelColumn(i).left(), preview->baseCell(995 + i).left());
+            QCOMPARE(preview->labelColumn(i).right(), preview->baseCell(995 + i).right());
+        }
+        // Bars are scaled to the axis' values: the highest reaches the top value shown.
+        const auto [lo, hi] = preview->valueRange();
+        const auto& label = preview->example().label;
+        const float top = *std::max_element(label.begin(), label.end());
+        QVERIFY(hi >= top && lo <= 0);
+        QVERIFY2(preview->axisLabels().contains(QString::number(hi, 'g', 3)),
+                 qPrintable(preview->axisLabels().join(QLatin1Char(' '))));
+        typeOver(step.form()->control(QStringLiteral("window")), QStringLiteral("1001"));
+        QVERIFY(waitFor([&] { return preview->example().onehot.size() == 1001 * 4; }));
+        QCOMPARE(preview->example().inputShape, QStringLiteral("(1001, 4)"));
     }
 };
 

@@ -1,24 +1,104 @@
 #include "bridge/project_document.h"
 #include "data/data_step.h"
+#include "data/dataset_form.h"
 #include "data/shape_previewer.h"
 #include "main/main_window.h"
 #include "model/model_builder.h"
+#include "project/demo_data.h"
+#include "project/project.h"
 #include "support/fixtures.h"
+#include "tracks/model_session.h"
+#include "tracks/track_view.h"
+#include "tracks/tracks_step.h"
+#include "train/metric_chart.h"
+#include "train/training_dashboard.h"
+#include "user_actions.h"
 
 #include <QApplication>
+#include <QCommandLinkButton>
 #include <QImage>
+#include <QLabel>
+#include <QLineEdit>
 #include <QListWidget>
+#include <QMessageBox>
+#include <QPushButton>
 #include <QSettings>
 #include <QTest>
 #include <QTimer>
+#include <QToolBar>
+#include <QToolButton>
 
 using namespace kdna;
 using namespace kdna::ui;
+using kdna::test::answerFileDialog;
+using kdna::test::clickWhenEnabled;
+using kdna::test::typeOver;
+using kdna::test::waitFor;
+using kdna::test::whenDialogOpens;
+
+namespace {
+
+QPushButton* buttonWithText(QWidget* parent, const QString& text)
+{
+    for (auto* b : parent->findChildren<QPushButton*>())
+        if (b->text() == text && b->isVisible())
+            return b;
+    return nullptr;
+}
+
+/// Clicks the start page's "Try the demo".
+bool clickDemo(MainWindow& w)
+{
+    auto* demo = w.findChild<QCommandLinkButton*>(QStringLiteral("openDemo"));
+    if (!demo || !demo->isVisible())
+        return false;
+    QTest::mouseClick(demo, Qt::LeftButton);
+    return !w.isStartPageShown();
+}
+
+/// Clicks the step's entry in the window's list of steps.
+void clickStep(MainWindow& w, MainWindow::Step step)
+{
+    auto* steps = w.findChild<QListWidget*>(QStringLiteral("steps"));
+    QTest::mouseClick(steps->viewport(), Qt::LeftButton, {},
+                      steps->visualItemRect(steps->item(step)).center());
+}
+
+/// Opens `path` with the toolbar's Open button, typing it into the file dialog.
+void openByToolbar(MainWindow& w, const QString& path)
+{
+    auto* toolbar = w.findChild<QToolBar*>(QStringLiteral("fileToolbar"));
+    for (QAction* a : toolbar->actions())
+        if (a->text() == QStringLiteral("&Open...")) {
+            answerFileDialog(path);
+            QTest::mouseClick(toolbar->widgetForAction(a), Qt::LeftButton);
+            return;
+        }
+}
+
+} // namespace
 
 class TestMainWindow : public QObject {
     Q_OBJECT
 
     test::ScratchDir m_dir;
+
+    /// A copy of the demo project under another name, trained for a moment when run.
+    QString demoCopy(const std::string& name, int steps)
+    {
+        const auto folder = m_dir.file("demo-data"); // its paths are relative to the data
+        Project p = writeDemoProject(writeDemoData(m_dir.file("demo-data")));
+        p.name = name;
+        p.training.epochs = 1;
+        p.training.steps_per_epoch = steps;
+        p.training.validation_steps = 1;
+        p.training.early_stopping.enabled = false;
+        p.test_chr.clear(); // no evaluation afterwards: the test stays short
+        p.output = name + ".kdna";
+        const auto path = folder / (name + ".kdna.json");
+        p.save(path.string());
+        return QString::fromStdString(path.string());
+    }
 
 private Q_SLOTS:
     void initTestCase()
@@ -27,37 +107,214 @@ private Q_SLOTS:
         qputenv("XDG_CONFIG_HOME", QByteArray::fromStdString(m_dir.file("config").string()));
         QCoreApplication::setOrganizationName(QStringLiteral("kdna-test"));
         QCoreApplication::setApplicationName(QStringLiteral("kdna-studio-test"));
+        QCoreApplication::setAttribute(Qt::AA_DontUseNativeDialogs);
     }
 
     void startsOnTheStartPageAndOpensTheDemo()
     {
         MainWindow w;
         w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
         QVERIFY(w.isStartPageShown());
-        QVERIFY(w.openDemo());
-        QVERIFY(!w.isStartPageShown());
+        QVERIFY(clickDemo(w));
         QCOMPARE(w.currentStep(), MainWindow::DataStepIndex);
         QVERIFY(w.windowTitle().startsWith(QStringLiteral("demo.kdna.json")));
         QCOMPARE(w.document()->project().model.layers.size(), std::size_t(9));
-        QTRY_VERIFY_WITH_TIMEOUT(
-            w.dataStep()->previewer()->countsText().contains(QStringLiteral("examples")), 20000);
+        QVERIFY(waitFor([&] {
+            return w.dataStep()->previewer()->countsText().contains(QStringLiteral("examples"));
+        }));
         QCOMPARE(w.dataStep()->previewer()->inputShapeText(), QStringLiteral("(501, 4)"));
         // Keyboard: Ctrl+2 goes to the Model step.
         QTest::keyClick(&w, Qt::Key_2, Qt::ControlModifier);
         QCOMPARE(w.currentStep(), MainWindow::ModelStepIndex);
         QVERIFY(w.modelBuilder()->summary().ok());
-        // An edit marks the window modified; undo (Ctrl+Z) clears it.
-        w.modelBuilder()->setArgument(8, QStringLiteral("units"), 1);
-        w.modelBuilder()->setArgument(1, QStringLiteral("filters"), 8);
-        QVERIFY(w.isWindowModified());
-        QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier);
-        QVERIFY(!w.isWindowModified());
         // The project and recent list persist.
         QVERIFY(QSettings()
                     .value(QStringLiteral("recentProjects"))
                     .toStringList()
                     .constFirst()
                     .endsWith(QStringLiteral("demo.kdna.json")));
+    }
+
+    void typingIsOneUndoStepPerField()
+    {
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(clickDemo(w));
+        QWidget* window = w.dataStep()->form()->control(QStringLiteral("window"));
+        QWidget* tg = w.dataStep()->form()->control(QStringLiteral("tg_window"));
+        typeOver(window, QStringLiteral("1001"));
+        QTest::keyClick(window, Qt::Key_Tab);
+        typeOver(tg, QStringLiteral("11"));
+        QCOMPARE(primary(w.document()->project().dataset).window, 1001);
+        QCOMPARE(primary(w.document()->project().dataset).tg_window, 11);
+        QVERIFY(w.isWindowModified());
+        QCOMPARE(w.document()->undoStack()->count(), 2); // not one per keystroke
+        // Ctrl+Z outside a text field: the whole typed value goes back, field by field.
+        auto* steps = w.findChild<QListWidget*>(QStringLiteral("steps"));
+        QTest::mouseClick(steps->viewport(), Qt::LeftButton, {},
+                          steps->visualItemRect(steps->item(0)).center());
+        QTest::keyClick(steps, Qt::Key_Z, Qt::ControlModifier);
+        QCOMPARE(primary(w.document()->project().dataset).tg_window, 1);
+        QCOMPARE(primary(w.document()->project().dataset).window, 1001);
+        QTest::keyClick(steps, Qt::Key_Z, Qt::ControlModifier);
+        QCOMPARE(primary(w.document()->project().dataset).window, 501);
+        QVERIFY(!w.isWindowModified());
+        auto* windowSpin = qobject_cast<QAbstractSpinBox*>(window);
+        QCOMPARE(windowSpin->text(), QStringLiteral("501 bp"));
+    }
+
+    void saveAsStartsBesideTheProject()
+    {
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(clickDemo(w));
+        const QString folder = QFileInfo(w.document()->path()).absolutePath();
+        // Somewhere else was the last folder used: Save As still starts beside the project.
+        QSettings().setValue(QStringLiteral("lastFolder"), QDir::rootPath());
+        QString opened;
+        answerFileDialog(QStringLiteral("copy.kdna.json"), &opened);
+        QTest::keyClick(&w, Qt::Key_S, Qt::ControlModifier | Qt::ShiftModifier);
+        QVERIFY(waitFor([&] { return !opened.isEmpty(); }, 5000));
+        QCOMPARE(opened, folder);
+        QVERIFY(waitFor(
+            [&] { return QFileInfo::exists(folder + QStringLiteral("/copy.kdna.json")); }, 5000));
+        QVERIFY(w.windowTitle().startsWith(QStringLiteral("copy.kdna.json")));
+    }
+
+    void openingAnotherProjectResetsEveryStep()
+    {
+        const QString first = demoCopy("first", 3);
+        const QString second = demoCopy("second", 3);
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        openByToolbar(w, first);
+        QVERIFY(waitFor([&] { return !w.isStartPageShown(); }, 5000));
+        QVERIFY(w.windowTitle().startsWith(QStringLiteral("first.kdna.json")));
+
+        // Train for a moment: history, axes and figures fill.
+        clickStep(w, MainWindow::TrainStepIndex);
+        auto* start = w.dashboard()->findChild<QPushButton*>(QStringLiteral("start"));
+        QVERIFY(start);
+        QVERIFY2(clickWhenEnabled(start, 5000),
+                 qPrintable(QStringLiteral("enabled %1 visible %2 step %3")
+                                .arg(start->isEnabled())
+                                .arg(start->isVisible())
+                                .arg(w.currentStep())));
+        QVERIFY2(waitFor(
+                     [&] {
+                         return w.dashboard()->epochChart()->pointCount(QStringLiteral("loss")) >
+                                    0 &&
+                                !w.dashboard()->isTraining();
+                     },
+                     30000),
+                 qPrintable(w.dashboard()->statusText() + QStringLiteral(" batches %1 training %2")
+                                                              .arg(w.dashboard()->batchesSeen())
+                                                              .arg(w.dashboard()->isTraining())));
+        QVERIFY(w.dashboard()->batchChart()->pointCount(QStringLiteral("batch loss")) > 0);
+        // Tracks: one added by hand.
+        clickStep(w, MainWindow::TracksStepIndex);
+        TracksStep* tracks = w.tracksStep();
+        const std::size_t projectTracks = tracks->view()->trackIds().size();
+        const QString genes =
+            QString::fromStdString(m_dir.file("demo-data/demo_genes.gff3").string());
+        answerFileDialog(genes);
+        QTest::mouseClick(buttonWithText(tracks, QStringLiteral("Add tracks...")), Qt::LeftButton);
+        QVERIFY(waitFor([&] { return tracks->view()->findTrack(genes) >= 0; }, 5000));
+        QVERIFY(tracks->view()->trackIds().size() > projectTracks);
+
+        // Another project: nothing of the first is left on any step.
+        openByToolbar(w, second);
+        QVERIFY(waitFor(
+            [&] { return w.windowTitle().startsWith(QStringLiteral("second.kdna.json")); }, 5000));
+        TrainingDashboard* train = w.dashboard();
+        for (MetricChart* chart : {train->batchChart(), train->epochChart(), train->metricChart()})
+            for (const QString& name :
+                 {QStringLiteral("batch loss"), QStringLiteral("loss"), QStringLiteral("val_loss")})
+                QCOMPARE(chart->pointCount(name), 0);
+        QVERIFY(train->statusText().isEmpty());
+        QCOMPARE(train->evaluationTable()->rowCount(), 0);
+        // Only the new project's own tracks: not the one added by hand, no prediction.
+        QCOMPARE(w.tracksStep()->view()->trackIds().size(),
+                 primary(w.document()->project().dataset).annotation_files.size());
+        QCOMPARE(w.tracksStep()->view()->findTrack(genes), -1);
+        QVERIFY(w.tracksStep()->model()->archivePath().isEmpty());
+        QCOMPARE(w.currentStep(), MainWindow::DataStepIndex);
+    }
+
+    void fitsIn1024x700()
+    {
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(clickDemo(w));
+        for (int step = 0; step < 4; ++step) {
+            QTest::keyClick(&w, static_cast<Qt::Key>(Qt::Key_1 + step), Qt::ControlModifier);
+            const QSize min = w.minimumSizeHint().expandedTo(w.minimumSize());
+            QVERIFY2(min.width() <= 1024 && min.height() <= 700,
+                     qPrintable(QStringLiteral("step %1 needs %2 x %3")
+                                    .arg(step + 1)
+                                    .arg(min.width())
+                                    .arg(min.height())));
+        }
+        QTest::keyClick(&w, Qt::Key_1, Qt::ControlModifier);
+        w.resize(1024, 700);
+        QVERIFY(waitFor([&] { return w.size() == QSize(1024, 700); }, 3000));
+        QCOMPARE(w.currentStep(), MainWindow::DataStepIndex);
+        QVERIFY(w.dataStep()->isVisible());
+        // The Data step's form is whole in its width (it scrolls vertically only).
+        QVERIFY(w.dataStep()->form()->width() >= w.dataStep()->form()->minimumSizeHint().width());
+    }
+
+    void tutorialFolderPromptIsReadable()
+    {
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        const auto yeast = test::yeastData();
+        const QString folder = yeast ? QString::fromStdString(yeast->string())
+                                     : QString::fromStdString(m_dir.path().string());
+        bool readable = false;
+        QString explanation, error;
+        whenDialogOpens<QDialog>([&](QDialog* d) {
+            auto* text = d->findChild<QLabel*>(QStringLiteral("explanation"));
+            if (text) {
+                explanation = text->text();
+                readable = text->wordWrap() && text->isVisible() && text->width() <= d->width() &&
+                           text->height() >= text->heightForWidth(text->width()) &&
+                           d->fontMetrics().horizontalAdvance(d->windowTitle()) < d->width() / 2;
+            }
+            auto* path = d->findChild<QLineEdit*>(QStringLiteral("dataFolder"));
+            typeOver(path, folder);
+            auto* ok = d->findChild<QPushButton*>(QStringLiteral("useFolder"));
+            QTest::mouseClick(ok, Qt::LeftButton);
+            if (d->isVisible()) { // not the tutorial's data: said in the dialog
+                if (auto* problem = d->findChild<QLabel*>(QStringLiteral("problem")))
+                    error = problem->text();
+                d->reject();
+            }
+        });
+        auto* regression = buttonWithText(&w, QStringLiteral("Tutorial: nucleosome regression"));
+        if (!regression)
+            for (auto* b : w.findChildren<QCommandLinkButton*>())
+                if (b->text() == QStringLiteral("Tutorial: nucleosome regression"))
+                    regression = b;
+        QVERIFY(regression);
+        QTest::mouseClick(regression, Qt::LeftButton);
+        QVERIFY(waitFor([&] { return !explanation.isEmpty(); }, 5000));
+        QVERIFY2(readable, qPrintable(explanation));
+        QVERIFY2(explanation.contains(QStringLiteral("fetch-tutorial-data.sh")),
+                 qPrintable(explanation));
+        if (yeast) {
+            QVERIFY(waitFor([&] { return !w.isStartPageShown(); }, 5000));
+            QCOMPARE(primary(w.document()->project().dataset).window, 2001);
+        } else {
+            QVERIFY2(error.contains(QStringLiteral("sacCer3.fa")), qPrintable(error));
+            QVERIFY(w.isStartPageShown());
+        }
     }
 
     void selectedStepIconsTakeTheHighlightTextColour()
@@ -90,12 +347,22 @@ private Q_SLOTS:
     {
         test::writeText(m_dir.file("broken.kdna.json"), "{\"dataset\": {\"window\": \"wide\"}");
         MainWindow w;
-        QTimer::singleShot(300, [] {
-            for (QWidget* top : QApplication::topLevelWidgets())
-                if (top->inherits("QMessageBox"))
-                    top->close();
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QString message;
+        // The file dialog first, then the warning, closed with Enter.
+        whenDialogOpens<QFileDialog>([&](QFileDialog* d) {
+            whenDialogOpens<QMessageBox>([&](QMessageBox* box) {
+                message = box->text();
+                QTest::keyClick(box, Qt::Key_Return);
+            });
+            test::typeIntoFileDialog(
+                d, QString::fromStdString(m_dir.file("broken.kdna.json").string()));
         });
-        QVERIFY(!w.openProject(QString::fromStdString(m_dir.file("broken.kdna.json").string())));
+        QTest::mouseClick(w.findChild<QCommandLinkButton*>(QStringLiteral("openProject")),
+                          Qt::LeftButton);
+        QVERIFY(waitFor([&] { return !message.isEmpty(); }, 5000));
+        QVERIFY2(message.contains(QStringLiteral("window")), qPrintable(message));
         QVERIFY(w.isStartPageShown());
     }
 };

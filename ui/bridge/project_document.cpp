@@ -9,25 +9,42 @@
 
 namespace kdna::ui {
 
-/// One undoable edit: the section's JSON before and after.
+/// One undoable edit: the section's JSON before and after. Edits of one field (the keystrokes
+/// of a typed value) merge into one until the field edit is finished.
 class SectionCommand final : public QUndoCommand {
 public:
+    static constexpr int kFieldEdit = 1;
+
     SectionCommand(ProjectDocument* doc, ProjectDocument::Section section, nlohmann::json before,
-                   nlohmann::json after, const QString& text)
+                   nlohmann::json after, const QString& text, QString field)
         : QUndoCommand(text)
         , m_doc(doc)
         , m_section(section)
         , m_before(std::move(before))
         , m_after(std::move(after))
+        , m_field(std::move(field))
     {}
     void undo() override { m_doc->apply(m_section, m_before); }
     void redo() override { m_doc->apply(m_section, m_after); }
+    [[nodiscard]] int id() const override { return m_field.isEmpty() ? -1 : kFieldEdit; }
+    bool mergeWith(const QUndoCommand* other) override
+    {
+        const auto* next = dynamic_cast<const SectionCommand*>(other);
+        if (m_finished || !next || next->m_section != m_section || next->m_field != m_field)
+            return false;
+        m_after = next->m_after;
+        setObsolete(m_after == m_before); // typed back to where it was: no step at all
+        return true;
+    }
+    void finish() { m_finished = true; }
 
 private:
     ProjectDocument* m_doc;
     ProjectDocument::Section m_section;
     nlohmann::json m_before;
     nlohmann::json m_after;
+    QString m_field;
+    bool m_finished = false;
 };
 
 ProjectDocument::ProjectDocument(QObject* parent)
@@ -46,6 +63,7 @@ QString ProjectDocument::displayName() const
 
 void ProjectDocument::reset(Project project, const QString& path)
 {
+    Q_EMIT aboutToReset();
     m_project = std::move(project);
     m_path = path;
     if (!path.isEmpty())
@@ -130,34 +148,48 @@ void ProjectDocument::apply(Section section, const nlohmann::json& value)
     Q_EMIT changed(section);
 }
 
-void ProjectDocument::edit(Section section, const nlohmann::json& value, const QString& what)
+void ProjectDocument::edit(Section section, const nlohmann::json& value, const QString& what,
+                           const QString& field)
 {
     const nlohmann::json before = sectionJson(section);
     if (before == value)
         return;
-    m_undo.push(new SectionCommand(this, section, before, value, what));
+    if (field.isEmpty())
+        finishFieldEdit();
+    m_undo.push(new SectionCommand(this, section, before, value, what, field));
 }
 
-void ProjectDocument::setDataset(const AnySpec& spec, const QString& what)
+void ProjectDocument::finishFieldEdit()
+{
+    if (m_undo.index() == 0)
+        return;
+    // QUndoStack hands out its commands as const; this one is ours to mark.
+    if (auto* last = dynamic_cast<const SectionCommand*>(m_undo.command(m_undo.index() - 1)))
+        const_cast<SectionCommand*>(last)->finish();
+}
+
+void ProjectDocument::setDataset(const AnySpec& spec, const QString& what, const QString& field)
 {
     nlohmann::json j = sectionJson(Section::Dataset);
     j["dataset"] = toJson(spec);
-    edit(Section::Dataset, j, what);
+    edit(Section::Dataset, j, what, field);
 }
 
-void ProjectDocument::setModel(const ModelSpec& model, const QString& what)
+void ProjectDocument::setModel(const ModelSpec& model, const QString& what, const QString& field)
 {
-    edit(Section::Model, model.toJson(), what);
+    edit(Section::Model, model.toJson(), what, field);
 }
 
-void ProjectDocument::setCompile(const CompileSettings& compile, const QString& what)
+void ProjectDocument::setCompile(const CompileSettings& compile, const QString& what,
+                                 const QString& field)
 {
-    edit(Section::Compile, compile.toJson(), what);
+    edit(Section::Compile, compile.toJson(), what, field);
 }
 
-void ProjectDocument::setTraining(const TrainSettings& training, const QString& what)
+void ProjectDocument::setTraining(const TrainSettings& training, const QString& what,
+                                  const QString& field)
 {
-    edit(Section::Training, training.toJson(), what);
+    edit(Section::Training, training.toJson(), what, field);
 }
 
 void ProjectDocument::setTestChromosomes(const std::vector<std::string>& chromosomes)

@@ -34,12 +34,18 @@ public:
     /// Writes the project file (relative paths are kept as they are); throws kdna::Error.
     void save(const QString& path);
 
-    void setDataset(const AnySpec& spec, const QString& what = tr("Edit dataset"));
-    void setModel(const ModelSpec& model, const QString& what = tr("Edit model"));
+    // Each set*() call is one undo step, except that consecutive calls naming the same `field`
+    // (the keystrokes of one typed value) merge into one until finishFieldEdit().
+    void setDataset(const AnySpec& spec, const QString& what = tr("Edit dataset"),
+                    const QString& field = {});
+    void setModel(const ModelSpec& model, const QString& what = tr("Edit model"),
+                  const QString& field = {});
     void setCompile(const CompileSettings& compile,
-                    const QString& what = tr("Edit compile settings"));
+                    const QString& what = tr("Edit compile settings"), const QString& field = {});
     void setTraining(const TrainSettings& training,
-                     const QString& what = tr("Edit training settings"));
+                     const QString& what = tr("Edit training settings"), const QString& field = {});
+    /// The field being typed into was left: its next edit is a new undo step.
+    void finishFieldEdit();
     void setTestChromosomes(const std::vector<std::string>& chromosomes);
     void setName(const QString& name);
 
@@ -51,6 +57,8 @@ public:
 
 Q_SIGNALS:
     void changed(kdna::ui::ProjectDocument::Section section);
+    /// Another project is about to replace this one (screens drop what belonged to it).
+    void aboutToReset();
     void reloaded();
     void pathChanged(const QString& path);
     void modifiedChanged(bool modified);
@@ -59,7 +67,8 @@ private:
     friend class SectionCommand;
     void apply(Section section, const nlohmann::json& value);
     [[nodiscard]] nlohmann::json sectionJson(Section section) const;
-    void edit(Section section, const nlohmann::json& value, const QString& what);
+    void edit(Section section, const nlohmann::json& value, const QString& what,
+              const QString& field = {});
 
     Project m_project;
     QString m_path;

@@ -40,13 +40,14 @@ DataStep::DataStep(ProjectDocument* document, QWidget* parent)
     auto* left = new QVBoxLayout;
     auto* header = new QHBoxLayout;
     m_summary = new QLabel;
+    m_summary->setObjectName(QStringLiteral("dataSummary"));
     m_summary->setWordWrap(true);
     m_summary->setTextFormat(Qt::RichText);
     header->addWidget(m_summary, 1);
-    auto* wizard = new QPushButton(tr("Data wizard..."));
-    wizard->setToolTip(tr("Choose the genome, tracks and chromosome splits"));
-    wizard->setObjectName(QStringLiteral("openWizard"));
-    header->addWidget(wizard, 0, Qt::AlignTop);
+    m_wizardButton = new QPushButton;
+    m_wizardButton->setToolTip(tr("Choose the genome, tracks and chromosome splits"));
+    m_wizardButton->setObjectName(QStringLiteral("openWizard"));
+    header->addWidget(m_wizardButton, 0, Qt::AlignTop);
     left->addLayout(header);
     auto* scroll = new QScrollArea;
     m_form = new DatasetForm;
@@ -57,9 +58,11 @@ DataStep::DataStep(ProjectDocument* document, QWidget* parent)
     m_preview = new ShapePreviewer;
     layout->addWidget(m_preview, 2);
 
-    connect(wizard, &QPushButton::clicked, this, [this] { openWizard(); });
+    connect(m_wizardButton, &QPushButton::clicked, this, [this] { openWizard(); });
     connect(m_form, &DatasetForm::edited, this, &DataStep::formEdited);
+    connect(m_form, &DatasetForm::editFinished, m_doc, &ProjectDocument::finishFieldEdit);
     connect(m_preview, &ShapePreviewer::problemsChanged, m_form, &DatasetForm::showProblems);
+    connect(m_doc, &ProjectDocument::aboutToReset, m_preview, &ShapePreviewer::clearBatch);
     connect(m_doc, &ProjectDocument::reloaded, this, &DataStep::refresh);
     connect(m_doc, &ProjectDocument::changed, this, [this](ProjectDocument::Section s) {
         if (s == ProjectDocument::Section::Dataset || s == ProjectDocument::Section::Training ||
@@ -103,12 +106,14 @@ void DataStep::refresh()
                 "keywords below are the first dataset's.</i>");
     }
     m_summary->setText(html);
+    m_wizardButton->setText(spec.fasta_file.empty() ? tr("Choose the data...")
+                                                    : tr("Edit in wizard..."));
     m_form->setSpec(spec);
     m_form->setEnabled(!spec.fasta_file.empty() && !multi);
     m_preview->setSpec(spec, p.training.validation_chr, p.test_chr);
 }
 
-void DataStep::formEdited()
+void DataStep::formEdited(const QString& keyword)
 {
     const DatasetSpec spec = m_form->spec();
     const Project& p = m_doc->project();
@@ -116,19 +121,32 @@ void DataStep::formEdited()
     if (std::holds_alternative<MultiSpec>(p.dataset))
         return;
     m_applying = true;
-    m_doc->setDataset(spec, tr("Edit dataset keywords"));
+    // Keystrokes in one field merge into one undo step (the document ends it when the field
+    // is left).
+    m_doc->setDataset(spec, tr("Edit %1").arg(keyword), keyword);
     m_applying = false;
 }
 
 void DataStep::openWizard(const QStringList& files)
 {
-    DataWizard wizard(this);
-    wizard.load(m_doc->project());
-    if (!files.isEmpty())
-        wizard.addDroppedFiles(files);
-    if (wizard.exec() != QDialog::Accepted)
+    if (m_wizard) {
+        m_wizard->addDroppedFiles(files);
+        m_wizard->raise();
         return;
-    const DatasetChoice choice = wizard.choice();
+    }
+    // Window-modal but not a nested event loop: the rest of the application keeps running.
+    m_wizard = new DataWizard(this);
+    m_wizard->setAttribute(Qt::WA_DeleteOnClose);
+    m_wizard->load(m_doc->project());
+    if (!files.isEmpty())
+        m_wizard->addDroppedFiles(files);
+    connect(m_wizard, &QDialog::accepted, this,
+            [this, wizard = m_wizard.data()] { apply(wizard->choice()); });
+    m_wizard->open();
+}
+
+void DataStep::apply(const DatasetChoice& choice)
+{
     m_doc->undoStack()->beginMacro(tr("Data wizard"));
     m_doc->setDataset(choice.spec, tr("Data wizard"));
     TrainSettings training = m_doc->project().training;

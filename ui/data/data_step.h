@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QPointer>
 #include <QWidget>
 
 class QLabel;
@@ -7,8 +8,10 @@ class QPushButton;
 
 namespace kdna::ui {
 
+class DataWizard;
 class DatasetForm;
 class ProjectDocument;
+struct DatasetChoice;
 class ShapePreviewer;
 
 /// The Data step: what the dataset reads (genome, tracks, chromosome splits), its keywords to
@@ -19,17 +22,21 @@ class DataStep : public QWidget {
 public:
     explicit DataStep(ProjectDocument* document, QWidget* parent = nullptr);
 
-    /// Opens the wizard on the current dataset (with `files` added, e.g. dropped ones).
+    /// Opens the wizard on the current dataset (with `files` added, e.g. dropped ones); its
+    /// Finish changes the project as one undo step.
     void openWizard(const QStringList& files = {});
     [[nodiscard]] DatasetForm* form() const { return m_form; }
     [[nodiscard]] ShapePreviewer* previewer() const { return m_preview; }
 
 private:
     void refresh();
-    void formEdited();
+    void formEdited(const QString& keyword);
+    void apply(const DatasetChoice& choice);
 
     ProjectDocument* m_doc;
     QLabel* m_summary = nullptr;
+    QPushButton* m_wizardButton = nullptr;
+    QPointer<DataWizard> m_wizard;
     DatasetForm* m_form = nullptr;
     ShapePreviewer* m_preview = nullptr;
     bool m_applying = false;

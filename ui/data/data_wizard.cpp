@@ -66,6 +66,7 @@ GenomePage::GenomePage(QWidget* parent)
     m_path->setToolTip(QStringLiteral("<b>fasta_file</b>"));
     m_path->setObjectName(QStringLiteral("fasta_file"));
     auto* browse = new QPushButton(tr("Browse..."));
+    browse->setObjectName(QStringLiteral("browseFasta"));
     row->addWidget(m_path, 1);
     row->addWidget(browse);
     layout->addLayout(row);
@@ -79,6 +80,7 @@ GenomePage::GenomePage(QWidget* parent)
     progressRow->addWidget(m_cancel);
     layout->addLayout(progressRow);
     m_status = new QLabel;
+    m_status->setObjectName(QStringLiteral("genomeStatus"));
     m_status->setWordWrap(true);
     layout->addWidget(m_status);
     m_table = new QTableWidget(0, 2);
@@ -93,6 +95,15 @@ GenomePage::GenomePage(QWidget* parent)
             tr("FASTA (*.fa *.fasta *.fna *.fa.gz *.fasta.gz *.fna.gz);;All files (*)"));
         if (!file.isEmpty())
             setFasta(file);
+    });
+    // A typed path is read once the typing pauses (or at Enter / Tab): a person who types it
+    // then reaches for Next finds it enabled.
+    m_typing.setSingleShot(true);
+    m_typing.setInterval(500);
+    connect(&m_typing, &QTimer::timeout, this, &GenomePage::index);
+    connect(m_path, &QLineEdit::textChanged, this, [this] {
+        m_typing.start();
+        Q_EMIT completeChanged();
     });
     connect(m_path, &QLineEdit::editingFinished, this, &GenomePage::index);
     connect(m_cancel, &QPushButton::clicked, this, [this] {
@@ -119,13 +130,25 @@ bool GenomePage::isComplete() const
 
 void GenomePage::index()
 {
+    m_typing.stop();
     const QString path = fasta();
-    if (path.isEmpty() || path == m_indexed)
+    if (path.isEmpty() || path == m_indexed || path == m_indexing)
         return;
     if (m_task)
         m_task->cancel();
     m_chromosomes.clear();
+    m_indexed.clear();
     m_table->setRowCount(0);
+    if (!QFileInfo(path).isFile()) {
+        m_indexing.clear();
+        m_task.clear();
+        m_progress->hide();
+        m_cancel->hide();
+        m_status->setText(tr("No file at %1.").arg(path));
+        Q_EMIT completeChanged();
+        return;
+    }
+    m_indexing = path;
     m_progress->show();
     m_cancel->show();
     m_status->setText(tr("Indexing %1...").arg(QFileInfo(path).fileName()));
@@ -135,7 +158,10 @@ void GenomePage::index()
         if (!ctx.cancelled())
             *result = g.chromosomes();
     });
-    connect(m_task, &BackgroundTask::succeeded, this, [this, path, result, task = m_task.data()] {
+    BackgroundTask* task = m_task;
+    connect(task, &BackgroundTask::succeeded, this, [this, path, result, task] {
+        if (task != m_task)
+            return; // superseded by a newer path
         if (task->isCancelled()) {
             m_status->setText(tr("Indexing cancelled."));
             return;
@@ -154,11 +180,19 @@ void GenomePage::index()
         }
         m_status->setText(tr("%1 chromosomes, %2 bp.").arg(m_chromosomes.size()).arg(count(total)));
     });
-    connect(m_task, &BackgroundTask::failed, this, [this](const QString& message) {
+    connect(task, &BackgroundTask::failed, this, [this, task](const QString& message) {
+        if (task != m_task)
+            return;
         m_status->setText(
             QStringLiteral("<span style='color:#c0392b'>%1</span>").arg(message.toHtmlEscaped()));
     });
-    connect(m_task, &BackgroundTask::finished, this, [this] {
+    connect(task, &BackgroundTask::finished, this, [this, task] {
+        if (task != m_task)
+            return;
+        // The task is deleted only later: forget it now, or isComplete() still sees it running
+        // when the wizard asks (Next stayed greyed).
+        m_task.clear();
+        m_indexing.clear();
         m_progress->hide();
         m_cancel->hide();
         Q_EMIT completeChanged();
@@ -178,6 +212,7 @@ TracksPage::TracksPage(GenomePage* genome, QWidget* parent)
         "other bigWigs can be secondary inputs or targets."));
     auto* layout = new QVBoxLayout(this);
     m_table = new QTableWidget(0, 5);
+    m_table->setObjectName(QStringLiteral("tracks"));
     m_table->setHorizontalHeaderLabels(
         {tr("File"), tr("Type"), tr("Role"), tr("Chromosomes"), tr("Contents")});
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
@@ -189,7 +224,9 @@ TracksPage::TracksPage(GenomePage* genome, QWidget* parent)
     layout->addWidget(m_table, 2);
     auto* buttons = new QHBoxLayout;
     auto* add = new QPushButton(tr("Add files..."));
+    add->setObjectName(QStringLiteral("addTracks"));
     auto* remove = new QPushButton(tr("Remove"));
+    remove->setObjectName(QStringLiteral("removeTrack"));
     buttons->addWidget(add);
     buttons->addWidget(remove);
     buttons->addStretch();
@@ -476,12 +513,15 @@ ChromosomesPage::ChromosomesPage(GenomePage* genome, QWidget* parent)
         "at the end (incl_chromosomes, validation_chr, test chromosomes)."));
     auto* layout = new QVBoxLayout(this);
     m_table = new QTableWidget(0, 5);
+    m_table->setObjectName(QStringLiteral("splits"));
     m_table->setHorizontalHeaderLabels(
         {tr("Chromosome"), tr("Length (bp)"), tr("Train"), tr("Validation"), tr("Test")});
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     m_table->verticalHeader()->hide();
     layout->addWidget(m_table, 1);
     m_totals = new QLabel;
+    m_totals->setObjectName(QStringLiteral("splitTotals"));
+    m_totals->setWordWrap(true);
     layout->addWidget(m_totals);
     connect(m_table, &QTableWidget::itemChanged, this, [this](QTableWidgetItem* item) {
         if (m_updating || item->column() < Train)

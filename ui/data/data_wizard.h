@@ -6,6 +6,7 @@
 #include <map>
 
 #include <QPointer>
+#include <QTimer>
 #include <QWizard>
 #include <QWizardPage>
 
@@ -50,8 +51,10 @@ private:
     QLabel* m_status = nullptr;
     QTableWidget* m_table = nullptr;
     std::vector<Chromosome> m_chromosomes;
-    QString m_indexed;
+    QString m_indexed;  ///< the path m_chromosomes were read from
+    QString m_indexing; ///< the path being read now
     QPointer<BackgroundTask> m_task;
+    QTimer m_typing;
 };
 
 /// Tracks: the bigWig, BED, narrowPeak and GFF files, each with its detected type, how its

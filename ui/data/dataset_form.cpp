@@ -194,14 +194,8 @@ DatasetForm::DatasetForm(QWidget* parent)
     layout->addWidget(shape);
     layout->addStretch();
 
-    for (auto* s : findChildren<QSpinBox*>())
-        connect(s, &QSpinBox::valueChanged, this, &DatasetForm::emitEdited);
-    for (auto* c : findChildren<QComboBox*>())
-        connect(c, &QComboBox::currentIndexChanged, this, &DatasetForm::emitEdited);
-    for (auto* c : findChildren<QCheckBox*>())
-        connect(c, &QCheckBox::toggled, this, &DatasetForm::emitEdited);
-    for (auto* e : findChildren<QLineEdit*>())
-        connect(e, &QLineEdit::textEdited, this, &DatasetForm::emitEdited);
+    for (const auto& [keyword, field] : m_fields)
+        watch(keyword, field);
     updateEnabled();
 }
 
@@ -238,11 +232,44 @@ QWidget* DatasetForm::control(const QString& keyword) const
     return it == m_fields.end() ? nullptr : it->second;
 }
 
-void DatasetForm::emitEdited()
+void DatasetForm::watch(const QString& keyword, QWidget* field)
+{
+    QList<QWidget*> controls = field->findChildren<QWidget*>();
+    controls.prepend(field);
+    auto changed = [this, keyword] {
+        emitEdited(keyword);
+    };
+    // A choice is a whole edit; typing ends when the field is left or Enter is pressed.
+    auto chosen = [this, keyword] {
+        emitEdited(keyword);
+        if (!m_loading)
+            Q_EMIT editFinished();
+    };
+    auto finished = [this] {
+        if (!m_loading)
+            Q_EMIT editFinished();
+    };
+    for (QWidget* w : controls) {
+        if (auto* spin = qobject_cast<QSpinBox*>(w)) {
+            connect(spin, &QSpinBox::valueChanged, this, changed);
+            connect(spin, &QSpinBox::editingFinished, this, finished);
+        } else if (auto* box = qobject_cast<QComboBox*>(w)) {
+            connect(box, &QComboBox::currentIndexChanged, this, chosen);
+        } else if (auto* check = qobject_cast<QCheckBox*>(w)) {
+            connect(check, &QCheckBox::toggled, this, chosen);
+        } else if (auto* edit = qobject_cast<QLineEdit*>(w);
+                   edit && !qobject_cast<QAbstractSpinBox*>(edit->parentWidget())) {
+            connect(edit, &QLineEdit::textEdited, this, changed);
+            connect(edit, &QLineEdit::editingFinished, this, finished);
+        }
+    }
+}
+
+void DatasetForm::emitEdited(const QString& keyword)
 {
     updateEnabled();
     if (!m_loading)
-        Q_EMIT edited();
+        Q_EMIT edited(keyword);
 }
 
 void DatasetForm::updateEnabled()

@@ -37,14 +37,17 @@ public:
     [[nodiscard]] QWidget* control(const QString& keyword) const;
 
 Q_SIGNALS:
-    /// Any value changed by the user.
-    void edited();
+    /// A value changed by the user (at each keystroke while typing), naming its keyword.
+    void edited(const QString& keyword);
+    /// The user left the field being typed into, or chose in a list: the edit is whole.
+    void editFinished();
 
 private:
     void addRow(QFormLayout* form, const QString& label, const QString& keyword, QWidget* field,
                 const QString& help);
+    void watch(const QString& keyword, QWidget* field);
     void updateEnabled();
-    void emitEdited();
+    void emitEdited(const QString& keyword);
 
     DatasetSpec m_base;
     bool m_loading = false;

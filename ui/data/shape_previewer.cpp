@@ -5,6 +5,7 @@
 #include "bridge/qt_convert.h"
 #include "data/generator.h"
 #include "data/shapes.h"
+#include "tracks/locus.h"
 
 #include <cstdint>
 #include <memory>
@@ -73,6 +74,7 @@ ShapePreviewer::ShapePreviewer(QWidget* parent)
     m_status->setWordWrap(true);
     layout->addWidget(m_status);
     m_previewButton = new QPushButton(tr("Preview a batch"));
+    m_previewButton->setObjectName(QStringLiteral("previewBatch"));
     m_previewButton->setToolTip(
         tr("Draw the first example of the first batch from the real files"));
     layout->addWidget(m_previewButton);
@@ -85,6 +87,11 @@ ShapePreviewer::ShapePreviewer(QWidget* parent)
     m_debounce.setSingleShot(true);
     m_debounce.setInterval(400);
     connect(&m_debounce, &QTimer::timeout, this, &ShapePreviewer::startCounting);
+    // A batch on show is drawn again with the new settings.
+    connect(&m_debounce, &QTimer::timeout, this, [this] {
+        if (m_preview->isVisible() && !m_hasProblems)
+            previewBatch();
+    });
     setMinimumWidth(280);
 }
 
@@ -248,41 +255,61 @@ void ShapePreviewer::startCounting()
     });
 }
 
+void ShapePreviewer::clearBatch()
+{
+    ++m_previewGeneration;
+    m_preview->hide();
+    m_preview->setExample({});
+    m_previewButton->setEnabled(!m_hasProblems);
+}
+
 void ShapePreviewer::previewBatch()
 {
     auto example = std::make_shared<BatchPreview::Example>();
     const DatasetSpec spec = m_spec;
+    const int generation = ++m_previewGeneration; // the newest drawing wins
     m_previewButton->setEnabled(false);
     m_status->setText(tr("Drawing an example..."));
     auto* task = BackgroundTask::start(this, tr("Preview a batch"), [spec, example](TaskContext&) {
         DatasetSpec s = spec;
-        s.output_shape.clear();
+        s.output_shape.clear(); // the natural layout: positions x channels
         const auto generator = openGenerator(s);
         const Batch b = generator->batch(0);
         const auto index = generator->exampleIndices(0).front();
         const Locus l = generator->dataset().locus(index);
         const std::int64_t length = generator->dataset().inputLength();
-        example->locus = qs(l.toString());
+        example->locus = formatLocus({l.chrom, l.start, l.end}) +
+                         (l.reverse ? QStringLiteral(" (-) ") : QStringLiteral(" (+) ")) +
+                         qs(l.kind);
+        // Named and written as the shape panel writes them (output_shape applied).
+        example->inputShape = shapeText(predictInputShape(spec, length));
+        example->labelShape = shapeText(predictLabelShape(spec, length));
         example->alphabetFirst = alphabetBeforeSequence(s);
         example->onehot.assign(b.inputs[0].values.begin(), b.inputs[0].values.begin() + length * 4);
         const std::int64_t labelSize = elementCount(generator->labelShape());
         example->label.assign(b.targets[0].values.begin(), b.targets[0].values.begin() + labelSize);
-        example->labelShape = generator->labelShape();
+        example->layout = labelLayout(s, length);
         example->sparse = s.isSparse();
         if (!b.weights.empty())
             example->weight = b.weights.values.front();
     });
-    connect(task, &BackgroundTask::succeeded, this, [this, example] {
+    connect(task, &BackgroundTask::succeeded, this, [this, example, generation] {
+        if (generation != m_previewGeneration)
+            return;
         m_preview->setExample(*example);
         m_preview->show();
         m_status->clear();
     });
-    connect(task, &BackgroundTask::failed, this, [this](const QString& message) {
+    connect(task, &BackgroundTask::failed, this, [this, generation](const QString& message) {
+        if (generation != m_previewGeneration)
+            return;
         m_status->setText(
             QStringLiteral("<span style='color:#c0392b'>%1</span>").arg(message.toHtmlEscaped()));
     });
-    connect(task, &BackgroundTask::finished, this,
-            [this] { m_previewButton->setEnabled(!m_hasProblems); });
+    connect(task, &BackgroundTask::finished, this, [this, generation] {
+        if (generation == m_previewGeneration)
+            m_previewButton->setEnabled(!m_hasProblems);
+    });
 }
 
 } // namespace kdna::ui

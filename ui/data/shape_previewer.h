@@ -28,6 +28,9 @@ public:
     void setSpec(const DatasetSpec& spec, const std::vector<std::string>& validation = {},
                  const std::vector<std::string>& test = {});
 
+    /// Hides the drawn example (another project's), and forgets one being drawn.
+    void clearBatch();
+
     [[nodiscard]] QString inputShapeText() const;
     [[nodiscard]] QString labelShapeText() const;
     [[nodiscard]] QString secondaryShapeText() const;
@@ -59,6 +62,7 @@ private:
     QTimer m_debounce;
     QPointer<BackgroundTask> m_task;
     int m_generation = 0;
+    int m_previewGeneration = 0;
 };
 
 } // namespace kdna::ui

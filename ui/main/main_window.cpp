@@ -24,6 +24,7 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QPainter>
+#include <QScrollArea>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -68,6 +69,19 @@ QIcon stepIcon(const QString& path, const QSize& size, const QColor& selectedCol
     }
     return icon;
 }
+
+/// A step in a scroll area: a step that needs more room than the window has scrolls instead
+/// of forcing the window's minimum size (the window works down to 1024 x 700).
+QScrollArea* scrollable(QWidget* step)
+{
+    auto* area = new QScrollArea;
+    area->setFrameShape(QFrame::NoFrame);
+    area->setWidgetResizable(true);
+    area->setWidget(step);
+    return area;
+}
+
+constexpr int kStatusPathWidth = 420; ///< the data folder in the status bar, elided beyond
 
 bool isProjectFile(const QString& path)
 {
@@ -114,12 +128,9 @@ MainWindow::MainWindow(QWidget* parent)
     m_pages = new QStackedWidget;
     m_data = new DataStep(m_doc);
     m_model = new ModelBuilder(m_doc);
-    m_train = new TrainingDashboard(m_doc);
-    m_tracks = new TracksStep(m_doc);
-    m_pages->addWidget(m_data);
-    m_pages->addWidget(m_model);
-    m_pages->addWidget(m_train);
-    m_pages->addWidget(m_tracks);
+    m_pages->addWidget(scrollable(m_data));
+    m_pages->addWidget(scrollable(m_model));
+    buildRunSteps();
     layout->addWidget(m_pages, 1);
     m_root->addWidget(project);
     setCentralWidget(m_root);
@@ -128,22 +139,17 @@ MainWindow::MainWindow(QWidget* parent)
     m_steps->setCurrentRow(0);
 
     m_statusData = new QLabel;
+    m_statusData->setMaximumWidth(kStatusPathWidth);
     statusBar()->addPermanentWidget(m_statusData);
 
     createActions();
     connect(m_doc, &ProjectDocument::modifiedChanged, this, &MainWindow::updateTitle);
     connect(m_doc, &ProjectDocument::pathChanged, this, &MainWindow::updateTitle);
     connect(m_doc, &ProjectDocument::reloaded, this, &MainWindow::updateTitle);
-    connect(m_train, &TrainingDashboard::showPredictionRequested, this,
-            [this](const QString& archive) {
-                m_tracks->showModel(archive);
-                showStep(TracksStepIndex);
-            });
-    // A retrained model (same file) is reloaded by the Tracks step.
-    connect(m_train, &TrainingDashboard::trainingFinished, this, [this] {
-        if (QFileInfo::exists(m_doc->modelArchivePath()))
-            m_tracks->showModel(m_doc->modelArchivePath());
-    });
+    // Another project: the steps holding a run (history, charts, tracks, a loaded model) are
+    // built afresh for it, so nothing of the previous one is left on them.
+    connect(m_doc, &ProjectDocument::aboutToReset, this, &MainWindow::dropRunSteps);
+    connect(m_doc, &ProjectDocument::reloaded, this, &MainWindow::buildRunSteps);
     connect(m_start, &StartPage::openRequested, this, &MainWindow::open);
     connect(m_start, &StartPage::recentRequested, this, &MainWindow::openProject);
     connect(m_start, &StartPage::demoRequested, this, &MainWindow::openDemo);
@@ -155,6 +161,37 @@ MainWindow::MainWindow(QWidget* parent)
 }
 
 MainWindow::~MainWindow() = default;
+
+void MainWindow::dropRunSteps()
+{
+    // The dashboard's destructor stops a running training and waits for it.
+    delete m_pages->widget(TracksStepIndex);
+    delete m_pages->widget(TrainStepIndex);
+    m_train = nullptr;
+    m_tracks = nullptr;
+}
+
+void MainWindow::buildRunSteps()
+{
+    if (m_train && m_tracks)
+        return;
+    const int shown = m_steps ? m_steps->currentRow() : 0;
+    m_train = new TrainingDashboard(m_doc);
+    m_tracks = new TracksStep(m_doc);
+    m_pages->insertWidget(TrainStepIndex, scrollable(m_train));
+    m_pages->insertWidget(TracksStepIndex, scrollable(m_tracks));
+    m_pages->setCurrentIndex(std::max(0, shown));
+    connect(m_train, &TrainingDashboard::showPredictionRequested, this,
+            [this](const QString& archive) {
+                m_tracks->showModel(archive);
+                showStep(TracksStepIndex);
+            });
+    // A retrained model (same file) is reloaded by the Tracks step.
+    connect(m_train, &TrainingDashboard::trainingFinished, this, [this] {
+        if (QFileInfo::exists(m_doc->modelArchivePath()))
+            m_tracks->showModel(m_doc->modelArchivePath());
+    });
+}
 
 void MainWindow::createActions()
 {
@@ -173,7 +210,13 @@ void MainWindow::createActions()
     saveAction->setShortcut(QKeySequence::Save);
     auto* saveAsAction = file->addAction(themed("document-save-as", QStyle::SP_DialogSaveButton),
                                          tr("Save &as..."), this, &MainWindow::saveAs);
-    saveAsAction->setShortcut(QKeySequence::SaveAs);
+    // The platform's Save As keys, and Ctrl+Shift+S everywhere (desktops without a key theme
+    // have none for Save As).
+    QList<QKeySequence> saveAsKeys = QKeySequence::keyBindings(QKeySequence::SaveAs);
+    const QKeySequence ctrlShiftS(Qt::CTRL | Qt::SHIFT | Qt::Key_S);
+    if (!saveAsKeys.contains(ctrlShiftS))
+        saveAsKeys.prepend(ctrlShiftS);
+    saveAsAction->setShortcuts(saveAsKeys);
     file->addAction(tr("Data &folder..."), this, [this] {
         const QString dir = QFileDialog::getExistingDirectory(
             this, tr("Folder that ${data} stands for"), m_doc->dataDir());
@@ -330,11 +373,13 @@ bool MainWindow::save()
 
 bool MainWindow::saveAs()
 {
-    QString path =
-        QFileDialog::getSaveFileName(this, tr("Save the project"),
-                                     QSettings().value(QStringLiteral("lastFolder")).toString() +
-                                         QStringLiteral("/project.kdna.json"),
-                                     tr("kdna projects (*.kdna.json)"));
+    // Beside the current project when it has a file, else in the last folder used.
+    const QString start = m_doc->path().isEmpty()
+                              ? QSettings().value(QStringLiteral("lastFolder")).toString() +
+                                    QStringLiteral("/project.kdna.json")
+                              : QFileInfo(m_doc->path()).absoluteFilePath();
+    QString path = QFileDialog::getSaveFileName(this, tr("Save the project"), start,
+                                                tr("kdna projects (*.kdna.json)"));
     if (path.isEmpty())
         return false;
     if (!path.endsWith(QStringLiteral(".json")))
@@ -394,8 +439,11 @@ void MainWindow::updateTitle()
 {
     setWindowTitle(QStringLiteral("%1[*] - kdna-studio").arg(m_doc->displayName()));
     setWindowModified(m_doc->isModified());
-    m_statusData->setText(m_doc->dataDir().isEmpty() ? QString()
-                                                     : tr("data: %1").arg(m_doc->dataDir()));
+    const QString data =
+        m_doc->dataDir().isEmpty() ? QString() : tr("data: %1").arg(m_doc->dataDir());
+    m_statusData->setText(
+        m_statusData->fontMetrics().elidedText(data, Qt::ElideMiddle, kStatusPathWidth));
+    m_statusData->setToolTip(data);
 }
 
 void MainWindow::readSettings()

@@ -63,6 +63,8 @@ private:
     void readSettings();
     void writeSettings();
     void showProjectPages();
+    void dropRunSteps();
+    void buildRunSteps();
 
     ProjectDocument* m_doc;
     QListWidget* m_steps = nullptr;

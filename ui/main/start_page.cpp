@@ -2,12 +2,15 @@
 
 #include <QCommandLinkButton>
 #include <QCoreApplication>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QMessageBox>
 #include <QPushButton>
@@ -20,9 +23,77 @@ namespace {
 QCommandLinkButton* bigButton(const QString& title, const QString& detail)
 {
     auto* b = new QCommandLinkButton(title, detail);
-    b->setMinimumWidth(380);
+    b->setMinimumWidth(300);
     return b;
 }
+
+bool isTutorialData(const QString& folder)
+{
+    return QFileInfo::exists(folder + QStringLiteral("/sacCer3.fa"));
+}
+
+/// Asks for the tutorial's data folder, explaining in full what it holds and where it comes
+/// from (a folder dialog's title is cut short), and says so in place when a folder is not it.
+class TutorialDataDialog : public QDialog {
+public:
+    explicit TutorialDataDialog(const QString& initial, QWidget* parent)
+        : QDialog(parent)
+    {
+        setWindowTitle(tr("Tutorial data"));
+        auto* layout = new QVBoxLayout(this);
+        auto* text = new QLabel(
+            tr("The tutorial trains on S. cerevisiae: choose the folder that holds sacCer3.fa and "
+               "the nucleosome tracks (nucleosome_occupancy.bw, nucleosomes_danpos.bed, ...). "
+               "<tt>packaging/fetch-tutorial-data.sh DIR</tt> downloads them into DIR."));
+        text->setObjectName(QStringLiteral("explanation"));
+        text->setWordWrap(true);
+        text->setTextFormat(Qt::RichText);
+        layout->addWidget(text);
+        auto* row = new QHBoxLayout;
+        m_folder = new QLineEdit(initial);
+        m_folder->setObjectName(QStringLiteral("dataFolder"));
+        m_folder->setPlaceholderText(tr("the folder with sacCer3.fa"));
+        auto* browse = new QPushButton(tr("Browse..."));
+        row->addWidget(m_folder, 1);
+        row->addWidget(browse);
+        layout->addLayout(row);
+        m_problem = new QLabel;
+        m_problem->setObjectName(QStringLiteral("problem"));
+        m_problem->setWordWrap(true);
+        m_problem->setStyleSheet(QStringLiteral("color: #c0392b;"));
+        m_problem->hide();
+        layout->addWidget(m_problem);
+        auto* buttons = new QDialogButtonBox(QDialogButtonBox::Cancel);
+        auto* use = buttons->addButton(tr("Use this folder"), QDialogButtonBox::AcceptRole);
+        use->setObjectName(QStringLiteral("useFolder"));
+        use->setDefault(true);
+        layout->addWidget(buttons);
+        setMinimumWidth(520);
+
+        connect(browse, &QPushButton::clicked, this, [this] {
+            const QString dir = QFileDialog::getExistingDirectory(this, tr("Tutorial data folder"),
+                                                                  m_folder->text());
+            if (!dir.isEmpty())
+                m_folder->setText(dir);
+        });
+        connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+        connect(buttons, &QDialogButtonBox::accepted, this, [this] {
+            if (isTutorialData(folder())) {
+                accept();
+                return;
+            }
+            m_problem->setText(tr("%1 has no sacCer3.fa. Download the tutorial's data with "
+                                  "packaging/fetch-tutorial-data.sh DIR, then choose DIR.")
+                                   .arg(folder()));
+            m_problem->show();
+        });
+    }
+    [[nodiscard]] QString folder() const { return m_folder->text().trimmed(); }
+
+private:
+    QLineEdit* m_folder = nullptr;
+    QLabel* m_problem = nullptr;
+};
 
 } // namespace
 
@@ -114,20 +185,10 @@ void StartPage::chooseTemplate(const QString& file)
                              tr("The example projects were not found next to kdna-studio."));
         return;
     }
-    const QString data = QFileDialog::getExistingDirectory(
-        this,
-        tr("Folder with sacCer3.fa and the nucleosome tracks (packaging/fetch-tutorial-data.sh "
-           "downloads them)"),
-        QSettings().value(QStringLiteral("dataFolder")).toString());
-    if (data.isEmpty())
+    TutorialDataDialog dialog(QSettings().value(QStringLiteral("dataFolder")).toString(), this);
+    if (dialog.exec() != QDialog::Accepted)
         return;
-    if (!QFileInfo::exists(data + QStringLiteral("/sacCer3.fa"))) {
-        QMessageBox::warning(this, tr("Not the tutorial's data"),
-                             tr("%1 has no sacCer3.fa. Download the tutorial's data with "
-                                "packaging/fetch-tutorial-data.sh DIR, then choose DIR.")
-                                 .arg(data));
-        return;
-    }
+    const QString data = dialog.folder();
     Q_EMIT templateRequested(examples + QLatin1Char('/') + file, data);
 }
 
