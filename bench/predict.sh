@@ -16,7 +16,7 @@ if [[ -z "$model" ]]; then
     # Speed does not depend on the weights: a briefly trained tutorial CNN will do.
     cp "$here/../resources/examples/nucleosome_regression.kdna.json" "$work/"
     "$kdna" train "$work/nucleosome_regression.kdna.json" --data "$data" --epochs 1 --steps 30 \
-        --validation-steps 5 --eval-steps 0 --out "$work/model.kdna" >/dev/null 2>&1
+        --validation-steps 5 --no-eval --out "$work/model.kdna" >/dev/null 2>&1
     model=$work/model.kdna
 fi
 

@@ -1,6 +1,7 @@
 #include "cli_common.h"
 #include "commands.h"
 #include "model/model.h"
+#include "project/test_evaluation.h"
 #include "project/workflow.h"
 #include "training_progress.h"
 #include "util/atomic_output.h"
@@ -25,7 +26,8 @@ struct TrainArgs {
     int epochs = 0;
     std::int64_t steps = 0;
     std::int64_t validationSteps = 0;
-    std::int64_t evalSteps = 100;
+    std::int64_t evalSteps = 0;
+    bool noEval = false;
     std::string device;
     std::string precision;
     int threads = -1;
@@ -35,17 +37,16 @@ struct TrainArgs {
     std::string stateDict;
 };
 
-/// Evaluation on the project's test chromosomes: a seeded sample of `steps` batches.
-void evaluateOnTest(const Project& project, Model& model,
-                    const std::vector<DataStatistics>& statistics, std::int64_t steps)
+/// What the saved model scores on the project's test chromosomes (the studio shows the same).
+void evaluateOnTest(const Project& project, const std::filesystem::path& archive,
+                    std::int64_t sampleBatches)
 {
-    if (project.test_chr.empty() || steps == 0)
+    TestEvaluationOptions options;
+    options.sampleBatches = sampleBatches;
+    const TestEvaluation result = evaluateOnTestChromosomes(project, archive, options);
+    if (result.chromosomes.empty())
         return;
-    const AnySpec spec = project.specOn(project.test_chr);
-    const auto generator = openGenerator(spec, &statistics);
-    const auto result =
-        evaluate(model, *generator, project.compile, steps, false, project.training.precision);
-    std::cout << "test on " << text::join(project.test_chr, ", ") << " ("
+    std::cout << "test on " << text::join(result.chromosomes, ", ") << " ("
               << text::withThousands(result.examples)
               << " windows): " << formatMetrics(result.metrics) << std::endl;
 }
@@ -104,8 +105,8 @@ void runTrain(const TrainArgs& args)
         outcome.model->exportStateDict(args.stateDict);
         std::cout << "state dict (safetensors): " << args.stateDict << std::endl;
     }
-    if (!outcome.result.cancelled)
-        evaluateOnTest(project, *outcome.model, outcome.statistics, args.evalSteps);
+    if (!outcome.result.cancelled && !args.noEval)
+        evaluateOnTest(project, outcome.archive, args.evalSteps);
     if (outcome.result.cancelled)
         throw Error("training was interrupted; the best weights so far are saved in " +
                     outcome.archive.string());
@@ -124,8 +125,10 @@ void addTrainCommand(CLI::App& app)
     cmd->add_option("--steps", args->steps, "Override steps_per_epoch");
     cmd->add_option("--validation-steps", args->validationSteps, "Override validation_steps");
     cmd->add_option("--eval-steps", args->evalSteps,
-                    "Batches of the test chromosomes evaluated after training (0: none)")
+                    "After training, evaluate a sample of this many batches of the test "
+                    "chromosomes (0: every window, as the studio does)")
         ->capture_default_str();
+    cmd->add_flag("--no-eval", args->noEval, "Skip the evaluation on the test chromosomes");
     cmd->add_option("--device", args->device, "cpu, cuda or cuda:N");
     cmd->add_option("--precision", args->precision,
                     "fp32, or bf16 (bfloat16 autocast, fp32 weights)");
@@ -150,7 +153,7 @@ void addDemoTraining(const Project& project, int epochs)
     const TrainOutcome outcome = trainProject(p, options);
     outcome.result.history.writeCsv(outcome.archive.string() + ".history.csv");
     std::cout << "model: " << outcome.archive.string() << std::endl;
-    evaluateOnTest(p, *outcome.model, outcome.statistics, 100);
+    evaluateOnTest(p, outcome.archive, 0);
 }
 
 } // namespace kdna::cli

@@ -22,6 +22,102 @@ void Project::applyFolders()
         setFolders(*validation_dataset, base_dir, data_dir);
 }
 
+namespace {
+
+/// Reads `j[key]` into `out` when present, else leaves `out`; a wrong type is a problem.
+template<typename T>
+void readField(const nlohmann::json& j, const char* key, const std::string& where, T& out,
+               const char* expected, std::vector<Problem>& problems)
+{
+    if (!j.contains(key))
+        return;
+    try {
+        out = j.at(key).get<T>();
+    } catch (const nlohmann::json::exception&) {
+        problems.push_back({where + "." + key, std::string("must be ") + expected});
+    }
+}
+
+ViewerTrack viewerTrackFromJson(const nlohmann::json& j, const std::string& where,
+                                std::vector<Problem>& problems)
+{
+    ViewerTrack t;
+    if (!j.is_object()) {
+        problems.push_back({where, "a viewer track is an object with a 'file'"});
+        return t;
+    }
+    static const std::vector<std::string> known = {"file",      "name", "color", "height",
+                                                   "autoscale", "min",  "max"};
+    for (const auto& [key, value] : j.items())
+        if (std::find(known.begin(), known.end(), key) == known.end())
+            problems.push_back({where + "." + key,
+                                "is not a viewer track setting (settings: file, name, color, "
+                                "height, autoscale, min, max)"});
+    readField(j, "file", where, t.file, "a file name", problems);
+    if (t.file.empty())
+        problems.push_back({where + ".file", "is required: the track's file"});
+    readField(j, "name", where, t.name, "a text", problems);
+    readField(j, "color", where, t.color, "a colour such as \"#2a7ac0\"", problems);
+    readField(j, "height", where, t.height, "a whole number of pixels", problems);
+    readField(j, "autoscale", where, t.autoscale, "true or false", problems);
+    readField(j, "min", where, t.min, "a number", problems);
+    readField(j, "max", where, t.max, "a number", problems);
+    return t;
+}
+
+} // namespace
+
+ViewerSession ViewerSession::fromJson(const nlohmann::json& j, std::vector<Problem>& problems)
+{
+    ViewerSession s;
+    if (!j.is_object()) {
+        problems.push_back({"viewer", "the viewer's session is an object (locus, tracks)"});
+        return s;
+    }
+    static const std::vector<std::string> known = {"locus", "tracks", "overlay"};
+    for (const auto& [key, value] : j.items())
+        if (std::find(known.begin(), known.end(), key) == known.end())
+            problems.push_back({"viewer." + key, "is not a viewer setting (settings: locus, "
+                                                 "tracks, overlay)"});
+    readField(j, "locus", "viewer", s.locus, "a locus such as \"chrIX:100,001-104,000\"", problems);
+    readField(j, "overlay", "viewer", s.overlay, "true or false", problems);
+    if (j.contains("tracks")) {
+        const auto& tracks = j.at("tracks");
+        if (!tracks.is_array())
+            problems.push_back({"viewer.tracks", "must be a list of tracks, top to bottom"});
+        else
+            for (std::size_t i = 0; i < tracks.size(); ++i)
+                s.tracks.push_back(viewerTrackFromJson(
+                    tracks[i], "viewer.tracks[" + std::to_string(i) + "]", problems));
+    }
+    return s;
+}
+
+nlohmann::json ViewerSession::toJson() const
+{
+    nlohmann::json j;
+    if (!locus.empty())
+        j["locus"] = locus;
+    j["overlay"] = overlay;
+    j["tracks"] = nlohmann::json::array();
+    for (const ViewerTrack& t : tracks) {
+        nlohmann::json track = {{"file", t.file}};
+        if (!t.name.empty())
+            track["name"] = t.name;
+        if (!t.color.empty())
+            track["color"] = t.color;
+        if (t.height > 0)
+            track["height"] = t.height;
+        if (!t.autoscale) {
+            track["autoscale"] = false;
+            track["min"] = t.min;
+            track["max"] = t.max;
+        }
+        j["tracks"].push_back(std::move(track));
+    }
+    return j;
+}
+
 Project Project::fromJson(const nlohmann::json& j, std::vector<Problem>& problems)
 {
     Project p;
@@ -29,14 +125,14 @@ Project Project::fromJson(const nlohmann::json& j, std::vector<Problem>& problem
         problems.push_back({"project", "a project is a JSON object"});
         return p;
     }
-    static const std::vector<std::string> known = {"kdna_project",       "name",     "dataset",
-                                                   "validation_dataset", "model",    "compile",
-                                                   "training",           "test_chr", "output"};
+    static const std::vector<std::string> known = {
+        "kdna_project", "name",   "dataset", "validation_dataset", "model", "compile", "training",
+        "test_chr",     "output", "viewer"};
     for (const auto& [key, value] : j.items())
         if (std::find(known.begin(), known.end(), key) == known.end())
-            problems.push_back({key,
-                                "is not a section of a kdna project (sections: dataset, "
-                                "validation_dataset, model, compile, training, test_chr, output)"});
+            problems.push_back(
+                {key, "is not a section of a kdna project (sections: dataset, "
+                      "validation_dataset, model, compile, training, test_chr, output, viewer)"});
     p.name = j.value("name", p.name);
     if (!j.contains("dataset"))
         problems.push_back(
@@ -61,6 +157,8 @@ Project Project::fromJson(const nlohmann::json& j, std::vector<Problem>& problem
             p.test_chr = t.get<std::vector<std::string>>();
     }
     p.output = j.value("output", p.output);
+    if (j.contains("viewer") && !j.at("viewer").is_null())
+        p.viewer = ViewerSession::fromJson(j.at("viewer"), problems);
     for (auto& problem : validate(p.training))
         problems.push_back(std::move(problem));
     if (!p.model.layers.empty())
@@ -83,6 +181,8 @@ nlohmann::json Project::toJson() const
     if (!test_chr.empty())
         j["test_chr"] = test_chr;
     j["output"] = output;
+    if (viewer)
+        j["viewer"] = viewer->toJson();
     return j;
 }
 

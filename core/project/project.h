@@ -13,6 +13,34 @@
 
 namespace kdna {
 
+/// One lane of the track viewer as a project keeps it.
+struct ViewerTrack {
+    /// The track's file: relative to the project's folder, or absolute; the genome's FASTA for
+    /// the sequence lane.
+    std::string file;
+    std::string name;  ///< empty: the file's name
+    std::string color; ///< "#rrggbb"; empty: the default colour
+    int height = 0;    ///< pixels; 0: the default height
+    bool autoscale = true;
+    double min = 0; ///< the fixed range when not autoscaled
+    double max = 1;
+
+    friend bool operator==(const ViewerTrack&, const ViewerTrack&) = default;
+};
+
+/// The track viewer's session, kept in the project file as IGV keeps a session: the tracks
+/// top to bottom with their looks, and the locus shown. The studio writes and restores it;
+/// the engine only carries it.
+struct ViewerSession {
+    std::string locus; ///< "chrIX:100,001-104,000", 1-based as the locus box shows it
+    std::vector<ViewerTrack> tracks;
+    bool overlay = true; ///< predictions drawn in their experiment's lane
+
+    static ViewerSession fromJson(const nlohmann::json& j, std::vector<Problem>& problems);
+    [[nodiscard]] nlohmann::json toJson() const;
+    friend bool operator==(const ViewerSession&, const ViewerSession&) = default;
+};
+
 /// A kdna project (`*.kdna.json`): the data, the model, how to compile and train it, and where
 /// the results go. The GUI edits it; `kdna train PROJECT` runs it headless.
 struct Project {
@@ -22,8 +50,9 @@ struct Project {
     ModelSpec model;
     CompileSettings compile;
     TrainSettings training;
-    std::vector<std::string> test_chr; ///< chromosomes for evaluation after training
-    std::string output = "model.kdna"; ///< the trained model archive, relative to the project
+    std::vector<std::string> test_chr;   ///< chromosomes for evaluation after training
+    std::string output = "model.kdna";   ///< the trained model archive, relative to the project
+    std::optional<ViewerSession> viewer; ///< the track viewer's session, when one was saved
 
     /// The project file's folder (relative paths) and the data folder `${data}` stands for.
     std::filesystem::path base_dir;

@@ -31,20 +31,35 @@ std::size_t editDistance(const std::string& a, const std::string& b)
     return row[b.size()];
 }
 
-bool sameButPrefixOrCase(const std::string& a, const std::string& b)
+} // namespace
+
+bool aliases(const std::string& a, const std::string& b)
 {
     const std::string sa = stripChr(a);
     const std::string sb = stripChr(b);
     return sa == sb || ((sa == "m" || sa == "mt") && (sb == "m" || sb == "mt"));
 }
 
-} // namespace
+std::string match(const std::string& name, const std::vector<std::string>& candidates)
+{
+    if (std::find(candidates.begin(), candidates.end(), name) != candidates.end())
+        return name;
+    std::string found;
+    for (const std::string& c : candidates) {
+        if (!aliases(name, c))
+            continue;
+        if (!found.empty())
+            return {};
+        found = c;
+    }
+    return found;
+}
 
 std::vector<std::string> near(const std::string& name, const std::vector<std::string>& candidates)
 {
     std::vector<std::pair<std::size_t, std::string>> scored;
     for (const std::string& c : candidates) {
-        if (sameButPrefixOrCase(name, c)) {
+        if (aliases(name, c)) {
             scored.emplace_back(0, c);
             continue;
         }
@@ -93,7 +108,7 @@ Comparison compare(const std::vector<std::string>& first, const std::vector<std:
     std::string example;
     for (const auto& n : c.onlySecond) {
         for (const auto& m : c.onlyFirst) {
-            if (sameButPrefixOrCase(n, m)) {
+            if (aliases(n, m)) {
                 ++prefixed;
                 if (example.empty())
                     example = "'" + n + "' for '" + m + "'";

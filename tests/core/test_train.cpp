@@ -2,12 +2,16 @@
 #include "model/templates.h"
 #include "model/torch_model.h"
 #include "project/demo_data.h"
+#include "project/test_evaluation.h"
 #include "project/workflow.h"
 #include "support/fixtures.h"
 #include "train/callbacks.h"
 #include "train/metrics.h"
 #include "util/error.h"
 #include "util/stats.h"
+#include "util/text.h"
+
+#include <cmath>
 
 #include <QTest>
 
@@ -387,6 +391,38 @@ private Q_SLOTS:
         }
     }
 
+    void projectKeepsTheViewerSession()
+    {
+        Project p = motifProject(m_files);
+        ViewerSession session;
+        session.locus = "chr2:10,001-14,000";
+        session.overlay = false;
+        session.tracks = {{"demo.fa", "Sequence", "#707070", 26, true, 0, 1},
+                          {"demo_signal.bw", "occupancy", "#b03040", 120, false, -1, 2.5},
+                          {"/elsewhere/other.bed", "", "", 0, true, 0, 1}};
+        p.viewer = session;
+        p.save(m_dir.file("viewer.kdna.json"));
+        const Project back = Project::load(m_dir.file("viewer.kdna.json"));
+        QVERIFY(back.viewer);
+        QCOMPARE(*back.viewer, session);
+        QVERIFY(back.toJson() == p.toJson());
+        // A project without a session has none, and writes none.
+        p.viewer.reset();
+        QVERIFY(!p.toJson().contains("viewer"));
+
+        // Its settings are checked as every section's are.
+        json bad = p.toJson();
+        bad["viewer"] = {
+            {"locus", 12}, {"zoom", 2}, {"tracks", {{{"name", "x"}, {"colour", "red"}}}}};
+        test::writeText(m_dir.file("bad-viewer.kdna.json"), bad.dump());
+        const std::string msg =
+            test::errorOf([&] { (void)Project::load(m_dir.file("bad-viewer.kdna.json")); });
+        for (const char* needle : {"viewer.locus: must be a locus", "viewer.zoom: is not a viewer",
+                                   "viewer.tracks[0].colour: is not a viewer track setting",
+                                   "viewer.tracks[0].file: is required"})
+            QVERIFY2(msg.find(needle) != std::string::npos, msg.c_str());
+    }
+
     void modelMustFitTheData()
     {
         Project p = motifProject(m_files);
@@ -462,6 +498,60 @@ private Q_SLOTS:
         QVERIFY2(out.find("test on chr4") != std::string::npos, out.c_str());
         QVERIFY(std::filesystem::exists(m_dir.file("cli") / "demo.kdna"));
         QVERIFY(std::filesystem::exists(m_dir.file("cli") / "demo.kdna.history.csv"));
+    }
+
+    /// `kdna train` prints what evaluateOnTestChromosomes() computes: the studio calls the
+    /// same function, so both doors report the same numbers for one model.
+    void cliPrintsTheSharedTestEvaluation()
+    {
+        const auto kdna = test::builtTool("app/cli/kdna");
+        if (!std::filesystem::exists(kdna))
+            QSKIP("the kdna executable is not built");
+        Project p = writeDemoProject(m_files);
+        p.training.epochs = 1;
+        p.training.steps_per_epoch = 4;
+        p.training.validation_steps = 1;
+        p.output = "shared-eval.kdna";
+        const auto projectFile = m_files.fasta.parent_path() / "shared-eval.kdna.json";
+        p.save(projectFile);
+        std::string out;
+        QCOMPARE(test::run(kdna.string() + " train " + projectFile.string() + " 2>&1", &out), 0);
+        const auto at = out.find("test on chr4 (");
+        QVERIFY2(at != std::string::npos, out.c_str());
+        const std::string line = out.substr(at, out.find('\n', at) - at);
+
+        const Project saved = Project::load(projectFile);
+        const TestEvaluation core = evaluateOnTestChromosomes(saved, saved.resolve(saved.output));
+        QCOMPARE(core.chromosomes, std::vector<std::string>{"chr4"});
+        QVERIFY2(line.find("(" + text::withThousands(core.examples) + " windows)") !=
+                     std::string::npos,
+                 line.c_str());
+        QVERIFY(core.metrics.count("loss") && core.metrics.count("correlate_0_0"));
+        // Every metric printed, to the digits printed.
+        const std::string printed = line.substr(line.find("): ") + 3);
+        std::size_t compared = 0;
+        std::vector<std::string> parts;
+        for (std::size_t from = 0, to = 0; from < printed.size(); from = to + 3) {
+            to = std::min(printed.find(" - ", from), printed.size());
+            parts.push_back(printed.substr(from, to - from));
+        }
+        for (const std::string& part : parts) {
+            const auto space = part.rfind(' ');
+            const std::string name = part.substr(0, space);
+            const std::string value = part.substr(space + 1);
+            QVERIFY2(core.metrics.count(name), (name + " is not in the core's result").c_str());
+            const auto dot = value.find('.');
+            const int decimals =
+                dot == std::string::npos ? 0 : static_cast<int>(value.size() - dot - 1);
+            const double tolerance =
+                std::max(0.51 * std::pow(10.0, -decimals), 1e-3 * std::abs(core.metrics.at(name)));
+            QVERIFY2(
+                std::abs(std::stod(value) - core.metrics.at(name)) <= tolerance,
+                (name + ": printed " + value + ", core " + std::to_string(core.metrics.at(name)))
+                    .c_str());
+            ++compared;
+        }
+        QCOMPARE(compared, core.metrics.size());
     }
 };
 

@@ -51,6 +51,27 @@ private Q_SLOTS:
         QVERIFY2(msg.find("did you mean 'chrI'") != std::string::npos, msg.c_str());
     }
 
+    void matchAcceptsAliasesOnly()
+    {
+        const std::vector<std::string> ucsc = {"chrI", "chrII", "chrIX", "chrM"};
+        QCOMPARE(chrom_names::match("chrI", ucsc), std::string("chrI"));
+        QCOMPARE(chrom_names::match("I", ucsc), std::string("chrI"));
+        QCOMPARE(chrom_names::match("chrix", ucsc), std::string("chrIX"));
+        QCOMPARE(chrom_names::match("MT", ucsc), std::string("chrM"));
+        QCOMPARE(chrom_names::match("chrMT", ucsc), std::string("chrM"));
+        const std::vector<std::string> ensembl = {"I", "IX", "Mito", "MT"};
+        QCOMPARE(chrom_names::match("chrI", ensembl), std::string("I"));
+        QCOMPARE(chrom_names::match("chrM", ensembl), std::string("MT"));
+        QCOMPARE(chrom_names::match("M", ensembl), std::string("MT"));
+        // Close is not the same: no guessing beyond the prefix, the case and M/MT.
+        QCOMPARE(chrom_names::match("X", ucsc), std::string());
+        QCOMPARE(chrom_names::match("chrIIX", ucsc), std::string());
+        // Two aliases: no match rather than the wrong one.
+        QCOMPARE(chrom_names::match("M", {"chrM", "MT"}), std::string());
+        QVERIFY(chrom_names::aliases("chrM", "MT"));
+        QVERIFY(!chrom_names::aliases("chrI", "chrII"));
+    }
+
     void compareExplainsPrefixMismatch()
     {
         const auto cmp = chrom_names::compare({"chrI", "chrII"}, {"I", "II"});

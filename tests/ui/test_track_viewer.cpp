@@ -1,4 +1,5 @@
 #include "bridge/project_document.h"
+#include "bridge/qt_convert.h"
 #include "data/normalization.h"
 #include "genome/genome.h"
 #include "project/demo_data.h"
@@ -11,20 +12,32 @@
 #include "tracks/track_panel.h"
 #include "tracks/track_view.h"
 #include "tracks/tracks_step.h"
+#include "util/chrom_names.h"
 
 #include <cmath>
 
+#include <QAbstractItemView>
+#include <QAbstractSpinBox>
 #include <QApplication>
 #include <QCheckBox>
+#include <QClipboard>
+#include <QColorDialog>
+#include <QCompleter>
+#include <QDialogButtonBox>
 #include <QFile>
+#include <QFileDialog>
 #include <QFileInfo>
 #include <QImage>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QPainter>
+#include <QPointer>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTest>
+#include <QTimer>
 
 using namespace kdna;
 using namespace kdna::ui;
@@ -77,6 +90,145 @@ bool showLoaded(TrackView* view, const GenomicRange& range)
     return view->showRange(range) && QTest::qWaitFor([&] { return !view->isLoading(); }, kWait);
 }
 
+/// The line edit a person types into in a modal dialog: a file dialog's file name, a colour
+/// dialog's HTML field.
+QLineEdit* dialogField(QWidget* dialog)
+{
+    if (qobject_cast<QFileDialog*>(dialog))
+        return dialog->findChild<QLineEdit*>(QStringLiteral("fileNameEdit"));
+    for (auto* edit : dialog->findChildren<QLineEdit*>())
+        if (!qobject_cast<QAbstractSpinBox*>(edit->parentWidget()))
+            return edit;
+    return nullptr;
+}
+
+/// Presses the dialog's Open, Save or OK button.
+void pressAccept(QWidget* dialog)
+{
+    // Escape closes the suggestions the file name shows (the popup would take the click).
+    if (QWidget* popup = QApplication::activePopupWidget())
+        QTest::keyClick(popup, Qt::Key_Escape);
+    auto* buttons = dialog->findChild<QDialogButtonBox*>();
+    for (QAbstractButton* b : buttons ? buttons->buttons() : QList<QAbstractButton*>{})
+        if (buttons->buttonRole(b) == QDialogButtonBox::AcceptRole && b->isEnabled()) {
+            QTest::mouseClick(b, Qt::LeftButton);
+            return;
+        }
+}
+
+/// Pastes `text` over the field's text, as a person pastes a path (typed a key at a time, a
+/// path makes Qt's file dialog select every folder on the way).
+void typeInto(QLineEdit* field, const QString& text)
+{
+    field->setFocus();
+    QGuiApplication::clipboard()->setText(text);
+    QTest::keyClick(field, Qt::Key_A, Qt::ControlModifier);
+    QTest::keyClick(field, Qt::Key_V, Qt::ControlModifier);
+}
+
+/// Types the entries of `steps` one after another, each followed (once it has settled) by a
+/// press on the accept button: a file dialog is given the folder, then the file name, as a
+/// person browses to a file.
+void answerSteps(QPointer<QWidget> dialog, QLineEdit* field, QStringList steps, bool* answered)
+{
+    if (!dialog || QApplication::activeModalWidget() != dialog) {
+        *answered = steps.isEmpty();
+        return;
+    }
+    if (steps.isEmpty()) { // never leave a test waiting on it
+        qWarning("the dialog did not take '%s'", qPrintable(field->text()));
+        QTest::keyClick(dialog, Qt::Key_Escape);
+        return;
+    }
+    typeInto(field, steps.takeFirst());
+    QTimer::singleShot(200, qApp, [=] {
+        if (!dialog)
+            return;
+        *answered = steps.isEmpty(); // the last step: pressing accept closes the dialog
+        pressAccept(dialog);
+        QTimer::singleShot(200, qApp, [=] { answerSteps(dialog, field, steps, answered); });
+    });
+}
+
+void answerWhenOpen(const QString& text, int tries, bool* answered)
+{
+    QWidget* dialog = QApplication::activeModalWidget();
+    QLineEdit* field = dialog ? dialogField(dialog) : nullptr;
+    if (!field || !field->isVisible()) {
+        if (tries < 400)
+            QTimer::singleShot(25, [=] { answerWhenOpen(text, tries + 1, answered); });
+        return;
+    }
+    // Typing goes where a person's would: into the active window's focused field.
+    dialog->activateWindow();
+    if (!QTest::qWaitForWindowActive(dialog, 2000))
+        qWarning("the dialog did not become active");
+    answerSteps(dialog, field, {text}, answered);
+}
+
+/// Answers the next modal dialog (Qt's own, not the desktop's) as a person would: `text`
+/// typed into its field (a file dialog's file name, a colour dialog's HTML code), then its
+/// Open, Save or OK button pressed. `answered` turns true once the dialog took it.
+void answerNextDialog(const QString& text, bool* answered)
+{
+    *answered = false;
+    QTimer::singleShot(0, [=] { answerWhenOpen(text, 0, answered); });
+}
+
+template<typename T = QWidget>
+T* widget(QWidget* parent, const char* name)
+{
+    T* w = parent->findChild<T*>(QString::fromLatin1(name));
+    if (!w)
+        qWarning("no widget named %s", name);
+    return w;
+}
+
+/// Clicks into the locus box, replaces its text by `locus` and presses Enter.
+void typeLocus(TracksStep& step, const QString& locus)
+{
+    auto* box = widget<QLineEdit>(&step, "locus");
+    QTest::mouseClick(box, Qt::LeftButton);
+    QTest::keyClick(box, Qt::Key_A, Qt::ControlModifier);
+    QTest::keyClicks(box, locus);
+    QTest::keyClick(box, Qt::Key_Return);
+}
+
+QString locusBox(TracksStep& step)
+{
+    return widget<QLineEdit>(&step, "locus")->text();
+}
+
+/// Clicks the side panel's row for the track named `name`.
+void selectInPanel(TracksStep& step, const QString& name)
+{
+    auto* list = widget<QListWidget>(&step, "trackList");
+    for (int row = 0; row < list->count(); ++row)
+        if (list->item(row)->text().startsWith(name + QStringLiteral("  "))) {
+            const QRect rect = list->visualItemRect(list->item(row));
+            QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, rect.center());
+            return;
+        }
+    qWarning("no track named %s in the panel", qPrintable(name));
+}
+
+/// The files of the view's tracks, top to bottom (the genome's for the sequence lane).
+QStringList trackFiles(const TrackView* view)
+{
+    QStringList files;
+    for (const int id : view->trackIds())
+        files << QFileInfo(view->track(id)->path).fileName();
+    return files;
+}
+
+/// The first number after "r = " in `text`, as written.
+QString rIn(const QString& text)
+{
+    static const QRegularExpression r(QStringLiteral("r = (-?[0-9]+\\.[0-9]+)"));
+    const auto m = r.match(text);
+    return m.hasMatch() ? m.captured(1) : QString();
+}
+
 } // namespace
 
 class TestTrackViewer : public QObject {
@@ -85,6 +237,7 @@ class TestTrackViewer : public QObject {
 private Q_SLOTS:
     void initTestCase();
     void locusText();
+    void locusAcceptsTheAliasesCoreAccepts();
     void navigationHistory();
     void navigatesByLocusAndGeneName();
     void narrowViewPaintsPerBaseValues();
@@ -99,9 +252,19 @@ private Q_SLOTS:
     void panelEditsTrackStyle();
     void yeastData();
     void projectModelAndPredictHere();
+    void locusBoxFollowsZoomAndPan();
+    void statusLineAndLaneShowOneCorrelation();
+    void openingAnotherProjectStartsOver();
+    void projectFileKeepsTheViewerSession();
 
 private:
     TrackView* openFixture(TracksStep& step, int width = 800, int height = 600);
+    /// The demo project with a model trained for a moment (enough to predict with), once.
+    std::filesystem::path trainedDemo();
+    /// A project of the fixture genome and signal, saved as `name`.
+    std::filesystem::path fixtureProject(const std::string& name);
+
+    std::filesystem::path m_demoProject;
 
     test::ScratchDir m_dir;
     std::filesystem::path m_fasta, m_signal, m_prediction, m_genes;
@@ -110,6 +273,8 @@ private:
 
 void TestTrackViewer::initTestCase()
 {
+    // Qt's own dialogs, which a test can find and type into, on every desktop.
+    QCoreApplication::setAttribute(Qt::AA_DontUseNativeDialogs);
     m_fasta = m_dir.file("genome.fa");
     m_basesA = test::randomBases(kChromA, 1);
     test::writeFasta(m_fasta, {{"chrA", m_basesA}, {"chrB", test::randomBases(kChromB, 2)}});
@@ -160,11 +325,35 @@ void TestTrackViewer::locusText()
     QVERIFY(!r);
     QVERIFY2(error.contains(QStringLiteral("chrX")), qPrintable(error));
     QVERIFY(!parseLocusText(QStringLiteral("chrIX:12a")));
-    QCOMPARE(matchChromosome("iv", {"chrI", "chrIV"}), std::string("chrIV"));
     QCOMPARE(tickLabel(1'200'000, 100'000), QStringLiteral("1,200 kb"));
     QCOMPARE(tickLabel(3'000'000, 1'000'000), QStringLiteral("3 Mb"));
     QCOMPARE(tickLabel(100'020, 20), QStringLiteral("100,020"));
     QCOMPARE(tickStep(10.0, 80.0), std::int64_t{1000});
+}
+
+void TestTrackViewer::locusAcceptsTheAliasesCoreAccepts()
+{
+    // The locus box and the engine agree on which spellings name a chromosome.
+    for (const std::vector<Chromosome>& genome :
+         {std::vector<Chromosome>{{"chrI", 230'218}, {"chrIX", 439'888}, {"chrM", 85'779}},
+          std::vector<Chromosome>{{"I", 230'218}, {"IX", 439'888}, {"MT", 85'779}}}) {
+        const auto names = namesOf(genome);
+        for (const char* typed : {"I", "chrI", "chri", "IX", "chrIX", "ix", "M", "MT", "chrM",
+                                  "chrMT", "mt", "X", "chrIIX", "Mito"}) {
+            QString error;
+            const auto parsed =
+                parseLocusText(QString::fromLatin1(typed) + QStringLiteral(":1-10"));
+            QVERIFY(parsed);
+            const auto range = resolveLocus(*parsed, genome, &error);
+            const std::string expected = chrom_names::match(typed, names);
+            QVERIFY2((range ? range->chrom : std::string()) == expected,
+                     qPrintable(QStringLiteral("%1 on %2: %3 vs %4")
+                                    .arg(QString::fromLatin1(typed), qs(names.front()),
+                                         qs(range ? range->chrom : std::string()), qs(expected))));
+            if (!range) // the message names the spelling to use when there is one
+                QVERIFY2(error.contains(QString::fromLatin1(typed)), qPrintable(error));
+        }
+    }
 }
 
 void TestTrackViewer::navigationHistory()
@@ -188,24 +377,24 @@ void TestTrackViewer::navigatesByLocusAndGeneName()
     TracksStep step(&doc);
     TrackView* view = openFixture(step);
 
-    QVERIFY(step.navigate(QStringLiteral("chrA:1,001-2,000")));
+    typeLocus(step, QStringLiteral("chrA:1,001-2,000"));
     QCOMPARE(view->range(), (GenomicRange{"chrA", 1000, 2000}));
-    QVERIFY(step.navigate(QStringLiteral("chrA:5000")));
+    typeLocus(step, QStringLiteral("chrA:5000"));
     QCOMPARE(view->range().chrom, std::string("chrA"));
     QVERIFY(view->range().start <= 4999 && view->range().end > 4999);
     QVERIFY(view->range().length() <= 200);
 
-    QVERIFY(step.navigate(QStringLiteral("yfg1"))); // the Name, any case
+    typeLocus(step, QStringLiteral("yfg1")); // the Name, any case
     const GenomicRange gene = view->range();
     QVERIFY(gene.start <= 10'000 && gene.end >= 12'000 && gene.length() < 3000);
-    QVERIFY(step.navigate(QStringLiteral("gene:YFG2"))); // the ID
+    typeLocus(step, QStringLiteral("gene:YFG2")); // the ID
     QVERIFY(view->range().start <= 11'000 && view->range().end >= 13'000);
-    QVERIFY(step.navigate(QStringLiteral("gene:OTHER")));
+    typeLocus(step, QStringLiteral("gene:OTHER"));
     QCOMPARE(view->range().chrom, std::string("chrB"));
 
-    QVERIFY(!step.navigate(QStringLiteral("no-such-gene")));
+    typeLocus(step, QStringLiteral("no-such-gene"));
     QVERIFY(step.message().contains(QStringLiteral("no-such-gene")));
-    QVERIFY(!step.navigate(QStringLiteral("chrZ:1-100")));
+    typeLocus(step, QStringLiteral("chrZ:1-100"));
     QVERIFY2(step.message().contains(QStringLiteral("chrZ")), qPrintable(step.message()));
 
     // Back and forward walk the loci visited.
@@ -444,7 +633,8 @@ void TestTrackViewer::problemsAreShownNotFatal()
     QPainter painter(&image);
     view->render(painter, image.size());
 
-    TracksStep empty(&doc);
+    ProjectDocument none;
+    TracksStep empty(&none);
     QVERIFY(!empty.navigate(QStringLiteral("chrA:1-100")));
     QVERIFY(!empty.predictHere());
     empty.showModel(QStringLiteral("/no/such/model.kdna"));
@@ -554,7 +744,7 @@ void TestTrackViewer::yeastData()
 
     const int id = view->findTrack(qpath(data / "nucleosome_occupancy.bw"));
     const auto valueReadsBefore = view->bigWigReader(id)->valueReads();
-    QVERIFY(step.navigate(QStringLiteral("chrIV:100,001-100,600")));
+    typeLocus(step, QStringLiteral("chrIV:100,001-100,600"));
     QTRY_VERIFY_WITH_TIMEOUT(!view->isLoading(), kWait);
     const SignalSamples narrow = view->paintedSamples(id);
     QCOMPARE(narrow.resolution, SignalSamples::Resolution::PerBase);
@@ -582,13 +772,13 @@ void TestTrackViewer::yeastData()
     QVERIFY(std::count_if(wide.values.begin(), wide.values.end(),
                           [](float v) { return !std::isnan(v); }) > 250);
 
-    QVERIFY(step.navigate(QStringLiteral("YDL247W")));
+    typeLocus(step, QStringLiteral("YDL247W"));
     QVERIFY(view->range().start <= 5984 && view->range().end >= 7814);
     QCOMPARE(view->range().chrom, std::string("chrIV"));
 
     const int prediction = view->findTrack(qpath(predictionPath));
     view->pairTracks(prediction, id, Normalizer::fit({"max"}, {std::span<const float>(chrIV)}));
-    QVERIFY(step.navigate(QStringLiteral("chrIV:200,001-210,000")));
+    typeLocus(step, QStringLiteral("chrIV:200,001-210,000"));
     QTRY_VERIFY_WITH_TIMEOUT(!view->isLoading(), kWait);
     const double r = view->viewCorrelation(prediction);
     QVERIFY2(r > 0.8, qPrintable(QString::number(r)));
@@ -596,16 +786,8 @@ void TestTrackViewer::yeastData()
 
 void TestTrackViewer::projectModelAndPredictHere()
 {
-    // The demo project with a model trained for a moment: enough to predict with.
+    const auto projectPath = trainedDemo();
     const auto files = writeDemoData(m_dir.file("demo"));
-    Project project = writeDemoProject(files);
-    project.training.epochs = 1;
-    project.training.steps_per_epoch = 5;
-    project.training.validation_steps = 1;
-    const auto projectPath = files.fasta.parent_path() / "demo.kdna.json";
-    project.save(projectPath);
-    const TrainOutcome trained = trainProject(project);
-    QVERIFY(std::filesystem::exists(trained.archive));
 
     ProjectDocument doc;
     doc.load(qpath(projectPath));
@@ -618,10 +800,12 @@ void TestTrackViewer::projectModelAndPredictHere()
     QVERIFY(experiment >= 0);
     QCOMPARE(view->track(experiment)->origin, TrackOrigin::Project);
 
-    QVERIFY(step.navigate(QStringLiteral("chr1:10,001-10,600")));
+    typeLocus(step, QStringLiteral("chr1:10,001-10,600"));
     QSignalSpy predicted(step.model(), &ModelSession::regionPredicted);
-    QVERIFY(step.predictHere());
-    QVERIFY(!step.predictHere()); // one prediction at a time
+    auto* predictHere = widget<QPushButton>(&step, "predictHere");
+    QVERIFY(predictHere->isEnabled());
+    QTest::mouseClick(predictHere, Qt::LeftButton);
+    QVERIFY(!predictHere->isEnabled()); // one prediction at a time
     QTRY_VERIFY_WITH_TIMEOUT(predicted.count() == 1, kWait);
     const auto prediction = predicted.front().front().value<RegionPrediction>();
     QCOMPARE(prediction.range, (GenomicRange{"chr1", 10'000, 10'600}));
@@ -646,28 +830,267 @@ void TestTrackViewer::projectModelAndPredictHere()
 
     // Predicting again refreshes the same track.
     const auto tracks = view->trackIds().size();
-    QVERIFY(step.predictHere());
+    QTRY_VERIFY_WITH_TIMEOUT(predictHere->isEnabled(), kWait);
+    QTest::mouseClick(predictHere, Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(predicted.count() == 2, kWait);
     QCOMPARE(view->trackIds().size(), tracks);
 
-    // A whole-chromosome prediction stopped with Cancel leaves no file behind.
-    QVERIFY(step.navigate(QStringLiteral("chr3")));
-    QVERIFY(step.predictChromosome());
+    // Predict chromosome asks where to write; a prediction stopped with Cancel leaves no file.
+    auto* predictChromosome = widget<QPushButton>(&step, "predictChromosome");
+    typeLocus(step, QStringLiteral("chr3"));
+    QCOMPARE(view->range().chrom, std::string("chr3"));
+    const QString stopped = qpath(m_dir.file("stopped-chr3.bw"));
+    bool answered = false;
+    answerNextDialog(stopped, &answered);
+    QTest::mouseClick(predictChromosome, Qt::LeftButton);
+    QVERIFY(answered);
     auto* cancel = step.findChild<QPushButton*>(QStringLiteral("cancel"));
     QVERIFY(cancel && cancel->isVisible());
-    cancel->click();
+    QTest::mouseClick(cancel, Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(!step.model()->isBusy(), kWait);
     QCOMPARE(step.message(), QStringLiteral("Stopped."));
+    QVERIFY(!QFile::exists(stopped));
     QVERIFY(!QFile::exists(ModelSession::chromosomeOutput(doc.modelArchivePath(), "chr3")));
 
-    // A whole chromosome goes to bigWig next to the model, and comes back as a track.
-    QVERIFY(step.navigate(QStringLiteral("chr4")));
+    // Escape in the dialog predicts nothing.
+    QTimer::singleShot(200, [] {
+        if (QWidget* dialog = QApplication::activeModalWidget())
+            QTest::keyClick(dialog, Qt::Key_Escape);
+    });
+    QTest::mouseClick(predictChromosome, Qt::LeftButton);
+    QVERIFY(!step.model()->isBusy());
+
+    // The whole chromosome goes to the bigWig chosen, and comes back as a track.
+    typeLocus(step, QStringLiteral("chr4"));
     QSignalSpy chromosome(step.model(), &ModelSession::chromosomePredicted);
-    QVERIFY(step.predictChromosome());
+    const QString output = qpath(m_dir.file("chosen-chr4")); // ".bw" is added
+    answerNextDialog(output, &answered);
+    QTest::mouseClick(predictChromosome, Qt::LeftButton);
+    QVERIFY(answered);
     QTRY_VERIFY_WITH_TIMEOUT(chromosome.count() == 1, 60'000);
-    const QString output = ModelSession::chromosomeOutput(doc.modelArchivePath(), "chr4");
-    QVERIFY(QFile::exists(output));
-    QTRY_VERIFY_WITH_TIMEOUT(view->findTrack(output) >= 0 && !view->isLoading(), kWait);
+    QVERIFY(QFile::exists(output + QStringLiteral(".bw")));
+    QVERIFY2(step.message().contains(QStringLiteral("chosen-chr4.bw")), qPrintable(step.message()));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        view->findTrack(output + QStringLiteral(".bw")) >= 0 && !view->isLoading(), kWait);
+}
+
+std::filesystem::path TestTrackViewer::trainedDemo()
+{
+    if (!m_demoProject.empty())
+        return m_demoProject;
+    const auto files = writeDemoData(m_dir.file("demo"));
+    Project project = writeDemoProject(files);
+    project.training.epochs = 1;
+    project.training.steps_per_epoch = 5;
+    project.training.validation_steps = 1;
+    const auto path = files.fasta.parent_path() / "demo.kdna.json";
+    project.save(path);
+    const TrainOutcome trained = trainProject(project);
+    if (std::filesystem::exists(trained.archive))
+        m_demoProject = path;
+    return m_demoProject;
+}
+
+std::filesystem::path TestTrackViewer::fixtureProject(const std::string& name)
+{
+    // The demo's model and settings (writeDemoProject also saves demo.kdna.json beside its
+    // data: another folder than trainedDemo()'s), on the fixture genome and signal.
+    Project p = writeDemoProject(writeDemoData(m_dir.file("fixture-demo")));
+    DatasetSpec spec = primary(p.dataset);
+    spec.fasta_file = m_fasta.string();
+    spec.annotation_files = {m_signal.string()};
+    spec.incl_chromosomes = {"chrA"};
+    p.dataset = spec;
+    p.training.validation_chr.clear();
+    p.test_chr.clear();
+    p.output = name + ".kdna";
+    const auto path = m_dir.file(name + ".kdna.json");
+    p.save(path);
+    return path;
+}
+
+void TestTrackViewer::locusBoxFollowsZoomAndPan()
+{
+    ProjectDocument doc;
+    TracksStep step(&doc);
+    TrackView* view = openFixture(step, 1000, 700);
+    typeLocus(step, QStringLiteral("a:20,001-30,000")); // 'A' for 'chrA', as the engine allows
+    QCOMPARE(view->range(), (GenomicRange{"chrA", 20'000, 30'000}));
+    QCOMPARE(locusBox(step), QStringLiteral("chrA:20,001-30,000")); // 1-based, as IGV writes
+
+    // The wheel zooms while the box still has the focus: the box follows.
+    const int dataLeft = TrackView::kGutterWidth;
+    const QPoint middle(dataLeft + (view->width() - dataLeft - 10) / 2,
+                        TrackView::kRulerHeight + 30);
+    QWheelEvent wheel(middle, view->mapToGlobal(middle), QPoint(), QPoint(0, 240), Qt::NoButton,
+                      Qt::NoModifier, Qt::NoScrollPhase, false);
+    QApplication::sendEvent(view, &wheel);
+    QVERIFY(view->range().length() < 10'000);
+    QCOMPARE(locusBox(step), formatLocus(view->range()));
+
+    // Keys, after a click on the tracks.
+    QTest::mouseClick(view, Qt::LeftButton, {}, middle);
+    QTest::keyClick(view, Qt::Key_Minus);
+    QCOMPARE(locusBox(step), formatLocus(view->range()));
+    QTest::keyClick(view, Qt::Key_Plus);
+    QTest::keyClick(view, Qt::Key_Right);
+    QCOMPARE(locusBox(step), formatLocus(view->range()));
+
+    // A drag pans.
+    const QString before = locusBox(step);
+    QTest::mousePress(view, Qt::LeftButton, {}, middle);
+    QMouseEvent move(QEvent::MouseMove, middle - QPoint(120, 0),
+                     view->mapToGlobal(middle - QPoint(120, 0)), Qt::NoButton, Qt::LeftButton,
+                     Qt::NoModifier);
+    QApplication::sendEvent(view, &move);
+    QTest::mouseRelease(view, Qt::LeftButton, {}, middle - QPoint(120, 0));
+    QVERIFY(locusBox(step) != before);
+    QCOMPARE(locusBox(step), formatLocus(view->range()));
+
+    // A whole chromosome reads from its first base.
+    QTest::keyClick(view, Qt::Key_Home);
+    QCOMPARE(locusBox(step), QStringLiteral("chrA:1-60,000"));
+
+    // While the user types, the box is theirs.
+    auto* box = widget<QLineEdit>(&step, "locus");
+    QTest::mouseClick(box, Qt::LeftButton);
+    QTest::keyClick(box, Qt::Key_A, Qt::ControlModifier);
+    QTest::keyClicks(box, QStringLiteral("chrA:5"));
+    QApplication::sendEvent(view, &wheel);
+    QCOMPARE(box->text(), QStringLiteral("chrA:5"));
+}
+
+void TestTrackViewer::statusLineAndLaneShowOneCorrelation()
+{
+    const auto projectPath = trainedDemo();
+    QVERIFY(!projectPath.empty());
+    ProjectDocument doc;
+    doc.load(qpath(projectPath));
+    TracksStep step(&doc);
+    showSized(step, 1000, 600);
+    TrackView* view = step.view();
+    QTRY_VERIFY_WITH_TIMEOUT(step.model()->isReady() && !view->isLoading(), kWait);
+
+    // 4 kb in 840 pixels: the lane paints a mean per pixel, the r stays per base.
+    typeLocus(step, QStringLiteral("chr1:10,001-14,000"));
+    QTest::mouseClick(widget<QPushButton>(&step, "predictHere"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!rIn(step.message()).isEmpty(), kWait);
+    QVERIFY2(step.message().contains(QStringLiteral("per base")), qPrintable(step.message()));
+    int prediction = -1;
+    for (const int id : view->trackIds())
+        if (view->track(id)->predicted)
+            prediction = id;
+    QVERIFY(prediction >= 0);
+    QCOMPARE(view->paintedSamples(prediction).resolution, SignalSamples::Resolution::PerPixel);
+    QTRY_VERIFY_WITH_TIMEOUT(!view->correlationLabel(prediction).isEmpty(), kWait);
+    QCOMPARE(rIn(view->correlationLabel(prediction)), rIn(step.message()));
+
+    // Another view, another r: the lane's is of what it shows.
+    QTest::mouseClick(view, Qt::LeftButton, {}, QPoint(TrackView::kGutterWidth + 100, 80));
+    QTest::keyClick(view, Qt::Key_Plus);
+    QTRY_VERIFY_WITH_TIMEOUT(!view->correlationLabel(prediction).isEmpty(), kWait);
+    QVERIFY(rIn(view->correlationLabel(prediction)) != rIn(step.message()));
+}
+
+void TestTrackViewer::openingAnotherProjectStartsOver()
+{
+    const auto first = trainedDemo();
+    QVERIFY(!first.empty());
+    const auto second = fixtureProject("second");
+
+    // What a fresh step shows of the second project.
+    QStringList freshFiles;
+    QColor freshColor;
+    {
+        ProjectDocument doc;
+        doc.load(qpath(second));
+        TracksStep fresh(&doc);
+        showSized(fresh, 1200, 700);
+        QTRY_VERIFY_WITH_TIMEOUT(!fresh.view()->isLoading(), kWait);
+        freshFiles = trackFiles(fresh.view());
+        freshColor = fresh.view()->track(fresh.view()->findTrack(qpath(m_signal)))->style.color;
+    }
+
+    ProjectDocument doc;
+    doc.load(qpath(first));
+    TracksStep step(&doc);
+    showSized(step, 1200, 700);
+    TrackView* view = step.view();
+    QTRY_VERIFY_WITH_TIMEOUT(step.model()->isReady() && !view->isLoading(), kWait);
+    // A track of the user's, a colour changed, a locus.
+    bool answered = false;
+    answerNextDialog(qpath(m_prediction), &answered);
+    QTest::mouseClick(widget<QPushButton>(&step, "addTracks"), Qt::LeftButton);
+    QVERIFY(answered);
+    QVERIFY(view->findTrack(qpath(m_prediction)) >= 0);
+    selectInPanel(step, QStringLiteral("demo_signal"));
+    answerNextDialog(QStringLiteral("#123456"), &answered);
+    QTest::mouseClick(widget<QPushButton>(&step, "trackColor"), Qt::LeftButton);
+    QVERIFY(answered);
+    typeLocus(step, QStringLiteral("chr2:1,001-2,000"));
+
+    doc.load(qpath(second)); // File > Open, as the main window does it
+    QTRY_VERIFY_WITH_TIMEOUT(!view->isLoading(), kWait);
+    QCOMPARE(trackFiles(view), freshFiles);
+    QCOMPARE(view->track(view->findTrack(qpath(m_signal)))->style.color, freshColor);
+    QVERIFY(!step.model()->isReady()); // the second project has no model
+    QCOMPARE(view->range().chrom, std::string("chrA"));
+    QVERIFY(!view->canGoBack());
+    QVERIFY(locusBox(step).startsWith(QStringLiteral("chrA:")));
+}
+
+void TestTrackViewer::projectFileKeepsTheViewerSession()
+{
+    const auto path = fixtureProject("session");
+    QStringList files;
+    {
+        ProjectDocument doc;
+        doc.load(qpath(path));
+        TracksStep step(&doc);
+        showSized(step, 1200, 700);
+        TrackView* view = step.view();
+        QTRY_VERIFY_WITH_TIMEOUT(!view->isLoading(), kWait);
+        bool answered = false;
+        answerNextDialog(qpath(m_genes), &answered);
+        QTest::mouseClick(widget<QPushButton>(&step, "addTracks"), Qt::LeftButton);
+        QVERIFY(answered);
+        QTRY_VERIFY_WITH_TIMEOUT(!view->isLoading(), kWait);
+        QCOMPARE(trackFiles(view),
+                 (QStringList{QStringLiteral("genome.fa"), QStringLiteral("signal.bw"),
+                              QStringLiteral("genes.gff3")}));
+        // The genes one lane up, the signal in another colour, a locus typed.
+        selectInPanel(step, QStringLiteral("genes"));
+        QTest::mouseClick(widget<QPushButton>(&step, "trackUp"), Qt::LeftButton);
+        selectInPanel(step, QStringLiteral("signal"));
+        answerNextDialog(QStringLiteral("#b03040"), &answered);
+        QTest::mouseClick(widget<QPushButton>(&step, "trackColor"), Qt::LeftButton);
+        QVERIFY(answered);
+        auto* overlay = widget<QCheckBox>(&step, "overlay");
+        QTest::mouseClick(overlay, Qt::LeftButton, {}, QPoint(8, overlay->height() / 2));
+        QVERIFY(!overlay->isChecked());
+        typeLocus(step, QStringLiteral("chrA:20,001-24,000"));
+        files = trackFiles(view);
+        QCOMPARE(files, (QStringList{QStringLiteral("genome.fa"), QStringLiteral("genes.gff3"),
+                                     QStringLiteral("signal.bw")}));
+        doc.save(qpath(path)); // File > Save
+    }
+    const Project saved = Project::load(path);
+    QVERIFY(saved.viewer);
+    QCOMPARE(saved.viewer->locus, std::string("chrA:20,001-24,000"));
+    QCOMPARE(saved.viewer->tracks.size(), std::size_t{3});
+    QCOMPARE(saved.viewer->tracks[2].file, std::string("signal.bw")); // beside the project
+
+    ProjectDocument doc;
+    doc.load(qpath(path)); // File > Open
+    TracksStep step(&doc);
+    showSized(step, 1200, 700);
+    TrackView* view = step.view();
+    QTRY_COMPARE_WITH_TIMEOUT(locusBox(step), QStringLiteral("chrA:20,001-24,000"), kWait);
+    QCOMPARE(view->range(), (GenomicRange{"chrA", 20'000, 24'000}));
+    QCOMPARE(trackFiles(view), files);
+    QCOMPARE(view->track(view->findTrack(qpath(m_signal)))->style.color, QColor(0xb0, 0x30, 0x40));
+    QVERIFY(!widget<QCheckBox>(&step, "overlay")->isChecked());
+    QVERIFY(!view->overlay());
 }
 
 QTEST_MAIN(TestTrackViewer)

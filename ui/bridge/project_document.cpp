@@ -94,6 +94,11 @@ void ProjectDocument::save(const QString& path)
     m_undo.setClean();
 }
 
+void ProjectDocument::setViewerSession(std::optional<ViewerSession> session)
+{
+    m_project.viewer = std::move(session);
+}
+
 nlohmann::json ProjectDocument::sectionJson(Section section) const
 {
     switch (section) {

@@ -48,6 +48,9 @@ public:
     void finishFieldEdit();
     void setTestChromosomes(const std::vector<std::string>& chromosomes);
     void setName(const QString& name);
+    /// The track viewer's session, saved with the project. No undo step and no "modified":
+    /// where a view stands is not an edit of the project (IGV keeps its session so too).
+    void setViewerSession(std::optional<ViewerSession> session);
 
     /// The trained model archive this project writes (may not exist yet).
     [[nodiscard]] QString modelArchivePath() const;

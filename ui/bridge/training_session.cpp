@@ -1,6 +1,6 @@
 #include "training_session.h"
 
-#include "project/model_tasks.h"
+#include "project/test_evaluation.h"
 #include "project/workflow.h"
 #include "qt_convert.h"
 #include "util/memory.h"
@@ -76,7 +76,8 @@ TrainingSession::TrainingSession(QObject* parent)
 
 TrainingSession::~TrainingSession()
 {
-    stop();
+    m_cancel = true;
+    m_cancelEvaluation = true;
     wait();
 }
 
@@ -88,7 +89,35 @@ void TrainingSession::wait()
 
 void TrainingSession::stop()
 {
+    // A Stop during training ends the training (the evaluation of the kept weights still
+    // follows); a Stop during that evaluation ends it.
     m_cancel = true;
+    if (m_evaluating)
+        m_cancelEvaluation = true;
+}
+
+template<typename Post>
+void TrainingSession::evaluate(const Project& project, const std::filesystem::path& archive,
+                               const Post& post)
+{
+    QPointer<TrainingSession> self(this);
+    const QString what = tr("on %1").arg(qs(text::join(project.test_chr, ", ")));
+    post([self, what] {
+        if (self)
+            Q_EMIT self->evaluationStarted(what);
+    });
+    m_evaluating = true;
+    TestEvaluationOptions options;
+    options.score.progress = [this](double) {
+        return !m_cancelEvaluation.load();
+    };
+    const TestEvaluation result = evaluateOnTestChromosomes(project, archive, options);
+    m_evaluating = false;
+    const QVariantMap metrics = toVariant(result.metrics);
+    post([self, metrics, what] {
+        if (self)
+            Q_EMIT self->evaluated(metrics, what);
+    });
 }
 
 void TrainingSession::start(const Project& project, const QString& startFrom)
@@ -97,6 +126,7 @@ void TrainingSession::start(const Project& project, const QString& startFrom)
         return;
     wait();
     m_cancel = false;
+    m_cancelEvaluation = false;
     m_running = true;
     QPointer<TrainingSession> self(this);
     m_thread = std::thread([this, self, project, from = ss(startFrom)] {
@@ -121,34 +151,9 @@ void TrainingSession::start(const Project& project, const QString& startFrom)
                 if (self)
                     Q_EMIT self->finished(reason, best, path, saveProblem);
             });
-            // Test-chromosome evaluation, unless the user stopped the run.
-            if (!project.test_chr.empty() && !outcome.result.cancelled) {
-                const QString what = tr("on %1").arg(qs(text::join(project.test_chr, ", ")));
-                post([self, what] {
-                    if (self)
-                        Q_EMIT self->evaluationStarted(what);
-                });
-                LoadedModel loaded =
-                    loadModel(outcome.archive, project.data_dir, project.training.device);
-                EvaluationData data{project.test_chr, {}, {}, false, std::nullopt};
-                ScoreOptions options;
-                options.progress = [this](double) {
-                    return !m_cancel.load();
-                };
-                std::map<std::string, double> rows = evaluateModel(loaded, data, options).metrics;
-                if (loaded.trainSpec().isSparse() && !loaded.trainSpec().seq2seq) {
-                    for (const auto& r : aucModel(loaded, data, true, "ROC", options))
-                        rows["AUROC cell " + std::to_string(r.cell) + " " + r.annotation] = r.value;
-                } else if (!loaded.trainSpec().isSparse()) {
-                    for (const auto& [k, v] : correlateModel(loaded, data, options).correlations)
-                        rows[k] = v;
-                }
-                const QVariantMap metrics = toVariant(rows);
-                post([self, metrics, what] {
-                    if (self)
-                        Q_EMIT self->evaluated(metrics, what);
-                });
-            }
+            // The kept weights on the test chromosomes, after a full run and after Stop alike.
+            if (outcome.saved && !project.test_chr.empty())
+                evaluate(project, outcome.archive, post);
         } catch (const std::exception& e) {
             const QString message = qs(e.what());
             post([self, message] {

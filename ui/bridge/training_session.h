@@ -3,6 +3,7 @@
 #include "project/project.h"
 
 #include <atomic>
+#include <filesystem>
 #include <memory>
 #include <thread>
 
@@ -14,8 +15,8 @@ namespace kdna::ui {
 
 /// Runs a project's training off the GUI thread and turns the trainer's observer calls into
 /// queued signals, so charts update live while the window stays responsive. After training,
-/// evaluates on the project's test chromosomes (correlation for bigWig models, AUROC for
-/// BED/GFF models).
+/// and after a Stop that kept weights, evaluates them on the project's test chromosomes with
+/// the function `kdna train` uses (evaluateOnTestChromosomes).
 class TrainingSession : public QObject {
     Q_OBJECT
 public:
@@ -26,7 +27,8 @@ public:
     /// Starts training a copy of `project`; `startFrom` is a model archive to continue from
     /// (empty: fresh weights).
     void start(const Project& project, const QString& startFrom = {});
-    /// Stops at the next batch boundary; the best weights so far are kept and saved.
+    /// Stops at the next batch boundary; the best weights so far are kept, saved and evaluated.
+    /// During that evaluation, stops the evaluation.
     void stop();
     /// Waits for the training thread (used on exit and in tests).
     void wait();
@@ -49,8 +51,13 @@ Q_SIGNALS:
     void evaluated(const QVariantMap& metrics, const QString& what);
 
 private:
+    template<typename Post>
+    void evaluate(const Project& project, const std::filesystem::path& archive, const Post& post);
+
     std::thread m_thread;
     std::atomic<bool> m_cancel{false};
+    std::atomic<bool> m_evaluating{false};
+    std::atomic<bool> m_cancelEvaluation{false};
     std::atomic<bool> m_running{false};
 };
 

@@ -1,6 +1,7 @@
 #include "feature_index.h"
 
 #include "bridge/qt_convert.h"
+#include "util/chrom_names.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -71,7 +72,7 @@ std::vector<Chromosome> FeatureIndex::chromosomes() const
 
 std::string FeatureIndex::chromosomeName(const std::string& viewChrom) const
 {
-    return matchChromosome(viewChrom, m_order);
+    return chrom_names::match(viewChrom, m_order);
 }
 
 std::span<const PlacedFeature> FeatureIndex::overlapping(const std::string& chrom,

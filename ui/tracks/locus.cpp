@@ -2,7 +2,6 @@
 
 #include "bridge/qt_convert.h"
 #include "util/chrom_names.h"
-#include "util/text.h"
 
 #include <algorithm>
 #include <cmath>
@@ -17,14 +16,6 @@ namespace {
 QString tr(const char* text)
 {
     return QCoreApplication::translate("kdna::ui::Locus", text);
-}
-
-std::string withoutChrPrefix(const std::string& name)
-{
-    std::string lower = text::toLower(name);
-    if (text::startsWith(lower, "chr"))
-        lower.erase(0, 3);
-    return lower;
 }
 
 std::optional<std::int64_t> parsePosition(const QString& field)
@@ -46,22 +37,6 @@ QString formatLocus(const GenomicRange& range)
 {
     return QStringLiteral("%1:%2-%3")
         .arg(qs(range.chrom), count(range.start + 1), count(range.end));
-}
-
-std::string matchChromosome(const std::string& name, const std::vector<std::string>& chromosomes)
-{
-    if (std::find(chromosomes.begin(), chromosomes.end(), name) != chromosomes.end())
-        return name;
-    const std::string key = withoutChrPrefix(name);
-    std::string found;
-    for (const auto& c : chromosomes) {
-        if (withoutChrPrefix(c) != key)
-            continue;
-        if (!found.empty())
-            return {}; // ambiguous: better no match than the wrong one
-        found = c;
-    }
-    return found;
 }
 
 std::optional<LocusText> parseLocusText(const QString& text)
@@ -99,7 +74,7 @@ std::optional<GenomicRange> resolveLocus(const LocusText& locus,
         return std::nullopt;
     };
     const std::vector<std::string> names = namesOf(chromosomes);
-    const std::string chrom = matchChromosome(locus.chrom, names);
+    const std::string chrom = chrom_names::match(locus.chrom, names);
     if (chrom.empty())
         return fail(qs(chrom_names::unknownMessage(locus.chrom, "the genome", names)));
     const auto it = std::find_if(chromosomes.begin(), chromosomes.end(),

@@ -25,11 +25,6 @@ struct GenomicRange {
 /// "chrIX:100,000-120,000": 1-based and inclusive, as IGV and the UCSC browser write loci.
 [[nodiscard]] QString formatLocus(const GenomicRange& range);
 
-/// The name in `chromosomes` that `name` means: itself, else the one equal to it but for a
-/// 'chr' prefix or case ('IX' or 'chrix' for 'chrIX'); empty when none matches.
-[[nodiscard]] std::string matchChromosome(const std::string& name,
-                                          const std::vector<std::string>& chromosomes);
-
 /// A locus box's text read as coordinates (1-based, as typed), before it meets a genome.
 struct LocusText {
     std::string chrom;

@@ -2,12 +2,13 @@
 
 #include "bridge/background_task.h"
 #include "bridge/qt_convert.h"
+#include "eval/prediction_pairing.h"
 #include "genome/genome.h"
 #include "model/inference_plan.h"
 #include "project/model_tasks.h"
 #include "tracks/bigwig.h"
+#include "util/chrom_names.h"
 #include "util/error.h"
-#include "util/stats.h"
 
 #include <cmath>
 #include <cstdint>
@@ -37,18 +38,11 @@ ModelFacts readFacts(const std::string& archive, const std::string& dataDir)
     const auto fasta = spec.resolve(spec.fasta_file);
     facts.genome = qs(fasta.string());
     facts.chromosomes = Genome::open(fasta).names();
-    const PredictionLayout layout = predictionLayout(spec, facts.model->inputLength());
-    const auto& statistics = facts.model->archive.statistics;
-    for (std::size_t k = 0; k < layout.trackNames.size(); ++k) {
-        facts.trackNames << qs(layout.trackNames[k]);
-        // A continuous dataset predicts one track per annotation file, in order.
-        std::filesystem::path experiment;
-        if (!spec.isSparse() && k < spec.annotation_files.size())
-            experiment = spec.resolve(spec.annotation_files[k]);
-        facts.experiments << (looksLikeBigWig(experiment) ? qs(experiment.string()) : QString());
-        facts.normalizers.push_back(!statistics.empty() && k < statistics.front().labels.size()
-                                        ? statistics.front().labels[k]
-                                        : Normalizer{});
+    for (const PredictedTrack& t :
+         predictedTracks(spec, facts.model->inputLength(), facts.model->archive.statistics)) {
+        facts.trackNames << qs(t.name);
+        facts.experiments << (t.experiment.empty() ? QString() : qs(t.experiment.string()));
+        facts.normalizers.push_back(t.normalizer);
     }
     const WholeSequencePlan plan = planWholeSequence(facts.model->model->spec());
     facts.plan = plan.possible ? QStringLiteral("whole-sequence") : qs(plan.reason);
@@ -64,24 +58,21 @@ std::function<bool(std::int64_t, std::int64_t)> progressOf(TaskContext& context)
     };
 }
 
-/// Pearson's r, per base, between a prediction and the experiment normalised as the model's
-/// targets were; NaN when there is no experiment or no overlap.
+/// The prediction's r with its experiment over `range` (predictionCorrelation, as the viewer's
+/// lane label computes it); NaN when there is no experiment or it lacks the chromosome.
 double correlationWithExperiment(const std::vector<float>& predicted, const QString& experiment,
                                  const Normalizer& normalizer, const GenomicRange& range)
 {
     if (experiment.isEmpty())
         return std::numeric_limits<double>::quiet_NaN();
     const BigWigReader reader = BigWigReader::open(ss(experiment));
-    const std::string chrom = matchChromosome(range.chrom, namesOf(reader.chromosomes()));
+    const std::string chrom = chrom_names::match(range.chrom, namesOf(reader.chromosomes()));
     if (chrom.empty())
         return std::numeric_limits<double>::quiet_NaN();
     const std::int64_t end = std::min(range.end, reader.length(chrom));
-    const std::vector<float> measured = reader.values(chrom, range.start, end);
-    stats::Pearson r;
-    for (std::size_t i = 0; i < std::min(measured.size(), predicted.size()); ++i)
-        if (!std::isnan(predicted[i]))
-            r.add(predicted[i], normalizer.apply(measured[i]));
-    return r.count() >= 3 ? r.value() : std::numeric_limits<double>::quiet_NaN();
+    const std::vector<float> measured =
+        reader.values(chrom, range.start, std::max(range.start, end));
+    return predictionCorrelation(predicted, measured, normalizer);
 }
 
 } // namespace
@@ -106,6 +97,19 @@ BackgroundTask* ModelSession::track(BackgroundTask* task)
     connect(task, &BackgroundTask::failed, this, &ModelSession::failed);
     connect(task, &BackgroundTask::finished, this, [this] { setBusy(false); });
     return task;
+}
+
+void ModelSession::clear()
+{
+    ++m_generation;
+    m_model.reset();
+    m_archive.clear();
+    m_genome.clear();
+    m_chromosomes.clear();
+    m_trackNames.clear();
+    m_experiments.clear();
+    m_normalizers.clear();
+    m_plan.clear();
 }
 
 void ModelSession::load(const QString& archivePath, const QString& dataDir)
@@ -137,12 +141,17 @@ void ModelSession::load(const QString& archivePath, const QString& dataDir)
     track(task);
 }
 
+std::string ModelSession::chromosomeFor(const std::string& viewChrom) const
+{
+    return chrom_names::match(viewChrom, m_chromosomes);
+}
+
 std::string ModelSession::modelChromosome(const std::string& viewChrom) const
 {
-    const std::string name = matchChromosome(viewChrom, m_chromosomes);
+    const std::string name = chrom_names::match(viewChrom, m_chromosomes);
     if (name.empty())
-        throw Error("the model's genome " + ss(QFileInfo(m_genome).fileName()) + " has no " +
-                    viewChrom);
+        throw Error(chrom_names::unknownMessage(
+            viewChrom, "the model's genome " + ss(QFileInfo(m_genome).fileName()), m_chromosomes));
     return name;
 }
 
@@ -201,7 +210,7 @@ QString ModelSession::chromosomeOutput(const QString& archive, const std::string
     return QStringLiteral("%1.%2.prediction.bw").arg(archive, qs(chrom));
 }
 
-BackgroundTask* ModelSession::predictChromosome(const std::string& viewChrom)
+BackgroundTask* ModelSession::predictChromosome(const std::string& viewChrom, const QString& output)
 {
     if (!m_model || m_busy)
         return nullptr;
@@ -218,7 +227,6 @@ BackgroundTask* ModelSession::predictChromosome(const std::string& viewChrom)
         double seconds = 0;
     };
     auto outcome = std::make_shared<Outcome>();
-    const QString output = chromosomeOutput(m_archive, chrom);
     auto* task = BackgroundTask::start(
         this, tr("Predicting %1").arg(qs(chrom)),
         [outcome, chrom, output, model = m_model](TaskContext& context) {

@@ -40,6 +40,8 @@ public:
     explicit ModelSession(QObject* parent = nullptr);
     ~ModelSession() override;
 
+    /// Forgets the model (another project is open); a load or prediction under way is ignored.
+    void clear();
     /// Loads a model archive; loaded() or failed() follows.
     void load(const QString& archivePath, const QString& dataDir);
     [[nodiscard]] bool isReady() const { return m_model != nullptr; }
@@ -59,10 +61,14 @@ public:
 
     /// Predicts the windows centred in `range`; regionPredicted() or failed() follows.
     BackgroundTask* predictRegion(const GenomicRange& range);
-    /// Predicts a whole chromosome into `<archive>.<chrom>.prediction.bw`;
-    /// chromosomePredicted() or failed() follows.
-    BackgroundTask* predictChromosome(const std::string& chrom);
+    /// Predicts a whole chromosome into the bigWig `output`; chromosomePredicted() or failed()
+    /// follows.
+    BackgroundTask* predictChromosome(const std::string& chrom, const QString& output);
+    /// Where a chromosome's prediction goes unless the user says otherwise:
+    /// `<archive>.<chrom>.prediction.bw`.
     [[nodiscard]] static QString chromosomeOutput(const QString& archive, const std::string& chrom);
+    /// The model genome's name for a view's chromosome; empty when it has none.
+    [[nodiscard]] std::string chromosomeFor(const std::string& viewChrom) const;
 
 Q_SIGNALS:
     void loaded();

@@ -1,5 +1,6 @@
 #include "signal_sampler.h"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -166,6 +167,33 @@ SignalSamples sampleSignal(const TileFetcher& fetcher, const TrackSource& source
                 meanOver(lookup, level, from, to, samples.complete);
     }
     return samples;
+}
+
+std::vector<float> sampleValues(const TileFetcher& fetcher, const TrackSource& source,
+                                const std::string& chrom, std::int64_t first, std::int64_t last,
+                                bool* complete)
+{
+    TileLookup lookup(fetcher, source, chrom);
+    first = std::max<std::int64_t>(0, first);
+    last = std::min(lookup.length(), last);
+    std::vector<float> values(static_cast<std::size_t>(std::max<std::int64_t>(0, last - first)),
+                              kNoData);
+    bool all = true;
+    for (std::int64_t b = first; b < last;) {
+        const Tile* tile = lookup.at(0, static_cast<double>(b));
+        const std::int64_t to = tile
+                                    ? std::min(last, tile->end)
+                                    : std::min(last, (b / tiles::kTileBins + 1) * tiles::kTileBins);
+        if (tile && !tile->values.empty())
+            std::copy(tile->values.begin() + (b - tile->start),
+                      tile->values.begin() + (to - tile->start), values.begin() + (b - first));
+        else
+            all = false;
+        b = to;
+    }
+    if (complete)
+        *complete = all;
+    return values;
 }
 
 std::string sampleBases(const TileFetcher& fetcher, const TrackSource& source,

@@ -26,6 +26,12 @@ inline constexpr double kSequenceMaxBpPerPixel = 1.0;
 [[nodiscard]] SignalSamples sampleSignal(const TileFetcher& fetcher, const TrackSource& source,
                                          const std::string& chrom, const ViewFrame& frame);
 
+/// The values of bases [first, last) from the cached per-base (level 0) tiles of `source`, NaN
+/// where there is no data; `complete` false (when given) when some tile is not read yet.
+[[nodiscard]] std::vector<float> sampleValues(const TileFetcher& fetcher, const TrackSource& source,
+                                              const std::string& chrom, std::int64_t first,
+                                              std::int64_t last, bool* complete = nullptr);
+
 /// The bases [first, last) from the cached sequence tiles; a space where not read yet.
 [[nodiscard]] std::string sampleBases(const TileFetcher& fetcher, const TrackSource& source,
                                       const std::string& chrom, std::int64_t first,

@@ -58,6 +58,8 @@ TrackPanel::TrackPanel(TrackView* view, QWidget* parent)
     m_up = new QPushButton(tr("Up"));
     m_down = new QPushButton(tr("Down"));
     m_remove = new QPushButton(tr("Remove"));
+    m_up->setObjectName(QStringLiteral("trackUp"));
+    m_down->setObjectName(QStringLiteral("trackDown"));
     m_up->setToolTip(tr("Move the track one lane up"));
     m_down->setToolTip(tr("Move the track one lane down"));
     order->addWidget(m_up);
@@ -70,6 +72,7 @@ TrackPanel::TrackPanel(TrackView* view, QWidget* parent)
     m_name = new QLineEdit;
     m_color = new QPushButton;
     m_color->setToolTip(tr("Choose the track's colour"));
+    m_color->setObjectName(QStringLiteral("trackColor"));
     m_height = new QSpinBox;
     m_height->setRange(16, 600);
     m_height->setSuffix(tr(" px"));

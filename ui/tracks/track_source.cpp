@@ -3,6 +3,7 @@
 #include "genome/genome.h"
 #include "locus.h"
 #include "tracks/bigwig.h"
+#include "util/chrom_names.h"
 
 #include <algorithm>
 #include <atomic>
@@ -105,7 +106,8 @@ std::string TrackSource::chromosomeName(const std::string& viewChrom) const
     std::lock_guard lock(m_aliasMutex);
     auto it = m_aliases.find(viewChrom);
     if (it == m_aliases.end())
-        it = m_aliases.emplace(viewChrom, matchChromosome(viewChrom, namesOf(m_chromosomes))).first;
+        it = m_aliases.emplace(viewChrom, chrom_names::match(viewChrom, namesOf(m_chromosomes)))
+                 .first;
     return it->second;
 }
 

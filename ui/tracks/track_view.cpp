@@ -2,6 +2,7 @@
 
 #include "bridge/background_task.h"
 #include "bridge/qt_convert.h"
+#include "eval/prediction_pairing.h"
 #include "genome/genome.h"
 #include "signal_sampler.h"
 #include "tile_fetcher.h"
@@ -9,7 +10,7 @@
 #include "tracks/bigwig.h"
 #include "tracks/features.h"
 #include "tracks/file_kind.h"
-#include "util/stats.h"
+#include "util/chrom_names.h"
 
 #include <algorithm>
 #include <cmath>
@@ -132,6 +133,28 @@ void TrackView::setGenome(const QString& file)
         Q_EMIT problem(message);
     });
     connect(task, &BackgroundTask::finished, this, [this] { setLoadsPending(-1); });
+}
+
+void TrackView::clear()
+{
+    ++m_genomeGeneration; // a genome still opening is not this view's any more
+    m_genomePath.clear();
+    for (const Track& t : m_tracks)
+        if (t.source)
+            m_fetcher->forget(t.source->id());
+    const bool hadFeatures = std::any_of(m_tracks.begin(), m_tracks.end(),
+                                         [](const Track& t) { return t.features || t.loading; });
+    m_tracks.clear();
+    m_historyTimer.stop();
+    m_history.clear();
+    m_chrom.clear();
+    m_start = m_end = 0;
+    refreshChromosomes();
+    tracksEdited();
+    Q_EMIT rangeChanged();
+    Q_EMIT historyChanged();
+    if (hadFeatures)
+        Q_EMIT featureNamesChanged();
 }
 
 int TrackView::addFile(const QString& given, TrackOrigin origin, QString* error)
@@ -294,6 +317,23 @@ void TrackView::moveTrack(int id, int delta)
     tracksEdited();
 }
 
+void TrackView::setTrackOrder(const std::vector<int>& ids)
+{
+    std::vector<Track> ordered;
+    ordered.reserve(m_tracks.size());
+    for (const int id : ids) {
+        const auto it = std::find_if(m_tracks.begin(), m_tracks.end(),
+                                     [id](const Track& t) { return t.id == id; });
+        if (it != m_tracks.end()) {
+            ordered.push_back(std::move(*it));
+            m_tracks.erase(it);
+        }
+    }
+    std::move(m_tracks.begin(), m_tracks.end(), std::back_inserter(ordered));
+    m_tracks = std::move(ordered);
+    tracksEdited();
+}
+
 std::vector<int> TrackView::trackIds() const
 {
     std::vector<int> ids;
@@ -355,6 +395,7 @@ void TrackView::setOverlay(bool on)
 
 void TrackView::tracksEdited()
 {
+    m_correlations.clear(); // a pairing, source or normalisation may have changed
     setMinimumHeight(contentHeight());
     updateGeometry();
     requestTiles();
@@ -411,7 +452,7 @@ void TrackView::refreshChromosomes()
         return;
     // Stay on the chromosome shown, under the genome's name for it ('IV' becomes 'chrIV').
     const std::string current =
-        m_chrom.empty() ? std::string() : matchChromosome(m_chrom, namesOf(m_chromosomes));
+        m_chrom.empty() ? std::string() : chrom_names::match(m_chrom, namesOf(m_chromosomes));
     if (current.empty())
         showChromosome(m_chromosomes.front().name);
     else
@@ -469,7 +510,7 @@ void TrackView::commitHistory()
 
 bool TrackView::showRange(const GenomicRange& range)
 {
-    const std::string chrom = matchChromosome(range.chrom, namesOf(m_chromosomes));
+    const std::string chrom = chrom_names::match(range.chrom, namesOf(m_chromosomes));
     if (chrom.empty())
         return false;
     setRange(chrom, static_cast<double>(range.start), static_cast<double>(range.end), Record::Now);
@@ -478,7 +519,7 @@ bool TrackView::showRange(const GenomicRange& range)
 
 bool TrackView::showChromosome(const std::string& chrom)
 {
-    const std::string name = matchChromosome(chrom, namesOf(m_chromosomes));
+    const std::string name = chrom_names::match(chrom, namesOf(m_chromosomes));
     return !name.empty() && showRange({name, 0, chromosomeLength(name)});
 }
 
@@ -496,7 +537,7 @@ bool TrackView::navigate(const QString& text, QString* error)
         return fail(tr("No genome or track is open yet."));
     const auto names = namesOf(m_chromosomes);
     const auto parsed = parseLocusText(wanted);
-    if (parsed && !matchChromosome(parsed->chrom, names).empty()) {
+    if (parsed && !chrom_names::match(parsed->chrom, names).empty()) {
         QString why;
         const auto r = resolveLocus(*parsed, m_chromosomes, &why);
         return r ? showRange(*r) : fail(why);
@@ -531,7 +572,7 @@ std::optional<GenomicRange> TrackView::findFeature(const QString& name) const
         if (!t.features)
             continue;
         if (auto r = t.features->find(name)) {
-            const std::string chrom = matchChromosome(r->chrom, namesOf(m_chromosomes));
+            const std::string chrom = chrom_names::match(r->chrom, namesOf(m_chromosomes));
             if (!chrom.empty())
                 r->chrom = chrom;
             return r;
@@ -618,6 +659,17 @@ void TrackView::requestTiles()
             tilesFor(t.source, chrom, f.start, f.end, t.kind == TrackKind::Sequence ? 0 : level);
         std::move(more.begin(), more.end(), std::back_inserter(wanted));
     }
+    // The r a paired lane shows is per base: a wide view reads the bases of both tracks too
+    // (after what it paints).
+    if (level > 0 && f.end - f.start <= static_cast<double>(kCorrelationMaxSpan))
+        for (const Track& t : m_tracks)
+            if (const Track* e = pairedExperiment(t); e && t.source && e->source)
+                for (const Track* u : {&t, e})
+                    if (const std::string chrom = u->source->chromosomeName(f.chrom);
+                        !chrom.empty()) {
+                        auto more = tilesFor(u->source, chrom, f.start, f.end, 0);
+                        std::move(more.begin(), more.end(), std::back_inserter(wanted));
+                    }
     m_fetcher->request(std::move(wanted));
 }
 
@@ -679,23 +731,60 @@ std::string TrackView::paintedBases() const
 double TrackView::correlation(const Track& prediction, const ViewFrame& frame) const
 {
     const Track* experiment = pairedExperiment(prediction);
-    if (!experiment)
+    if (!experiment || !prediction.source || !experiment->source || !frame.isValid())
         return kNaN;
-    const SignalSamples p = samplesFor(prediction, frame, false);
-    const SignalSamples e = samplesFor(*experiment, frame, true);
-    if (p.resolution != e.resolution || p.firstBase != e.firstBase)
+    // Per base over the bases the view shows, as the status line's r for a prediction of this
+    // view: never over the per-pixel means a wide view paints.
+    const auto first = static_cast<std::int64_t>(std::max(0.0, std::floor(frame.start)));
+    const auto last = std::min(frame.chromLength, static_cast<std::int64_t>(std::ceil(frame.end)));
+    if (last - first > kCorrelationMaxSpan)
         return kNaN;
-    stats::Pearson r;
-    for (std::size_t i = 0; i < std::min(p.values.size(), e.values.size()); ++i)
-        if (!std::isnan(p.values[i]) && !std::isnan(e.values[i]))
-            r.add(p.values[i], e.values[i]);
-    return r.count() >= 3 ? r.value() : kNaN;
+    const CorrelationKey key{prediction.source->id(), experiment->source->id(), frame.chrom, first,
+                             last};
+    if (const auto it = m_correlations.find(key); it != m_correlations.end())
+        return it->second;
+    const std::string predictedChrom = prediction.source->chromosomeName(frame.chrom);
+    const std::string measuredChrom = experiment->source->chromosomeName(frame.chrom);
+    if (predictedChrom.empty() || measuredChrom.empty())
+        return kNaN;
+    bool predictedRead = false;
+    bool measuredRead = false;
+    const auto predicted =
+        sampleValues(*m_fetcher, *prediction.source, predictedChrom, first, last, &predictedRead);
+    auto measured =
+        sampleValues(*m_fetcher, *experiment->source, measuredChrom, first, last, &measuredRead);
+    if (!predictedRead || !measuredRead)
+        return kNaN; // shown once the reads are in, never from part of the view
+    // A track shorter than the view (its file's chromosome is shorter) has no data past its end.
+    measured.resize(predicted.size(), std::numeric_limits<float>::quiet_NaN());
+    const double r =
+        predictionCorrelation(predicted, measured, experiment->normalizer.value_or(Normalizer{}));
+    if (m_correlations.size() > 256)
+        m_correlations.clear();
+    m_correlations.emplace(key, r);
+    return r;
 }
 
 double TrackView::viewCorrelation(int predicted) const
 {
     const Track* t = track(predicted);
     return t ? correlation(*t, frame()) : kNaN;
+}
+
+QString TrackView::correlationLabel(int predicted) const
+{
+    const Track* t = track(predicted);
+    if (!t)
+        return {};
+    const double r = correlation(*t, frame());
+    return std::isnan(r) ? QString()
+                         : tr("r = %1 with %2 in view")
+                               .arg(formatCorrelation(r), pairedExperiment(*t)->style.name);
+}
+
+QString formatCorrelation(double r)
+{
+    return std::isnan(r) ? QString() : QString::number(r, 'f', 3);
 }
 
 const BigWigReader* TrackView::bigWigReader(int id) const

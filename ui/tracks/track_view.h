@@ -6,8 +6,11 @@
 #include "view_frame.h"
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
+#include <string>
+#include <tuple>
 #include <vector>
 
 #include <QTimer>
@@ -37,6 +40,8 @@ public:
     static constexpr int kRulerHeight = 48;
     static constexpr int kLaneGap = 6;
     static constexpr std::int64_t kMinSpan = 20;
+    /// Views wider than this show no r (its per-base reads would not be worth it).
+    static constexpr std::int64_t kCorrelationMaxSpan = 2'000'000;
 
     explicit TrackView(QWidget* parent = nullptr);
     ~TrackView() override;
@@ -45,6 +50,8 @@ public:
     /// Opens a FASTA genome in the background: the chromosome list and the sequence lane.
     void setGenome(const QString& fasta);
     [[nodiscard]] QString genomePath() const { return m_genomePath; }
+    /// Empties the view for another project: no genome, no tracks, no locus, no history.
+    void clear();
     /// Adds a bigWig (signal) or BED/narrowPeak/GFF (features, read in the background) file.
     /// Returns the track's id, or -1 with the reason in `error`.
     int addFile(const QString& path, TrackOrigin origin = TrackOrigin::User,
@@ -57,6 +64,8 @@ public:
     void removeTrack(int id);
     /// Moves a track `delta` places up (negative) or down the lanes.
     void moveTrack(int id, int delta);
+    /// Puts the tracks `ids` first, in that order; the others follow in their order.
+    void setTrackOrder(const std::vector<int>& ids);
     [[nodiscard]] std::vector<int> trackIds() const;
     [[nodiscard]] const Track* track(int id) const;
     /// The track showing `path`, or -1.
@@ -104,9 +113,13 @@ public:
     [[nodiscard]] SignalSamples paintedSamples(int id) const;
     /// The bases the sequence lane draws in the current view (empty when zoomed out too far).
     [[nodiscard]] std::string paintedBases() const;
-    /// Pearson's r between a paired prediction and its (normalised) experiment over what the
-    /// view shows; NaN when unpaired or without overlap.
+    /// Pearson's r, per base (predictionCorrelation), between a paired prediction and its
+    /// experiment over the bases the view shows; NaN when unpaired, without overlap, wider than
+    /// kCorrelationMaxSpan or while those bases are still being read.
     [[nodiscard]] double viewCorrelation(int predicted) const;
+    /// What the prediction's lane says of it: "r = 0.412 with occupancy in view" (empty with
+    /// no r).
+    [[nodiscard]] QString correlationLabel(int predicted) const;
     /// The reader behind a bigWig track (its read counters show which reads a view made).
     [[nodiscard]] const BigWigReader* bigWigReader(int id) const;
     /// Draws the whole view into `size` in the colours of the widget's palette (the widget
@@ -143,6 +156,9 @@ protected:
 
 private:
     enum class Record { Now, Later, Never };
+    /// An r computed for (prediction source, experiment source, chrom, first, last).
+    using CorrelationKey =
+        std::tuple<std::uint64_t, std::uint64_t, std::string, std::int64_t, std::int64_t>;
     enum class Drag { None, Pan, Select };
     struct Lane {
         std::vector<std::size_t> tracks; // indices into m_tracks, the lane's owner first
@@ -199,6 +215,11 @@ private:
     double m_pressStart = 0;
     double m_selectFrom = 0;
     double m_selectTo = 0;
+    /// A view repaints often; its r changes only with the bases shown.
+    mutable std::map<CorrelationKey, double> m_correlations;
 };
+
+/// An r as the viewer writes it, in the status line and on the lane: "0.412" (empty for NaN).
+[[nodiscard]] QString formatCorrelation(double r);
 
 } // namespace kdna::ui

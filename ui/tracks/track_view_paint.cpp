@@ -251,8 +251,8 @@ void TrackView::paintSignalLane(QPainter& p, const paint::Theme& theme, const Vi
     // Correlation in the view, top right, in the prediction's colour.
     double y = area.top() + 1;
     for (const Layer& layer : layers) {
-        const double r = correlation(*layer.track, f);
-        if (std::isnan(r))
+        const QString text = correlationLabel(layer.track->id);
+        if (text.isEmpty())
             continue;
         p.save();
         QFont font = p.font();
@@ -261,9 +261,6 @@ void TrackView::paintSignalLane(QPainter& p, const paint::Theme& theme, const Vi
         p.setFont(font);
         p.setPen(theme.dark ? layer.track->style.color.lighter(130)
                             : layer.track->style.color.darker(120));
-        const QString text =
-            tr("r = %1 with %2 in view")
-                .arg(QString::number(r, 'f', 3), pairedExperiment(*layer.track)->style.name);
         p.drawText(QRectF(area.left(), y, area.width() - 4, 14), Qt::AlignRight | Qt::AlignTop,
                    text);
         p.restore();

@@ -12,10 +12,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <utility>
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QCompleter>
+#include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -43,11 +45,6 @@ QToolButton* toolButton(const QString& text, const QString& tip, const QIcon& ic
         b->setAutoRaise(true); // icons read as buttons without a frame; words do not
     }
     return b;
-}
-
-QString correlationText(double r)
-{
-    return std::isnan(r) ? QString() : QString::number(r, 'f', 3);
 }
 
 } // namespace
@@ -100,11 +97,17 @@ TracksStep::TracksStep(ProjectDocument* document, QWidget* parent)
         static_cast<QStringListModel*>(m_completer->model())->setStringList(m_view->featureNames());
     });
     connect(m_view, &TrackView::loadingChanged, this, [this](bool loading) {
+        if (m_pendingSession && !m_view->isOpeningFiles()) {
+            restoreSession();
+            return;
+        }
         if (loading || m_pendingLocus.isEmpty())
             return;
         const QString locus = std::exchange(m_pendingLocus, QString());
         navigate(locus);
     });
+    connect(m_view, &TrackView::rangeChanged, this, &TracksStep::storeSession);
+    connect(m_view, &TrackView::tracksChanged, this, &TracksStep::storeSession);
     connect(m_cancel, &QPushButton::clicked, this, [this] {
         if (m_running)
             m_running->cancel();
@@ -118,12 +121,12 @@ TracksStep::TracksStep(ProjectDocument* document, QWidget* parent)
         showMessage(m_running && m_running->isCancelled() ? tr("Stopped.") : m, true);
     });
     if (m_doc) {
-        connect(m_doc, &ProjectDocument::reloaded, this, &TracksStep::loadProject);
+        connect(m_doc, &ProjectDocument::reloaded, this, &TracksStep::openProject);
         connect(m_doc, &ProjectDocument::changed, this, [this](ProjectDocument::Section s) {
             if (s == ProjectDocument::Section::Dataset || s == ProjectDocument::Section::Evaluation)
                 loadProject();
         });
-        loadProject();
+        openProject();
     }
     updateActions();
 }
@@ -155,6 +158,7 @@ QHBoxLayout* TracksStep::buildToolbar()
         toolButton(QStringLiteral("+"), tr("Zoom in (+, the wheel, or drag on the ruler)"));
     auto* whole = toolButton(tr("Whole"), tr("Show the whole chromosome (Home)"));
     auto* add = new QPushButton(tr("Add tracks..."));
+    add->setObjectName(QStringLiteral("addTracks"));
     add->setToolTip(tr("bigWig, BED, narrowPeak or GFF files; a FASTA becomes the genome"));
     m_overlay = new QCheckBox(tr("Overlay predictions"));
     m_overlay->setObjectName(QStringLiteral("overlay"));
@@ -190,7 +194,10 @@ QHBoxLayout* TracksStep::buildToolbar()
     connect(m_locus, &QLineEdit::returnPressed, this, [this] { navigate(m_locus->text()); });
     connect(go, &QPushButton::clicked, this, [this] { navigate(m_locus->text()); });
     connect(add, &QPushButton::clicked, this, &TracksStep::chooseTracks);
-    connect(m_overlay, &QCheckBox::toggled, m_view, &TrackView::setOverlay);
+    connect(m_overlay, &QCheckBox::toggled, this, [this](bool on) {
+        m_view->setOverlay(on);
+        storeSession();
+    });
     connect(m_predictHere, &QPushButton::clicked, this, &TracksStep::predictHere);
     connect(m_predictChromosome, &QPushButton::clicked, this, &TracksStep::predictChromosome);
     connect(exportButton, &QPushButton::clicked, this, &TracksStep::chooseExport);
@@ -198,6 +205,127 @@ QHBoxLayout* TracksStep::buildToolbar()
 }
 
 // ---- project, files, navigation -------------------------------------------------------------
+
+void TracksStep::openProject()
+{
+    // Read first: emptying the view would store its empty session over the saved one.
+    m_pendingSession = m_doc ? m_doc->project().viewer : std::nullopt;
+    m_pendingLocus.clear();
+    m_regionTracks.clear();
+    if (m_running)
+        m_running->cancel();
+    m_model->clear();
+    m_view->clear();
+    m_locus->clear();
+    showMessage({});
+    const bool overlay = m_pendingSession ? m_pendingSession->overlay : true;
+    {
+        const QSignalBlocker blocker(m_overlay);
+        m_overlay->setChecked(overlay);
+    }
+    m_view->setOverlay(overlay);
+    if (m_doc) {
+        loadProject();
+        if (m_pendingSession)
+            addSessionTracks(*m_pendingSession);
+    }
+    if (m_pendingSession && !m_view->isOpeningFiles())
+        restoreSession();
+    updateActions();
+}
+
+QString TracksStep::sessionPath(const QString& path) const
+{
+    const QString base = m_doc ? qs(m_doc->project().base_dir.string()) : QString();
+    if (base.isEmpty())
+        return path;
+    const QString relative = QDir(base).relativeFilePath(path);
+    return relative.startsWith(QStringLiteral("..")) ? path : relative;
+}
+
+QString TracksStep::resolvedSessionPath(const std::string& file) const
+{
+    return m_doc ? qs(m_doc->project().resolve(file).string()) : qs(file);
+}
+
+ViewerSession TracksStep::session() const
+{
+    ViewerSession s;
+    if (!m_view->range().chrom.empty())
+        s.locus = ss(formatLocus(m_view->range()));
+    s.overlay = m_view->overlay();
+    for (const int id : m_view->trackIds()) {
+        const Track* t = m_view->track(id);
+        if (t->path.isEmpty())
+            continue; // a prediction held in memory is made again, not saved
+        ViewerTrack v;
+        v.file = ss(sessionPath(t->path));
+        v.name = ss(t->style.name);
+        v.color = t->style.color.isValid() ? ss(t->style.color.name()) : std::string();
+        v.height = t->style.height;
+        v.autoscale = t->style.autoscale;
+        v.min = t->style.minimum;
+        v.max = t->style.maximum;
+        s.tracks.push_back(std::move(v));
+    }
+    return s;
+}
+
+void TracksStep::storeSession()
+{
+    if (m_doc && !m_pendingSession)
+        m_doc->setViewerSession(session());
+}
+
+void TracksStep::addSessionTracks(const ViewerSession& session)
+{
+    QStringList problems;
+    for (const ViewerTrack& v : session.tracks) {
+        const QString path = resolvedSessionPath(v.file);
+        if (m_view->findTrack(path) >= 0 ||
+            QFileInfo(path).absoluteFilePath() == m_view->genomePath())
+            continue;
+        QString error;
+        if (m_view->addFile(path, TrackOrigin::User, &error) < 0)
+            problems << error;
+    }
+    if (!problems.isEmpty())
+        showMessage(tr("The saved view names tracks that cannot be opened: %1")
+                        .arg(problems.join(QStringLiteral("; "))),
+                    true);
+}
+
+void TracksStep::restoreSession()
+{
+    const ViewerSession session = *std::exchange(m_pendingSession, std::nullopt);
+    std::vector<int> order;
+    for (const ViewerTrack& v : session.tracks) {
+        const QString path = QFileInfo(resolvedSessionPath(v.file)).absoluteFilePath();
+        int id = m_view->findTrack(path);
+        if (id < 0 && path == m_view->genomePath())
+            for (const int t : m_view->trackIds())
+                if (m_view->track(t)->kind == TrackKind::Sequence)
+                    id = t;
+        if (id < 0)
+            continue;
+        TrackStyle style = m_view->track(id)->style;
+        if (!v.name.empty())
+            style.name = qs(v.name);
+        if (const QColor color(qs(v.color)); color.isValid())
+            style.color = color;
+        if (v.height > 0)
+            style.height = v.height;
+        style.autoscale = v.autoscale;
+        style.minimum = v.min;
+        style.maximum = v.max;
+        m_view->setStyle(id, style);
+        order.push_back(id);
+    }
+    m_view->setTrackOrder(order);
+    if (!session.locus.empty())
+        navigate(qs(session.locus));
+    storeSession();
+}
 
 void TracksStep::loadProject()
 {
@@ -259,6 +387,7 @@ bool TracksStep::navigate(const QString& locus)
     QString error;
     if (m_view->navigate(locus, &error)) {
         m_pendingLocus.clear();
+        m_locus->setText(formatLocus(m_view->range())); // what was typed, as coordinates
         showMessage({});
         return true;
     }
@@ -274,8 +403,9 @@ bool TracksStep::navigate(const QString& locus)
 
 void TracksStep::syncLocus()
 {
-    if (!m_locus->hasFocus())
-        m_locus->setText(formatLocus(m_view->range()));
+    // The box follows every zoom and pan, unless the user is typing a locus into it.
+    if (!m_locus->isModified())
+        m_locus->setText(m_view->range().chrom.empty() ? QString() : formatLocus(m_view->range()));
     const int index = m_chromosome->findText(qs(m_view->range().chrom));
     if (index >= 0 && index != m_chromosome->currentIndex())
         m_chromosome->setCurrentIndex(index);
@@ -402,14 +532,23 @@ bool TracksStep::predictHere()
 bool TracksStep::predictChromosome()
 {
     const std::string chrom = m_view->range().chrom;
-    BackgroundTask* task =
-        m_model->isReady() && !chrom.empty() ? m_model->predictChromosome(chrom) : nullptr;
+    if (!m_model->isReady() || m_model->isBusy() || chrom.empty())
+        return false;
+    const std::string modelChrom = m_model->chromosomeFor(chrom);
+    const QString suggested = ModelSession::chromosomeOutput(
+        m_model->archivePath(), modelChrom.empty() ? chrom : modelChrom);
+    QString output =
+        QFileDialog::getSaveFileName(this, tr("Save the prediction of %1").arg(qs(chrom)),
+                                     suggested, tr("bigWig (*.bw *.bigWig *.bigwig)"));
+    if (output.isEmpty())
+        return false;
+    if (QFileInfo(output).suffix().isEmpty())
+        output += QStringLiteral(".bw");
+    BackgroundTask* task = m_model->predictChromosome(chrom, output);
     watch(task, tr("Predicting %1").arg(qs(chrom)));
     if (task)
         showMessage(tr("Predicting all of %1; the prediction goes to %2.")
-                        .arg(qs(chrom), QFileInfo(ModelSession::chromosomeOutput(
-                                                      m_model->archivePath(), chrom))
-                                            .fileName()));
+                        .arg(qs(chrom), QFileInfo(output).fileName()));
     return task != nullptr;
 }
 
@@ -457,7 +596,7 @@ void TracksStep::regionPredicted(const RegionPrediction& prediction)
                                    TrackOrigin::Model, true);
         }
         pairWithExperiment(id, static_cast<int>(k));
-        if (const QString r = correlationText(prediction.correlations[k]); !r.isEmpty())
+        if (const QString r = formatCorrelation(prediction.correlations[k]); !r.isEmpty())
             correlations << tr("r = %1 with %2").arg(r, experimentName(static_cast<int>(k)));
     }
     const QString method = prediction.method == QStringLiteral("whole-sequence")

@@ -1,5 +1,8 @@
 #pragma once
 
+#include "project/project.h"
+
+#include <optional>
 #include <vector>
 
 #include <QPointer>
@@ -36,6 +39,15 @@ public:
     explicit TracksStep(ProjectDocument* document, QWidget* parent = nullptr);
     ~TracksStep() override;
 
+    /// Shows the document's project afresh: drops the tracks, colours, locus, history and model
+    /// of the project before, opens this one's genome, tracks and model, and restores the
+    /// viewer session its file keeps. Runs on ProjectDocument::reloaded (a project opened or
+    /// created); call it when the step must start over from the document.
+    void openProject();
+    /// The viewer's session as the project file keeps it (tracks top to bottom, their looks,
+    /// the locus); paths relative to the project's folder when inside it.
+    [[nodiscard]] ViewerSession session() const;
+
     /// A trained model: enables the predictions and opens the genome it was trained on.
     void showModel(const QString& archivePath);
     /// A bigWig (signal), BED/narrowPeak/GFF (features) or FASTA (the genome) file.
@@ -54,12 +66,18 @@ public:
     [[nodiscard]] QString message() const;
     /// Predicts the visible region; false when no model is ready or one is busy.
     bool predictHere();
-    /// Predicts the whole chromosome shown to bigWig; false when no model is ready or busy.
+    /// Asks where to write the whole chromosome's prediction (a bigWig), then predicts it;
+    /// false when no model is ready, one is busy or the user cancels the dialog.
     bool predictChromosome();
 
 private:
     QHBoxLayout* buildToolbar();
     void loadProject();
+    void addSessionTracks(const ViewerSession& session);
+    void restoreSession();
+    void storeSession();
+    [[nodiscard]] QString sessionPath(const QString& path) const;
+    [[nodiscard]] QString resolvedSessionPath(const std::string& file) const;
     void showMessage(const QString& text, bool error = false);
     void updateActions();
     void syncLocus();
@@ -93,6 +111,8 @@ private:
     QPointer<BackgroundTask> m_running;
 
     QString m_pendingLocus;
+    /// The session to restore once the files it names are open; no session is stored meanwhile.
+    std::optional<ViewerSession> m_pendingSession;
     std::vector<int> m_regionTracks; ///< per model track, the region prediction's track id
 };
 

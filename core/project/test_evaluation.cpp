@@ -1,0 +1,79 @@
+#include "test_evaluation.h"
+
+#include "data/generator.h"
+#include "model/model.h"
+#include "model_tasks.h"
+#include "project.h"
+#include "train/trainer.h"
+
+#include <chrono>
+
+namespace kdna {
+namespace {
+
+/// Every window: evaluate, then the correlation or AUC that fits the model's data.
+void scoreEveryWindow(LoadedModel& model, const EvaluationData& data, const ScoreOptions& options,
+                      TestEvaluation& out)
+{
+    const EvaluationReport report = evaluateModel(model, data, options);
+    out.metrics = report.metrics;
+    out.examples = report.examples;
+    out.method = report.method;
+    const DatasetSpec& spec = model.trainSpec();
+    if (spec.isSparse()) {
+        if (spec.seq2seq)
+            return; // keras_dna has no AUC for seq2seq models
+        for (const AucResult& r : aucModel(model, data, true, "ROC", options))
+            out.metrics["AUROC cell " + std::to_string(r.cell) + " " + r.annotation] = r.value;
+        return;
+    }
+    for (const auto& [name, r] : correlateModel(model, data, options).correlations)
+        out.metrics[name] = r;
+}
+
+/// A seeded sample of batches drawn as training draws them (shuffled, the training shapes).
+void scoreSample(const Project& project, LoadedModel& model, const TestEvaluationOptions& options,
+                 TestEvaluation& out)
+{
+    const AnySpec spec = project.specOn(project.test_chr);
+    const auto generator = openGenerator(spec, &model.archive.statistics);
+    const EvaluationResult r = evaluate(*model.model, *generator, project.compile,
+                                        options.sampleBatches, false, options.score.precision);
+    out.metrics = r.metrics;
+    out.examples = r.examples;
+    out.method = "sample";
+}
+
+} // namespace
+
+TestEvaluation evaluateOnTestChromosomes(const Project& project, LoadedModel& model,
+                                         const TestEvaluationOptions& options)
+{
+    TestEvaluation out;
+    if (project.test_chr.empty())
+        return out;
+    const auto start = std::chrono::steady_clock::now();
+    out.chromosomes = project.test_chr;
+    if (options.sampleBatches > 0) {
+        scoreSample(project, model, options, out);
+    } else {
+        const EvaluationData data{project.test_chr, {}, {}, false, std::nullopt};
+        scoreEveryWindow(model, data, options.score, out);
+    }
+    out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return out;
+}
+
+TestEvaluation evaluateOnTestChromosomes(const Project& project,
+                                         const std::filesystem::path& archive,
+                                         const TestEvaluationOptions& options)
+{
+    if (project.test_chr.empty())
+        return {};
+    LoadedModel model = loadModel(archive, project.data_dir, project.training.device);
+    TestEvaluationOptions o = options;
+    o.score.precision = project.training.precision;
+    return evaluateOnTestChromosomes(project, model, o);
+}
+
+} // namespace kdna
