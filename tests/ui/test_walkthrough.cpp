@@ -488,8 +488,9 @@ private Q_SLOTS:
         const QStringList shownTracks = fileTracks(w.tracksStep()->view());
 
         // File > Save, from the menu bar by mouse: a new project asks where, typed into the
-        // dialog. (Ctrl+S is not used: under the offscreen platform the last combo box popup
-        // stays the focus window once hidden, and window shortcuts go to the focus window.)
+        // dialog. (Not Ctrl+S: offscreen, and xcb without a window manager, leave the last
+        // combo box's hidden popup as the focus window, which window shortcuts go to; a click
+        // a person makes on the window gives it the focus back, QTest's does not.)
         const QString saved =
             QString::fromStdString(m_dir.file("work/walkthrough.kdna.json").string());
         QString opened;
