@@ -462,6 +462,8 @@ private Q_SLOTS:
         // A project not yet saved trains into the working folder: the scratch folder.
         const QString work = QString::fromStdString(m_dir.file("work").string());
         QVERIFY(QDir().mkpath(work) && QDir::setCurrent(work));
+        // Saved elsewhere: the model trained before the project had a file must stay its model.
+        QVERIFY(QDir().mkpath(QString::fromStdString(m_dir.file("projects").string())));
     }
 
     void walksTheWholeTask()
@@ -486,13 +488,16 @@ private Q_SLOTS:
         if (QTest::currentTestFailed())
             return;
         const QStringList shownTracks = fileTracks(w.tracksStep()->view());
+        const QString trainedModel =
+            QFileInfo(w.tracksStep()->model()->archivePath()).absoluteFilePath();
+        QVERIFY(QFileInfo(trainedModel).isFile());
 
         // File > Save, from the menu bar by mouse: a new project asks where, typed into the
         // dialog. (Not Ctrl+S: offscreen, and xcb without a window manager, leave the last
         // combo box's hidden popup as the focus window, which window shortcuts go to; a click
         // a person makes on the window gives it the focus back, QTest's does not.)
         const QString saved =
-            QString::fromStdString(m_dir.file("work/walkthrough.kdna.json").string());
+            QString::fromStdString(m_dir.file("projects/walkthrough.kdna.json").string());
         QString opened;
         answerFileDialog(saved, &opened);
         QVERIFY(chooseFromMenu(w, QStringLiteral("&File"), QStringLiteral("&Save")));
@@ -525,6 +530,11 @@ private Q_SLOTS:
                  qPrintable(fileTracks(tracks->view()).join(u',') + QStringLiteral(" vs ") +
                             shownTracks.join(u',')));
         QVERIFY(tracks->view()->findTrack(d.target) >= 0);
+        // The trained model comes back too: the Train step's history and the Tracks step's model.
+        QVERIFY2(waitFor([&] { return tracks->model()->isReady(); }, 30000),
+                 qPrintable(w.document()->modelArchivePath() + QStringLiteral(" / ") +
+                            tracks->message()));
+        QCOMPARE(QFileInfo(tracks->model()->archivePath()).absoluteFilePath(), trainedModel);
         // And what was built and chosen: the model and the data.
         QCOMPARE(w.modelBuilder()->stack()->count(), 9);
         QCOMPARE(w.dataStep()->previewer()->inputShapeText(),
