@@ -65,12 +65,15 @@ std::optional<std::filesystem::path> yeastData()
 {
     std::vector<std::filesystem::path> candidates;
     if (const char* env = std::getenv("KDNA_TEST_DATA"); env && *env) {
+        // Where the user points is where the data is, or none is: a folder without it runs
+        // the suites as a clean checkout does (the walkthrough on the demo data).
         candidates.emplace_back(std::filesystem::path(env) / "sacCer3");
         candidates.emplace_back(env);
+    } else {
+        candidates.emplace_back(std::filesystem::path(KDNA_SOURCE_DIR) / ".." / "shared" / "data" /
+                                "sacCer3");
+        candidates.emplace_back("../shared/data/sacCer3");
     }
-    candidates.emplace_back(std::filesystem::path(KDNA_SOURCE_DIR) / ".." / "shared" / "data" /
-                            "sacCer3");
-    candidates.emplace_back("../shared/data/sacCer3");
     for (const auto& c : candidates)
         if (std::filesystem::exists(c / "sacCer3.fa"))
             return std::filesystem::weakly_canonical(c);

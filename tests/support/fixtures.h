@@ -35,7 +35,8 @@ void writeFasta(const std::filesystem::path& path,
 /// A random ACGT string, the same for the same seed.
 [[nodiscard]] std::string randomBases(std::size_t n, unsigned seed);
 
-/// `../shared/data/sacCer3` (or $KDNA_TEST_DATA/sacCer3) when present.
+/// $KDNA_TEST_DATA/sacCer3 (or $KDNA_TEST_DATA) when that variable is set, else
+/// `../shared/data/sacCer3`, when present.
 [[nodiscard]] std::optional<std::filesystem::path> yeastData();
 
 /// Runs a command line, returning its exit code and filling `output` with stdout.

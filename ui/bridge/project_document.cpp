@@ -3,6 +3,8 @@
 #include "qt_convert.h"
 #include "util/error.h"
 
+#include <filesystem>
+
 #include <QDir>
 #include <QFileInfo>
 #include <QUndoCommand>
@@ -84,6 +86,7 @@ void ProjectDocument::load(const QString& path, const QString& dataDir)
 
 void ProjectDocument::save(const QString& path)
 {
+    keepUntitledModel(path);
     m_project.save(ss(path));
     if (path != m_path) {
         m_path = QFileInfo(path).absoluteFilePath();
@@ -92,6 +95,21 @@ void ProjectDocument::save(const QString& path)
         Q_EMIT pathChanged(m_path);
     }
     m_undo.setClean();
+}
+
+void ProjectDocument::keepUntitledModel(const QString& path)
+{
+    // A project without a file trains into the working folder; once it has a file, its output
+    // would be read beside that file instead, and the trained model would be lost to it.
+    if (!m_path.isEmpty() || m_project.output.empty())
+        return;
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path trained = fs::absolute(m_project.resolve(m_project.output), ec);
+    const fs::path beside = fs::path(ss(QFileInfo(path).absolutePath())) / m_project.output;
+    if (!ec && fs::is_regular_file(trained, ec) && !fs::exists(beside, ec) &&
+        fs::weakly_canonical(trained, ec) != fs::weakly_canonical(beside, ec))
+        m_project.output = trained.string();
 }
 
 void ProjectDocument::setViewerSession(std::optional<ViewerSession> session)

@@ -31,7 +31,8 @@ public:
     void reset(Project project, const QString& path);
     /// Loads a project file; throws kdna::Error.
     void load(const QString& path, const QString& dataDir = {});
-    /// Writes the project file (relative paths are kept as they are); throws kdna::Error.
+    /// Writes the project file (relative paths are kept as they are, except that a model
+    /// trained before the project had a file is named where it is); throws kdna::Error.
     void save(const QString& path);
 
     // Each set*() call is one undo step, except that consecutive calls naming the same `field`
@@ -67,6 +68,8 @@ Q_SIGNALS:
     void modifiedChanged(bool modified);
 
 private:
+    /// A model trained while the project had no file stays its model under `path`.
+    void keepUntitledModel(const QString& path);
     friend class SectionCommand;
     void apply(Section section, const nlohmann::json& value);
     [[nodiscard]] nlohmann::json sectionJson(Section section) const;
