@@ -137,9 +137,15 @@ TracksStep::TracksStep(ProjectDocument* document, QWidget* parent)
 
 TracksStep::~TracksStep() = default;
 
-QHBoxLayout* TracksStep::buildToolbar()
+QVBoxLayout* TracksStep::buildToolbar()
 {
+    // Two rows, navigation over the actions: in one row they need 1184 px, more than a
+    // 1024 px screen leaves beside the step list.
+    auto* rows = new QVBoxLayout;
     auto* bar = new QHBoxLayout;
+    auto* actions = new QHBoxLayout;
+    rows->addLayout(bar);
+    rows->addLayout(actions);
     m_back = toolButton(tr("Back"), tr("Back to the previous locus (Alt+Left)"),
                         style()->standardIcon(QStyle::SP_ArrowBack));
     m_forward = toolButton(tr("Forward"), tr("Forward to the next locus (Alt+Right)"),
@@ -179,13 +185,13 @@ QHBoxLayout* TracksStep::buildToolbar()
     for (QWidget* w : std::initializer_list<QWidget*>{m_back, m_forward, m_chromosome, m_locus, go,
                                                       zoomOut, zoomIn, whole})
         bar->addWidget(w);
-    bar->addSpacing(12);
-    bar->addWidget(add);
-    bar->addWidget(m_overlay);
-    bar->addStretch(1);
-    bar->addWidget(m_predictHere);
-    bar->addWidget(m_predictChromosome);
-    bar->addWidget(exportButton);
+    bar->setStretchFactor(m_locus, 1);
+    actions->addWidget(add);
+    actions->addWidget(m_overlay);
+    actions->addStretch(1);
+    actions->addWidget(m_predictHere);
+    actions->addWidget(m_predictChromosome);
+    actions->addWidget(exportButton);
 
     connect(m_back, &QToolButton::clicked, m_view, &TrackView::goBack);
     connect(m_forward, &QToolButton::clicked, m_view, &TrackView::goForward);
@@ -205,7 +211,7 @@ QHBoxLayout* TracksStep::buildToolbar()
     connect(m_predictHere, &QPushButton::clicked, this, &TracksStep::predictHere);
     connect(m_predictChromosome, &QPushButton::clicked, this, &TracksStep::predictChromosome);
     connect(exportButton, &QPushButton::clicked, this, &TracksStep::chooseExport);
-    return bar;
+    return rows;
 }
 
 // ---- project, files, navigation -------------------------------------------------------------

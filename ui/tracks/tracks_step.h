@@ -9,7 +9,6 @@
 #include <QWidget>
 
 class QCheckBox;
-class QHBoxLayout;
 class QComboBox;
 class QCompleter;
 class QLabel;
@@ -17,6 +16,7 @@ class QLineEdit;
 class QProgressBar;
 class QPushButton;
 class QToolButton;
+class QVBoxLayout;
 
 namespace kdna::ui {
 
@@ -69,7 +69,7 @@ public:
     bool predictChromosome();
 
 private:
-    QHBoxLayout* buildToolbar();
+    QVBoxLayout* buildToolbar();
     void loadProject();
     void addSessionTracks(const ViewerSession& session);
     void restoreSession();
