@@ -293,15 +293,18 @@ private Q_SLOTS:
             QTest::keyClick(&w, static_cast<Qt::Key>(Qt::Key_1 + step), Qt::ControlModifier);
             QWidget* page = steps[step];
             QVERIFY(waitFor([&] { return page->isVisible(); }, 3000));
+            QTest::qWait(100); // the page lays out
             auto* area = qobject_cast<QScrollArea*>(page->parentWidget()->parentWidget());
             QVERIFY(area);
             const QSize need = page->minimumSizeHint().expandedTo(page->minimumSize());
-            const QString what = QStringLiteral("step %1 needs %2 x %3 in a page of %4 x %5")
+            const QString what = QStringLiteral("step %1 needs %2 x %3 in a page of %4 x %5 "
+                                                "(its widget is %6 wide)")
                                      .arg(step + 1)
                                      .arg(need.width())
                                      .arg(need.height())
                                      .arg(area->width())
-                                     .arg(area->height());
+                                     .arg(area->height())
+                                     .arg(page->width());
             QVERIFY2(need.width() <= area->width(), qPrintable(what));
             QVERIFY2(!area->horizontalScrollBar()->isVisible(), qPrintable(what));
             if (step >= 2)
@@ -338,7 +341,8 @@ private Q_SLOTS:
                                         .arg(chart->width())
                                         .arg(chart->height())));
             }
-            QVERIFY2(texts.size() >= 4, qPrintable(texts.join(QLatin1Char('|')))); // axis labels
+            if (chart->objectName() != QStringLiteral("metricChart")) // no metric yet
+                QVERIFY2(texts.size() >= 4, qPrintable(texts.join(QLatin1Char('|'))));
         }
     }
 

@@ -261,7 +261,8 @@ private Q_SLOTS:
     void projectFileKeepsTheViewerSession();
 
 private:
-    TrackView* openFixture(TracksStep& step, int width = 800, int height = 600);
+    /// 1000 px: the view then paints 500 bases one per pixel beside the track panel.
+    TrackView* openFixture(TracksStep& step, int width = 1000, int height = 600);
     /// The demo project with a model trained for a moment (enough to predict with), once.
     std::filesystem::path trainedDemo();
     /// A project of the fixture genome and signal, saved as `name`.
@@ -794,8 +795,8 @@ void TestTrackViewer::projectModelAndPredictHere()
 
     ProjectDocument doc;
     doc.load(qpath(projectPath));
-    TracksStep step(&doc); // opens the genome, the signal and the model by itself
-    showSized(step, 1000, 600);
+    TracksStep step(&doc);      // opens the genome, the signal and the model by itself
+    showSized(step, 1100, 600); // 600 bases one per pixel beside the track panel
     TrackView* view = step.view();
     QTRY_VERIFY_WITH_TIMEOUT(step.model()->isReady() && !view->isLoading(), kWait);
     QCOMPARE(view->genomePath(), QFileInfo(qpath(files.fasta)).absoluteFilePath());
