@@ -325,6 +325,10 @@ private Q_SLOTS:
         QTest::qWait(300); // the charts lay out their axes after the resize
         for (MetricChart* chart : charts) {
             QVERIFY(chart->isVisible());
+            // The curves get the room, not the (mostly empty) evaluation table.
+            QVERIFY2(chart->height() >= 200, qPrintable(QStringLiteral("%1 is %2 px tall")
+                                                            .arg(chart->objectName())
+                                                            .arg(chart->height())));
             QStringList texts;
             for (QGraphicsItem* item : chart->scene()->items()) {
                 QString text;
