@@ -1,15 +1,13 @@
 #include "commands.h"
 #include "util/atomic_output.h"
-#include "util/error.h"
+#include "util/describe.h"
 #include "util/memory.h"
 
 #include <exception>
 #include <iostream>
-#include <new>
 #include <string>
 
 #include <CLI/CLI.hpp>
-#include <c10/util/Exception.h>
 
 namespace {
 
@@ -55,14 +53,8 @@ int main(int argc, char** argv)
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
         return fail(firstLine(e.what()) + " (see kdna --help)");
-    } catch (const kdna::Error& e) {
-        return fail(e.what());
-    } catch (const c10::Error& e) {
-        return fail("the model could not run: " + firstLine(e.what_without_backtrace()));
-    } catch (const std::bad_alloc&) {
-        return fail("out of memory; try a smaller batch size or model");
     } catch (const std::exception& e) {
-        return fail(firstLine(e.what()));
+        return fail(kdna::describe(e)); // worded as the studio words it
     }
     return 0;
 }

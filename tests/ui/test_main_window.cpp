@@ -16,12 +16,17 @@
 
 #include <QApplication>
 #include <QCommandLinkButton>
+#include <QGraphicsScene>
+#include <QGraphicsSimpleTextItem>
+#include <QGraphicsTextItem>
 #include <QImage>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <QTest>
 #include <QTimer>
@@ -271,6 +276,78 @@ private Q_SLOTS:
         QVERIFY(w.dataStep()->isVisible());
         // The Data step's form is whole in its width (it scrolls vertically only).
         QVERIFY(w.dataStep()->form()->width() >= w.dataStep()->form()->minimumSizeHint().width());
+    }
+
+    void everyStepFitsItsPageAt1024x700()
+    {
+        // Not just the window: each step itself fits the page beside the step list, menu,
+        // tool and status bars, so nothing scrolls sideways (the Data and Model steps may
+        // scroll vertically; Train and Tracks are whole).
+        MainWindow w;
+        QVERIFY(showActive(w));
+        QVERIFY(clickDemo(w));
+        w.resize(1024, 700);
+        QVERIFY(waitFor([&] { return w.size() == QSize(1024, 700); }, 3000));
+        const QList<QWidget*> steps{w.dataStep(), w.modelBuilder(), w.dashboard(), w.tracksStep()};
+        for (int step = 0; step < 4; ++step) {
+            QTest::keyClick(&w, static_cast<Qt::Key>(Qt::Key_1 + step), Qt::ControlModifier);
+            QWidget* page = steps[step];
+            QVERIFY(waitFor([&] { return page->isVisible(); }, 3000));
+            QTest::qWait(100); // the page lays out
+            auto* area = qobject_cast<QScrollArea*>(page->parentWidget()->parentWidget());
+            QVERIFY(area);
+            const QSize need = page->minimumSizeHint().expandedTo(page->minimumSize());
+            const QString what = QStringLiteral("step %1 needs %2 x %3 in a page of %4 x %5 "
+                                                "(its widget is %6 wide)")
+                                     .arg(step + 1)
+                                     .arg(need.width())
+                                     .arg(need.height())
+                                     .arg(area->width())
+                                     .arg(area->height())
+                                     .arg(page->width());
+            QVERIFY2(need.width() <= area->width(), qPrintable(what));
+            QVERIFY2(!area->horizontalScrollBar()->isVisible(), qPrintable(what));
+            if (step >= 2)
+                QVERIFY2(need.height() <= area->height(), qPrintable(what));
+        }
+    }
+
+    void chartLabelsAreWholeAt1024x700()
+    {
+        MainWindow w;
+        QVERIFY(showActive(w));
+        QVERIFY(clickDemo(w));
+        w.resize(1024, 700);
+        QVERIFY(waitFor([&] { return w.size() == QSize(1024, 700); }, 3000));
+        QTest::keyClick(&w, Qt::Key_3, Qt::ControlModifier);
+        const auto charts = w.dashboard()->findChildren<MetricChart*>();
+        QCOMPARE(charts.size(), 3);
+        QTest::qWait(300); // the charts lay out their axes after the resize
+        for (MetricChart* chart : charts) {
+            QVERIFY(chart->isVisible());
+            // The curves get the room, not the (mostly empty) evaluation table.
+            QVERIFY2(chart->height() >= 200, qPrintable(QStringLiteral("%1 is %2 px tall")
+                                                            .arg(chart->objectName())
+                                                            .arg(chart->height())));
+            QStringList texts;
+            for (QGraphicsItem* item : chart->scene()->items()) {
+                QString text;
+                if (auto* t = dynamic_cast<QGraphicsTextItem*>(item))
+                    text = t->toPlainText();
+                else if (auto* st = dynamic_cast<QGraphicsSimpleTextItem*>(item))
+                    text = st->text();
+                if (!item->isVisible() || text.isEmpty())
+                    continue;
+                texts << text;
+                QVERIFY2(!text.contains(QChar(0x2026)) && !text.contains(QStringLiteral("...")),
+                         qPrintable(chart->objectName() + QStringLiteral(": \"") + text +
+                                    QStringLiteral("\" is cut at %1 x %2")
+                                        .arg(chart->width())
+                                        .arg(chart->height())));
+            }
+            if (chart->objectName() != QStringLiteral("metricChart")) // no metric yet
+                QVERIFY2(texts.size() >= 4, qPrintable(texts.join(QLatin1Char('|'))));
+        }
     }
 
     void tutorialFolderPromptIsReadable()

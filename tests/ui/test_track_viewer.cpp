@@ -24,6 +24,7 @@
 #include <QColorDialog>
 #include <QCompleter>
 #include <QDialogButtonBox>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -32,6 +33,7 @@
 #include <QListWidget>
 #include <QPainter>
 #include <QPointer>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSignalSpy>
@@ -252,13 +254,15 @@ private Q_SLOTS:
     void panelEditsTrackStyle();
     void yeastData();
     void projectModelAndPredictHere();
+    void progressStaysUntilTheNewerTaskEnds();
     void locusBoxFollowsZoomAndPan();
     void statusLineAndLaneShowOneCorrelation();
     void openingAnotherProjectStartsOver();
     void projectFileKeepsTheViewerSession();
 
 private:
-    TrackView* openFixture(TracksStep& step, int width = 800, int height = 600);
+    /// 1000 px: the view then paints 500 bases one per pixel beside the track panel.
+    TrackView* openFixture(TracksStep& step, int width = 1000, int height = 600);
     /// The demo project with a model trained for a moment (enough to predict with), once.
     std::filesystem::path trainedDemo();
     /// A project of the fixture genome and signal, saved as `name`.
@@ -791,8 +795,8 @@ void TestTrackViewer::projectModelAndPredictHere()
 
     ProjectDocument doc;
     doc.load(qpath(projectPath));
-    TracksStep step(&doc); // opens the genome, the signal and the model by itself
-    showSized(step, 1000, 600);
+    TracksStep step(&doc);      // opens the genome, the signal and the model by itself
+    showSized(step, 1100, 600); // 600 bases one per pixel beside the track panel
     TrackView* view = step.view();
     QTRY_VERIFY_WITH_TIMEOUT(step.model()->isReady() && !view->isLoading(), kWait);
     QCOMPARE(view->genomePath(), QFileInfo(qpath(files.fasta)).absoluteFilePath());
@@ -872,6 +876,44 @@ void TestTrackViewer::projectModelAndPredictHere()
     QVERIFY2(step.message().contains(QStringLiteral("chosen-chr4.bw")), qPrintable(step.message()));
     QTRY_VERIFY_WITH_TIMEOUT(
         view->findTrack(output + QStringLiteral(".bw")) >= 0 && !view->isLoading(), kWait);
+}
+
+void TestTrackViewer::progressStaysUntilTheNewerTaskEnds()
+{
+    const auto projectPath = trainedDemo();
+    QVERIFY(!projectPath.empty());
+    ProjectDocument doc;
+    doc.load(qpath(projectPath));
+    TracksStep step(&doc);
+    showSized(step, 1000, 600);
+    QTRY_VERIFY_WITH_TIMEOUT(step.model()->isReady() && !step.view()->isLoading(), kWait);
+    auto* progress = step.findChild<QProgressBar*>();
+    QVERIFY(progress);
+
+    // A whole chromosome under way...
+    typeLocus(step, QStringLiteral("chr3"));
+    bool answered = false;
+    answerNextDialog(qpath(m_dir.file("superseded-chr3.bw")), &answered);
+    QTest::mouseClick(widget<QPushButton>(&step, "predictChromosome"), Qt::LeftButton);
+    QVERIFY(answered);
+    QVERIFY(progress->isVisible());
+
+    // ...when the project is opened again (File > Open): its model loads anew, and the
+    // superseded prediction's end must not hide the progress or free "Predict here".
+    QSignalSpy loaded(step.model(), &ModelSession::loaded);
+    doc.load(qpath(projectPath));
+    auto* predictHere = widget<QPushButton>(&step, "predictHere");
+    bool shownThroughout = true;
+    QElapsedTimer clock;
+    clock.start();
+    while (loaded.isEmpty() && clock.elapsed() < kWait) {
+        if (!progress->isVisible() || predictHere->isEnabled())
+            shownThroughout = false;
+        QTest::qWait(1);
+    }
+    QCOMPARE(loaded.count(), 1);
+    QVERIFY2(shownThroughout, "an older task's end hid the progress while the newer one ran");
+    QTRY_VERIFY_WITH_TIMEOUT(!progress->isVisible() && predictHere->isEnabled(), kWait);
 }
 
 std::filesystem::path TestTrackViewer::trainedDemo()

@@ -30,6 +30,8 @@
 #include <QThreadPool>
 #include <QValueAxis>
 
+#include <c10/util/Exception.h>
+
 using namespace kdna;
 using namespace kdna::ui;
 
@@ -481,6 +483,23 @@ private Q_SLOTS:
         QThreadPool::globalInstance()->waitForDone();
         QTest::qWait(50);
         QCOMPARE(heard, (QStringList{QStringLiteral("second"), QStringLiteral("second done")}));
+    }
+
+    void aTorchErrorReadsAsOneSentence()
+    {
+        // LibTorch appends a C++ backtrace to what(); a person sees the sentence alone.
+        QObject owner;
+        QString shown;
+        BackgroundTask* task =
+            BackgroundTask::start(&owner, QStringLiteral("torch"), [](TaskContext&) {
+                TORCH_CHECK(false, "Expected 3 channels, got 4");
+            });
+        QObject::connect(task, &BackgroundTask::failed, [&](const QString& m) { shown = m; });
+        QTRY_VERIFY(!shown.isEmpty());
+        QVERIFY2(shown.contains(QStringLiteral("Expected 3 channels, got 4")), qPrintable(shown));
+        QVERIFY2(!shown.contains(QLatin1Char('\n')), qPrintable(shown));
+        QVERIFY2(!shown.contains(QStringLiteral("Exception raised from")), qPrintable(shown));
+        QVERIFY2(!shown.contains(QStringLiteral("frame #")), qPrintable(shown));
     }
 };
 

@@ -1,5 +1,6 @@
 #include "background_task.h"
 
+#include "util/describe.h"
 #include "util/memory.h"
 
 #include <exception>
@@ -64,7 +65,7 @@ BackgroundTask* BackgroundTask::start(QObject* owner, const QString& title, Work
             work(context);
         } catch (const std::exception& e) {
             ok = false;
-            error = QString::fromStdString(e.what());
+            error = QString::fromStdString(describe(e));
         } catch (...) {
             ok = false;
             error = QStringLiteral("an unexpected error stopped the task");

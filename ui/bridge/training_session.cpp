@@ -3,6 +3,7 @@
 #include "project/test_evaluation.h"
 #include "project/workflow.h"
 #include "qt_convert.h"
+#include "util/describe.h"
 #include "util/memory.h"
 #include "util/text.h"
 
@@ -166,7 +167,7 @@ void TrainingSession::start(const Project& project, const QString& startFrom)
             if (outcome.saved && !project.test_chr.empty())
                 evaluate(project, outcome.archive, post);
         } catch (const std::exception& e) {
-            const QString message = qs(e.what());
+            const QString message = qs(describe(e));
             post([self, message] {
                 if (self)
                     Q_EMIT self->failed(message);

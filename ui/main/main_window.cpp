@@ -8,6 +8,7 @@
 #include "start_page.h"
 #include "tracks/tracks_step.h"
 #include "train/training_dashboard.h"
+#include "util/describe.h"
 #include "util/paths.h"
 
 #include <QAction>
@@ -316,7 +317,8 @@ bool MainWindow::openProject(const QString& path)
     try {
         m_doc->load(path, QSettings().value(QStringLiteral("dataFolder")).toString());
     } catch (const std::exception& e) {
-        QMessageBox::warning(this, tr("Cannot open the project"), QString::fromStdString(e.what()));
+        QMessageBox::warning(this, tr("Cannot open the project"),
+                             QString::fromStdString(describe(e)));
         return false;
     }
     addRecent(QFileInfo(path).absoluteFilePath());
@@ -335,7 +337,7 @@ bool MainWindow::openDemo()
         writeDemoProject(writeDemoData(folder));
         return openProject(qs((folder / "demo.kdna.json").string()));
     } catch (const std::exception& e) {
-        QMessageBox::warning(this, tr("Cannot open the demo"), QString::fromStdString(e.what()));
+        QMessageBox::warning(this, tr("Cannot open the demo"), QString::fromStdString(describe(e)));
         return false;
     }
 }
@@ -351,7 +353,8 @@ bool MainWindow::newFromTemplate(const QString& exampleFile, const QString& data
         QSettings().setValue(QStringLiteral("dataFolder"), dataDir);
         m_doc->reset(p, {});
     } catch (const std::exception& e) {
-        QMessageBox::warning(this, tr("Cannot use the template"), QString::fromStdString(e.what()));
+        QMessageBox::warning(this, tr("Cannot use the template"),
+                             QString::fromStdString(describe(e)));
         return false;
     }
     showStep(DataStepIndex);
@@ -365,7 +368,7 @@ bool MainWindow::save()
     try {
         m_doc->save(m_doc->path());
     } catch (const std::exception& e) {
-        QMessageBox::warning(this, tr("Cannot save"), QString::fromStdString(e.what()));
+        QMessageBox::warning(this, tr("Cannot save"), QString::fromStdString(describe(e)));
         return false;
     }
     statusBar()->showMessage(tr("Saved %1").arg(QFileInfo(m_doc->path()).fileName()), 3000);
@@ -388,7 +391,7 @@ bool MainWindow::saveAs()
     try {
         m_doc->save(path);
     } catch (const std::exception& e) {
-        QMessageBox::warning(this, tr("Cannot save"), QString::fromStdString(e.what()));
+        QMessageBox::warning(this, tr("Cannot save"), QString::fromStdString(describe(e)));
         return false;
     }
     addRecent(path);

@@ -7,6 +7,7 @@
 #include "layer_form.h"
 #include "model/layer_catalog.h"
 #include "model/templates.h"
+#include "util/describe.h"
 #include "util/text.h"
 
 #include <cstdint>
@@ -678,7 +679,7 @@ void ModelBuilder::refreshSummary()
                 (data.use_sec_as == "targets" ? shapes.targets : shapes.inputs).push_back(sec);
             m_dataProblems = checkAgainstData(spec, m_summary, shapes);
         } catch (const std::exception& e) {
-            m_dataProblems.push_back(std::string("the data's shapes are invalid: ") + e.what());
+            m_dataProblems.push_back("the data's shapes are invalid: " + kdna::describe(e));
         }
     }
     const QColor bad(0xfa, 0xdb, 0xd8);

@@ -91,17 +91,34 @@ void ModelSession::setBusy(bool busy)
     Q_EMIT busyChanged(busy);
 }
 
-BackgroundTask* ModelSession::track(BackgroundTask* task)
+BackgroundTask* ModelSession::run(const QString& title, BackgroundTask::Work work)
 {
+    // The slot cuts a superseded task off: its end cannot clear the newer task's "busy".
+    BackgroundTask* task = m_task.start(this, title, std::move(work));
     setBusy(true);
+    connect(task, &BackgroundTask::progressed, this, &ModelSession::progressed);
     connect(task, &BackgroundTask::failed, this, &ModelSession::failed);
     connect(task, &BackgroundTask::finished, this, [this] { setBusy(false); });
     return task;
 }
 
+void ModelSession::cancel()
+{
+    if (BackgroundTask* task = m_task.current())
+        task->cancel();
+}
+
+bool ModelSession::isStopping() const
+{
+    const BackgroundTask* task = m_task.current();
+    return task && task->isCancelled();
+}
+
 void ModelSession::clear()
 {
     ++m_generation;
+    m_task.cancel(); // nothing it delivers is wanted any more
+    setBusy(false);
     m_model.reset();
     m_archive.clear();
     m_genome.clear();
@@ -121,11 +138,9 @@ void ModelSession::load(const QString& archivePath, const QString& dataDir)
     m_experiments.clear();
     m_normalizers.clear();
     auto facts = std::make_shared<ModelFacts>();
-    auto* task =
-        BackgroundTask::start(this, tr("Loading %1").arg(QFileInfo(archivePath).fileName()),
-                              [facts, archive = ss(archivePath), data = ss(dataDir)](TaskContext&) {
-                                  *facts = readFacts(archive, data);
-                              });
+    BackgroundTask* task = run(tr("Loading %1").arg(QFileInfo(archivePath).fileName()),
+                               [facts, archive = ss(archivePath), data = ss(dataDir)](
+                                   TaskContext&) { *facts = readFacts(archive, data); });
     connect(task, &BackgroundTask::succeeded, this, [this, facts, generation] {
         if (generation != m_generation)
             return;
@@ -138,7 +153,6 @@ void ModelSession::load(const QString& archivePath, const QString& dataDir)
         m_chromosomes = facts->chromosomes;
         Q_EMIT loaded();
     });
-    track(task);
 }
 
 std::string ModelSession::chromosomeFor(const std::string& viewChrom) const
@@ -168,41 +182,41 @@ BackgroundTask* ModelSession::predictRegion(const GenomicRange& range)
     }
     auto result = std::make_shared<RegionPrediction>();
     result->range = range;
-    auto* task = BackgroundTask::start(
-        this, tr("Predicting %1").arg(formatLocus(range)),
-        [result, chrom, model = m_model, experiments = m_experiments,
-         normalizers = m_normalizers](TaskContext& context) {
-            PredictRequest request;
-            request.chromosomes = {chrom};
-            request.startStop = {{result->range.start, result->range.end}};
-            request.progress = progressOf(context);
-            const auto& statistics = model->archive.statistics;
-            const PredictSummary summary =
-                predict(*model->model, model->trainSpec(), model->inputLength(),
-                        statistics.empty() ? DataStatistics{} : statistics.front(), request,
-                        [&](const Chromosome& c, std::vector<std::vector<float>> tracks) {
-                            result->chromLength = c.length;
-                            result->range.end = std::min(result->range.end, c.length);
-                            for (const auto& values : tracks)
-                                result->values.emplace_back(values.begin() + result->range.start,
-                                                            values.begin() + result->range.end);
-                        });
-            result->method = qs(summary.method);
-            result->reason = qs(summary.reason);
-            result->seconds = summary.seconds;
-            for (std::size_t k = 0; k < result->values.size(); ++k)
-                result->correlations.push_back(correlationWithExperiment(
-                    result->values[k],
-                    k < static_cast<std::size_t>(experiments.size())
-                        ? experiments[static_cast<qsizetype>(k)]
-                        : QString(),
-                    k < normalizers.size() ? normalizers[k] : Normalizer{}, result->range));
-        });
+    BackgroundTask* task =
+        run(tr("Predicting %1").arg(formatLocus(range)),
+            [result, chrom, model = m_model, experiments = m_experiments,
+             normalizers = m_normalizers](TaskContext& context) {
+                PredictRequest request;
+                request.chromosomes = {chrom};
+                request.startStop = {{result->range.start, result->range.end}};
+                request.progress = progressOf(context);
+                const auto& statistics = model->archive.statistics;
+                const PredictSummary summary = predict(
+                    *model->model, model->trainSpec(), model->inputLength(),
+                    statistics.empty() ? DataStatistics{} : statistics.front(), request,
+                    [&](const Chromosome& c, std::vector<std::vector<float>> tracks) {
+                        result->chromLength = c.length;
+                        result->range.end = std::min(result->range.end, c.length);
+                        for (const auto& values : tracks)
+                            result->values.emplace_back(values.begin() + result->range.start,
+                                                        values.begin() + result->range.end);
+                    });
+                result->method = qs(summary.method);
+                result->reason = qs(summary.reason);
+                result->seconds = summary.seconds;
+                for (std::size_t k = 0; k < result->values.size(); ++k)
+                    result->correlations.push_back(correlationWithExperiment(
+                        result->values[k],
+                        k < static_cast<std::size_t>(experiments.size())
+                            ? experiments[static_cast<qsizetype>(k)]
+                            : QString(),
+                        k < normalizers.size() ? normalizers[k] : Normalizer{}, result->range));
+            });
     connect(task, &BackgroundTask::succeeded, this, [this, result, generation = m_generation] {
         if (generation == m_generation) // not from a model replaced meanwhile
             Q_EMIT regionPredicted(*result);
     });
-    return track(task);
+    return task;
 }
 
 QString ModelSession::chromosomeOutput(const QString& archive, const std::string& chrom)
@@ -227,23 +241,23 @@ BackgroundTask* ModelSession::predictChromosome(const std::string& viewChrom, co
         double seconds = 0;
     };
     auto outcome = std::make_shared<Outcome>();
-    auto* task = BackgroundTask::start(
-        this, tr("Predicting %1").arg(qs(chrom)),
-        [outcome, chrom, output, model = m_model](TaskContext& context) {
-            PredictRequest request;
-            request.chromosomes = {chrom};
-            request.progress = progressOf(context);
-            PredictSummary summary;
-            for (const auto& file : predictModel(*model, request, ss(output), &summary))
-                outcome->files << qs(file.string());
-            outcome->method = qs(summary.method);
-            outcome->seconds = summary.seconds;
-        });
+    BackgroundTask* task =
+        run(tr("Predicting %1").arg(qs(chrom)),
+            [outcome, chrom, output, model = m_model](TaskContext& context) {
+                PredictRequest request;
+                request.chromosomes = {chrom};
+                request.progress = progressOf(context);
+                PredictSummary summary;
+                for (const auto& file : predictModel(*model, request, ss(output), &summary))
+                    outcome->files << qs(file.string());
+                outcome->method = qs(summary.method);
+                outcome->seconds = summary.seconds;
+            });
     connect(task, &BackgroundTask::succeeded, this, [this, outcome, generation = m_generation] {
         if (generation == m_generation)
             Q_EMIT chromosomePredicted(outcome->files, outcome->method, outcome->seconds);
     });
-    return track(task);
+    return task;
 }
 
 } // namespace kdna::ui

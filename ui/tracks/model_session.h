@@ -1,5 +1,6 @@
 #pragma once
 
+#include "bridge/background_task.h"
 #include "data/normalization.h"
 #include "locus.h"
 
@@ -18,8 +19,6 @@ struct LoadedModel;
 
 namespace kdna::ui {
 
-class BackgroundTask;
-
 /// A prediction of part of one chromosome, per base.
 struct RegionPrediction {
     GenomicRange range;
@@ -33,7 +32,8 @@ struct RegionPrediction {
 
 /// The trained model the track viewer predicts with: loaded in the background, then one
 /// prediction at a time (a model is not shared between threads), each a background task
-/// with progress and cancel.
+/// with progress and cancel. A load supersedes whatever runs (another project is open): only
+/// the newest task's end clears "busy", so an older task never frees what a newer one holds.
 class ModelSession : public QObject {
     Q_OBJECT
 public:
@@ -46,6 +46,10 @@ public:
     void load(const QString& archivePath, const QString& dataDir);
     [[nodiscard]] bool isReady() const { return m_model != nullptr; }
     [[nodiscard]] bool isBusy() const { return m_busy; }
+    /// Asks the running load or prediction to stop; failed() and busyChanged(false) follow.
+    void cancel();
+    /// Whether the running task was asked to stop (its failure then means "stopped").
+    [[nodiscard]] bool isStopping() const;
     [[nodiscard]] QString archivePath() const { return m_archive; }
 
     /// The genome the model was trained on.
@@ -76,10 +80,13 @@ Q_SIGNALS:
     void chromosomePredicted(const QStringList& files, const QString& method, double seconds);
     void failed(const QString& message);
     void busyChanged(bool busy);
+    /// The running task's progress, 0..1.
+    void progressed(double fraction);
 
 private:
     void setBusy(bool busy);
-    BackgroundTask* track(BackgroundTask* task);
+    /// Starts `work` as the one task, superseding any before it.
+    BackgroundTask* run(const QString& title, BackgroundTask::Work work);
     /// The model genome's name for a view's chromosome; throws kdna::Error when it has none.
     [[nodiscard]] std::string modelChromosome(const std::string& viewChrom) const;
 
@@ -92,6 +99,7 @@ private:
     std::vector<Normalizer> m_normalizers;
     QString m_plan;
     bool m_busy = false;
+    TaskSlot m_task;
     std::uint64_t m_generation = 0;
 };
 

@@ -1,6 +1,7 @@
 #include "tile_fetcher.h"
 
 #include "bridge/background_task.h"
+#include "util/describe.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -87,7 +88,7 @@ void TileFetcher::start(std::vector<TileRequest> requests)
                 batch->done.emplace_back(r.key, std::move(tile));
             } catch (const std::exception& e) {
                 std::lock_guard lock(batch->mutex);
-                batch->errors.emplace_back(r.key, QString::fromStdString(e.what()));
+                batch->errors.emplace_back(r.key, QString::fromStdString(describe(e)));
             }
             context.progress(static_cast<double>(i + 1) / n);
         }

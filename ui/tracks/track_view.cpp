@@ -11,6 +11,7 @@
 #include "tracks/features.h"
 #include "tracks/file_kind.h"
 #include "util/chrom_names.h"
+#include "util/describe.h"
 
 #include <algorithm>
 #include <cmath>
@@ -172,14 +173,14 @@ int TrackView::addFile(const QString& given, TrackOrigin origin, QString* error)
     try {
         kind = detectFileKind(file);
     } catch (const std::exception& e) {
-        return fail(qs(e.what()));
+        return fail(qs(describe(e)));
     }
     if (kind == FileKind::BigWig) {
         std::shared_ptr<const TrackSource> source;
         try {
             source = BigWigSource::open(file);
         } catch (const std::exception& e) {
-            return fail(qs(e.what()));
+            return fail(qs(describe(e)));
         }
         const auto signalCount =
             std::count_if(m_tracks.begin(), m_tracks.end(),

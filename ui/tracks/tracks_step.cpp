@@ -108,17 +108,21 @@ TracksStep::TracksStep(ProjectDocument* document, QWidget* parent)
     });
     connect(m_view, &TrackView::rangeChanged, this, &TracksStep::storeSession);
     connect(m_view, &TrackView::tracksChanged, this, &TracksStep::storeSession);
-    connect(m_cancel, &QPushButton::clicked, this, [this] {
-        if (m_running)
-            m_running->cancel();
-    });
+    connect(m_cancel, &QPushButton::clicked, m_model, &ModelSession::cancel);
     connect(m_model, &ModelSession::loaded, this, &TracksStep::modelLoaded);
     connect(m_model, &ModelSession::busyChanged, this, &TracksStep::updateActions);
+    // The model's one running task owns the progress: an older task's end cannot hide it.
+    connect(m_model, &ModelSession::busyChanged, this, [this](bool busy) {
+        m_progress->setVisible(busy);
+        m_cancel->setVisible(busy);
+    });
+    connect(m_model, &ModelSession::progressed, this,
+            [this](double f) { m_progress->setValue(static_cast<int>(f * 1000)); });
     connect(m_model, &ModelSession::regionPredicted, this, &TracksStep::regionPredicted);
     connect(m_model, &ModelSession::chromosomePredicted, this, &TracksStep::chromosomePredicted);
     connect(m_model, &ModelSession::failed, this, [this](const QString& m) {
         // failed() comes before finished(), so the task that was cancelled is still known.
-        showMessage(m_running && m_running->isCancelled() ? tr("Stopped.") : m, true);
+        showMessage(m_model->isStopping() ? tr("Stopped.") : m, true);
     });
     if (m_doc) {
         connect(m_doc, &ProjectDocument::reloaded, this, &TracksStep::openProject);
@@ -133,9 +137,15 @@ TracksStep::TracksStep(ProjectDocument* document, QWidget* parent)
 
 TracksStep::~TracksStep() = default;
 
-QHBoxLayout* TracksStep::buildToolbar()
+QVBoxLayout* TracksStep::buildToolbar()
 {
+    // Two rows, navigation over the actions: in one row they need 1184 px, more than a
+    // 1024 px screen leaves beside the step list.
+    auto* rows = new QVBoxLayout;
     auto* bar = new QHBoxLayout;
+    auto* actions = new QHBoxLayout;
+    rows->addLayout(bar);
+    rows->addLayout(actions);
     m_back = toolButton(tr("Back"), tr("Back to the previous locus (Alt+Left)"),
                         style()->standardIcon(QStyle::SP_ArrowBack));
     m_forward = toolButton(tr("Forward"), tr("Forward to the next locus (Alt+Right)"),
@@ -175,13 +185,13 @@ QHBoxLayout* TracksStep::buildToolbar()
     for (QWidget* w : std::initializer_list<QWidget*>{m_back, m_forward, m_chromosome, m_locus, go,
                                                       zoomOut, zoomIn, whole})
         bar->addWidget(w);
-    bar->addSpacing(12);
-    bar->addWidget(add);
-    bar->addWidget(m_overlay);
-    bar->addStretch(1);
-    bar->addWidget(m_predictHere);
-    bar->addWidget(m_predictChromosome);
-    bar->addWidget(exportButton);
+    bar->setStretchFactor(m_locus, 1);
+    actions->addWidget(add);
+    actions->addWidget(m_overlay);
+    actions->addStretch(1);
+    actions->addWidget(m_predictHere);
+    actions->addWidget(m_predictChromosome);
+    actions->addWidget(exportButton);
 
     connect(m_back, &QToolButton::clicked, m_view, &TrackView::goBack);
     connect(m_forward, &QToolButton::clicked, m_view, &TrackView::goForward);
@@ -201,7 +211,7 @@ QHBoxLayout* TracksStep::buildToolbar()
     connect(m_predictHere, &QPushButton::clicked, this, &TracksStep::predictHere);
     connect(m_predictChromosome, &QPushButton::clicked, this, &TracksStep::predictChromosome);
     connect(exportButton, &QPushButton::clicked, this, &TracksStep::chooseExport);
-    return bar;
+    return rows;
 }
 
 // ---- project, files, navigation -------------------------------------------------------------
@@ -212,8 +222,6 @@ void TracksStep::openProject()
     m_pendingSession = m_doc ? m_doc->project().viewer : std::nullopt;
     m_pendingLocus.clear();
     m_regionTracks.clear();
-    if (m_running)
-        m_running->cancel();
     m_model->clear();
     m_view->clear();
     m_locus->clear();
@@ -476,22 +484,10 @@ void TracksStep::updateActions()
             : tr("Train a model, or open one, first"));
 }
 
-void TracksStep::watch(BackgroundTask* task, const QString& text)
+void TracksStep::showProgress(const QString& text)
 {
-    if (!task)
-        return;
-    m_running = task;
     m_progress->setValue(0);
     m_progress->setFormat(text + QStringLiteral(" %p%"));
-    m_progress->show();
-    m_cancel->show();
-    connect(task, &BackgroundTask::progressed, this,
-            [this](double f) { m_progress->setValue(static_cast<int>(f * 1000)); });
-    connect(task, &BackgroundTask::finished, this, [this] {
-        m_running = nullptr;
-        m_progress->hide();
-        m_cancel->hide();
-    });
 }
 
 // ---- the model ----------------------------------------------------------------------------------
@@ -504,6 +500,8 @@ void TracksStep::showModel(const QString& archivePath)
     }
     m_regionTracks.clear();
     m_model->load(archivePath, m_doc ? m_doc->dataDir() : QString());
+    showProgress(tr("Loading the model"));
+    m_cancel->hide(); // reading an archive cannot stop halfway
     showMessage(tr("Loading the model %1...").arg(QFileInfo(archivePath).fileName()));
     updateActions();
 }
@@ -525,7 +523,8 @@ bool TracksStep::predictHere()
     const GenomicRange range = m_view->range();
     BackgroundTask* task =
         m_model->isReady() && range.isValid() ? m_model->predictRegion(range) : nullptr;
-    watch(task, tr("Predicting %1").arg(formatLocus(range)));
+    if (task)
+        showProgress(tr("Predicting %1").arg(formatLocus(range)));
     return task != nullptr;
 }
 
@@ -545,10 +544,11 @@ bool TracksStep::predictChromosome()
     if (QFileInfo(output).suffix().isEmpty())
         output += QStringLiteral(".bw");
     BackgroundTask* task = m_model->predictChromosome(chrom, output);
-    watch(task, tr("Predicting %1").arg(qs(chrom)));
-    if (task)
+    if (task) {
+        showProgress(tr("Predicting %1").arg(qs(chrom)));
         showMessage(tr("Predicting all of %1; the prediction goes to %2.")
                         .arg(qs(chrom), QFileInfo(output).fileName()));
+    }
     return task != nullptr;
 }
 

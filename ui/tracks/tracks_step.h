@@ -5,12 +5,10 @@
 #include <optional>
 #include <vector>
 
-#include <QPointer>
 #include <QString>
 #include <QWidget>
 
 class QCheckBox;
-class QHBoxLayout;
 class QComboBox;
 class QCompleter;
 class QLabel;
@@ -18,10 +16,10 @@ class QLineEdit;
 class QProgressBar;
 class QPushButton;
 class QToolButton;
+class QVBoxLayout;
 
 namespace kdna::ui {
 
-class BackgroundTask;
 class ModelSession;
 class ProjectDocument;
 class TrackPanel;
@@ -71,7 +69,7 @@ public:
     bool predictChromosome();
 
 private:
-    QHBoxLayout* buildToolbar();
+    QVBoxLayout* buildToolbar();
     void loadProject();
     void addSessionTracks(const ViewerSession& session);
     void restoreSession();
@@ -82,7 +80,8 @@ private:
     void updateActions();
     void syncLocus();
     void syncChromosomes();
-    void watch(BackgroundTask* task, const QString& text);
+    /// What the progress bar says while the model's task runs.
+    void showProgress(const QString& text);
     void modelLoaded();
     void regionPredicted(const RegionPrediction& prediction);
     void chromosomePredicted(const QStringList& files, const QString& method, double seconds);
@@ -108,7 +107,6 @@ private:
     QLabel* m_message = nullptr;
     QProgressBar* m_progress = nullptr;
     QPushButton* m_cancel = nullptr;
-    QPointer<BackgroundTask> m_running;
 
     QString m_pendingLocus;
     /// The session to restore once the files it names are open; no session is stored meanwhile.

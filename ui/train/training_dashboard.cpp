@@ -223,7 +223,8 @@ TrainingDashboard::TrainingDashboard(ProjectDocument* document, QWidget* parent)
     m_evaluation->horizontalHeader()->setStretchLastSection(true);
     m_evaluation->verticalHeader()->hide();
     m_evaluation->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_evaluation->setMaximumHeight(150);
+    // A few metrics: the rest of the height goes to the charts (1024 x 700 screens).
+    m_evaluation->setMaximumHeight(110);
     rl->addWidget(m_evaluation, 1);
     m_showTracks = new QPushButton(tr("Show the prediction\nin the Tracks step"));
     m_showTracks->setEnabled(false);
