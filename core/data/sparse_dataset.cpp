@@ -34,6 +34,31 @@ std::string annotationName(const DatasetSpec& spec, std::size_t cell, std::size_
            spec.annotation_list[label];
 }
 
+/// When the annotation's chromosomes are the genome's under another spelling ('V' for 'chrV'),
+/// the sentence that says so and how to fix it; empty otherwise. Filtering by name would
+/// otherwise leave no feature and no hint why.
+std::string namingMismatch(const std::set<std::string>& annotationChroms,
+                           const std::vector<std::string>& genomeNames)
+{
+    std::vector<std::string> theirs, ours;
+    for (const auto& name : annotationChroms) {
+        if (std::find(genomeNames.begin(), genomeNames.end(), name) != genomeNames.end())
+            continue;
+        const std::string alias = chrom_names::match(name, genomeNames);
+        if (alias.empty())
+            continue;
+        theirs.push_back(name);
+        ours.push_back(alias);
+    }
+    if (theirs.empty())
+        return {};
+    const bool addPrefix = !text::startsWith(text::toLower(theirs.front()), "chr");
+    return "the annotation names chromosomes " + text::quotedList(theirs, 4) + ", the genome " +
+           text::quotedList(ours, 4) + ": rename them in the annotation (" +
+           (addPrefix ? "add" : "drop") +
+           " the 'chr' prefix), or use a genome named as the annotation is";
+}
+
 /// Free window starts on a chromosome: [0, length - window] minus every start whose window
 /// would touch a positive feature.
 std::vector<std::pair<std::int64_t, std::int64_t>>
@@ -202,9 +227,11 @@ void SparseDataset::readAnnotations(Resolved& r)
     const std::vector<std::string> genomeNames = genome.names();
 
     std::vector<bool> typeSeen(spec.annotation_list.size(), false);
+    std::set<std::string> annotationChroms;
     for (std::size_t cell = 0; cell < spec.annotation_files.size(); ++cell) {
         const std::string& file = spec.annotation_files[cell];
         const FeatureSet set = readFeatures(spec.resolve(file));
+        annotationChroms.insert(set.chromosomes.begin(), set.chromosomes.end());
         // Feature types of this file -> label index (a BED holds one type).
         std::vector<int> labelOfType(set.types.size(), -1);
         if (!set.isGff()) {
@@ -275,10 +302,13 @@ void SparseDataset::readAnnotations(Resolved& r)
                         text::quotedList(std::vector<std::string>(types.begin(), types.end()), 20),
                     "annotation_list");
     }
-    if (r.featureCount == 0)
+    if (r.featureCount == 0) {
+        const std::string mismatch = namingMismatch(annotationChroms, genomeNames);
         throw Error("annotation_files: no feature of " + text::quotedList(spec.annotation_list) +
-                        " lies on the included chromosomes",
+                        " lies on the included chromosomes" +
+                        (mismatch.empty() ? "" : ": " + mismatch),
                     "annotation_files");
+    }
     for (auto& c : m_chroms) {
         std::sort(c.features.begin(), c.features.end(),
                   [](const Feature& a, const Feature& b) { return a.start < b.start; });

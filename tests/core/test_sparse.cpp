@@ -339,6 +339,29 @@ private Q_SLOTS:
         QVERIFY2(msg.find("predict: 'start' needs strands") != std::string::npos, msg.c_str());
     }
 
+    void namingMismatchIsNamedWhenNothingLiesOnTheIncludedChromosomes()
+    {
+        // keras_dna users often pair an Ensembl BED ('1') with a UCSC genome ('chr1'): the
+        // features are then silently off every included chromosome.
+        test::writeText(m_dir.file("ensembl.bed"), "1\t100\t200\n1\t300\t400\n2\t500\t600\n");
+        json j = m_bed;
+        j["annotation_files"] = {m_dir.file("ensembl.bed").string()};
+        j["incl_chromosomes"] = {"chr1"};
+        const auto msg = errorOf([&] { (void)openDataset(DatasetSpec::fromJson(j)); });
+        QVERIFY2(msg.find("the annotation names chromosomes '1', '2', the genome 'chr1', 'chr2'") !=
+                     std::string::npos,
+                 msg.c_str());
+        QVERIFY2(msg.find("rename them") != std::string::npos, msg.c_str());
+
+        // No alias: the plain message stays.
+        test::writeText(m_dir.file("elsewhere.bed"), "chr2\t100\t200\n");
+        j["annotation_files"] = {m_dir.file("elsewhere.bed").string()};
+        const auto plain = errorOf([&] { (void)openDataset(DatasetSpec::fromJson(j)); });
+        QVERIFY2(plain.find("lies on the included chromosomes") != std::string::npos,
+                 plain.c_str());
+        QVERIFY2(plain.find("rename") == std::string::npos, plain.c_str());
+    }
+
     void maxlenIsTheLongestPositive()
     {
         json j = m_bed;
