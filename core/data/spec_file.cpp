@@ -47,9 +47,39 @@ std::vector<Problem> validate(const AnySpec& spec)
     return std::visit([](const auto& s) { return validate(s); }, spec);
 }
 
+nlohmann::json specOfCommand(const nlohmann::json& command)
+{
+    nlohmann::json args = command.at("arguments");
+    args["type"] = command.at("type");
+    return args;
+}
+
+namespace {
+
+/// The spec a file holds: itself, a project's "dataset", or the training generator of
+/// `kdna model --commands` output ([training, validation]) or of one such command.
+nlohmann::json specIn(const nlohmann::json& j, const std::filesystem::path& path)
+{
+    if (j.is_array()) {
+        if (j.empty() || j.front().is_null())
+            throw Error(path.string() + " holds generator commands but no training generator "
+                                        "(the first is null)");
+        return specIn(j.front(), path);
+    }
+    if (!j.is_object())
+        return j;
+    if (j.contains("arguments") && j.contains("type"))
+        return specOfCommand(j);
+    if (j.contains("dataset"))
+        return j.at("dataset");
+    return j;
+}
+
+} // namespace
+
 AnySpec loadSpecFile(const std::filesystem::path& path, const std::filesystem::path& dataDir)
 {
-    const nlohmann::json j = readJsonFile(path);
+    const nlohmann::json j = specIn(readJsonFile(path), path);
     std::vector<Problem> problems;
     AnySpec spec = anySpecFromJson(j, problems);
     throwIfProblems(problems, path.string());

@@ -23,7 +23,12 @@ void setFolders(AnySpec& spec, const std::filesystem::path& base,
 [[nodiscard]] const DatasetSpec& primary(const AnySpec& spec);
 [[nodiscard]] std::vector<Problem> validate(const AnySpec& spec);
 
-/// Reads a spec file; relative paths resolve against its folder. Throws on any problem.
+/// The spec keywords (with "type") of a generator command, {"type": ..., "arguments": {...}},
+/// as a model archive stores it and `kdna model --commands` prints it.
+[[nodiscard]] nlohmann::json specOfCommand(const nlohmann::json& command);
+
+/// Reads a spec file: a bare spec, a project (its "dataset"), or generator commands (the
+/// training one). Relative paths resolve against its folder. Throws on any problem.
 [[nodiscard]] AnySpec loadSpecFile(const std::filesystem::path& path,
                                    const std::filesystem::path& dataDir = {});
 

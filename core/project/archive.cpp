@@ -76,10 +76,8 @@ nlohmann::json command(const AnySpec& spec)
 AnySpec fromCommand(const nlohmann::json& c, const std::filesystem::path& base,
                     const std::filesystem::path& data)
 {
-    nlohmann::json args = c.at("arguments");
-    args["type"] = c.at("type");
     std::vector<Problem> problems;
-    AnySpec spec = anySpecFromJson(args, problems);
+    AnySpec spec = anySpecFromJson(specOfCommand(c), problems);
     throwIfProblems(problems, "the saved generator command");
     setFolders(spec, base, data);
     return spec;

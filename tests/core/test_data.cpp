@@ -521,6 +521,45 @@ private Q_SLOTS:
         QVERIFY2(out.find("bins") != std::string::npos, out.c_str());
     }
 
+    void cliShapeAndBatchesReadProjectsAndGeneratorCommands()
+    {
+        // `kdna model X.kdna --commands` prints [training, validation] generator commands; a
+        // project holds its spec under "dataset": both are what a user has at hand.
+        const auto kdna = test::builtTool("app/cli/kdna");
+        if (!std::filesystem::exists(kdna))
+            QSKIP("the kdna executable is not built");
+        json other = m_base;
+        other["window"] = 51;
+        const std::vector<std::pair<std::string, json>> files = {
+            {"bare.json", m_base},
+            {"project.json",
+             {{"kdna_project", 1}, {"dataset", m_base}, {"validation_dataset", other}}},
+            {"commands.json", json::array({{{"type", "Generator"}, {"arguments", m_base}},
+                                           {{"type", "Generator"}, {"arguments", other}}})},
+            {"command.json", {{"type", "Generator"}, {"arguments", m_base}}}};
+        for (const auto& [name, content] : files) {
+            test::writeText(m_dir.file(name), content.dump());
+            std::string out;
+            int rc =
+                test::run(kdna.string() + " shape " + m_dir.file(name).string() + " 2>&1", &out);
+            QVERIFY2(rc == 0, (name + ": " + out).c_str());
+            QVERIFY2(out.find("predict_input_shape       (101, 4)") != std::string::npos,
+                     (name + ": " + out).c_str());
+            rc = test::run(kdna.string() + " batches -n 1 " + m_dir.file(name).string() + " 2>&1",
+                           &out);
+            QVERIFY2(rc == 0, (name + ": " + out).c_str());
+            QVERIFY2(out.find("input 0  (8, 101, 4)") != std::string::npos,
+                     (name + ": " + out).c_str());
+        }
+        test::writeText(m_dir.file("nocommand.json"), json::array({nullptr, nullptr}).dump());
+        std::string out;
+        QCOMPARE(
+            test::run(kdna.string() + " shape " + m_dir.file("nocommand.json").string() + " 2>&1",
+                      &out),
+            1);
+        QVERIFY2(out.find("no training generator") != std::string::npos, out.c_str());
+    }
+
     void realTutorialData()
     {
         KDNA_REQUIRE_YEAST(data);
