@@ -7,9 +7,11 @@
 #include "util/error.h"
 #include "util/text.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <iostream>
+#include <map>
 #include <memory>
 
 #include <CLI/CLI.hpp>
@@ -17,6 +19,20 @@
 
 namespace kdna::cli {
 namespace {
+
+/// keras_dna's placeholder in get_correlation's and get_auc's annotation_files: the training
+/// file at this position is not scored ("complete with zeros if needed").
+const std::string kUnscored = "0";
+
+/// An existing file, or the placeholder.
+CLI::Validator annotationFile()
+{
+    return CLI::Validator(
+        [](std::string& value) -> std::string {
+            return value == kUnscored ? std::string() : existingFile()(value);
+        },
+        "FILE|0");
+}
 
 /// Options every command on a saved model shares.
 struct ModelArgs {
@@ -45,8 +61,9 @@ struct ModelArgs {
                        "model (fasta_file)")
             ->check(existingFile());
         cmd.add_option("--annotation", annotations,
-                       "Other annotation file(s), one per training file")
-            ->check(existingFile());
+                       "Other annotation file(s), one per training file; for correlate and "
+                       "auc, 0 leaves that training file's track unscored (keras_dna's '0')")
+            ->check(annotationFile());
         cmd.add_flag("--weights", weights, "Apply the sample weights (keras_dna's weights_eval)");
         cmd.add_option("--method", method, "auto, whole (whole-sequence inference) or windows")
             ->capture_default_str()
@@ -63,13 +80,36 @@ struct ModelArgs {
         setTorchThreads(threads);
         return loadModel(model, data.folder(), device);
     }
-    [[nodiscard]] EvaluationData evaluationData() const
+    /// `unscoredAllowed`: the command scores each track on its own (correlate, auc), so a
+    /// '0' can leave one out.
+    [[nodiscard]] EvaluationData evaluationData(bool unscoredAllowed = false) const
     {
         // Relative paths mean the folder the command was typed in, as for predict.
         std::vector<std::string> here;
         for (const auto& a : annotations)
-            here.push_back(fromHere(a));
+            if (a != kUnscored)
+                here.push_back(fromHere(a));
+        if (here.size() != annotations.size()) {
+            if (!unscoredAllowed)
+                throw Error("--annotation: '0' (keras_dna's placeholder for a track not to "
+                            "score) is for correlate and auc, which score each track on its "
+                            "own; this command scores every output, so give every file");
+            if (here.empty())
+                throw Error("--annotation: every file is '0', so no track is left to score; "
+                            "give at least one file");
+            // As keras_dna does, an unscored position reads a scored file: the training file
+            // there may name another genome's chromosomes.
+            const std::string standIn = here.front();
+            here.clear();
+            for (const auto& a : annotations)
+                here.push_back(a == kUnscored ? standIn : fromHere(a));
+        }
         return {chromosomes, fromHere(fasta), here, weights, std::nullopt};
+    }
+    /// Whether the training file at `position` (annotation_files order) is scored.
+    [[nodiscard]] bool scored(std::size_t position) const
+    {
+        return position >= annotations.size() || annotations[position] != kUnscored;
     }
     [[nodiscard]] ScoreOptions scoreOptions(ProgressLine& line, const std::string& what) const
     {
@@ -87,6 +127,18 @@ struct ModelArgs {
 std::string methodNote(const std::string& method, const std::string& reason)
 {
     return method + (reason.empty() ? std::string() : " (" + reason + ")");
+}
+
+/// Leaves out the correlations of the tracks `args` marks '0', as keras_dna's get_correlation
+/// does. Continuous file i is track correlate_{i / k}_{i % k}, k = nb_annotation_type (the
+/// order outputTracks names them in).
+void dropUnscored(const ModelArgs& args, const DatasetSpec& trained,
+                  std::map<std::string, double>& correlations)
+{
+    const auto k = static_cast<std::size_t>(std::max(1, trained.nb_annotation_type));
+    for (std::size_t i = 0; i < args.annotations.size(); ++i)
+        if (!args.scored(i))
+            correlations.erase("correlate_" + std::to_string(i / k) + "_" + std::to_string(i % k));
 }
 
 void addEvaluate(CLI::App& app)
@@ -119,9 +171,10 @@ void addCorrelate(CLI::App& app)
     cmd->callback([args, json] {
         LoadedModel m = args->load();
         ProgressLine line;
-        const auto r =
-            correlateModel(m, args->evaluationData(), args->scoreOptions(line, "correlating"));
+        auto r =
+            correlateModel(m, args->evaluationData(true), args->scoreOptions(line, "correlating"));
         line.finish("");
+        dropUnscored(*args, m.trainSpec(), r.correlations);
         if (*json) {
             std::cout << nlohmann::json(r.correlations).dump() << std::endl;
             return;
@@ -149,11 +202,12 @@ void addAuc(CLI::App& app)
     cmd->callback([args, curve, noAugmentation] {
         LoadedModel m = args->load();
         ProgressLine line;
-        const auto results = aucModel(m, args->evaluationData(), !*noAugmentation, *curve,
+        const auto results = aucModel(m, args->evaluationData(true), !*noAugmentation, *curve,
                                       args->scoreOptions(line, "scoring"));
         line.finish("");
-        nlohmann::json out = nlohmann::json::array();
         for (const auto& r : results) {
+            if (!args->scored(static_cast<std::size_t>(r.cell)))
+                continue;
             std::cout << "cell_idx " << r.cell << "\t" << r.annotation << "\t"
                       << (r.curve == "PR" ? "AUPR" : "AUROC") << " " << text::number(r.value, 4)
                       << "\t(" << text::withThousands(r.positives) << " positive, "

@@ -340,6 +340,36 @@ private Q_SLOTS:
             QVERIFY2(o.exitCode == 0, (std::string(command) + ": " + o.err).c_str());
         }
     }
+
+    void zeroAnnotationLeavesATrackUnscored()
+    {
+        // keras_dna's get_correlation / get_auc take '0' for a training file not to score
+        // ("complete with zeros if needed"): its track is left out of the result.
+        std::string text = test::readText(m_dir / "demo.kdna.json");
+        for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
+                 {"\"demo_signal.bw\"", "\"demo_signal.bw\", \"demo_signal.bw\""},
+                 {"\"units\": 1", "\"units\": 2"},
+                 {"64,\n      1\n", "64,\n      2\n"}}) {
+            const auto at = text.find(from);
+            QVERIFY2(at != std::string::npos, from.c_str());
+            text.replace(at, from.size(), to);
+        }
+        test::writeText(m_dir / "two.kdna.json", text);
+        Outcome o = run({"train", "two.kdna.json", "--epochs", "1", "--steps", "2",
+                         "--validation-steps", "1", "--eval-steps", "0", "--out", "two.kdna"});
+        QVERIFY2(o.exitCode == 0, o.err.c_str());
+        o = run({"correlate", "two.kdna", "-c", "chr4", "--annotation", "0", "--annotation",
+                 "demo_signal.bw"});
+        QVERIFY2(o.exitCode == 0, o.err.c_str());
+        QVERIFY2(has(o.out, "correlate_1_0") && !has(o.out, "correlate_0_0"), o.out.c_str());
+
+        expectRefusal(
+            {"correlate", "two.kdna", "-c", "chr4", "--annotation", "0", "--annotation", "0"},
+            "--annotation: every file is '0'");
+        expectRefusal({"evaluate", "two.kdna", "-c", "chr4", "--annotation", "0", "--annotation",
+                       "demo_signal.bw"},
+                      "--annotation: '0'");
+    }
 };
 
 QTEST_GUILESS_MAIN(TestBadInputs)
