@@ -13,7 +13,7 @@
 namespace {
 const std::vector<kdna::safetensors::TensorInfo>& expected()
 {
-    static const auto tensors = kdna::modelTensors(kdna::templates::tutorialCnn(101));
+    static const auto tensors = kdna::modelTensors(kdna::templates::tutorialCnn(201));
     return tensors;
 }
 } // namespace

@@ -9,7 +9,9 @@ namespace kdna {
 
 AnySpec anySpecFromJson(const nlohmann::json& j, std::vector<Problem>& problems)
 {
-    if (j.is_object() && j.value("type", std::string()) == "MultiGenerator")
+    // `type` of another JSON type is reported by DatasetSpec's own keyword checks; reading
+    // it with value<string>() would throw nlohmann's raw type_error instead.
+    if (j.is_object() && j.contains("type") && j.at("type") == "MultiGenerator")
         return MultiSpec::fromJson(j, problems);
     return DatasetSpec::fromJson(j, problems);
 }
