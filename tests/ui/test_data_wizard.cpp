@@ -7,6 +7,7 @@
 #include "project/demo_data.h"
 #include "support/fixtures.h"
 #include "user_actions.h"
+#include "wizard_actions.h"
 
 #include <QComboBox>
 #include <QLabel>
@@ -21,7 +22,9 @@
 using namespace kdna;
 using namespace kdna::ui;
 using kdna::test::answerFileDialog;
+using kdna::test::cellText;
 using kdna::test::chooseInCombo;
+using kdna::test::chooseSplits;
 using kdna::test::clickWhenEnabled;
 using kdna::test::toggleCell;
 using kdna::test::typeOver;
@@ -61,12 +64,6 @@ struct WalkData {
 QAbstractButton* nextButton(QWizard& w)
 {
     return w.button(QWizard::NextButton);
-}
-
-QString cellText(QTableWidget* table, int row, int column)
-{
-    auto* item = table->item(row, column);
-    return item ? item->text() : QString();
 }
 
 } // namespace
@@ -121,27 +118,6 @@ class TestDataWizard : public QObject {
         return wizard;
     }
 
-    /// On the chromosomes page, ticks each chromosome's split by keyboard (none for the
-    /// chromosomes in no list).
-    static void chooseSplits(QTableWidget* table, const WalkData& d)
-    {
-        auto in = [](const std::vector<std::string>& v, const QString& name) {
-            return std::find(v.begin(), v.end(), name.toStdString()) != v.end();
-        };
-        for (int row = 0; row < table->rowCount(); ++row) {
-            const QString name = cellText(table, row, 0);
-            const int wanted = in(d.train, name)        ? ChromosomesPage::Train
-                               : in(d.validation, name) ? ChromosomesPage::Validation
-                               : in(d.test, name)       ? ChromosomesPage::Test
-                                                        : -1;
-            for (int column = ChromosomesPage::Train; column <= ChromosomesPage::Test; ++column) {
-                const bool checked = table->item(row, column)->checkState() == Qt::Checked;
-                if (checked != (column == wanted))
-                    QVERIFY2(toggleCell(table, row, column), qPrintable(name));
-            }
-        }
-    }
-
     /// Genome, tracks and chromosomes pages by clicks and keys; ends on the windows page.
     void walkToWindows(DataWizard& wizard, const WalkData& d, bool typeFasta = true)
     {
@@ -177,7 +153,7 @@ class TestDataWizard : public QObject {
 
         auto* splits = wizard.findChild<QTableWidget*>(QStringLiteral("splits"));
         QVERIFY(splits);
-        chooseSplits(splits, d);
+        chooseSplits(splits, d.train, d.validation, d.test);
         if (QTest::currentTestFailed())
             return;
         QVERIFY(clickWhenEnabled(nextButton(wizard)));

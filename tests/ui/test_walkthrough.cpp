@@ -22,6 +22,7 @@
 #include "train/metric_chart.h"
 #include "train/training_dashboard.h"
 #include "user_actions.h"
+#include "wizard_actions.h"
 
 #include <QCommandLinkButton>
 #include <QLabel>
@@ -42,7 +43,9 @@
 using namespace kdna;
 using namespace kdna::ui;
 using kdna::test::answerFileDialog;
+using kdna::test::cellText;
 using kdna::test::chooseInCombo;
+using kdna::test::chooseSplits;
 using kdna::test::clickWhenEnabled;
 using kdna::test::toggleCell;
 using kdna::test::typeOver;
@@ -59,12 +62,6 @@ struct WalkData {
     QString locus; ///< in the test chromosome, as typed into the locus box
     bool yeast = false;
 };
-
-QString cellText(const QTableWidget* table, int row, int column)
-{
-    const QTableWidgetItem* item = table->item(row, column);
-    return item ? item->text() : QString();
-}
 
 /// The button showing `text` (visible), or null.
 template<typename T = QPushButton>
@@ -192,26 +189,6 @@ class TestWalkthrough : public QObject {
         return d;
     }
 
-    /// On the chromosomes page, ticks each chromosome's split by keyboard.
-    static void chooseSplits(QTableWidget* table, const WalkData& d)
-    {
-        auto in = [](const std::vector<std::string>& v, const QString& name) {
-            return std::find(v.begin(), v.end(), name.toStdString()) != v.end();
-        };
-        for (int row = 0; row < table->rowCount(); ++row) {
-            const QString name = cellText(table, row, 0);
-            const int wanted = in(d.train, name)        ? ChromosomesPage::Train
-                               : in(d.validation, name) ? ChromosomesPage::Validation
-                               : in(d.test, name)       ? ChromosomesPage::Test
-                                                        : -1;
-            for (int column = ChromosomesPage::Train; column <= ChromosomesPage::Test; ++column) {
-                const bool checked = table->item(row, column)->checkState() == Qt::Checked;
-                if (checked != (column == wanted))
-                    QVERIFY2(toggleCell(table, row, column), qPrintable(name));
-            }
-        }
-    }
-
     /// Start page's New project, then every page of the wizard, to Finish.
     void newProjectThroughTheWizard(MainWindow& w, const WalkData& d)
     {
@@ -254,7 +231,7 @@ class TestWalkthrough : public QObject {
         // Chromosomes: train, validation and test ticked by keyboard.
         auto* splits = wizard->findChild<QTableWidget*>(QStringLiteral("splits"));
         QVERIFY(splits);
-        chooseSplits(splits, d);
+        chooseSplits(splits, d.train, d.validation, d.test);
         if (QTest::currentTestFailed())
             return;
         if (d.yeast) {

@@ -132,6 +132,13 @@ inline void typeOver(QWidget* field, const QString& text)
     QTest::keyClicks(field, text);
 }
 
+/// The text a person reads in `table`'s cell (empty when the cell has no item).
+inline QString cellText(const QTableWidget* table, int row, int column)
+{
+    const auto* item = table->item(row, column);
+    return item ? item->text() : QString();
+}
+
 /// Ticks or unticks the check box in `table`'s cell by keyboard: a click on the row's first
 /// cell, the arrow keys to the column, Space.
 inline bool toggleCell(QTableWidget* table, int row, int column)
