@@ -29,6 +29,7 @@ using kdna::test::clickWhenEnabled;
 using kdna::test::toggleCell;
 using kdna::test::typeOver;
 using kdna::test::waitFor;
+using kdna::test::WalkData;
 
 namespace {
 
@@ -52,15 +53,6 @@ std::string lineOf(const std::string& out, const std::string& key)
     return std::string(QString::fromStdString(line).trimmed().toStdString());
 }
 
-/// The data a walk through the wizard picks: the tutorial's yeast data when it is there, else
-/// kdna's demo data (so the walk never skips).
-struct WalkData {
-    QString fasta;
-    QString target;
-    std::vector<std::string> train, validation, test;
-    bool yeast = false;
-};
-
 QAbstractButton* nextButton(QWizard& w)
 {
     return w.button(QWizard::NextButton);
@@ -73,26 +65,7 @@ class TestDataWizard : public QObject {
 
     test::ScratchDir m_dir;
 
-    WalkData walkData()
-    {
-        WalkData d;
-        if (const auto yeast = test::yeastData()) {
-            d.fasta = QString::fromStdString((*yeast / "sacCer3.fa").string());
-            d.target = QString::fromStdString((*yeast / "nucleosome_occupancy.bw").string());
-            d.train = {"chrI", "chrII", "chrIII", "chrIV", "chrV", "chrVI"};
-            d.validation = {"chrVII", "chrVIII"};
-            d.test = {"chrIX"};
-            d.yeast = true;
-            return d;
-        }
-        const DemoFiles demo = writeDemoData(m_dir.file("demo"));
-        d.fasta = QString::fromStdString(demo.fasta.string());
-        d.target = QString::fromStdString(demo.signal.string());
-        d.train = {"chr1", "chr2"};
-        d.validation = {"chr3"};
-        d.test = {"chr4"};
-        return d;
-    }
+    WalkData walkData() { return test::walkData(m_dir.file("demo")); }
 
     /// A FASTA of two short chromosomes.
     QString twoChromosomeFasta()
@@ -153,7 +126,7 @@ class TestDataWizard : public QObject {
 
         auto* splits = wizard.findChild<QTableWidget*>(QStringLiteral("splits"));
         QVERIFY(splits);
-        chooseSplits(splits, d.train, d.validation, d.test);
+        chooseSplits(splits, d);
         if (QTest::currentTestFailed())
             return;
         QVERIFY(clickWhenEnabled(nextButton(wizard)));

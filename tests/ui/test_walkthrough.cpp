@@ -50,18 +50,9 @@ using kdna::test::clickWhenEnabled;
 using kdna::test::toggleCell;
 using kdna::test::typeOver;
 using kdna::test::waitFor;
+using kdna::test::WalkData;
 
 namespace {
-
-/// What the walk uses: the tutorial's data, or the demo's.
-struct WalkData {
-    QString fasta;
-    QString target;
-    std::vector<std::string> train, validation, test;
-    int window = 0;
-    QString locus; ///< in the test chromosome, as typed into the locus box
-    bool yeast = false;
-};
 
 /// The button showing `text` (visible), or null.
 template<typename T = QPushButton>
@@ -163,31 +154,7 @@ class TestWalkthrough : public QObject {
 
     test::ScratchDir m_dir;
 
-    WalkData walkData()
-    {
-        WalkData d;
-        if (const auto yeast = test::yeastData()) {
-            d.fasta = QString::fromStdString((*yeast / "sacCer3.fa").string());
-            d.target = QString::fromStdString((*yeast / "nucleosome_occupancy.bw").string());
-            d.train = {"chrI", "chrII", "chrIII", "chrIV", "chrV", "chrVI"};
-            d.validation = {"chrVII", "chrVIII"};
-            d.test = {"chrIX"};
-            d.window = 2001;
-            d.locus = QStringLiteral("chrIX:100,000-104,000");
-            d.yeast = true;
-            return d;
-        }
-        qInfo("yeast data not found: walking with kdna's demo data");
-        const DemoFiles demo = writeDemoData(m_dir.file("demo"));
-        d.fasta = QString::fromStdString(demo.fasta.string());
-        d.target = QString::fromStdString(demo.signal.string());
-        d.train = {"chr1", "chr2"};
-        d.validation = {"chr3"};
-        d.test = {"chr4"};
-        d.window = 501;
-        d.locus = QStringLiteral("chr4:20,000-24,000");
-        return d;
-    }
+    WalkData walkData() { return test::walkData(m_dir.file("demo")); }
 
     /// Start page's New project, then every page of the wizard, to Finish.
     void newProjectThroughTheWizard(MainWindow& w, const WalkData& d)
@@ -231,7 +198,7 @@ class TestWalkthrough : public QObject {
         // Chromosomes: train, validation and test ticked by keyboard.
         auto* splits = wizard->findChild<QTableWidget*>(QStringLiteral("splits"));
         QVERIFY(splits);
-        chooseSplits(splits, d.train, d.validation, d.test);
+        chooseSplits(splits, d);
         if (QTest::currentTestFailed())
             return;
         if (d.yeast) {
