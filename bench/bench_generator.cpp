@@ -1,9 +1,9 @@
 // Windows per second of kdna's batch generator alone, on one thread (no model), for the
 // nucleosome tutorial's regression spec and for the classification spec, then with worker
 // threads. Prints one JSON line per measurement.
-#include "data/generator.h"
-#include "util/error.h"
-#include "util/text.h"
+#include "core/data/generator.h"
+#include "core/util/error.h"
+#include "core/util/text.h"
 
 #include <chrono>
 #include <iostream>

@@ -6,11 +6,11 @@
 // With --screenshot DIR it instead shows the Tracks step on screen (run it under xvfb-run) and
 // saves tracks_wide.png, tracks_mid.png and tracks_bases.png there.
 
-#include "bridge/project_document.h"
-#include "tracks/bigwig.h"
-#include "tracks/locus.h"
-#include "tracks/track_view.h"
-#include "tracks/tracks_step.h"
+#include "ui/bridge/project_document.h"
+#include "core/tracks/bigwig.h"
+#include "ui/tracks/locus.h"
+#include "ui/tracks/track_view.h"
+#include "ui/tracks/tracks_step.h"
 
 #include <algorithm>
 #include <cstdio>

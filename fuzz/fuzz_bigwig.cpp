@@ -1,6 +1,6 @@
 // A bigWig file: opened, and a little of every chromosome read as values and as a summary.
 #include "fuzz_input.h"
-#include "tracks/bigwig.h"
+#include "core/tracks/bigwig.h"
 
 #include <algorithm>
 

@@ -1,6 +1,6 @@
 // A chrom.sizes file (name, tab, length per line).
 #include "fuzz_input.h"
-#include "tracks/chrom_sizes.h"
+#include "core/tracks/chrom_sizes.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {

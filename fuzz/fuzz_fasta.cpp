@@ -1,7 +1,7 @@
 // A FASTA, and after a NUL byte the .fai that claims to index it (newer than the FASTA, so it
 // is the index kdna would trust). Every chromosome the genome reports is fetched.
 #include "fuzz_input.h"
-#include "genome/genome.h"
+#include "core/genome/genome.h"
 
 #include <algorithm>
 

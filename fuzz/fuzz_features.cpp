@@ -1,7 +1,7 @@
 // BED, narrowPeak and GFF3 text: the first byte picks the file's extension (kdna reads each by
 // its content and name, as users name them), the rest is the file.
 #include "fuzz_input.h"
-#include "tracks/features.h"
+#include "core/tracks/features.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {

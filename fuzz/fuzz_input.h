@@ -3,7 +3,7 @@
 // take paths, as users give them), and the rule that a kdna::Error is the expected answer to
 // bad input while anything else (a crash, a sanitizer report, another exception) is a finding.
 
-#include "util/error.h"
+#include "core/util/error.h"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,11 +1,11 @@
 // The JSON parts of a project file — dataset (Generator or MultiGenerator), model, compile and
 // training settings — read, validated and summarised as `kdna train` does before it trains.
 // Text that is not JSON at all is rejected by the parser before kdna sees it.
-#include "data/spec_file.h"
+#include "core/data/spec_file.h"
 #include "fuzz_input.h"
-#include "model/model_spec.h"
-#include "model/summary.h"
-#include "train/settings.h"
+#include "core/model/model_spec.h"
+#include "core/model/summary.h"
+#include "core/train/settings.h"
 
 #include <nlohmann/json.hpp>
 

@@ -2,9 +2,9 @@
 // tutorial's CNN implies, as loading a `.kdna` does before anything is allocated. Once the
 // bytes pass, every view must lie inside the input: reading each one is what the loader does.
 #include "fuzz_input.h"
-#include "model/model_tensors.h"
-#include "model/safetensors.h"
-#include "model/templates.h"
+#include "core/model/model_tensors.h"
+#include "core/model/safetensors.h"
+#include "core/model/templates.h"
 
 #include <cstdlib>
 #include <fstream>

@@ -1,7 +1,7 @@
-#include "cli_common.h"
+#include "app/cli/cli_common.h"
 
-#include "util/paths.h"
-#include "util/text.h"
+#include "core/util/paths.h"
+#include "core/util/text.h"
 
 #include <iostream>
 #include <unistd.h>

@@ -1,7 +1,7 @@
-#include "cli_common.h"
-#include "commands.h"
-#include "data/spec_file.h"
-#include "util/text.h"
+#include "app/cli/cli_common.h"
+#include "app/cli/commands.h"
+#include "core/data/spec_file.h"
+#include "core/util/text.h"
 
 #include <algorithm>
 #include <chrono>

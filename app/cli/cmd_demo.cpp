@@ -1,9 +1,9 @@
-#include "cli_common.h"
-#include "commands.h"
-#include "project/demo_data.h"
-#include "project/inspect.h"
-#include "project/project.h"
-#include "util/paths.h"
+#include "app/cli/cli_common.h"
+#include "app/cli/commands.h"
+#include "core/project/demo_data.h"
+#include "core/project/inspect.h"
+#include "core/project/project.h"
+#include "core/util/paths.h"
 
 #include <iostream>
 #include <memory>

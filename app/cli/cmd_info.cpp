@@ -1,5 +1,5 @@
-#include "commands.h"
-#include "project/inspect.h"
+#include "app/cli/commands.h"
+#include "core/project/inspect.h"
 
 #include <iostream>
 #include <memory>

@@ -1,11 +1,11 @@
-#include "cli_common.h"
-#include "commands.h"
-#include "model/model.h"
-#include "project/model_tasks.h"
-#include "project/project.h"
-#include "training_progress.h"
-#include "util/error.h"
-#include "util/text.h"
+#include "app/cli/cli_common.h"
+#include "app/cli/commands.h"
+#include "core/model/model.h"
+#include "core/project/model_tasks.h"
+#include "core/project/project.h"
+#include "app/cli/training_progress.h"
+#include "core/util/error.h"
+#include "core/util/text.h"
 
 #include <algorithm>
 #include <chrono>

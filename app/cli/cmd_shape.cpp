@@ -1,8 +1,8 @@
-#include "cli_common.h"
-#include "commands.h"
-#include "data/spec_file.h"
-#include "util/error.h"
-#include "util/text.h"
+#include "app/cli/cli_common.h"
+#include "app/cli/commands.h"
+#include "core/data/spec_file.h"
+#include "core/util/error.h"
+#include "core/util/text.h"
 
 #include <cstdint>
 #include <iomanip>

@@ -1,13 +1,13 @@
-#include "cli_common.h"
-#include "commands.h"
-#include "genome/genome.h"
-#include "model/model.h"
-#include "project/test_evaluation.h"
-#include "project/workflow.h"
-#include "training_progress.h"
-#include "util/atomic_output.h"
-#include "util/error.h"
-#include "util/text.h"
+#include "app/cli/cli_common.h"
+#include "app/cli/commands.h"
+#include "core/genome/genome.h"
+#include "core/model/model.h"
+#include "core/project/test_evaluation.h"
+#include "core/project/workflow.h"
+#include "app/cli/training_progress.h"
+#include "core/util/atomic_output.h"
+#include "core/util/error.h"
+#include "core/util/text.h"
 
 #include <csignal>
 #include <cstdint>

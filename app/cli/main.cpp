@@ -1,7 +1,7 @@
-#include "commands.h"
-#include "util/atomic_output.h"
-#include "util/describe.h"
-#include "util/memory.h"
+#include "app/cli/commands.h"
+#include "core/util/atomic_output.h"
+#include "core/util/describe.h"
+#include "core/util/memory.h"
 
 #include <exception>
 #include <iostream>

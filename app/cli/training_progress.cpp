@@ -1,6 +1,6 @@
-#include "training_progress.h"
+#include "app/cli/training_progress.h"
 
-#include "util/text.h"
+#include "core/util/text.h"
 
 #include <cmath>
 #include <cstdint>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "cli_common.h"
-#include "train/observer.h"
+#include "app/cli/cli_common.h"
+#include "core/train/observer.h"
 
 #include <chrono>
 

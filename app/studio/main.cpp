@@ -1,7 +1,7 @@
-#include "main/main_window.h"
-#include "model/model.h"
-#include "train/training_dashboard.h"
-#include "util/memory.h"
+#include "ui/main/main_window.h"
+#include "core/model/model.h"
+#include "ui/train/training_dashboard.h"
+#include "core/util/memory.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

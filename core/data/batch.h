@@ -1,6 +1,6 @@
 #pragma once
 
-#include "shapes.h"
+#include "core/data/shapes.h"
 
 #include <cstdint>
 #include <vector>

@@ -1,9 +1,9 @@
-#include "chromosome_selection.h"
+#include "core/data/chromosome_selection.h"
 
-#include "genome/genome.h"
-#include "util/chrom_names.h"
-#include "util/error.h"
-#include "util/text.h"
+#include "core/genome/genome.h"
+#include "core/util/chrom_names.h"
+#include "core/util/error.h"
+#include "core/util/text.h"
 
 #include <algorithm>
 #include <set>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "dataset_spec.h"
-#include "util/chromosome.h"
+#include "core/data/dataset_spec.h"
+#include "core/util/chromosome.h"
 
 #include <vector>
 

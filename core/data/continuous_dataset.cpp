@@ -1,10 +1,10 @@
-#include "continuous_dataset.h"
+#include "core/data/continuous_dataset.h"
 
-#include "chromosome_selection.h"
-#include "genome/genome.h"
-#include "tracks/bigwig.h"
-#include "util/error.h"
-#include "util/text.h"
+#include "core/data/chromosome_selection.h"
+#include "core/genome/genome.h"
+#include "core/tracks/bigwig.h"
+#include "core/util/error.h"
+#include "core/util/text.h"
 
 #include <algorithm>
 #include <cstdint>

@@ -1,9 +1,9 @@
-#include "dataset.h"
+#include "core/data/dataset.h"
 
-#include "continuous_dataset.h"
-#include "genome/sequence.h"
-#include "sparse_dataset.h"
-#include "util/text.h"
+#include "core/data/continuous_dataset.h"
+#include "core/genome/sequence.h"
+#include "core/data/sparse_dataset.h"
+#include "core/util/text.h"
 
 #include <cstdint>
 

@@ -1,10 +1,10 @@
 #pragma once
 
-#include "dataset_spec.h"
-#include "normalization.h"
-#include "shapes.h"
-#include "util/chromosome.h"
-#include "weighting.h"
+#include "core/data/dataset_spec.h"
+#include "core/data/normalization.h"
+#include "core/data/shapes.h"
+#include "core/util/chromosome.h"
+#include "core/data/weighting.h"
 
 #include <cstdint>
 #include <map>

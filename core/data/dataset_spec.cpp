@@ -1,10 +1,10 @@
-#include "dataset_spec.h"
+#include "core/data/dataset_spec.h"
 
-#include "tracks/file_kind.h"
-#include "util/chrom_names.h"
-#include "util/error.h"
-#include "util/paths.h"
-#include "util/text.h"
+#include "core/tracks/file_kind.h"
+#include "core/util/chrom_names.h"
+#include "core/util/error.h"
+#include "core/util/paths.h"
+#include "core/util/text.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -14,21 +14,6 @@
 
 namespace kdna {
 using nlohmann::json;
-
-void throwIfProblems(const std::vector<Problem>& problems, const std::string& context)
-{
-    if (problems.empty())
-        return;
-    if (problems.size() == 1 && context.empty())
-        throw Error(problems.front().keyword + ": " + problems.front().message,
-                    problems.front().keyword);
-    std::string message = (context.empty() ? std::string("the dataset") : context) + " has " +
-                          std::to_string(problems.size()) + " problem" +
-                          (problems.size() > 1 ? "s" : "") + ":";
-    for (const auto& problem : problems)
-        message += "\n  " + problem.keyword + ": " + problem.message;
-    throw Error(message, problems.front().keyword);
-}
 
 namespace {
 

@@ -1,8 +1,8 @@
-#include "generator.h"
+#include "core/data/generator.h"
 
-#include "permutation.h"
-#include "util/error.h"
-#include "util/text.h"
+#include "core/data/permutation.h"
+#include "core/util/error.h"
+#include "core/util/text.h"
 
 #include <algorithm>
 #include <cstdint>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "batch.h"
-#include "dataset.h"
+#include "core/data/batch.h"
+#include "core/data/dataset.h"
 
 #include <condition_variable>
 #include <cstdint>

@@ -1,7 +1,7 @@
-#include "normalization.h"
+#include "core/data/normalization.h"
 
-#include "util/error.h"
-#include "util/text.h"
+#include "core/util/error.h"
+#include "core/util/text.h"
 
 #include <algorithm>
 #include <numeric>

@@ -1,4 +1,4 @@
-#include "permutation.h"
+#include "core/data/permutation.h"
 
 #include <cstdint>
 

@@ -1,7 +1,7 @@
-#include "shapes.h"
+#include "core/data/shapes.h"
 
-#include "util/error.h"
-#include "util/text.h"
+#include "core/util/error.h"
+#include "core/util/text.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -52,11 +52,6 @@ Shape grouped(std::int64_t length, std::int64_t files, int perGroup)
 }
 
 } // namespace
-
-std::int64_t elementCount(const Shape& shape)
-{
-    return std::accumulate(shape.begin(), shape.end(), std::int64_t{1}, std::multiplies<>());
-}
 
 namespace {
 

@@ -1,6 +1,7 @@
 #pragma once
 
-#include "dataset_spec.h"
+#include "core/data/dataset_spec.h"
+#include "core/util/shape.h"
 
 #include <cstdint>
 #include <vector>
@@ -9,10 +10,6 @@
 /// functions of the spec (no batch axis). A sparse spec with seq_len 'MAXLEN' needs the
 /// longest positive, which only the data knows: pass it as `resolvedLength` (the dataset does).
 namespace kdna {
-
-using Shape = std::vector<std::int64_t>;
-
-[[nodiscard]] std::int64_t elementCount(const Shape& shape);
 
 /// Shape of one one-hot input, honouring dummy_axis and alphabet_axis.
 [[nodiscard]] Shape predictInputShape(const DatasetSpec& spec, std::int64_t resolvedLength = 0);

@@ -1,13 +1,13 @@
-#include "sparse_dataset.h"
+#include "core/data/sparse_dataset.h"
 
-#include "chromosome_selection.h"
-#include "genome/genome.h"
-#include "permutation.h"
-#include "tracks/bigwig.h"
-#include "tracks/features.h"
-#include "util/chrom_names.h"
-#include "util/error.h"
-#include "util/text.h"
+#include "core/data/chromosome_selection.h"
+#include "core/genome/genome.h"
+#include "core/data/permutation.h"
+#include "core/tracks/bigwig.h"
+#include "core/tracks/features.h"
+#include "core/util/chrom_names.h"
+#include "core/util/error.h"
+#include "core/util/text.h"
 
 #include <algorithm>
 #include <cstdint>

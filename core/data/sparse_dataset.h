@@ -1,7 +1,7 @@
 #pragma once
 
-#include "dataset.h"
-#include "store.h"
+#include "core/data/dataset.h"
+#include "core/data/store.h"
 
 #include <cstdint>
 

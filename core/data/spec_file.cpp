@@ -1,7 +1,7 @@
-#include "spec_file.h"
+#include "core/data/spec_file.h"
 
-#include "util/error.h"
-#include "util/json_file.h"
+#include "core/util/error.h"
+#include "core/util/json_file.h"
 
 #include <nlohmann/json.hpp>
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "dataset_spec.h"
-#include "generator.h"
+#include "core/data/dataset_spec.h"
+#include "core/data/generator.h"
 
 #include <filesystem>
 #include <variant>

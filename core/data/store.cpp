@@ -1,7 +1,7 @@
-#include "store.h"
+#include "core/data/store.h"
 
-#include "genome/genome.h"
-#include "tracks/bigwig.h"
+#include "core/genome/genome.h"
+#include "core/tracks/bigwig.h"
 
 #include <cstdint>
 #include <map>

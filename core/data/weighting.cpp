@@ -1,6 +1,6 @@
-#include "weighting.h"
+#include "core/data/weighting.h"
 
-#include "normalization.h"
+#include "core/data/normalization.h"
 
 #include <algorithm>
 #include <cmath>

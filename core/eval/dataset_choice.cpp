@@ -1,7 +1,7 @@
-#include "dataset_choice.h"
+#include "core/eval/dataset_choice.h"
 
-#include "util/error.h"
-#include "util/text.h"
+#include "core/util/error.h"
+#include "core/util/text.h"
 
 #include <algorithm>
 #include <filesystem>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "data/spec_file.h"
+#include "core/data/spec_file.h"
 
 #include <cstddef>
 #include <string>

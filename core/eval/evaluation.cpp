@@ -1,9 +1,9 @@
-#include "evaluation.h"
+#include "core/eval/evaluation.h"
 
-#include "model/model.h"
-#include "train/metrics.h"
-#include "util/error.h"
-#include "util/stats.h"
+#include "core/model/model.h"
+#include "core/train/metrics.h"
+#include "core/util/error.h"
+#include "core/util/stats.h"
 
 #include <cstdint>
 

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "scoring.h"
-#include "train/settings.h"
-#include "train/trainer.h"
+#include "core/eval/scoring.h"
+#include "core/train/settings.h"
+#include "core/train/trainer.h"
 
 #include <cstdint>
 #include <map>

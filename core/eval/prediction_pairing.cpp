@@ -1,9 +1,9 @@
-#include "prediction_pairing.h"
+#include "core/eval/prediction_pairing.h"
 
-#include "data/dataset_spec.h"
-#include "predictor.h"
-#include "tracks/bigwig.h"
-#include "util/stats.h"
+#include "core/data/dataset_spec.h"
+#include "core/eval/predictor.h"
+#include "core/tracks/bigwig.h"
+#include "core/util/stats.h"
 
 #include <algorithm>
 #include <cmath>

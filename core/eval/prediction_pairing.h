@@ -1,6 +1,6 @@
 #pragma once
 
-#include "data/normalization.h"
+#include "core/data/normalization.h"
 
 #include <cstdint>
 #include <filesystem>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "data/dataset.h"
-#include "util/chromosome.h"
+#include "core/data/dataset.h"
+#include "core/util/chromosome.h"
 
 #include <cstdint>
 #include <filesystem>

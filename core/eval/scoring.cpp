@@ -1,12 +1,12 @@
-#include "scoring.h"
+#include "core/eval/scoring.h"
 
-#include "data/generator.h"
-#include "data/store.h"
-#include "model/autocast.h"
-#include "model/torch_model.h"
-#include "util/error.h"
-#include "util/text.h"
-#include "whole_sequence.h"
+#include "core/data/generator.h"
+#include "core/data/store.h"
+#include "core/model/autocast.h"
+#include "core/model/torch_model.h"
+#include "core/util/error.h"
+#include "core/util/text.h"
+#include "core/eval/whole_sequence.h"
 
 #include <chrono>
 #include <cstdint>

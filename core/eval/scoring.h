@@ -1,6 +1,6 @@
 #pragma once
 
-#include "data/shapes.h"
+#include "core/data/shapes.h"
 
 #include <cstdint>
 #include <functional>

@@ -1,10 +1,10 @@
-#include "whole_sequence.h"
+#include "core/eval/whole_sequence.h"
 
-#include "data/dataset.h"
-#include "model/autocast.h"
-#include "model/layer_catalog.h"
-#include "model/torch_model.h"
-#include "util/error.h"
+#include "core/data/dataset.h"
+#include "core/model/autocast.h"
+#include "core/model/layer_catalog.h"
+#include "core/model/torch_model.h"
+#include "core/util/error.h"
 
 #include <algorithm>
 #include <bit>

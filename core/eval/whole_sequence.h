@@ -1,6 +1,6 @@
 #pragma once
 
-#include "model/inference_plan.h"
+#include "core/model/inference_plan.h"
 
 #include <cstdint>
 #include <vector>

@@ -1,11 +1,11 @@
-#include "genome.h"
+#include "core/genome/genome.h"
 
-#include "sequence.h"
-#include "util/atomic_output.h"
-#include "util/chrom_names.h"
-#include "util/error.h"
-#include "util/paths.h"
-#include "util/text.h"
+#include "core/genome/sequence.h"
+#include "core/util/atomic_output.h"
+#include "core/util/chrom_names.h"
+#include "core/util/error.h"
+#include "core/util/paths.h"
+#include "core/util/text.h"
 
 #include <algorithm>
 #include <cctype>

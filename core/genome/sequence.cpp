@@ -1,4 +1,4 @@
-#include "sequence.h"
+#include "core/genome/sequence.h"
 
 #include <algorithm>
 #include <array>

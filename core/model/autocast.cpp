@@ -1,4 +1,4 @@
-#include "autocast.h"
+#include "core/model/autocast.h"
 
 #include <ATen/autocast_mode.h>
 #include <torch/version.h>

@@ -1,8 +1,8 @@
-#include "inference_plan.h"
+#include "core/model/inference_plan.h"
 
-#include "layer_catalog.h"
-#include "summary.h"
-#include "util/text.h"
+#include "core/model/layer_catalog.h"
+#include "core/model/summary.h"
+#include "core/util/text.h"
 
 #include <cstdint>
 

@@ -1,4 +1,4 @@
-#include "layer_catalog.h"
+#include "core/model/layer_catalog.h"
 
 #include <cstring>
 

@@ -1,10 +1,10 @@
-#include "model.h"
+#include "core/model/model.h"
 
-#include "model_tensors.h"
-#include "safetensors.h"
-#include "torch_model.h"
-#include "util/atomic_output.h"
-#include "util/error.h"
+#include "core/model/model_tensors.h"
+#include "core/model/safetensors.h"
+#include "core/model/torch_model.h"
+#include "core/util/atomic_output.h"
+#include "core/util/error.h"
 
 #include <cstdint>
 #include <cstring>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "model_spec.h"
-#include "summary.h"
+#include "core/model/model_spec.h"
+#include "core/model/summary.h"
 
 #include <cstdint>
 #include <filesystem>

@@ -1,9 +1,9 @@
-#include "model_spec.h"
+#include "core/model/model_spec.h"
 
-#include "layer_catalog.h"
-#include "util/chrom_names.h"
-#include "util/error.h"
-#include "util/text.h"
+#include "core/model/layer_catalog.h"
+#include "core/util/chrom_names.h"
+#include "core/util/error.h"
+#include "core/util/text.h"
 
 #include <algorithm>
 #include <map>

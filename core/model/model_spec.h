@@ -1,7 +1,7 @@
 #pragma once
 
-#include "data/dataset_spec.h"
-#include "data/shapes.h"
+#include "core/util/problem.h"
+#include "core/util/shape.h"
 
 #include <string>
 #include <vector>

@@ -1,9 +1,9 @@
-#include "model_tensors.h"
+#include "core/model/model_tensors.h"
 
-#include "layer_catalog.h"
-#include "summary.h"
-#include "util/error.h"
-#include "util/text.h"
+#include "core/model/layer_catalog.h"
+#include "core/model/summary.h"
+#include "core/util/error.h"
+#include "core/util/text.h"
 
 #include <limits>
 

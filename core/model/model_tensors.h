@@ -1,7 +1,7 @@
 #pragma once
 
-#include "model_spec.h"
-#include "safetensors.h"
+#include "core/model/model_spec.h"
+#include "core/model/safetensors.h"
 
 #include <cstdint>
 #include <vector>

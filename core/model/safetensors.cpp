@@ -1,7 +1,7 @@
-#include "safetensors.h"
+#include "core/model/safetensors.h"
 
-#include "util/error.h"
-#include "util/text.h"
+#include "core/util/error.h"
+#include "core/util/text.h"
 
 #include <algorithm>
 #include <bit>

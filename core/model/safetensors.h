@@ -6,7 +6,7 @@
 // never code. Torch-free: it reads and writes bytes; core/model/model.cpp copies them into
 // the module.
 
-#include "data/shapes.h"
+#include "core/util/shape.h"
 
 #include <cstdint>
 #include <string>

@@ -1,7 +1,7 @@
-#include "summary.h"
+#include "core/model/summary.h"
 
-#include "layer_catalog.h"
-#include "util/text.h"
+#include "core/model/layer_catalog.h"
+#include "core/util/text.h"
 
 #include <cstdint>
 #include <iomanip>

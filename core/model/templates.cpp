@@ -1,6 +1,6 @@
-#include "templates.h"
+#include "core/model/templates.h"
 
-#include "util/error.h"
+#include "core/util/error.h"
 
 #include <cstdint>
 

@@ -1,7 +1,7 @@
-#include "torch_model.h"
+#include "core/model/torch_model.h"
 
-#include "layer_catalog.h"
-#include "util/error.h"
+#include "core/model/layer_catalog.h"
+#include "core/util/error.h"
 
 #include <algorithm>
 #include <cmath>

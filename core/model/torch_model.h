@@ -3,7 +3,7 @@
 // The LibTorch side of a model. Only core/model, core/train and core/eval include this header
 // (it pulls in <torch/torch.h>); everything else goes through model.h.
 
-#include "model.h"
+#include "core/model/model.h"
 
 #include <functional>
 

@@ -1,11 +1,11 @@
-#include "archive.h"
+#include "core/project/archive.h"
 
-#include "data/generator.h"
-#include "model/model.h"
-#include "model/model_tensors.h"
-#include "model/safetensors.h"
-#include "util/atomic_output.h"
-#include "util/error.h"
+#include "core/data/generator.h"
+#include "core/model/model.h"
+#include "core/model/model_tensors.h"
+#include "core/model/safetensors.h"
+#include "core/util/atomic_output.h"
+#include "core/util/error.h"
 
 #include <chrono>
 #include <cstdint>

@@ -1,10 +1,10 @@
 #pragma once
 
-#include "data/dataset.h"
-#include "data/spec_file.h"
-#include "model/model_spec.h"
-#include "train/history.h"
-#include "train/settings.h"
+#include "core/data/dataset.h"
+#include "core/data/spec_file.h"
+#include "core/model/model_spec.h"
+#include "core/train/history.h"
+#include "core/train/settings.h"
 
 #include <filesystem>
 #include <memory>

@@ -1,11 +1,11 @@
-#include "demo_data.h"
+#include "core/project/demo_data.h"
 
-#include "model/templates.h"
-#include "project.h"
-#include "tracks/bigwig.h"
-#include "tracks/chrom_sizes.h"
-#include "util/atomic_output.h"
-#include "util/error.h"
+#include "core/model/templates.h"
+#include "core/project/project.h"
+#include "core/tracks/bigwig.h"
+#include "core/tracks/chrom_sizes.h"
+#include "core/util/atomic_output.h"
+#include "core/util/error.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,11 +1,11 @@
-#include "inspect.h"
+#include "core/project/inspect.h"
 
-#include "genome/genome.h"
-#include "tracks/bigwig.h"
-#include "tracks/chrom_sizes.h"
-#include "util/chrom_names.h"
-#include "util/error.h"
-#include "util/text.h"
+#include "core/genome/genome.h"
+#include "core/tracks/bigwig.h"
+#include "core/tracks/chrom_sizes.h"
+#include "core/util/chrom_names.h"
+#include "core/util/error.h"
+#include "core/util/text.h"
 
 #include <algorithm>
 #include <cstdint>

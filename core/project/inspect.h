@@ -1,8 +1,8 @@
 #pragma once
 
-#include "tracks/features.h"
-#include "tracks/file_kind.h"
-#include "util/chromosome.h"
+#include "core/tracks/features.h"
+#include "core/tracks/file_kind.h"
+#include "core/util/chromosome.h"
 
 #include <cstdint>
 #include <filesystem>

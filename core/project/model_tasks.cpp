@@ -1,10 +1,10 @@
-#include "model_tasks.h"
+#include "core/project/model_tasks.h"
 
-#include "data/generator.h"
-#include "model/model.h"
-#include "project.h"
-#include "train/trainer.h"
-#include "util/error.h"
+#include "core/data/generator.h"
+#include "core/model/model.h"
+#include "core/project/project.h"
+#include "core/train/trainer.h"
+#include "core/util/error.h"
 
 #include <cstdint>
 

@@ -1,10 +1,10 @@
 #pragma once
 
-#include "archive.h"
-#include "eval/dataset_choice.h"
-#include "eval/evaluation.h"
-#include "eval/predictor.h"
-#include "model/model.h"
+#include "core/project/archive.h"
+#include "core/eval/dataset_choice.h"
+#include "core/eval/evaluation.h"
+#include "core/eval/predictor.h"
+#include "core/model/model.h"
 
 #include <cstdint>
 #include <filesystem>

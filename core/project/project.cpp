@@ -1,8 +1,8 @@
-#include "project.h"
+#include "core/project/project.h"
 
-#include "util/error.h"
-#include "util/json_file.h"
-#include "util/paths.h"
+#include "core/util/error.h"
+#include "core/util/json_file.h"
+#include "core/util/paths.h"
 
 #include <algorithm>
 

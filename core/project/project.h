@@ -1,8 +1,8 @@
 #pragma once
 
-#include "data/spec_file.h"
-#include "model/model_spec.h"
-#include "train/settings.h"
+#include "core/data/spec_file.h"
+#include "core/model/model_spec.h"
+#include "core/train/settings.h"
 
 #include <filesystem>
 #include <optional>

@@ -1,10 +1,10 @@
-#include "test_evaluation.h"
+#include "core/project/test_evaluation.h"
 
-#include "data/generator.h"
-#include "model/model.h"
-#include "model_tasks.h"
-#include "project.h"
-#include "train/trainer.h"
+#include "core/data/generator.h"
+#include "core/model/model.h"
+#include "core/project/model_tasks.h"
+#include "core/project/project.h"
+#include "core/train/trainer.h"
 
 #include <chrono>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "eval/scoring.h"
+#include "core/eval/scoring.h"
 
 #include <cstdint>
 #include <filesystem>

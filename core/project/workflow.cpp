@@ -1,9 +1,9 @@
-#include "workflow.h"
+#include "core/project/workflow.h"
 
-#include "model/model.h"
-#include "util/atomic_output.h"
-#include "util/error.h"
-#include "util/text.h"
+#include "core/model/model.h"
+#include "core/util/atomic_output.h"
+#include "core/util/error.h"
+#include "core/util/text.h"
 
 namespace kdna {
 

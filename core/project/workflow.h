@@ -1,12 +1,12 @@
 #pragma once
 
-#include "archive.h"
-#include "data/generator.h"
-#include "model/model.h"
-#include "model/summary.h"
-#include "project.h"
-#include "train/trainer.h"
-#include "util/atomic_output.h"
+#include "core/project/archive.h"
+#include "core/data/generator.h"
+#include "core/model/model.h"
+#include "core/model/summary.h"
+#include "core/project/project.h"
+#include "core/train/trainer.h"
+#include "core/util/atomic_output.h"
 
 #include <atomic>
 #include <filesystem>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "util/atomic_output.h"
-#include "util/chromosome.h"
+#include "core/util/atomic_output.h"
+#include "core/util/chromosome.h"
 
 #include <atomic>
 #include <cstdint>

@@ -1,9 +1,9 @@
-#include "chrom_sizes.h"
+#include "core/tracks/chrom_sizes.h"
 
-#include "line_reader.h"
-#include "util/atomic_output.h"
-#include "util/error.h"
-#include "util/text.h"
+#include "core/tracks/line_reader.h"
+#include "core/util/atomic_output.h"
+#include "core/util/error.h"
+#include "core/util/text.h"
 
 #include <cstdint>
 #include <set>

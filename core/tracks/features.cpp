@@ -1,8 +1,8 @@
-#include "features.h"
+#include "core/tracks/features.h"
 
-#include "line_reader.h"
-#include "util/error.h"
-#include "util/text.h"
+#include "core/tracks/line_reader.h"
+#include "core/util/error.h"
+#include "core/util/text.h"
 
 #include <cmath>
 #include <cstdint>

@@ -1,8 +1,8 @@
-#include "file_kind.h"
+#include "core/tracks/file_kind.h"
 
-#include "bigwig.h"
-#include "line_reader.h"
-#include "util/text.h"
+#include "core/tracks/bigwig.h"
+#include "core/tracks/line_reader.h"
+#include "core/util/text.h"
 
 #include <cstdint>
 #include <fstream>

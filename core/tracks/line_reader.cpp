@@ -1,6 +1,6 @@
-#include "line_reader.h"
+#include "core/tracks/line_reader.h"
 
-#include "util/error.h"
+#include "core/util/error.h"
 
 #include <htslib/bgzf.h>
 #include <htslib/kstring.h>

@@ -1,6 +1,6 @@
-#include "callbacks.h"
+#include "core/train/callbacks.h"
 
-#include "util/text.h"
+#include "core/util/text.h"
 
 #include <cmath>
 

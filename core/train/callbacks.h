@@ -1,6 +1,6 @@
 #pragma once
 
-#include "settings.h"
+#include "core/train/settings.h"
 
 #include <limits>
 #include <map>

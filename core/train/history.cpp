@@ -1,7 +1,7 @@
-#include "history.h"
+#include "core/train/history.h"
 
-#include "util/atomic_output.h"
-#include "util/error.h"
+#include "core/util/atomic_output.h"
+#include "core/util/error.h"
 
 #include <cmath>
 #include <cstdint>

@@ -1,7 +1,7 @@
-#include "metrics.h"
+#include "core/train/metrics.h"
 
-#include "util/error.h"
-#include "util/text.h"
+#include "core/util/error.h"
+#include "core/util/text.h"
 
 #include <cmath>
 #include <cstdint>

@@ -3,10 +3,10 @@
 // Losses and metrics on tensors, shared by the training loop and evaluation. Includes torch:
 // only core/train and core/eval use it.
 
-#include "model/model_spec.h"
-#include "settings.h"
-#include "trainer.h"
-#include "util/stats.h"
+#include "core/model/model_spec.h"
+#include "core/train/settings.h"
+#include "core/train/trainer.h"
+#include "core/util/stats.h"
 
 #include <cstdint>
 #include <map>

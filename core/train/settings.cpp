@@ -1,7 +1,7 @@
-#include "settings.h"
+#include "core/train/settings.h"
 
-#include "util/chrom_names.h"
-#include "util/text.h"
+#include "core/util/chrom_names.h"
+#include "core/util/text.h"
 
 #include <algorithm>
 

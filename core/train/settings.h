@@ -1,6 +1,6 @@
 #pragma once
 
-#include "data/dataset_spec.h"
+#include "core/util/problem.h"
 
 #include <cstdint>
 #include <optional>

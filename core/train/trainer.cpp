@@ -1,12 +1,12 @@
-#include "trainer.h"
+#include "core/train/trainer.h"
 
-#include "callbacks.h"
-#include "data/generator.h"
-#include "metrics.h"
-#include "model/autocast.h"
-#include "model/torch_model.h"
-#include "util/error.h"
-#include "util/text.h"
+#include "core/train/callbacks.h"
+#include "core/data/generator.h"
+#include "core/train/metrics.h"
+#include "core/model/autocast.h"
+#include "core/model/torch_model.h"
+#include "core/util/error.h"
+#include "core/util/text.h"
 
 #include <chrono>
 #include <cmath>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "history.h"
-#include "observer.h"
-#include "settings.h"
+#include "core/train/history.h"
+#include "core/train/observer.h"
+#include "core/train/settings.h"
 
 #include <atomic>
 #include <cstdint>

@@ -1,6 +1,6 @@
-#include "atomic_output.h"
+#include "core/util/atomic_output.h"
 
-#include "error.h"
+#include "core/util/error.h"
 
 #include <array>
 #include <atomic>

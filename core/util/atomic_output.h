@@ -1,6 +1,6 @@
 #pragma once
 
-#include "error.h"
+#include "core/util/error.h"
 
 #include <filesystem>
 #include <functional>

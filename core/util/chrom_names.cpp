@@ -1,6 +1,6 @@
-#include "chrom_names.h"
+#include "core/util/chrom_names.h"
 
-#include "text.h"
+#include "core/util/text.h"
 
 #include <algorithm>
 #include <set>

@@ -1,6 +1,6 @@
-#include "util/describe.h"
+#include "core/util/describe.h"
 
-#include "util/error.h"
+#include "core/util/error.h"
 
 #include <new>
 

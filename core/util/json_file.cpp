@@ -1,7 +1,7 @@
-#include "json_file.h"
+#include "core/util/json_file.h"
 
-#include "atomic_output.h"
-#include "error.h"
+#include "core/util/atomic_output.h"
+#include "core/util/error.h"
 
 #include <cstdint>
 #include <fstream>

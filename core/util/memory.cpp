@@ -1,4 +1,4 @@
-#include "memory.h"
+#include "core/util/memory.h"
 
 #include <cstdlib> // defines __GLIBC__ where the C library is glibc
 

@@ -1,6 +1,6 @@
-#include "paths.h"
+#include "core/util/paths.h"
 
-#include "error.h"
+#include "core/util/error.h"
 
 #include <cstdlib>
 #include <system_error>

@@ -1,4 +1,4 @@
-#include "stats.h"
+#include "core/util/stats.h"
 
 #include <algorithm>
 #include <cmath>

@@ -2,14 +2,14 @@
 // sentence, sizes the file claims are checked before anything is allocated, and the weights
 // it exports load into PyTorch.
 
-#include "model/model_tensors.h"
-#include "model/safetensors.h"
-#include "model/templates.h"
-#include "model/torch_model.h"
-#include "project/archive.h"
-#include "project/workflow.h"
+#include "core/model/model_tensors.h"
+#include "core/model/safetensors.h"
+#include "core/model/templates.h"
+#include "core/model/torch_model.h"
+#include "core/project/archive.h"
+#include "core/project/workflow.h"
 #include "support/fixtures.h"
-#include "util/error.h"
+#include "core/util/error.h"
 
 #include <cstdint>
 #include <fstream>

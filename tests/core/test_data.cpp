@@ -1,11 +1,11 @@
-#include "data/generator.h"
-#include "data/shapes.h"
-#include "data/spec_file.h"
-#include "genome/genome.h"
-#include "genome/sequence.h"
+#include "core/data/generator.h"
+#include "core/data/shapes.h"
+#include "core/data/spec_file.h"
+#include "core/genome/genome.h"
+#include "core/genome/sequence.h"
 #include "support/fixtures.h"
-#include "tracks/bigwig.h"
-#include "util/error.h"
+#include "core/tracks/bigwig.h"
+#include "core/util/error.h"
 
 #include <algorithm>
 #include <cmath>

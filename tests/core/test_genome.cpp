@@ -1,7 +1,7 @@
-#include "genome/genome.h"
-#include "genome/sequence.h"
+#include "core/genome/genome.h"
+#include "core/genome/sequence.h"
 #include "support/fixtures.h"
-#include "util/error.h"
+#include "core/util/error.h"
 
 #include <chrono>
 #include <cstdlib>

@@ -1,7 +1,7 @@
-#include "project/demo_data.h"
-#include "project/inspect.h"
+#include "core/project/demo_data.h"
+#include "core/project/inspect.h"
 #include "support/fixtures.h"
-#include "util/error.h"
+#include "core/util/error.h"
 
 #include <QTest>
 

@@ -1,11 +1,11 @@
-#include "model/layer_catalog.h"
-#include "model/summary.h"
-#include "model/templates.h"
-#include "model/torch_model.h"
+#include "core/model/layer_catalog.h"
+#include "core/model/summary.h"
+#include "core/model/templates.h"
+#include "core/model/torch_model.h"
 #include "support/fixtures.h"
-#include "train/settings.h"
-#include "util/error.h"
-#include "util/text.h"
+#include "core/train/settings.h"
+#include "core/util/error.h"
+#include "core/util/text.h"
 
 #include <QTest>
 

@@ -1,9 +1,9 @@
-#include "data/generator.h"
-#include "data/shapes.h"
+#include "core/data/generator.h"
+#include "core/data/shapes.h"
 #include "support/fixtures.h"
-#include "tracks/bigwig.h"
-#include "tracks/features.h"
-#include "util/error.h"
+#include "core/tracks/bigwig.h"
+#include "core/tracks/features.h"
+#include "core/util/error.h"
 
 #include <algorithm>
 #include <set>

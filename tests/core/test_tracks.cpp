@@ -1,9 +1,9 @@
 #include "support/fixtures.h"
-#include "tracks/bigwig.h"
-#include "tracks/chrom_sizes.h"
-#include "tracks/features.h"
-#include "tracks/file_kind.h"
-#include "util/error.h"
+#include "core/tracks/bigwig.h"
+#include "core/tracks/chrom_sizes.h"
+#include "core/tracks/features.h"
+#include "core/tracks/file_kind.h"
+#include "core/util/error.h"
 
 #include <cmath>
 #include <cstdio>

@@ -1,8 +1,8 @@
 #include "support/fixtures.h"
-#include "util/atomic_output.h"
-#include "util/chrom_names.h"
-#include "util/error.h"
-#include "util/text.h"
+#include "core/util/atomic_output.h"
+#include "core/util/chrom_names.h"
+#include "core/util/error.h"
+#include "core/util/text.h"
 
 #include <csignal>
 #include <fstream>

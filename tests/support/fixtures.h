@@ -1,6 +1,6 @@
 #pragma once
 
-#include "util/error.h"
+#include "core/util/error.h"
 
 #include <cstdint>
 #include <filesystem>

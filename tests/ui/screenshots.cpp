@@ -2,16 +2,16 @@
 // README and for looking at the screens as a user does. Run it under a real X server:
 //   xvfb-run -s "-screen 0 1600x1000x24" build/tests/ui/kdna_ui_screenshots OUT_DIR DATA_DIR
 // With KDNA_SCREENSHOT_DARK=1 it paints with a dark palette, as a dark desktop gives one.
-#include "bridge/project_document.h"
-#include "data/data_step.h"
-#include "data/data_wizard.h"
-#include "data/shape_previewer.h"
-#include "main/main_window.h"
-#include "model/model.h"
-#include "model/model_builder.h"
-#include "project/project.h"
-#include "tracks/tracks_step.h"
-#include "train/training_dashboard.h"
+#include "ui/bridge/project_document.h"
+#include "ui/data/data_step.h"
+#include "ui/data/data_wizard.h"
+#include "ui/data/shape_previewer.h"
+#include "ui/main/main_window.h"
+#include "core/model/model.h"
+#include "ui/model/model_builder.h"
+#include "core/project/project.h"
+#include "ui/tracks/tracks_step.h"
+#include "ui/train/training_dashboard.h"
 
 #include <algorithm>
 #include <functional>

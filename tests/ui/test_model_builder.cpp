@@ -1,9 +1,9 @@
 // The Model step driven as a person drives it: clicks on the palette, the stack, the buttons and
 // the summary; typing, arrows, the wheel and drop-down popups in the property form; Delete,
 // Enter and Ctrl+Z. What is checked is what the screen shows.
-#include "bridge/project_document.h"
-#include "model/model_builder.h"
-#include "model/templates.h"
+#include "ui/bridge/project_document.h"
+#include "ui/model/model_builder.h"
+#include "core/model/templates.h"
 #include "support/fixtures.h"
 
 #include <QAbstractItemView>

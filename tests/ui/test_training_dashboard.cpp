@@ -1,13 +1,13 @@
 // The Train step as a TensorBoard user reads it (smoothing, values under the pointer, val_
 // series paired by colour, log scale only where it can show the data), Start and Stop by
 // their buttons, and the background tasks behind it.
-#include "bridge/background_task.h"
-#include "bridge/project_document.h"
-#include "bridge/training_session.h"
-#include "model/templates.h"
+#include "ui/bridge/background_task.h"
+#include "ui/bridge/project_document.h"
+#include "ui/bridge/training_session.h"
+#include "core/model/templates.h"
 #include "support/fixtures.h"
-#include "train/metric_chart.h"
-#include "train/training_dashboard.h"
+#include "ui/train/metric_chart.h"
+#include "ui/train/training_dashboard.h"
 
 #include <atomic>
 #include <chrono>

@@ -1,11 +1,11 @@
-#include "bridge/project_document.h"
-#include "bridge/training_session.h"
-#include "project/archive.h"
-#include "project/demo_data.h"
-#include "project/project.h"
-#include "project/test_evaluation.h"
+#include "ui/bridge/project_document.h"
+#include "ui/bridge/training_session.h"
+#include "core/project/archive.h"
+#include "core/project/demo_data.h"
+#include "core/project/project.h"
+#include "core/project/test_evaluation.h"
 #include "support/fixtures.h"
-#include "train/training_dashboard.h"
+#include "ui/train/training_dashboard.h"
 
 #include <QPushButton>
 #include <QSignalSpy>

@@ -2,8 +2,8 @@
 // What a person does on the data wizard's pages, shared by the wizard's tests and the
 // end-to-end walkthrough.
 
-#include "data/data_wizard.h"
-#include "project/demo_data.h"
+#include "ui/data/data_wizard.h"
+#include "core/project/demo_data.h"
 #include "support/fixtures.h"
 #include "user_actions.h"
 

@@ -1,7 +1,7 @@
-#include "background_task.h"
+#include "ui/bridge/background_task.h"
 
-#include "util/describe.h"
-#include "util/memory.h"
+#include "core/util/describe.h"
+#include "core/util/memory.h"
 
 #include <exception>
 

@@ -1,7 +1,7 @@
-#include "project_document.h"
+#include "ui/bridge/project_document.h"
 
-#include "qt_convert.h"
-#include "util/error.h"
+#include "ui/bridge/qt_convert.h"
+#include "core/util/error.h"
 
 #include <filesystem>
 

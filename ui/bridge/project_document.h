@@ -1,6 +1,6 @@
 #pragma once
 
-#include "project/project.h"
+#include "core/project/project.h"
 
 #include <QObject>
 #include <QString>

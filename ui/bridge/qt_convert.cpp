@@ -1,6 +1,6 @@
-#include "qt_convert.h"
+#include "ui/bridge/qt_convert.h"
 
-#include "util/text.h"
+#include "core/util/text.h"
 
 #include <cstdint>
 

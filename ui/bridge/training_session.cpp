@@ -1,11 +1,11 @@
-#include "training_session.h"
+#include "ui/bridge/training_session.h"
 
-#include "project/test_evaluation.h"
-#include "project/workflow.h"
-#include "qt_convert.h"
-#include "util/describe.h"
-#include "util/memory.h"
-#include "util/text.h"
+#include "core/project/test_evaluation.h"
+#include "core/project/workflow.h"
+#include "ui/bridge/qt_convert.h"
+#include "core/util/describe.h"
+#include "core/util/memory.h"
+#include "core/util/text.h"
 
 #include <optional>
 

@@ -1,4 +1,4 @@
-#include "batch_preview.h"
+#include "ui/data/batch_preview.h"
 
 #include <algorithm>
 #include <cstdint>

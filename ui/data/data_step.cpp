@@ -1,11 +1,11 @@
-#include "data_step.h"
+#include "ui/data/data_step.h"
 
-#include "bridge/project_document.h"
-#include "bridge/qt_convert.h"
-#include "data_wizard.h"
-#include "dataset_form.h"
-#include "shape_previewer.h"
-#include "util/text.h"
+#include "ui/bridge/project_document.h"
+#include "ui/bridge/qt_convert.h"
+#include "ui/data/data_wizard.h"
+#include "ui/data/dataset_form.h"
+#include "ui/data/shape_previewer.h"
+#include "core/util/text.h"
 
 #include <QFileInfo>
 #include <QHBoxLayout>

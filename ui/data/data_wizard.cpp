@@ -1,13 +1,13 @@
-#include "data_wizard.h"
+#include "ui/data/data_wizard.h"
 
-#include "bridge/background_task.h"
-#include "bridge/qt_convert.h"
-#include "dataset_form.h"
-#include "genome/genome.h"
-#include "shape_previewer.h"
-#include "tracks/file_kind.h"
-#include "util/chrom_names.h"
-#include "util/text.h"
+#include "ui/bridge/background_task.h"
+#include "ui/bridge/qt_convert.h"
+#include "ui/data/dataset_form.h"
+#include "core/genome/genome.h"
+#include "ui/data/shape_previewer.h"
+#include "core/tracks/file_kind.h"
+#include "core/util/chrom_names.h"
+#include "core/util/text.h"
 
 #include <cstdint>
 #include <set>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "project/inspect.h"
-#include "project/project.h"
+#include "core/project/inspect.h"
+#include "core/project/project.h"
 
 #include <map>
 

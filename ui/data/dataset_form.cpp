@@ -1,6 +1,6 @@
-#include "dataset_form.h"
+#include "ui/data/dataset_form.h"
 
-#include "bridge/qt_convert.h"
+#include "ui/bridge/qt_convert.h"
 
 #include <cstdint>
 #include <initializer_list>

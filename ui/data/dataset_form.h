@@ -1,6 +1,6 @@
 #pragma once
 
-#include "data/dataset_spec.h"
+#include "core/data/dataset_spec.h"
 
 #include <cstdint>
 #include <map>

@@ -1,11 +1,11 @@
-#include "shape_previewer.h"
+#include "ui/data/shape_previewer.h"
 
-#include "batch_preview.h"
-#include "bridge/background_task.h"
-#include "bridge/qt_convert.h"
-#include "data/generator.h"
-#include "data/shapes.h"
-#include "tracks/locus.h"
+#include "ui/data/batch_preview.h"
+#include "ui/bridge/background_task.h"
+#include "ui/bridge/qt_convert.h"
+#include "core/data/generator.h"
+#include "core/data/shapes.h"
+#include "ui/tracks/locus.h"
 
 #include <cstdint>
 #include <memory>

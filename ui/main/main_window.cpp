@@ -1,15 +1,15 @@
-#include "main_window.h"
+#include "ui/main/main_window.h"
 
-#include "bridge/project_document.h"
-#include "bridge/qt_convert.h"
-#include "data/data_step.h"
-#include "model/model_builder.h"
-#include "project/demo_data.h"
-#include "start_page.h"
-#include "tracks/tracks_step.h"
-#include "train/training_dashboard.h"
-#include "util/describe.h"
-#include "util/paths.h"
+#include "ui/bridge/project_document.h"
+#include "ui/bridge/qt_convert.h"
+#include "ui/data/data_step.h"
+#include "ui/model/model_builder.h"
+#include "core/project/demo_data.h"
+#include "ui/main/start_page.h"
+#include "ui/tracks/tracks_step.h"
+#include "ui/train/training_dashboard.h"
+#include "core/util/describe.h"
+#include "core/util/paths.h"
 
 #include <QAction>
 #include <QApplication>

@@ -1,4 +1,4 @@
-#include "start_page.h"
+#include "ui/main/start_page.h"
 
 #include <QCommandLinkButton>
 #include <QCoreApplication>

@@ -1,6 +1,6 @@
-#include "compile_form.h"
+#include "ui/model/compile_form.h"
 
-#include "bridge/qt_convert.h"
+#include "ui/bridge/qt_convert.h"
 
 #include <QCheckBox>
 #include <QComboBox>

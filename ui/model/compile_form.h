@@ -1,6 +1,6 @@
 #pragma once
 
-#include "train/settings.h"
+#include "core/train/settings.h"
 
 #include <QWidget>
 

@@ -1,8 +1,8 @@
-#include "layer_form.h"
+#include "ui/model/layer_form.h"
 
-#include "bridge/qt_convert.h"
-#include "data/dataset_form.h"
-#include "model/layer_catalog.h"
+#include "ui/bridge/qt_convert.h"
+#include "ui/data/dataset_form.h"
+#include "core/model/layer_catalog.h"
 
 #include <cstdint>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "model/model_spec.h"
+#include "core/model/model_spec.h"
 
 #include <map>
 #include <string>

@@ -1,14 +1,14 @@
-#include "model_builder.h"
+#include "ui/model/model_builder.h"
 
-#include "bridge/project_document.h"
-#include "bridge/qt_convert.h"
-#include "compile_form.h"
-#include "data/shapes.h"
-#include "layer_form.h"
-#include "model/layer_catalog.h"
-#include "model/templates.h"
-#include "util/describe.h"
-#include "util/text.h"
+#include "ui/bridge/project_document.h"
+#include "ui/bridge/qt_convert.h"
+#include "ui/model/compile_form.h"
+#include "core/data/shapes.h"
+#include "ui/model/layer_form.h"
+#include "core/model/layer_catalog.h"
+#include "core/model/templates.h"
+#include "core/util/describe.h"
+#include "core/util/text.h"
 
 #include <cstdint>
 #include <map>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "model/model_spec.h"
-#include "model/summary.h"
+#include "core/model/model_spec.h"
+#include "core/model/summary.h"
 
 #include <QListWidget>
 #include <QWidget>

@@ -1,7 +1,7 @@
-#include "feature_index.h"
+#include "ui/tracks/feature_index.h"
 
-#include "bridge/qt_convert.h"
-#include "util/chrom_names.h"
+#include "ui/bridge/qt_convert.h"
+#include "core/util/chrom_names.h"
 
 #include <algorithm>
 #include <cstdint>

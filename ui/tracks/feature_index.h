@@ -1,7 +1,7 @@
 #pragma once
 
-#include "locus.h"
-#include "tracks/features.h"
+#include "ui/tracks/locus.h"
+#include "core/tracks/features.h"
 
 #include <cstdint>
 #include <memory>

@@ -1,7 +1,7 @@
-#include "locus.h"
+#include "ui/tracks/locus.h"
 
-#include "bridge/qt_convert.h"
-#include "util/chrom_names.h"
+#include "ui/bridge/qt_convert.h"
+#include "core/util/chrom_names.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,14 +1,14 @@
-#include "model_session.h"
+#include "ui/tracks/model_session.h"
 
-#include "bridge/background_task.h"
-#include "bridge/qt_convert.h"
-#include "eval/prediction_pairing.h"
-#include "genome/genome.h"
-#include "model/inference_plan.h"
-#include "project/model_tasks.h"
-#include "tracks/bigwig.h"
-#include "util/chrom_names.h"
-#include "util/error.h"
+#include "ui/bridge/background_task.h"
+#include "ui/bridge/qt_convert.h"
+#include "core/eval/prediction_pairing.h"
+#include "core/genome/genome.h"
+#include "core/model/inference_plan.h"
+#include "core/project/model_tasks.h"
+#include "core/tracks/bigwig.h"
+#include "core/util/chrom_names.h"
+#include "core/util/error.h"
 
 #include <cmath>
 #include <cstdint>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "bridge/background_task.h"
-#include "data/normalization.h"
-#include "locus.h"
+#include "ui/bridge/background_task.h"
+#include "core/data/normalization.h"
+#include "ui/tracks/locus.h"
 
 #include <cstdint>
 #include <memory>

@@ -1,4 +1,4 @@
-#include "navigation_history.h"
+#include "ui/tracks/navigation_history.h"
 
 namespace kdna::ui {
 

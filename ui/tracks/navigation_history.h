@@ -1,6 +1,6 @@
 #pragma once
 
-#include "locus.h"
+#include "ui/tracks/locus.h"
 
 #include <optional>
 #include <vector>

@@ -1,4 +1,4 @@
-#include "signal_sampler.h"
+#include "ui/tracks/signal_sampler.h"
 
 #include <algorithm>
 #include <array>

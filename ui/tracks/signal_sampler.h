@@ -1,8 +1,8 @@
 #pragma once
 
-#include "tile_fetcher.h"
-#include "track.h"
-#include "view_frame.h"
+#include "ui/tracks/tile_fetcher.h"
+#include "ui/tracks/track.h"
+#include "ui/tracks/view_frame.h"
 
 #include <cstdint>
 #include <memory>

@@ -1,4 +1,4 @@
-#include "tile_cache.h"
+#include "ui/tracks/tile_cache.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "track_source.h"
+#include "ui/tracks/track_source.h"
 
 #include <cstdint>
 #include <list>

@@ -1,7 +1,7 @@
-#include "tile_fetcher.h"
+#include "ui/tracks/tile_fetcher.h"
 
-#include "bridge/background_task.h"
-#include "util/describe.h"
+#include "ui/bridge/background_task.h"
+#include "core/util/describe.h"
 
 #include <algorithm>
 #include <cstdint>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "tile_cache.h"
+#include "ui/tracks/tile_cache.h"
 
 #include <cstdint>
 #include <memory>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "data/normalization.h"
-#include "feature_index.h"
-#include "track_source.h"
+#include "core/data/normalization.h"
+#include "ui/tracks/feature_index.h"
+#include "ui/tracks/track_source.h"
 
 #include <cstdint>
 #include <memory>

@@ -1,6 +1,6 @@
-#include "track_painter.h"
+#include "ui/tracks/track_painter.h"
 
-#include "locus.h"
+#include "ui/tracks/locus.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "feature_index.h"
-#include "track.h"
-#include "view_frame.h"
+#include "ui/tracks/feature_index.h"
+#include "ui/tracks/track.h"
+#include "ui/tracks/view_frame.h"
 
 #include <cstdint>
 #include <optional>

@@ -1,6 +1,6 @@
-#include "track_panel.h"
+#include "ui/tracks/track_panel.h"
 
-#include "track_view.h"
+#include "ui/tracks/track_view.h"
 
 #include <limits>
 

@@ -1,9 +1,9 @@
-#include "track_source.h"
+#include "ui/tracks/track_source.h"
 
-#include "genome/genome.h"
-#include "locus.h"
-#include "tracks/bigwig.h"
-#include "util/chrom_names.h"
+#include "core/genome/genome.h"
+#include "ui/tracks/locus.h"
+#include "core/tracks/bigwig.h"
+#include "core/util/chrom_names.h"
 
 #include <algorithm>
 #include <atomic>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "util/chromosome.h"
+#include "core/util/chromosome.h"
 
 #include <cstdint>
 #include <filesystem>

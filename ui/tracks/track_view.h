@@ -1,9 +1,9 @@
 #pragma once
 
-#include "locus.h"
-#include "navigation_history.h"
-#include "track.h"
-#include "view_frame.h"
+#include "ui/tracks/locus.h"
+#include "ui/tracks/navigation_history.h"
+#include "ui/tracks/track.h"
+#include "ui/tracks/view_frame.h"
 
 #include <cstdint>
 #include <map>

@@ -1,10 +1,10 @@
 // The painting half of TrackView: lane layout, the frame drawn into any QPainter (screen,
 // image export, benchmarks), tooltips and export. Input and data live in track_view.cpp.
-#include "bridge/qt_convert.h"
-#include "signal_sampler.h"
-#include "tile_fetcher.h"
-#include "track_painter.h"
-#include "track_view.h"
+#include "ui/bridge/qt_convert.h"
+#include "ui/tracks/signal_sampler.h"
+#include "ui/tracks/tile_fetcher.h"
+#include "ui/tracks/track_painter.h"
+#include "ui/tracks/track_view.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,13 +1,13 @@
-#include "tracks_step.h"
+#include "ui/tracks/tracks_step.h"
 
-#include "bridge/background_task.h"
-#include "bridge/project_document.h"
-#include "bridge/qt_convert.h"
-#include "model_session.h"
-#include "track_panel.h"
-#include "track_source.h"
-#include "track_view.h"
-#include "tracks/file_kind.h"
+#include "ui/bridge/background_task.h"
+#include "ui/bridge/project_document.h"
+#include "ui/bridge/qt_convert.h"
+#include "ui/tracks/model_session.h"
+#include "ui/tracks/track_panel.h"
+#include "ui/tracks/track_source.h"
+#include "ui/tracks/track_view.h"
+#include "core/tracks/file_kind.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "metric_chart.h"
+#include "ui/train/metric_chart.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,13 +1,13 @@
-#include "training_dashboard.h"
+#include "ui/train/training_dashboard.h"
 
-#include "bridge/background_task.h"
-#include "bridge/project_document.h"
-#include "bridge/qt_convert.h"
-#include "bridge/training_session.h"
-#include "metric_chart.h"
-#include "model/model.h"
-#include "project/archive.h"
-#include "util/text.h"
+#include "ui/bridge/background_task.h"
+#include "ui/bridge/project_document.h"
+#include "ui/bridge/qt_convert.h"
+#include "ui/bridge/training_session.h"
+#include "ui/train/metric_chart.h"
+#include "core/model/model.h"
+#include "core/project/archive.h"
+#include "core/util/text.h"
 
 #include <cmath>
 #include <cstdint>

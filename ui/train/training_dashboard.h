@@ -1,8 +1,8 @@
 #pragma once
 
-#include "bridge/background_task.h"
-#include "train/history.h"
-#include "train/settings.h"
+#include "ui/bridge/background_task.h"
+#include "core/train/history.h"
+#include "core/train/settings.h"
 
 #include <optional>
 
