@@ -226,7 +226,7 @@ std::pair<std::int64_t, std::int64_t> parseRange(const std::string& s)
     left.erase(std::remove(left.begin(), left.end(), ','), left.end());
     right.erase(std::remove(right.begin(), right.end(), ','), right.end());
     if (dash == std::string::npos || !text::parseInt(left, a) || !text::parseInt(right, b) || b < a)
-        throw Error("start_stop: '" + s + "' is not START-STOP (e.g. 10000-20000)", "start_stop");
+        throw Error::atKeyword("start_stop", "'" + s + "' is not START-STOP (e.g. 10000-20000)");
     return {a, b};
 }
 

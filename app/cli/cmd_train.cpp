@@ -63,7 +63,7 @@ void requireTestChromosomes(const Project& project)
         for (const auto& chrom : project.test_chr)
             (void)genome.length(chrom); // throws naming the near names
     } catch (const Error& e) {
-        throw Error(std::string("test_chr: ") + e.what(), "test_chr");
+        throw Error::atKeyword("test_chr", e);
     }
 }
 
@@ -91,7 +91,7 @@ void runTrain(const TrainArgs& args)
     try {
         AtomicOutput::requireWritable(target, modelArchiveOutput());
     } catch (const Error& e) {
-        throw Error(std::string(e.what()) + "; write the model elsewhere with --out FILE");
+        throw e.withContext("", "; write the model elsewhere with --out FILE");
     }
     if (!args.stateDict.empty())
         AtomicOutput::requireWritable(args.stateDict, {});

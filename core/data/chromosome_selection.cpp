@@ -18,10 +18,9 @@ std::vector<Chromosome> selectChromosomes(const DatasetSpec& spec, const Genome&
     const std::set<std::string> availableSet(available.begin(), available.end());
     auto inGenome = [&](const std::string& keyword, const std::string& name) {
         if (!genome.contains(name))
-            throw Error(keyword + ": " +
-                            chrom_names::unknownMessage(
-                                name, "the genome " + genome.path().string(), genomeNames),
-                        keyword);
+            throw Error::atKeyword(
+                keyword, chrom_names::unknownMessage(name, "the genome " + genome.path().string(),
+                                                     genomeNames));
     };
     for (const auto& name : spec.excl_chromosomes)
         inGenome("excl_chromosomes", name);
@@ -32,9 +31,8 @@ std::vector<Chromosome> selectChromosomes(const DatasetSpec& spec, const Genome&
         for (const auto& name : spec.incl_chromosomes) {
             inGenome("incl_chromosomes", name);
             if (!available.empty() && !availableSet.count(name))
-                throw Error("incl_chromosomes: " +
-                                chrom_names::unknownMessage(name, availableWhere, available),
-                            "incl_chromosomes");
+                throw Error::atKeyword("incl_chromosomes", chrom_names::unknownMessage(
+                                                               name, availableWhere, available));
             if (seen.insert(name).second)
                 out.push_back({name, genome.length(name)});
         }
@@ -54,7 +52,7 @@ std::vector<Chromosome> selectChromosomes(const DatasetSpec& spec, const Genome&
             if (!cmp.fix.empty())
                 message += ": " + cmp.fix;
         }
-        throw Error("incl_chromosomes: " + message, "incl_chromosomes");
+        throw Error::atKeyword("incl_chromosomes", message);
     }
     return out;
 }

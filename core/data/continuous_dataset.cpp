@@ -27,11 +27,12 @@ void checkBigWig(const BigWigReader& bw, const std::vector<Chromosome>& chroms,
 {
     for (const auto& c : chroms)
         if (bw.contains(c.name) && bw.length(c.name) != c.length)
-            throw Error(keyword + ": " + bw.path().string() + " gives " + c.name + " " +
-                            text::withThousands(bw.length(c.name)) + " bp but the genome gives " +
-                            text::withThousands(c.length) +
-                            " bp: they are from different assemblies",
-                        keyword);
+            throw Error::atKeyword(keyword, bw.path().string() + " gives " + c.name + " " +
+                                                text::withThousands(bw.length(c.name)) +
+                                                " bp but the genome gives " +
+                                                text::withThousands(c.length) +
+                                                " bp: they are from different assemblies")
+                .withFile(bw.path().string());
 }
 
 } // namespace
@@ -76,10 +77,10 @@ ContinuousDataset::ContinuousDataset(const DatasetSpec& spec, const DataStatisti
         m_chroms.push_back(std::move(chrom));
     }
     if (m_chroms.empty())
-        throw Error("window: " + text::withThousands(spec.window) +
-                        " bp is longer than every included chromosome (the longest is " +
-                        text::withThousands(longest) + " bp)",
-                    "window");
+        throw Error::atKeyword("window",
+                               text::withThousands(spec.window) +
+                                   " bp is longer than every included chromosome (the longest is " +
+                                   text::withThousands(longest) + " bp)");
 
     for (auto& c : m_chroms) {
         c.sequence = store::sequence(spec.resolve(spec.fasta_file), c.info.name);
@@ -98,16 +99,16 @@ ContinuousDataset::ContinuousDataset(const DatasetSpec& spec, const DataStatisti
         m_stats = *fitted;
         if (m_stats.labels.size() != spec.annotation_files.size() ||
             m_stats.secondary.size() != spec.sec_inputs.size())
-            throw Error("annotation_files: the saved normalisation has " +
-                            std::to_string(m_stats.labels.size()) + " label and " +
-                            std::to_string(m_stats.secondary.size()) +
-                            " secondary tracks, but this dataset has " +
-                            std::to_string(spec.annotation_files.size()) + " and " +
-                            std::to_string(spec.sec_inputs.size()),
-                        "annotation_files");
+            throw Error::atKeyword("annotation_files",
+                                   "the saved normalisation has " +
+                                       std::to_string(m_stats.labels.size()) + " label and " +
+                                       std::to_string(m_stats.secondary.size()) +
+                                       " secondary tracks, but this dataset has " +
+                                       std::to_string(spec.annotation_files.size()) + " and " +
+                                       std::to_string(spec.sec_inputs.size()));
         if (weighted() && m_stats.weights.size() != spec.annotation_files.size())
-            throw Error("weighting_mode: the saved statistics hold no balanced weights",
-                        "weighting_mode");
+            throw Error::atKeyword("weighting_mode",
+                                   "the saved statistics hold no balanced weights");
         return;
     }
     // Statistics over every base of the included chromosomes, per file.

@@ -19,12 +19,11 @@ Generator::Generator(std::shared_ptr<const Dataset> dataset, BatchLayout layout,
     , m_options(options)
 {
     if (m_layout.batchSize < 1)
-        throw Error("batch_size: must be at least 1", "batch_size");
+        throw Error::atKeyword("batch_size", "must be at least 1");
     if (m_options.shuffle && m_dataset->size() < m_layout.batchSize)
-        throw Error("batch_size: " + std::to_string(m_layout.batchSize) +
-                        " is more than the dataset's " + text::withThousands(m_dataset->size()) +
-                        " examples",
-                    "batch_size");
+        throw Error::atKeyword("batch_size",
+                               std::to_string(m_layout.batchSize) + " is more than the dataset's " +
+                                   text::withThousands(m_dataset->size()) + " examples");
     // The reshapes are checked against the natural shapes here (the error shows both).
     DatasetSpec spec = m_dataset->spec();
     spec.batch_size = m_layout.batchSize;
@@ -229,7 +228,7 @@ MultiDataset::MultiDataset(std::vector<std::shared_ptr<const Dataset>> datasets,
     , m_seed(seed)
 {
     if (m_datasets.empty())
-        throw Error("dataset_list: needs at least one dataset", "dataset_list");
+        throw Error::atKeyword("dataset_list", "needs at least one dataset");
     const Dataset& first = *m_datasets.front();
     for (std::size_t d = 0; d < m_datasets.size(); ++d) {
         const Dataset& other = *m_datasets[d];
@@ -237,21 +236,21 @@ MultiDataset::MultiDataset(std::vector<std::shared_ptr<const Dataset>> datasets,
         const auto inOther = predictInputShape(other.spec(), other.inputLength());
         if (inFirst != inOther || first.labelShape() != other.labelShape() ||
             first.secondaryShape() != other.secondaryShape())
-            throw Error("dataset_list: dataset " + std::to_string(d) + " yields inputs " +
-                            text::tuple(inOther) + " and labels " +
-                            text::tuple(other.labelShape()) + ", but dataset 0 yields " +
-                            text::tuple(inFirst) + " and " + text::tuple(first.labelShape()) +
-                            "; every dataset must have the same shapes",
-                        "dataset_list");
+            throw Error::atKeyword(
+                "dataset_list",
+                "dataset " + std::to_string(d) + " yields inputs " + text::tuple(inOther) +
+                    " and labels " + text::tuple(other.labelShape()) + ", but dataset 0 yields " +
+                    text::tuple(inFirst) + " and " + text::tuple(first.labelShape()) +
+                    "; every dataset must have the same shapes");
         const std::int64_t available = other.size();
         std::int64_t wanted = available;
         if (!perDataset.empty()) {
             wanted = perDataset[d];
             if (wanted < 0 || wanted > available)
-                throw Error("inst_per_dataset: dataset " + std::to_string(d) + " has " +
-                                text::withThousands(available) + " examples, so " +
-                                std::to_string(wanted) + " cannot be drawn from it",
-                            "inst_per_dataset");
+                throw Error::atKeyword("inst_per_dataset",
+                                       "dataset " + std::to_string(d) + " has " +
+                                           text::withThousands(available) + " examples, so " +
+                                           std::to_string(wanted) + " cannot be drawn from it");
         }
         m_first.push_back(m_size);
         m_counts.push_back(wanted);
@@ -321,9 +320,9 @@ std::unique_ptr<Generator> openGenerator(const MultiSpec& spec,
 {
     throwIfProblems(validate(spec));
     if (fitted && fitted->size() != spec.dataset_list.size())
-        throw Error("dataset_list: the saved statistics cover " + std::to_string(fitted->size()) +
-                        " datasets, not " + std::to_string(spec.dataset_list.size()),
-                    "dataset_list");
+        throw Error::atKeyword("dataset_list",
+                               "the saved statistics cover " + std::to_string(fitted->size()) +
+                                   " datasets, not " + std::to_string(spec.dataset_list.size()));
     std::vector<std::shared_ptr<const Dataset>> datasets;
     for (std::size_t d = 0; d < spec.dataset_list.size(); ++d)
         datasets.push_back(openDataset(spec.dataset_list[d], fitted ? &(*fitted)[d] : nullptr));

@@ -16,10 +16,10 @@ std::int64_t lengthOf(const DatasetSpec& spec, std::int64_t resolved)
     const std::int64_t length = spec.inputLength() > 0 ? spec.inputLength() : resolved;
     if (length <= 0) {
         if (spec.isSparse())
-            throw Error("seq_len: 'MAXLEN' is the longest positive on the included chromosomes; "
-                        "it is known once the annotation files are read (or give a number)",
-                        "seq_len");
-        throw Error("window: is required for bigWig data (e.g. 2001)", "window");
+            throw Error::atKeyword(
+                "seq_len", "'MAXLEN' is the longest positive on the included chromosomes; "
+                           "it is known once the annotation files are read (or give a number)");
+        throw Error::atKeyword("window", "is required for bigWig data (e.g. 2001)");
     }
     return length;
 }
@@ -35,11 +35,11 @@ Shape reshaped(const Shape& natural, const Shape& requested, std::int64_t batch,
     if (requested.front() != batch || elementCount(requested) != want) {
         Shape withBatch = natural;
         withBatch.insert(withBatch.begin(), batch);
-        throw Error(std::string(keyword) + ": " + text::tuple(requested) +
-                        " cannot hold the batches, whose shape is " + text::tuple(withBatch) +
-                        " (" + text::withThousands(want) + " values); give a shape with " +
-                        std::to_string(batch) + " first and the same number of values",
-                    keyword);
+        throw Error::atKeyword(
+            keyword, text::tuple(requested) + " cannot hold the batches, whose shape is " +
+                         text::tuple(withBatch) + " (" + text::withThousands(want) +
+                         " values); give a shape with " + std::to_string(batch) +
+                         " first and the same number of values");
     }
     return Shape(requested.begin() + 1, requested.end());
 }
@@ -65,7 +65,7 @@ std::vector<Axis> inputAxes(const DatasetSpec& spec)
     std::size_t alphabetAt = 1;
     if (spec.dummy_axis >= 0) {
         if (spec.dummy_axis > 2)
-            throw Error("dummy_axis: must be None, 0, 1 or 2", "dummy_axis");
+            throw Error::atKeyword("dummy_axis", "must be None, 0, 1 or 2");
         axes.insert(axes.begin() + spec.dummy_axis, Axis::Dummy);
         if (static_cast<std::size_t>(spec.dummy_axis) <= alphabetAt)
             ++alphabetAt;
@@ -73,12 +73,11 @@ std::vector<Axis> inputAxes(const DatasetSpec& spec)
     const int maxAxis = static_cast<int>(axes.size()) - 1;
     if (spec.alphabet_axis < 0 || spec.alphabet_axis > maxAxis ||
         (spec.dummy_axis >= 0 && spec.alphabet_axis == spec.dummy_axis))
-        throw Error("alphabet_axis: " + std::to_string(spec.alphabet_axis) +
-                        " is not a free axis of a " + std::to_string(axes.size()) +
-                        "-axis input (valid: 0" +
-                        (maxAxis == 2 ? std::string(", 1 or 2") : std::string(" or 1")) +
-                        ", not the dummy_axis)",
-                    "alphabet_axis");
+        throw Error::atKeyword("alphabet_axis",
+                               std::to_string(spec.alphabet_axis) + " is not a free axis of a " +
+                                   std::to_string(axes.size()) + "-axis input (valid: 0" +
+                                   (maxAxis == 2 ? std::string(", 1 or 2") : std::string(" or 1")) +
+                                   ", not the dummy_axis)");
     std::swap(axes[alphabetAt], axes[static_cast<std::size_t>(spec.alphabet_axis)]);
     return axes;
 }

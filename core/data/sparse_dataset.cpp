@@ -122,20 +122,19 @@ SparseDataset::SparseDataset(const DatasetSpec& spec, const DataStatistics* fitt
             if (length > m_length)
                 tooLong += n;
         if (tooLong > 0)
-            throw Error("seq_len: " + std::to_string(m_length) + " is shorter than " +
-                            text::withThousands(tooLong) + " positive(s) (the longest is " +
-                            std::to_string(resolved.longest) +
-                            " bp); use seq_len >= " + std::to_string(resolved.longest) +
-                            " or 'MAXLEN', or data_augmentation to cut them",
-                        "seq_len");
+            throw Error::atKeyword(
+                "seq_len", std::to_string(m_length) + " is shorter than " +
+                               text::withThousands(tooLong) + " positive(s) (the longest is " +
+                               std::to_string(resolved.longest) +
+                               " bp); use seq_len >= " + std::to_string(resolved.longest) +
+                               " or 'MAXLEN', or data_augmentation to cut them");
     }
     m_alphabetFirst = alphabetBeforeSequence(spec);
     buildPositives();
     m_positives = m_size;
     if (m_positives == 0)
-        throw Error("seq_len: no positive window of " + std::to_string(m_length) +
-                        " bp fits inside its chromosome",
-                    "seq_len");
+        throw Error::atKeyword("seq_len", "no positive window of " + std::to_string(m_length) +
+                                              " bp fits inside its chromosome");
     if (spec.negative_type == "real")
         buildRealNegatives();
     else if (spec.negative_type == "random") {
@@ -165,10 +164,10 @@ SparseDataset::SparseDataset(const DatasetSpec& spec, const DataStatistics* fitt
     if (fitted) {
         m_stats = *fitted;
         if (m_stats.secondary.size() != spec.sec_inputs.size())
-            throw Error("sec_inputs: the saved normalisation has " +
-                            std::to_string(m_stats.secondary.size()) + " tracks, not " +
-                            std::to_string(spec.sec_inputs.size()),
-                        "sec_inputs");
+            throw Error::atKeyword("sec_inputs", "the saved normalisation has " +
+                                                     std::to_string(m_stats.secondary.size()) +
+                                                     " tracks, not " +
+                                                     std::to_string(spec.sec_inputs.size()));
     } else {
         for (std::size_t f = 0; f < spec.sec_inputs.size(); ++f) {
             (void)BigWigReader::open(spec.resolve(spec.sec_inputs[f])); // a clear error early
@@ -236,11 +235,12 @@ void SparseDataset::readAnnotations(Resolved& r)
         std::vector<int> labelOfType(set.types.size(), -1);
         if (!set.isGff()) {
             if (spec.annotation_list.size() != 1)
-                throw Error("annotation_list: " + file +
-                                " is a BED file, which holds one kind of annotation: give one "
-                                "name (e.g. ['binding site']), not " +
-                                std::to_string(spec.annotation_list.size()),
-                            "annotation_list");
+                throw Error::atKeyword(
+                    "annotation_list",
+                    file +
+                        " is a BED file, which holds one kind of annotation: give one "
+                        "name (e.g. ['binding site']), not " +
+                        std::to_string(spec.annotation_list.size()));
             labelOfType.assign(set.types.size(), 0);
             typeSeen[0] = true;
         } else {
@@ -258,11 +258,11 @@ void SparseDataset::readAnnotations(Resolved& r)
                 (spec.incl_chromosomes.empty() ||
                  std::find(spec.incl_chromosomes.begin(), spec.incl_chromosomes.end(), name) !=
                      spec.incl_chromosomes.end()))
-                throw Error("annotation_files: " + file + " names " +
-                                chrom_names::unknownMessage(name, "the genome " + spec.fasta_file,
-                                                            genomeNames) +
-                                " (exclude it with excl_chromosomes, or rename it)",
-                            "annotation_files");
+                throw Error::atKeyword("annotation_files",
+                                       file + " names " +
+                                           chrom_names::unknownMessage(
+                                               name, "the genome " + spec.fasta_file, genomeNames) +
+                                           " (exclude it with excl_chromosomes, or rename it)");
 
         for (const auto& f : set.features) {
             const int label = labelOfType[f.type];
@@ -275,10 +275,10 @@ void SparseDataset::readAnnotations(Resolved& r)
                          static_cast<std::uint16_t>(label), f.strand == Strand::Reverse};
             if (spec.predict != "all") {
                 if (f.strand == Strand::None)
-                    throw Error("predict: '" + spec.predict + "' needs strands, and " + file +
-                                    " has a feature without one (" + set.chromName(f) + ":" +
-                                    std::to_string(f.start) + "-" + std::to_string(f.end) + ")",
-                                "predict");
+                    throw Error::atKeyword(
+                        "predict", "'" + spec.predict + "' needs strands, and " + file +
+                                       " has a feature without one (" + set.chromName(f) + ":" +
+                                       std::to_string(f.start) + "-" + std::to_string(f.end) + ")");
                 const bool atStart = (spec.predict == "start") != feat.reverse;
                 feat.start = atStart ? f.start : f.end - 1;
                 feat.end = feat.start + 1;
@@ -297,17 +297,18 @@ void SparseDataset::readAnnotations(Resolved& r)
         for (const auto& file : spec.annotation_files)
             for (const auto& t : readFeatures(spec.resolve(file)).types)
                 types.insert(t);
-        throw Error("annotation_list: '" + spec.annotation_list[l] + "' is not a feature type of " +
-                        text::join(spec.annotation_files, ", ") + "; they hold " +
-                        text::quotedList(std::vector<std::string>(types.begin(), types.end()), 20),
-                    "annotation_list");
+        throw Error::atKeyword(
+            "annotation_list",
+            "'" + spec.annotation_list[l] + "' is not a feature type of " +
+                text::join(spec.annotation_files, ", ") + "; they hold " +
+                text::quotedList(std::vector<std::string>(types.begin(), types.end()), 20));
     }
     if (r.featureCount == 0) {
         const std::string mismatch = namingMismatch(annotationChroms, genomeNames);
-        throw Error("annotation_files: no feature of " + text::quotedList(spec.annotation_list) +
-                        " lies on the included chromosomes" +
-                        (mismatch.empty() ? "" : ": " + mismatch),
-                    "annotation_files");
+        throw Error::atKeyword("annotation_files", "no feature of " +
+                                                       text::quotedList(spec.annotation_list) +
+                                                       " lies on the included chromosomes" +
+                                                       (mismatch.empty() ? "" : ": " + mismatch));
     }
     for (auto& c : m_chroms) {
         std::sort(c.features.begin(), c.features.end(),

@@ -40,7 +40,7 @@ const DatasetSpec& primary(const AnySpec& spec)
         return *single;
     const auto& multi = std::get<MultiSpec>(spec);
     if (multi.dataset_list.empty())
-        throw Error("dataset_list: needs at least one dataset", "dataset_list");
+        throw Error::atKeyword("dataset_list", "needs at least one dataset");
     return multi.dataset_list.front();
 }
 

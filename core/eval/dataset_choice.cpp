@@ -90,7 +90,7 @@ DatasetChoice chooseDataset(const AnySpec& trained, const std::string& fasta,
     const MultiSpec& multi = std::get<MultiSpec>(trained);
     const auto& list = multi.dataset_list;
     if (list.empty())
-        throw Error("dataset_list: the MultiGenerator holds no dataset", "dataset_list");
+        throw Error::atKeyword("dataset_list", "the MultiGenerator holds no dataset");
     const std::vector<std::size_t> distinct = distinctDatasets(list);
     std::vector<std::size_t> candidates = distinct;
     if (!fasta.empty()) {
@@ -98,10 +98,10 @@ DatasetChoice chooseDataset(const AnySpec& trained, const std::string& fasta,
         if (candidates.empty() && (distinct.size() == 1 || !annotations.empty()))
             candidates = {distinct.front()}; // another genome, with its own tracks
         else if (candidates.empty())
-            throw Error(
-                "fasta_file: " + fasta + " is none of the genomes the model was trained on (" +
-                    describe(list, distinct) + "); give annotation_files (--annotation) for it too",
-                "fasta_file");
+            throw Error::atKeyword("fasta_file",
+                                   fasta + " is none of the genomes the model was trained on (" +
+                                       describe(list, distinct) +
+                                       "); give annotation_files (--annotation) for it too");
     }
     if (candidates.size() > 1 && !annotations.empty()) {
         std::vector<std::size_t> matching = candidates;
@@ -111,11 +111,11 @@ DatasetChoice chooseDataset(const AnySpec& trained, const std::string& fasta,
             candidates = matching;
     }
     if (candidates.size() > 1)
-        throw Error("fasta_file: the model was trained on " + std::to_string(candidates.size()) +
-                        " datasets (" + describe(list, candidates) +
-                        "); choose the one to use with fasta_file (--fasta), and "
-                        "annotation_files (--annotation) where they share a genome",
-                    "fasta_file");
+        throw Error::atKeyword("fasta_file",
+                               "the model was trained on " + std::to_string(candidates.size()) +
+                                   " datasets (" + describe(list, candidates) +
+                                   "); choose the one to use with fasta_file (--fasta), and "
+                                   "annotation_files (--annotation) where they share a genome");
     DatasetSpec spec = list[candidates.front()];
     spec.batch_size = multi.batch_size;
     return finish(std::move(spec), candidates.front(), fasta, annotations);

@@ -130,7 +130,7 @@ std::vector<AucResult> aucModel(LoadedModel& m, const EvaluationData& data, bool
     if (train.seq2seq)
         throw Error("get_auc does not apply to seq2seq models (as in keras_dna)");
     if (curve != "ROC" && curve != "PR")
-        throw Error("curve: must be 'ROC' or 'PR', not '" + curve + "'", "curve");
+        throw Error::atKeyword("curve", "must be 'ROC' or 'PR', not '" + curve + "'");
     const std::vector<std::string>& files = train.annotation_files;
     std::vector<AucResult> out;
     for (std::size_t cell = 0; cell < files.size(); ++cell) {

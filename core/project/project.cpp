@@ -233,10 +233,9 @@ std::optional<AnySpec> Project::validationSpec() const
     if (training.validation_chr.empty())
         return std::nullopt;
     if (std::holds_alternative<MultiSpec>(dataset))
-        throw Error(
-            "validation_chr: a MultiGenerator cannot be copied onto other chromosomes; give a "
-            "validation_dataset instead (as keras_dna requires)",
-            "validation_chr");
+        throw Error::atKeyword("validation_chr",
+                               "a MultiGenerator cannot be copied onto other chromosomes; give a "
+                               "validation_dataset instead (as keras_dna requires)");
     return respecOn(dataset, training.validation_chr, {}, {}, training.weights_val);
 }
 

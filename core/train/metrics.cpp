@@ -28,7 +28,7 @@ torch::Tensor perExampleLoss(const std::string& name, torch::Tensor pred,
     } else if (name == "poisson") {
         elementwise = pred - target * (pred + eps).log();
     } else {
-        throw Error("loss: '" + name + "' is not a loss kdna knows", "loss");
+        throw Error::atKeyword("loss", "'" + name + "' is not a loss kdna knows");
     }
     return elementwise.reshape({elementwise.size(0), -1}).mean(1);
 }

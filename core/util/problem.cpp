@@ -9,8 +9,7 @@ void throwIfProblems(const std::vector<Problem>& problems, const std::string& co
     if (problems.empty())
         return;
     if (problems.size() == 1 && context.empty())
-        throw Error(problems.front().keyword + ": " + problems.front().message,
-                    problems.front().keyword);
+        throw Error::atKeyword(problems.front().keyword, problems.front().message);
     std::string message = (context.empty() ? std::string("the dataset") : context) + " has " +
                           std::to_string(problems.size()) + " problem" +
                           (problems.size() > 1 ? "s" : "") + ":";

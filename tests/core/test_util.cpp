@@ -1,6 +1,7 @@
 #include "support/fixtures.h"
 #include "core/util/atomic_output.h"
 #include "core/util/chrom_names.h"
+#include "core/util/describe.h"
 #include "core/util/error.h"
 #include "core/util/text.h"
 
@@ -180,6 +181,36 @@ private Q_SLOTS:
         QCOMPARE(e.line(), 12);
         const auto k = Error::atKeyword("window", "must be positive");
         QCOMPARE(k.keyword(), std::string("window"));
+    }
+
+    void rewordedErrorsKeepTheirPlace()
+    {
+        const auto e = Error::inFile("peaks.bed", 12, "the end is before the start");
+        const auto r = e.withContext("validation data: ", "; fix the file");
+        QCOMPARE(std::string(r.what()),
+                 std::string("validation data: peaks.bed, line 12: the end is before the start; "
+                             "fix the file"));
+        QCOMPARE(r.file(), std::string("peaks.bed"));
+        QCOMPARE(r.line(), 12);
+        const auto k = Error::atKeyword("test_chr", e);
+        QCOMPARE(std::string(k.what()),
+                 std::string("test_chr: peaks.bed, line 12: the end is before the start"));
+        QCOMPARE(k.keyword(), std::string("test_chr"));
+        QCOMPARE(k.file(), std::string("peaks.bed"));
+        QCOMPARE(k.line(), 12);
+    }
+
+    void describedErrorsSayWhereToLook()
+    {
+        // A message that names its file is shown as it is; one whose words lost the file gets
+        // it back from the error's fields.
+        const auto named = Error::inFile("peaks.bed", 12, "the end is before the start");
+        QCOMPARE(describe(named), std::string(named.what()));
+        const auto lost = Error::atKeyword("annotation_files", "gives chrI 10 bp").withFile("a.bw");
+        QCOMPARE(lost.keyword(), std::string("annotation_files"));
+        QCOMPARE(describe(lost), std::string("annotation_files: gives chrI 10 bp (in a.bw)"));
+        QCOMPARE(describe(Error("the track is empty").withFile("a.bw", 3)),
+                 std::string("the track is empty (in a.bw, line 3)"));
     }
 };
 
