@@ -18,7 +18,7 @@ ProjectData openProjectData(const Project& project, const std::vector<DataStatis
         try {
             data.validation = openGenerator(*validation, &trainStats, options);
         } catch (const Error& e) {
-            throw Error(std::string("validation data: ") + e.what(), e.keyword());
+            throw e.withContext("validation data: ");
         }
     }
     return data;
@@ -39,7 +39,7 @@ void checkModelFitsData(const ModelSpec& model, const Generator& data)
 {
     const ModelSummary summary = summarize(model);
     if (!summary.ok())
-        throw Error("model: " + summary.error, "model");
+        throw Error::atKeyword("model", summary.error);
     const auto problems = checkAgainstData(model, summary, dataShapes(data));
     if (problems.empty())
         return;
@@ -75,35 +75,78 @@ ModelArchive archiveOf(const Project& project, const Model& model, const History
     return a;
 }
 
+namespace {
+
+/// The saved statistics a run normalises with: the starting model's, unless it was trained on
+/// other tracks; then (as keras_dna does for transfer learning) none, and they are refitted.
+const std::vector<DataStatistics>* keptStatistics(const Project& project,
+                                                  const TrainOptions& options)
+{
+    if (!options.startFrom)
+        return nullptr;
+    if (options.startFrom->trainSpec && primary(*options.startFrom->trainSpec).annotation_files !=
+                                            primary(project.dataset).annotation_files)
+        return nullptr;
+    return &options.startFrom->statistics;
+}
+
+/// A folder that cannot take the model is found before the training, not after it.
+void requireOutputs(const Project& project, const std::filesystem::path& archive)
+{
+    AtomicOutput::requireWritable(archive, modelArchiveOutput());
+    if (project.training.checkpoint.enabled)
+        AtomicOutput::requireWritable(project.resolve(project.training.checkpoint.path),
+                                      modelArchiveOutput());
+}
+
+/// The weights are the saved model's: a project describing another model would train one
+/// thing while printing another, or fail mid-run on a shape.
+void requireSameArchitecture(const ModelArchive& start, const Project& project)
+{
+    const auto differences = architectureDifferences(start.model, project.model);
+    if (!differences.empty())
+        throw Error("--from: the saved model's weights do not fit the project's model: " +
+                        text::join(differences, "; "),
+                    "from");
+}
+
+/// Saves the trained model where asked or, when that fails (the disk filled up or the folder
+/// went away during the run), to the temporary folder under a fresh name rather than lose it.
+void saveTrained(const Project& project, TrainOutcome& outcome)
+{
+    const ModelArchive archive =
+        archiveOf(project, *outcome.model, outcome.result.history, outcome.statistics);
+    try {
+        archive.save(outcome.archive);
+    } catch (const Error& e) {
+        // A fresh name there: the fallback never replaces a file it did not write.
+        const auto fallback = AtomicOutput::freshName(std::filesystem::temp_directory_path() /
+                                                      outcome.archive.filename());
+        try {
+            archive.save(fallback);
+        } catch (const Error& again) {
+            throw e.withContext("", "; saving it to " + fallback.string() +
+                                        " instead failed too (" + again.what() + ")");
+        }
+        outcome.saveProblem = std::string(e.what()) + "; the model was saved to " +
+                              fallback.string() + " instead (a new file)";
+        outcome.archive = fallback;
+    }
+    outcome.saved = true;
+}
+
+} // namespace
+
 TrainOutcome trainProject(const Project& project, const TrainOptions& options)
 {
     TrainOutcome outcome;
     if (options.startFrom)
         options.startFrom->checkWeights(); // a refused --from is said before any work
-    const std::vector<DataStatistics>* fitted =
-        options.startFrom ? &options.startFrom->statistics : nullptr;
-    // A model trained elsewhere keeps its normalisation only when the data is the same kind;
-    // transfer learning onto a new track refits it (as keras_dna does).
-    if (fitted && options.startFrom->trainSpec &&
-        primary(*options.startFrom->trainSpec).annotation_files !=
-            primary(project.dataset).annotation_files)
-        fitted = nullptr;
-    // A folder that cannot take the model is found before the training, not after it.
+    const std::vector<DataStatistics>* fitted = keptStatistics(project, options);
     outcome.archive = options.output.empty() ? project.resolve(project.output) : options.output;
-    AtomicOutput::requireWritable(outcome.archive, modelArchiveOutput());
-    if (project.training.checkpoint.enabled)
-        AtomicOutput::requireWritable(project.resolve(project.training.checkpoint.path),
-                                      modelArchiveOutput());
-
-    if (options.startFrom) {
-        // The weights are the saved model's: a project describing another model would train
-        // one thing while printing another, or fail mid-run on a shape.
-        const auto differences = architectureDifferences(options.startFrom->model, project.model);
-        if (!differences.empty())
-            throw Error("--from: the saved model's weights do not fit the project's model: " +
-                            text::join(differences, "; "),
-                        "from");
-    }
+    requireOutputs(project, outcome.archive);
+    if (options.startFrom)
+        requireSameArchitecture(*options.startFrom, project);
     ProjectData data = openProjectData(project, fitted);
     checkModelFitsData(project.model, *data.train);
     if (data.validation)
@@ -133,29 +176,8 @@ TrainOutcome trainProject(const Project& project, const TrainOptions& options)
     }
     const std::size_t epochsBefore = run.previous.epochs.size();
     outcome.result = train(std::move(run));
-    if (outcome.result.history.epochs.size() > epochsBefore) {
-        const ModelArchive archive =
-            archiveOf(project, *outcome.model, outcome.result.history, outcome.statistics);
-        try {
-            archive.save(outcome.archive);
-        } catch (const Error& e) {
-            // The disk filled up or the folder went away during the run: the trained weights
-            // go to the temporary folder rather than being lost.
-            // A fresh name there: the fallback never replaces a file it did not write.
-            const auto fallback = AtomicOutput::freshName(std::filesystem::temp_directory_path() /
-                                                          outcome.archive.filename());
-            try {
-                archive.save(fallback);
-            } catch (const Error& again) {
-                throw Error(std::string(e.what()) + "; saving it to " + fallback.string() +
-                            " instead failed too (" + again.what() + ")");
-            }
-            outcome.saveProblem = std::string(e.what()) + "; the model was saved to " +
-                                  fallback.string() + " instead (a new file)";
-            outcome.archive = fallback;
-        }
-        outcome.saved = true;
-    }
+    if (outcome.result.history.epochs.size() > epochsBefore)
+        saveTrained(project, outcome);
     return outcome;
 }
 

@@ -84,7 +84,7 @@ std::int64_t stepsFor(std::int64_t requested, const Generator& g)
 {
     const std::int64_t available = g.batchesPerEpoch();
     if (available < 1)
-        throw Error("batch_size: the data has fewer examples than one batch", "batch_size");
+        throw Error::atKeyword("batch_size", "the data has fewer examples than one batch");
     return requested > 0 ? requested : available;
 }
 
@@ -143,7 +143,63 @@ std::vector<OutputTracks> outputTracks(const Generator& data,
     return out;
 }
 
-TrainingResult train(TrainingRun run)
+namespace {
+
+/// One training run, step by step: the state that lives across epochs (the optimiser, the batch
+/// stream, the best epoch and its weights, the callbacks' records) and one method per step.
+class TrainingLoop {
+public:
+    explicit TrainingLoop(TrainingRun& run);
+
+    TrainingResult run();
+
+private:
+    /// What an epoch's batches came to: the samples seen, whether a cancel cut them short.
+    struct EpochPass {
+        std::int64_t samples = 0;
+        double trainSeconds = 0;
+        bool cancelled = false;
+    };
+
+    void announce();
+    /// The epoch's training batches; throws when the loss stops being finite.
+    EpochPass trainBatches(int epoch, EpochMetrics& metrics, Clock::time_point epochStart);
+    void reportBatch(int epoch, std::int64_t step, double loss, double lossSum,
+                     std::int64_t samples, Clock::time_point epochStart);
+    /// Adds the val_ metrics to `values`; false when a cancel cut the validation short.
+    bool validateEpoch(int epoch, std::map<std::string, double>& values);
+    /// The callbacks' verdict on a finished epoch (best epoch, kept weights, checkpoint);
+    /// true when early stopping ends the run.
+    bool closeEpoch(int epoch, const std::map<std::string, double>& values, const EpochPass& pass,
+                    Clock::time_point epochStart);
+    void cancelled();
+    void finish();
+
+    TrainingRun& m_run;
+    Model::Impl& m_model;
+    torch::Device m_device;
+    bool m_bf16 = false;
+    std::vector<OutputTracks> m_tracks;
+    std::int64_t m_steps = 0;
+    std::int64_t m_validationSteps = 0;
+    std::unique_ptr<torch::optim::Optimizer> m_optimizer;
+    TrainingResult m_result;
+    BatchStream* m_stream = nullptr; ///< the run's batches, while run() runs
+    int m_firstEpoch = 0;
+    std::int64_t m_firstBatch = 0;
+
+    // Keras' EarlyStopping when asked for; the checkpoint's monitor (ModelCheckpoint) picks the
+    // best epoch otherwise. Those weights are kept for a cancelled run too.
+    std::optional<EarlyStopping> m_early;
+    Monitor m_checkpointMonitor;
+    double m_checkpointBest = 0;
+    std::string m_bestWeights;
+    int m_bestEpoch = -1;
+    bool m_restoreBest = false;
+};
+
+/// Checks the settings and places the model before any member that depends on them is made.
+Model::Impl& preparedModel(TrainingRun& run)
 {
     throwIfProblems(validate(run.settings));
     throwIfProblems(validate(run.compile, run.model.spec().outputNames().size()));
@@ -151,149 +207,191 @@ TrainingResult train(TrainingRun run)
     setTorchThreads(run.settings.threads);
     run.model.setDevice(run.settings.device);
     torch::manual_seed(run.settings.seed);
-    const torch::Device device = m.device;
-    const bool bf16 = run.settings.precision == "bf16";
-    const auto tracks = outputTracks(run.train, run.model.spec().outputNames());
+    return m;
+}
 
-    const std::int64_t steps = stepsFor(run.settings.steps_per_epoch, run.train);
-    std::int64_t validationSteps = 0;
+TrainingLoop::TrainingLoop(TrainingRun& run)
+    : m_run(run)
+    , m_model(preparedModel(run))
+    , m_device(m_model.device)
+    , m_bf16(run.settings.precision == "bf16")
+    , m_tracks(outputTracks(run.train, run.model.spec().outputNames()))
+    , m_steps(stepsFor(run.settings.steps_per_epoch, run.train))
+    , m_checkpointMonitor(run.settings.checkpoint.monitor, "auto")
+{
     if (run.validation)
-        validationSteps = std::min(stepsFor(run.settings.validation_steps, *run.validation),
-                                   run.validation->batchesPerEpoch());
-    auto optimizer = makeOptimizer(m.module, run.compile);
-
-    TrainingResult result;
-    result.history = std::move(run.previous);
-    result.history.stepsPerEpoch = steps;
-    const int firstEpoch = static_cast<int>(result.history.epochs.size());
-    const std::int64_t firstBatch = static_cast<std::int64_t>(result.history.batchLoss.size());
-
-    if (run.observer)
-        run.observer->started({run.settings.epochs, steps, validationSteps, run.train.batchSize(),
-                               device.str(), run.settings.precision, torchThreads(),
-                               run.train.workerCount(), firstEpoch});
-
-    // Keras' EarlyStopping when asked for; the checkpoint's monitor (ModelCheckpoint) picks the
-    // best epoch otherwise. Those weights are kept for a cancelled run too.
-    std::optional<EarlyStopping> early;
+        m_validationSteps = std::min(stepsFor(run.settings.validation_steps, *run.validation),
+                                     run.validation->batchesPerEpoch());
+    m_optimizer = makeOptimizer(m_model.module, run.compile);
+    m_result.history = std::move(run.previous);
+    m_result.history.stepsPerEpoch = m_steps;
+    m_firstEpoch = static_cast<int>(m_result.history.epochs.size());
+    m_firstBatch = static_cast<std::int64_t>(m_result.history.batchLoss.size());
     if (run.settings.early_stopping.enabled)
-        early.emplace(run.settings.early_stopping);
-    const Monitor checkpointMonitor(run.settings.checkpoint.monitor, "auto");
-    double checkpointBest = checkpointMonitor.worst();
-    std::string bestWeights;
-    int bestEpoch = -1;
-    bool restoreBest = false;
-    result.stopReason = "completed";
+        m_early.emplace(run.settings.early_stopping);
+    m_checkpointBest = m_checkpointMonitor.worst();
+    m_result.stopReason = "completed";
+}
 
-    BatchStream stream(run.train, firstBatch,
-                       static_cast<std::int64_t>(run.settings.epochs) * steps);
-    for (int e = 0; e < run.settings.epochs; ++e) {
-        const int epoch = firstEpoch + e;
-        m.module->train();
-        EpochMetrics metrics(run.model.spec(), run.compile, tracks);
+TrainingResult TrainingLoop::run()
+{
+    announce();
+    BatchStream stream(m_run.train, m_firstBatch,
+                       static_cast<std::int64_t>(m_run.settings.epochs) * m_steps);
+    m_stream = &stream;
+    for (int e = 0; e < m_run.settings.epochs; ++e) {
+        const int epoch = m_firstEpoch + e;
+        m_model.module->train();
+        EpochMetrics metrics(m_run.model.spec(), m_run.compile, m_tracks);
         const auto epochStart = Clock::now();
-        std::int64_t samples = 0;
-        double lossSum = 0;
-        bool cancelled = false;
-        for (std::int64_t s = 0; s < steps; ++s) {
-            if (run.cancel && run.cancel->load()) {
-                cancelled = true;
-                break;
-            }
-            Batch batch = stream.next();
-            const DeviceBatch b = toDevice(batch, device, true);
-            // Dropping the gradients (rather than zeroing them) spares a pass over the memory.
-            for (auto& p : m.module->parameters())
-                p.mutable_grad() = torch::Tensor();
-            StepResult r = forwardLoss(m.module, b, run.compile, bf16, device);
-            r.total.backward();
-            optimizer->step();
-            const double loss = r.total.item<double>();
-            if (!std::isfinite(loss))
-                throw Error("training diverged: the loss became " + text::number(loss) +
-                            " at epoch " + std::to_string(epoch + 1) + ", batch " +
-                            std::to_string(s + 1) +
-                            "; lower learning_rate or normalise the targets");
-            metrics.add(r.predictions, b.targets, r.losses, r.total, b.examples);
-            stream.recycle(std::move(batch));
-            samples += b.examples;
-            lossSum += loss;
-            result.history.batchLoss.push_back(loss);
-            if (run.observer) {
-                const double elapsed =
-                    std::chrono::duration<double>(Clock::now() - epochStart).count();
-                const double rate = elapsed > 0 ? static_cast<double>(samples) / elapsed : 0;
-                run.observer->batchFinished(
-                    {epoch, s, steps, loss, lossSum / static_cast<double>(s + 1), rate,
-                     rate > 0 ? static_cast<double>((steps - s - 1) * run.train.batchSize()) / rate
-                              : 0});
-            }
-        }
-        if (cancelled && samples == 0) {
-            result.cancelled = true;
-            result.stopReason = "cancelled";
+        EpochPass pass = trainBatches(epoch, metrics, epochStart);
+        if (pass.cancelled && pass.samples == 0) {
+            cancelled();
             break;
         }
-        const double trainSeconds =
-            std::chrono::duration<double>(Clock::now() - epochStart).count();
+        pass.trainSeconds = std::chrono::duration<double>(Clock::now() - epochStart).count();
         std::map<std::string, double> values = metrics.values("");
-        if (run.validation && validationSteps > 0 && !cancelled) {
-            if (run.observer)
-                run.observer->validating(epoch);
-            const auto val = measure(m.module, *run.validation, validationSteps, run.compile,
-                                     tracks, run.model.spec(), run.settings.weights_val, bf16,
-                                     device, run.cancel, "val_", nullptr);
-            values.insert(val.begin(), val.end());
-            // A validation cut short is no measure of the epoch: it must not pick the best.
-            cancelled = run.cancel && run.cancel->load();
-        }
-        if (cancelled) {
-            result.cancelled = true;
-            result.stopReason = "cancelled";
+        if (!pass.cancelled && !validateEpoch(epoch, values))
+            pass.cancelled = true;
+        if (pass.cancelled) {
+            cancelled();
             break;
         }
-        double current = 0;
-        const bool checkpointImproved = checkpointMonitor.read(values, current) &&
-                                        checkpointMonitor.beats(current, checkpointBest);
-        if (checkpointImproved)
-            checkpointBest = current;
-        EarlyStopping::Decision decision;
-        if (early)
-            decision = early->onEpochEnd(epoch, values);
-        const bool improved = early ? decision.improved : checkpointImproved;
-        if (improved)
-            bestEpoch = epoch;
-        if (early ? decision.keepWeights : improved)
-            bestWeights = run.model.weightsBlob();
-        result.history.epochs.push_back(values);
-        if (run.observer) {
-            const double total = std::chrono::duration<double>(Clock::now() - epochStart).count();
-            run.observer->epochFinished(
-                {epoch, values, total,
-                 trainSeconds > 0 ? static_cast<double>(samples) / trainSeconds : 0, bestEpoch,
-                 improved});
-        }
-        if (run.settings.checkpoint.enabled && run.saveCheckpoint &&
-            (checkpointImproved || !run.settings.checkpoint.save_best_only))
-            run.saveCheckpoint(epoch, result.history);
-        if (decision.stop) {
-            result.stopReason = "early stopping";
-            restoreBest = decision.restore;
+        if (closeEpoch(epoch, values, pass, epochStart))
             break;
-        }
     }
+    m_stream = nullptr;
+    finish();
+    return std::move(m_result);
+}
+
+void TrainingLoop::announce()
+{
+    if (m_run.observer)
+        m_run.observer->started({m_run.settings.epochs, m_steps, m_validationSteps,
+                                 m_run.train.batchSize(), m_device.str(), m_run.settings.precision,
+                                 torchThreads(), m_run.train.workerCount(), m_firstEpoch});
+}
+
+TrainingLoop::EpochPass TrainingLoop::trainBatches(int epoch, EpochMetrics& metrics,
+                                                   Clock::time_point epochStart)
+{
+    EpochPass pass;
+    double lossSum = 0;
+    for (std::int64_t s = 0; s < m_steps; ++s) {
+        if (m_run.cancel && m_run.cancel->load()) {
+            pass.cancelled = true;
+            break;
+        }
+        Batch batch = m_stream->next();
+        const DeviceBatch b = toDevice(batch, m_device, true);
+        // Dropping the gradients (rather than zeroing them) spares a pass over the memory.
+        for (auto& p : m_model.module->parameters())
+            p.mutable_grad() = torch::Tensor();
+        StepResult r = forwardLoss(m_model.module, b, m_run.compile, m_bf16, m_device);
+        r.total.backward();
+        m_optimizer->step();
+        const double loss = r.total.item<double>();
+        if (!std::isfinite(loss))
+            throw Error("training diverged: the loss became " + text::number(loss) + " at epoch " +
+                        std::to_string(epoch + 1) + ", batch " + std::to_string(s + 1) +
+                        "; lower learning_rate or normalise the targets");
+        metrics.add(r.predictions, b.targets, r.losses, r.total, b.examples);
+        m_stream->recycle(std::move(batch));
+        pass.samples += b.examples;
+        lossSum += loss;
+        m_result.history.batchLoss.push_back(loss);
+        reportBatch(epoch, s, loss, lossSum, pass.samples, epochStart);
+    }
+    return pass;
+}
+
+void TrainingLoop::reportBatch(int epoch, std::int64_t step, double loss, double lossSum,
+                               std::int64_t samples, Clock::time_point epochStart)
+{
+    if (!m_run.observer)
+        return;
+    const double elapsed = std::chrono::duration<double>(Clock::now() - epochStart).count();
+    const double rate = elapsed > 0 ? static_cast<double>(samples) / elapsed : 0;
+    const double eta =
+        rate > 0 ? static_cast<double>((m_steps - step - 1) * m_run.train.batchSize()) / rate : 0;
+    m_run.observer->batchFinished(
+        {epoch, step, m_steps, loss, lossSum / static_cast<double>(step + 1), rate, eta});
+}
+
+bool TrainingLoop::validateEpoch(int epoch, std::map<std::string, double>& values)
+{
+    if (!m_run.validation || m_validationSteps <= 0)
+        return true;
+    if (m_run.observer)
+        m_run.observer->validating(epoch);
+    const auto val = measure(m_model.module, *m_run.validation, m_validationSteps, m_run.compile,
+                             m_tracks, m_run.model.spec(), m_run.settings.weights_val, m_bf16,
+                             m_device, m_run.cancel, "val_", nullptr);
+    values.insert(val.begin(), val.end());
+    // A validation cut short is no measure of the epoch: it must not pick the best.
+    return !(m_run.cancel && m_run.cancel->load());
+}
+
+bool TrainingLoop::closeEpoch(int epoch, const std::map<std::string, double>& values,
+                              const EpochPass& pass, Clock::time_point epochStart)
+{
+    double current = 0;
+    const bool checkpointImproved = m_checkpointMonitor.read(values, current) &&
+                                    m_checkpointMonitor.beats(current, m_checkpointBest);
+    if (checkpointImproved)
+        m_checkpointBest = current;
+    EarlyStopping::Decision decision;
+    if (m_early)
+        decision = m_early->onEpochEnd(epoch, values);
+    const bool improved = m_early ? decision.improved : checkpointImproved;
+    if (improved)
+        m_bestEpoch = epoch;
+    if (m_early ? decision.keepWeights : improved)
+        m_bestWeights = m_run.model.weightsBlob();
+    m_result.history.epochs.push_back(values);
+    if (m_run.observer) {
+        const double total = std::chrono::duration<double>(Clock::now() - epochStart).count();
+        const double rate =
+            pass.trainSeconds > 0 ? static_cast<double>(pass.samples) / pass.trainSeconds : 0;
+        m_run.observer->epochFinished({epoch, values, total, rate, m_bestEpoch, improved});
+    }
+    if (m_run.settings.checkpoint.enabled && m_run.saveCheckpoint &&
+        (checkpointImproved || !m_run.settings.checkpoint.save_best_only))
+        m_run.saveCheckpoint(epoch, m_result.history);
+    if (!decision.stop)
+        return false;
+    m_result.stopReason = "early stopping";
+    m_restoreBest = decision.restore;
+    return true;
+}
+
+void TrainingLoop::cancelled()
+{
+    m_result.cancelled = true;
+    m_result.stopReason = "cancelled";
+}
+
+void TrainingLoop::finish()
+{
     // A cancelled run keeps its best weights (its last ones are from no finished epoch); early
     // stopping restores them when restore_best_weights asks, as Keras does.
     bool restored = false;
-    if ((result.cancelled || restoreBest) && !bestWeights.empty()) {
-        run.model.loadWeightsBlob(bestWeights);
+    if ((m_result.cancelled || m_restoreBest) && !m_bestWeights.empty()) {
+        m_run.model.loadWeightsBlob(m_bestWeights);
         restored = true;
     }
-    result.bestEpoch = bestEpoch;
-    if (run.observer)
-        run.observer->finished({result.stopReason, bestEpoch, restored,
-                                early ? early->messages() : std::vector<std::string>{}});
-    return result;
+    m_result.bestEpoch = m_bestEpoch;
+    if (m_run.observer)
+        m_run.observer->finished({m_result.stopReason, m_bestEpoch, restored,
+                                  m_early ? m_early->messages() : std::vector<std::string>{}});
+}
+
+} // namespace
+
+TrainingResult train(TrainingRun run)
+{
+    return TrainingLoop(run).run();
 }
 
 EvaluationResult evaluate(Model& model, const Generator& data, const CompileSettings& compile,
