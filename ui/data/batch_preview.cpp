@@ -1,4 +1,5 @@
 #include "ui/data/batch_preview.h"
+#include "ui/style/colors.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -8,8 +9,6 @@
 namespace kdna::ui {
 namespace {
 
-const QColor kBaseColors[4] = {QColor(0x2e, 0xa0, 0x43), QColor(0x1f, 0x6f, 0xd1),
-                               QColor(0xe6, 0x9a, 0x1c), QColor(0xd0, 0x33, 0x2b)};
 const char kLetters[] = "ACGT";
 
 // The drawing's rows, top to bottom (pixels).
@@ -217,7 +216,7 @@ void BatchPreview::paintOverview(QPainter& p) const
         for (int k = 0; k < 4; ++k) {
             if (!counts[k])
                 continue;
-            QColor c = kBaseColors[k];
+            QColor c = colors::base(kLetters[k]);
             c.setAlphaF(std::min(1.0, 0.25 + static_cast<double>(counts[k]) /
                                                  static_cast<double>(to - from)));
             p.fillRect(kMargin + x, kStripTop + k * kRowHeight, 1, kRowHeight - 1, c);
@@ -245,7 +244,7 @@ void BatchPreview::paintZoom(QPainter& p) const
         const int base = baseAt(b);
         const QRectF r = baseCell(b);
         p.fillRect(r.adjusted(0, 0, -0.5, 0),
-                   base < 0 ? palette().mid().color() : kBaseColors[base]);
+                   base < 0 ? palette().mid().color() : colors::base(kLetters[base]));
         p.setPen(Qt::white);
         p.drawText(r, Qt::AlignCenter,
                    base < 0 ? QStringLiteral("N") : QString(QLatin1Char(kLetters[base])));

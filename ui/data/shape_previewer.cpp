@@ -6,6 +6,7 @@
 #include "core/data/generator.h"
 #include "core/data/shapes.h"
 #include "ui/tracks/locus.h"
+#include "ui/style/colors.h"
 
 #include <cstdint>
 #include <memory>
@@ -130,17 +131,17 @@ void ShapePreviewer::refreshShapes()
     const auto problems = shapeProblems(m_spec);
     m_hasProblems = !problems.empty();
     Q_EMIT problemsChanged(problems);
-    const QString invalid = QStringLiteral("<span style='color:#c0392b'>%1</span>");
+    const QString invalid = colors::errorHtml(tr("invalid"), palette());
     if (!problems.empty()) {
         QStringList lines;
         for (const auto& p : problems)
             lines << QStringLiteral("<b>%1</b>: %2")
                          .arg(qs(p.keyword), qs(p.message).toHtmlEscaped());
-        m_input->setText(invalid.arg(tr("invalid")));
-        m_label->setText(invalid.arg(tr("invalid")));
+        m_input->setText(invalid);
+        m_label->setText(invalid);
         m_secondary->setText(QString());
         m_batch->setText(QString());
-        m_status->setText(invalid.arg(lines.join(QStringLiteral("<br>"))));
+        m_status->setText(colors::errorRichText(lines.join(QStringLiteral("<br>")), palette()));
         m_previewButton->setEnabled(false);
         m_preview->hide(); // drawn with settings no longer there
         return;
@@ -253,8 +254,7 @@ void ShapePreviewer::startCounting()
         if (generation != m_generation)
             return;
         m_counts->clear();
-        m_status->setText(
-            QStringLiteral("<span style='color:#c0392b'>%1</span>").arg(message.toHtmlEscaped()));
+        m_status->setText(colors::errorHtml(message, palette()));
         Q_EMIT countsReady();
     });
 }
@@ -308,8 +308,7 @@ void ShapePreviewer::previewBatch()
     connect(task, &BackgroundTask::failed, this, [this, generation](const QString& message) {
         if (generation != m_previewGeneration)
             return;
-        m_status->setText(
-            QStringLiteral("<span style='color:#c0392b'>%1</span>").arg(message.toHtmlEscaped()));
+        m_status->setText(colors::errorHtml(message, palette()));
     });
     connect(task, &BackgroundTask::finished, this, [this, generation] {
         if (generation == m_previewGeneration)

@@ -1,5 +1,7 @@
 #include "ui/main/start_page.h"
 
+#include "ui/style/colors.h"
+
 #include <QCommandLinkButton>
 #include <QCoreApplication>
 #include <QDialog>
@@ -60,7 +62,7 @@ public:
         m_problem = new QLabel;
         m_problem->setObjectName(QStringLiteral("problem"));
         m_problem->setWordWrap(true);
-        m_problem->setStyleSheet(QStringLiteral("color: #c0392b;"));
+        m_problem->setStyleSheet(colors::errorStyleSheet(palette()));
         m_problem->hide();
         layout->addWidget(m_problem);
         auto* buttons = new QDialogButtonBox(QDialogButtonBox::Cancel);

@@ -9,6 +9,7 @@
 #include "core/model/templates.h"
 #include "core/util/describe.h"
 #include "core/util/text.h"
+#include "ui/style/colors.h"
 
 #include <cstdint>
 #include <map>
@@ -33,10 +34,6 @@
 
 namespace kdna::ui {
 namespace {
-
-const QColor kBranchColors[] = {QColor(0x1f, 0x6f, 0xd1), QColor(0xd9, 0x7a, 0x00),
-                                QColor(0x2e, 0xa0, 0x43), QColor(0x8e, 0x44, 0xad),
-                                QColor(0xc0, 0x39, 0x2b)};
 
 /// Branches of the graph for display: a layer starts a new branch unless it takes exactly the
 /// layer above it.
@@ -642,7 +639,7 @@ void ModelBuilder::refreshStack(const ModelSpec& spec)
                    tr("   <- %1").arg(qsList(l.inputs).join(QStringLiteral(", ")));
         QListWidgetItem* item = m_stack->item(static_cast<int>(i));
         item->setText(text);
-        item->setForeground(kBranchColors[branches[i] % 5]);
+        item->setForeground(colors::series(static_cast<std::size_t>(branches[i])));
         item->setToolTip(tr("branch %1").arg(branches[i] + 1));
     }
 }
@@ -700,11 +697,11 @@ QString ModelBuilder::problemText() const
     for (const auto& p : m_dataProblems)
         lines << tr("Does not fit the data: %1").arg(qs(p));
     if (lines.isEmpty())
-        return tr("<span style='color:#2e7d32'>The model fits the data.</span>");
-    return QStringLiteral("<span style='color:#c0392b'>%1</span>")
-        .arg(lines.join(QStringLiteral("<br>"))
-                 .toHtmlEscaped()
-                 .replace(QStringLiteral("&lt;br&gt;"), QStringLiteral("<br>")));
+        return colors::successRichText(tr("The model fits the data."), palette());
+    return colors::errorRichText(lines.join(QStringLiteral("<br>"))
+                                     .toHtmlEscaped()
+                                     .replace(QStringLiteral("&lt;br&gt;"), QStringLiteral("<br>")),
+                                 palette());
 }
 
 } // namespace kdna::ui

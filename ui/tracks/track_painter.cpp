@@ -96,7 +96,8 @@ Theme Theme::fromPalette(const QPalette& palette)
     t.faint = mix(t.background, t.ink, 0.5);
     t.rule = mix(t.background, t.ink, 0.12);
     t.overview = mix(t.background, t.ink, 0.08);
-    t.error = t.dark ? QColor(0xff, 0x6b, 0x6b) : QColor(0xb0, 0x20, 0x20);
+    t.error = colors::error(t.dark);
+    t.selection = colors::selection(palette);
     return t;
 }
 
@@ -119,7 +120,7 @@ void drawRuler(QPainter& p, const Theme& theme, const ViewFrame& frame, const QR
         const double scale = strip.width() / static_cast<double>(frame.chromLength);
         QRectF box(strip.left() + frame.start * scale, strip.top() - 2,
                    std::max(2.0, (frame.end - frame.start) * scale), strip.height() + 4);
-        p.setPen(QPen(QColor(0xd0, 0x20, 0x20), 2));
+        p.setPen(QPen(theme.error, 2)); // IGV's red box round the visible stretch
         p.setBrush(Qt::NoBrush);
         p.drawRect(box);
     }
@@ -162,7 +163,7 @@ void drawRuler(QPainter& p, const Theme& theme, const ViewFrame& frame, const QR
     if (selection) {
         const double x0 = frame.xAt(std::min(selection->first, selection->second));
         const double x1 = frame.xAt(std::max(selection->first, selection->second));
-        p.fillRect(QRectF(x0, area.top(), x1 - x0, area.height()), QColor(0x30, 0x70, 0xd0, 70));
+        p.fillRect(QRectF(x0, area.top(), x1 - x0, area.height()), theme.wash(70));
     }
     p.restore();
 }
@@ -281,22 +282,6 @@ void drawFeatures(QPainter& p, const Theme& theme, const ViewFrame& frame, const
     p.restore();
 }
 
-QColor baseColor(char base)
-{
-    switch (base) {
-    case 'A':
-        return {0x1f, 0x9e, 0x3a};
-    case 'C':
-        return {0x1f, 0x5f, 0xd0};
-    case 'G':
-        return {0xd9, 0x82, 0x10};
-    case 'T':
-        return {0xd0, 0x25, 0x25};
-    default:
-        return {0x9a, 0x9a, 0x9a};
-    }
-}
-
 void drawSequence(QPainter& p, const Theme& theme, const ViewFrame& frame, const QRectF& lane,
                   std::int64_t first, std::string_view bases)
 {
@@ -317,14 +302,14 @@ void drawSequence(QPainter& p, const Theme& theme, const ViewFrame& frame, const
         const double x = frame.xAt(static_cast<double>(first + static_cast<std::int64_t>(i)));
         const QRectF cell(x, lane.top() + 2, width, lane.height() - 4);
         if (letters) {
-            QColor tint = baseColor(base);
+            QColor tint = colors::base(base);
             tint.setAlpha(45);
             p.fillRect(cell, tint);
-            p.setPen(theme.dark ? baseColor(base).lighter(140) : baseColor(base).darker(115));
+            p.setPen(theme.dark ? colors::base(base).lighter(140) : colors::base(base).darker(115));
             p.drawText(cell, Qt::AlignCenter, QString(QLatin1Char(base)));
         } else {
             p.fillRect(QRectF(x, cell.top() + 2, std::max(1.0, width), cell.height() - 4),
-                       baseColor(base));
+                       colors::base(base));
         }
     }
     p.restore();

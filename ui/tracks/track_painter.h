@@ -3,6 +3,7 @@
 #include "ui/tracks/feature_index.h"
 #include "ui/tracks/track.h"
 #include "ui/tracks/view_frame.h"
+#include "ui/style/colors.h"
 
 #include <cstdint>
 #include <optional>
@@ -26,13 +27,22 @@ inline constexpr int kFeatureRowHeight = 24;
 /// widget's palette, so the viewer follows a light or dark desktop; the defaults are the light
 /// look that exported figures use. Track colours stay the user's either way.
 struct Theme {
+    /// A see-through wash over a stretch of the view (dragged out on the ruler, say).
+    [[nodiscard]] QColor wash(int alpha) const
+    {
+        QColor c = selection;
+        c.setAlpha(alpha);
+        return c;
+    }
+
     QColor background{0xff, 0xff, 0xff};
     QColor gutter{0xf4, 0xf4, 0xf4};
     QColor ink{0x30, 0x30, 0x30};
     QColor faint{0x80, 0x80, 0x80};
     QColor rule{0xe2, 0xe2, 0xe2};
     QColor overview{0xec, 0xec, 0xec};
-    QColor error{0xb0, 0x20, 0x20};
+    QColor error = colors::error(false);
+    QColor selection{0x30, 0x70, 0xd0};
     bool dark = false;
 
     [[nodiscard]] static Theme fromPalette(const QPalette& palette);
@@ -71,7 +81,6 @@ void drawFeatures(QPainter& p, const Theme& theme, const ViewFrame& frame, const
 /// Bases as coloured bars, with letters once a base is wide enough to hold one.
 void drawSequence(QPainter& p, const Theme& theme, const ViewFrame& frame, const QRectF& lane,
                   std::int64_t first, std::string_view bases);
-[[nodiscard]] QColor baseColor(char base);
 
 /// A grey sentence centred in a lane (no data here, zoom in to see..., an error).
 void drawNote(QPainter& p, const Theme& theme, const QRectF& lane, const QString& text,

@@ -1,4 +1,5 @@
 #include "ui/train/metric_chart.h"
+#include "ui/style/colors.h"
 
 #include <algorithm>
 #include <cmath>
@@ -137,17 +138,13 @@ MetricChart::MetricChart(const QString& title, const QString& xTitle, QWidget* p
 QColor MetricChart::colorFor(const QString& name, const QColor& wanted)
 {
     // A val_ series shares its training series' colour, so the pair reads as one metric.
-    static const QColor palette[] = {QColor(0x1f, 0x6f, 0xd1), QColor(0xd9, 0x54, 0x1c),
-                                     QColor(0x2e, 0xa0, 0x43), QColor(0x8e, 0x44, 0xad),
-                                     QColor(0xb7, 0x95, 0x0b), QColor(0x00, 0x8b, 0x8b)};
     QString base = name;
     if (base.startsWith(QStringLiteral("val_")))
         base.remove(0, 4);
     if (!m_colors.contains(base))
-        m_colors.insert(
-            base, wanted.isValid()
-                      ? wanted
-                      : palette[static_cast<std::size_t>(m_colors.size()) % std::size(palette)]);
+        m_colors.insert(base, wanted.isValid()
+                                  ? wanted
+                                  : colors::series(static_cast<std::size_t>(m_colors.size())));
     return m_colors.value(base);
 }
 
