@@ -8,6 +8,7 @@
 #include "core/model/model.h"
 #include "core/project/archive.h"
 #include "core/util/text.h"
+#include "ui/style/colors.h"
 
 #include <cmath>
 #include <cstdint>
@@ -40,8 +41,8 @@
 namespace kdna::ui {
 namespace {
 
-const QColor kTrain(0x1f, 0x6f, 0xd1);
-constexpr int kDefaultSmoothing = 60; // TensorBoard's default weight, 0.6, in hundredths
+const QColor kTrain = colors::series(0); // the loss is the first series
+constexpr int kDefaultSmoothing = 60;    // TensorBoard's default weight, 0.6, in hundredths
 
 QString seconds(double s)
 {
@@ -50,6 +51,17 @@ QString seconds(double s)
     const int total = static_cast<int>(s);
     return total >= 60 ? QStringLiteral("%1 min %2 s").arg(total / 60).arg(total % 60)
                        : QStringLiteral("%1 s").arg(total);
+}
+
+/// A number of batches named by its Keras keyword, 0 meaning one pass over the data.
+QSpinBox* stepsField(const QString& keyword)
+{
+    auto* s = new QSpinBox;
+    s->setRange(0, 10000000);
+    s->setSpecialValueText(QObject::tr("one pass"));
+    s->setToolTip(QStringLiteral("<b>%1</b>").arg(keyword));
+    s->setObjectName(keyword);
+    return s;
 }
 
 QVariantMap toVariant(const std::map<std::string, double>& m)
@@ -68,9 +80,60 @@ TrainingDashboard::TrainingDashboard(ProjectDocument* document, QWidget* parent)
     , m_session(new TrainingSession(this))
 {
     auto* layout = new QHBoxLayout(this);
+    layout->addWidget(buildControls());
+    layout->addLayout(buildResults(), 1);
+    connectSettings();
+    connectSession();
+    connect(m_doc, &ProjectDocument::reloaded, this, [this] {
+        loadSettings();
+        loadSavedHistory();
+    });
+    connect(m_doc, &ProjectDocument::changed, this, [this](ProjectDocument::Section s) {
+        if (s == ProjectDocument::Section::Training)
+            loadSettings();
+    });
+    loadSettings();
+    setRunning(false);
+}
 
-    // Settings and controls.
+QWidget* TrainingDashboard::buildControls()
+{
     auto* left = new QVBoxLayout;
+    left->addWidget(buildTrainingSettings());
+    left->addWidget(buildCallbackSettings());
+    m_continue = new QCheckBox(tr("Continue from the saved model"));
+    m_continue->setToolTip(
+        tr("Start from the weights of the project's model archive (transfer learning)"));
+    left->addWidget(m_continue);
+    auto* buttons = new QHBoxLayout;
+    m_start = new QPushButton(tr("Start"));
+    m_start->setObjectName(QStringLiteral("start"));
+    m_stop = new QPushButton(tr("Stop"));
+    m_stop->setObjectName(QStringLiteral("stop"));
+    m_stop->setToolTip(tr("Ends at the next batch and keeps the best weights"));
+    buttons->addWidget(m_start);
+    buttons->addWidget(m_stop);
+    left->addLayout(buttons);
+    connect(m_start, &QPushButton::clicked, this, &TrainingDashboard::start);
+    connect(m_stop, &QPushButton::clicked, this, &TrainingDashboard::stop);
+    left->addWidget(buildProgress());
+    left->addStretch();
+    auto* leftWidget = new QWidget;
+    leftWidget->setLayout(left);
+    // The settings scroll on a short screen (1024 x 700) rather than push the window taller.
+    auto* leftScroll = new QScrollArea;
+    leftScroll->setWidget(leftWidget);
+    leftScroll->setWidgetResizable(true);
+    leftScroll->setFrameShape(QFrame::NoFrame);
+    leftScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    leftScroll->setMinimumWidth(leftWidget->minimumSizeHint().width() +
+                                leftScroll->verticalScrollBar()->sizeHint().width());
+    leftScroll->setMaximumWidth(350);
+    return leftScroll;
+}
+
+QGroupBox* TrainingDashboard::buildTrainingSettings()
+{
     auto* settings = new QGroupBox(tr("Training"));
     auto* sf = new QFormLayout(settings);
     m_epochs = new QSpinBox;
@@ -78,17 +141,9 @@ TrainingDashboard::TrainingDashboard(ProjectDocument* document, QWidget* parent)
     m_epochs->setToolTip(QStringLiteral("<b>epochs</b>"));
     m_epochs->setObjectName(QStringLiteral("epochs"));
     sf->addRow(tr("Epochs"), m_epochs);
-    m_steps = new QSpinBox;
-    m_steps->setRange(0, 10000000);
-    m_steps->setSpecialValueText(tr("one pass"));
-    m_steps->setToolTip(QStringLiteral("<b>steps_per_epoch</b>"));
-    m_steps->setObjectName(QStringLiteral("steps_per_epoch"));
+    m_steps = stepsField(QStringLiteral("steps_per_epoch"));
     sf->addRow(tr("Steps per epoch"), m_steps);
-    m_validationSteps = new QSpinBox;
-    m_validationSteps->setRange(0, 10000000);
-    m_validationSteps->setSpecialValueText(tr("one pass"));
-    m_validationSteps->setToolTip(QStringLiteral("<b>validation_steps</b>"));
-    m_validationSteps->setObjectName(QStringLiteral("validation_steps"));
+    m_validationSteps = stepsField(QStringLiteral("validation_steps"));
     sf->addRow(tr("Validation steps"), m_validationSteps);
     m_precision = new QComboBox;
     m_precision->addItems({QStringLiteral("fp32"), QStringLiteral("bf16")});
@@ -100,8 +155,11 @@ TrainingDashboard::TrainingDashboard(ProjectDocument* document, QWidget* parent)
     if (cudaAvailable())
         m_device->addItem(QStringLiteral("cuda"));
     sf->addRow(tr("Device"), m_device);
-    left->addWidget(settings);
+    return settings;
+}
 
+QGroupBox* TrainingDashboard::buildCallbackSettings()
+{
     auto* callbacks = new QGroupBox(tr("Callbacks"));
     auto* cf = new QFormLayout(callbacks);
     m_early = new QCheckBox(tr("Early stopping"));
@@ -126,22 +184,11 @@ TrainingDashboard::TrainingDashboard(ProjectDocument* document, QWidget* parent)
     m_checkpointPath = new QLineEdit;
     m_checkpointPath->setPlaceholderText(QStringLiteral("best.kdna"));
     cf->addRow(tr("Checkpoint"), m_checkpointPath);
-    left->addWidget(callbacks);
+    return callbacks;
+}
 
-    m_continue = new QCheckBox(tr("Continue from the saved model"));
-    m_continue->setToolTip(
-        tr("Start from the weights of the project's model archive (transfer learning)"));
-    left->addWidget(m_continue);
-    auto* buttons = new QHBoxLayout;
-    m_start = new QPushButton(tr("Start"));
-    m_start->setObjectName(QStringLiteral("start"));
-    m_stop = new QPushButton(tr("Stop"));
-    m_stop->setObjectName(QStringLiteral("stop"));
-    m_stop->setToolTip(tr("Ends at the next batch and keeps the best weights"));
-    buttons->addWidget(m_start);
-    buttons->addWidget(m_stop);
-    left->addLayout(buttons);
-
+QGroupBox* TrainingDashboard::buildProgress()
+{
     auto* live = new QGroupBox(tr("Progress"));
     auto* ll = new QVBoxLayout(live);
     m_epochLabel = new QLabel(tr("Not started"));
@@ -157,23 +204,38 @@ TrainingDashboard::TrainingDashboard(ProjectDocument* document, QWidget* parent)
                        static_cast<QWidget*>(m_rate), static_cast<QWidget*>(m_best),
                        static_cast<QWidget*>(m_status)})
         ll->addWidget(w);
-    left->addWidget(live);
-    left->addStretch();
-    auto* leftWidget = new QWidget;
-    leftWidget->setLayout(left);
-    // The settings scroll on a short screen (1024 x 700) rather than push the window taller.
-    auto* leftScroll = new QScrollArea;
-    leftScroll->setWidget(leftWidget);
-    leftScroll->setWidgetResizable(true);
-    leftScroll->setFrameShape(QFrame::NoFrame);
-    leftScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    leftScroll->setMinimumWidth(leftWidget->minimumSizeHint().width() +
-                                leftScroll->verticalScrollBar()->sizeHint().width());
-    leftScroll->setMaximumWidth(350);
-    layout->addWidget(leftScroll);
+    return live;
+}
 
-    // Charts and results.
+QLayout* TrainingDashboard::buildResults()
+{
     auto* right = new QVBoxLayout;
+    QLayout* chartBar = buildChartBar();
+    m_batchChart = new MetricChart(tr("Training loss per batch"), tr("epoch"));
+    m_batchChart->setObjectName(QStringLiteral("batchChart"));
+    m_batchChart->series(tr("batch loss"), kTrain, 2);
+    m_epochChart = new MetricChart(tr("Loss per epoch"), tr("epoch"));
+    m_epochChart->setObjectName(QStringLiteral("epochChart"));
+    m_epochChart->series(QStringLiteral("loss"), kTrain, 2, true);
+    m_epochChart->series(QStringLiteral("val_loss"), {}, 2, true);
+    m_metricChart = new MetricChart(tr("Metrics per epoch"), tr("epoch"));
+    m_metricChart->setObjectName(QStringLiteral("metricChart"));
+    right->addLayout(chartBar);
+    auto* charts = new QSplitter(Qt::Vertical);
+    charts->addWidget(m_batchChart);
+    auto* row = new QSplitter(Qt::Horizontal);
+    row->addWidget(m_epochChart);
+    row->addWidget(m_metricChart);
+    charts->addWidget(row);
+    right->addWidget(charts, 1);
+    // The smoothing shown is applied once the charts it smooths exist.
+    m_smoothing->setValue(kDefaultSmoothing);
+    right->addWidget(buildEvaluation());
+    return right;
+}
+
+QLayout* TrainingDashboard::buildChartBar()
+{
     auto* chartBar = new QHBoxLayout;
     m_smoothing = new QSlider(Qt::Horizontal);
     m_smoothing->setObjectName(QStringLiteral("smoothing"));
@@ -190,32 +252,25 @@ TrainingDashboard::TrainingDashboard(ProjectDocument* document, QWidget* parent)
     outliers->setChecked(true);
     outliers->setToolTip(tr("Scale the linear axes to the 1st-99th percentile of the values, "
                             "so a high first loss does not flatten the curve"));
-    auto* exportPng = new QPushButton(tr("Export charts..."));
-    exportPng->setToolTip(tr("The three charts as one PNG image"));
-    auto* exportCsv = new QPushButton(tr("Export history..."));
-    exportCsv->setToolTip(tr("Every epoch's loss and metrics as CSV"));
     chartBar->addWidget(new QLabel(tr("Smoothing")));
     chartBar->addWidget(m_smoothing);
     chartBar->addWidget(m_smoothingText);
     chartBar->addWidget(outliers);
     chartBar->addStretch();
-    right->addLayout(chartBar);
-    m_batchChart = new MetricChart(tr("Training loss per batch"), tr("epoch"));
-    m_batchChart->setObjectName(QStringLiteral("batchChart"));
-    m_batchChart->series(tr("batch loss"), kTrain, 2);
-    m_epochChart = new MetricChart(tr("Loss per epoch"), tr("epoch"));
-    m_epochChart->setObjectName(QStringLiteral("epochChart"));
-    m_epochChart->series(QStringLiteral("loss"), kTrain, 2, true);
-    m_epochChart->series(QStringLiteral("val_loss"), {}, 2, true);
-    m_metricChart = new MetricChart(tr("Metrics per epoch"), tr("epoch"));
-    m_metricChart->setObjectName(QStringLiteral("metricChart"));
-    auto* charts = new QSplitter(Qt::Vertical);
-    charts->addWidget(m_batchChart);
-    auto* row = new QSplitter(Qt::Horizontal);
-    row->addWidget(m_epochChart);
-    row->addWidget(m_metricChart);
-    charts->addWidget(row);
-    right->addWidget(charts, 1);
+    connect(m_smoothing, &QSlider::valueChanged, this, [this](int hundredths) {
+        m_smoothingText->setText(QString::number(hundredths / 100.0, 'f', 2));
+        for (auto* c : {m_batchChart, m_epochChart, m_metricChart})
+            c->setSmoothing(hundredths / 100.0);
+    });
+    connect(outliers, &QCheckBox::toggled, this, [this](bool on) {
+        for (auto* c : {m_batchChart, m_epochChart, m_metricChart})
+            c->setIgnoreOutliers(on);
+    });
+    return chartBar;
+}
+
+QGroupBox* TrainingDashboard::buildEvaluation()
+{
     auto* results = new QGroupBox(tr("Evaluation on the test chromosomes"));
     auto* rl = new QHBoxLayout(results);
     m_evaluation = new QTableWidget(0, 2);
@@ -228,28 +283,10 @@ TrainingDashboard::TrainingDashboard(ProjectDocument* document, QWidget* parent)
     rl->addWidget(m_evaluation, 1);
     m_showTracks = new QPushButton(tr("Show the prediction\nin the Tracks step"));
     m_showTracks->setEnabled(false);
-    auto* actions = new QVBoxLayout;
-    actions->addWidget(m_showTracks);
-    actions->addWidget(exportPng);
-    actions->addWidget(exportCsv);
-    actions->addStretch();
-    rl->addLayout(actions);
-    right->addWidget(results);
-    layout->addLayout(right, 1);
-
-    // Wiring.
-    connect(m_start, &QPushButton::clicked, this, &TrainingDashboard::start);
-    connect(m_stop, &QPushButton::clicked, this, &TrainingDashboard::stop);
-    connect(m_smoothing, &QSlider::valueChanged, this, [this](int hundredths) {
-        m_smoothingText->setText(QString::number(hundredths / 100.0, 'f', 2));
-        for (auto* c : {m_batchChart, m_epochChart, m_metricChart})
-            c->setSmoothing(hundredths / 100.0);
-    });
-    m_smoothing->setValue(kDefaultSmoothing);
-    connect(outliers, &QCheckBox::toggled, this, [this](bool on) {
-        for (auto* c : {m_batchChart, m_epochChart, m_metricChart})
-            c->setIgnoreOutliers(on);
-    });
+    connect(m_showTracks, &QPushButton::clicked, this,
+            [this] { Q_EMIT showPredictionRequested(m_archive); });
+    auto* exportPng = new QPushButton(tr("Export charts..."));
+    exportPng->setToolTip(tr("The three charts as one PNG image"));
     connect(exportPng, &QPushButton::clicked, this, [this] {
         const QString path =
             QFileDialog::getSaveFileName(this, tr("Export the charts"),
@@ -257,6 +294,8 @@ TrainingDashboard::TrainingDashboard(ProjectDocument* document, QWidget* parent)
         if (!path.isEmpty() && !exportCharts(path))
             QMessageBox::warning(this, tr("Export failed"), tr("Could not write %1").arg(path));
     });
+    auto* exportCsv = new QPushButton(tr("Export history..."));
+    exportCsv->setToolTip(tr("Every epoch's loss and metrics as CSV"));
     connect(exportCsv, &QPushButton::clicked, this, [this] {
         const QString path = QFileDialog::getSaveFileName(
             this, tr("Export the history"), QStringLiteral("history.csv"), tr("CSV files (*.csv)"));
@@ -264,8 +303,17 @@ TrainingDashboard::TrainingDashboard(ProjectDocument* document, QWidget* parent)
             QMessageBox::warning(this, tr("Export failed"),
                                  tr("No history to export yet, or %1 cannot be written").arg(path));
     });
-    connect(m_showTracks, &QPushButton::clicked, this,
-            [this] { Q_EMIT showPredictionRequested(m_archive); });
+    auto* actions = new QVBoxLayout;
+    actions->addWidget(m_showTracks);
+    actions->addWidget(exportPng);
+    actions->addWidget(exportCsv);
+    actions->addStretch();
+    rl->addLayout(actions);
+    return results;
+}
+
+void TrainingDashboard::connectSettings()
+{
     // A typed number is one edit (sent on Enter or leaving the field), not one per digit.
     for (auto* s : {m_epochs, m_steps, m_validationSteps, m_patience}) {
         s->setKeyboardTracking(false);
@@ -280,117 +328,113 @@ TrainingDashboard::TrainingDashboard(ProjectDocument* document, QWidget* parent)
     connect(m_monitor, &QComboBox::currentTextChanged, this, &TrainingDashboard::settingsEdited);
     connect(m_checkpointPath, &QLineEdit::editingFinished, this,
             &TrainingDashboard::settingsEdited);
+}
 
-    connect(m_session, &TrainingSession::started, this,
-            [this](int epochs, qint64 steps, qint64 validationSteps, const QString& device,
-                   int threads, const QString& precision) {
-                m_epochs_total = epochs;
-                m_progress->setRange(0, static_cast<int>(steps));
-                m_status->setText(
-                    tr("Training on %1 (%2 threads, %3), %4 steps an epoch, %5 validation steps")
-                        .arg(device)
-                        .arg(threads)
-                        .arg(precision)
-                        .arg(steps)
-                        .arg(validationSteps));
-            });
-    connect(m_session, &TrainingSession::batchFinished, this,
-            [this](int epoch, qint64 step, qint64 steps, double loss, double meanLoss, double rate,
-                   double eta) {
-                const double x = epoch + static_cast<double>(step + 1) /
-                                             static_cast<double>(std::max<qint64>(1, steps));
-                ++m_batches;
-                m_batchChart->append(tr("batch loss"), x, loss);
-                m_progress->setValue(static_cast<int>(step + 1));
-                if (m_stopping)
-                    return;
-                m_epochLabel->setText(tr("Epoch %1 of %2 - batch %3 of %4 - loss %5")
-                                          .arg(epoch + 1)
-                                          .arg(m_epochs_total)
-                                          .arg(step + 1)
-                                          .arg(steps)
-                                          .arg(meanLoss, 0, 'g', 4));
-                m_rate->setText(tr("%1 samples/s - epoch ends in %2")
-                                    .arg(count(static_cast<std::int64_t>(rate)), seconds(eta)));
-            });
+void TrainingDashboard::connectSession()
+{
+    connect(m_session, &TrainingSession::started, this, &TrainingDashboard::showStarted);
+    connect(m_session, &TrainingSession::batchFinished, this, &TrainingDashboard::showBatch);
     connect(m_session, &TrainingSession::validating, this, [this](int epoch) {
         m_epochLabel->setText(
             tr("Epoch %1 of %2 - validating...").arg(epoch + 1).arg(m_epochs_total));
     });
-    connect(m_session, &TrainingSession::epochFinished, this,
-            [this](int epoch, const QVariantMap& metrics, double secs, double rate, int best,
-                   bool improved) {
-                addEpoch(epoch, metrics);
-                ++m_runEpochs;
-                m_runSeconds += secs;
-                if (rate > 0)
-                    m_runSecondsPerSample += 1 / rate; // epochs are equal: harmonic mean
-                m_best->setText(tr("Best epoch so far: %1%2")
-                                    .arg(best + 1)
-                                    .arg(improved ? tr(" (this one)") : QString()));
-                m_status->setText(tr("Epoch %1 took %2 at %3 samples/s")
-                                      .arg(epoch + 1)
-                                      .arg(seconds(secs))
-                                      .arg(count(static_cast<std::int64_t>(rate))));
-            });
-    connect(m_session, &TrainingSession::finished, this,
-            [this](const QString& reason, int best, const QString& archive,
-                   const QString& saveProblem) {
-                setRunning(false);
-                // The live rate and time left are over: say what the run took instead.
-                m_rate->setText(
-                    m_runEpochs == 0
+    connect(m_session, &TrainingSession::epochFinished, this, &TrainingDashboard::showEpoch);
+    connect(m_session, &TrainingSession::finished, this, &TrainingDashboard::showFinished);
+    connect(m_session, &TrainingSession::failed, this, [this](const QString& message) {
+        setRunning(false);
+        m_status->setText(colors::errorHtml(message, palette()));
+        Q_EMIT trainingFinished(tr("failed"));
+    });
+    connect(m_session, &TrainingSession::evaluationStarted, this,
+            [this](const QString& what) { m_status->setText(tr("Evaluating %1...").arg(what)); });
+    connect(m_session, &TrainingSession::evaluated, this, &TrainingDashboard::showEvaluation);
+}
+
+void TrainingDashboard::showStarted(int epochs, qint64 steps, qint64 validationSteps,
+                                    const QString& device, int threads, const QString& precision)
+{
+    m_epochs_total = epochs;
+    m_progress->setRange(0, static_cast<int>(steps));
+    m_status->setText(tr("Training on %1 (%2 threads, %3), %4 steps an epoch, %5 validation steps")
+                          .arg(device)
+                          .arg(threads)
+                          .arg(precision)
+                          .arg(steps)
+                          .arg(validationSteps));
+}
+
+void TrainingDashboard::showBatch(int epoch, qint64 step, qint64 steps, double loss,
+                                  double meanLoss, double rate, double eta)
+{
+    const double x =
+        epoch + static_cast<double>(step + 1) / static_cast<double>(std::max<qint64>(1, steps));
+    ++m_batches;
+    m_batchChart->append(tr("batch loss"), x, loss);
+    m_progress->setValue(static_cast<int>(step + 1));
+    if (m_stopping)
+        return;
+    m_epochLabel->setText(tr("Epoch %1 of %2 - batch %3 of %4 - loss %5")
+                              .arg(epoch + 1)
+                              .arg(m_epochs_total)
+                              .arg(step + 1)
+                              .arg(steps)
+                              .arg(meanLoss, 0, 'g', 4));
+    m_rate->setText(tr("%1 samples/s - epoch ends in %2")
+                        .arg(count(static_cast<std::int64_t>(rate)), seconds(eta)));
+}
+
+void TrainingDashboard::showEpoch(int epoch, const QVariantMap& metrics, double secs, double rate,
+                                  int best, bool improved)
+{
+    addEpoch(epoch, metrics);
+    ++m_runEpochs;
+    m_runSeconds += secs;
+    if (rate > 0)
+        m_runSecondsPerSample += 1 / rate; // epochs are equal: harmonic mean
+    m_best->setText(
+        tr("Best epoch so far: %1%2").arg(best + 1).arg(improved ? tr(" (this one)") : QString()));
+    m_status->setText(tr("Epoch %1 took %2 at %3 samples/s")
+                          .arg(epoch + 1)
+                          .arg(seconds(secs))
+                          .arg(count(static_cast<std::int64_t>(rate))));
+}
+
+void TrainingDashboard::showFinished(const QString& reason, int best, const QString& archive,
+                                     const QString& saveProblem)
+{
+    setRunning(false);
+    // The live rate and time left are over: say what the run took instead.
+    m_rate->setText(m_runEpochs == 0
                         ? QString()
                         : (m_runEpochs == 1 ? tr("%1 epoch in %2 - %3 samples/s")
                                             : tr("%1 epochs in %2 - %3 samples/s"))
                               .arg(QString::number(m_runEpochs), seconds(m_runSeconds),
                                    count(static_cast<std::int64_t>(
                                        m_runEpochs / std::max(m_runSecondsPerSample, 1e-12)))));
-                showOutcome(reason, best);
-                if (archive.isEmpty()) {
-                    m_status->setText(
-                        tr("Stopped before the first epoch ended: nothing was saved."));
-                } else {
-                    m_archive = archive;
-                    m_status->setText(saveProblem.isEmpty()
-                                          ? tr("Model saved to %1").arg(archive)
-                                          : QStringLiteral("<span style='color:#c0392b'>%1</span>")
-                                                .arg(saveProblem.toHtmlEscaped()));
-                    m_showTracks->setEnabled(true);
-                    readHistory(archive, false); // for the CSV export
-                }
-                Q_EMIT trainingFinished(reason);
-            });
-    connect(m_session, &TrainingSession::failed, this, [this](const QString& message) {
-        setRunning(false);
-        m_status->setText(
-            QStringLiteral("<span style='color:#c0392b'>%1</span>").arg(message.toHtmlEscaped()));
-        Q_EMIT trainingFinished(tr("failed"));
-    });
-    connect(m_session, &TrainingSession::evaluationStarted, this,
-            [this](const QString& what) { m_status->setText(tr("Evaluating %1...").arg(what)); });
-    connect(m_session, &TrainingSession::evaluated, this,
-            [this](const QVariantMap& metrics, const QString& what) {
-                m_evaluation->setRowCount(0);
-                for (auto it = metrics.begin(); it != metrics.end(); ++it) {
-                    const int r = m_evaluation->rowCount();
-                    m_evaluation->insertRow(r);
-                    m_evaluation->setItem(r, 0, new QTableWidgetItem(it.key()));
-                    m_evaluation->setItem(
-                        r, 1, new QTableWidgetItem(QString::number(it.value().toDouble(), 'g', 5)));
-                }
-                m_status->setText(tr("Evaluated %1.").arg(what));
-            });
-    connect(m_doc, &ProjectDocument::reloaded, this, [this] {
-        loadSettings();
-        loadSavedHistory();
-    });
-    connect(m_doc, &ProjectDocument::changed, this, [this](ProjectDocument::Section s) {
-        if (s == ProjectDocument::Section::Training)
-            loadSettings();
-    });
-    loadSettings();
-    setRunning(false);
+    showOutcome(reason, best);
+    if (archive.isEmpty()) {
+        m_status->setText(tr("Stopped before the first epoch ended: nothing was saved."));
+    } else {
+        m_archive = archive;
+        m_status->setText(saveProblem.isEmpty() ? tr("Model saved to %1").arg(archive)
+                                                : colors::errorHtml(saveProblem, palette()));
+        m_showTracks->setEnabled(true);
+        readHistory(archive, false); // for the CSV export
+    }
+    Q_EMIT trainingFinished(reason);
+}
+
+void TrainingDashboard::showEvaluation(const QVariantMap& metrics, const QString& what)
+{
+    m_evaluation->setRowCount(0);
+    for (auto it = metrics.begin(); it != metrics.end(); ++it) {
+        const int r = m_evaluation->rowCount();
+        m_evaluation->insertRow(r);
+        m_evaluation->setItem(r, 0, new QTableWidgetItem(it.key()));
+        m_evaluation->setItem(r, 1,
+                              new QTableWidgetItem(QString::number(it.value().toDouble(), 'g', 5)));
+    }
+    m_status->setText(tr("Evaluated %1.").arg(what));
 }
 
 TrainingDashboard::~TrainingDashboard()
@@ -572,8 +616,7 @@ void TrainingDashboard::readHistory(const QString& path, bool show)
         if (!show)
             return;
         m_epochLabel->setText(tr("Not started"));
-        m_status->setText(
-            QStringLiteral("<span style='color:#c0392b'>%1</span>").arg(message.toHtmlEscaped()));
+        m_status->setText(colors::errorHtml(message, palette()));
     });
 }
 

@@ -12,7 +12,9 @@
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
+class QGroupBox;
 class QLabel;
+class QLayout;
 class QLineEdit;
 class QProgressBar;
 class QPushButton;
@@ -59,6 +61,28 @@ Q_SIGNALS:
     void trainingFinished(const QString& reason);
 
 private:
+    // The screen's parts, built once by the constructor (left: settings and progress; right:
+    // charts and the evaluation).
+    QWidget* buildControls();
+    QGroupBox* buildTrainingSettings();
+    QGroupBox* buildCallbackSettings();
+    QGroupBox* buildProgress();
+    QLayout* buildResults();
+    QLayout* buildChartBar();
+    QGroupBox* buildEvaluation();
+    void connectSettings();
+    void connectSession();
+    // What the training session reports, shown.
+    void showStarted(int epochs, qint64 steps, qint64 validationSteps, const QString& device,
+                     int threads, const QString& precision);
+    void showBatch(int epoch, qint64 step, qint64 steps, double loss, double meanLoss, double rate,
+                   double eta);
+    void showEpoch(int epoch, const QVariantMap& metrics, double secs, double rate, int best,
+                   bool improved);
+    void showFinished(const QString& reason, int best, const QString& archive,
+                      const QString& saveProblem);
+    void showEvaluation(const QVariantMap& metrics, const QString& what);
+
     void loadSettings();
     void settingsEdited();
     void loadSavedHistory();
