@@ -3,7 +3,9 @@
 #include "ui/tracks/locus.h"
 #include "ui/tracks/navigation_history.h"
 #include "ui/tracks/track.h"
+#include "ui/tracks/track_list.h"
 #include "ui/tracks/view_frame.h"
+#include "ui/tracks/viewport.h"
 
 #include <cstdint>
 #include <map>
@@ -39,7 +41,7 @@ public:
     static constexpr int kGutterWidth = 150;
     static constexpr int kRulerHeight = 48;
     static constexpr int kLaneGap = 6;
-    static constexpr std::int64_t kMinSpan = 20;
+    static constexpr std::int64_t kMinSpan = Viewport::kMinSpan;
     /// Views wider than this show no r (its per-base reads would not be worth it).
     static constexpr std::int64_t kCorrelationMaxSpan = 2'000'000;
 
@@ -80,7 +82,10 @@ public:
     [[nodiscard]] bool overlay() const { return m_overlay; }
 
     // ---- navigation ---------------------------------------------------------------------------
-    [[nodiscard]] const std::vector<Chromosome>& chromosomes() const { return m_chromosomes; }
+    [[nodiscard]] const std::vector<Chromosome>& chromosomes() const
+    {
+        return m_view.chromosomes();
+    }
     [[nodiscard]] GenomicRange range() const;
     /// Shows `range` (clipped to its chromosome, at least kMinSpan bases) and records it in
     /// the history. False when the chromosome is unknown.
@@ -160,11 +165,7 @@ private:
     using CorrelationKey =
         std::tuple<std::uint64_t, std::uint64_t, std::string, std::int64_t, std::int64_t>;
     enum class Drag { None, Pan, Select };
-    struct Lane {
-        std::vector<std::size_t> tracks; // indices into m_tracks, the lane's owner first
-        int top = 0;
-        int height = 0;
-    };
+    using Lane = TrackLane;
 
     [[nodiscard]] ViewFrame frameFor(int width) const;
     [[nodiscard]] ViewFrame frame() const { return frameFor(width()); }
@@ -176,7 +177,6 @@ private:
     [[nodiscard]] SignalSamples samplesFor(const Track& track, const ViewFrame& frame,
                                            bool normalised) const;
     [[nodiscard]] double correlation(const Track& prediction, const ViewFrame& frame) const;
-    [[nodiscard]] std::int64_t chromosomeLength(const std::string& chrom) const;
     [[nodiscard]] QString tooltipAt(const QPoint& pos) const;
 
     void setRange(const std::string& chrom, double start, double end, Record record);
@@ -196,17 +196,13 @@ private:
     void setLoadsPending(int delta);
 
     TileFetcher* m_fetcher = nullptr;
-    std::vector<Track> m_tracks;
-    int m_nextId = 1;
+    TrackList m_tracks;
     QString m_genomePath;
     std::uint64_t m_genomeGeneration = 0;
     int m_loadsPending = 0;
     bool m_overlay = true;
 
-    std::vector<Chromosome> m_chromosomes;
-    std::string m_chrom;
-    double m_start = 0;
-    double m_end = 0;
+    Viewport m_view;
     NavigationHistory m_history;
     QTimer m_historyTimer;
 

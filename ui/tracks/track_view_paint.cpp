@@ -1,5 +1,7 @@
-// The painting half of TrackView: lane layout, the frame drawn into any QPainter (screen,
-// image export, benchmarks), tooltips and export. Input and data live in track_view.cpp.
+// The painting part of TrackView: lanes (laid out by its TrackList), the frame drawn into any
+// QPainter (screen, image export, benchmarks), tooltips and export. Data lives in
+// track_view.cpp, navigation and input in track_view_navigation.cpp, reads in
+// track_view_reading.cpp.
 #include "ui/bridge/qt_convert.h"
 #include "ui/tracks/signal_sampler.h"
 #include "ui/tracks/tile_fetcher.h"
@@ -22,33 +24,7 @@ namespace kdna::ui {
 
 std::vector<TrackView::Lane> TrackView::lanes() const
 {
-    std::vector<Lane> out;
-    std::vector<int> laneOf(m_tracks.size(), -1);
-    const auto overlaid = [this](const Track& t) {
-        return m_overlay && pairedExperiment(t) != nullptr && !pairedExperiment(t)->predicted;
-    };
-    for (std::size_t i = 0; i < m_tracks.size(); ++i) {
-        if (overlaid(m_tracks[i]))
-            continue;
-        laneOf[i] = static_cast<int>(out.size());
-        out.push_back({{i}, 0, m_tracks[i].style.height});
-    }
-    // Predictions join their experiment's lane, wherever the two sit in the list.
-    for (std::size_t i = 0; i < m_tracks.size(); ++i) {
-        if (!overlaid(m_tracks[i]))
-            continue;
-        const auto target = std::find_if(m_tracks.begin(), m_tracks.end(), [&](const Track& t) {
-            return t.id == m_tracks[i].overlayOn;
-        });
-        out[static_cast<std::size_t>(laneOf[static_cast<std::size_t>(target - m_tracks.begin())])]
-            .tracks.push_back(i);
-    }
-    int y = kRulerHeight + kLaneGap;
-    for (Lane& lane : out) {
-        lane.top = y;
-        y += lane.height + kLaneGap;
-    }
-    return out;
+    return m_tracks.lanes(m_overlay, kRulerHeight, kLaneGap);
 }
 
 std::optional<TrackView::Lane> TrackView::laneAt(int y) const
@@ -119,8 +95,7 @@ void TrackView::render(QPainter& p, const QSize& size, const paint::Theme& theme
     if (selection) {
         const double x0 = f.xAt(std::min(selection->first, selection->second));
         const double x1 = f.xAt(std::max(selection->first, selection->second));
-        p.fillRect(QRectF(x0, kRulerHeight, x1 - x0, size.height() - kRulerHeight),
-                   QColor(0x30, 0x70, 0xd0, 30));
+        p.fillRect(QRectF(x0, kRulerHeight, x1 - x0, size.height() - kRulerHeight), theme.wash(30));
     }
 }
 

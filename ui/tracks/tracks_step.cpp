@@ -8,6 +8,7 @@
 #include "ui/tracks/track_source.h"
 #include "ui/tracks/track_view.h"
 #include "core/tracks/file_kind.h"
+#include "ui/style/colors.h"
 
 #include <algorithm>
 #include <cmath>
@@ -58,7 +59,34 @@ TracksStep::TracksStep(ProjectDocument* document, QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
     layout->addLayout(buildToolbar());
+    layout->addLayout(buildStatusBar());
+    auto* splitter = new QSplitter(Qt::Horizontal);
+    auto* scroll = new QScrollArea;
+    scroll->setWidget(m_view);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::StyledPanel);
+    splitter->addWidget(scroll);
+    m_panel = new TrackPanel(m_view);
+    splitter->addWidget(m_panel);
+    splitter->setStretchFactor(0, 4);
+    splitter->setStretchFactor(1, 1);
+    splitter->setSizes({1200, 220});
+    layout->addWidget(splitter, 1);
+    connectView();
+    connectModel();
+    if (m_doc) {
+        connect(m_doc, &ProjectDocument::reloaded, this, &TracksStep::openProject);
+        connect(m_doc, &ProjectDocument::changed, this, [this](ProjectDocument::Section s) {
+            if (s == ProjectDocument::Section::Dataset || s == ProjectDocument::Section::Evaluation)
+                loadProject();
+        });
+        openProject();
+    }
+    updateActions();
+}
 
+QHBoxLayout* TracksStep::buildStatusBar()
+{
     auto* status = new QHBoxLayout;
     m_message = new QLabel;
     m_message->setObjectName(QStringLiteral("message"));
@@ -74,21 +102,11 @@ TracksStep::TracksStep(ProjectDocument* document, QWidget* parent)
     status->addWidget(m_message, 1);
     status->addWidget(m_progress);
     status->addWidget(m_cancel);
-    layout->addLayout(status);
+    return status;
+}
 
-    auto* splitter = new QSplitter(Qt::Horizontal);
-    auto* scroll = new QScrollArea;
-    scroll->setWidget(m_view);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::StyledPanel);
-    splitter->addWidget(scroll);
-    m_panel = new TrackPanel(m_view);
-    splitter->addWidget(m_panel);
-    splitter->setStretchFactor(0, 4);
-    splitter->setStretchFactor(1, 1);
-    splitter->setSizes({1200, 220});
-    layout->addWidget(splitter, 1);
-
+void TracksStep::connectView()
+{
     connect(m_view, &TrackView::rangeChanged, this, &TracksStep::syncLocus);
     connect(m_view, &TrackView::chromosomesChanged, this, &TracksStep::syncChromosomes);
     connect(m_view, &TrackView::historyChanged, this, &TracksStep::updateActions);
@@ -108,6 +126,10 @@ TracksStep::TracksStep(ProjectDocument* document, QWidget* parent)
     });
     connect(m_view, &TrackView::rangeChanged, this, &TracksStep::storeSession);
     connect(m_view, &TrackView::tracksChanged, this, &TracksStep::storeSession);
+}
+
+void TracksStep::connectModel()
+{
     connect(m_cancel, &QPushButton::clicked, m_model, &ModelSession::cancel);
     connect(m_model, &ModelSession::loaded, this, &TracksStep::modelLoaded);
     connect(m_model, &ModelSession::busyChanged, this, &TracksStep::updateActions);
@@ -124,15 +146,6 @@ TracksStep::TracksStep(ProjectDocument* document, QWidget* parent)
         // failed() comes before finished(), so the task that was cancelled is still known.
         showMessage(m_model->isStopping() ? tr("Stopped.") : m, true);
     });
-    if (m_doc) {
-        connect(m_doc, &ProjectDocument::reloaded, this, &TracksStep::openProject);
-        connect(m_doc, &ProjectDocument::changed, this, [this](ProjectDocument::Section s) {
-            if (s == ProjectDocument::Section::Dataset || s == ProjectDocument::Section::Evaluation)
-                loadProject();
-        });
-        openProject();
-    }
-    updateActions();
 }
 
 TracksStep::~TracksStep() = default;
@@ -456,7 +469,7 @@ void TracksStep::chooseExport()
 void TracksStep::showMessage(const QString& text, bool error)
 {
     m_message->setText(text);
-    m_message->setStyleSheet(error ? QStringLiteral("color: #b02020;") : QString());
+    m_message->setStyleSheet(error ? colors::errorStyleSheet(palette()) : QString());
 }
 
 QString TracksStep::message() const
@@ -626,7 +639,7 @@ void TracksStep::chromosomePredicted(const QStringList& files, const QString& me
         }
         TrackStyle style = m_view->track(id)->style;
         style.name = predictionName(k) + QStringLiteral(" (%1)").arg(qs(m_view->range().chrom));
-        style.color = QColor(0xe0, 0x6a, 0x10);
+        style.color = colors::prediction();
         m_view->setStyle(id, style);
         pairWithExperiment(id, k);
     }

@@ -11,6 +11,7 @@
 class QCheckBox;
 class QComboBox;
 class QCompleter;
+class QHBoxLayout;
 class QLabel;
 class QLineEdit;
 class QProgressBar;
@@ -70,6 +71,10 @@ public:
 
 private:
     QVBoxLayout* buildToolbar();
+    /// The message line, with the model's progress and its Cancel button.
+    QHBoxLayout* buildStatusBar();
+    void connectView();
+    void connectModel();
     void loadProject();
     void addSessionTracks(const ViewerSession& session);
     void restoreSession();
