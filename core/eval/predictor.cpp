@@ -241,20 +241,30 @@ struct PredictContext {
     std::int64_t basesBefore = 0; ///< of the chromosomes already predicted
 };
 
-/// The whole-sequence runner, or null and why not (a sentence for the summary).
-std::unique_ptr<WholeSequenceRunner> chooseRunner(const PredictContext& c, std::string& blocker)
+/// One whole-sequence runner per written output (planWholeSequenceFor: each head on its own),
+/// or none and why not (a sentence for the summary).
+std::vector<std::unique_ptr<WholeSequenceRunner>> chooseRunners(const PredictContext& c,
+                                                                std::string& blocker)
 {
-    const WholeSequencePlan plan = planWholeSequence(c.model.spec());
-    blocker = c.request.method == "windows" ? std::string("windows were asked for") : plan.reason;
+    std::vector<WholeSequencePlan> plans;
+    for (const auto& layout : c.layouts.outputs)
+        plans.push_back(planWholeSequenceFor(c.model.spec(), layout.outputIndex));
+    blocker = c.request.method == "windows" ? std::string("windows were asked for") : "";
+    for (const auto& plan : plans)
+        if (blocker.empty() && !plan.possible)
+            blocker = plan.reason;
     if (blocker.empty() && c.secondaryInput)
         blocker = "the model takes a secondary input";
     if (blocker.empty() && alphabetBeforeSequence(c.spec))
         blocker = "the model takes the alphabet first";
     if (c.request.method == "whole" && !blocker.empty())
         throw Error("method: whole-sequence inference is not possible: " + blocker, "method");
-    if (!blocker.empty())
-        return nullptr;
-    return std::make_unique<WholeSequenceRunner>(c.model, plan, c.request.precision == "bf16");
+    std::vector<std::unique_ptr<WholeSequenceRunner>> runners;
+    if (blocker.empty())
+        for (auto& plan : plans)
+            runners.push_back(std::make_unique<WholeSequenceRunner>(c.model, std::move(plan),
+                                                                    c.request.precision == "bf16"));
+    return runners;
 }
 
 /// One chromosome being predicted: its codes (on the strand asked for), the windows, and the
@@ -318,23 +328,41 @@ void scatterOutputs(const PredictContext& c, const ChromosomeWork& w, std::int64
     }
 }
 
-/// One run over every start in range (stride 1), then every stride-th read.
-void predictWhole(const PredictContext& c, const WholeSequenceRunner& runner, ChromosomeWork& w)
+/// Each output's runner over every start in range (stride 1), a chunk at a time, each chunk's
+/// windows that the output's stride reaches scattered before the next is run (so memory stays
+/// one chunk's outputs, however many values a window has).
+void predictWhole(const PredictContext& c,
+                  const std::vector<std::unique_ptr<WholeSequenceRunner>>& runners,
+                  ChromosomeWork& w)
 {
     const std::int64_t N = w.chrom.length, W = c.window;
     const bool rc = c.request.rc;
-    const std::int64_t perWindow = valuesOf(c.layouts.outputs.front());
-    const std::int64_t lo = w.strandStart(rc ? w.starts.back() : w.starts.front(), W, rc);
-    const std::int64_t hi = w.strandStart(rc ? w.starts.front() : w.starts.back(), W, rc);
-    std::vector<float> out(static_cast<std::size_t>((hi - lo + 1) * perWindow));
-    for (std::int64_t a = lo; a <= hi; a += runner.chunk) {
-        const std::int64_t n = std::min(runner.chunk, hi - a + 1);
-        runner.run(w.codes.data(), N, a, n, out.data() + (a - lo) * perWindow);
-        reportProgress(c, w, static_cast<double>(a - lo + n) / static_cast<double>(hi - lo + 1));
+    const std::int64_t first = w.starts.front(), last = w.starts.back();
+    const std::int64_t lo = w.strandStart(rc ? last : first, W, rc);
+    const std::int64_t hi = w.strandStart(rc ? first : last, W, rc);
+    const auto outputs = static_cast<std::int64_t>(runners.size());
+    std::size_t firstTrack = 0;
+    std::vector<float> out;
+    for (std::int64_t o = 0; o < outputs; ++o) {
+        const PredictionLayout& layout = c.layouts.outputs[static_cast<std::size_t>(o)];
+        const WholeSequenceRunner& runner = *runners[static_cast<std::size_t>(o)];
+        const std::int64_t perWindow = valuesOf(layout);
+        for (std::int64_t a = lo; a <= hi; a += runner.chunk) {
+            const std::int64_t n = std::min(runner.chunk, hi - a + 1);
+            out.resize(static_cast<std::size_t>(n * perWindow));
+            runner.run(w.codes.data(), N, a, n, out.data());
+            for (std::int64_t s = a; s < a + n; ++s) {
+                const std::int64_t x = w.strandStart(s, W, rc); // the same map both ways
+                if ((x - first) % layout.stride == 0)
+                    scatter(layout, firstTrack, x, out.data() + (s - a) * perWindow, rc, w.values);
+            }
+            reportProgress(c, w,
+                           (static_cast<double>(o) +
+                            static_cast<double>(a - lo + n) / static_cast<double>(hi - lo + 1)) /
+                               static_cast<double>(outputs));
+        }
+        firstTrack += layout.trackNames.size();
     }
-    for (const std::int64_t x : w.starts)
-        scatterOutputs(c, w, x, {out.data() + (w.strandStart(x, W, rc) - lo) * perWindow},
-                       w.values);
 }
 
 /// The secondary input of windows `starts` (sec_input_length bases of each sec_inputs file
@@ -446,8 +474,8 @@ PredictSummary predict(Model& model, const DatasetSpec& trainSpec, std::int64_t 
         request.fasta.empty() ? trainSpec.resolve(trainSpec.fasta_file) : request.fasta);
     summary.chromosomes = chromosomesToPredict(genome, request);
     checkRegions(request, summary.chromosomes, inputLength);
-    const std::unique_ptr<WholeSequenceRunner> runner = chooseRunner(c, summary.reason);
-    summary.method = runner ? "whole-sequence" : "windows";
+    const auto runners = chooseRunners(c, summary.reason);
+    summary.method = runners.empty() ? "windows" : "whole-sequence";
     for (const auto& chrom : summary.chromosomes)
         c.totalBases += chrom.length;
 
@@ -460,10 +488,10 @@ PredictSummary predict(Model& model, const DatasetSpec& trainSpec, std::int64_t 
             w.codes = genome.loadCodes(w.chrom.name);
             if (request.rc)
                 sequence::reverseComplementCodes(w.codes.data(), w.codes.size());
-            if (runner)
-                predictWhole(c, *runner, w);
-            else
+            if (runners.empty())
                 predictWindows(c, w);
+            else
+                predictWhole(c, runners, w);
         }
         summary.windows += static_cast<std::int64_t>(w.starts.size());
         summary.bases += std::count_if(w.values.front().begin(), w.values.front().end(),

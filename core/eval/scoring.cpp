@@ -113,7 +113,7 @@ void scoreWindows(Model& model, const Generator& data, const ScoreOptions& optio
 void scoreWhole(Model& model, const Generator& data, const ScoreOptions& options, ScoredData& s)
 {
     const Dataset& dataset = data.dataset();
-    const WholeSequenceRunner runner(model, planWholeSequence(model.spec()),
+    const WholeSequenceRunner runner(model, planWholeSequenceFor(model.spec(), 0),
                                      options.precision == "bf16");
     const std::int64_t outputs = runner.plan().outputs;
     // Which window starts each chromosome needs.
@@ -173,7 +173,9 @@ void shapeForScoring(DatasetSpec& spec, bool stepByTarget)
 
 std::string wholeSequenceBlocker(const Model& model, const Generator& data)
 {
-    const WholeSequencePlan plan = planWholeSequence(model.spec());
+    if (model.spec().outputNames().size() != 1)
+        return "the model has several outputs";
+    const WholeSequencePlan plan = planWholeSequenceFor(model.spec(), 0);
     if (!plan.possible)
         return plan.reason;
     const DatasetSpec& spec = data.dataset().spec();

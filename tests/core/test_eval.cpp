@@ -592,41 +592,85 @@ private Q_SLOTS:
         (void)trainProject(p);
         LoadedModel m = loadModel(p.resolve("heads.kdna"));
 
-        PredictRequest request;
-        request.chromosomes = {"chr4"};
-        request.startStop = {{2000, 2300}};
-        PredictSummary summary;
-        const auto files = predictModel(m, request, m_dir.file("heads.bw").string(), &summary);
-        QCOMPARE(files,
-                 (std::vector<std::filesystem::path>{m_dir.file("heads_cell_number0_site.bw"),
-                                                     m_dir.file("heads_density.bw")}));
-        QVERIFY2(summary.notes.empty(), summary.notes.empty() ? "" : summary.notes[0].c_str());
-        QCOMPARE(summary.method, std::string("windows"));
-        const auto tracks = predictedTracks(m.trainSpec(), summary.layouts, m.archive.statistics);
-        QCOMPARE(tracks.size(), std::size_t(2));
-        QCOMPARE(tracks[1].name, std::string("density"));
-        QCOMPARE(tracks[1].experiment, std::filesystem::path(m_files.signal));
-
-        // Each file equals its head: the site head at every window centre, the density head
-        // over the bases of every W-th window.
         const auto codes = Genome::open(m_files.fasta).loadCodes("chr4");
         std::vector<std::int64_t> starts;
         for (std::int64_t x = 2000 - W / 2; x <= 2300 - W / 2; ++x)
             starts.push_back(x);
         const auto heads = headsOf(*m.model, codes, W, starts);
-        const auto site = BigWigReader::open(files[0]).values("chr4", 0, 4000, std::nanf(""));
-        const auto density = BigWigReader::open(files[1]).values("chr4", 0, 4000, std::nanf(""));
-        QVERIFY(std::isnan(site[1999]) && std::isnan(site[2301]));
-        for (std::size_t i = 0; i < starts.size(); ++i) {
-            const auto centre = static_cast<std::size_t>(starts[i] + W / 2);
-            QVERIFY(std::abs(site[centre] - heads[0][i]) < 1e-5);
-            if (i % W != 0)
-                continue;
-            for (std::int64_t t = 0; t < W; ++t)
-                QVERIFY(std::abs(density[static_cast<std::size_t>(starts[i] + t)] -
-                                 heads[1][i * W + static_cast<std::size_t>(t)]) < 1e-5);
+        // Window by window, and whole-sequence (each head planned on its own).
+        for (const std::string method : {"windows", "auto"}) {
+            PredictRequest request;
+            request.chromosomes = {"chr4"};
+            request.startStop = {{2000, 2300}};
+            request.method = method;
+            PredictSummary summary;
+            const auto files =
+                predictModel(m, request, m_dir.file(method + ".bw").string(), &summary);
+            QCOMPARE(files, (std::vector<std::filesystem::path>{
+                                m_dir.file(method + "_cell_number0_site.bw"),
+                                m_dir.file(method + "_density.bw")}));
+            QVERIFY2(summary.notes.empty(), summary.notes.empty() ? "" : summary.notes[0].c_str());
+            QCOMPARE(summary.method,
+                     std::string(method == "windows" ? "windows" : "whole-sequence"));
+            const auto tracks =
+                predictedTracks(m.trainSpec(), summary.layouts, m.archive.statistics);
+            QCOMPARE(tracks.size(), std::size_t(2));
+            QCOMPARE(tracks[1].name, std::string("density"));
+            QCOMPARE(tracks[1].experiment, std::filesystem::path(m_files.signal));
+
+            // Each file equals its head: the site head at every window centre, the density
+            // head over the bases of every W-th window.
+            const auto site = BigWigReader::open(files[0]).values("chr4", 0, 4000, std::nanf(""));
+            const auto density =
+                BigWigReader::open(files[1]).values("chr4", 0, 4000, std::nanf(""));
+            QVERIFY(std::isnan(site[1999]) && std::isnan(site[2301]));
+            for (std::size_t i = 0; i < starts.size(); ++i) {
+                const auto centre = static_cast<std::size_t>(starts[i] + W / 2);
+                QVERIFY(std::abs(site[centre] - heads[0][i]) < 1e-4);
+                if (i % W != 0)
+                    continue;
+                for (std::int64_t t = 0; t < W; ++t)
+                    QVERIFY(std::abs(density[static_cast<std::size_t>(starts[i] + t)] -
+                                     heads[1][i * W + static_cast<std::size_t>(t)]) < 1e-4);
+            }
+            QVERIFY(std::isnan(density[static_cast<std::size_t>(starts.front()) - 1]));
         }
-        QVERIFY(std::isnan(density[static_cast<std::size_t>(starts.front()) - 1]));
+    }
+
+    /// Two tracks out of Dense then Reshape (the tutorial's "Predicting simultaneously two
+    /// tracks"): the Reshape is a view, so evaluation and correlation run whole-sequence and
+    /// agree with the windows.
+    void reshapedOutputRunsWholeSequence()
+    {
+        Project p = writeDemoProject(m_files);
+        auto& d = std::get<DatasetSpec>(p.dataset);
+        d.window = 301;
+        d.annotation_files = {d.annotation_files.front(), d.annotation_files.front()};
+        d.output_shape.clear();
+        p.model = ModelSpec::fromJson(
+            json{{"layers",
+                  {{{"type", "Input"}, {"shape", {301, 4}}},
+                   {{"type", "Conv1D"}, {"filters", 4}, {"kernel_size", 9}, {"activation", "relu"}},
+                   {{"type", "MaxPooling1D"}, {"pool_size", 16}},
+                   {{"type", "Flatten"}},
+                   {{"type", "Dense"}, {"units", 2}},
+                   {{"type", "Reshape"}, {"target_shape", {1, 2}}}}}});
+        p.training.epochs = 1;
+        p.training.steps_per_epoch = 2;
+        p.training.validation_chr.clear();
+        p.output = "reshaped.kdna";
+        (void)trainProject(p);
+        LoadedModel m = loadModel(p.resolve("reshaped.kdna"));
+        EvaluationData chr4{{"chr4"}, {}, {}, false, std::nullopt};
+        ScoreOptions windows;
+        windows.method = "windows";
+        const auto whole = correlateModel(m, chr4);
+        const auto slow = correlateModel(m, chr4, windows);
+        QCOMPARE(whole.method, std::string("whole-sequence"));
+        QCOMPARE(slow.method, std::string("windows"));
+        QCOMPARE(whole.positions, slow.positions);
+        for (const auto& [name, r] : whole.correlations)
+            QVERIFY2(std::abs(r - slow.correlations.at(name)) < 1e-5, name.c_str());
     }
 
     void classifierAuc()

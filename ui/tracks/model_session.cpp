@@ -1,6 +1,7 @@
 #include "ui/tracks/model_session.h"
 
 #include "core/eval/prediction_pairing.h"
+#include "core/eval/whole_sequence.h"
 #include "core/genome/genome.h"
 #include "core/model/inference_plan.h"
 #include "core/project/model_tasks.h"
@@ -50,7 +51,7 @@ ModelFacts readFacts(const std::string& archive, const std::string& dataDir)
         facts.experiments << (t.experiment.empty() ? QString() : qs(t.experiment.string()));
         facts.normalizers.push_back(t.normalizer);
     }
-    const WholeSequencePlan plan = planWholeSequence(facts.model->model->spec());
+    const WholeSequencePlan plan = planWholeSequenceFor(model.spec(), 0);
     facts.plan = plan.possible ? QStringLiteral("whole-sequence") : qs(plan.reason);
     return facts;
 }
