@@ -1,9 +1,9 @@
 #include "app/cli/cli_common.h"
 #include "app/cli/commands.h"
+#include "app/cli/training_progress.h"
 #include "core/model/model.h"
 #include "core/project/model_tasks.h"
 #include "core/project/project.h"
-#include "app/cli/training_progress.h"
 #include "core/util/error.h"
 #include "core/util/text.h"
 
@@ -13,6 +13,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -34,12 +35,50 @@ CLI::Validator annotationFile()
         "FILE|0");
 }
 
+/// The progress of a command on a saved model, the same whichever method runs (whole-sequence
+/// or windows): a line redrawn in place on a terminal, else a line at each tenth, so that a log
+/// or a pipe sees a long window-by-window run move too.
+class InferenceProgress {
+public:
+    explicit InferenceProgress(std::string what)
+        : m_what(std::move(what))
+        , m_terminal(isatty(STDERR_FILENO) != 0)
+    {}
+    /// `fraction` done; `bases` done, when known, gives the rate in bp/s.
+    bool update(double fraction, std::int64_t bases = -1)
+    {
+        const double s = std::chrono::duration<double>(Clock::now() - m_start).count();
+        const int percent = static_cast<int>(100 * std::clamp(fraction, 0.0, 1.0));
+        std::string text = m_what + " " + std::to_string(percent) + "% - ";
+        text += bases >= 0 ? text::withThousands(static_cast<std::int64_t>(
+                                 s > 0 ? static_cast<double>(bases) / s : 0)) +
+                                 " bp/s"
+                           : text::number(s, 1) + " s";
+        if (m_terminal) {
+            m_line.update(text);
+        } else if (percent / 10 > m_tenth) {
+            m_tenth = percent / 10;
+            std::cerr << text << std::endl;
+        }
+        return true;
+    }
+    void finish() { m_line.finish(""); }
+
+private:
+    using Clock = std::chrono::steady_clock;
+    std::string m_what;
+    bool m_terminal;
+    ProgressLine m_line;
+    Clock::time_point m_start = Clock::now();
+    int m_tenth = -1;
+};
+
 /// Options every command on a saved model shares.
 struct ModelArgs {
     std::string model;
     DataOption data;
     std::vector<std::string> chromosomes;
-    std::string fasta;
+    std::vector<std::string> fastas;
     std::vector<std::string> annotations;
     bool weights = false;
     std::string method = "auto";
@@ -56,13 +95,15 @@ struct ModelArgs {
                                      "Chromosome(s) to use (keras_dna's incl_chromosomes)");
         if (needChromosomes)
             chrom->required();
-        cmd.add_option("--fasta", fasta,
+        cmd.add_option("--fasta", fastas,
                        "Another genome (cross-species), or which genome of a MultiGenerator "
-                       "model (fasta_file)")
+                       "model (fasta_file); repeated, one per dataset of a MultiGenerator, in "
+                       "dataset order, to use each")
             ->check(existingFile());
         cmd.add_option("--annotation", annotations,
-                       "Other annotation file(s), one per training file; for correlate and "
-                       "auc, 0 leaves that training file's track unscored (keras_dna's '0')")
+                       "Other annotation file(s), one per training file (with one --fasta per "
+                       "dataset: each dataset's files in turn); for correlate and auc, 0 leaves "
+                       "that training file's track unscored (keras_dna's '0')")
             ->check(annotationFile());
         cmd.add_flag("--weights", weights, "Apply the sample weights (keras_dna's weights_eval)");
         cmd.add_option("--method", method, "auto, whole (whole-sequence inference) or windows")
@@ -80,45 +121,90 @@ struct ModelArgs {
         setTorchThreads(threads);
         return loadModel(model, data.folder(), device);
     }
-    /// `unscoredAllowed`: the command scores each track on its own (correlate, auc), so a
-    /// '0' can leave one out.
-    [[nodiscard]] EvaluationData evaluationData(bool unscoredAllowed = false) const
+    /// The --annotation files, relative to the folder the command was typed in (as for
+    /// predict). `unscoredAllowed`: the command scores each track on its own (correlate, auc),
+    /// so a '0' can leave one out.
+    [[nodiscard]] std::vector<std::string> annotationFiles(bool unscoredAllowed) const
     {
-        // Relative paths mean the folder the command was typed in, as for predict.
         std::vector<std::string> here;
         for (const auto& a : annotations)
             if (a != kUnscored)
                 here.push_back(fromHere(a));
-        if (here.size() != annotations.size()) {
-            if (!unscoredAllowed)
-                throw Error("--annotation: '0' (keras_dna's placeholder for a track not to "
-                            "score) is for correlate and auc, which score each track on its "
-                            "own; this command scores every output, so give every file");
-            if (here.empty())
-                throw Error("--annotation: every file is '0', so no track is left to score; "
-                            "give at least one file");
-            // As keras_dna does, an unscored position reads a scored file: the training file
-            // there may name another genome's chromosomes.
-            const std::string standIn = here.front();
-            here.clear();
-            for (const auto& a : annotations)
-                here.push_back(a == kUnscored ? standIn : fromHere(a));
+        if (here.size() == annotations.size())
+            return here;
+        if (!unscoredAllowed)
+            throw Error("--annotation: '0' (keras_dna's placeholder for a track not to "
+                        "score) is for correlate and auc, which score each track on its "
+                        "own; this command scores every output, so give every file");
+        if (here.empty())
+            throw Error("--annotation: every file is '0', so no track is left to score; "
+                        "give at least one file");
+        // As keras_dna does, an unscored position reads a scored file: the training file
+        // there may name another genome's chromosomes.
+        const std::string standIn = here.front();
+        here.clear();
+        for (const auto& a : annotations)
+            here.push_back(a == kUnscored ? standIn : fromHere(a));
+        return here;
+    }
+    [[nodiscard]] std::vector<std::string> fastaFiles() const
+    {
+        std::vector<std::string> here;
+        for (const auto& f : fastas)
+            here.push_back(fromHere(f));
+        return here;
+    }
+    /// One run per dataset the files choose (chooseDatasets): one, unlabelled, unless several
+    /// --fasta give one per dataset of a MultiGenerator.
+    struct Run {
+        std::string label; ///< "dataset 1 (ce11.fa): ", empty for a single run
+        EvaluationData data;
+        std::size_t firstAnnotation = 0; ///< its files' place among --annotation's
+    };
+    [[nodiscard]] std::vector<Run> runs(const LoadedModel& m, bool unscoredAllowed = false) const
+    {
+        const auto fasta = fastaFiles();
+        const auto files = annotationFiles(unscoredAllowed);
+        if (fasta.size() <= 1)
+            return {{"",
+                     {chromosomes, fasta.empty() ? "" : fasta.front(), files, weights, std::nullopt,
+                      std::nullopt},
+                     0}};
+        if (!m.archive.trainSpec)
+            throw Error("--fasta: the model archive holds no training generator command");
+        std::vector<Run> out;
+        std::size_t first = 0;
+        for (const DatasetChoice& c : chooseDatasets(*m.archive.trainSpec, fasta, files)) {
+            Run r;
+            r.label = "dataset " + std::to_string(c.index) + " (" +
+                      std::filesystem::path(c.spec.fasta_file).filename().string() + "): ";
+            const std::size_t n = files.empty() ? 0 : c.spec.annotation_files.size();
+            r.data = {
+                chromosomes,
+                fasta[c.index],
+                std::vector<std::string>(files.begin() + static_cast<std::ptrdiff_t>(first),
+                                         files.begin() + static_cast<std::ptrdiff_t>(first + n)),
+                weights,
+                std::nullopt,
+                c.index};
+            r.firstAnnotation = first;
+            first += n;
+            out.push_back(std::move(r));
         }
-        return {chromosomes, fromHere(fasta), here, weights, std::nullopt};
+        return out;
     }
     /// Whether the training file at `position` (annotation_files order) is scored.
     [[nodiscard]] bool scored(std::size_t position) const
     {
         return position >= annotations.size() || annotations[position] != kUnscored;
     }
-    [[nodiscard]] ScoreOptions scoreOptions(ProgressLine& line, const std::string& what) const
+    [[nodiscard]] ScoreOptions scoreOptions(InferenceProgress& progress) const
     {
         ScoreOptions o;
         o.method = method;
         o.precision = precision;
-        o.progress = [&line, what](double f) {
-            line.update(what + " " + std::to_string(static_cast<int>(100 * f)) + "%");
-            return true;
+        o.progress = [&progress](double f) {
+            return progress.update(f);
         };
         return o;
     }
@@ -132,12 +218,12 @@ std::string methodNote(const std::string& method, const std::string& reason)
 /// Leaves out the correlations of the tracks `args` marks '0', as keras_dna's get_correlation
 /// does. Continuous file i is track correlate_{i / k}_{i % k}, k = nb_annotation_type (the
 /// order outputTracks names them in).
-void dropUnscored(const ModelArgs& args, const DatasetSpec& trained,
+void dropUnscored(const ModelArgs& args, const DatasetSpec& trained, std::size_t first,
                   std::map<std::string, double>& correlations)
 {
     const auto k = static_cast<std::size_t>(std::max(1, trained.nb_annotation_type));
-    for (std::size_t i = 0; i < args.annotations.size(); ++i)
-        if (!args.scored(i))
+    for (std::size_t i = 0; first + i < args.annotations.size(); ++i)
+        if (!args.scored(first + i))
             correlations.erase("correlate_" + std::to_string(i / k) + "_" + std::to_string(i % k));
 }
 
@@ -149,13 +235,16 @@ void addEvaluate(CLI::App& app)
     args->add(*cmd, true);
     cmd->callback([args] {
         LoadedModel m = args->load();
-        ProgressLine line;
-        const auto r =
-            evaluateModel(m, args->evaluationData(), args->scoreOptions(line, "evaluating"));
-        line.finish("");
-        std::cout << text::join(args->chromosomes, ", ") << ": " << formatMetrics(r.metrics) << "\n"
-                  << text::withThousands(r.examples) << " windows, " << text::number(r.seconds, 2)
-                  << " s, " << methodNote(r.method, r.reason) << std::endl;
+        for (const auto& run : args->runs(m)) {
+            InferenceProgress progress("evaluating");
+            const auto r = evaluateModel(m, run.data, args->scoreOptions(progress));
+            progress.finish();
+            std::cout << run.label << text::join(args->chromosomes, ", ") << ": "
+                      << formatMetrics(r.metrics) << "\n"
+                      << text::withThousands(r.examples) << " windows, "
+                      << text::number(r.seconds, 2) << " s, " << methodNote(r.method, r.reason)
+                      << std::endl;
+        }
     });
 }
 
@@ -170,20 +259,29 @@ void addCorrelate(CLI::App& app)
     cmd->add_flag("--json", *json, "Print keras_dna's dictionary as JSON");
     cmd->callback([args, json] {
         LoadedModel m = args->load();
-        ProgressLine line;
-        auto r =
-            correlateModel(m, args->evaluationData(true), args->scoreOptions(line, "correlating"));
-        line.finish("");
-        dropUnscored(*args, m.trainSpec(), r.correlations);
-        if (*json) {
-            std::cout << nlohmann::json(r.correlations).dump() << std::endl;
-            return;
+        const auto runs = args->runs(m, true);
+        nlohmann::json perDataset = nlohmann::json::object();
+        for (const auto& run : runs) {
+            InferenceProgress progress("correlating");
+            auto r = correlateModel(m, run.data, args->scoreOptions(progress));
+            progress.finish();
+            dropUnscored(*args, m.trainSpec(), run.firstAnnotation, r.correlations);
+            if (*json) {
+                perDataset["dataset_" + std::to_string(run.data.dataset.value_or(0))] =
+                    r.correlations;
+                continue;
+            }
+            for (const auto& [name, value] : r.correlations)
+                std::cout << run.label << name << "\t" << text::number(value, 4) << "\n";
+            std::cout << run.label << "over " << text::withThousands(r.positions)
+                      << " positions of " << text::join(args->chromosomes, ", ") << ", "
+                      << text::number(r.seconds, 2) << " s, " << methodNote(r.method, r.reason)
+                      << std::endl;
         }
-        for (const auto& [name, value] : r.correlations)
-            std::cout << name << "\t" << text::number(value, 4) << "\n";
-        std::cout << "over " << text::withThousands(r.positions) << " positions of "
-                  << text::join(args->chromosomes, ", ") << ", " << text::number(r.seconds, 2)
-                  << " s, " << methodNote(r.method, r.reason) << std::endl;
+        // keras_dna's dictionary; with one --fasta per dataset, one dictionary per dataset.
+        if (*json)
+            std::cout << (runs.size() == 1 ? perDataset.begin().value() : perDataset).dump()
+                      << std::endl;
     });
 }
 
@@ -201,17 +299,19 @@ void addAuc(CLI::App& app)
     cmd->add_flag("--no-augmentation", *noAugmentation, "Positives are the centred windows only");
     cmd->callback([args, curve, noAugmentation] {
         LoadedModel m = args->load();
-        ProgressLine line;
-        const auto results = aucModel(m, args->evaluationData(true), !*noAugmentation, *curve,
-                                      args->scoreOptions(line, "scoring"));
-        line.finish("");
-        for (const auto& r : results) {
-            if (!args->scored(static_cast<std::size_t>(r.cell)))
-                continue;
-            std::cout << "cell_idx " << r.cell << "\t" << r.annotation << "\t"
-                      << (r.curve == "PR" ? "AUPR" : "AUROC") << " " << text::number(r.value, 4)
-                      << "\t(" << text::withThousands(r.positives) << " positive, "
-                      << text::withThousands(r.negatives) << " negative windows)\n";
+        for (const auto& run : args->runs(m, true)) {
+            InferenceProgress progress("scoring");
+            const auto results =
+                aucModel(m, run.data, !*noAugmentation, *curve, args->scoreOptions(progress));
+            progress.finish();
+            for (const auto& r : results) {
+                if (!args->scored(run.firstAnnotation + static_cast<std::size_t>(r.cell)))
+                    continue;
+                std::cout << run.label << "cell_idx " << r.cell << "\t" << r.annotation << "\t"
+                          << (r.curve == "PR" ? "AUPR" : "AUROC") << " " << text::number(r.value, 4)
+                          << "\t(" << text::withThousands(r.positives) << " positive, "
+                          << text::withThousands(r.negatives) << " negative windows)\n";
+            }
         }
         std::cout << std::flush;
     });
@@ -228,6 +328,31 @@ std::pair<std::int64_t, std::int64_t> parseRange(const std::string& s)
     if (dash == std::string::npos || !text::parseInt(left, a) || !text::parseInt(right, b) || b < a)
         throw Error::atKeyword("start_stop", "'" + s + "' is not START-STOP (e.g. 10000-20000)");
     return {a, b};
+}
+
+/// With one --fasta per dataset, dataset i's prediction goes to `<out>_dataset{i}.bw`.
+std::string datasetOutput(const std::string& out, std::size_t dataset)
+{
+    std::string prefix = out;
+    if (text::endsWith(text::toLower(prefix), ".bw"))
+        prefix.resize(prefix.size() - 3);
+    return prefix + "_dataset" + std::to_string(dataset) + ".bw";
+}
+
+void printPrediction(const std::string& label, const PredictSummary& summary,
+                     const std::vector<std::filesystem::path>& files)
+{
+    std::cout << label << "predicted " << text::withThousands(summary.bases) << " bases of "
+              << summary.chromosomes.size() << " chromosome(s) in "
+              << text::number(summary.seconds, 2) << " s: "
+              << text::withThousands(static_cast<std::int64_t>(static_cast<double>(summary.bases) /
+                                                               std::max(1e-9, summary.seconds)))
+              << " bp/s, " << methodNote(summary.method, summary.reason) << "\n";
+    for (const auto& f : files)
+        std::cout << "wrote " << f.string() << "\n";
+    for (const auto& note : summary.notes)
+        std::cout << "note: " << note << "\n";
+    std::cout << std::flush;
 }
 
 void addPredict(CLI::App& app)
@@ -254,40 +379,31 @@ void addPredict(CLI::App& app)
         ->check(atLeast(1));
     cmd->callback([args, out, chromSizes, regions, rc, batch] {
         LoadedModel m = args->load();
-        PredictRequest request;
-        request.chromosomes = args->chromosomes;
-        for (const auto& r : *regions)
-            request.startStop.push_back(parseRange(r));
-        request.fasta = fromHere(args->fasta);
-        request.chromSizes = fromHere(*chromSizes);
-        request.rc = *rc;
-        request.method = args->method;
-        request.precision = args->precision;
-        request.batchSize = *batch;
-        ProgressLine line;
-        const auto start = std::chrono::steady_clock::now();
-        request.progress = [&line, start](std::int64_t done, std::int64_t total) {
-            const double s =
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-            line.update("predicting " + std::to_string(total ? 100 * done / total : 0) + "% - " +
-                        text::withThousands(
-                            static_cast<std::int64_t>(s > 0 ? static_cast<double>(done) / s : 0)) +
-                        " bp/s");
-            return true;
-        };
-        PredictSummary summary;
-        const auto files = predictModel(m, request, *out, &summary);
-        line.finish("");
-        std::cout << "predicted " << text::withThousands(summary.bases) << " bases of "
-                  << summary.chromosomes.size() << " chromosome(s) in "
-                  << text::number(summary.seconds, 2) << " s: "
-                  << text::withThousands(static_cast<std::int64_t>(
-                         static_cast<double>(summary.bases) / std::max(1e-9, summary.seconds)))
-                  << " bp/s, " << methodNote(summary.method, summary.reason) << "\n";
-        for (const auto& f : files)
-            std::cout << "wrote " << f.string() << "\n";
-        for (const auto& note : summary.notes)
-            std::cout << "note: " << note << "\n";
+        const auto runs = args->runs(m);
+        for (const auto& run : runs) {
+            PredictRequest request;
+            request.chromosomes = args->chromosomes;
+            for (const auto& r : *regions)
+                request.startStop.push_back(parseRange(r));
+            request.fasta = run.data.fasta;
+            request.dataset = run.data.dataset;
+            request.chromSizes = fromHere(*chromSizes);
+            request.rc = *rc;
+            request.method = args->method;
+            request.precision = args->precision;
+            request.batchSize = *batch;
+            InferenceProgress progress("predicting");
+            request.progress = [&progress](std::int64_t done, std::int64_t total) {
+                return progress.update(
+                    total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 0, done);
+            };
+            PredictSummary summary;
+            const auto files = predictModel(
+                m, request, runs.size() == 1 ? *out : datasetOutput(*out, *run.data.dataset),
+                &summary);
+            progress.finish();
+            printPrediction(run.label, summary, files);
+        }
         std::cout << std::flush;
     });
 }

@@ -115,10 +115,88 @@ DatasetChoice chooseDataset(const AnySpec& trained, const std::string& fasta,
                                "the model was trained on " + std::to_string(candidates.size()) +
                                    " datasets (" + describe(list, candidates) +
                                    "); choose the one to use with fasta_file (--fasta), and "
-                                   "annotation_files (--annotation) where they share a genome");
+                                   "annotation_files (--annotation) where they share a genome, "
+                                   "or give one --fasta per dataset (" +
+                                   std::to_string(list.size()) + ", in dataset order) to use each");
     DatasetSpec spec = list[candidates.front()];
     spec.batch_size = multi.batch_size;
     return finish(std::move(spec), candidates.front(), fasta, annotations);
+}
+
+DatasetChoice datasetAt(const AnySpec& trained, std::size_t index, const std::string& fasta,
+                        const std::vector<std::string>& annotations)
+{
+    DatasetSpec spec;
+    if (const auto* single = std::get_if<DatasetSpec>(&trained)) {
+        if (index != 0)
+            throw Error("fasta_file: the model was trained on one dataset, not " +
+                            std::to_string(index + 1),
+                        "fasta_file");
+        spec = *single;
+    } else {
+        const MultiSpec& multi = std::get<MultiSpec>(trained);
+        if (index >= multi.dataset_list.size())
+            throw Error("fasta_file: the MultiGenerator holds " +
+                            std::to_string(multi.dataset_list.size()) + " datasets, not " +
+                            std::to_string(index + 1),
+                        "fasta_file");
+        spec = multi.dataset_list[index];
+        spec.batch_size = multi.batch_size;
+    }
+    if (!annotations.empty() && annotations.size() != spec.annotation_files.size())
+        throw Error("annotation_files: dataset " + std::to_string(index) + " (" + spec.fasta_file +
+                        ") was trained on " + std::to_string(spec.annotation_files.size()) +
+                        " file(s) (" + text::join(spec.annotation_files, ", ") +
+                        "), so give as many, not " + std::to_string(annotations.size()),
+                    "annotation_files");
+    return finish(std::move(spec), index, fasta, annotations);
+}
+
+std::vector<DatasetChoice> chooseDatasets(const AnySpec& trained,
+                                          const std::vector<std::string>& fastas,
+                                          const std::vector<std::string>& annotations)
+{
+    if (fastas.size() <= 1)
+        return {
+            chooseDataset(trained, fastas.empty() ? std::string() : fastas.front(), annotations)};
+    const auto* multi = std::get_if<MultiSpec>(&trained);
+    const std::size_t datasets = multi ? multi->dataset_list.size() : 1;
+    std::vector<std::string> needs; // what each dataset takes, for the sentences below
+    std::size_t files = 0;
+    if (multi)
+        for (std::size_t i = 0; i < datasets; ++i) {
+            const auto& d = multi->dataset_list[i];
+            files += d.annotation_files.size();
+            needs.push_back("dataset " + std::to_string(i) + ": --fasta for " + d.fasta_file +
+                            ", then " + std::to_string(d.annotation_files.size()) +
+                            " --annotation for " + text::join(d.annotation_files, ", "));
+        }
+    if (fastas.size() != datasets)
+        throw Error("fasta_file: " + std::to_string(fastas.size()) +
+                        " --fasta given, but the model was trained on " + std::to_string(datasets) +
+                        " dataset(s)" +
+                        (multi ? " (" + text::join(needs, "; ") + ")" : std::string()) +
+                        ": give one --fasta, or one per dataset in dataset order",
+                    "fasta_file");
+    if (!annotations.empty() && annotations.size() != files)
+        throw Error("annotation_files: " + std::to_string(annotations.size()) +
+                        " --annotation given for " + std::to_string(datasets) +
+                        " datasets, which take " + std::to_string(files) + " in all, in order (" +
+                        text::join(needs, "; ") + "); or give none to keep each dataset's own",
+                    "annotation_files");
+    std::vector<DatasetChoice> out;
+    auto next = annotations.begin();
+    for (std::size_t i = 0; i < datasets; ++i) {
+        std::vector<std::string> own;
+        if (!annotations.empty()) {
+            const auto n =
+                static_cast<std::ptrdiff_t>(multi->dataset_list[i].annotation_files.size());
+            own.assign(next, next + n);
+            next += n;
+        }
+        out.push_back(datasetAt(trained, i, fastas[i], own));
+    }
+    return out;
 }
 
 } // namespace kdna

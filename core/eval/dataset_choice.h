@@ -25,4 +25,20 @@ struct DatasetChoice {
 [[nodiscard]] DatasetChoice chooseDataset(const AnySpec& trained, const std::string& fasta,
                                           const std::vector<std::string>& annotations);
 
+/// Training dataset `index` (a MultiGenerator's, in dataset order; 0 for a Generator), with
+/// `fasta` and `annotations` in place of its own where given. Throws when there is no such
+/// dataset or `annotations` does not give one file per file of the dataset.
+[[nodiscard]] DatasetChoice datasetAt(const AnySpec& trained, std::size_t index,
+                                      const std::string& fasta,
+                                      const std::vector<std::string>& annotations);
+
+/// Which datasets the files a user gives (repeatable --fasta and --annotation) choose: one
+/// `fasta` or none picks one dataset (chooseDataset); several give one per dataset of a
+/// MultiGenerator, in dataset order, and `annotations` then lists each dataset's files in turn
+/// (or none: each keeps its own). Throws with a sentence saying which dataset needs which
+/// files when the counts do not fit.
+[[nodiscard]] std::vector<DatasetChoice>
+chooseDatasets(const AnySpec& trained, const std::vector<std::string>& fastas,
+               const std::vector<std::string>& annotations);
+
 } // namespace kdna

@@ -11,22 +11,39 @@
 
 namespace kdna {
 
-std::vector<PredictedTrack> predictedTracks(const DatasetSpec& spec, std::int64_t inputLength,
+namespace {
+
+/// The bigWig a track was learned from, when the file is one.
+std::filesystem::path signalFile(const DatasetSpec& spec, const std::string& file)
+{
+    const auto path = spec.resolve(file);
+    return looksLikeBigWig(path) ? path : std::filesystem::path();
+}
+
+} // namespace
+
+std::vector<PredictedTrack> predictedTracks(const DatasetSpec& spec, const OutputLayouts& layouts,
                                             const std::vector<DataStatistics>& stats)
 {
-    const PredictionLayout layout = predictionLayout(spec, inputLength);
     std::vector<PredictedTrack> out;
-    for (std::size_t k = 0; k < layout.trackNames.size(); ++k) {
-        PredictedTrack t;
-        t.name = layout.trackNames[k];
-        if (!spec.isSparse() && k < spec.annotation_files.size()) {
-            const auto file = spec.resolve(spec.annotation_files[k]);
-            if (looksLikeBigWig(file))
-                t.experiment = file;
+    for (std::size_t o = 0; o < layouts.outputs.size(); ++o) {
+        const PredictionLayout& layout = layouts.outputs[o];
+        for (std::size_t k = 0; k < layout.trackNames.size(); ++k) {
+            PredictedTrack t;
+            t.name = layout.trackNames[k];
+            if (o == 0) { // the labels
+                if (!spec.isSparse() && k < spec.annotation_files.size())
+                    t.experiment = signalFile(spec, spec.annotation_files[k]);
+                if (!stats.empty() && k < stats.front().labels.size())
+                    t.normalizer = stats.front().labels[k];
+            } else { // the secondary targets
+                if (k < spec.sec_inputs.size())
+                    t.experiment = signalFile(spec, spec.sec_inputs[k]);
+                if (!stats.empty() && k < stats.front().secondary.size())
+                    t.normalizer = stats.front().secondary[k];
+            }
+            out.push_back(std::move(t));
         }
-        if (!stats.empty() && k < stats.front().labels.size())
-            t.normalizer = stats.front().labels[k];
-        out.push_back(std::move(t));
     }
     return out;
 }

@@ -15,6 +15,7 @@ namespace kdna {
 
 struct DatasetSpec;
 struct DataStatistics;
+struct OutputLayouts;
 
 /// One track a model predicts, and the experiment it learned from.
 struct PredictedTrack {
@@ -23,10 +24,11 @@ struct PredictedTrack {
     Normalizer normalizer;            ///< what the targets went through in training
 };
 
-/// The tracks a model trained on `spec` predicts, in output order: a continuous dataset
-/// predicts one track per annotation file, so track k pairs with annotation_files[k].
+/// The tracks a model trained on `spec` predicts, every written output's in order (the
+/// layouts predict() uses): a continuous dataset predicts one track per annotation file, so
+/// track k pairs with annotation_files[k]; secondary targets pair with their sec_inputs file.
 [[nodiscard]] std::vector<PredictedTrack> predictedTracks(const DatasetSpec& spec,
-                                                          std::int64_t inputLength,
+                                                          const OutputLayouts& layouts,
                                                           const std::vector<DataStatistics>& stats);
 
 /// Pearson's r, base by base, between a prediction and its experiment over the same bases

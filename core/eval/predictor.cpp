@@ -2,6 +2,8 @@
 
 #include "core/data/shapes.h"
 #include "core/data/store.h"
+#include "core/eval/whole_sequence.h"
+#include "core/eval/window_batches.h"
 #include "core/genome/genome.h"
 #include "core/genome/sequence.h"
 #include "core/model/autocast.h"
@@ -11,13 +13,14 @@
 #include "core/util/chrom_names.h"
 #include "core/util/error.h"
 #include "core/util/text.h"
-#include "core/eval/whole_sequence.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <future>
 #include <limits>
+#include <numeric>
 
 namespace kdna {
 namespace {
@@ -100,50 +103,119 @@ PredictionLayout predictionLayout(const DatasetSpec& spec, std::int64_t inputLen
     return l;
 }
 
-PredictSummary predict(Model& model, const DatasetSpec& trainSpec, std::int64_t inputLength,
-                       const DataStatistics& statistics, const PredictRequest& request,
-                       const PredictionSink& sink)
-{
-    const auto start = Clock::now();
-    PredictSummary summary;
-    summary.layout = predictionLayout(trainSpec, inputLength);
-    const PredictionLayout& layout = summary.layout;
-    const auto tracks = static_cast<std::int64_t>(layout.trackNames.size());
-    const std::int64_t perWindow = layout.valuesPerTrack * tracks;
-    const auto& outShapes = model.summary().outputShapes;
-    if (outShapes.empty() || elementCount(outShapes.front()) != perWindow)
-        throw Error("the model's first output holds " +
-                    std::to_string(outShapes.empty() ? 0 : elementCount(outShapes.front())) +
-                    " values a window, but its data gives " +
-                    std::to_string(layout.valuesPerTrack) + " x " + std::to_string(tracks) +
-                    " (values x tracks)");
-    const auto outputNames = model.spec().outputNames();
-    for (std::size_t o = 1; o < outputNames.size(); ++o)
-        summary.notes.push_back(
-            "output '" + outputNames[o] +
-            "' is not written: kdna exports the first output, whose "
-            "values are the labels' tracks; a " +
-            text::tuple(outShapes[o]) +
-            " output of secondary targets has no track layout in keras_dna's predict");
-    const bool secondaryInput = !trainSpec.sec_inputs.empty() && trainSpec.use_sec_as == "inputs";
-    if (model.spec().inputNames().size() != (secondaryInput ? 2U : 1U))
-        throw Error("the model takes " + std::to_string(model.spec().inputNames().size()) +
-                    " inputs, but prediction gives it the sequence" +
-                    (secondaryInput ? std::string(" and the secondary track") : std::string()));
+namespace {
 
-    const std::filesystem::path fasta =
-        request.fasta.empty() ? trainSpec.resolve(trainSpec.fasta_file) : request.fasta;
-    const Genome genome = Genome::open(fasta);
-    summary.chromosomes = chromosomesToPredict(genome, request);
-    if (!request.startStop.empty() && request.startStop.size() != summary.chromosomes.size())
+/// The secondary targets' output (use_sec_as 'targets'): sec_input_length values of each
+/// sec_inputs file, centred in the window as training takes them, (length, files) in order.
+/// Windows step by that length, so each base is written once, as keras_dna tiles its tracks.
+PredictionLayout secondaryLayout(const DatasetSpec& spec, std::int64_t inputLength,
+                                 const std::string& output)
+{
+    PredictionLayout l;
+    l.output = output;
+    l.window = inputLength;
+    l.valuesPerTrack = secondaryLength(spec, inputLength);
+    l.offset = inputLength / 2 - l.valuesPerTrack / 2;
+    l.stride = l.valuesPerTrack;
+    for (std::size_t f = 0; f < spec.sec_inputs.size(); ++f)
+        l.trackNames.push_back(
+            spec.sec_inputs.size() == 1 ? output : output + "_sec_number" + std::to_string(f));
+    return l;
+}
+
+std::int64_t valuesOf(const PredictionLayout& l)
+{
+    return l.valuesPerTrack * static_cast<std::int64_t>(l.trackNames.size());
+}
+
+} // namespace
+
+std::vector<std::string> OutputLayouts::trackNames() const
+{
+    std::vector<std::string> out;
+    for (const auto& o : outputs)
+        out.insert(out.end(), o.trackNames.begin(), o.trackNames.end());
+    return out;
+}
+
+std::size_t OutputLayouts::trackCount() const
+{
+    return trackNames().size();
+}
+
+OutputLayouts outputLayouts(const DatasetSpec& spec, std::int64_t inputLength,
+                            const std::vector<std::string>& outputNames,
+                            const std::vector<Shape>& outputShapes)
+{
+    OutputLayouts out;
+    PredictionLayout first = predictionLayout(spec, inputLength);
+    first.output = outputNames.empty() ? std::string() : outputNames.front();
+    const std::int64_t given = outputShapes.empty() ? 0 : elementCount(outputShapes.front());
+    if (given != valuesOf(first))
+        throw Error("the model's first output holds " + std::to_string(given) +
+                    " values a window, but its data gives " + std::to_string(first.valuesPerTrack) +
+                    " x " + std::to_string(first.trackNames.size()) + " (values x tracks)");
+    out.outputs.push_back(std::move(first));
+    const bool secondaryTargets = !spec.sec_inputs.empty() && spec.use_sec_as == "targets";
+    for (std::size_t o = 1; o < outputNames.size() && o < outputShapes.size(); ++o) {
+        const std::string& name = outputNames[o];
+        const std::int64_t values = elementCount(outputShapes[o]);
+        if (o == 1 && secondaryTargets) {
+            PredictionLayout sec = secondaryLayout(spec, inputLength, name);
+            sec.outputIndex = o;
+            if (values == valuesOf(sec)) {
+                out.outputs.push_back(std::move(sec));
+                continue;
+            }
+            out.notes.push_back("output '" + name + "' is not written: it gives " +
+                                std::to_string(values) + " values a window, not the " +
+                                std::to_string(sec.valuesPerTrack) + " x " +
+                                std::to_string(sec.trackNames.size()) +
+                                " (sec_input_length x sec_inputs) of the secondary targets");
+            continue;
+        }
+        out.notes.push_back(
+            "output '" + name + "' is not written: a " + text::tuple(outputShapes[o]) +
+            " output has no track layout, as the data gives targets for " +
+            (secondaryTargets ? "two outputs (the labels, then sec_inputs as targets)"
+                              : "one output (the labels; sec_inputs with use_sec_as "
+                                "'targets' give a second)"));
+    }
+    return out;
+}
+
+namespace {
+
+/// The starts of the windows to predict on one chromosome, every `step` from the first that
+/// fits, optionally those centred in start_stop.
+std::vector<std::int64_t> windowStarts(const Chromosome& chrom, std::int64_t window,
+                                       std::int64_t step, const PredictRequest& request,
+                                       std::size_t index)
+{
+    std::int64_t first = 0, last = chrom.length - window;
+    if (!request.startStop.empty()) {
+        const auto [s, e] = request.startStop[index];
+        first = std::max<std::int64_t>(first, s - window / 2);
+        last = std::min<std::int64_t>(last, e - window / 2);
+    }
+    std::vector<std::int64_t> starts;
+    for (std::int64_t x = first; x <= last; x += step)
+        starts.push_back(x);
+    return starts;
+}
+
+/// A region no window centre reaches would give an empty track: said before any work.
+void checkRegions(const PredictRequest& request, const std::vector<Chromosome>& chromosomes,
+                  std::int64_t inputLength)
+{
+    if (!request.startStop.empty() && request.startStop.size() != chromosomes.size())
         throw Error("start_stop: give one (start, stop) per chromosome (" +
-                        std::to_string(summary.chromosomes.size()) + "), not " +
+                        std::to_string(chromosomes.size()) + "), not " +
                         std::to_string(request.startStop.size()),
                     "start_stop");
-    // A region no window centre reaches would give an empty track: say so before any work.
     for (std::size_t ci = 0; ci < request.startStop.size(); ++ci) {
         const auto [s, e] = request.startStop[ci];
-        const Chromosome& c = summary.chromosomes[ci];
+        const Chromosome& c = chromosomes[ci];
         const std::int64_t first = inputLength / 2, last = c.length - inputLength + inputLength / 2;
         if (e < first || s > last)
             throw Error("start_stop: (" + std::to_string(s) + ", " + std::to_string(e) + ") on " +
@@ -153,166 +225,296 @@ PredictSummary predict(Model& model, const DatasetSpec& trainSpec, std::int64_t 
                             " (half a window from each end)",
                         "start_stop");
     }
+}
 
-    // Whole-sequence when the model and the request allow it.
-    WholeSequencePlan plan = planWholeSequence(model.spec());
-    std::string blocker =
-        request.method == "windows" ? std::string("windows were asked for") : plan.reason;
-    if (blocker.empty() && secondaryInput)
+/// What predict() knows before the first chromosome.
+struct PredictContext {
+    Model& model;
+    const DatasetSpec& spec;
+    const DataStatistics& statistics;
+    const PredictRequest& request;
+    OutputLayouts layouts;
+    std::int64_t window = 0;
+    bool secondaryInput = false;
+    std::int64_t step = 1;        ///< window starts step: every output's stride is a multiple
+    std::int64_t totalBases = 0;  ///< of every chromosome, for progress
+    std::int64_t basesBefore = 0; ///< of the chromosomes already predicted
+};
+
+/// One whole-sequence runner per written output (planWholeSequenceFor: each head on its own),
+/// or none and why not (a sentence for the summary).
+std::vector<std::unique_ptr<WholeSequenceRunner>> chooseRunners(const PredictContext& c,
+                                                                std::string& blocker)
+{
+    std::vector<WholeSequencePlan> plans;
+    for (const auto& layout : c.layouts.outputs)
+        plans.push_back(planWholeSequenceFor(c.model.spec(), layout.outputIndex));
+    blocker = c.request.method == "windows" ? std::string("windows were asked for") : "";
+    for (const auto& plan : plans)
+        if (blocker.empty() && !plan.possible)
+            blocker = plan.reason;
+    if (blocker.empty() && c.secondaryInput)
         blocker = "the model takes a secondary input";
-    if (blocker.empty() && alphabetBeforeSequence(trainSpec))
+    if (blocker.empty() && alphabetBeforeSequence(c.spec))
         blocker = "the model takes the alphabet first";
-    if (request.method == "whole" && !blocker.empty())
+    if (c.request.method == "whole" && !blocker.empty())
         throw Error("method: whole-sequence inference is not possible: " + blocker, "method");
-    std::unique_ptr<WholeSequenceRunner> runner;
+    std::vector<std::unique_ptr<WholeSequenceRunner>> runners;
     if (blocker.empty())
-        runner = std::make_unique<WholeSequenceRunner>(model, plan, request.precision == "bf16");
-    summary.method = runner ? "whole-sequence" : "windows";
-    summary.reason = runner ? std::string() : blocker;
+        for (auto& plan : plans)
+            runners.push_back(std::make_unique<WholeSequenceRunner>(c.model, std::move(plan),
+                                                                    c.request.precision == "bf16"));
+    return runners;
+}
 
-    std::int64_t total = 0, done = 0;
-    for (const auto& c : summary.chromosomes)
-        total += c.length;
-    auto& module = model.impl().module;
-    module->eval();
-    torch::NoGradGuard noGrad;
-    const torch::Device device = model.impl().device;
-    const Shape inShape = predictInputShape(trainSpec, inputLength);
-    const bool alphabetFirst = alphabetBeforeSequence(trainSpec);
-    const std::int64_t W = inputLength;
+/// One chromosome being predicted: its codes (on the strand asked for), the windows, and the
+/// per-base tracks they fill.
+struct ChromosomeWork {
+    explicit ChromosomeWork(const Chromosome& c)
+        : chrom(c)
+    {}
+    const Chromosome& chrom;
+    std::vector<std::uint8_t> codes;
+    std::vector<std::int64_t> starts;
+    std::vector<std::vector<float>> values; ///< per track (every output's), per base
 
-    for (std::size_t ci = 0; ci < summary.chromosomes.size(); ++ci) {
-        const Chromosome& chrom = summary.chromosomes[ci];
-        const std::int64_t N = chrom.length;
-        std::vector<std::vector<float>> values(
-            static_cast<std::size_t>(tracks),
-            std::vector<float>(static_cast<std::size_t>(N), kEmpty));
-        // Window starts: every stride, from the first that fits, optionally within start_stop.
-        std::int64_t firstX = 0, lastX = N - W;
-        if (!request.startStop.empty()) {
-            const auto [s, e] = request.startStop[ci];
-            firstX = std::max<std::int64_t>(firstX, s - W / 2);
-            lastX = std::min<std::int64_t>(lastX, e - W / 2);
+    /// On the reverse strand, the window at x is the one starting at N - W - x.
+    [[nodiscard]] std::int64_t strandStart(std::int64_t x, std::int64_t window, bool rc) const
+    {
+        return rc ? chrom.length - window - x : x;
+    }
+};
+
+/// Tells the request's progress that `fraction` of this chromosome is done.
+void reportProgress(const PredictContext& c, const ChromosomeWork& w, double fraction)
+{
+    const auto done =
+        c.basesBefore + static_cast<std::int64_t>(fraction * static_cast<double>(w.chrom.length));
+    if (c.request.progress && !c.request.progress(done, c.totalBases))
+        throw Error("cancelled");
+}
+
+/// Writes one window's values of one output (`o`: valuesPerTrack x tracks, as the model gives
+/// them) onto the bases they cover, from track `firstTrack` of `values` on.
+void scatter(const PredictionLayout& layout, std::size_t firstTrack, std::int64_t x, const float* o,
+             bool rc, std::vector<std::vector<float>>& values)
+{
+    const auto tracks = static_cast<std::int64_t>(layout.trackNames.size());
+    for (std::int64_t t = 0; t < layout.valuesPerTrack; ++t) {
+        const std::int64_t from = x + layout.offset + t * layout.span;
+        const std::int64_t tt = rc ? layout.valuesPerTrack - 1 - t : t;
+        for (std::int64_t k = 0; k < tracks; ++k) {
+            const float v = o[tt * tracks + k];
+            auto& track = values[firstTrack + static_cast<std::size_t>(k)];
+            const auto n = static_cast<std::int64_t>(track.size());
+            for (std::int64_t b = from; b < std::min(n, from + layout.span); ++b)
+                track[static_cast<std::size_t>(b)] = v;
         }
-        std::vector<std::int64_t> starts;
-        for (std::int64_t x = firstX; x <= lastX; x += layout.stride)
-            starts.push_back(x);
-        if (!starts.empty()) {
-            std::vector<std::uint8_t> codes = genome.loadCodes(chrom.name);
-            if (request.rc)
-                sequence::reverseComplementCodes(codes.data(), codes.size());
-            // On the reverse strand, the window at x is the one starting at N - W - x.
-            auto strandStart = [&](std::int64_t x) {
-                return request.rc ? N - W - x : x;
-            };
-            std::vector<float> out;
-            auto scatter = [&](std::int64_t x, const float* o) {
-                for (std::int64_t t = 0; t < layout.valuesPerTrack; ++t) {
-                    const std::int64_t from = x + layout.offset + t * layout.span;
-                    const std::int64_t tt = request.rc ? layout.valuesPerTrack - 1 - t : t;
-                    for (std::int64_t k = 0; k < tracks; ++k) {
-                        const float v = o[tt * tracks + k];
-                        auto& track = values[static_cast<std::size_t>(k)];
-                        for (std::int64_t b = from; b < std::min(N, from + layout.span); ++b)
-                            track[static_cast<std::size_t>(b)] = v;
-                    }
-                }
-            };
-            if (runner) {
-                // One run over every start in range (stride 1), then read every stride-th.
-                const std::int64_t lo = strandStart(request.rc ? starts.back() : starts.front());
-                const std::int64_t hi = strandStart(request.rc ? starts.front() : starts.back());
-                out.resize(static_cast<std::size_t>((hi - lo + 1) * perWindow));
-                for (std::int64_t a = lo; a <= hi; a += runner->chunk) {
-                    const std::int64_t n = std::min(runner->chunk, hi - a + 1);
-                    runner->run(codes.data(), N, a, n, out.data() + (a - lo) * perWindow);
-                    if (request.progress &&
-                        !request.progress(done + N * (a - lo + n) / (hi - lo + 1), total))
-                        throw Error("cancelled");
-                }
-                for (const std::int64_t x : starts)
-                    scatter(x, out.data() + (strandStart(x) - lo) * perWindow);
-            } else {
-                const std::int64_t inSize = elementCount(inShape);
-                std::vector<float> batch, secondary;
-                std::vector<std::shared_ptr<const store::Values>> secTracks;
-                const std::int64_t secLength =
-                    secondaryInput ? secondaryLength(trainSpec, inputLength) : 0;
-                if (secondaryInput)
-                    for (const auto& f : trainSpec.sec_inputs)
-                        secTracks.push_back(store::track(trainSpec.resolve(f), chrom.name, N));
-                for (std::size_t b = 0; b < starts.size();
-                     b += static_cast<std::size_t>(request.batchSize)) {
-                    const std::size_t n = std::min<std::size_t>(
-                        static_cast<std::size_t>(request.batchSize), starts.size() - b);
-                    batch.resize(n * static_cast<std::size_t>(inSize));
-                    for (std::size_t i = 0; i < n; ++i)
-                        writeOneHot(codes.data() + strandStart(starts[b + i]), W, false,
-                                    alphabetFirst,
-                                    batch.data() + i * static_cast<std::size_t>(inSize));
-                    Shape shape = inShape;
-                    shape.insert(shape.begin(), static_cast<std::int64_t>(n));
-                    std::vector<torch::Tensor> inputs = {
-                        torch::from_blob(batch.data(), shape, torch::kFloat).to(device)};
-                    if (secondaryInput) {
-                        const auto files = static_cast<std::int64_t>(secTracks.size());
-                        secondary.assign(n * static_cast<std::size_t>(secLength * files), 0.0F);
-                        for (std::size_t i = 0; i < n; ++i) {
-                            const std::int64_t first = starts[b + i] + W / 2 - secLength / 2;
-                            for (std::int64_t f = 0; f < files; ++f)
-                                for (std::int64_t p = 0; p < secLength; ++p) {
-                                    const std::int64_t row = request.rc ? secLength - 1 - p : p;
-                                    secondary[i * static_cast<std::size_t>(secLength * files) +
-                                              static_cast<std::size_t>(row * files + f)] =
-                                        statistics.secondary[static_cast<std::size_t>(f)].apply(
-                                            (*secTracks[static_cast<std::size_t>(
-                                                f)])[static_cast<std::size_t>(first + p)]);
-                                }
-                        }
-                        Shape secShape = predictSecInputShape(trainSpec, inputLength);
-                        secShape.insert(secShape.begin(), static_cast<std::int64_t>(n));
-                        inputs.push_back(
-                            torch::from_blob(secondary.data(), secShape, torch::kFloat).to(device));
-                    }
-                    torch::Tensor y;
-                    {
-                        AutocastScope autocast(request.precision == "bf16", device.is_cuda());
-                        y = module->forward(inputs)[0];
-                    }
-                    y = y.to(torch::kFloat).cpu().contiguous();
-                    for (std::size_t i = 0; i < n; ++i)
-                        scatter(starts[b + i],
-                                y.data_ptr<float>() + i * static_cast<std::size_t>(perWindow));
-                    if (request.progress &&
-                        !request.progress(done + N * static_cast<std::int64_t>(b + n) /
-                                                     static_cast<std::int64_t>(starts.size()),
-                                          total))
-                        throw Error("cancelled");
-                }
+    }
+}
+
+/// Every window an output's stride reaches gets its values (the windows step by the finest
+/// stride; a coarser output takes every stride-th).
+void scatterOutputs(const PredictContext& c, const ChromosomeWork& w, std::int64_t x,
+                    const std::vector<const float*>& outputs,
+                    std::vector<std::vector<float>>& values)
+{
+    std::size_t firstTrack = 0;
+    for (std::size_t o = 0; o < c.layouts.outputs.size(); ++o) {
+        const PredictionLayout& layout = c.layouts.outputs[o];
+        if ((x - w.starts.front()) % layout.stride == 0)
+            scatter(layout, firstTrack, x, outputs[o], c.request.rc, values);
+        firstTrack += layout.trackNames.size();
+    }
+}
+
+/// Each output's runner over every start in range (stride 1), a chunk at a time, each chunk's
+/// windows that the output's stride reaches scattered before the next is run (so memory stays
+/// one chunk's outputs, however many values a window has).
+void predictWhole(const PredictContext& c,
+                  const std::vector<std::unique_ptr<WholeSequenceRunner>>& runners,
+                  ChromosomeWork& w)
+{
+    const std::int64_t N = w.chrom.length, W = c.window;
+    const bool rc = c.request.rc;
+    const std::int64_t first = w.starts.front(), last = w.starts.back();
+    const std::int64_t lo = w.strandStart(rc ? last : first, W, rc);
+    const std::int64_t hi = w.strandStart(rc ? first : last, W, rc);
+    const auto outputs = static_cast<std::int64_t>(runners.size());
+    std::size_t firstTrack = 0;
+    std::vector<float> out;
+    for (std::int64_t o = 0; o < outputs; ++o) {
+        const PredictionLayout& layout = c.layouts.outputs[static_cast<std::size_t>(o)];
+        const WholeSequenceRunner& runner = *runners[static_cast<std::size_t>(o)];
+        const std::int64_t perWindow = valuesOf(layout);
+        for (std::int64_t a = lo; a <= hi; a += runner.chunk) {
+            const std::int64_t n = std::min(runner.chunk, hi - a + 1);
+            out.resize(static_cast<std::size_t>(n * perWindow));
+            runner.run(w.codes.data(), N, a, n, out.data());
+            for (std::int64_t s = a; s < a + n; ++s) {
+                const std::int64_t x = w.strandStart(s, W, rc); // the same map both ways
+                if ((x - first) % layout.stride == 0)
+                    scatter(layout, firstTrack, x, out.data() + (s - a) * perWindow, rc, w.values);
+            }
+            reportProgress(c, w,
+                           (static_cast<double>(o) +
+                            static_cast<double>(a - lo + n) / static_cast<double>(hi - lo + 1)) /
+                               static_cast<double>(outputs));
+        }
+        firstTrack += layout.trackNames.size();
+    }
+}
+
+/// The secondary input of windows `starts` (sec_input_length bases of each sec_inputs file
+/// centred in the window, normalised as in training), (windows, length, files) in order.
+void fillSecondaryInput(const PredictContext& c,
+                        const std::vector<std::shared_ptr<const store::Values>>& tracks,
+                        const std::int64_t* starts, std::int64_t n, Array& out)
+{
+    const std::int64_t length = secondaryLength(c.spec, c.window);
+    const auto files = static_cast<std::int64_t>(tracks.size());
+    out.shape = predictSecInputShape(c.spec, c.window);
+    out.shape.insert(out.shape.begin(), n);
+    out.values.assign(static_cast<std::size_t>(n * length * files), 0.0F);
+    for (std::int64_t i = 0; i < n; ++i) {
+        const std::int64_t first = starts[i] + c.window / 2 - length / 2;
+        float* row = out.values.data() + i * length * files;
+        for (std::int64_t f = 0; f < files; ++f) {
+            const auto& track = *tracks[static_cast<std::size_t>(f)];
+            const Normalizer& norm = c.statistics.secondary[static_cast<std::size_t>(f)];
+            for (std::int64_t p = 0; p < length; ++p) {
+                const std::int64_t r = c.request.rc ? length - 1 - p : p;
+                row[r * files + f] = norm.apply(track[static_cast<std::size_t>(first + p)]);
             }
         }
-        summary.windows += static_cast<std::int64_t>(starts.size());
-        for (const float v : values.front())
-            summary.bases += !std::isnan(v);
-        sink(chrom, std::move(values));
-        done += N;
-        if (request.progress && !request.progress(done, total))
-            throw Error("cancelled");
+    }
+}
+
+/// Batches of windows through the model (runWindowBatches: inputs prepared on a second thread
+/// while the model runs), each window's outputs scattered onto the bases.
+void predictWindows(const PredictContext& c, ChromosomeWork& w)
+{
+    const std::int64_t W = c.window;
+    const Shape inShape = predictInputShape(c.spec, W);
+    const std::int64_t inSize = elementCount(inShape);
+    const bool alphabetFirst = alphabetBeforeSequence(c.spec);
+    const std::int64_t perBatch = std::max<std::int64_t>(1, c.request.batchSize);
+    const auto windows = static_cast<std::int64_t>(w.starts.size());
+    std::vector<std::shared_ptr<const store::Values>> secTracks;
+    if (c.secondaryInput)
+        for (const auto& f : c.spec.sec_inputs)
+            secTracks.push_back(store::track(c.spec.resolve(f), w.chrom.name, w.chrom.length));
+
+    WindowBatchJob job;
+    job.count = (windows + perBatch - 1) / perBatch;
+    job.bf16 = c.request.precision == "bf16";
+    job.fill = [&](std::int64_t g, Batch& batch) {
+        const std::int64_t first = g * perBatch, n = std::min(perBatch, windows - first);
+        batch.examples = n;
+        batch.inputs.resize(c.secondaryInput ? 2 : 1);
+        Array& dna = batch.inputs[0];
+        dna.shape = inShape;
+        dna.shape.insert(dna.shape.begin(), n);
+        dna.values.resize(static_cast<std::size_t>(n * inSize));
+        for (std::int64_t i = 0; i < n; ++i)
+            writeOneHot(w.codes.data() + w.strandStart(w.starts[first + i], W, c.request.rc), W,
+                        false, alphabetFirst, dna.values.data() + i * inSize);
+        if (c.secondaryInput)
+            fillSecondaryInput(c, secTracks, w.starts.data() + first, n, batch.inputs[1]);
+    };
+    job.take = [&](std::int64_t g, const Batch& batch, const std::vector<torch::Tensor>& outputs) {
+        std::vector<const float*> row(c.layouts.outputs.size());
+        for (std::int64_t i = 0; i < batch.examples; ++i) {
+            for (std::size_t o = 0; o < row.size(); ++o) {
+                const PredictionLayout& layout = c.layouts.outputs[o];
+                row[o] = outputs[layout.outputIndex].data_ptr<float>() + i * valuesOf(layout);
+            }
+            scatterOutputs(c, w, w.starts[g * perBatch + i], row, w.values);
+        }
+    };
+    job.progress = [&](std::int64_t done) {
+        reportProgress(c, w, static_cast<double>(done) / static_cast<double>(job.count));
+        return true;
+    };
+    runWindowBatches(c.model, job);
+}
+
+/// The context: outputs and inputs checked, the genome's chromosomes, the regions checked.
+PredictContext openPrediction(Model& model, const DatasetSpec& spec, std::int64_t inputLength,
+                              const DataStatistics& statistics, const PredictRequest& request,
+                              PredictSummary& summary)
+{
+    PredictContext c{model, spec, statistics, request, {}, inputLength};
+    c.layouts =
+        outputLayouts(spec, inputLength, model.spec().outputNames(), model.summary().outputShapes);
+    c.secondaryInput = !spec.sec_inputs.empty() && spec.use_sec_as == "inputs";
+    if (model.spec().inputNames().size() != (c.secondaryInput ? 2U : 1U))
+        throw Error("the model takes " + std::to_string(model.spec().inputNames().size()) +
+                    " inputs, but prediction gives it the sequence" +
+                    (c.secondaryInput ? std::string(" and the secondary track") : std::string()));
+    c.step = c.layouts.outputs.front().stride;
+    for (const auto& l : c.layouts.outputs)
+        c.step = std::gcd(c.step, l.stride);
+    summary.layout = c.layouts.outputs.front();
+    summary.layouts = c.layouts;
+    summary.notes = c.layouts.notes;
+    return c;
+}
+
+} // namespace
+
+PredictSummary predict(Model& model, const DatasetSpec& trainSpec, std::int64_t inputLength,
+                       const DataStatistics& statistics, const PredictRequest& request,
+                       const PredictionSink& sink)
+{
+    const auto start = Clock::now();
+    PredictSummary summary;
+    PredictContext c = openPrediction(model, trainSpec, inputLength, statistics, request, summary);
+    const Genome genome = Genome::open(
+        request.fasta.empty() ? trainSpec.resolve(trainSpec.fasta_file) : request.fasta);
+    summary.chromosomes = chromosomesToPredict(genome, request);
+    checkRegions(request, summary.chromosomes, inputLength);
+    const auto runners = chooseRunners(c, summary.reason);
+    summary.method = runners.empty() ? "windows" : "whole-sequence";
+    for (const auto& chrom : summary.chromosomes)
+        c.totalBases += chrom.length;
+
+    for (std::size_t ci = 0; ci < summary.chromosomes.size(); ++ci) {
+        ChromosomeWork w(summary.chromosomes[ci]);
+        w.starts = windowStarts(w.chrom, inputLength, c.step, request, ci);
+        w.values.assign(c.layouts.trackCount(),
+                        std::vector<float>(static_cast<std::size_t>(w.chrom.length), kEmpty));
+        if (!w.starts.empty()) {
+            w.codes = genome.loadCodes(w.chrom.name);
+            if (request.rc)
+                sequence::reverseComplementCodes(w.codes.data(), w.codes.size());
+            if (runners.empty())
+                predictWindows(c, w);
+            else
+                predictWhole(c, runners, w);
+        }
+        summary.windows += static_cast<std::int64_t>(w.starts.size());
+        summary.bases += std::count_if(w.values.front().begin(), w.values.front().end(),
+                                       [](float v) { return !std::isnan(v); });
+        sink(w.chrom, std::move(w.values));
+        c.basesBefore += w.chrom.length;
+        reportProgress(c, w, 0.0);
     }
     summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     return summary;
 }
 
 std::vector<std::filesystem::path> exportPaths(const std::string& path,
-                                               const PredictionLayout& layout)
+                                               const OutputLayouts& layouts)
 {
-    if (layout.trackNames.size() == 1)
+    const std::vector<std::string> names = layouts.trackNames();
+    if (names.size() == 1)
         return {path};
     std::string prefix = path;
     if (text::endsWith(text::toLower(prefix), ".bw"))
         prefix.resize(prefix.size() - 3);
     std::vector<std::filesystem::path> out;
-    for (const auto& name : layout.trackNames)
+    for (const auto& name : names)
         out.emplace_back(prefix + "_" + name + ".bw");
     return out;
 }
@@ -326,8 +528,9 @@ predictToBigWig(Model& model, const DatasetSpec& trainSpec, std::int64_t inputLe
     const std::filesystem::path fasta =
         request.fasta.empty() ? trainSpec.resolve(trainSpec.fasta_file) : request.fasta;
     const auto chromosomes = chromosomesToPredict(Genome::open(fasta), request);
-    const auto layout = predictionLayout(trainSpec, inputLength);
-    const auto paths = exportPaths(path, layout);
+    const auto paths =
+        exportPaths(path, outputLayouts(trainSpec, inputLength, model.spec().outputNames(),
+                                        model.summary().outputShapes));
     std::vector<std::unique_ptr<BigWigWriter>> writers;
     BigWigWriterOptions options;
     options.skipZeros = false; // a prediction of 0 is a value, not a gap

@@ -2,10 +2,12 @@
 
 #include "core/data/dataset.h"
 #include "core/util/chromosome.h"
+#include "core/util/shape.h"
 
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +19,8 @@ class Model;
 /// x covers bases [x + offset + t * span, x + offset + (t + 1) * span); windows step by
 /// `stride` (keras_dna's non-overlapping prediction).
 struct PredictionLayout {
+    std::string output;          ///< the output layer's name
+    std::size_t outputIndex = 0; ///< its place among the model's outputs
     std::int64_t window = 0;
     std::int64_t valuesPerTrack = 1; ///< T: tg_window, seq_len (seq2seq) or 1
     std::int64_t span = 1;
@@ -25,14 +29,34 @@ struct PredictionLayout {
     std::vector<std::string>
         trackNames; ///< keras_dna's file suffixes, e.g. "cell_number0_annotation_number0"
 };
-/// The layout for a model trained on `spec` (with its input length resolved).
+/// The layout of the labels' output (the first) for a model trained on `spec` (with its input
+/// length resolved).
 [[nodiscard]] PredictionLayout predictionLayout(const DatasetSpec& spec, std::int64_t inputLength);
+
+/// Every output a prediction writes, in output order: the first holds the labels' tracks
+/// (keras_dna's names), a second the secondary targets' (use_sec_as 'targets': one track per
+/// sec_inputs file, named after the output layer). Each output it cannot write has a sentence
+/// saying why.
+struct OutputLayouts {
+    std::vector<PredictionLayout> outputs;
+    std::vector<std::string> notes;
+    /// Every written track's name, outputs in order.
+    [[nodiscard]] std::vector<std::string> trackNames() const;
+    [[nodiscard]] std::size_t trackCount() const;
+};
+/// Throws when the first output does not hold the labels' values (nothing could be written).
+[[nodiscard]] OutputLayouts outputLayouts(const DatasetSpec& spec, std::int64_t inputLength,
+                                          const std::vector<std::string>& outputNames,
+                                          const std::vector<Shape>& outputShapes);
 
 struct PredictRequest {
     std::vector<std::string> chromosomes; ///< incl_chromosomes (empty: every chromosome)
     /// One (start, stop) per chromosome: predict only windows centred in [start, stop].
     std::vector<std::pair<std::int64_t, std::int64_t>> startStop;
-    std::filesystem::path fasta;      ///< the genome (empty: the training spec's)
+    std::filesystem::path fasta; ///< the genome (empty: the training spec's)
+    /// Which training dataset (a MultiGenerator's, in dataset order); unset: the one `fasta`
+    /// picks (predictModel).
+    std::optional<std::size_t> dataset = std::nullopt;
     std::filesystem::path chromSizes; ///< chrom.sizes for the bigWig header (empty: the genome)
     bool rc = false;                  ///< predict on the reverse strand
     std::string method = "auto";      ///< "auto", "whole", "windows"
@@ -42,20 +66,22 @@ struct PredictRequest {
     std::function<bool(std::int64_t done, std::int64_t total)> progress;
 };
 
-/// Receives each chromosome's prediction, one per track, per base (NaN where no window
-/// reaches); the tracks are handed over, so a sink may keep them or pass them to a thread.
+/// Receives each chromosome's prediction, one per track (every written output's, in
+/// OutputLayouts::trackNames() order), per base (NaN where no window reaches); the tracks are
+/// handed over, so a sink may keep them or pass them to a thread.
 using PredictionSink =
     std::function<void(const Chromosome& chrom, std::vector<std::vector<float>> tracks)>;
 
 struct PredictSummary {
-    std::string method; ///< "whole-sequence" or "windows"
-    std::string reason; ///< why windows, when "auto" fell back
-    PredictionLayout layout;
+    std::string method;                  ///< "whole-sequence" or "windows"
+    std::string reason;                  ///< why windows, when "auto" fell back
+    PredictionLayout layout;             ///< the first output's
+    OutputLayouts layouts;               ///< every output's
     std::vector<Chromosome> chromosomes; ///< predicted, in order
     std::int64_t windows = 0;
     std::int64_t bases = 0; ///< bases given a value
     double seconds = 0;
-    /// What the export leaves out and why (the outputs after the first of a multi-output model).
+    /// What the export leaves out and why (outputs of a multi-output model with no track layout).
     std::vector<std::string> notes;
 };
 
@@ -66,9 +92,9 @@ PredictSummary predict(Model& model, const DatasetSpec& trainSpec, std::int64_t 
                        const PredictionSink& sink);
 
 /// The bigWig files an export writes: `path` itself for a single track, else
-/// `<path>_<track name>.bw` per track (keras_dna's naming).
+/// `<path>_<track name>.bw` per track (keras_dna's naming), every output's tracks in order.
 [[nodiscard]] std::vector<std::filesystem::path> exportPaths(const std::string& path,
-                                                             const PredictionLayout& layout);
+                                                             const OutputLayouts& layouts);
 
 /// predict() writing bigWig files; returns them.
 std::vector<std::filesystem::path>

@@ -2,14 +2,17 @@
 
 #include "core/data/generator.h"
 #include "core/data/store.h"
+#include "core/eval/whole_sequence.h"
+#include "core/eval/window_batches.h"
 #include "core/model/autocast.h"
 #include "core/model/torch_model.h"
 #include "core/util/error.h"
 #include "core/util/text.h"
-#include "core/eval/whole_sequence.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <cstring>
 #include <map>
 
 namespace kdna {
@@ -61,50 +64,56 @@ void requireInputShapes(const Model& model, const Generator& data)
                         (i == 0 ? " (dummy_axis, alphabet_axis)" : " (sec_input_shape)"));
 }
 
+/// The generator's data in batches of kWindowBatch rows (keras_dna's batch_size is the
+/// training's; scoring only needs every example once, in order, and larger batches run
+/// faster).
+Generator scoringBatches(const Generator& data)
+{
+    BatchLayout layout = data.layout();
+    layout.batchSize = std::max(layout.batchSize, kWindowBatch);
+    for (Shape* shape : {&layout.outputShape, &layout.secInputShape})
+        if (!shape->empty())
+            shape->front() = layout.batchSize;
+    GeneratorOptions options = data.options();
+    options.shuffle = false;
+    return Generator(data.datasetPtr(), layout, options);
+}
+
 void scoreWindows(Model& model, const Generator& data, const ScoreOptions& options, ScoredData& s)
 {
     requireInputShapes(model, data);
-    torch::NoGradGuard noGrad;
-    auto& module = model.impl().module;
-    module->eval();
-    const torch::Device device = model.impl().device;
-    const bool bf16 = options.precision == "bf16";
-    const std::int64_t batches = data.batchesPerEpoch();
-    BatchStream stream(data, 0, batches);
-    std::int64_t row = 0;
-    for (std::int64_t g = 0; g < batches; ++g) {
-        Batch batch = stream.next();
-        std::vector<torch::Tensor> inputs;
-        for (auto& a : batch.inputs)
-            inputs.push_back(torch::from_blob(a.values.data(), a.shape, torch::kFloat).to(device));
-        const auto outputs = [&] {
-            AutocastScope autocast(bf16, device.is_cuda());
-            return module->forward(inputs);
-        }();
-        for (std::size_t o = 0; o < outputs.size() && o < s.predictionSize.size(); ++o) {
-            const std::int64_t e = s.predictionSize[o];
-            const torch::Tensor y = outputs[o].to(torch::kFloat).cpu().contiguous();
-            std::memcpy(s.predictions[o].data() + row * e, y.data_ptr<float>(),
-                        sizeof(float) * static_cast<std::size_t>(y.numel()));
-        }
-        for (std::size_t o = 0; o < batch.targets.size() && o < s.targets.size(); ++o) {
-            const Array& target = batch.targets[o];
-            std::memcpy(s.targets[o].data() + row * s.elements(o), target.values.data(),
-                        sizeof(float) * target.values.size());
-        }
+    const Generator batches = scoringBatches(data);
+    const std::int64_t rowsPerBatch = batches.batchSize();
+    WindowBatchJob job;
+    job.count = batches.batchesPerEpoch();
+    job.bf16 = options.precision == "bf16";
+    job.fill = [&](std::int64_t g, Batch& batch) {
+        batches.fill(g, batch);
+    };
+    job.take = [&](std::int64_t g, const Batch& batch, const std::vector<torch::Tensor>& outputs) {
+        const std::int64_t row = g * rowsPerBatch;
+        for (std::size_t o = 0; o < outputs.size() && o < s.predictionSize.size(); ++o)
+            std::memcpy(s.predictions[o].data() + row * s.predictionSize[o],
+                        outputs[o].data_ptr<float>(),
+                        sizeof(float) * static_cast<std::size_t>(outputs[o].numel()));
+        for (std::size_t o = 0; o < batch.targets.size() && o < s.targets.size(); ++o)
+            std::memcpy(s.targets[o].data() + row * s.elements(o), batch.targets[o].values.data(),
+                        sizeof(float) * batch.targets[o].values.size());
         if (!s.weights.empty())
             std::memcpy(s.weights.data() + row, batch.weights.values.data(),
                         sizeof(float) * batch.weights.values.size());
-        row += batch.examples;
-        stream.recycle(std::move(batch));
-        report(options, static_cast<double>(g + 1) / static_cast<double>(batches));
-    }
+    };
+    job.progress = [&](std::int64_t done) {
+        return !options.progress ||
+               options.progress(static_cast<double>(done) / static_cast<double>(job.count));
+    };
+    runWindowBatches(model, job);
 }
 
 void scoreWhole(Model& model, const Generator& data, const ScoreOptions& options, ScoredData& s)
 {
     const Dataset& dataset = data.dataset();
-    const WholeSequenceRunner runner(model, planWholeSequence(model.spec()),
+    const WholeSequenceRunner runner(model, planWholeSequenceFor(model.spec(), 0),
                                      options.precision == "bf16");
     const std::int64_t outputs = runner.plan().outputs;
     // Which window starts each chromosome needs.
@@ -164,7 +173,9 @@ void shapeForScoring(DatasetSpec& spec, bool stepByTarget)
 
 std::string wholeSequenceBlocker(const Model& model, const Generator& data)
 {
-    const WholeSequencePlan plan = planWholeSequence(model.spec());
+    if (model.spec().outputNames().size() != 1)
+        return "the model has several outputs";
+    const WholeSequencePlan plan = planWholeSequenceFor(model.spec(), 0);
     if (!plan.possible)
         return plan.reason;
     const DatasetSpec& spec = data.dataset().spec();

@@ -10,6 +10,8 @@
 #include <bit>
 #include <cstdint>
 #include <optional>
+#include <set>
+#include <string>
 
 namespace kdna {
 namespace F = torch::nn::functional;
@@ -47,6 +49,34 @@ std::int64_t chunkFor(const torch::Device& device, const std::vector<Compiled>& 
 }
 
 } // namespace
+
+WholeSequencePlan planWholeSequenceFor(const ModelSpec& input, std::size_t output)
+{
+    ModelSpec spec = input;
+    spec.normalize(); // every layer named, with its inputs
+    const auto outputs = spec.outputNames();
+    if (output >= outputs.size())
+        return planWholeSequence(spec);
+    const auto layer = [&](const std::string& name) -> const LayerSpec& {
+        return spec.layers[static_cast<std::size_t>(spec.indexOf(name))];
+    };
+    std::string last = outputs[output];
+    while (layer(last).type == "Reshape" && layer(last).inputs.size() == 1)
+        last = layer(last).inputs.front();
+    std::set<std::string> needed;
+    std::vector<std::string> pending = {last};
+    while (!pending.empty()) {
+        const std::string name = pending.back();
+        pending.pop_back();
+        if (needed.insert(name).second)
+            for (const auto& in : layer(name).inputs)
+                pending.push_back(in);
+    }
+    ModelSpec head = spec;
+    std::erase_if(head.layers, [&](const LayerSpec& l) { return needed.count(l.name) == 0; });
+    head.outputs = {last};
+    return planWholeSequence(head);
+}
 
 struct WholeSequenceRunner::Impl {
     std::vector<Compiled> steps;

@@ -9,6 +9,13 @@ namespace kdna {
 
 class Model;
 
+/// The plan for output `output` of a model, planned as a model of its own: the layers that
+/// output depends on (another head's layers left out), without a trailing Reshape (a view: a
+/// window's values keep their order, so the flattened outputs are the same). A model with
+/// several heads runs each head whole-sequence, and a reshaped output (the tutorial's two
+/// tracks out of Dense then Reshape) runs as its Dense.
+[[nodiscard]] WholeSequencePlan planWholeSequenceFor(const ModelSpec& spec, std::size_t output);
+
 /// Runs a WholeSequencePlan with a model's weights: the outputs for many consecutive window
 /// starts at once, in chunks that bound memory.
 class WholeSequenceRunner {

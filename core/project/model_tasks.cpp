@@ -30,7 +30,7 @@ std::unique_ptr<Generator> evaluationGenerator(const LoadedModel& m, const Evalu
                 shapeForScoring(d, stepByTarget);
         return openGenerator(spec, nullptr, options);
     }
-    const DatasetChoice choice = m.evaluationDataset(data.fasta, data.annotations);
+    const DatasetChoice choice = m.evaluationDataset(data.fasta, data.annotations, data.dataset);
     DatasetSpec spec = std::get<DatasetSpec>(
         respecOn(AnySpec(choice.spec), data.chromosomes, {}, {}, data.weights));
     shapeForScoring(spec, stepByTarget);
@@ -50,11 +50,13 @@ const DatasetSpec& LoadedModel::trainSpec() const
 }
 
 DatasetChoice LoadedModel::evaluationDataset(const std::string& fasta,
-                                             const std::vector<std::string>& annotations) const
+                                             const std::vector<std::string>& annotations,
+                                             std::optional<std::size_t> index) const
 {
     if (!archive.trainSpec)
         throw Error("the model archive holds no training generator command");
-    return chooseDataset(*archive.trainSpec, fasta, annotations);
+    return index ? datasetAt(*archive.trainSpec, *index, fasta, annotations)
+                 : chooseDataset(*archive.trainSpec, fasta, annotations);
 }
 
 std::int64_t LoadedModel::inputLength() const
@@ -102,7 +104,8 @@ EvaluationReport evaluateModel(LoadedModel& m, const EvaluationData& data,
 CorrelationReport correlateModel(LoadedModel& m, const EvaluationData& data,
                                  const ScoreOptions& options)
 {
-    if (!data.spec && m.evaluationDataset(data.fasta, data.annotations).spec.isSparse())
+    if (!data.spec &&
+        m.evaluationDataset(data.fasta, data.annotations, data.dataset).spec.isSparse())
         throw Error(
             "get_correlation applies to bigWig (regression) models; use auc for BED/GFF models");
     const auto generator = evaluationGenerator(m, data, true);
@@ -122,7 +125,7 @@ CorrelationReport correlateModel(LoadedModel& m, const EvaluationData& data,
 std::vector<AucResult> aucModel(LoadedModel& m, const EvaluationData& data, bool dataAugmentation,
                                 const std::string& curve, const ScoreOptions& options)
 {
-    const DatasetChoice choice = m.evaluationDataset(data.fasta, data.annotations);
+    const DatasetChoice choice = m.evaluationDataset(data.fasta, data.annotations, data.dataset);
     const DatasetSpec& train = choice.spec;
     if (!train.isSparse())
         throw Error(
@@ -165,7 +168,7 @@ std::vector<std::filesystem::path> predictModel(LoadedModel& m, const PredictReq
                                                 PredictSummary* summary)
 {
     // The genome asked for picks the dataset, as evaluation does.
-    const DatasetChoice choice = m.evaluationDataset(request.fasta.string(), {});
+    const DatasetChoice choice = m.evaluationDataset(request.fasta.string(), {}, request.dataset);
     const DataStatistics none;
     const DataStatistics& stats =
         choice.index < m.archive.statistics.size() ? m.archive.statistics[choice.index] : none;

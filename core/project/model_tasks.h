@@ -1,10 +1,10 @@
 #pragma once
 
-#include "core/project/archive.h"
 #include "core/eval/dataset_choice.h"
 #include "core/eval/evaluation.h"
 #include "core/eval/predictor.h"
 #include "core/model/model.h"
+#include "core/project/archive.h"
 
 #include <cstdint>
 #include <filesystem>
@@ -25,9 +25,11 @@ struct LoadedModel {
 
     /// The training spec (first dataset), with its folders.
     [[nodiscard]] const DatasetSpec& trainSpec() const;
-    /// The training dataset evaluation and prediction use (see chooseDataset).
+    /// The training dataset evaluation and prediction use: dataset `index` when given
+    /// (datasetAt), else the one the files pick (chooseDataset).
     [[nodiscard]] DatasetChoice
-    evaluationDataset(const std::string& fasta, const std::vector<std::string>& annotations) const;
+    evaluationDataset(const std::string& fasta, const std::vector<std::string>& annotations,
+                      std::optional<std::size_t> index = std::nullopt) const;
     /// The model's input length (seq_len 'MAXLEN' read from the model's Input layer).
     [[nodiscard]] std::int64_t inputLength() const;
 };
@@ -46,6 +48,9 @@ struct EvaluationData {
     std::vector<std::string> annotations;
     bool weights = false; ///< keras_dna's weights_eval
     std::optional<AnySpec> spec;
+    /// Which training dataset (a MultiGenerator's, in dataset order); unset: the one `fasta`
+    /// and `annotations` pick.
+    std::optional<std::size_t> dataset = std::nullopt;
 };
 
 [[nodiscard]] EvaluationReport evaluateModel(LoadedModel& m, const EvaluationData& data,

@@ -1,17 +1,19 @@
 #include "core/data/generator.h"
 #include "core/eval/evaluation.h"
+#include "core/eval/prediction_pairing.h"
 #include "core/eval/predictor.h"
 #include "core/eval/whole_sequence.h"
+#include "core/genome/genome.h"
 #include "core/model/model.h"
 #include "core/model/templates.h"
 #include "core/model/torch_model.h"
 #include "core/project/demo_data.h"
 #include "core/project/model_tasks.h"
 #include "core/project/workflow.h"
-#include "support/fixtures.h"
 #include "core/tracks/bigwig.h"
 #include "core/util/error.h"
 #include "core/util/stats.h"
+#include "support/fixtures.h"
 
 #include <cmath>
 #include <random>
@@ -46,6 +48,27 @@ std::vector<float> windowByWindow(Model& m, const std::vector<std::uint8_t>& cod
         torch::from_blob(batch.data(), {static_cast<std::int64_t>(starts.size()), window, 4});
     const auto y = m.impl().module->forward({x})[0].contiguous();
     return {y.data_ptr<float>(), y.data_ptr<float>() + y.numel()};
+}
+
+/// Every output of the model for windows [x, x + W) of `codes`, one batch (the reference).
+std::vector<std::vector<float>> headsOf(Model& m, const std::vector<std::uint8_t>& codes,
+                                        std::int64_t window,
+                                        const std::vector<std::int64_t>& starts)
+{
+    torch::NoGradGuard noGrad;
+    m.impl().module->eval();
+    std::vector<float> batch(starts.size() * static_cast<std::size_t>(window * 4));
+    for (std::size_t i = 0; i < starts.size(); ++i)
+        writeOneHot(codes.data() + starts[i], window, false, false,
+                    batch.data() + i * static_cast<std::size_t>(window * 4));
+    const auto x =
+        torch::from_blob(batch.data(), {static_cast<std::int64_t>(starts.size()), window, 4});
+    std::vector<std::vector<float>> out;
+    for (const auto& y : m.impl().module->forward({x})) {
+        const auto c = y.contiguous();
+        out.emplace_back(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+    }
+    return out;
 }
 
 } // namespace
@@ -439,6 +462,31 @@ private Q_SLOTS:
         request.fasta = otherFasta;
         QCOMPARE(predictModel(genomes, request, m_dir.file("g.bw").string()).size(),
                  std::size_t(1));
+
+        // One --fasta per dataset, in dataset order, uses each dataset in turn.
+        const std::vector<std::string> both = {m_files.fasta.string(), otherFasta.string()};
+        const auto choices = chooseDatasets(*genomes.archive.trainSpec, both, {});
+        QCOMPARE(choices.size(), std::size_t(2));
+        QCOMPARE(choices[1].index, std::size_t(1));
+        QCOMPARE(choices[1].spec.fasta_file, otherFasta.string());
+        EvaluationData second = onOther;
+        second.dataset = 1;
+        QCOMPARE(correlateModel(genomes, second).positions, chr4Windows);
+        request.dataset = 1;
+        QCOMPARE(predictModel(genomes, request, m_dir.file("g1.bw").string()).size(),
+                 std::size_t(1));
+        // Counts that do not fit say which dataset takes which files.
+        const std::string three = test::errorOf([&] {
+            (void)chooseDatasets(*genomes.archive.trainSpec, {both[0], both[1], both[0]}, {});
+        });
+        QVERIFY2(three.find("3 --fasta given") != std::string::npos &&
+                     three.find("dataset 1: --fasta for") != std::string::npos &&
+                     three.find("other_genome.fa") != std::string::npos,
+                 three.c_str());
+        const std::string files = test::errorOf([&] {
+            (void)chooseDatasets(*genomes.archive.trainSpec, both, {m_files.signal.string()});
+        });
+        QVERIFY2(files.find("take 2 in all") != std::string::npos, files.c_str());
     }
 
     /// correlate counts positions, not positions x tracks.
@@ -504,6 +552,125 @@ private Q_SLOTS:
                      message.find("50") != std::string::npos,
                  message.c_str());
         QVERIFY(!std::filesystem::exists(out));
+    }
+
+    /// The tutorial's "Classification and regression simultaneously": a sigmoid head on the
+    /// BED sites and a density head on the secondary track (use_sec_as 'targets'). predict
+    /// writes one bigWig per output -- the first named as keras_dna names its tracks, the
+    /// second after its output layer -- each holding its own head's values, and the studio's
+    /// track list (predictedTracks) names both.
+    void twoHeadedModelWritesOneBigWigPerOutput()
+    {
+        constexpr std::int64_t W = 121;
+        Project p;
+        p.base_dir = m_files.fasta.parent_path();
+        DatasetSpec d;
+        d.batch_size = 32;
+        d.fasta_file = m_files.fasta.string();
+        d.annotation_files = {m_files.peaks.string()};
+        d.annotation_list = {"site"};
+        d.seq_len = W;
+        d.incl_chromosomes = {"chr1", "chr2", "chr3"};
+        d.sec_inputs = {m_files.signal.string()};
+        d.sec_input_length = W;
+        d.use_sec_as = "targets";
+        d.output_shape = {32, 1}; // the tutorial's shapes for its two heads
+        d.sec_input_shape = {32, W};
+        p.dataset = d;
+        p.model = ModelSpec::fromJson(json{
+            {"layers",
+             {{{"type", "Input"}, {"shape", {W, 4}}},
+              {{"type", "Conv1D"}, {"filters", 4}, {"kernel_size", 5}, {"activation", "relu"}},
+              {{"type", "Flatten"}, {"name", "features"}},
+              {{"type", "Dense"}, {"units", 1}, {"activation", "sigmoid"}, {"name", "site"}},
+              {{"type", "Dense"}, {"units", W}, {"name", "density"}, {"inputs", {"features"}}}}}});
+        p.compile.loss = {"binary_crossentropy", "mae"};
+        p.training.epochs = 1;
+        p.training.steps_per_epoch = 3;
+        p.training.validation_chr.clear();
+        p.output = "heads.kdna";
+        (void)trainProject(p);
+        LoadedModel m = loadModel(p.resolve("heads.kdna"));
+
+        const auto codes = Genome::open(m_files.fasta).loadCodes("chr4");
+        std::vector<std::int64_t> starts;
+        for (std::int64_t x = 2000 - W / 2; x <= 2300 - W / 2; ++x)
+            starts.push_back(x);
+        const auto heads = headsOf(*m.model, codes, W, starts);
+        // Window by window, and whole-sequence (each head planned on its own).
+        for (const std::string method : {"windows", "auto"}) {
+            PredictRequest request;
+            request.chromosomes = {"chr4"};
+            request.startStop = {{2000, 2300}};
+            request.method = method;
+            PredictSummary summary;
+            const auto files =
+                predictModel(m, request, m_dir.file(method + ".bw").string(), &summary);
+            QCOMPARE(files, (std::vector<std::filesystem::path>{
+                                m_dir.file(method + "_cell_number0_site.bw"),
+                                m_dir.file(method + "_density.bw")}));
+            QVERIFY2(summary.notes.empty(), summary.notes.empty() ? "" : summary.notes[0].c_str());
+            QCOMPARE(summary.method,
+                     std::string(method == "windows" ? "windows" : "whole-sequence"));
+            const auto tracks =
+                predictedTracks(m.trainSpec(), summary.layouts, m.archive.statistics);
+            QCOMPARE(tracks.size(), std::size_t(2));
+            QCOMPARE(tracks[1].name, std::string("density"));
+            QCOMPARE(tracks[1].experiment, std::filesystem::path(m_files.signal));
+
+            // Each file equals its head: the site head at every window centre, the density
+            // head over the bases of every W-th window.
+            const auto site = BigWigReader::open(files[0]).values("chr4", 0, 4000, std::nanf(""));
+            const auto density =
+                BigWigReader::open(files[1]).values("chr4", 0, 4000, std::nanf(""));
+            QVERIFY(std::isnan(site[1999]) && std::isnan(site[2301]));
+            for (std::size_t i = 0; i < starts.size(); ++i) {
+                const auto centre = static_cast<std::size_t>(starts[i] + W / 2);
+                QVERIFY(std::abs(site[centre] - heads[0][i]) < 1e-4);
+                if (i % W != 0)
+                    continue;
+                for (std::int64_t t = 0; t < W; ++t)
+                    QVERIFY(std::abs(density[static_cast<std::size_t>(starts[i] + t)] -
+                                     heads[1][i * W + static_cast<std::size_t>(t)]) < 1e-4);
+            }
+            QVERIFY(std::isnan(density[static_cast<std::size_t>(starts.front()) - 1]));
+        }
+    }
+
+    /// Two tracks out of Dense then Reshape (the tutorial's "Predicting simultaneously two
+    /// tracks"): the Reshape is a view, so evaluation and correlation run whole-sequence and
+    /// agree with the windows.
+    void reshapedOutputRunsWholeSequence()
+    {
+        Project p = writeDemoProject(m_files);
+        auto& d = std::get<DatasetSpec>(p.dataset);
+        d.window = 301;
+        d.annotation_files = {d.annotation_files.front(), d.annotation_files.front()};
+        d.output_shape.clear();
+        p.model = ModelSpec::fromJson(
+            json{{"layers",
+                  {{{"type", "Input"}, {"shape", {301, 4}}},
+                   {{"type", "Conv1D"}, {"filters", 4}, {"kernel_size", 9}, {"activation", "relu"}},
+                   {{"type", "MaxPooling1D"}, {"pool_size", 16}},
+                   {{"type", "Flatten"}},
+                   {{"type", "Dense"}, {"units", 2}},
+                   {{"type", "Reshape"}, {"target_shape", {1, 2}}}}}});
+        p.training.epochs = 1;
+        p.training.steps_per_epoch = 2;
+        p.training.validation_chr.clear();
+        p.output = "reshaped.kdna";
+        (void)trainProject(p);
+        LoadedModel m = loadModel(p.resolve("reshaped.kdna"));
+        EvaluationData chr4{{"chr4"}, {}, {}, false, std::nullopt};
+        ScoreOptions windows;
+        windows.method = "windows";
+        const auto whole = correlateModel(m, chr4);
+        const auto slow = correlateModel(m, chr4, windows);
+        QCOMPARE(whole.method, std::string("whole-sequence"));
+        QCOMPARE(slow.method, std::string("windows"));
+        QCOMPARE(whole.positions, slow.positions);
+        for (const auto& [name, r] : whole.correlations)
+            QVERIFY2(std::abs(r - slow.correlations.at(name)) < 1e-5, name.c_str());
     }
 
     void classifierAuc()

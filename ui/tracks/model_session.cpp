@@ -1,14 +1,15 @@
 #include "ui/tracks/model_session.h"
 
-#include "ui/bridge/background_task.h"
-#include "ui/bridge/qt_convert.h"
 #include "core/eval/prediction_pairing.h"
+#include "core/eval/whole_sequence.h"
 #include "core/genome/genome.h"
 #include "core/model/inference_plan.h"
 #include "core/project/model_tasks.h"
 #include "core/tracks/bigwig.h"
 #include "core/util/chrom_names.h"
 #include "core/util/error.h"
+#include "ui/bridge/background_task.h"
+#include "ui/bridge/qt_convert.h"
 
 #include <cmath>
 #include <cstdint>
@@ -27,6 +28,7 @@ struct ModelFacts {
     QStringList trackNames;
     QStringList experiments;
     std::vector<Normalizer> normalizers;
+    QStringList notes;
     QString plan;
 };
 
@@ -38,13 +40,18 @@ ModelFacts readFacts(const std::string& archive, const std::string& dataDir)
     const auto fasta = spec.resolve(spec.fasta_file);
     facts.genome = qs(fasta.string());
     facts.chromosomes = Genome::open(fasta).names();
+    const Model& model = *facts.model->model;
+    const OutputLayouts layouts = outputLayouts(
+        spec, facts.model->inputLength(), model.spec().outputNames(), model.summary().outputShapes);
+    for (const std::string& note : layouts.notes)
+        facts.notes << qs(note);
     for (const PredictedTrack& t :
-         predictedTracks(spec, facts.model->inputLength(), facts.model->archive.statistics)) {
+         predictedTracks(spec, layouts, facts.model->archive.statistics)) {
         facts.trackNames << qs(t.name);
         facts.experiments << (t.experiment.empty() ? QString() : qs(t.experiment.string()));
         facts.normalizers.push_back(t.normalizer);
     }
-    const WholeSequencePlan plan = planWholeSequence(facts.model->model->spec());
+    const WholeSequencePlan plan = planWholeSequenceFor(model.spec(), 0);
     facts.plan = plan.possible ? QStringLiteral("whole-sequence") : qs(plan.reason);
     return facts;
 }
@@ -126,6 +133,7 @@ void ModelSession::clear()
     m_trackNames.clear();
     m_experiments.clear();
     m_normalizers.clear();
+    m_notes.clear();
     m_plan.clear();
 }
 
@@ -137,6 +145,7 @@ void ModelSession::load(const QString& archivePath, const QString& dataDir)
     m_trackNames.clear();
     m_experiments.clear();
     m_normalizers.clear();
+    m_notes.clear();
     auto facts = std::make_shared<ModelFacts>();
     BackgroundTask* task = run(tr("Loading %1").arg(QFileInfo(archivePath).fileName()),
                                [facts, archive = ss(archivePath), data = ss(dataDir)](
@@ -149,6 +158,7 @@ void ModelSession::load(const QString& archivePath, const QString& dataDir)
         m_trackNames = facts->trackNames;
         m_experiments = facts->experiments;
         m_normalizers = facts->normalizers;
+        m_notes = facts->notes;
         m_plan = facts->plan;
         m_chromosomes = facts->chromosomes;
         Q_EMIT loaded();

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "ui/bridge/background_task.h"
 #include "core/data/normalization.h"
+#include "ui/bridge/background_task.h"
 #include "ui/tracks/locus.h"
 
 #include <cstdint>
@@ -54,12 +54,15 @@ public:
 
     /// The genome the model was trained on.
     [[nodiscard]] QString genomePath() const { return m_genome; }
-    /// keras_dna's names of the predicted tracks ("cell_number0_annotation_number0").
+    /// keras_dna's names of the predicted tracks ("cell_number0_annotation_number0"), every
+    /// written output's in order.
     [[nodiscard]] const QStringList& trackNames() const { return m_trackNames; }
     /// Per predicted track, the bigWig it learned from (empty when it is not a signal).
     [[nodiscard]] const QStringList& experimentPaths() const { return m_experiments; }
     /// Per predicted track, the normalisation its targets went through.
     [[nodiscard]] const std::vector<Normalizer>& normalizers() const { return m_normalizers; }
+    /// Why each output the prediction cannot show is left out (one sentence each).
+    [[nodiscard]] const QStringList& outputNotes() const { return m_notes; }
     /// "whole-sequence" when the model's layers allow it, else why windows are used.
     [[nodiscard]] QString inferencePlan() const { return m_plan; }
 
@@ -97,6 +100,7 @@ private:
     QStringList m_trackNames;
     QStringList m_experiments;
     std::vector<Normalizer> m_normalizers;
+    QStringList m_notes;
     QString m_plan;
     bool m_busy = false;
     TaskSlot m_task;

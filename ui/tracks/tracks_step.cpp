@@ -1,5 +1,6 @@
 #include "ui/tracks/tracks_step.h"
 
+#include "core/tracks/file_kind.h"
 #include "ui/bridge/background_task.h"
 #include "ui/bridge/project_document.h"
 #include "ui/bridge/qt_convert.h"
@@ -7,7 +8,6 @@
 #include "ui/tracks/track_panel.h"
 #include "ui/tracks/track_source.h"
 #include "ui/tracks/track_view.h"
-#include "core/tracks/file_kind.h"
 #include "ui/style/colors.h"
 
 #include <algorithm>
@@ -588,6 +588,14 @@ void TracksStep::pairWithExperiment(int predictionTrack, int modelTrack)
                            m_model->normalizers()[static_cast<std::size_t>(modelTrack)]);
 }
 
+QString TracksStep::withOutputNotes(const QString& text) const
+{
+    QString out = text;
+    for (const QString& note : m_model->outputNotes())
+        out += QLatin1Char(' ') + note.left(1).toUpper() + note.mid(1) + QLatin1Char('.');
+    return out;
+}
+
 void TracksStep::regionPredicted(const RegionPrediction& prediction)
 {
     std::int64_t length = prediction.chromLength;
@@ -621,7 +629,7 @@ void TracksStep::regionPredicted(const RegionPrediction& prediction)
     if (!correlations.isEmpty())
         text += QLatin1Char(' ') + correlations.join(QStringLiteral(", ")) +
                 tr(" per base, the experiment normalised as the model's targets.");
-    showMessage(text);
+    showMessage(withOutputNotes(text));
 }
 
 void TracksStep::chromosomePredicted(const QStringList& files, const QString& method,
@@ -643,9 +651,11 @@ void TracksStep::chromosomePredicted(const QStringList& files, const QString& me
         m_view->setStyle(id, style);
         pairWithExperiment(id, k);
     }
-    showMessage(tr("Predicted %1 (%2 inference, %3 s) into %4.")
-                    .arg(qs(m_view->range().chrom), method, QString::number(seconds, 'f', 1),
-                         QFileInfo(files.value(0)).fileName()));
+    showMessage(withOutputNotes(
+        tr("Predicted %1 (%2 inference, %3 s) into %4.")
+            .arg(qs(m_view->range().chrom), method, QString::number(seconds, 'f', 1),
+                 files.size() == 1 ? QFileInfo(files.value(0)).fileName()
+                                   : tr("%n files", nullptr, static_cast<int>(files.size())))));
 }
 
 } // namespace kdna::ui

@@ -93,6 +93,8 @@ private:
     void pairWithExperiment(int predictionTrack, int modelTrack);
     [[nodiscard]] QString experimentName(int modelTrack) const;
     [[nodiscard]] QString predictionName(int modelTrack) const;
+    /// `text` followed by why each output the model cannot show is left out.
+    [[nodiscard]] QString withOutputNotes(const QString& text) const;
     void chooseTracks();
     void chooseExport();
 
