@@ -3,6 +3,7 @@
 #include "core/model/layer_registry.h"
 #include "core/util/text.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <iomanip>
 #include <map>
@@ -98,18 +99,32 @@ ModelSummary summarize(const ModelSpec& input)
 
 std::string ModelSummary::toText(const std::string& modelName) const
 {
+    // Keras' column widths, widened to the longest entry: a long name and type such as
+    // "conv2dtranspose (Conv2DTranspose)" would otherwise push its row's columns along.
+    std::size_t nameWidth = 32, shapeWidth = 26, paramWidth = 12;
+    for (const auto& l : layers) {
+        nameWidth = std::max(nameWidth, l.name.size() + l.type.size() + 5); // " a (b)" + space
+        shapeWidth = std::max(shapeWidth, withNone(l.outputShape).size() + 1);
+        paramWidth = std::max(paramWidth, text::withThousands(l.params).size() + 1);
+    }
+    const auto w = [](std::size_t n) {
+        return std::setw(static_cast<int>(n));
+    };
+    const std::size_t connected = 12; // "Connected to"
+    const std::size_t width =
+        std::max<std::size_t>(78, nameWidth + shapeWidth + paramWidth + connected);
     std::ostringstream out;
-    const std::string rule(78, '_');
-    const std::string thick(78, '=');
+    const std::string rule(width, '_');
+    const std::string thick(width, '=');
     out << "Model: \"" << modelName << "\"\n" << rule << '\n';
-    out << std::left << std::setw(32) << " Layer (type)" << std::setw(26) << "Output Shape"
-        << std::setw(12) << "Param #"
+    out << std::left << w(nameWidth) << " Layer (type)" << w(shapeWidth) << "Output Shape"
+        << w(paramWidth) << "Param #"
         << "Connected to\n"
         << thick << '\n';
     for (std::size_t i = 0; i < layers.size(); ++i) {
         const auto& l = layers[i];
-        out << std::left << std::setw(32) << (" " + l.name + " (" + l.type + ")") << std::setw(26)
-            << withNone(l.outputShape) << std::setw(12) << text::withThousands(l.params)
+        out << std::left << w(nameWidth) << (" " + l.name + " (" + l.type + ")") << w(shapeWidth)
+            << withNone(l.outputShape) << w(paramWidth) << text::withThousands(l.params)
             << (l.inputs.size() > 1 ||
                         (l.inputs.size() == 1 && i > 0 && l.inputs[0] != layers[i - 1].name)
                     ? text::join(l.inputs, ", ")

@@ -168,6 +168,43 @@ private Q_SLOTS:
         one({{"type", "BatchNormalization"}}, {30, 4}, {30, 4}, 16);
     }
 
+    /// The table's columns line up however long a layer's name and type: "conv2dtranspose
+    /// (Conv2DTranspose)" is wider than the first column's 32 characters.
+    void summaryColumnsLineUp()
+    {
+        const ModelSpec spec = stack({{{"type", "Input"}, {"shape", {52, 4, 8}}},
+                                      {{"type", "Conv2DTranspose"},
+                                       {"filters", 5},
+                                       {"kernel_size", {20, 1}},
+                                       {"strides", {2, 1}},
+                                       {"padding", "same"}},
+                                      {{"type", "Flatten"}},
+                                      {{"type", "Dense"}, {"units", 1}}});
+        const std::string table = summarize(spec).toText("m");
+        std::vector<std::string> lines;
+        for (const auto part : text::split(table, '\n'))
+            lines.emplace_back(part);
+        const auto header = std::find_if(lines.begin(), lines.end(), [](const std::string& l) {
+            return text::startsWith(l, " Layer (type)");
+        });
+        QVERIFY2(header != lines.end(), table.c_str());
+        const std::size_t shapeColumn = header->find("Output Shape");
+        const std::size_t paramColumn = header->find("Param #");
+        int rows = 0;
+        for (const auto& line : lines) {
+            if (line.find("(None") == std::string::npos)
+                continue;
+            ++rows;
+            QVERIFY2(line.find("(None") == shapeColumn && line[shapeColumn - 1] == ' ',
+                     table.c_str());
+            QVERIFY2(std::isdigit(static_cast<unsigned char>(line[paramColumn])) &&
+                         line[paramColumn - 1] == ' ',
+                     table.c_str());
+        }
+        QCOMPARE(rows, 4);
+        QVERIFY2(table.find(" (Conv2DTranspose)(None") == std::string::npos, table.c_str());
+    }
+
     /// Each layer type is declared once in the registry (torch-free) and built by the torch
     /// builder registered under its name: none without the other.
     void everyRegisteredLayerHasATorchBuilder()
