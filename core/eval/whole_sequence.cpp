@@ -2,7 +2,7 @@
 
 #include "core/data/dataset.h"
 #include "core/model/autocast.h"
-#include "core/model/layer_catalog.h"
+#include "core/model/layer_registry.h"
 #include "core/model/torch_model.h"
 #include "core/util/error.h"
 

@@ -1,6 +1,6 @@
 #include "core/model/inference_plan.h"
 
-#include "core/model/layer_catalog.h"
+#include "core/model/layer_registry.h"
 #include "core/model/summary.h"
 #include "core/util/text.h"
 
@@ -16,10 +16,21 @@ WholeSequencePlan notPossible(std::string reason)
     return p;
 }
 
-std::int64_t intArg(const LayerSpec& l, const char* name)
+/// Layer `i`'s step, by its registry entry; `reason` is set when it cannot slide.
+layers::PlanOutcome stepOf(const ModelSpec& spec, const ModelSummary& summary, std::size_t i,
+                           layers::PlanWalk& walk, InferenceStep& step)
 {
-    const auto v = layers::argument(*layers::find(l.type), l.args, name);
-    return v.is_number_integer() ? v.get<std::int64_t>() : 0;
+    const LayerSpec& l = spec.layers[i];
+    if (l.inputs != std::vector<std::string>{spec.layers[i - 1].name})
+        return {"layer '" + l.name + "' does not simply follow the one above it"};
+    const layers::LayerType& type = *layers::find(l.type);
+    if (!type.plan)
+        return layers::cannotSlide(l);
+    const layers::Args args(type, l.args);
+    step.layer = l.name;
+    step.activation = args.activation();
+    const LayerSpec* next = i + 1 < spec.layers.size() ? &spec.layers[i + 1] : nullptr;
+    return type.plan({l, args, summary.layers[i - 1].outputShape, next}, walk, step);
 }
 
 } // namespace
@@ -39,83 +50,22 @@ WholeSequencePlan planWholeSequence(const ModelSpec& input)
 
     WholeSequencePlan plan;
     plan.window = inShape[0];
-    std::int64_t dilation = 1;
-    std::int64_t span = 1; // bases covered by one value of the current map
-    bool flattened = false;
+    layers::PlanWalk walk;
     for (std::size_t i = 1; i < spec.layers.size(); ++i) {
-        const LayerSpec& l = spec.layers[i];
-        const LayerSummary& s = summary.layers[i];
-        const Shape& in = summary.layers[i - 1].outputShape;
-        if (l.inputs != std::vector<std::string>{spec.layers[i - 1].name})
-            return notPossible("layer '" + l.name + "' does not simply follow the one above it");
-        const bool same = l.args.value("padding", std::string("valid")) == "same";
         InferenceStep step;
-        step.layer = l.name;
-        step.activation = l.args.value("activation", std::string("linear"));
-        if (l.type == "Conv1D" && !flattened) {
-            if (same)
-                return notPossible("layer '" + l.name +
-                                   "' pads ('same'), so windows see zeros at their edges");
-            const std::int64_t k = intArg(l, "kernel_size");
-            step.kind = InferenceStep::Kind::Conv;
-            step.kernel = k;
-            step.dilation = dilation * intArg(l, "dilation_rate");
-            step.channels = in[1];
-            span += (k - 1) * step.dilation;
-            step.stride = intArg(l, "strides");
-            dilation *= step.stride;
-        } else if ((l.type == "MaxPooling1D" || l.type == "AveragePooling1D") && !flattened) {
-            if (same)
-                return notPossible("layer '" + l.name + "' pads ('same')");
-            const std::int64_t p = intArg(l, "pool_size");
-            const std::int64_t stride =
-                l.args.contains("strides") && l.args.at("strides").is_number_integer()
-                    ? l.args.at("strides").get<std::int64_t>()
-                    : p;
-            step.kind = l.type == "MaxPooling1D" ? InferenceStep::Kind::MaxPool
-                                                 : InferenceStep::Kind::AvgPool;
-            step.kernel = p;
-            step.dilation = dilation;
-            span += (p - 1) * dilation;
-            step.stride = stride;
-            dilation *= stride;
-        } else if (l.type == "Activation") {
-            step.kind = InferenceStep::Kind::Activation;
-        } else if (l.type == "Dropout") {
-            step.kind = InferenceStep::Kind::Identity;
-        } else if (l.type == "BatchNormalization") {
-            step.kind = InferenceStep::Kind::BatchNorm;
-        } else if (l.type == "Flatten" && !flattened) {
-            if (i + 1 >= spec.layers.size() || spec.layers[i + 1].type != "Dense")
-                return notPossible("Flatten is not followed by a Dense layer");
-            const LayerSpec& dense = spec.layers[i + 1];
-            step.kind = InferenceStep::Kind::FlattenDense;
-            step.layer = dense.name;
-            step.activation = dense.args.value("activation", std::string("linear"));
-            step.kernel = in[0];
-            step.dilation = dilation;
-            step.channels = in[1];
-            span += (in[0] - 1) * dilation;
-            flattened = true;
-            plan.steps.push_back(step);
-            ++i; // the Dense layer is part of this step
-            continue;
-        } else if (l.type == "Dense" && (flattened || in.size() == 2)) {
-            step.kind = InferenceStep::Kind::PointwiseDense;
-            step.channels = in.back();
-        } else {
-            return notPossible("layer '" + l.name + "' (" + l.type +
-                               ") cannot slide along a chromosome");
-        }
-        (void)s;
+        const layers::PlanOutcome outcome = stepOf(spec, summary, i, walk, step);
+        if (!outcome.reason.empty())
+            return notPossible(outcome.reason);
         plan.steps.push_back(step);
+        if (outcome.takesNext)
+            ++i;
     }
-    if (!flattened)
+    if (!walk.flattened)
         return notPossible(
             "the model does not end in Flatten and Dense (its output is not one vector a window)");
     plan.outputs = summary.outputShapes.front().back();
-    plan.span = span;
-    if (span > plan.window)
+    plan.span = walk.span;
+    if (walk.span > plan.window)
         return notPossible("internal: the plan spans more than the window");
     plan.possible = true;
     return plan;

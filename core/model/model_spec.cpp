@@ -1,6 +1,6 @@
 #include "core/model/model_spec.h"
 
-#include "core/model/layer_catalog.h"
+#include "core/model/layer_registry.h"
 #include "core/util/chrom_names.h"
 #include "core/util/error.h"
 #include "core/util/text.h"
@@ -96,7 +96,7 @@ ModelSpec ModelSpec::fromJson(const nlohmann::json& j, std::vector<Problem>& pro
                 m.outputs.push_back(e.get<std::string>());
     }
     std::vector<std::string> typeNames;
-    for (const auto& t : layers::catalog())
+    for (const auto& t : layers::registry())
         typeNames.emplace_back(t.name);
     int index = 0;
     for (const auto& lj : j.at("layers")) {
@@ -110,7 +110,7 @@ ModelSpec ModelSpec::fromJson(const nlohmann::json& j, std::vector<Problem>& pro
         layer.type = lj.at("type").get<std::string>();
         layer.name = lj.value("name", std::string());
         const std::string label = layer.name.empty() ? where : "layer '" + layer.name + "'";
-        const layers::LayerType* type = layers::find(layer.type);
+        const layers::LayerType* type = layers::fromKerasName(layer.type);
         if (!type) {
             std::string msg = "'" + layer.type + "' is not a layer kdna builds";
             const auto near = chrom_names::near(layer.type, typeNames);
@@ -119,6 +119,7 @@ ModelSpec ModelSpec::fromJson(const nlohmann::json& j, std::vector<Problem>& pro
             problems.push_back({label, msg + "; it builds " + text::quotedList(typeNames, 30)});
             continue;
         }
+        layer.type = type->name; // Keras' aliases (MaxPool1D) name the same layer
         if (lj.contains("inputs")) {
             const auto& in = lj.at("inputs");
             if (in.is_string())
@@ -166,8 +167,7 @@ ModelSpec ModelSpec::fromJson(const nlohmann::json& j, std::vector<Problem>& pro
             layer.args[key] = value;
         }
         for (const auto& a : type->arguments)
-            if (std::string(a.defaultJson) == "null" && std::string(a.name) != "strides" &&
-                (!layer.args.contains(a.name) || layer.args.at(a.name).is_null()))
+            if (a.required() && (!layer.args.contains(a.name) || layer.args.at(a.name).is_null()))
                 problems.push_back({label, layer.type + " needs " + a.name + " (" + a.help + ")"});
         if (implicitInput)
             m.layers.push_back(LayerSpec{{}, "Input", {}, {{"shape", *implicitInput}}});

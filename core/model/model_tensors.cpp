@@ -1,6 +1,6 @@
 #include "core/model/model_tensors.h"
 
-#include "core/model/layer_catalog.h"
+#include "core/model/layer_registry.h"
 #include "core/model/summary.h"
 #include "core/util/error.h"
 #include "core/util/text.h"
@@ -61,62 +61,7 @@ void checkSizeArguments(const ModelSpec& spec)
 std::vector<TensorInfo> tensorsOf(const LayerSpec& l, const Shape& in)
 {
     const layers::LayerType& t = *layers::find(l.type);
-    const auto integer = [&](const char* n) {
-        const auto v = layers::argument(t, l.args, n);
-        return v.is_number_integer() ? v.get<std::int64_t>() : 0;
-    };
-    const auto pair = [&](const char* n, std::int64_t fallback) {
-        const auto v = layers::argument(t, l.args, n);
-        if (v.is_number_integer())
-            return std::pair{v.get<std::int64_t>(), v.get<std::int64_t>()};
-        if (v.is_array() && v.size() == 2)
-            return std::pair{v[0].get<std::int64_t>(), v[1].get<std::int64_t>()};
-        return std::pair{fallback, fallback};
-    };
-    const bool bias = layers::argument(t, l.args, "use_bias") != false;
-    const std::string& n = l.name;
-    std::vector<TensorInfo> out;
-    const auto add = [&](const std::string& suffix, Shape shape, const char* sizedBy,
-                         DType dtype = DType::F32) {
-        out.push_back({n + "." + suffix, dtype, std::move(shape), sizedBy});
-    };
-    if (l.type == "Conv1D") {
-        const std::int64_t f = integer("filters");
-        add("weight", {f, in[1], integer("kernel_size")}, "filters");
-        if (bias)
-            add("bias", {f}, "filters");
-    } else if (l.type == "Conv2D" || l.type == "Conv2DTranspose") {
-        const std::int64_t f = integer("filters");
-        const auto [kh, kw] = pair("kernel_size", 1);
-        if (l.type == "Conv2D")
-            add("weight", {f, in[2], kh, kw}, "filters");
-        else
-            add("weight", {in[2], f, kh, kw}, "filters");
-        if (bias)
-            add("bias", {f}, "filters");
-    } else if (l.type == "Dense") {
-        const std::int64_t units = integer("units");
-        add("weight", {units, in.back()}, "units");
-        if (bias)
-            add("bias", {units}, "units");
-    } else if (l.type == "BatchNormalization") {
-        const Shape channels = {in.back()};
-        for (const char* s : {"weight", "bias", "running_mean", "running_var"})
-            add(s, channels, "");
-        add("num_batches_tracked", {}, "", DType::I64);
-    } else if (l.type == "GRU") {
-        const std::int64_t units = integer("units");
-        const bool both = layers::argument(t, l.args, "bidirectional") == true;
-        for (const std::string dir : {"", "_reverse"}) {
-            if (!dir.empty() && !both)
-                break;
-            add("weight_ih_l0" + dir, {3 * units, in[1]}, "units");
-            add("weight_hh_l0" + dir, {3 * units, units}, "units");
-            add("bias_ih_l0" + dir, {3 * units}, "units");
-            add("bias_hh_l0" + dir, {3 * units}, "units");
-        }
-    }
-    return out;
+    return t.tensors ? t.tensors(layers::Args(t, l.args), in, l.name) : std::vector<TensorInfo>{};
 }
 
 /// The values of a shape, or -1 when they would not fit in 64 bits.

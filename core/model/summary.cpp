@@ -1,8 +1,9 @@
 #include "core/model/summary.h"
 
-#include "core/model/layer_catalog.h"
+#include "core/model/layer_registry.h"
 #include "core/util/text.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <iomanip>
 #include <map>
@@ -12,199 +13,19 @@
 namespace kdna {
 namespace {
 
-struct ShapeError {
-    std::string message;
-};
+using layers::withNone;
 
-std::int64_t integer(const layers::LayerType& t, const nlohmann::json& args, const char* name)
+/// One layer's row: its registry entry's inference on the shapes of its inputs.
+LayerSummary infer(const LayerSpec& l, const layers::LayerType& type,
+                   const std::vector<Shape>& inputs)
 {
-    const auto v = layers::argument(t, args, name);
-    return v.is_number_integer() ? v.get<std::int64_t>() : 0;
-}
-
-/// A 2D argument: [a, b], or one number for both.
-std::pair<std::int64_t, std::int64_t> pair(const layers::LayerType& t, const nlohmann::json& args,
-                                           const char* name,
-                                           std::pair<std::int64_t, std::int64_t> fallback)
-{
-    const auto v = layers::argument(t, args, name);
-    if (v.is_number_integer())
-        return {v.get<std::int64_t>(), v.get<std::int64_t>()};
-    if (v.is_array() && v.size() == 2)
-        return {v[0].get<std::int64_t>(), v[1].get<std::int64_t>()};
-    return fallback;
-}
-
-bool same(const layers::LayerType& t, const nlohmann::json& args)
-{
-    return layers::argument(t, args, "padding") == "same";
-}
-
-std::int64_t convLength(std::int64_t in, std::int64_t k, std::int64_t stride, std::int64_t dilation,
-                        bool samePadding)
-{
-    if (samePadding)
-        return (in + stride - 1) / stride;
-    const std::int64_t span = dilation * (k - 1) + 1;
-    return in < span ? 0 : (in - span) / stride + 1;
-}
-
-void needRank(const std::string& type, const Shape& in, std::size_t rank, const char* form)
-{
-    if (in.size() != rank)
-        throw ShapeError{type + " needs a " + form + " input, but gets " + text::tuple(in)};
-}
-
-void positive(const std::string& type, const Shape& out, const Shape& in, const std::string& why)
-{
-    for (auto d : out)
-        if (d <= 0)
-            throw ShapeError{type + " would output " + text::tuple(out) + " from " +
-                             text::tuple(in) + ": " + why};
-}
-
-std::string withNone(const Shape& s)
-{
-    std::string out = "(None";
-    for (auto d : s)
-        out += ", " + std::to_string(d);
-    return out + ")";
-}
-
-LayerSummary infer(const LayerSpec& l, const std::vector<Shape>& inputs)
-{
-    const layers::LayerType& t = *layers::find(l.type);
-    const nlohmann::json& a = l.args;
-    LayerSummary s{l.name, l.type, l.inputs, {}, 0, 0};
-    const std::string type = l.type;
-    const Shape in = inputs.empty() ? Shape{} : inputs.front();
-    const bool bias = layers::argument(t, a, "use_bias") != false;
-
-    if (type == "Input") {
-        const auto v = layers::argument(t, a, "shape");
-        for (const auto& d : v)
-            s.outputShape.push_back(d.get<std::int64_t>());
-        positive(type, s.outputShape, s.outputShape, "every dimension must be positive");
-    } else if (type == "Conv1D") {
-        needRank(type, in, 2, "(length, channels)");
-        const std::int64_t k = integer(t, a, "kernel_size"), f = integer(t, a, "filters");
-        const std::int64_t len = convLength(in[0], k, integer(t, a, "strides"),
-                                            integer(t, a, "dilation_rate"), same(t, a));
-        s.outputShape = {len, f};
-        positive(type, s.outputShape, in, "the input is shorter than the kernel");
-        s.params = k * in[1] * f + (bias ? f : 0);
-    } else if (type == "Conv2D" || type == "Conv2DTranspose") {
-        needRank(type, in, 3, "(height, width, channels)");
-        const auto [kh, kw] = pair(t, a, "kernel_size", {1, 1});
-        const auto [sh, sw] = pair(t, a, "strides", {1, 1});
-        const std::int64_t f = integer(t, a, "filters");
-        if (type == "Conv2D") {
-            s.outputShape = {convLength(in[0], kh, sh, 1, same(t, a)),
-                             convLength(in[1], kw, sw, 1, same(t, a)), f};
-        } else if (same(t, a)) {
-            s.outputShape = {in[0] * sh, in[1] * sw, f};
-        } else {
-            s.outputShape = {(in[0] - 1) * sh + kh, (in[1] - 1) * sw + kw, f};
-        }
-        positive(type, s.outputShape, in, "the input is smaller than the kernel");
-        s.params = kh * kw * in[2] * f + (bias ? f : 0);
-    } else if (type == "MaxPooling1D" || type == "AveragePooling1D") {
-        needRank(type, in, 2, "(length, channels)");
-        const std::int64_t p = integer(t, a, "pool_size");
-        const auto strideJson = layers::argument(t, a, "strides");
-        const std::int64_t stride =
-            strideJson.is_number_integer() ? strideJson.get<std::int64_t>() : p;
-        s.outputShape = {convLength(in[0], p, stride, 1, same(t, a)), in[1]};
-        positive(type, s.outputShape, in, "the input is shorter than the pool");
-    } else if (type == "MaxPooling2D") {
-        needRank(type, in, 3, "(height, width, channels)");
-        const auto pool = pair(t, a, "pool_size", {2, 2});
-        const auto stride = pair(t, a, "strides", pool);
-        s.outputShape = {convLength(in[0], pool.first, stride.first, 1, same(t, a)),
-                         convLength(in[1], pool.second, stride.second, 1, same(t, a)), in[2]};
-        positive(type, s.outputShape, in, "the input is smaller than the pool");
-    } else if (type == "GlobalMaxPooling1D" || type == "GlobalAveragePooling1D") {
-        needRank(type, in, 2, "(length, channels)");
-        s.outputShape = {in[1]};
-    } else if (type == "Dense") {
-        if (in.empty())
-            throw ShapeError{"Dense needs an input"};
-        const std::int64_t units = integer(t, a, "units");
-        s.outputShape = in;
-        s.outputShape.back() = units;
-        positive(type, s.outputShape, in, "units must be positive");
-        s.params = in.back() * units + (bias ? units : 0);
-    } else if (type == "Flatten") {
-        s.outputShape = {elementCount(in)};
-    } else if (type == "Dropout" || type == "Activation") {
-        s.outputShape = in;
-    } else if (type == "BatchNormalization") {
-        if (in.empty())
-            throw ShapeError{"BatchNormalization needs an input"};
-        s.outputShape = in;
-        s.params = 4 * in.back();
-        s.trainableParams = 2 * in.back();
-        return s;
-    } else if (type == "Reshape") {
-        Shape target;
-        for (const auto& d : layers::argument(t, a, "target_shape"))
-            target.push_back(d.get<std::int64_t>());
-        const std::int64_t total = elementCount(in);
-        std::int64_t known = 1;
-        int unknown = -1;
-        for (std::size_t i = 0; i < target.size(); ++i) {
-            if (target[i] == -1) {
-                if (unknown >= 0)
-                    throw ShapeError{"Reshape: only one -1 is allowed in target_shape"};
-                unknown = static_cast<int>(i);
-            } else {
-                known *= target[i];
-            }
-        }
-        if (unknown >= 0 && known > 0 && total % known == 0)
-            target[static_cast<std::size_t>(unknown)] = total / known;
-        if (elementCount(target) != total)
-            throw ShapeError{"Reshape cannot turn " + text::tuple(in) + " (" +
-                             text::withThousands(total) + " values) into " + text::tuple(target)};
-        s.outputShape = target;
-    } else if (type == "GRU") {
-        needRank(type, in, 2, "(length, features)");
-        const std::int64_t units = integer(t, a, "units");
-        const std::int64_t directions = layers::argument(t, a, "bidirectional") == true ? 2 : 1;
-        s.params = directions * 3 * units * (in[1] + units + 2);
-        s.outputShape = layers::argument(t, a, "return_sequences") == true
-                            ? Shape{in[0], units * directions}
-                            : Shape{units * directions};
-    } else if (type == "Concatenate") {
-        const std::int64_t asked = integer(t, a, "axis");
-        const int axis = layers::axisWithoutBatch(asked, in.size());
-        if (asked == 0)
-            throw ShapeError{"Concatenate: axis 0 is the batch axis (Keras counts it: axis 1 is "
-                             "the first axis after it, -1 the last)"};
-        if (axis < 0)
-            throw ShapeError{"Concatenate: axis " + std::to_string(asked) +
-                             " is outside inputs of shape " + withNone(in) +
-                             " (Keras counts the batch axis: 1 to " + std::to_string(in.size()) +
-                             ", or -1 for the last)"};
-        s.outputShape = in;
-        s.outputShape[static_cast<std::size_t>(axis)] = 0;
-        for (const Shape& other : inputs) {
-            bool fits = other.size() == in.size();
-            for (std::size_t d = 0; fits && d < in.size(); ++d)
-                fits = static_cast<int>(d) == axis || other[d] == in[d];
-            if (!fits) {
-                std::vector<std::string> shapes;
-                for (const auto& i : inputs)
-                    shapes.push_back(text::tuple(i));
-                throw ShapeError{"Concatenate on axis " + std::to_string(asked) +
-                                 " needs inputs equal on every other axis, but gets " +
-                                 text::join(shapes, " and ")};
-            }
-            s.outputShape[static_cast<std::size_t>(axis)] += other[static_cast<std::size_t>(axis)];
-        }
-    }
-    s.trainableParams = s.params;
-    return s;
+    const layers::Args args(type, l.args);
+    const Shape none;
+    const layers::Inferred out =
+        type.infer({type, args, inputs, inputs.empty() ? none : inputs.front()});
+    return {l.name,     l.type,
+            l.inputs,   out.outputShape,
+            out.params, out.trainableParams < 0 ? out.params : out.trainableParams};
 }
 
 } // namespace
@@ -246,14 +67,14 @@ ModelSummary summarize(const ModelSpec& input)
             inShapes.push_back(it->second);
         }
         try {
-            LayerSummary s = infer(l, inShapes);
+            LayerSummary s = infer(l, *t, inShapes);
             shapes[l.name] = s.outputShape;
             summary.totalParams += s.params;
             summary.trainableParams += s.trainableParams;
             if (l.type == "Input")
                 summary.inputShapes.push_back(s.outputShape);
             summary.layers.push_back(std::move(s));
-        } catch (const ShapeError& e) {
+        } catch (const layers::ShapeError& e) {
             fail(e.message);
             return summary;
         }
@@ -278,18 +99,32 @@ ModelSummary summarize(const ModelSpec& input)
 
 std::string ModelSummary::toText(const std::string& modelName) const
 {
+    // Keras' column widths, widened to the longest entry: a long name and type such as
+    // "conv2dtranspose (Conv2DTranspose)" would otherwise push its row's columns along.
+    std::size_t nameWidth = 32, shapeWidth = 26, paramWidth = 12;
+    for (const auto& l : layers) {
+        nameWidth = std::max(nameWidth, l.name.size() + l.type.size() + 5); // " a (b)" + space
+        shapeWidth = std::max(shapeWidth, withNone(l.outputShape).size() + 1);
+        paramWidth = std::max(paramWidth, text::withThousands(l.params).size() + 1);
+    }
+    const auto w = [](std::size_t n) {
+        return std::setw(static_cast<int>(n));
+    };
+    const std::size_t connected = 12; // "Connected to"
+    const std::size_t width =
+        std::max<std::size_t>(78, nameWidth + shapeWidth + paramWidth + connected);
     std::ostringstream out;
-    const std::string rule(78, '_');
-    const std::string thick(78, '=');
+    const std::string rule(width, '_');
+    const std::string thick(width, '=');
     out << "Model: \"" << modelName << "\"\n" << rule << '\n';
-    out << std::left << std::setw(32) << " Layer (type)" << std::setw(26) << "Output Shape"
-        << std::setw(12) << "Param #"
+    out << std::left << w(nameWidth) << " Layer (type)" << w(shapeWidth) << "Output Shape"
+        << w(paramWidth) << "Param #"
         << "Connected to\n"
         << thick << '\n';
     for (std::size_t i = 0; i < layers.size(); ++i) {
         const auto& l = layers[i];
-        out << std::left << std::setw(32) << (" " + l.name + " (" + l.type + ")") << std::setw(26)
-            << withNone(l.outputShape) << std::setw(12) << text::withThousands(l.params)
+        out << std::left << w(nameWidth) << (" " + l.name + " (" + l.type + ")") << w(shapeWidth)
+            << withNone(l.outputShape) << w(paramWidth) << text::withThousands(l.params)
             << (l.inputs.size() > 1 ||
                         (l.inputs.size() == 1 && i > 0 && l.inputs[0] != layers[i - 1].name)
                     ? text::join(l.inputs, ", ")

@@ -1,11 +1,18 @@
-#include "core/model/layer_catalog.h"
+#include "core/model/layer_registry.h"
+#include "core/model/layers/torch_layers.h"
+#include "core/model/model_tensors.h"
 #include "core/model/summary.h"
 #include "core/model/templates.h"
 #include "core/model/torch_model.h"
-#include "support/fixtures.h"
 #include "core/train/settings.h"
 #include "core/util/error.h"
 #include "core/util/text.h"
+#include "support/fixtures.h"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <set>
 
 #include <QTest>
 
@@ -58,6 +65,16 @@ void compareWithTorch(const ModelSpec& spec)
     for (const auto& p : model.impl().module->parameters())
         torchParams += p.numel();
     QCOMPARE(torchParams, summary.trainableParams);
+    // The registry's tensors are the module's parameters and buffers, by name and shape.
+    std::map<std::string, Shape> expected;
+    for (const auto& t : modelTensors(spec))
+        expected[t.name] = t.shape;
+    std::map<std::string, Shape> held;
+    for (const auto& p : model.impl().module->named_parameters())
+        held[p.key()] = Shape(p.value().sizes().begin(), p.value().sizes().end());
+    for (const auto& b : model.impl().module->named_buffers())
+        held[b.key()] = Shape(b.value().sizes().begin(), b.value().sizes().end());
+    QVERIFY(held == expected);
 }
 
 } // namespace
@@ -149,6 +166,82 @@ private Q_SLOTS:
         one({{"type", "GRU"}, {"units", 6}, {"return_sequences", true}, {"bidirectional", true}},
             {30, 4}, {30, 12}, 2 * 3 * 6 * (4 + 6 + 2));
         one({{"type", "BatchNormalization"}}, {30, 4}, {30, 4}, 16);
+    }
+
+    /// The table's columns line up however long a layer's name and type: "conv2dtranspose
+    /// (Conv2DTranspose)" is wider than the first column's 32 characters.
+    void summaryColumnsLineUp()
+    {
+        const ModelSpec spec = stack({{{"type", "Input"}, {"shape", {52, 4, 8}}},
+                                      {{"type", "Conv2DTranspose"},
+                                       {"filters", 5},
+                                       {"kernel_size", {20, 1}},
+                                       {"strides", {2, 1}},
+                                       {"padding", "same"}},
+                                      {{"type", "Flatten"}},
+                                      {{"type", "Dense"}, {"units", 1}}});
+        const std::string table = summarize(spec).toText("m");
+        std::vector<std::string> lines;
+        for (const auto part : text::split(table, '\n'))
+            lines.emplace_back(part);
+        const auto header = std::find_if(lines.begin(), lines.end(), [](const std::string& l) {
+            return text::startsWith(l, " Layer (type)");
+        });
+        QVERIFY2(header != lines.end(), table.c_str());
+        const std::size_t shapeColumn = header->find("Output Shape");
+        const std::size_t paramColumn = header->find("Param #");
+        int rows = 0;
+        for (const auto& line : lines) {
+            if (line.find("(None") == std::string::npos)
+                continue;
+            ++rows;
+            QVERIFY2(line.find("(None") == shapeColumn && line[shapeColumn - 1] == ' ',
+                     table.c_str());
+            QVERIFY2(std::isdigit(static_cast<unsigned char>(line[paramColumn])) &&
+                         line[paramColumn - 1] == ' ',
+                     table.c_str());
+        }
+        QCOMPARE(rows, 4);
+        QVERIFY2(table.find(" (Conv2DTranspose)(None") == std::string::npos, table.c_str());
+    }
+
+    /// Each layer type is declared once in the registry (torch-free) and built by the torch
+    /// builder registered under its name: none without the other.
+    void everyRegisteredLayerHasATorchBuilder()
+    {
+        for (const auto& t : layers::registry()) {
+            QVERIFY2(nn::torchLayers().count(t.name) == 1, t.name);
+            QVERIFY2(t.infer != nullptr, t.name);
+            for (const auto& a : t.arguments)
+                QVERIFY2(!a.required() || a.firstValue,
+                         (std::string(t.name) + "." + a.name + ": the palette needs a first value")
+                             .c_str());
+        }
+        for (const auto& [name, builder] : nn::torchLayers()) {
+            QVERIFY2(layers::find(name) != nullptr, name.c_str());
+            QVERIFY2(builder.build != nullptr, name.c_str());
+        }
+    }
+
+    /// Keras' other names for a layer (MaxPool1D, Convolution1D, ...) read as the layer.
+    void kerasLayerAliasesAreAccepted()
+    {
+        const ModelSpec m = stack({{{"type", "Input"}, {"shape", {100, 4}}},
+                                   {{"type", "Convolution1D"}, {"filters", 2}, {"kernel_size", 3}},
+                                   {{"type", "MaxPool1D"}, {"pool_size", 2}},
+                                   {{"type", "GlobalAvgPool1D"}}});
+        QCOMPARE(m.layers[1].type, std::string("Conv1D"));
+        QCOMPARE(m.layers[2].type, std::string("MaxPooling1D"));
+        QCOMPARE(m.layers[3].type, std::string("GlobalAveragePooling1D"));
+        QCOMPARE(m.layers[2].name, std::string("max_pooling1d"));
+        QCOMPARE(summarize(m).outputShapes.front(), (Shape{2}));
+        // No alias is another layer's name, and no two layers share one.
+        std::set<std::string> names;
+        for (const auto& t : layers::registry()) {
+            QVERIFY2(names.insert(t.name).second, t.name);
+            for (const char* alias : t.aliases)
+                QVERIFY2(names.insert(alias).second, alias);
+        }
     }
 
     void tutorialTemplatesBuild()

@@ -1,8 +1,8 @@
 #include "ui/model/layer_form.h"
 
+#include "core/model/layer_registry.h"
 #include "ui/bridge/qt_convert.h"
 #include "ui/data/dataset_form.h"
-#include "core/model/layer_catalog.h"
 
 #include <cstdint>
 
@@ -29,12 +29,6 @@ QString listText(const nlohmann::json& v)
     for (const auto& e : v)
         parts << QString::number(e.get<std::int64_t>());
     return parts.join(QStringLiteral(", "));
-}
-
-/// A pooling's strides may be left to Keras' default, the pool size (shown as 0).
-bool defaultsToPoolSize(const layers::Argument& arg)
-{
-    return std::string(arg.name) == "strides" && std::string(arg.defaultJson) == "null";
 }
 
 /// Puts `value` into a field made by makeField() for `arg`, without it signalling an edit.
@@ -104,13 +98,18 @@ void LayerForm::setLayer(const LayerSpec* layer)
         m_title->setText(tr("<i>Select a layer to edit it, or add one from the palette.</i>"));
         return;
     }
-    const layers::LayerType* type = layers::find(layer->type);
-    m_title->setText(QStringLiteral("<b>%1</b> (%2)<br><small>%3</small>")
-                         .arg(qs(layer->name).toHtmlEscaped(), qs(layer->type),
-                              type ? qs(type->help).toHtmlEscaped() : QString()));
+    showTitle(*layer);
     if (layer->type != m_type)
         rebuild(*layer);
     fill(*layer);
+}
+
+void LayerForm::showTitle(const LayerSpec& layer)
+{
+    const layers::LayerType* type = layers::find(layer.type);
+    m_title->setText(QStringLiteral("<b>%1</b> (%2)<br><small>%3</small>")
+                         .arg(qs(layer.name).toHtmlEscaped(), qs(layer.type),
+                              type ? qs(type->help).toHtmlEscaped() : QString()));
 }
 
 void LayerForm::removeRows()
@@ -195,63 +194,89 @@ void LayerForm::fill(const LayerSpec& layer)
 
 QWidget* LayerForm::makeField(const layers::Argument& arg)
 {
-    const QString key = QString::fromLatin1(arg.name);
     switch (arg.kind) {
-    case layers::ArgKind::Int: {
-        auto* s = new QSpinBox;
-        const bool poolStrides = defaultsToPoolSize(arg);
-        s->setRange(key == QStringLiteral("axis") ? -8 : (poolStrides ? 0 : 1), 1 << 24);
-        if (poolStrides)
-            s->setSpecialValueText(tr("= pool size"));
-        // Typing "64" is one edit, sent on Enter or when the field loses focus; the arrows
-        // and the wheel still apply at once.
-        s->setKeyboardTracking(false);
-        connect(s, &QSpinBox::valueChanged, this, [this, key, poolStrides](int v) {
-            Q_EMIT argumentChanged(key, poolStrides && v == 0 ? nlohmann::json(nullptr)
-                                                              : nlohmann::json(v));
-        });
-        return s;
-    }
-    case layers::ArgKind::Float: {
-        auto* s = new QDoubleSpinBox;
-        s->setDecimals(4);
-        s->setRange(0, 1e6);
-        s->setSingleStep(0.05);
-        s->setKeyboardTracking(false);
-        connect(s, &QDoubleSpinBox::valueChanged, this,
-                [this, key](double v) { Q_EMIT argumentChanged(key, v); });
-        return s;
-    }
-    case layers::ArgKind::Bool: {
-        auto* c = new QCheckBox;
-        connect(c, &QCheckBox::toggled, this,
-                [this, key](bool v) { Q_EMIT argumentChanged(key, v); });
-        return c;
-    }
-    case layers::ArgKind::Choice: {
-        auto* c = new QComboBox;
-        for (const char* choice : arg.choices)
-            c->addItem(QString::fromLatin1(choice));
-        connect(c, &QComboBox::currentTextChanged, this,
-                [this, key](const QString& v) { Q_EMIT argumentChanged(key, ss(v)); });
-        return c;
-    }
+    case layers::ArgKind::Int:
+        return intField(arg);
+    case layers::ArgKind::Float:
+        return floatField(arg);
+    case layers::ArgKind::Bool:
+        return boolField(arg);
+    case layers::ArgKind::Choice:
+        return choiceField(arg);
     case layers::ArgKind::IntList:
-    case layers::ArgKind::Shape: {
-        auto* e = new QLineEdit;
-        const bool shape = arg.kind == layers::ArgKind::Shape;
-        e->setPlaceholderText(shape ? tr("e.g. 2001, 4") : tr("e.g. 3, 1"));
-        connect(e, &QLineEdit::editingFinished, this, [this, key, e, shape] {
-            std::vector<std::int64_t> dims;
-            if (!parseShape(e->text(), dims) || dims.empty())
-                return;
-            Q_EMIT argumentChanged(key, dims.size() == 1 && !shape ? nlohmann::json(dims.front())
-                                                                   : nlohmann::json(dims));
-        });
-        return e;
-    }
+    case layers::ArgKind::Shape:
+        return listField(arg);
     }
     return nullptr;
+}
+
+QWidget* LayerForm::intField(const layers::Argument& arg)
+{
+    const QString key = QString::fromLatin1(arg.name);
+    auto* s = new QSpinBox;
+    s->setRange(arg.minimum, 1 << 24);
+    // An argument whose null means something (a pooling's strides: the pool size) shows it at
+    // the minimum, and sends null from there.
+    const bool nullable = arg.nullMeans != nullptr;
+    if (nullable)
+        s->setSpecialValueText(QString::fromUtf8(arg.nullMeans));
+    // Typing "64" is one edit, sent on Enter or when the field loses focus; the arrows and the
+    // wheel still apply at once.
+    s->setKeyboardTracking(false);
+    connect(s, &QSpinBox::valueChanged, this, [this, key, nullable, minimum = arg.minimum](int v) {
+        Q_EMIT argumentChanged(key, nullable && v == minimum ? nlohmann::json(nullptr)
+                                                             : nlohmann::json(v));
+    });
+    return s;
+}
+
+QWidget* LayerForm::floatField(const layers::Argument& arg)
+{
+    const QString key = QString::fromLatin1(arg.name);
+    auto* s = new QDoubleSpinBox;
+    s->setDecimals(4);
+    s->setRange(0, 1e6);
+    s->setSingleStep(0.05);
+    s->setKeyboardTracking(false);
+    connect(s, &QDoubleSpinBox::valueChanged, this,
+            [this, key](double v) { Q_EMIT argumentChanged(key, v); });
+    return s;
+}
+
+QWidget* LayerForm::boolField(const layers::Argument& arg)
+{
+    const QString key = QString::fromLatin1(arg.name);
+    auto* c = new QCheckBox;
+    connect(c, &QCheckBox::toggled, this, [this, key](bool v) { Q_EMIT argumentChanged(key, v); });
+    return c;
+}
+
+QWidget* LayerForm::choiceField(const layers::Argument& arg)
+{
+    const QString key = QString::fromLatin1(arg.name);
+    auto* c = new QComboBox;
+    for (const char* choice : arg.choices)
+        c->addItem(QString::fromLatin1(choice));
+    connect(c, &QComboBox::currentTextChanged, this,
+            [this, key](const QString& v) { Q_EMIT argumentChanged(key, ss(v)); });
+    return c;
+}
+
+QWidget* LayerForm::listField(const layers::Argument& arg)
+{
+    const QString key = QString::fromLatin1(arg.name);
+    auto* e = new QLineEdit;
+    const bool shape = arg.kind == layers::ArgKind::Shape;
+    e->setPlaceholderText(arg.nullMeans ? QString::fromUtf8(arg.nullMeans)
+                                        : (shape ? tr("e.g. 2001, 4") : tr("e.g. 3, 1")));
+    connect(e, &QLineEdit::editingFinished, this, [this, key, e, shape] {
+        std::vector<std::int64_t> dims;
+        if (!parseShape(e->text(), dims) || dims.empty())
+            return;
+        Q_EMIT argumentChanged(key, dims.size() == 1 && !shape ? nlohmann::json(dims.front())
+                                                               : nlohmann::json(dims));
+    });
+    return e;
 }
 
 } // namespace kdna::ui

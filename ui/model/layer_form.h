@@ -18,8 +18,8 @@ struct Argument;
 
 namespace kdna::ui {
 
-/// The property form of one layer, built from the layer catalog: filters, kernel size,
-/// strides, padding, activation, units, rate, ... each with Keras' argument name as tooltip.
+/// The property form of one layer, built from the layer registry's declarations: filters, kernel
+/// size, strides, padding, activation, units, rate, ... each with Keras' argument name as tooltip.
 ///
 /// An edit reaches the document while the edited field is still inside its own event handler,
 /// and the document answers by showing the layer again. So showing a layer of the type already
@@ -41,11 +41,22 @@ Q_SIGNALS:
     void inputsChanged(const QStringList& inputs);
 
 private:
+    /// The layer's name, type and what the registry says the type does.
+    void showTitle(const LayerSpec& layer);
+    /// Rows for the type's arguments, in the registry's order (after name and inputs).
     void rebuild(const LayerSpec& layer);
+    /// Every field refilled from `layer`, defaults shown where it leaves an argument out.
     void fill(const LayerSpec& layer);
     void removeRows();
     void addRow(const QString& label, QWidget* field, const QString& help);
+    /// A field for `arg` as its declaration in the layer registry says (kind, range,
+    /// choices, what a null value means), sending argumentChanged() on each edit.
     [[nodiscard]] QWidget* makeField(const layers::Argument& arg);
+    [[nodiscard]] QWidget* intField(const layers::Argument& arg);
+    [[nodiscard]] QWidget* floatField(const layers::Argument& arg);
+    [[nodiscard]] QWidget* boolField(const layers::Argument& arg);
+    [[nodiscard]] QWidget* choiceField(const layers::Argument& arg);
+    [[nodiscard]] QWidget* listField(const layers::Argument& arg);
 
     QLabel* m_title = nullptr;
     QFormLayout* m_form = nullptr;

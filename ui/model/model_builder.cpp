@@ -1,14 +1,14 @@
 #include "ui/model/model_builder.h"
 
-#include "ui/bridge/project_document.h"
-#include "ui/bridge/qt_convert.h"
-#include "ui/model/compile_form.h"
 #include "core/data/shapes.h"
-#include "ui/model/layer_form.h"
-#include "core/model/layer_catalog.h"
+#include "core/model/layer_registry.h"
 #include "core/model/templates.h"
 #include "core/util/describe.h"
 #include "core/util/text.h"
+#include "ui/bridge/project_document.h"
+#include "ui/bridge/qt_convert.h"
+#include "ui/model/compile_form.h"
+#include "ui/model/layer_form.h"
 #include "ui/style/colors.h"
 
 #include <cstdint>
@@ -77,29 +77,17 @@ protected:
     }
 };
 
+/// `args` with every argument it lacks at its default, a required one at the first value its
+/// declaration suggests.
 nlohmann::json withDefaults(const layers::LayerType& type, nlohmann::json args)
 {
     for (const auto& a : type.arguments) {
         if (args.contains(a.name))
             continue;
-        nlohmann::json d = nlohmann::json::parse(a.defaultJson);
-        if (d.is_null()) {
-            // Required arguments get a sensible first value.
-            const std::string n = a.name;
-            if (n == "filters")
-                d = 16;
-            else if (n == "kernel_size")
-                d = a.kind == layers::ArgKind::IntList ? nlohmann::json({3, 1}) : nlohmann::json(3);
-            else if (n == "units")
-                d = 1;
-            else if (n == "shape")
-                d = {2001, 4};
-            else if (n == "target_shape")
-                d = {-1};
-            else
-                continue;
-        }
-        args[a.name] = d;
+        const char* value = a.required() && a.firstValue ? a.firstValue : a.defaultJson;
+        nlohmann::json d = nlohmann::json::parse(value);
+        if (!d.is_null())
+            args[a.name] = std::move(d);
     }
     return args;
 }
@@ -162,7 +150,7 @@ ModelBuilder::ModelBuilder(ProjectDocument* document, QWidget* parent)
     m_palette->setDragEnabled(true);
     m_palette->setObjectName(QStringLiteral("palette"));
     std::map<std::string, QTreeWidgetItem*> groups;
-    for (const auto& t : layers::catalog()) {
+    for (const auto& t : layers::registry()) {
         auto*& group = groups[t.group];
         if (!group) {
             group = new QTreeWidgetItem(m_palette, {QString::fromLatin1(t.group)});
