@@ -30,7 +30,7 @@ std::pair<std::int64_t, std::int64_t> pair(const layers::LayerType& t, const nlo
     const auto v = layers::argument(t, args, name);
     if (v.is_number_integer())
         return {v.get<std::int64_t>(), v.get<std::int64_t>()};
-    if (v.is_array() && v.size() == 2)
+    if (v.is_array() && v.size() == 2 && v[0].is_number_integer() && v[1].is_number_integer())
         return {v[0].get<std::int64_t>(), v[1].get<std::int64_t>()};
     return fallback;
 }
@@ -43,10 +43,22 @@ bool same(const layers::LayerType& t, const nlohmann::json& args)
 std::int64_t convLength(std::int64_t in, std::int64_t k, std::int64_t stride, std::int64_t dilation,
                         bool samePadding)
 {
+    // A size, step or dilation of 0 (or less) has no output length (and would divide by 0).
+    for (const auto& [name, v] :
+         {std::pair<const char*, std::int64_t>{"the kernel or pool size", k},
+          {"strides", stride},
+          {"dilation_rate", dilation}})
+        if (v < 1)
+            throw ShapeError{std::string(name) + " must be at least 1, not " + std::to_string(v)};
+    if (in <= 0)
+        return 0;
     if (samePadding)
-        return (in + stride - 1) / stride;
-    const std::int64_t span = dilation * (k - 1) + 1;
-    return in < span ? 0 : (in - span) / stride + 1;
+        return (in - 1) / stride + 1;
+    // The kernel's reach minus one; one past the input (or past int64) leaves no position.
+    std::int64_t reach = 0;
+    if (__builtin_mul_overflow(dilation, k - 1, &reach) || reach >= in)
+        return 0;
+    return (in - reach - 1) / stride + 1;
 }
 
 void needRank(const std::string& type, const Shape& in, std::size_t rank, const char* form)
