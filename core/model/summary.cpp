@@ -61,6 +61,12 @@ std::int64_t convLength(std::int64_t in, std::int64_t k, std::int64_t stride, st
     return (in - reach - 1) / stride + 1;
 }
 
+void needPositive(const char* name, std::int64_t v)
+{
+    if (v < 1)
+        throw ShapeError{std::string(name) + " must be at least 1, not " + std::to_string(v)};
+}
+
 void needRank(const std::string& type, const Shape& in, std::size_t rank, const char* form)
 {
     if (in.size() != rank)
@@ -100,6 +106,7 @@ LayerSummary infer(const LayerSpec& l, const std::vector<Shape>& inputs)
     } else if (type == "Conv1D") {
         needRank(type, in, 2, "(length, channels)");
         const std::int64_t k = integer(t, a, "kernel_size"), f = integer(t, a, "filters");
+        needPositive("filters", f);
         const std::int64_t len = convLength(in[0], k, integer(t, a, "strides"),
                                             integer(t, a, "dilation_rate"), same(t, a));
         s.outputShape = {len, f};
@@ -110,6 +117,7 @@ LayerSummary infer(const LayerSpec& l, const std::vector<Shape>& inputs)
         const auto [kh, kw] = pair(t, a, "kernel_size", {1, 1});
         const auto [sh, sw] = pair(t, a, "strides", {1, 1});
         const std::int64_t f = integer(t, a, "filters");
+        needPositive("filters", f);
         if (type == "Conv2D") {
             s.outputShape = {convLength(in[0], kh, sh, 1, same(t, a)),
                              convLength(in[1], kw, sw, 1, same(t, a)), f};
@@ -142,6 +150,7 @@ LayerSummary infer(const LayerSpec& l, const std::vector<Shape>& inputs)
         if (in.empty())
             throw ShapeError{"Dense needs an input"};
         const std::int64_t units = integer(t, a, "units");
+        needPositive("units", units);
         s.outputShape = in;
         s.outputShape.back() = units;
         positive(type, s.outputShape, in, "units must be positive");
@@ -182,6 +191,7 @@ LayerSummary infer(const LayerSpec& l, const std::vector<Shape>& inputs)
     } else if (type == "GRU") {
         needRank(type, in, 2, "(length, features)");
         const std::int64_t units = integer(t, a, "units");
+        needPositive("units", units);
         const std::int64_t directions = layers::argument(t, a, "bidirectional") == true ? 2 : 1;
         s.params = directions * 3 * units * (in[1] + units + 2);
         s.outputShape = layers::argument(t, a, "return_sequences") == true
