@@ -6,8 +6,8 @@
 #include "core/util/paths.h"
 #include "core/util/text.h"
 
-#include <cmath>
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <set>
 
