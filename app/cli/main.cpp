@@ -23,6 +23,22 @@ int fail(const std::string& message)
     return 1;
 }
 
+/// CLI11 answers a mistyped command with "A subcommand is required"; this names the word and
+/// the commands there are. Empty when the first argument is an option or a command.
+std::string unknownCommand(const CLI::App& app, int argc, char** argv)
+{
+    if (argc < 2 || argv[1][0] == '-')
+        return {};
+    const std::string word = argv[1];
+    std::string names;
+    for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+        if (sub->get_name() == word)
+            return {};
+        names += (names.empty() ? "" : ", ") + sub->get_name();
+    }
+    return "'" + word + "' is not a kdna command; the commands are " + names;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -43,6 +59,8 @@ int main(int argc, char** argv)
 
     // Every failure is one line "error: ..." and exit status 1; only --help and --version
     // go through CLI11's own printing.
+    if (const std::string unknown = unknownCommand(app, argc, argv); !unknown.empty())
+        return fail(unknown + " (see kdna --help)");
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

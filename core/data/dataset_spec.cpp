@@ -7,6 +7,7 @@
 #include "core/util/text.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <set>
 
@@ -75,8 +76,9 @@ public:
         const auto& v = m_j.at(key);
         if (v.is_number_integer())
             out = v.get<std::int64_t>();
-        else if (v.is_number_float() &&
-                 v.get<double>() == static_cast<double>(static_cast<std::int64_t>(v.get<double>())))
+        else if (v.is_number_float() && std::abs(v.get<double>()) < 9.2e18 &&
+                 v.get<double>() == std::trunc(v.get<double>()))
+            // 2001.0 is 2001; a float past int64 (1e88) has no whole-number value here.
             out = static_cast<std::int64_t>(v.get<double>());
         else
             problem(key, "must be a whole number, not " + v.dump());

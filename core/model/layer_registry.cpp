@@ -91,7 +91,7 @@ Args::pair(const char* name, std::pair<std::int64_t, std::int64_t> fallback) con
     const auto v = value(name);
     if (v.is_number_integer())
         return {v.get<std::int64_t>(), v.get<std::int64_t>()};
-    if (v.is_array() && v.size() == 2)
+    if (v.is_array() && v.size() == 2 && v[0].is_number_integer() && v[1].is_number_integer())
         return {v[0].get<std::int64_t>(), v[1].get<std::int64_t>()};
     return fallback;
 }
@@ -119,6 +119,12 @@ Shape Args::shape(const char* name) const
     for (const auto& d : value(name))
         out.push_back(d.get<std::int64_t>());
     return out;
+}
+
+void needAtLeastOne(const char* name, std::int64_t value)
+{
+    if (value < 1)
+        throw ShapeError{std::string(name) + " must be at least 1, not " + std::to_string(value)};
 }
 
 void needRank(const std::string& type, const Shape& in, std::size_t rank, const char* form)

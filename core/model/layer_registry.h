@@ -161,6 +161,8 @@ void needRank(const std::string& type, const Shape& in, std::size_t rank, const 
 /// Throws ShapeError naming `why` when a dimension of `out` is not positive.
 void needPositive(const std::string& type, const Shape& out, const Shape& in,
                   const std::string& why);
+/// Throws ShapeError "NAME must be at least 1, not V" for a size, count or step below 1.
+void needAtLeastOne(const char* name, std::int64_t value);
 /// "(None, 2001, 4)": a shape with Keras' batch axis.
 [[nodiscard]] std::string withNone(const Shape& s);
 /// The PlanOutcome of a layer that cannot slide along a chromosome.

@@ -31,6 +31,35 @@ std::string snakeCase(const std::string& type)
     return out;
 }
 
+/// A string field, or `fallback` and a problem when the field holds another type.
+std::string stringField(const nlohmann::json& j, const char* key, const std::string& fallback,
+                        const std::string& where, std::vector<Problem>& problems)
+{
+    if (!j.contains(key))
+        return fallback;
+    if (j.at(key).is_string())
+        return j.at(key).get<std::string>();
+    problems.push_back({where, std::string("\"") + key + "\" is a name: a string in quotes"});
+    return fallback;
+}
+
+/// Layer names: one string or a list of strings (a problem for anything else).
+std::vector<std::string> nameList(const nlohmann::json& v, const std::string& where,
+                                  std::vector<Problem>& problems)
+{
+    std::vector<std::string> out;
+    if (v.is_string())
+        return {v.get<std::string>()};
+    if (v.is_array() &&
+        std::all_of(v.begin(), v.end(), [](const auto& e) { return e.is_string(); })) {
+        for (const auto& e : v)
+            out.push_back(e.get<std::string>());
+        return out;
+    }
+    problems.push_back({where, "expected a layer name or a list of layer names"});
+    return out;
+}
+
 bool argumentMatches(const layers::Argument& a, const nlohmann::json& v)
 {
     using layers::ArgKind;
@@ -86,15 +115,9 @@ ModelSpec ModelSpec::fromJson(const nlohmann::json& j, std::vector<Problem>& pro
         problems.push_back({"layers", "a model is a JSON object with a \"layers\" list"});
         return m;
     }
-    m.name = j.value("name", std::string("model"));
-    if (j.contains("outputs")) {
-        const auto& o = j.at("outputs");
-        if (o.is_string())
-            m.outputs = {o.get<std::string>()};
-        else if (o.is_array())
-            for (const auto& e : o)
-                m.outputs.push_back(e.get<std::string>());
-    }
+    m.name = stringField(j, "name", "model", "name", problems);
+    if (j.contains("outputs"))
+        m.outputs = nameList(j.at("outputs"), "outputs", problems);
     std::vector<std::string> typeNames;
     for (const auto& t : layers::registry())
         typeNames.emplace_back(t.name);
@@ -108,7 +131,7 @@ ModelSpec ModelSpec::fromJson(const nlohmann::json& j, std::vector<Problem>& pro
         }
         LayerSpec layer;
         layer.type = lj.at("type").get<std::string>();
-        layer.name = lj.value("name", std::string());
+        layer.name = stringField(lj, "name", "", where, problems);
         const std::string label = layer.name.empty() ? where : "layer '" + layer.name + "'";
         const layers::LayerType* type = layers::fromKerasName(layer.type);
         if (!type) {
@@ -120,14 +143,8 @@ ModelSpec ModelSpec::fromJson(const nlohmann::json& j, std::vector<Problem>& pro
             continue;
         }
         layer.type = type->name; // Keras' aliases (MaxPool1D) name the same layer
-        if (lj.contains("inputs")) {
-            const auto& in = lj.at("inputs");
-            if (in.is_string())
-                layer.inputs = {in.get<std::string>()};
-            else if (in.is_array())
-                for (const auto& e : in)
-                    layer.inputs.push_back(e.get<std::string>());
-        }
+        if (lj.contains("inputs"))
+            layer.inputs = nameList(lj.at("inputs"), label + " inputs", problems);
         std::vector<std::string> argNames;
         for (const auto& a : type->arguments)
             argNames.emplace_back(a.name);

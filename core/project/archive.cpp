@@ -1,5 +1,7 @@
 #include "core/project/archive.h"
 
+#include "core/project/workflow.h" // modelArchiveOutput(): what a save may replace
+
 #include "core/data/generator.h"
 #include "core/model/model.h"
 #include "core/model/model_tensors.h"
@@ -127,7 +129,7 @@ void ModelArchive::save(const std::filesystem::path& path) const
         [&](std::ostream& out) {
             out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
         },
-        /*binary=*/true);
+        /*binary=*/true, modelArchiveOutput());
 }
 
 bool looksLikeModelArchive(const std::filesystem::path& path)

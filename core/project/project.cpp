@@ -1,10 +1,12 @@
 #include "core/project/project.h"
 
+#include "core/util/atomic_output.h"
 #include "core/util/error.h"
 #include "core/util/json_file.h"
 #include "core/util/paths.h"
 
 #include <algorithm>
+#include <fstream>
 
 #include <nlohmann/json.hpp>
 
@@ -133,7 +135,21 @@ Project Project::fromJson(const nlohmann::json& j, std::vector<Problem>& problem
             problems.push_back(
                 {key, "is not a section of a kdna project (sections: dataset, "
                       "validation_dataset, model, compile, training, test_chr, output, viewer)"});
-    p.name = j.value("name", p.name);
+    if (j.contains("kdna_project") && !(j.at("kdna_project").is_number_integer() &&
+                                        j.at("kdna_project").get<std::int64_t>() == 1))
+        problems.push_back({"kdna_project", "is the project format's version; this kdna reads "
+                                            "version 1, not " +
+                                                j.at("kdna_project").dump()});
+    auto text = [&](const char* key, const std::string& fallback) {
+        if (!j.contains(key) || j.at(key).is_null())
+            return fallback;
+        if (!j.at(key).is_string()) {
+            problems.push_back({key, "must be a string, not " + j.at(key).dump()});
+            return fallback;
+        }
+        return j.at(key).get<std::string>();
+    };
+    p.name = text("name", p.name);
     if (!j.contains("dataset"))
         problems.push_back(
             {"dataset", "is required: the training data, with keras_dna's keywords"});
@@ -153,10 +169,14 @@ Project Project::fromJson(const nlohmann::json& j, std::vector<Problem>& problem
         const auto& t = j.at("test_chr");
         if (t.is_string())
             p.test_chr = {t.get<std::string>()};
-        else if (t.is_array())
+        else if (t.is_array() &&
+                 std::all_of(t.begin(), t.end(), [](const auto& e) { return e.is_string(); }))
             p.test_chr = t.get<std::vector<std::string>>();
+        else if (!t.is_null())
+            problems.push_back(
+                {"test_chr", "must be a chromosome name or a list of names, not " + t.dump()});
     }
-    p.output = j.value("output", p.output);
+    p.output = text("output", p.output);
     if (j.contains("viewer") && !j.at("viewer").is_null())
         p.viewer = ViewerSession::fromJson(j.at("viewer"), problems);
     for (auto& problem : validate(p.training))
@@ -198,8 +218,22 @@ Project Project::load(const std::filesystem::path& path, const std::filesystem::
     return p;
 }
 
+namespace {
+
+/// True for a file a project save may replace: a kdna project (JSON holding "kdna_project").
+bool looksLikeProjectFile(const std::filesystem::path& path)
+{
+    std::ifstream in(path);
+    const auto j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+    return j.is_object() && j.contains("kdna_project");
+}
+
+} // namespace
+
 void Project::save(const std::filesystem::path& path) const
 {
+    // A project replaces a project, never a user's other file (kdna model --project notes.txt).
+    AtomicOutput::requireReplaceable(path, {"a kdna project file", looksLikeProjectFile});
     writeJsonFile(path, toJson());
 }
 

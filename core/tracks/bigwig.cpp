@@ -1,12 +1,12 @@
 #include "core/tracks/bigwig.h"
 
+#include "core/tracks/bigwig_layout.h"
 #include "core/util/atomic_output.h"
 #include "core/util/chrom_names.h"
 #include "core/util/error.h"
 #include "core/util/text.h"
 
 #include <algorithm>
-#include <array>
 #include <cerrno>
 #include <cmath>
 #include <cstdint>
@@ -52,68 +52,6 @@ std::uint32_t readMagic(const fs::path& path)
     return in ? magic : 0;
 }
 
-/// Why a bigWig (in this machine's byte order) cannot be whole: an offset in its header or
-/// zoom headers points past its end, as after an interrupted download. Empty when it can.
-/// Checked before libBigWig opens it, which would print its own diagnostics on stderr.
-std::string truncation(const fs::path& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    std::array<char, 64> header{};
-    in.read(header.data(), header.size());
-    const auto size = static_cast<std::uint64_t>(fs::file_size(path));
-    if (!in)
-        return "is truncated: " + std::to_string(size) +
-               " bytes, shorter than a bigWig header (64 bytes)";
-    auto u64 = [](const char* p) {
-        std::uint64_t v = 0;
-        std::memcpy(&v, p, sizeof v);
-        return v;
-    };
-    std::uint16_t zoomLevels = 0;
-    std::memcpy(&zoomLevels, header.data() + 6, sizeof zoomLevels);
-    std::vector<std::pair<const char*, std::uint64_t>> offsets = {
-        {"chromosome list", u64(header.data() + 8)},
-        {"data", u64(header.data() + 16)},
-        {"index", u64(header.data() + 24)},
-        {"summary", u64(header.data() + 44)}};
-    for (std::uint16_t z = 0; z < zoomLevels && in; ++z) {
-        std::array<char, 24> zoom{};
-        in.read(zoom.data(), zoom.size());
-        if (in) {
-            offsets.emplace_back("zoom level", u64(zoom.data() + 8));
-            offsets.emplace_back("zoom index", u64(zoom.data() + 16));
-        }
-    }
-    for (const auto& [what, offset] : offsets)
-        if (offset >= size)
-            return "is truncated (an interrupted download or copy?): it has " +
-                   text::withThousands(static_cast<std::int64_t>(size)) + " bytes, but its " +
-                   what + " starts at byte " +
-                   text::withThousands(static_cast<std::int64_t>(offset));
-    // The trees libBigWig reads at open and at the first zoomed read start with their own
-    // magic numbers; a mismatch would make it print on stderr and fail without a reason.
-    auto magicAt = [&in](std::uint64_t offset) {
-        std::uint32_t magic = 0;
-        in.clear();
-        in.seekg(static_cast<std::streamoff>(offset));
-        in.read(reinterpret_cast<char*>(&magic), sizeof magic);
-        return in ? magic : 0;
-    };
-    constexpr std::uint32_t kChromTreeMagic = 0x78CA8C91;
-    constexpr std::uint32_t kIndexMagic = 0x2468ACE0;
-    for (const auto& [what, offset] : offsets) {
-        const std::string name = what;
-        const std::uint32_t expected = name == "chromosome list"                 ? kChromTreeMagic
-                                       : name == "index" || name == "zoom index" ? kIndexMagic
-                                                                                 : 0;
-        if (expected != 0 && magicAt(offset) != expected)
-            return "is a damaged bigWig: its " + name + " at byte " +
-                   text::withThousands(static_cast<std::int64_t>(offset)) +
-                   " does not start as one (a corrupt or partly overwritten file)";
-    }
-    return {};
-}
-
 std::uint32_t byteSwapped(std::uint32_t v)
 {
     return ((v & 0xFFU) << 24) | ((v & 0xFF00U) << 8) | ((v >> 8) & 0xFF00U) | (v >> 24);
@@ -154,6 +92,9 @@ struct BigWigReader::Impl {
     BigWigPtr file;
     std::vector<Chromosome> chromosomes;
     std::unordered_map<std::string, std::int64_t> lengths;
+    std::unordered_map<std::string, std::uint32_t> tids; ///< libBigWig's chromosome numbers
+    /// Checked before libBigWig decodes a block (it trusts their record counts).
+    std::unique_ptr<BigWigBlockChecks> checks;
     mutable std::mutex mutex;
     mutable std::atomic<std::int64_t> valueReads{0};
     mutable std::atomic<std::int64_t> summaryReads{0};
@@ -200,11 +141,9 @@ BigWigReader BigWigReader::open(const fs::path& path)
                             "is not a bigWig file (its first bytes are not the bigWig magic "
                             "number); convert wig/bedGraph with bedGraphToBigWig");
 
-    if (magic == BIGWIG_MAGIC)
-        if (const std::string why = truncation(path); !why.empty())
-            throw Error::inFile(path.string(), 0, why);
-
+    // libBigWig trusts every offset, count and size in the file: all it reads is checked first.
     auto d = std::make_unique<Impl>();
+    d->checks = std::make_unique<BigWigBlockChecks>(path, readBigWigLayout(path));
     d->path = path;
     d->file.reset(bwOpen(const_cast<char*>(path.c_str()), nullptr, "r"));
     if (!d->file || !d->file->cl || !d->file->hdr)
@@ -213,6 +152,7 @@ BigWigReader BigWigReader::open(const fs::path& path)
     for (std::int64_t i = 0; i < cl->nKeys; ++i) {
         d->chromosomes.push_back({cl->chrom[i], static_cast<std::int64_t>(cl->len[i])});
         d->lengths.emplace(cl->chrom[i], cl->len[i]);
+        d->tids.emplace(cl->chrom[i], static_cast<std::uint32_t>(i));
     }
     return BigWigReader(std::move(d));
 }
@@ -280,6 +220,8 @@ void BigWigReader::values(const std::string& chrom, std::int64_t start, std::int
     if (start == end || !contains(chrom))
         return;
     ++d->valueReads;
+    d->checks->beforeValues(d->tids.at(chrom), static_cast<std::uint32_t>(start),
+                            static_cast<std::uint32_t>(end));
     IntervalsPtr iv;
     {
         std::lock_guard lock(d->mutex);
@@ -326,6 +268,8 @@ std::vector<double> BigWigReader::summary(const std::string& chrom, std::int64_t
         return out;
     }
     ++d->summaryReads;
+    d->checks->beforeSummary(d->tids.at(chrom), static_cast<std::uint32_t>(start),
+                             static_cast<std::uint32_t>(end), bins);
     double* raw = nullptr;
     {
         std::lock_guard lock(d->mutex);

@@ -197,10 +197,15 @@ FeatureSet readBed(const std::filesystem::path& path)
         }
         if (f.size() >= 6)
             feat.strand = strandOf(at, f[5], false);
-        if (f.size() == 10) {
+        if (narrowPeakName && f.size() < 10)
+            at.fail("a narrowPeak line has 10 tab-separated columns, this one " +
+                    std::to_string(f.size()));
+        if (f.size() == 10 && f[9] != "-1") {
             std::int64_t summit = -1;
-            if (f[9] != "-1" && text::parseInt(f[9], summit))
-                feat.summit = summit;
+            if (!text::parseInt(f[9], summit) || summit < 0)
+                at.fail("the peak (column 10, the summit's offset from the start) '" +
+                        std::string(f[9]) + "' is not a whole number of at least 0, or -1");
+            feat.summit = summit;
         }
         set.features.push_back(std::move(feat));
     }

@@ -26,6 +26,22 @@ bool hasExtension(const std::string& name, std::initializer_list<const char*> ex
     return false;
 }
 
+/// The kind a file's first record says (fields, numbers), with the name as a tie-breaker.
+FileKind kindOfRecord(const std::string& first, const std::string& name)
+{
+    const auto fields = text::split(first, '\t');
+    std::int64_t a = 0, b = 0;
+    if (fields.size() >= 8 && text::parseInt(fields[3], a) && text::parseInt(fields[4], b) &&
+        (hasExtension(name, {".gff", ".gff3", ".gtf"}) || !text::parseInt(fields[1], a)))
+        return FileKind::Gff;
+    if (fields.size() >= 3 && text::parseInt(fields[1], a) && text::parseInt(fields[2], b))
+        return fields.size() == 10 || hasExtension(name, {"narrowpeak"}) ? FileKind::NarrowPeak
+                                                                         : FileKind::Bed;
+    if (fields.size() == 2 && text::parseInt(fields[1], a))
+        return FileKind::ChromSizes;
+    return FileKind::Unknown;
+}
+
 } // namespace
 
 const char* kindName(FileKind kind)
@@ -87,19 +103,20 @@ FileKind detectFileKind(const std::filesystem::path& path)
     } catch (...) {
         return FileKind::Unknown;
     }
-    if (first.empty())
-        return FileKind::Unknown;
-    const auto fields = text::split(first, '\t');
-    std::int64_t a = 0, b = 0;
-    if (fields.size() >= 8 && text::parseInt(fields[3], a) && text::parseInt(fields[4], b) &&
-        (hasExtension(name, {".gff", ".gff3", ".gtf"}) || !text::parseInt(fields[1], a)))
+    const FileKind byContent = first.empty() ? FileKind::Unknown : kindOfRecord(first, name);
+    if (byContent != FileKind::Unknown && byContent != FileKind::ChromSizes)
+        return byContent;
+    // A first record that fits no format (or only chrom.sizes' two columns) in a file named
+    // as a feature file: its reader says what is wrong with which line.
+    if (hasExtension(name, {".bed"}))
+        return FileKind::Bed;
+    if (hasExtension(name, {"narrowpeak"}))
+        return FileKind::NarrowPeak;
+    if (hasExtension(name, {".gff", ".gff3", ".gtf"}))
         return FileKind::Gff;
-    if (fields.size() >= 3 && text::parseInt(fields[1], a) && text::parseInt(fields[2], b))
-        return fields.size() == 10 || hasExtension(name, {"narrowpeak"}) ? FileKind::NarrowPeak
-                                                                         : FileKind::Bed;
-    if (fields.size() == 2 && text::parseInt(fields[1], a))
+    if (byContent == FileKind::Unknown && hasExtension(name, {".sizes"}))
         return FileKind::ChromSizes;
-    return FileKind::Unknown;
+    return byContent;
 }
 
 } // namespace kdna

@@ -4,11 +4,47 @@
 #include "core/util/text.h"
 
 #include <algorithm>
+#include <type_traits>
 
 #include <nlohmann/json.hpp>
 
 namespace kdna {
 namespace {
+
+/// A setting of the wrong JSON type, named (nlohmann's own message names no key).
+struct WrongType {
+    std::string key;
+    std::string message;
+};
+
+/// `key`'s value as a T, `fallback` when absent; a value of another type throws WrongType.
+template<typename T>
+T valueOf(const nlohmann::json& j, const char* key, const T& fallback)
+{
+    if (!j.is_object() || !j.contains(key) || j.at(key).is_null())
+        return fallback;
+    const auto& v = j.at(key);
+    bool fits = false;
+    const char* what = "a value of another type";
+    if constexpr (std::is_same_v<T, bool>) {
+        fits = v.is_boolean();
+        what = "true or false";
+    } else if constexpr (std::is_integral_v<T>) {
+        fits = v.is_number_integer();
+        what = "a whole number";
+    } else if constexpr (std::is_floating_point_v<T>) {
+        fits = v.is_number();
+        what = "a number";
+    } else if constexpr (std::is_same_v<T, std::string>) {
+        fits = v.is_string();
+        what = "a string";
+    } else {
+        fits = true;
+    }
+    if (!fits)
+        throw WrongType{key, std::string("must be ") + what + ", not " + v.dump()};
+    return v.get<T>();
+}
 
 bool oneOf(const std::string& v, std::initializer_list<const char*> allowed)
 {
@@ -118,6 +154,8 @@ void readObject(const nlohmann::json& j, const std::string& where,
     }
     try {
         body();
+    } catch (const WrongType& e) {
+        problems.push_back({e.key, e.message});
     } catch (const nlohmann::json::exception& e) {
         problems.push_back({where, std::string("a value has the wrong type (") + e.what() + ")"});
     }
@@ -127,14 +165,14 @@ EarlyStoppingSettings earlyStoppingFromJson(const nlohmann::json& e)
 {
     EarlyStoppingSettings s;
     s.enabled = true;
-    s.monitor = e.value("monitor", s.monitor);
-    s.min_delta = e.value("min_delta", s.min_delta);
-    s.patience = e.value("patience", s.patience);
-    s.verbose = e.value("verbose", s.verbose);
-    s.mode = e.value("mode", s.mode);
+    s.monitor = valueOf(e, "monitor", s.monitor);
+    s.min_delta = valueOf(e, "min_delta", s.min_delta);
+    s.patience = valueOf(e, "patience", s.patience);
+    s.verbose = valueOf(e, "verbose", s.verbose);
+    s.mode = valueOf(e, "mode", s.mode);
     if (e.contains("baseline") && !e.at("baseline").is_null())
         s.baseline = e.at("baseline").get<double>();
-    s.restore_best_weights = e.value("restore_best_weights", s.restore_best_weights);
+    s.restore_best_weights = valueOf(e, "restore_best_weights", s.restore_best_weights);
     return s;
 }
 
@@ -179,9 +217,9 @@ CompileSettings CompileSettings::fromJson(const nlohmann::json& j, std::vector<P
                    }
                    if (j.contains("loss_weights"))
                        c.loss_weights = j.at("loss_weights").get<std::vector<double>>();
-                   c.optimizer = kdnaName(kOptimizers, j.value("optimizer", c.optimizer), true);
-                   c.learning_rate = j.value("learning_rate", c.learning_rate);
-                   c.momentum = j.value("momentum", c.momentum);
+                   c.optimizer = kdnaName(kOptimizers, valueOf(j, "optimizer", c.optimizer), true);
+                   c.learning_rate = valueOf(j, "learning_rate", c.learning_rate);
+                   c.momentum = valueOf(j, "momentum", c.momentum);
                    if (j.contains("metrics"))
                        for (const auto& m : stringList(j.at("metrics")))
                            c.metrics.push_back(kdnaName(kMetrics, m));
@@ -238,17 +276,17 @@ TrainSettings TrainSettings::fromJson(const nlohmann::json& j, std::vector<Probl
         {"epochs", "steps_per_epoch", "validation_steps", "validation_chr", "weights_val",
          "early_stopping", "checkpoint", "precision", "device", "threads", "workers", "seed"},
         problems, [&] {
-            t.epochs = j.value("epochs", t.epochs);
-            t.steps_per_epoch = j.value("steps_per_epoch", t.steps_per_epoch);
-            t.validation_steps = j.value("validation_steps", t.validation_steps);
+            t.epochs = valueOf(j, "epochs", t.epochs);
+            t.steps_per_epoch = valueOf(j, "steps_per_epoch", t.steps_per_epoch);
+            t.validation_steps = valueOf(j, "validation_steps", t.validation_steps);
             if (j.contains("validation_chr"))
                 t.validation_chr = stringList(j.at("validation_chr"));
-            t.weights_val = j.value("weights_val", t.weights_val);
-            t.precision = j.value("precision", t.precision);
-            t.device = j.value("device", t.device);
-            t.threads = j.value("threads", t.threads);
-            t.workers = j.value("workers", t.workers);
-            t.seed = j.value("seed", t.seed);
+            t.weights_val = valueOf(j, "weights_val", t.weights_val);
+            t.precision = valueOf(j, "precision", t.precision);
+            t.device = valueOf(j, "device", t.device);
+            t.threads = valueOf(j, "threads", t.threads);
+            t.workers = valueOf(j, "workers", t.workers);
+            t.seed = valueOf(j, "seed", t.seed);
             if (j.contains("early_stopping") && !j.at("early_stopping").is_null()) {
                 const auto& e = j.at("early_stopping");
                 readObject(e, "early_stopping",
@@ -260,10 +298,10 @@ TrainSettings TrainSettings::fromJson(const nlohmann::json& j, std::vector<Probl
                 const auto& c = j.at("checkpoint");
                 readObject(c, "checkpoint", {"path", "monitor", "save_best_only"}, problems, [&] {
                     t.checkpoint.enabled = true;
-                    t.checkpoint.path = c.value("path", t.checkpoint.path);
-                    t.checkpoint.monitor = c.value("monitor", t.checkpoint.monitor);
+                    t.checkpoint.path = valueOf(c, "path", t.checkpoint.path);
+                    t.checkpoint.monitor = valueOf(c, "monitor", t.checkpoint.monitor);
                     t.checkpoint.save_best_only =
-                        c.value("save_best_only", t.checkpoint.save_best_only);
+                        valueOf(c, "save_best_only", t.checkpoint.save_best_only);
                 });
             }
         });

@@ -4,6 +4,7 @@
 
 #include "support/fixtures.h"
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstring>
@@ -15,6 +16,8 @@
 #include <QCryptographicHash>
 #include <QProcess>
 #include <QTest>
+
+#include <nlohmann/json.hpp>
 
 namespace fs = std::filesystem;
 using namespace kdna;
@@ -72,6 +75,7 @@ std::map<std::string, QByteArray> snapshot(const fs::path& dir)
     return out;
 }
 
+/// Each "error:" line with the indented lines that continue it (a list of problems).
 std::vector<std::string> errorLines(const std::string& err)
 {
     std::vector<std::string> out;
@@ -80,9 +84,45 @@ std::vector<std::string> errorLines(const std::string& err)
         const auto end = std::min(err.find('\n', start), err.size());
         if (err.compare(start, 6, "error:") == 0)
             out.push_back(err.substr(start, end - start));
+        else if (!out.empty() && err.compare(start, 2, "  ") == 0)
+            out.back() += "\n" + err.substr(start, end - start);
         start = end + 1;
     }
     return out;
+}
+
+/// One case of the table-driven corpus: files written into the data folder first (they count
+/// as files already there, which must come out unchanged), the command line, and the words
+/// its one error line must hold.
+struct Case {
+    std::string name;
+    Args args;
+    std::vector<std::pair<std::string, std::string>> files;
+    std::string expected;
+};
+
+std::string replaced(std::string text, std::size_t at, const std::string& with)
+{
+    if (at + with.size() <= text.size())
+        text.replace(at, with.size(), with);
+    return text;
+}
+
+template<typename T>
+std::string withValue(std::string bytes, std::size_t at, T value)
+{
+    if (at + sizeof value <= bytes.size())
+        std::memcpy(bytes.data() + at, &value, sizeof value);
+    return bytes;
+}
+
+template<typename T>
+T valueAt(const std::string& bytes, std::size_t at)
+{
+    T v{};
+    if (at + sizeof v <= bytes.size())
+        std::memcpy(&v, bytes.data() + at, sizeof v);
+    return v;
 }
 
 } // namespace
@@ -94,6 +134,7 @@ class TestBadInputs : public QObject {
     fs::path m_dir;   // the demo data, project and a trained model
     fs::path m_model; // m_dir/m.kdna
     fs::path m_track; // a good bigWig that outputs must not destroy
+    std::vector<Case> m_cases;
 
     Outcome run(const Args& args, const fs::path& cwd = {}, int timeoutMs = 120000,
                 const QString& program = {})
@@ -165,6 +206,29 @@ class TestBadInputs : public QObject {
         test::writeText(m_dir / name, text);
         return m_dir / name;
     }
+
+    /// The demo project with `pointer` set to `value` (or removed when `value` is discarded).
+    std::string project(const std::string& pointer, const nlohmann::json& value) const
+    {
+        auto j = nlohmann::json::parse(test::readText(m_dir / "demo.kdna.json"));
+        const nlohmann::json::json_pointer at(pointer);
+        if (value.is_discarded())
+            j[at.parent_pointer()].erase(at.back());
+        else
+            j[at] = value;
+        return j.dump(2);
+    }
+
+    /// A train command on `file` that refuses before training (else it trains a step and
+    /// writes `fresh.kdna`, which the unchanged-folder check then catches).
+    static Args train(const std::string& file)
+    {
+        return {
+            "train", file,           "--epochs", "1",     "--steps",   "1", "--validation-steps",
+            "1",     "--eval-steps", "0",        "--out", "fresh.kdna"};
+    }
+
+    std::vector<Case> corpusCases() const;
 
 private Q_SLOTS:
     void initTestCase()
@@ -370,7 +434,442 @@ private Q_SLOTS:
                        "demo_signal.bw"},
                       "--annotation: '0'");
     }
+    // ----- the table-driven corpus (corpusCases below): one row per bad input
+
+    void corpus_data()
+    {
+        QTest::addColumn<int>("index");
+        m_cases = corpusCases();
+        for (std::size_t i = 0; i < m_cases.size(); ++i)
+            QTest::newRow(m_cases[i].name.c_str()) << static_cast<int>(i);
+    }
+    void corpus()
+    {
+        QFETCH(int, index);
+        const Case& c = m_cases[static_cast<std::size_t>(index)];
+        for (const auto& [name, content] : c.files) {
+            fs::create_directories((m_dir / name).parent_path());
+            test::writeText(m_dir / name, content);
+        }
+        expectRefusal(c.args, c.expected);
+    }
 };
+
+std::vector<Case> TestBadInputs::corpusCases() const
+{
+    // A table, so its length is the corpus' size rather than a reason to split it.
+    const Args predict = {"predict", "m.kdna", "-c", "chr4", "-o", "p.bw"};
+    auto predictWith = [&](const Args& more) {
+        Args a = predict;
+        a.insert(a.end(), more.begin(), more.end());
+        return a;
+    };
+    const Args evaluate = {"evaluate", "m.kdna", "-c", "chr4"};
+    auto evaluateWith = [&](const Args& more) {
+        Args a = evaluate;
+        a.insert(a.end(), more.begin(), more.end());
+        return a;
+    };
+    auto trainWith = [](const Args& more) {
+        Args a = {"train", "demo.kdna.json"};
+        a.insert(a.end(), more.begin(), more.end());
+        return a;
+    };
+    const std::string bw = test::readText(m_track);
+    const std::string model = test::readText(m_model);
+    const auto chromTree = static_cast<std::size_t>(valueAt<std::uint64_t>(bw, 8));
+    const auto keySize = valueAt<std::uint32_t>(bw, chromTree + 8);
+    const nlohmann::json remove = nlohmann::json::value_t::discarded;
+
+    std::vector<Case> c = {
+        // --- the command line
+        {"unknown command", {"frobnicate"}, {}, "frobnicate"},
+        {"no command", {}, {}, "subcommand"},
+        {"unknown option", {"info", "--bogus", "demo.fa"}, {}, "--bogus"},
+        {"info without files", {"info"}, {}, "files"},
+        {"info of a missing file", {"info", "absent.fa"}, {}, "absent.fa"},
+        {"info of a folder", {"info", "folder"}, {}, "folder"},
+        {"shape without spec", {"shape"}, {}, "spec"},
+        {"shape of a missing spec", {"shape", "absent.json"}, {}, "absent.json"},
+        {"shape of a folder", {"shape", "folder"}, {}, "folder"},
+        {"batches count not a number", {"batches", "demo.kdna.json", "-n", "many"}, {}, "--count"},
+        {"batches count zero", {"batches", "demo.kdna.json", "-n", "0"}, {}, "--count"},
+        {"batches workers negative",
+         {"batches", "demo.kdna.json", "--workers", "-1"},
+         {},
+         "--workers"},
+        {"train epochs not a number", trainWith({"--epochs", "ten"}), {}, "--epochs"},
+        {"train epochs zero", trainWith({"--epochs", "0"}), {}, "--epochs"},
+        {"train steps zero", trainWith({"--steps", "0"}), {}, "--steps"},
+        {"train validation steps negative",
+         trainWith({"--validation-steps", "-1"}),
+         {},
+         "--validation-steps"},
+        {"train eval steps negative", trainWith({"--eval-steps", "-4"}), {}, "--eval-steps"},
+        {"train threads negative", trainWith({"--threads", "-1"}), {}, "--threads"},
+        {"train workers negative", trainWith({"--workers", "-2"}), {}, "--workers"},
+        {"train precision unknown", trainWith({"--precision", "fp16"}), {}, "--precision"},
+        {"train device unknown", trainWith({"--device", "tpu"}), {}, "tpu"},
+        {"train out in a missing folder", trainWith({"--out", "nowhere/m.kdna"}), {}, "nowhere"},
+        {"train out under a file", trainWith({"--out", "notes.txt/m.kdna"}), {}, "notes.txt"},
+        {"train out over a user's file", trainWith({"--out", "notes.txt"}), {}, "notes.txt"},
+        {"train from a missing model", trainWith({"--from", "absent.kdna"}), {}, "absent.kdna"},
+        {"train from a text file", trainWith({"--from", "notes.txt"}), {}, "notes.txt"},
+        {"train from a folder", trainWith({"--from", "folder"}), {}, "folder"},
+        {"train state dict into a folder",
+         trainWith({"--export-state-dict", "folder"}),
+         {},
+         "folder"},
+        {"train missing project", {"train", "absent.kdna.json"}, {}, "absent.kdna.json"},
+        {"train project is a folder", {"train", "folder"}, {}, "folder"},
+        {"evaluate without chromosome", {"evaluate", "m.kdna"}, {}, "--chrom"},
+        {"predict without output", {"predict", "m.kdna", "-c", "chr4"}, {}, "--out"},
+        {"predict unknown chromosome",
+         {"predict", "m.kdna", "-c", "chrZ", "-o", "p.bw"},
+         {},
+         "chrZ"},
+        {"predict region not a range", predictWith({"--start-stop", "middle"}), {}, "start_stop"},
+        {"predict region backwards", predictWith({"--start-stop", "900-100"}), {}, "900-100"},
+        {"predict batch size not a number",
+         predictWith({"--batch-size", "big"}),
+         {},
+         "--batch-size"},
+        {"predict threads negative", predictWith({"--threads", "-3"}), {}, "--threads"},
+        {"predict device unknown", predictWith({"--device", "gpu0"}), {}, "gpu0"},
+        {"predict method empty", predictWith({"--method", ""}), {}, "--method"},
+        {"predict output in a missing folder",
+         {"predict", "m.kdna", "-c", "chr4", "-o", "nowhere/p.bw"},
+         {},
+         "nowhere"},
+        {"predict output is a folder",
+         {"predict", "m.kdna", "-c", "chr4", "-o", "folder"},
+         {},
+         "folder"},
+        {"predict output over a model",
+         {"predict", "m.kdna", "-c", "chr4", "-o", "m.kdna"},
+         {},
+         "m.kdna: already exists and is not a bigWig"},
+        {"predict chrom sizes missing",
+         predictWith({"--chrom-sizes", "absent.sizes"}),
+         {},
+         "absent.sizes"},
+        {"predict fasta missing", predictWith({"--fasta", "absent.fa"}), {}, "absent.fa"},
+        {"predict fasta is a folder", predictWith({"--fasta", "folder"}), {}, "folder"},
+        {"predict fasta is notes", predictWith({"--fasta", "notes.txt"}), {}, "notes.txt"},
+        {"evaluate unknown chromosome", {"evaluate", "m.kdna", "-c", "chrQ"}, {}, "chrQ"},
+        {"evaluate annotation is notes",
+         evaluateWith({"--annotation", "notes.txt"}),
+         {},
+         "notes.txt"},
+        {"evaluate annotation is a folder", evaluateWith({"--annotation", "folder"}), {}, "folder"},
+        {"evaluate annotation is a FASTA",
+         evaluateWith({"--annotation", "demo.fa"}),
+         {},
+         "demo.fa"},
+        {"evaluate method unknown", evaluateWith({"--method", "quick"}), {}, "--method"},
+        {"evaluate precision unknown", evaluateWith({"--precision", "int8"}), {}, "--precision"},
+        {"evaluate missing model", {"evaluate", "absent.kdna", "-c", "chr4"}, {}, "absent.kdna"},
+        {"correlate unknown chromosome", {"correlate", "m.kdna", "-c", "chrQ"}, {}, "chrQ"},
+        {"correlate fasta missing",
+         {"correlate", "m.kdna", "-c", "chr4", "--fasta", "absent.fa"},
+         {},
+         "absent.fa"},
+        {"auc curve unknown", {"auc", "m.kdna", "-c", "chr4", "--curve", "XYZ"}, {}, "--curve"},
+        {"model missing", {"model", "absent.kdna"}, {}, "absent.kdna"},
+        {"model is a folder", {"model", "folder"}, {}, "folder"},
+        {"model project in a missing folder",
+         {"model", "m.kdna", "--project", "nowhere/p.json"},
+         {},
+         "nowhere"},
+        {"model state dict in a missing folder",
+         {"model", "m.kdna", "--export-state-dict", "nowhere/w.safetensors"},
+         {},
+         "nowhere"},
+        {"model state dict is a folder",
+         {"model", "m.kdna", "--export-state-dict", "folder"},
+         {},
+         "folder"},
+        {"model project over a user's file",
+         {"model", "m.kdna", "--project", "notes.txt"},
+         {},
+         "notes.txt"},
+        {"demo epochs negative", {"demo", "--dir", "d", "--epochs", "-1"}, {}, "--epochs"},
+        {"demo dir is a file", {"demo", "--dir", "notes.txt", "--no-train"}, {}, "notes.txt"},
+
+        // --- FASTA
+        {"fasta empty", {"info", "empty.fa"}, {{"empty.fa", ""}}, "empty.fa"},
+        {"fasta without header",
+         {"info", "nohead.fa"},
+         {{"nohead.fa", "ACGT\nACGT\n"}},
+         "nohead.fa: is not a file kdna knows"},
+        {"fasta nameless header",
+         {"info", "noname.fa"},
+         {{"noname.fa", ">\nACGT\n"}},
+         "noname.fa, line 1"},
+        {"fasta digits in sequence",
+         {"info", "digits.fa"},
+         {{"digits.fa", ">a\nAC1GT\n"}},
+         "digits.fa, line 2"},
+        {"fasta binary garbage",
+         {"info", "garbage.fa"},
+         {{"garbage.fa", std::string("\x00\x01\x02\xff\xfe", 5) + "binary"}},
+         "garbage.fa"},
+        {"fasta NUL in sequence",
+         {"info", "nul.fa"},
+         {{"nul.fa", std::string(">a\nAC\0GT\n", 9)}},
+         "nul.fa, line 2"},
+        {"fasta tab in sequence",
+         {"info", "tab.fa"},
+         {{"tab.fa", ">a\nAC\tGT\n"}},
+         "tab.fa, line 2"},
+        {"fasta duplicate names far apart",
+         {"info", "dup2.fa"},
+         {{"dup2.fa", ">x\nAC\n>y\nGG\n>z\nTT\n>y\nAA\n"}},
+         "dup2.fa, line 7"},
+        {"fasta truncated gzip",
+         {"info", "cut.fa.gz"},
+         {{"cut.fa.gz", std::string("\x1f\x8b\x08\x04\x00\x00\x00\x00\x00\xff", 10)}},
+         "cut.fa.gz"},
+        {"fasta for predict is garbage", predictWith({"--fasta", "garbage.fa"}), {}, "garbage.fa"},
+
+        // --- BED, narrowPeak, GFF3, chrom.sizes
+        {"bed too few columns",
+         {"info", "few.bed"},
+         {{"few.bed", "chr1\t10\n"}},
+         "few.bed, line 1"},
+        {"bed start not a number",
+         {"info", "nan.bed"},
+         {{"nan.bed", "chr1\tten\t20\n"}},
+         "nan.bed, line 1"},
+        {"bed end before start",
+         {"info", "back.bed"},
+         {{"back.bed", "chr1\t10\t20\nchr1\t50\t40\n"}},
+         "back.bed, line 2"},
+        {"bed negative start",
+         {"info", "neg.bed"},
+         {{"neg.bed", "chr1\t-5\t20\n"}},
+         "neg.bed, line 1"},
+        {"bed binary garbage",
+         {"info", "bin.bed"},
+         {{"bin.bed", std::string("chr1\t1\t2\n\x00\x01\x02\x03\n", 13)}},
+         "bin.bed"},
+        {"bed huge coordinate",
+         {"info", "huge.bed"},
+         {{"huge.bed", "chr1\t0\t99999999999999999999999\n"}},
+         "huge.bed, line 1"},
+        {"narrowPeak bad summit",
+         {"info", "peaks.narrowPeak"},
+         {{"peaks.narrowPeak", "chr1\t10\t50\t.\t0\t.\t1.5\t2\t3\tsummit\n"}},
+         "peaks.narrowPeak, line 1"},
+        {"narrowPeak too few columns",
+         {"info", "short.narrowPeak"},
+         {{"short.narrowPeak", "chr1\t10\t50\t.\t0\n"}},
+         "short.narrowPeak, line 1"},
+        {"gff3 too few columns",
+         {"info", "few.gff3"},
+         {{"few.gff3", "##gff-version 3\nchr1\tsrc\tgene\t10\n"}},
+         "few.gff3, line 2"},
+        {"gff3 start not a number",
+         {"info", "nan.gff3"},
+         {{"nan.gff3", "##gff-version 3\nchr1\tsrc\tgene\tx\t20\t.\t+\t.\tID=g\n"}},
+         "nan.gff3, line 2"},
+        {"gff3 end before start",
+         {"info", "back.gff3"},
+         {{"back.gff3", "##gff-version 3\nchr1\tsrc\tgene\t50\t20\t.\t+\t.\tID=g\n"}},
+         "back.gff3, line 2"},
+        {"gff3 bad strand",
+         {"info", "strand.gff3"},
+         {{"strand.gff3", "##gff-version 3\nchr1\tsrc\tgene\t10\t20\t.\t?x\t.\tID=g\n"}},
+         "strand.gff3, line 2"},
+        {"gff3 zero start",
+         {"info", "zero.gff3"},
+         {{"zero.gff3", "##gff-version 3\nchr1\tsrc\tgene\t0\t20\t.\t+\t.\tID=g\n"}},
+         "zero.gff3, line 2"},
+        {"chrom sizes length not a number",
+         {"info", "bad.chrom.sizes"},
+         {{"bad.chrom.sizes", "chr1\t1000\nchr2\tlong\n"}},
+         "bad.chrom.sizes, line 2"},
+        {"chrom sizes without length",
+         {"info", "nolen.chrom.sizes"},
+         {{"nolen.chrom.sizes", "chr1\n"}},
+         "nolen.chrom.sizes, line 1"},
+        {"chrom sizes negative",
+         {"info", "neg.chrom.sizes"},
+         {{"neg.chrom.sizes", "chr1\t-10\n"}},
+         "neg.chrom.sizes, line 1"},
+        {"chrom sizes duplicate",
+         {"info", "dup.chrom.sizes"},
+         {{"dup.chrom.sizes", "chr1\t10\nchr1\t20\n"}},
+         "dup.chrom.sizes, line 2"},
+        {"chrom sizes for predict is garbage",
+         predictWith({"--chrom-sizes", "bad.chrom.sizes"}),
+         {},
+         "bad.chrom.sizes"},
+
+        // --- bigWig
+        {"bigwig empty", {"info", "empty.bw"}, {{"empty.bw", ""}}, "empty.bw"},
+        {"bigwig cut at the header",
+         {"info", "head.bw"},
+         {{"head.bw", bw.substr(0, 40)}},
+         "head.bw: is truncated"},
+        {"bigwig cut in half",
+         {"info", "half.bw"},
+         {{"half.bw", bw.substr(0, bw.size() / 2)}},
+         "half.bw: is truncated"},
+        {"bigwig text",
+         evaluateWith({"--annotation", "text.bw"}),
+         {{"text.bw", "chr1\t0\t10\t1.5\n"}},
+         "text.bw: is not a bigWig"},
+        {"bigwig is a bigBed",
+         {"info", "bed.bw"},
+         {{"bed.bw", withValue<std::uint32_t>(bw, 0, 0x8789F2EB)}},
+         "bed.bw: is a bigBed"},
+        {"bigwig big-endian",
+         {"info", "be.bw"},
+         {{"be.bw", withValue<std::uint32_t>(bw, 0, 0x26FC8F88)}},
+         "be.bw: is a damaged bigWig"},
+        {"bigwig version 99",
+         {"info", "v99.bw"},
+         {{"v99.bw", withValue<std::uint16_t>(bw, 4, 99)}},
+         "v99.bw: is a damaged bigWig"},
+        {"bigwig too many zoom levels",
+         {"info", "zooms.bw"},
+         {{"zooms.bw", withValue<std::uint16_t>(bw, 6, 60000)}},
+         "zooms.bw"},
+        {"bigwig chromosome list past the end",
+         {"info", "ct.bw"},
+         {{"ct.bw", withValue<std::uint64_t>(bw, 8, 1ULL << 40)}},
+         "ct.bw: is truncated"},
+        {"bigwig chromosome number out of range",
+         {"info", "cid.bw"},
+         {{"cid.bw", withValue<std::uint32_t>(bw, chromTree + 36 + keySize, 0x7FFFFFFF)}},
+         "cid.bw: is a damaged bigWig"},
+        {"bigwig chromosome list magic",
+         {"info", "ctm.bw"},
+         {{"ctm.bw", replaced(bw, chromTree, "JUNK")}},
+         "ctm.bw: is a damaged bigWig"},
+        {"bigwig huge name size",
+         {"info", "key.bw"},
+         {{"key.bw", withValue<std::uint32_t>(bw, chromTree + 8, 0xFFFFFF00)}},
+         "key.bw: is a damaged bigWig"},
+        {"bigwig no index",
+         {"info", "noidx.bw"},
+         {{"noidx.bw", withValue<std::uint64_t>(bw, 24, 0)}},
+         "noidx.bw: is a damaged bigWig"},
+        {"bigwig as annotation for evaluate",
+         evaluateWith({"--annotation", "half.bw"}),
+         {},
+         "half.bw"},
+        {"bigwig as chrom sizes", predictWith({"--chrom-sizes", "previous.bw"}), {}, "previous.bw"},
+
+        // --- model archives
+        {"model archive empty", {"model", "empty.kdna"}, {{"empty.kdna", ""}}, "empty.kdna"},
+        {"model archive cut in half",
+         {"model", "half.kdna"},
+         {{"half.kdna", model.substr(0, model.size() / 2)}},
+         "half.kdna"},
+        {"model archive text",
+         {"model", "text.kdna"},
+         {{"text.kdna", "not a model\n"}},
+         "text.kdna"},
+        {"model archive byte flipped",
+         {"model", "flip.kdna"},
+         {{"flip.kdna", replaced(model, model.size() / 2, "\x7f\x7f\x7f")}},
+         "flip.kdna"},
+        {"model archive cut for predict",
+         {"predict", "half.kdna", "-c", "chr4", "-o", "p.bw"},
+         {},
+         "half.kdna"},
+        {"model archive text for evaluate",
+         {"evaluate", "text.kdna", "-c", "chr4"},
+         {},
+         "text.kdna"},
+        {"model archive is a FASTA",
+         {"predict", "demo.fa", "-c", "chr4", "-o", "p.bw"},
+         {},
+         "demo.fa"},
+        {"model archive flipped for train from",
+         trainWith({"--from", "flip.kdna"}),
+         {},
+         "flip.kdna"},
+
+        // --- project files
+        {"project not JSON",
+         train("nojson.kdna.json"),
+         {{"nojson.kdna.json", "{ \"dataset\": "}},
+         "nojson.kdna.json"},
+        {"project is an array",
+         train("array.kdna.json"),
+         {{"array.kdna.json", "[1, 2, 3]\n"}},
+         "array.kdna.json"},
+        {"project is notes", train("notes.txt"), {}, "notes.txt"},
+    };
+    // Keywords with a wrong value, or unknown: each names its keyword.
+    const std::vector<std::tuple<std::string, std::string, nlohmann::json, std::string>> keys = {
+        {"window is text", "/dataset/window", "big", "window"},
+        {"window negative", "/dataset/window", -501, "window"},
+        {"window zero", "/dataset/window", 0, "window"},
+        {"batch size zero", "/dataset/batch_size", 0, "batch_size"},
+        {"batch size text", "/dataset/batch_size", "64", "batch_size"},
+        {"fasta missing", "/dataset/fasta_file", "absent.fa", "absent.fa"},
+        {"fasta is a folder", "/dataset/fasta_file", "folder", "folder"},
+        {"fasta is a number", "/dataset/fasta_file", 7, "fasta_file"},
+        {"annotation missing", "/dataset/annotation_files", {"absent.bw"}, "absent.bw"},
+        {"annotation is notes", "/dataset/annotation_files", {"notes.txt"}, "notes.txt"},
+        {"annotation not a list", "/dataset/annotation_files", 3, "annotation_files"},
+        {"unknown chromosome", "/dataset/incl_chromosomes", {"chrZ"}, "chrZ"},
+        {"unknown dataset keyword", "/dataset/windw", 501, "windw"},
+        {"unknown dataset type", "/dataset/type", "Generatr", "Generatr"},
+        {"dataset type a number", "/dataset/type", 5, "type"},
+        {"normalization unknown", "/dataset/normalization_mode", {"maxx", "perctrim"}, "maxx"},
+        {"output shape wrong", "/dataset/output_shape", {64, 7}, "output_shape"},
+        {"output shape text", "/dataset/output_shape", "64x1", "output_shape"},
+        {"dataset missing", "/dataset", remove, "dataset"},
+        {"layer type unknown", "/model/layers/1/type", "Conv9D", "Conv9D"},
+        {"filters negative", "/model/layers/1/filters", -16, "filters"},
+        {"filters huge", "/model/layers/1/filters", 1099511627776LL, "filters"},
+        {"kernel larger than window", "/model/layers/1/kernel_size", 100000,
+         "shorter than the kernel"},
+        {"activation unknown", "/model/layers/1/activation", "relux", "relux"},
+        {"units huge", "/model/layers/8/units", 150000, "150000"},
+        {"units zero", "/model/layers/8/units", 0, "units"},
+        {"unknown layer keyword", "/model/layers/1/filterz", 16, "filterz"},
+        {"layers not a list", "/model/layers", "conv", "layers"},
+        {"loss unknown", "/compile/loss", "msee", "msee"},
+        {"optimizer unknown", "/compile/optimizer", "adamm", "adamm"},
+        {"metric unknown", "/compile/metrics", {"maee"}, "maee"},
+        {"epochs negative", "/training/epochs", -1, "epochs"},
+        {"steps text", "/training/steps_per_epoch", "many", "steps_per_epoch"},
+        {"validation chromosome unknown", "/training/validation_chr", {"chrV9"}, "chrV9"},
+        {"precision unknown", "/training/precision", "fp64", "fp64"},
+        {"unknown training keyword", "/training/epoch", 3, "epoch"},
+        {"project version from the future", "/kdna_project", 99, "kdna_project"},
+        {"test chromosome a number", "/test_chr", {4}, "test_chr"},
+    };
+    // The project's own output (no --out): refused before training.
+    for (const auto& [what, output, expected] :
+         std::vector<std::tuple<std::string, std::string, std::string>>{
+             {"output is a folder", "folder", "folder"},
+             {"output in a missing folder", "nowhere/m.kdna", "nowhere"},
+             {"output is a user's file", "notes.txt", "notes.txt"}}) {
+        std::string file = what;
+        std::replace(file.begin(), file.end(), ' ', '_');
+        file.erase(std::remove(file.begin(), file.end(), '\''), file.end());
+        file += ".kdna.json";
+        c.push_back({"project " + what,
+                     {"train", file, "--epochs", "1", "--steps", "1", "--validation-steps", "1",
+                      "--eval-steps", "0"},
+                     {{file, project("/output", output)}},
+                     expected});
+    }
+    for (const auto& [what, pointer, value, expected] : keys) {
+        std::string file = what;
+        std::replace(file.begin(), file.end(), ' ', '_');
+        file += ".kdna.json";
+        c.push_back({"project " + what, train(file), {{file, project(pointer, value)}}, expected});
+    }
+    return c;
+}
 
 QTEST_GUILESS_MAIN(TestBadInputs)
 #include "test_bad_inputs.moc"

@@ -8,8 +8,8 @@
 #include "core/model/torch_model.h"
 #include "core/project/archive.h"
 #include "core/project/workflow.h"
-#include "support/fixtures.h"
 #include "core/util/error.h"
+#include "support/fixtures.h"
 
 #include <cstdint>
 #include <fstream>
@@ -23,6 +23,7 @@
 #include <nlohmann/json.hpp>
 
 using namespace kdna;
+namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
@@ -231,6 +232,45 @@ private Q_SLOTS:
         const auto x = torch::rand({2, 201, 4});
         QVERIFY(torch::equal(original.impl().module->forward({x})[0],
                              reloaded->impl().module->forward({x})[0]));
+    }
+
+    void saveReplacesOnlyAModel()
+    {
+        // The kind check is save's own, not only its callers': a user's file is never lost.
+        test::ScratchDir dir;
+        const ModelArchive a = smallArchive();
+        test::writeText(dir.file("notes.txt"), "a user's notes\n");
+        auto msg = test::errorOf([&] { a.save(dir.file("notes.txt")); });
+        QVERIFY2(msg.find("notes.txt: already exists and is not a kdna model archive") !=
+                     std::string::npos,
+                 msg.c_str());
+        QCOMPARE(test::readText(dir.file("notes.txt")), std::string("a user's notes\n"));
+        fs::create_directory(dir.file("folder"));
+        msg = test::errorOf([&] { a.save(dir.file("folder")); });
+        QVERIFY2(msg.find("folder") != std::string::npos, msg.c_str());
+        a.save(dir.file("m.kdna"));
+        a.save(dir.file("m.kdna")); // a model replaces a model
+        QVERIFY(looksLikeModelArchive(dir.file("m.kdna")));
+        QCOMPARE(std::distance(fs::directory_iterator(dir.path()), {}), 3);
+    }
+
+    void saveThatFailsPartWayKeepsThePreviousModel()
+    {
+        test::ScratchDir dir;
+        const ModelArchive a = smallArchive();
+        a.save(dir.file("m.kdna"));
+        const std::string before = test::readText(dir.file("m.kdna"));
+        ModelArchive bigger = smallArchive(2001);
+        std::string msg;
+        {
+            test::FileSizeLimit lowered(before.size() / 2);
+            msg = test::errorOf([&] { bigger.save(dir.file("m.kdna")); });
+        }
+        QVERIFY2(msg.find("m.kdna: could not be written (File too large)") != std::string::npos,
+                 msg.c_str());
+        QVERIFY(msg.find('\n') == std::string::npos);
+        QVERIFY(test::readText(dir.file("m.kdna")) == before);
+        QCOMPARE(std::distance(fs::directory_iterator(dir.path()), {}), 1); // no .part left
     }
 
     void torchScriptArchiveRunsNoCode()

@@ -1,17 +1,19 @@
-#include "support/fixtures.h"
 #include "core/tracks/bigwig.h"
 #include "core/tracks/chrom_sizes.h"
 #include "core/tracks/features.h"
 #include "core/tracks/file_kind.h"
 #include "core/util/error.h"
+#include "support/fixtures.h"
 
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <random>
 #include <sstream>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <QTest>
 
@@ -83,6 +85,51 @@ std::string stderrOf(F&& f)
         out.append(buf, n);
     std::fclose(capture);
     return out;
+}
+
+template<typename T>
+T at(const std::string& b, std::size_t offset)
+{
+    T v{};
+    std::memcpy(&v, b.data() + offset, sizeof v);
+    return v;
+}
+template<typename T>
+void put(std::string& b, std::size_t offset, T v)
+{
+    std::memcpy(b.data() + offset, &v, sizeof v);
+}
+
+/// The first leaf entry of a bigWig's data index (offset of the entry in the file).
+std::size_t firstDataLeafEntry(const std::string& b)
+{
+    std::size_t node = at<std::uint64_t>(b, 24) + 48;
+    while (b[node] == 0) // a branch: its first child
+        node = at<std::uint64_t>(b, node + 4 + 16);
+    return node + 4;
+}
+
+/// `b` with its first data block re-compressed after `edit` changed its decompressed bytes;
+/// the new block goes at the end of the file and the index points there.
+std::string withFirstDataBlock(std::string b, const std::function<void(std::string&)>& edit)
+{
+    const std::size_t entry = firstDataLeafEntry(b);
+    const auto offset = at<std::uint64_t>(b, entry + 16);
+    const auto size = at<std::uint64_t>(b, entry + 24);
+    std::string plain(at<std::uint32_t>(b, 52), '\0');
+    uLongf length = plain.size();
+    uncompress(reinterpret_cast<Bytef*>(plain.data()), &length,
+               reinterpret_cast<const Bytef*>(b.data() + offset), size);
+    plain.resize(length);
+    edit(plain);
+    std::string packed(compressBound(plain.size()), '\0');
+    uLongf packedLength = packed.size();
+    compress(reinterpret_cast<Bytef*>(packed.data()), &packedLength,
+             reinterpret_cast<const Bytef*>(plain.data()), plain.size());
+    put<std::uint64_t>(b, entry + 16, b.size());
+    put<std::uint64_t>(b, entry + 24, packedLength);
+    b.append(packed.data(), packedLength);
+    return b;
 }
 
 } // namespace
@@ -259,6 +306,80 @@ private Q_SLOTS:
             [&] { msg = errorOf([&] { (void)BigWigReader::open(m_dir.file("badindex.bw")); }); });
         QVERIFY2(msg.find("badindex.bw: is a damaged bigWig") != std::string::npos, msg.c_str());
         QVERIFY2(noise.empty(), noise.c_str());
+    }
+
+    void craftedBigWigsAreOneSentenceAndNoLibraryNoise()
+    {
+        // libBigWig trusts every count, offset and number in the file: each of these crashed,
+        // looped or read past a buffer in it (found by fuzz_bigwig) unless kdna checks first.
+        const std::string good = test::readText(m_dir.file("t.bw"));
+        const auto chromTree = static_cast<std::size_t>(at<std::uint64_t>(good, 8));
+        const auto keySize = at<std::uint32_t>(good, chromTree + 8);
+        const std::size_t chromRoot = chromTree + 32;
+        const std::size_t indexRoot = static_cast<std::size_t>(at<std::uint64_t>(good, 24)) + 48;
+        using Edit = std::function<void(std::string&)>;
+        const std::vector<std::tuple<std::string, Edit, std::string>> cases = {
+            {"chromosome number past the list",
+             [&](std::string& b) { put<std::uint32_t>(b, chromRoot + 4 + keySize, 0x7FFFFFFF); },
+             "chromosome list numbers 'chr1' 2147483647"},
+            {"chromosome number twice",
+             [&](std::string& b) {
+                 put<std::uint32_t>(b, chromRoot + 4 + (keySize + 8) + keySize, 0);
+             },
+             "a number given twice"},
+            {"more zoom levels than the file holds",
+             [](std::string& b) { put<std::uint16_t>(b, 6, 60000); }, "zoom headers"},
+            {"huge name size",
+             [&](std::string& b) { put<std::uint32_t>(b, chromTree + 8, 0xFFFFFFF0); },
+             "says names take"},
+            {"huge chromosome count",
+             [&](std::string& b) { put<std::uint64_t>(b, chromTree + 16, 1ULL << 40); },
+             "which this file cannot"},
+            {"chromosome tree that loops",
+             [&](std::string& b) {
+                 b[chromRoot] = 0;
+                 put<std::uint64_t>(b, chromRoot + 4 + keySize, chromRoot);
+             },
+             "chromosome list's tree loops back"},
+            {"index tree that loops",
+             [&](std::string& b) {
+                 b[indexRoot] = 0;
+                 put<std::uint64_t>(b, indexRoot + 4 + 16, indexRoot);
+             },
+             "index's tree loops back"},
+            {"block past the end",
+             [](std::string& b) { put<std::uint64_t>(b, firstDataLeafEntry(b) + 24, b.size()); },
+             "but its block at byte"},
+            {"big-endian", [](std::string& b) { put<std::uint32_t>(b, 0, 0x26FC8F88); },
+             "big-endian"},
+            {"block with fewer records than it says",
+             [](std::string& b) {
+                 b = withFirstDataBlock(b,
+                                        [](std::string& p) { put<std::uint16_t>(p, 22, 65535); });
+             },
+             "holds fewer records than its header says"},
+        };
+        for (const auto& [what, edit, expected] : cases) {
+            std::string bytes = good;
+            edit(bytes);
+            const auto path = m_dir.file("crafted.bw");
+            test::writeText(path, bytes);
+            std::string msg;
+            const std::string noise = stderrOf([&] {
+                msg = errorOf([&] {
+                    const auto bw = BigWigReader::open(path);
+                    for (const auto& c : bw.chromosomes()) {
+                        (void)bw.values(c.name, 0, c.length);
+                        (void)bw.summary(c.name, 0, c.length, 4, SummaryStat::Mean);
+                    }
+                });
+            });
+            QVERIFY2(msg.rfind(path.string() + ": ", 0) == 0 &&
+                         msg.find(expected) != std::string::npos &&
+                         msg.find('\n') == std::string::npos,
+                     (what + ": " + msg).c_str());
+            QVERIFY2(noise.empty(), (what + ": " + noise).c_str());
+        }
     }
 
     void writeIntervals()

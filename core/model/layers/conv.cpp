@@ -12,6 +12,7 @@ Inferred conv1d(const InferInput& x)
 {
     needRank(x.type.name, x.in, 2, "(length, channels)");
     const std::int64_t k = x.args.integer("kernel_size"), f = x.args.integer("filters");
+    needAtLeastOne("filters", f);
     Inferred out;
     out.outputShape = {convLength(x.in[0], k, x.args.integer("strides"),
                                   x.args.integer("dilation_rate"), x.args.samePadding()),
@@ -29,6 +30,7 @@ Inferred conv2d(const InferInput& x, Length length)
     const auto [kh, kw] = x.args.pair("kernel_size", {1, 1});
     const auto [sh, sw] = x.args.pair("strides", {1, 1});
     const std::int64_t f = x.args.integer("filters");
+    needAtLeastOne("filters", f);
     Inferred out;
     out.outputShape = {length(x.in[0], kh, sh), length(x.in[1], kw, sw), f};
     needPositive(x.type.name, out.outputShape, x.in, "the input is smaller than the kernel");

@@ -51,6 +51,7 @@ Inferred dense(const InferInput& x)
     if (x.in.empty())
         throw ShapeError{"Dense needs an input"};
     const std::int64_t units = x.args.integer("units");
+    needAtLeastOne("units", units);
     Inferred out;
     out.outputShape = x.in;
     out.outputShape.back() = units;

@@ -30,10 +30,19 @@ namespace kdna::layers {
                                              std::int64_t stride, std::int64_t dilation,
                                              bool samePadding)
 {
+    // A size, step or dilation of 0 (or less) has no output length (and would divide by 0).
+    needAtLeastOne("the kernel or pool size", kernel);
+    needAtLeastOne("strides", stride);
+    needAtLeastOne("dilation_rate", dilation);
+    if (in <= 0)
+        return 0;
     if (samePadding)
-        return (in + stride - 1) / stride;
-    const std::int64_t span = dilation * (kernel - 1) + 1;
-    return in < span ? 0 : (in - span) / stride + 1;
+        return (in - 1) / stride + 1;
+    // The kernel's reach minus one; one past the input (or past int64) leaves no position.
+    std::int64_t reach = 0;
+    if (__builtin_mul_overflow(dilation, kernel - 1, &reach) || reach >= in)
+        return 0;
+    return (in - reach - 1) / stride + 1;
 }
 
 /// Keras/TensorFlow 'same' padding before and after: the output length is ceil(in / stride),

@@ -17,6 +17,7 @@ Inferred gru(const InferInput& x)
 {
     needRank(x.type.name, x.in, 2, "(length, features)");
     const std::int64_t units = x.args.integer("units");
+    needAtLeastOne("units", units);
     const std::int64_t both = directions(x.args);
     Inferred out;
     out.params = both * 3 * units * (x.in[1] + units + 2);
