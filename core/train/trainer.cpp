@@ -1,10 +1,10 @@
 #include "core/train/trainer.h"
 
-#include "core/train/callbacks.h"
 #include "core/data/generator.h"
-#include "core/train/metrics.h"
 #include "core/model/autocast.h"
 #include "core/model/torch_model.h"
+#include "core/train/callbacks.h"
+#include "core/train/metrics.h"
 #include "core/util/error.h"
 #include "core/util/text.h"
 
@@ -86,6 +86,17 @@ std::int64_t stepsFor(std::int64_t requested, const Generator& g)
     if (available < 1)
         throw Error("batch_size: the data has fewer examples than one batch", "batch_size");
     return requested > 0 ? requested : available;
+}
+
+/// What the training and validation data said when they were read, for the observer: a user
+/// who trains never runs `kdna shape --stats`, so a shortfall must show here.
+std::vector<std::string> dataNotes(const TrainingRun& run)
+{
+    std::vector<std::string> notes = run.train.dataset().summary().notes;
+    if (run.validation)
+        for (const auto& n : run.validation->dataset().summary().notes)
+            notes.push_back("validation data: " + n);
+    return notes;
 }
 
 /// One pass of `steps` batches without gradients: the validation and evaluation loop.
@@ -171,7 +182,7 @@ TrainingResult train(TrainingRun run)
     if (run.observer)
         run.observer->started({run.settings.epochs, steps, validationSteps, run.train.batchSize(),
                                device.str(), run.settings.precision, torchThreads(),
-                               run.train.workerCount(), firstEpoch});
+                               run.train.workerCount(), firstEpoch, dataNotes(run)});
 
     // Keras' EarlyStopping when asked for; the checkpoint's monitor (ModelCheckpoint) picks the
     // best epoch otherwise. Those weights are kept for a cancelled run too.
