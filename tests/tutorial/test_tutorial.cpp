@@ -264,7 +264,11 @@ const std::vector<Section>& sections()
           yeast("kdna train resources/tutorial/18_position_of_binding_sites.kdna.json --data $DATA "
                 "--out seq2seq.kdna",
                 {layer("reshape", "(None, 416, 1)")}),
-          yeast("kdna evaluate seq2seq.kdna -c chrVIII", {text("accuracy")})}},
+          known(yeast("kdna evaluate seq2seq.kdna -c chrVIII", {text("accuracy")}),
+                "issue 16 item 4: the seq2seq model (Conv2D, Conv2DTranspose) is evaluated window "
+                "by window over every augmented window of chrVIII: not done after 20 min on the "
+                "loaded 2-core machine",
+                30)}},
         {"19",
          "Label shape: Predicting the same annotation on different cellular type",
          {},
