@@ -39,6 +39,9 @@ void TrainingProgress::started(const TrainingStarted& s)
     if (s.validationSteps > 0)
         std::cerr << ", " << s.validationSteps << " validation steps";
     std::cerr << '\n';
+    for (const auto& note : s.notes)
+        std::cout << "note: " << note << '\n';
+    std::cout << std::flush;
 }
 
 void TrainingProgress::batchFinished(const BatchFinished& b)

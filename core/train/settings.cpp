@@ -112,6 +112,16 @@ std::string kdnaName(const std::vector<Spelling>& table, const std::string& name
     return name;
 }
 
+/// The distinct kdna names of a table, in its order.
+std::vector<std::string> kdnaNames(const std::vector<Spelling>& table)
+{
+    std::vector<std::string> names;
+    for (const auto& s : table)
+        if (std::find(names.begin(), names.end(), s.kdna) == names.end())
+            names.emplace_back(s.kdna);
+    return names;
+}
+
 bool known(const std::vector<Spelling>& table, const std::string& name)
 {
     return std::any_of(table.begin(), table.end(),
@@ -353,6 +363,21 @@ std::vector<Problem> validate(const TrainSettings& t)
     if (t.checkpoint.enabled && t.checkpoint.path.empty())
         p.push_back({"checkpoint", "needs a path for the best model"});
     return p;
+}
+
+std::vector<std::string> optimizerNames()
+{
+    return kdnaNames(kOptimizers);
+}
+
+std::vector<std::string> lossNames()
+{
+    return kdnaNames(kLosses);
+}
+
+std::vector<std::string> metricNames()
+{
+    return kdnaNames(kMetrics);
 }
 
 bool higherIsBetter(const std::string& metric)

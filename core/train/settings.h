@@ -74,6 +74,12 @@ struct TrainSettings {
 };
 [[nodiscard]] std::vector<Problem> validate(const TrainSettings& t);
 
+/// kdna's names for the optimisers, losses and metrics it computes (each one of Keras' names),
+/// in the order of Keras' tables: the choices the studio's compile form offers.
+[[nodiscard]] std::vector<std::string> optimizerNames();
+[[nodiscard]] std::vector<std::string> lossNames();
+[[nodiscard]] std::vector<std::string> metricNames();
+
 /// Whether a larger value of `metric` is better (accuracy, correlation, AUC) or a smaller one.
 [[nodiscard]] bool higherIsBetter(const std::string& metric);
 

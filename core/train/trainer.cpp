@@ -1,10 +1,10 @@
 #include "core/train/trainer.h"
 
-#include "core/train/callbacks.h"
 #include "core/data/generator.h"
-#include "core/train/metrics.h"
 #include "core/model/autocast.h"
 #include "core/model/torch_model.h"
+#include "core/train/callbacks.h"
+#include "core/train/metrics.h"
 #include "core/util/error.h"
 #include "core/util/text.h"
 
@@ -86,6 +86,17 @@ std::int64_t stepsFor(std::int64_t requested, const Generator& g)
     if (available < 1)
         throw Error::atKeyword("batch_size", "the data has fewer examples than one batch");
     return requested > 0 ? requested : available;
+}
+
+/// What the training and validation data said when they were read, for the observer: a user
+/// who trains never runs `kdna shape --stats`, so a shortfall must show here.
+std::vector<std::string> dataNotes(const TrainingRun& run)
+{
+    std::vector<std::string> notes = run.train.dataset().summary().notes;
+    if (run.validation)
+        for (const auto& n : run.validation->dataset().summary().notes)
+            notes.push_back("validation data: " + n);
+    return notes;
 }
 
 /// One pass of `steps` batches without gradients: the validation and evaluation loop.
@@ -270,7 +281,8 @@ void TrainingLoop::announce()
     if (m_run.observer)
         m_run.observer->started({m_run.settings.epochs, m_steps, m_validationSteps,
                                  m_run.train.batchSize(), m_device.str(), m_run.settings.precision,
-                                 torchThreads(), m_run.train.workerCount(), m_firstEpoch});
+                                 torchThreads(), m_run.train.workerCount(), m_firstEpoch,
+                                 dataNotes(m_run)});
 }
 
 TrainingLoop::EpochPass TrainingLoop::trainBatches(int epoch, EpochMetrics& metrics,

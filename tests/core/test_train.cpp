@@ -4,13 +4,14 @@
 #include "core/project/demo_data.h"
 #include "core/project/test_evaluation.h"
 #include "core/project/workflow.h"
-#include "support/fixtures.h"
 #include "core/train/callbacks.h"
 #include "core/train/metrics.h"
 #include "core/util/error.h"
 #include "core/util/stats.h"
 #include "core/util/text.h"
+#include "support/fixtures.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include <QTest>
@@ -94,6 +95,11 @@ struct RecordEpochs : TrainingObserver {
     std::vector<int> epochs;
 };
 
+struct RecordNotes : TrainingObserver {
+    void started(const TrainingStarted& s) override { notes = s.notes; }
+    std::vector<std::string> notes;
+};
+
 struct RemoveFolderAfterEpoch : TrainingObserver {
     explicit RemoveFolderAfterEpoch(std::filesystem::path folder)
         : folder(std::move(folder))
@@ -133,6 +139,29 @@ private Q_SLOTS:
                  (std::to_string(first) + " -> " + std::to_string(last)).c_str());
         QVERIFY(h.epochs.back().at("val_accuracy") > 0.9);
         QVERIFY(std::filesystem::exists(out.archive));
+    }
+
+    /// What the data says when it is read (here: fewer negatives than asked) reaches the
+    /// observer, so `kdna train` and the studio say it, not only `kdna shape --stats`.
+    void trainingSaysWhatTheDataSays()
+    {
+        Project p = motifProject(m_files);
+        std::get<DatasetSpec>(p.dataset).negative_ratio = 100000;
+        p.training.epochs = 1;
+        p.training.steps_per_epoch = 1;
+        p.training.validation_steps = 1;
+        RecordNotes notes;
+        TrainOptions options;
+        options.observer = &notes;
+        (void)trainProject(p, options);
+        const auto has = [&](const std::string& prefix) {
+            return std::any_of(notes.notes.begin(), notes.notes.end(), [&](const std::string& n) {
+                return n.rfind(prefix, 0) == 0 &&
+                       n.find("negatives fewer than asked") != std::string::npos;
+            });
+        };
+        QVERIFY2(has(""), text::join(notes.notes, "; ").c_str());
+        QVERIFY2(has("validation data: "), text::join(notes.notes, "; ").c_str());
     }
 
     void sameSeedSameLosses()

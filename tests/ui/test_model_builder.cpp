@@ -1,10 +1,10 @@
 // The Model step driven as a person drives it: clicks on the palette, the stack, the buttons and
 // the summary; typing, arrows, the wheel and drop-down popups in the property form; Delete,
 // Enter and Ctrl+Z. What is checked is what the screen shows.
-#include "ui/bridge/project_document.h"
-#include "ui/model/model_builder.h"
 #include "core/model/templates.h"
 #include "support/fixtures.h"
+#include "ui/bridge/project_document.h"
+#include "ui/model/model_builder.h"
 
 #include <QAbstractItemView>
 #include <QAction>
@@ -566,6 +566,26 @@ private Q_SLOTS:
         clickCheckBox(s.find<QCheckBox>(QStringLiteral("metric_correlate")));
         QVERIFY(s.find<QCheckBox>(QStringLiteral("metric_correlate"))->isChecked());
         QCOMPARE(s.doc.project().compile.metrics.back(), std::string("correlate"));
+    }
+
+    /// The tutorial's classifiers compile with metrics=['AUC'] (and every metric kdna computes):
+    /// the form offers each, labelled with its Keras name, and a click adds it.
+    void everyMetricCanBeTicked()
+    {
+        Project p = tutorialData();
+        p.model = templates::tutorialCnn(2001);
+        p.compile.metrics.clear();
+        Screen s(p);
+        QVERIFY(s.ready());
+        for (const char* name : {"accuracy", "mae", "mse", "AUC", "correlate"}) {
+            QCheckBox* box = s.find<QCheckBox>(QStringLiteral("metric_") + QLatin1String(name));
+            QVERIFY2(box, name);
+            QCOMPARE(box->text(), QLatin1String(name));
+            QVERIFY(!box->isChecked());
+        }
+        clickCheckBox(s.find<QCheckBox>(QStringLiteral("metric_AUC")));
+        QVERIFY(s.find<QCheckBox>(QStringLiteral("metric_AUC"))->isChecked());
+        QCOMPARE(s.doc.project().compile.metrics, std::vector<std::string>{"AUC"});
     }
 };
 

@@ -11,11 +11,14 @@
 
 namespace kdna::ui {
 namespace {
-const QStringList kLosses = {QStringLiteral("mse"), QStringLiteral("mae"),
-                             QStringLiteral("binary_crossentropy"),
-                             QStringLiteral("categorical_crossentropy"), QStringLiteral("poisson")};
-const QStringList kMetrics = {QStringLiteral("mae"), QStringLiteral("mse"),
-                              QStringLiteral("accuracy"), QStringLiteral("correlate")};
+/// core's names (the optimisers, losses and metrics kdna computes): one table, in core/train.
+QStringList choices(const std::vector<std::string>& names)
+{
+    QStringList out;
+    for (const auto& n : names)
+        out << qs(n);
+    return out;
+}
 } // namespace
 
 CompileForm::CompileForm(QWidget* parent)
@@ -29,8 +32,7 @@ CompileForm::CompileForm(QWidget* parent)
     m_lossWeights->setToolTip(QStringLiteral("<b>loss_weights</b>"));
     form->addRow(tr("Loss weights"), m_lossWeights);
     m_optimizer = new QComboBox;
-    m_optimizer->addItems(
-        {QStringLiteral("adam"), QStringLiteral("sgd"), QStringLiteral("rmsprop")});
+    m_optimizer->addItems(choices(optimizerNames()));
     m_optimizer->setToolTip(QStringLiteral("<b>optimizer</b>"));
     form->addRow(tr("Optimiser"), m_optimizer);
     m_rate = new QDoubleSpinBox;
@@ -50,7 +52,7 @@ CompileForm::CompileForm(QWidget* parent)
     auto* metrics = new QWidget;
     auto* ml = new QGridLayout(metrics); // two columns: the form fits a narrow window
     ml->setContentsMargins(0, 0, 0, 0);
-    for (const QString& m : kMetrics) {
+    for (const QString& m : choices(metricNames())) {
         auto* c = new QCheckBox(m);
         c->setObjectName(QStringLiteral("metric_") + m);
         const int at = static_cast<int>(m_metrics.size());
@@ -126,7 +128,7 @@ void CompileForm::rebuildLosses(const std::vector<std::string>& outputs)
     m_outputs = outputs;
     for (std::size_t o = 0; o < std::max<std::size_t>(1, outputs.size()); ++o) {
         auto* box = new QComboBox;
-        box->addItems(kLosses);
+        box->addItems(choices(lossNames()));
         box->setToolTip(QStringLiteral("<b>loss</b>"));
         box->setObjectName(QStringLiteral("loss_%1").arg(o));
         connect(box, &QComboBox::currentIndexChanged, this, [this] {
