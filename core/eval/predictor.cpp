@@ -74,7 +74,7 @@ PredictionLayout predictionLayout(const DatasetSpec& spec, std::int64_t inputLen
     l.window = inputLength;
     if (!spec.isSparse()) {
         l.valuesPerTrack = spec.tg_window;
-        if (spec.downsampling.empty()) {
+        if (spec.downsampling == Downsampling::None) {
             l.offset = inputLength / 2 - spec.tg_window / 2;
         } else {
             l.span = inputLength / spec.tg_window;
@@ -125,7 +125,8 @@ PredictSummary predict(Model& model, const DatasetSpec& trainSpec, std::int64_t 
             "values are the labels' tracks; a " +
             text::tuple(outShapes[o]) +
             " output of secondary targets has no track layout in keras_dna's predict");
-    const bool secondaryInput = !trainSpec.sec_inputs.empty() && trainSpec.use_sec_as == "inputs";
+    const bool secondaryInput =
+        !trainSpec.sec_inputs.empty() && trainSpec.use_sec_as == SecondaryUse::Inputs;
     if (model.spec().inputNames().size() != (secondaryInput ? 2U : 1U))
         throw Error("the model takes " + std::to_string(model.spec().inputNames().size()) +
                     " inputs, but prediction gives it the sequence" +

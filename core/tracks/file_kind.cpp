@@ -28,6 +28,16 @@ bool hasExtension(const std::string& name, std::initializer_list<const char*> ex
 
 } // namespace
 
+std::optional<bool> isFeatureFileName(const std::filesystem::path& path)
+{
+    const std::string name = lowerExtensionless(path);
+    if (hasExtension(name, {".bed", ".gff", ".gff3", ".gtf", ".narrowpeak", ".broadpeak"}))
+        return true;
+    if (hasExtension(name, {".bw", ".bigwig", ".wig", ".bedgraph"}))
+        return false;
+    return std::nullopt;
+}
+
 const char* kindName(FileKind kind)
 {
     switch (kind) {

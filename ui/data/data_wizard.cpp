@@ -702,7 +702,8 @@ DatasetSpec WindowsPage::specFromPages() const
                     s.annotation_list.push_back(ss(a));
         } else {
             s.sec_inputs.push_back(ss(t.path));
-            s.use_sec_as = t.role == kSecondaryTarget ? "targets" : "inputs";
+            s.use_sec_as =
+                t.role == kSecondaryTarget ? SecondaryUse::Targets : SecondaryUse::Inputs;
         }
     }
     s.incl_chromosomes = m_chromosomes->chromosomes(ChromosomesPage::Train);
@@ -781,8 +782,8 @@ void DataWizard::load(const Project& project)
     for (const auto& f : spec.sec_inputs)
         secondary << qs(spec.resolve(f).string());
     m_tracks->addFiles(targets, QObject::tr("target"));
-    m_tracks->addFiles(secondary,
-                       spec.use_sec_as == "targets" ? kSecondaryTarget : kSecondaryInput);
+    m_tracks->addFiles(secondary, spec.use_sec_as == SecondaryUse::Targets ? kSecondaryTarget
+                                                                           : kSecondaryInput);
     for (int row = 0; row < static_cast<int>(spec.annotation_files.size()); ++row)
         m_tracks->setAnnotations(row, qsList(spec.annotation_list));
     auto applySplits = [this, spec, project] {
