@@ -16,7 +16,8 @@ using P = KeywordPlace;
 using W = KeywordWritten;
 
 /// The catalog. A new keyword is a DatasetSpec member and one entry here: reading, writing,
-/// checking, the CLI's help, the README's table and the studio's form follow from it.
+/// checking, the CLI's help, the README's table and the studio's form follow from it. (One
+/// long function on purpose: it is a table, one entry per keyword, in the documented order.)
 std::vector<KeywordInfo> makeCatalog()
 {
     const std::vector<const char*> normalisations = {"max", "perctrim", "zscore", "min_max",
@@ -836,9 +837,9 @@ std::string keywordHelpText()
 {
     std::string out;
     for (const auto& k : datasetKeywordCatalog()) {
-        out += std::string(k.name) + "  (" + keywordTypeText(k) + ", default " +
-               keywordDefaultText(k) + "; applies to " + keywordKindsText(k) + ")\n    " + k.help +
-               "\n";
+        const std::string value = k.required ? "required" : "default " + keywordDefaultText(k);
+        out += std::string(k.name) + "  (" + keywordTypeText(k) + ", " + value + "; applies to " +
+               keywordKindsText(k) + ")\n    " + k.help + "\n";
         const std::string allowed = allowedText(k);
         if (!allowed.empty())
             out += "    allowed: " + allowed + "\n";
