@@ -132,13 +132,21 @@ json DatasetSpec::toJson() const
     return j;
 }
 
-std::vector<Problem> validate(const DatasetSpec& s)
-{
-    std::vector<Problem> p;
-    auto add = [&p](const char* key, std::string msg) {
-        p.push_back({key, std::move(msg)});
-    };
+namespace {
 
+/// Collects problems named by keyword.
+struct Checks {
+    std::vector<Problem>& p;
+    void add(const char* key, std::string msg) { p.push_back({key, std::move(msg)}); }
+};
+
+/// Required files, chromosomes, axes, the catalog's words, bins, one kind of file.
+void checkCommon(const DatasetSpec& s, Checks& c)
+{
+    auto add = [&c](const char* key, std::string msg) {
+        c.add(key, std::move(msg));
+    };
+    auto& p = c.p;
     if (s.batch_size < 1)
         add("batch_size", "must be at least 1, not " + std::to_string(s.batch_size));
     if (s.fasta_file.empty())
@@ -147,10 +155,10 @@ std::vector<Problem> validate(const DatasetSpec& s)
         add("annotation_files", "is required: at least one bigWig (regression) or BED/GFF "
                                 "(classification) file");
     if (!s.incl_chromosomes.empty() && !s.excl_chromosomes.empty()) {
-        for (const auto& c : s.excl_chromosomes)
-            if (std::find(s.incl_chromosomes.begin(), s.incl_chromosomes.end(), c) !=
+        for (const auto& chrom : s.excl_chromosomes)
+            if (std::find(s.incl_chromosomes.begin(), s.incl_chromosomes.end(), chrom) !=
                 s.incl_chromosomes.end())
-                add("excl_chromosomes", "'" + c + "' is both included and excluded");
+                add("excl_chromosomes", "'" + chrom + "' is both included and excluded");
     }
     if (s.dummy_axis < -1 || s.dummy_axis > 2)
         add("dummy_axis", "must be None, 0, 1 or 2, not " + std::to_string(s.dummy_axis));
@@ -180,58 +188,80 @@ std::vector<Problem> validate(const DatasetSpec& s)
                                             "'); put secondary bigWigs in sec_inputs");
         }
     }
+}
 
-    if (!s.sec_inputs.empty()) {
-        if (s.sec_input_length < 0)
-            add("sec_input_length", "must be 'maxlen' or a positive length");
-        else if (s.sec_input_length > 0 && s.inputLength() > 0 &&
-                 s.sec_input_length > s.inputLength())
-            add("sec_input_length", std::to_string(s.sec_input_length) +
-                                        " is longer than the input window (" +
-                                        std::to_string(s.inputLength()) + ")");
-        if (s.sec_nb_annotation < 0 ||
-            (s.sec_nb_annotation > 0 &&
-             s.sec_inputs.size() % static_cast<std::size_t>(s.sec_nb_annotation) != 0))
-            add("sec_nb_annotation", "must divide the number of sec_inputs (" +
-                                         std::to_string(s.sec_inputs.size()) + ")");
-    }
+/// sec_input_length and sec_nb_annotation, when there is a secondary track.
+void checkSecondary(const DatasetSpec& s, Checks& c)
+{
+    auto add = [&c](const char* key, std::string msg) {
+        c.add(key, std::move(msg));
+    };
+    if (s.sec_input_length < 0)
+        add("sec_input_length", "must be 'maxlen' or a positive length");
+    else if (s.sec_input_length > 0 && s.inputLength() > 0 && s.sec_input_length > s.inputLength())
+        add("sec_input_length", std::to_string(s.sec_input_length) +
+                                    " is longer than the input window (" +
+                                    std::to_string(s.inputLength()) + ")");
+    if (s.sec_nb_annotation < 0 ||
+        (s.sec_nb_annotation > 0 &&
+         s.sec_inputs.size() % static_cast<std::size_t>(s.sec_nb_annotation) != 0))
+        add("sec_nb_annotation",
+            "must divide the number of sec_inputs (" + std::to_string(s.sec_inputs.size()) + ")");
+}
 
-    if (kind == DataKind::Continuous) {
-        if (s.window < 1)
-            add("window", "is required for bigWig data: the input length in bases (e.g. 2001)");
-        if (s.tg_window < 1)
-            add("tg_window", "must be at least 1, not " + std::to_string(s.tg_window));
-        else if (s.window >= 1 && s.tg_window > s.window)
-            add("tg_window", std::to_string(s.tg_window) + " is longer than the window (" +
-                                 std::to_string(s.window) + ")");
-        if (s.nb_annotation_type < 0 ||
-            (s.nb_annotation_type > 0 &&
-             s.annotation_files.size() % static_cast<std::size_t>(s.nb_annotation_type) != 0))
-            add("nb_annotation_type",
-                "must divide the number of annotation_files (" +
-                    std::to_string(s.annotation_files.size()) +
-                    "); list them as file1_ann1, file1_ann2, file2_ann1, ...");
-        if (!(s.downsampling == Downsampling::None) && s.downsampling.known() && s.window > 0 &&
-            s.tg_window > 0 && s.window % s.tg_window != 0)
-            add("downsampling", "needs a window (" + std::to_string(s.window) +
-                                    ") that is a multiple of tg_window (" +
-                                    std::to_string(s.tg_window) + ")");
-        if (!s.annotation_list.empty())
-            add("annotation_list", "applies to BED/GFF annotations; these are bigWig tracks");
-    } else {
-        if (s.annotation_list.empty())
-            add("annotation_list", "is required for BED/GFF data: the feature types to learn, "
-                                   "e.g. ['gene'] (a BED holds one type: name it as you like)");
-        if (s.seq_len < 0)
-            add("seq_len", "must be 'MAXLEN' or a positive length");
-        if (s.negative_ratio < -1)
-            add("negative_ratio", "must be a non-negative number or 'all'");
-        if (s.window > 0)
-            add("window", "applies to bigWig data; BED/GFF windows are set by seq_len");
-        if (!s.normalization_mode.empty())
-            add("normalization_mode", "applies to bigWig targets, not to BED/GFF labels");
-    }
+/// window, tg_window, nb_annotation_type, downsampling for bigWig targets.
+void checkContinuous(const DatasetSpec& s, Checks& c)
+{
+    auto add = [&c](const char* key, std::string msg) {
+        c.add(key, std::move(msg));
+    };
+    if (s.window < 1)
+        add("window", "is required for bigWig data: the input length in bases (e.g. 2001)");
+    if (s.tg_window < 1)
+        add("tg_window", "must be at least 1, not " + std::to_string(s.tg_window));
+    else if (s.window >= 1 && s.tg_window > s.window)
+        add("tg_window", std::to_string(s.tg_window) + " is longer than the window (" +
+                             std::to_string(s.window) + ")");
+    if (s.nb_annotation_type < 0 ||
+        (s.nb_annotation_type > 0 &&
+         s.annotation_files.size() % static_cast<std::size_t>(s.nb_annotation_type) != 0))
+        add("nb_annotation_type", "must divide the number of annotation_files (" +
+                                      std::to_string(s.annotation_files.size()) +
+                                      "); list them as file1_ann1, file1_ann2, file2_ann1, ...");
+    if (!(s.downsampling == Downsampling::None) && s.downsampling.known() && s.window > 0 &&
+        s.tg_window > 0 && s.window % s.tg_window != 0)
+        add("downsampling", "needs a window (" + std::to_string(s.window) +
+                                ") that is a multiple of tg_window (" +
+                                std::to_string(s.tg_window) + ")");
+    if (!s.annotation_list.empty())
+        add("annotation_list", "applies to BED/GFF annotations; these are bigWig tracks");
+}
 
+/// annotation_list, seq_len, negative_ratio, and the bigWig keywords that do not apply.
+void checkSparse(const DatasetSpec& s, Checks& c)
+{
+    auto add = [&c](const char* key, std::string msg) {
+        c.add(key, std::move(msg));
+    };
+    if (s.annotation_list.empty())
+        add("annotation_list", "is required for BED/GFF data: the feature types to learn, "
+                               "e.g. ['gene'] (a BED holds one type: name it as you like)");
+    if (s.seq_len < 0)
+        add("seq_len", "must be 'MAXLEN' or a positive length");
+    if (s.negative_ratio < -1)
+        add("negative_ratio", "must be a non-negative number or 'all'");
+    if (s.window > 0)
+        add("window", "applies to bigWig data; BED/GFF windows are set by seq_len");
+    if (!s.normalization_mode.empty())
+        add("normalization_mode", "applies to bigWig targets, not to BED/GFF labels");
+}
+
+/// output_shape and sec_input_shape: their form only.
+void checkShapes(const DatasetSpec& s, Checks& c)
+{
+    auto add = [&c](const char* key, std::string msg) {
+        c.add(key, std::move(msg));
+    };
     // output_shape must multiply out to the natural label shape, batch included. The
     // shape functions (shapes.h) check it against the computed shape; here only the form.
     if (!s.output_shape.empty()) {
@@ -246,6 +276,22 @@ std::vector<Problem> validate(const DatasetSpec& s)
         std::any_of(s.sec_input_shape.begin(), s.sec_input_shape.end(),
                     [](auto d) { return d < 1; }))
         add("sec_input_shape", "every dimension must be positive, e.g. [64, 100]");
+}
+
+} // namespace
+
+std::vector<Problem> validate(const DatasetSpec& s)
+{
+    std::vector<Problem> p;
+    Checks c{p};
+    checkCommon(s, c);
+    if (!s.sec_inputs.empty())
+        checkSecondary(s, c);
+    if (s.kind() == DataKind::Continuous)
+        checkContinuous(s, c);
+    else
+        checkSparse(s, c);
+    checkShapes(s, c);
     return p;
 }
 
