@@ -80,7 +80,7 @@ void runShape(const ShapeArgs& args)
               << std::setw(26) << "predict_sec_input_shape"
               << (secondary.empty() ? std::string("None") : text::tuple(secondary));
     if (!secondary.empty())
-        std::cout << " (used as " << first.use_sec_as << ")";
+        std::cout << " (used as " << first.use_sec_as.text() << ")";
     std::cout << '\n';
     if (first.isSparse() && first.seq_len == 0)
         std::cout << "seq_len 'MAXLEN' = " << length << '\n';
@@ -98,7 +98,8 @@ void addShapeCommand(CLI::App& app)
     auto args = std::make_shared<ShapeArgs>();
     auto* cmd = app.add_subcommand("shape", "Print the input, label and secondary shapes a spec "
                                             "gives (keras_dna's predict_*_shape), or its problems");
-    cmd->add_option("spec", args->spec, "Dataset spec (JSON with keras_dna keywords)")
+    cmd->add_option("spec", args->spec,
+                    "Dataset spec (JSON with keras_dna keywords: `kdna keywords` lists them)")
         ->required()
         ->check(existingFile());
     cmd->add_flag("--stats", args->stats,

@@ -11,6 +11,8 @@ namespace kdna::cli {
 void addInfoCommand(CLI::App& app);
 void addDemoCommand(CLI::App& app);
 void addShapeCommand(CLI::App& app);
+/// The dataset keywords, from the catalog (core/data/dataset_keywords.h).
+void addKeywordsCommand(CLI::App& app);
 void addBatchesCommand(CLI::App& app);
 void addTrainCommand(CLI::App& app);
 /// evaluate, correlate, auc, predict and model: what a saved model can do.

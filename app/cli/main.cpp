@@ -53,6 +53,7 @@ int main(int argc, char** argv)
     kdna::cli::addInfoCommand(app);
     kdna::cli::addDemoCommand(app);
     kdna::cli::addShapeCommand(app);
+    kdna::cli::addKeywordsCommand(app);
     kdna::cli::addBatchesCommand(app);
     kdna::cli::addTrainCommand(app);
     kdna::cli::addModelCommands(app);

@@ -59,7 +59,9 @@ ContinuousDataset::ContinuousDataset(const DatasetSpec& spec, const DataStatisti
     for (const auto& bw : secondary)
         checkBigWig(bw, chroms, "sec_inputs");
 
-    m_step = spec.overlapping ? 1 : (spec.downsampling.empty() ? spec.tg_window : spec.window);
+    m_step = spec.overlapping
+                 ? 1
+                 : (spec.downsampling == Downsampling::None ? spec.tg_window : spec.window);
     m_alphabetFirst = alphabetBeforeSequence(spec);
     std::int64_t longest = 0;
     for (const auto& c : chroms) {
@@ -158,9 +160,9 @@ void ContinuousDataset::fillLabels(const Chrom& c, std::int64_t start, float* la
         const Normalizer& norm = m_stats.labels[static_cast<std::size_t>(f)];
         for (std::int64_t t = 0; t < tg; ++t) {
             float v = 0;
-            if (m_spec.downsampling.empty()) {
+            if (m_spec.downsampling == Downsampling::None) {
                 v = norm.apply(track[centre - tg / 2 + t]);
-            } else if (m_spec.downsampling == "downsampling") {
+            } else if (m_spec.downsampling == Downsampling::Downsampling) {
                 v = norm.apply(track[start + t * block]);
             } else { // mean of each block, normalised per base first
                 double sum = 0;

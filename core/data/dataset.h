@@ -88,7 +88,7 @@ public:
 
     [[nodiscard]] Shape labelShape() const { return naturalLabelShape(spec(), inputLength()); }
     [[nodiscard]] Shape secondaryShape() const { return naturalSecShape(spec(), inputLength()); }
-    [[nodiscard]] bool weighted() const { return !spec().weighting_mode.empty(); }
+    [[nodiscard]] bool weighted() const { return !(spec().weighting_mode == Weighting::None); }
 };
 
 /// Opens the dataset a spec describes (bigWig or BED/GFF), reading and checking every file.

@@ -1,11 +1,13 @@
 #pragma once
 
+#include "core/data/keyword_values.h"
+#include "core/util/problem.h"
+
 #include <cstdint>
 #include <filesystem>
+#include <mutex>
 #include <string>
 #include <vector>
-
-#include "core/util/problem.h"
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -13,9 +15,29 @@ namespace kdna {
 
 enum class DataKind { Continuous, Sparse };
 
+/// The kind a dataset's first annotation file gave, remembered for that file: when its name
+/// says nothing, its content is read once, not at every isSparse() / toJson(). Not part of the
+/// spec's value (every memo compares equal); copies keep what was decided.
+class KindMemo {
+public:
+    KindMemo() = default;
+    KindMemo(const KindMemo& other);
+    KindMemo& operator=(const KindMemo& other);
+    /// The kind of `file` (resolved), read from its content on the first call for that file.
+    [[nodiscard]] DataKind of(const std::filesystem::path& file) const;
+    friend bool operator==(const KindMemo&, const KindMemo&) { return true; }
+
+private:
+    mutable std::mutex m_mutex;
+    mutable std::filesystem::path m_file;
+    mutable DataKind m_kind = DataKind::Continuous;
+};
+
 /// The keywords of keras_dna's Generator / SeqIntervalDl, with keras_dna's names and defaults.
 /// "None"-like values are encoded as shown in each comment; JSON uses keras_dna's spellings
-/// (null, "auto", "MAXLEN", "maxlen", "all").
+/// (null, "auto", "MAXLEN", "maxlen", "all"). Each keyword is declared once, with its JSON
+/// type, words, help and the data it applies to, in the catalog (dataset_keywords.h), which
+/// reads, writes and checks them; a new keyword is a member here and one entry there.
 struct DatasetSpec {
     // --- shared --------------------------------------------------------------------------
     std::int64_t batch_size = 64;
@@ -27,45 +49,46 @@ struct DatasetSpec {
     int dummy_axis = -1;                    ///< -1: None
     int alphabet_axis = 1;
     bool rc = false;
-    std::string weighting_mode; ///< "" (None) or "balanced"
-    std::int64_t bins = 0;      ///< 0: 'auto'
-    std::uint64_t seed = 1;     ///< kdna: drives every random choice (shuffles, negatives)
+    Mode<Weighting> weighting_mode = Weighting::None;
+    std::int64_t bins = 0;  ///< 0: 'auto'
+    std::uint64_t seed = 1; ///< kdna: drives every random choice (shuffles, negatives)
 
     // --- secondary inputs / targets -------------------------------------------------------
     std::vector<std::string> sec_inputs;
     std::int64_t sec_input_length = 0;         ///< 0: 'maxlen' (the window / seq_len)
     std::vector<std::int64_t> sec_input_shape; ///< empty: None
     int sec_nb_annotation = 0;                 ///< 0: None
-    std::vector<std::string> sec_normalization_mode;
-    std::string use_sec_as = "inputs"; ///< "inputs" or "targets"
+    std::vector<NormalizationMode> sec_normalization_mode;
+    Mode<SecondaryUse> use_sec_as = SecondaryUse::Inputs;
 
     // --- continuous (bigWig) annotations ---------------------------------------------------
     std::int64_t window = 0;
     std::int64_t tg_window = 1;
-    int nb_annotation_type = 0;                  ///< 0: None
-    std::vector<std::string> normalization_mode; ///< none, one, or two (second applied first)
-    std::string downsampling;                    ///< "", "downsampling" or "mean"
+    int nb_annotation_type = 0;                        ///< 0: None
+    std::vector<NormalizationMode> normalization_mode; ///< none, one, or two (second first)
+    Mode<Downsampling> downsampling = Downsampling::None;
     bool overlapping = true;
 
     // --- sparse (BED / GFF) annotations ----------------------------------------------------
     std::vector<std::string> annotation_list;
-    std::int64_t seq_len = 0;           ///< 0: 'MAXLEN'
-    std::int64_t negative_ratio = 1;    ///< -1: 'all'
-    std::string negative_type = "real"; ///< "real", "random" or "" (None)
+    std::int64_t seq_len = 0;        ///< 0: 'MAXLEN'
+    std::int64_t negative_ratio = 1; ///< -1: 'all'
+    Mode<NegativeType> negative_type = NegativeType::Real;
     bool data_augmentation = false;
     bool seq2seq = false;
-    std::string defined_positive = "match_all"; ///< or "match_any"
-    std::string predict = "all";                ///< "all", "start" or "stop"
+    Mode<DefinedPositive> defined_positive = DefinedPositive::MatchAll;
+    Mode<PredictPoint> predict = PredictPoint::All;
     bool use_strand = false; ///< reverse-complement windows of '-' strand features
 
     /// Folder relative paths resolve against (the project or spec file's folder), and the
     /// folder `${data}` in a path stands for (--data / KDNA_DATA); neither is saved.
     std::filesystem::path base_dir;
     std::filesystem::path data_dir;
+    KindMemo kind_memo;
 
     [[nodiscard]] std::filesystem::path resolve(const std::string& file) const;
-    /// Sparse when the first annotation file is BED/narrowPeak/GFF/GTF (by content, then by
-    /// extension), else continuous.
+    /// Sparse when the first annotation file is BED/narrowPeak/GFF/GTF (by its name, else by
+    /// its content, read once: kind_memo), else continuous.
     [[nodiscard]] DataKind kind() const;
     [[nodiscard]] bool isSparse() const { return kind() == DataKind::Sparse; }
     /// The input length: window (continuous) or seq_len (sparse; 0 while 'MAXLEN').
@@ -100,7 +123,7 @@ struct MultiSpec {
 };
 [[nodiscard]] std::vector<Problem> validate(const MultiSpec& spec);
 
-/// The names of every keyword DatasetSpec reads.
+/// The names of every keyword DatasetSpec reads (the catalog's, in its order).
 [[nodiscard]] const std::vector<std::string>& datasetKeywords();
 
 } // namespace kdna

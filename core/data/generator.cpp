@@ -43,7 +43,7 @@ std::int64_t Generator::batchesPerEpoch() const
 
 bool Generator::secondaryAsTarget() const
 {
-    return m_dataset->spec().use_sec_as == "targets";
+    return m_dataset->spec().use_sec_as == SecondaryUse::Targets;
 }
 
 int Generator::workerCount() const

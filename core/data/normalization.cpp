@@ -13,40 +13,18 @@ namespace {
 
 constexpr std::size_t kSampleLimit = 16'000'000;
 
-NormalizationStep::Kind kindOf(const std::string& mode)
+/// The mode's enum; a name the catalog does not hold is refused (validation reports it first).
+NormalizationStep::Kind kindOf(const NormalizationMode& mode)
 {
-    using K = NormalizationStep::Kind;
-    if (mode == "max")
-        return K::Max;
-    if (mode == "perctrim")
-        return K::PercTrim;
-    if (mode == "zscore")
-        return K::ZScore;
-    if (mode == "min_max")
-        return K::MinMax;
-    if (mode == "logtransform")
-        return K::LogTransform;
-    throw Error("normalization_mode: '" + mode +
-                    "' is not one of 'max', 'perctrim', 'zscore', 'min_max', 'logtransform'",
-                "normalization_mode");
-}
-
-const char* nameOf(NormalizationStep::Kind k)
-{
-    using K = NormalizationStep::Kind;
-    switch (k) {
-    case K::Max:
-        return "max";
-    case K::PercTrim:
-        return "perctrim";
-    case K::ZScore:
-        return "zscore";
-    case K::MinMax:
-        return "min_max";
-    case K::LogTransform:
-        return "logtransform";
+    if (!mode.known()) {
+        std::vector<std::string> names;
+        for (const char* w : NormalizationMode::words())
+            names.emplace_back(w);
+        throw Error("normalization_mode: '" + mode.text() + "' is not one of " +
+                        text::quotedList(names, 20),
+                    "normalization_mode");
     }
-    return "?";
+    return mode.value();
 }
 
 NormalizationStep fitStep(NormalizationStep::Kind kind, std::vector<float>& sample)
@@ -128,7 +106,7 @@ double percentile(std::vector<float>& v, double q)
     return low + (pos - static_cast<double>(lo)) * (high - low);
 }
 
-Normalizer Normalizer::fit(const std::vector<std::string>& modes,
+Normalizer Normalizer::fit(const std::vector<NormalizationMode>& modes,
                            const std::vector<std::span<const float>>& values)
 {
     Normalizer n;
@@ -155,7 +133,7 @@ std::string Normalizer::describe() const
     std::vector<std::string> parts;
     for (const auto& s : m_steps) {
         using K = NormalizationStep::Kind;
-        std::string p = nameOf(s.kind);
+        std::string p = NormalizationMode(s.kind).word();
         if (s.kind == K::Max || s.kind == K::PercTrim)
             p += " " + text::number(s.a);
         else if (s.kind == K::ZScore)
@@ -171,7 +149,7 @@ nlohmann::json Normalizer::toJson() const
 {
     auto j = nlohmann::json::array();
     for (const auto& s : m_steps)
-        j.push_back({{"mode", nameOf(s.kind)}, {"a", s.a}, {"b", s.b}});
+        j.push_back({{"mode", NormalizationMode(s.kind).word()}, {"a", s.a}, {"b", s.b}});
     return j;
 }
 
@@ -179,8 +157,8 @@ Normalizer Normalizer::fromJson(const nlohmann::json& j)
 {
     Normalizer n;
     for (const auto& s : j)
-        n.m_steps.push_back({kindOf(s.at("mode").get<std::string>()), s.at("a").get<double>(),
-                             s.at("b").get<double>()});
+        n.m_steps.push_back({kindOf(NormalizationMode(s.at("mode").get<std::string>())),
+                             s.at("a").get<double>(), s.at("b").get<double>()});
     return n;
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/data/keyword_values.h"
+
 #include <cmath>
 #include <span>
 #include <string>
@@ -11,7 +13,7 @@ namespace kdna {
 
 /// One normalisation with its fitted statistics.
 struct NormalizationStep {
-    enum class Kind { Max, PercTrim, ZScore, MinMax, LogTransform };
+    using Kind = Normalisation; ///< its names are the catalog's (normalization_mode)
     Kind kind = Kind::Max;
     double a = 0; ///< max | clip limit | mean | min
     double b = 0; ///< -   | -          | std  | max
@@ -44,7 +46,7 @@ class Normalizer {
 public:
     Normalizer() = default;
     /// Fits `modes` (keras_dna order) on the values of every included chromosome.
-    static Normalizer fit(const std::vector<std::string>& modes,
+    static Normalizer fit(const std::vector<NormalizationMode>& modes,
                           const std::vector<std::span<const float>>& values);
 
     [[nodiscard]] float apply(float x) const

@@ -135,9 +135,9 @@ SparseDataset::SparseDataset(const DatasetSpec& spec, const DataStatistics* fitt
     if (m_positives == 0)
         throw Error::atKeyword("seq_len", "no positive window of " + std::to_string(m_length) +
                                               " bp fits inside its chromosome");
-    if (spec.negative_type == "real")
+    if (spec.negative_type == NegativeType::Real)
         buildRealNegatives();
-    else if (spec.negative_type == "random") {
+    else if (spec.negative_type == NegativeType::Random) {
         m_randomFirst = m_size;
         m_randomNegatives =
             spec.negative_ratio < 0 ? m_positives : spec.negative_ratio * m_positives;
@@ -273,13 +273,13 @@ void SparseDataset::readAnnotations(Resolved& r)
                 continue;
             Feature feat{f.start, f.end, static_cast<std::uint16_t>(cell),
                          static_cast<std::uint16_t>(label), f.strand == Strand::Reverse};
-            if (spec.predict != "all") {
+            if (!(spec.predict == PredictPoint::All)) {
                 if (f.strand == Strand::None)
                     throw Error::atKeyword(
-                        "predict", "'" + spec.predict + "' needs strands, and " + file +
+                        "predict", "'" + spec.predict.text() + "' needs strands, and " + file +
                                        " has a feature without one (" + set.chromName(f) + ":" +
                                        std::to_string(f.start) + "-" + std::to_string(f.end) + ")");
-                const bool atStart = (spec.predict == "start") != feat.reverse;
+                const bool atStart = (spec.predict == PredictPoint::Start) != feat.reverse;
                 feat.start = atStart ? f.start : f.end - 1;
                 feat.end = feat.start + 1;
             }
@@ -454,7 +454,7 @@ void SparseDataset::fillLabels(const Chrom& c, std::int64_t start, bool reverse,
         }
         const bool contains = f.start >= start && f.end <= end;
         const bool within = f.start <= start && f.end >= end;
-        if (m_spec.defined_positive == "match_any" || contains || within)
+        if (m_spec.defined_positive == DefinedPositive::MatchAny || contains || within)
             label[slot] = 1.0F;
     }
 }

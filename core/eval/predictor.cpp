@@ -77,7 +77,7 @@ PredictionLayout predictionLayout(const DatasetSpec& spec, std::int64_t inputLen
     l.window = inputLength;
     if (!spec.isSparse()) {
         l.valuesPerTrack = spec.tg_window;
-        if (spec.downsampling.empty()) {
+        if (spec.downsampling == Downsampling::None) {
             l.offset = inputLength / 2 - spec.tg_window / 2;
         } else {
             l.span = inputLength / spec.tg_window;
@@ -156,7 +156,7 @@ OutputLayouts outputLayouts(const DatasetSpec& spec, std::int64_t inputLength,
                     " values a window, but its data gives " + std::to_string(first.valuesPerTrack) +
                     " x " + std::to_string(first.trackNames.size()) + " (values x tracks)");
     out.outputs.push_back(std::move(first));
-    const bool secondaryTargets = !spec.sec_inputs.empty() && spec.use_sec_as == "targets";
+    const bool secondaryTargets = !spec.sec_inputs.empty() && spec.use_sec_as == SecondaryUse::Targets;
     for (std::size_t o = 1; o < outputNames.size() && o < outputShapes.size(); ++o) {
         const std::string& name = outputNames[o];
         const std::int64_t values = elementCount(outputShapes[o]);
@@ -447,7 +447,7 @@ PredictContext openPrediction(Model& model, const DatasetSpec& spec, std::int64_
     PredictContext c{model, spec, statistics, request, {}, inputLength};
     c.layouts =
         outputLayouts(spec, inputLength, model.spec().outputNames(), model.summary().outputShapes);
-    c.secondaryInput = !spec.sec_inputs.empty() && spec.use_sec_as == "inputs";
+    c.secondaryInput = !spec.sec_inputs.empty() && spec.use_sec_as == SecondaryUse::Inputs;
     if (model.spec().inputNames().size() != (c.secondaryInput ? 2U : 1U))
         throw Error("the model takes " + std::to_string(model.spec().inputNames().size()) +
                     " inputs, but prediction gives it the sequence" +

@@ -165,7 +165,7 @@ void scoreWhole(Model& model, const Generator& data, const ScoreOptions& options
 void shapeForScoring(DatasetSpec& spec, bool stepByTarget)
 {
     spec.output_shape.clear();
-    if (spec.use_sec_as == "targets")
+    if (spec.use_sec_as == SecondaryUse::Targets)
         spec.sec_input_shape.clear();
     if (stepByTarget)
         spec.overlapping = false;
@@ -183,7 +183,7 @@ std::string wholeSequenceBlocker(const Model& model, const Generator& data)
         return "the data mixes several datasets";
     if (spec.rc || spec.use_strand)
         return "the data reverse-complements windows (rc or use_strand)";
-    if (spec.negative_type == "random" && spec.isSparse())
+    if (spec.negative_type == NegativeType::Random && spec.isSparse())
         return "the data has random-sequence negatives";
     if (!data.secondaryShape().empty())
         return "the data has secondary inputs or targets";

@@ -144,11 +144,11 @@ std::vector<AucResult> aucModel(LoadedModel& m, const EvaluationData& data, bool
             spec.annotation_files = {files[cell]};
             spec.annotation_list = {train.annotation_list[a]};
             spec.negative_ratio = -1;
-            spec.negative_type = "real";
+            spec.negative_type = NegativeType::Real;
             spec.data_augmentation = dataAugmentation;
             spec.seq_len = m.inputLength();
             if (!data.weights)
-                spec.weighting_mode.clear();
+                spec.weighting_mode = Weighting::None;
             EvaluationData one;
             one.spec = AnySpec(spec);
             const auto generator = evaluationGenerator(m, one, false);

@@ -249,7 +249,7 @@ AnySpec respecOn(AnySpec spec, const std::vector<std::string>& chromosomes,
         if (!annotations.empty())
             d.annotation_files = annotations;
         if (!keepWeights)
-            d.weighting_mode.clear();
+            d.weighting_mode = Weighting::None;
     };
     if (auto* single = std::get_if<DatasetSpec>(&spec)) {
         adapt(*single);

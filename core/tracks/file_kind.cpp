@@ -44,6 +44,16 @@ FileKind kindOfRecord(const std::string& first, const std::string& name)
 
 } // namespace
 
+std::optional<bool> isFeatureFileName(const std::filesystem::path& path)
+{
+    const std::string name = lowerExtensionless(path);
+    if (hasExtension(name, {".bed", ".gff", ".gff3", ".gtf", ".narrowpeak", ".broadpeak"}))
+        return true;
+    if (hasExtension(name, {".bw", ".bigwig", ".wig", ".bedgraph"}))
+        return false;
+    return std::nullopt;
+}
+
 const char* kindName(FileKind kind)
 {
     switch (kind) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 
 namespace kdna {
@@ -11,6 +12,9 @@ enum class FileKind { Fasta, BigWig, BigBed, Bed, NarrowPeak, Gff, ChromSizes, U
 
 [[nodiscard]] FileKind detectFileKind(const std::filesystem::path& path);
 [[nodiscard]] const char* kindName(FileKind kind);
+/// What a file's name says, without reading it: true for BED/narrowPeak/broadPeak/GFF/GTF
+/// (features), false for bigWig/wig/bedGraph (a signal), nothing when it says neither.
+[[nodiscard]] std::optional<bool> isFeatureFileName(const std::filesystem::path& path);
 /// BED, narrowPeak and GFF: annotations a sparse (classification) dataset learns from.
 [[nodiscard]] inline bool isFeatureKind(FileKind k)
 {

@@ -1,11 +1,12 @@
+#include "core/data/dataset_keywords.h"
 #include "core/data/generator.h"
 #include "core/data/shapes.h"
 #include "core/data/spec_file.h"
 #include "core/genome/genome.h"
 #include "core/genome/sequence.h"
-#include "support/fixtures.h"
 #include "core/tracks/bigwig.h"
 #include "core/util/error.h"
+#include "support/fixtures.h"
 
 #include <algorithm>
 #include <cmath>
@@ -188,6 +189,113 @@ private Q_SLOTS:
         const auto spec = specFrom(j);
         QCOMPARE(DatasetSpec::fromJson(spec.toJson()), spec);
         QVERIFY(spec.toJson()["bins"] == json("auto"));
+    }
+
+    void toJsonWritesKerasDnaKeywords()
+    {
+        // What kdna wrote before the catalog, key for key: the required keywords, the ones a
+        // kind or a secondary track brings, and only those of the rest that differ.
+        json j = tutorial();
+        j["normalization_mode"] = {"max", "perctrim"};
+        j["weighting_mode"] = "balanced";
+        j["output_shape"] = {64, 1};
+        j["sec_inputs"] = {"b.bw"};
+        j["sec_input_length"] = 100;
+        j["dummy_axis"] = 1;
+        j["alphabet_axis"] = 2;
+        j["downsampling"] = "mean";
+        j["tg_window"] = 1;
+        j["nb_annotation_type"] = 1;
+        json expected = j;
+        expected.erase("tg_window");
+        expected["type"] = "Generator";
+        expected["bins"] = "auto";
+        expected["sec_normalization_mode"] = nullptr;
+        expected["use_sec_as"] = "inputs";
+        QCOMPARE(specFrom(j).toJson().dump(), expected.dump());
+
+        const json sparse = {{"batch_size", 8},
+                             {"fasta_file", "g.fa"},
+                             {"annotation_files", {"p.bed"}},
+                             {"annotation_list", {"binding site"}},
+                             {"negative_type", nullptr},
+                             {"predict", "start"},
+                             {"seq2seq", true},
+                             {"window", nullptr}};
+        const json written = {{"type", "Generator"},
+                              {"batch_size", 8},
+                              {"fasta_file", "g.fa"},
+                              {"annotation_files", {"p.bed"}},
+                              {"annotation_list", {"binding site"}},
+                              {"seq_len", "MAXLEN"},
+                              {"negative_ratio", 1},
+                              {"negative_type", nullptr},
+                              {"predict", "start"},
+                              {"seq2seq", true}};
+        QCOMPARE(specFrom(sparse).toJson().dump(), written.dump());
+    }
+
+    void modesAreParsedOnce()
+    {
+        const auto spec = specFrom(json{{"fasta_file", "g.fa"},
+                                        {"annotation_files", {"p.bed"}},
+                                        {"annotation_list", {"gene"}},
+                                        {"defined_positive", "match_any"},
+                                        {"negative_type", "random"}});
+        QVERIFY(spec.defined_positive == DefinedPositive::MatchAny);
+        QVERIFY(spec.negative_type == NegativeType::Random);
+        QVERIFY(spec.predict == PredictPoint::All);
+        // A word kdna does not know stays as written, and validation names it.
+        std::vector<Problem> none;
+        const auto odd = DatasetSpec::fromJson(
+            json{{"fasta_file", "g.fa"}, {"annotation_files", {"a.bw"}}, {"downsampling", "max"}},
+            none);
+        QVERIFY(none.empty());
+        QVERIFY(!odd.downsampling.known());
+        QVERIFY(odd.toJson()["downsampling"] == json("max"));
+        bool named = false;
+        for (const auto& p : validate(odd))
+            named = named ||
+                    (p.keyword == "downsampling" && p.message.find("'max'") != std::string::npos);
+        QVERIFY(named);
+    }
+
+    void kindIsDecidedOnce()
+    {
+        // A name that says nothing: the content decides, read once for that file.
+        const auto file = m_dir.file("annotations");
+        test::writeText(file, "chr1\t100\t200\tsite\n");
+        DatasetSpec spec;
+        spec.annotation_files = {file.string()};
+        QVERIFY(spec.kind() == DataKind::Sparse);
+        test::writeText(file, "not features any more\n");
+        QVERIFY(spec.isSparse());
+        const DatasetSpec copy = spec;
+        QVERIFY(copy.isSparse()); // a copy keeps the decision
+        DatasetSpec fresh;
+        fresh.annotation_files = spec.annotation_files;
+        QVERIFY(fresh.kind() == DataKind::Continuous); // read afresh
+        // Another file is decided again; a name decides without reading.
+        spec.annotation_files = {m_dir.file("sig.bw").string()};
+        QVERIFY(spec.kind() == DataKind::Continuous);
+        spec.annotation_files = {"absent.narrowPeak.gz"};
+        QVERIFY(spec.kind() == DataKind::Sparse);
+    }
+
+    void readmeKeywordTableIsTheCatalogs()
+    {
+        // The README's table is `kdna keywords --markdown`, between its two markers.
+        const std::string readme = test::readText(test::sourceFile("README.md"));
+        const std::string begin = "<!-- keywords: kdna keywords --markdown -->\n";
+        const std::string end = "<!-- end of keywords -->";
+        const auto from = readme.find(begin);
+        const auto to = readme.find(end);
+        QVERIFY2(from != std::string::npos && to != std::string::npos && to > from,
+                 "README.md: the keyword table's markers are missing");
+        const std::string table = readme.substr(from + begin.size(), to - from - begin.size());
+        QCOMPARE(table, keywordTableMarkdown());
+        for (const auto& k : datasetKeywordCatalog())
+            QVERIFY2(table.find(std::string("| `") + k.name + "` |") != std::string::npos, k.name);
     }
 
     // --- examples ----------------------------------------------------------------------

@@ -95,6 +95,11 @@ int run(const std::string& commandLine, std::string* output)
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+std::filesystem::path sourceFile(const std::string& relative)
+{
+    return std::filesystem::path(KDNA_SOURCE_DIR) / relative;
+}
+
 std::filesystem::path builtTool(const std::string& relative)
 {
     return std::filesystem::path(KDNA_BINARY_DIR) / relative;

@@ -42,6 +42,9 @@ void writeFasta(const std::filesystem::path& path,
 /// Runs a command line, returning its exit code and filling `output` with stdout.
 int run(const std::string& commandLine, std::string* output = nullptr);
 
+/// Path of a file of the source tree (KDNA_SOURCE_DIR/README.md...).
+[[nodiscard]] std::filesystem::path sourceFile(const std::string& relative);
+
 /// Path of a built executable (KDNA_BINARY_DIR/app/cli/kdna...).
 [[nodiscard]] std::filesystem::path builtTool(const std::string& relative);
 

@@ -254,7 +254,7 @@ private Q_SLOTS:
         QCOMPARE(doc.project().training.validation_chr, d.validation);
         QCOMPARE(doc.project().test_chr, d.test);
         QCOMPARE(spec.window, 2001);
-        QCOMPARE(spec.normalization_mode, (std::vector<std::string>{"max", "perctrim"}));
+        QCOMPARE(spec.normalization_mode, (std::vector<NormalizationMode>{"max", "perctrim"}));
         QCOMPARE(spec.output_shape, (std::vector<std::int64_t>{64, 1}));
         QCOMPARE(doc.undoStack()->count(), 1);
 

@@ -29,7 +29,7 @@ LabelLayout labelLayout(const DatasetSpec& spec, std::int64_t inputLength)
     LabelLayout l;
     if (!spec.isSparse()) {
         l.positions = std::max<std::int64_t>(1, spec.tg_window);
-        if (spec.downsampling.empty()) {
+        if (spec.downsampling == Downsampling::None) {
             l.first = inputLength / 2 - l.positions / 2;
         } else {
             l.first = 0;

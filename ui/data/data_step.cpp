@@ -93,7 +93,7 @@ void DataStep::refresh()
                         .arg(qs(text::quotedList(spec.annotation_list)).toHtmlEscaped());
         if (!spec.sec_inputs.empty())
             html += tr("<br><b>Secondary %1</b> %2")
-                        .arg(qs(spec.use_sec_as), fileList(spec.sec_inputs));
+                        .arg(qs(spec.use_sec_as.text()), fileList(spec.sec_inputs));
         html +=
             tr("<br><b>Train</b> %1 &nbsp; <b>Validation</b> %2 &nbsp; <b>Test</b> %3")
                 .arg(chromosomeList(spec.incl_chromosomes),

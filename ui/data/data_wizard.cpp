@@ -34,7 +34,7 @@ void DataWizard::load(const Project& project)
     for (const auto& f : spec.sec_inputs)
         secondary << qs(spec.resolve(f).string());
     m_tracks->addFiles(targets, TracksPage::targetRole());
-    m_tracks->addFiles(secondary, spec.use_sec_as == "targets" ? TracksPage::secondaryTargetRole()
+    m_tracks->addFiles(secondary, spec.use_sec_as == SecondaryUse::Targets ? TracksPage::secondaryTargetRole()
                                                                : TracksPage::secondaryInputRole());
     for (int row = 0; row < static_cast<int>(spec.annotation_files.size()); ++row)
         m_tracks->setAnnotations(row, qsList(spec.annotation_list));

@@ -1,5 +1,6 @@
 #include "ui/data/dataset_form.h"
 
+#include "core/data/dataset_keywords.h"
 #include "ui/bridge/qt_convert.h"
 
 #include <cstdint>
@@ -18,20 +19,58 @@
 namespace kdna::ui {
 namespace {
 
-QComboBox* combo(const QStringList& items)
+const KeywordInfo& info(const char* keyword)
 {
+    const KeywordInfo* k = findKeyword(keyword);
+    Q_ASSERT_X(k, "DatasetForm", keyword); // a field for a keyword the catalog lacks
+    return *k;
+}
+
+/// A word as the form shows it: keras_dna's None for null.
+QString wordText(const char* word)
+{
+    return word ? QString::fromLatin1(word) : QStringLiteral("None");
+}
+
+/// The catalog's words of a mode, in its enum's order (a ChoiceList's after "None").
+QComboBox* choices(const char* keyword)
+{
+    const KeywordInfo& k = info(keyword);
     auto* c = new QComboBox;
-    c->addItems(items);
+    if (k.type == KeywordType::ChoiceList)
+        c->addItem(wordText(nullptr));
+    for (const char* w : k.words)
+        c->addItem(wordText(w));
     return c;
 }
 
-QSpinBox* spin(int min, int max, int value)
+/// An axis or count: None (when the keyword allows it), then the catalog's range.
+QComboBox* numberChoices(const char* keyword)
 {
+    const KeywordInfo& k = info(keyword);
+    auto* c = new QComboBox;
+    if (k.type == KeywordType::IntegerOrWord)
+        c->addItem(wordText(k.words.front()));
+    for (auto v = k.minimum; v <= k.maximum; ++v)
+        c->addItem(QString::number(v));
+    return c;
+}
+
+/// A number field with the catalog's range and unit; `value` until the spec says otherwise.
+QSpinBox* spin(const char* keyword, int value, int below = 0)
+{
+    const KeywordInfo& k = info(keyword);
     auto* s = new QSpinBox;
-    s->setRange(min, max);
+    s->setRange(static_cast<int>(k.minimum) - below, static_cast<int>(k.maximum));
     s->setValue(value);
+    s->setSuffix(QString::fromLatin1(k.unit));
     s->setGroupSeparatorShown(true);
     return s;
+}
+
+QCheckBox* check(const char* keyword)
+{
+    return new QCheckBox(QString::fromLatin1(info(keyword).label));
 }
 
 /// Widgets side by side in one form row, without the row's margins doubled.
@@ -45,9 +84,30 @@ QWidget* inRow(std::initializer_list<QWidget*> widgets)
     return row;
 }
 
-const QStringList kNormalisations = {QStringLiteral("None"),     QStringLiteral("max"),
-                                     QStringLiteral("perctrim"), QStringLiteral("zscore"),
-                                     QStringLiteral("min_max"),  QStringLiteral("logtransform")};
+/// A mode's combo index: its enum's position among the catalog's words.
+template<typename E>
+int indexOf(const Mode<E>& m)
+{
+    return m.known() ? static_cast<int>(m.value()) : -1;
+}
+
+template<typename E>
+Mode<E> modeAt(const QComboBox* c)
+{
+    return Mode<E>(static_cast<E>(std::max(0, c->currentIndex())));
+}
+
+/// A normalisation's combo index (0: None).
+int normalisationIndex(const std::vector<NormalizationMode>& modes, std::size_t i)
+{
+    return modes.size() > i && modes[i].known() ? static_cast<int>(modes[i].value()) + 1 : 0;
+}
+
+void addNormalisation(std::vector<NormalizationMode>& modes, const QComboBox* c)
+{
+    if (c->currentIndex() > 0)
+        modes.emplace_back(static_cast<Normalisation>(c->currentIndex() - 1));
+}
 
 } // namespace
 
@@ -84,114 +144,17 @@ DatasetForm::DatasetForm(QWidget* parent)
 {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-
-    auto* common = new QGroupBox(tr("Windows and batches"));
-    auto* cf = new QFormLayout(common);
-    m_batch = spin(1, 1 << 16, 64);
-    addRow(cf, tr("Batch size"), QStringLiteral("batch_size"), m_batch, tr("Examples per batch"));
-    m_window = spin(1, 1 << 24, 2001);
-    m_window->setSuffix(tr(" bp"));
-    addRow(cf, tr("Window"), QStringLiteral("window"), m_window,
-           tr("Input length in bases (bigWig data)"));
-    m_tgWindow = spin(1, 1 << 24, 1);
-    m_tgWindow->setSuffix(tr(" bp"));
-    addRow(cf, tr("Target window"), QStringLiteral("tg_window"), m_tgWindow,
-           tr("Bases of the target at the window's centre"));
-    m_rc = new QCheckBox(tr("Reverse-complement every window"));
-    addRow(cf, tr("Strand"), QStringLiteral("rc"), m_rc,
-           tr("Yields reverse-complemented windows, targets reversed"));
-    m_seed = spin(0, 1 << 30, 1);
-    addRow(cf, tr("Seed"), QStringLiteral("seed"), m_seed, tr("Same seed, same batches"));
-    layout->addWidget(common);
-
-    auto* targets = new QGroupBox(tr("Targets (bigWig)"));
-    auto* tf = new QFormLayout(targets);
-    m_norm1 = combo(kNormalisations);
-    m_norm2 = combo(kNormalisations);
-    QWidget* norms = inRow({m_norm1, new QLabel(tr("after")), m_norm2});
-    addRow(tf, tr("Normalisation"), QStringLiteral("normalization_mode"), norms,
-           tr("keras_dna order: the second is applied first ('max' after 'perctrim')"));
-    m_weighting = combo({QStringLiteral("None"), QStringLiteral("balanced")});
-    addRow(tf, tr("Weighting"), QStringLiteral("weighting_mode"), m_weighting,
-           tr("'balanced' weighs rare target values up"));
-    m_bins = new QLineEdit(QStringLiteral("auto"));
-    addRow(tf, tr("Bins"), QStringLiteral("bins"), m_bins,
-           tr("'auto' or a number of histogram bins"));
-    layout->addWidget(targets);
-    m_targetsGroup = targets;
-    m_continuousOnly = {m_window, m_tgWindow, m_norm1, m_norm2};
-
-    auto* sparse = new QGroupBox(tr("Labels (BED / GFF)"));
-    auto* sf = new QFormLayout(sparse);
-    m_seqLen = spin(1, 1 << 24, 400);
-    m_seqLen->setSuffix(tr(" bp"));
-    m_maxLen = new QCheckBox(QStringLiteral("MAXLEN"));
-    addRow(sf, tr("Sequence length"), QStringLiteral("seq_len"), inRow({m_seqLen, m_maxLen}),
-           tr("Window length; MAXLEN is the longest positive"));
-    m_negativeRatio = spin(0, 1000, 1);
-    m_allNegatives = new QCheckBox(tr("all"));
-    addRow(sf, tr("Negatives per positive"), QStringLiteral("negative_ratio"),
-           inRow({m_negativeRatio, m_allNegatives}), tr("How many negatives per positive"));
-    m_negativeType =
-        combo({QStringLiteral("real"), QStringLiteral("random"), QStringLiteral("None")});
-    addRow(sf, tr("Negative type"), QStringLiteral("negative_type"), m_negativeType,
-           tr("real: genomic windows touching no positive; random: random sequence; None: "
-              "positives only"));
-    m_augmentation = new QCheckBox(tr("Every window holding the whole positive"));
-    addRow(sf, tr("Augmentation"), QStringLiteral("data_augmentation"), m_augmentation,
-           tr("data_augmentation"));
-    m_seq2seq = new QCheckBox(tr("A label for every base"));
-    addRow(sf, tr("Seq2seq"), QStringLiteral("seq2seq"), m_seq2seq,
-           tr("Per-base labels instead of one per window"));
-    m_definedPositive = combo({QStringLiteral("match_all"), QStringLiteral("match_any")});
-    addRow(sf, tr("Positive when"), QStringLiteral("defined_positive"), m_definedPositive,
-           tr("match_all: the window holds the feature (or the feature the window); match_any: any "
-              "overlap"));
-    m_predict = combo({QStringLiteral("all"), QStringLiteral("start"), QStringLiteral("stop")});
-    addRow(sf, tr("Centre on"), QStringLiteral("predict"), m_predict,
-           tr("all: the whole feature; start/stop: its (strand-aware) first or last base"));
-    m_useStrand = new QCheckBox(tr("Reverse-complement '-' features"));
-    addRow(sf, tr("Use strand"), QStringLiteral("use_strand"), m_useStrand, tr("use_strand"));
-    layout->addWidget(sparse);
-    m_sparseGroup = sparse;
-    m_sparseOnly = {m_seqLen,       m_maxLen,  m_negativeRatio,   m_allNegatives, m_negativeType,
-                    m_augmentation, m_seq2seq, m_definedPositive, m_predict,      m_useStrand};
-
-    auto* secondary = new QGroupBox(tr("Secondary track"));
-    auto* secf = new QFormLayout(secondary);
-    m_useSecAs = combo({QStringLiteral("inputs"), QStringLiteral("targets")});
-    addRow(secf, tr("Used as"), QStringLiteral("use_sec_as"), m_useSecAs,
-           tr("A second model input, or a second target"));
-    m_secLength = spin(0, 1 << 24, 0);
-    m_secLength->setSpecialValueText(QStringLiteral("maxlen"));
-    addRow(secf, tr("Length"), QStringLiteral("sec_input_length"), m_secLength,
-           tr("Bases at the window's centre"));
-    m_secNorm = combo(kNormalisations);
-    addRow(secf, tr("Normalisation"), QStringLiteral("sec_normalization_mode"), m_secNorm,
-           tr("Of the secondary track"));
-    m_secShape = new QLineEdit;
-    m_secShape->setPlaceholderText(tr("natural"));
-    addRow(secf, tr("Reshape to"), QStringLiteral("sec_input_shape"), m_secShape,
-           tr("Batch shape, e.g. 64, 100 (batch first)"));
-    layout->addWidget(secondary);
-    m_secondaryGroup = secondary;
-    m_secondaryOnly = {m_useSecAs, m_secLength, m_secNorm, m_secShape};
-
-    auto* shape = new QGroupBox(tr("Shapes"));
-    auto* shf = new QFormLayout(shape);
-    m_outputShape = new QLineEdit;
-    m_outputShape->setPlaceholderText(tr("natural"));
-    addRow(shf, tr("Output shape"), QStringLiteral("output_shape"), m_outputShape,
-           tr("Batch shape of the labels, e.g. 64, 1 (batch first)"));
-    m_dummyAxis = combo(
-        {QStringLiteral("None"), QStringLiteral("0"), QStringLiteral("1"), QStringLiteral("2")});
-    addRow(shf, tr("Dummy axis"), QStringLiteral("dummy_axis"), m_dummyAxis,
-           tr("Adds an axis of size 1 (2D models)"));
-    m_alphabetAxis = combo({QStringLiteral("0"), QStringLiteral("1"), QStringLiteral("2")});
-    m_alphabetAxis->setCurrentIndex(1);
-    addRow(shf, tr("Alphabet axis"), QStringLiteral("alphabet_axis"), m_alphabetAxis,
-           tr("Where the A, C, G, T axis goes"));
-    layout->addWidget(shape);
+    auto group = [this, layout](const QString& title) {
+        auto* box = new QGroupBox(title);
+        layout->addWidget(box);
+        m_groups.push_back(box);
+        return new QFormLayout(box);
+    };
+    buildCommon(group(tr("Windows and batches")));
+    buildTargets(group(tr("Targets (bigWig)")));
+    buildLabels(group(tr("Labels (BED / GFF)")));
+    buildSecondary(group(tr("Secondary track")));
+    buildShapes(group(tr("Shapes")));
     layout->addStretch();
 
     for (const auto& [keyword, field] : m_fields)
@@ -199,9 +162,93 @@ DatasetForm::DatasetForm(QWidget* parent)
     updateEnabled();
 }
 
-void DatasetForm::addRow(QFormLayout* form, const QString& label, const QString& keyword,
-                         QWidget* field, const QString& help)
+void DatasetForm::buildCommon(QFormLayout* form)
 {
+    m_batch = spin("batch_size", 64);
+    addRow(form, "batch_size", m_batch);
+    m_window = spin("window", 2001);
+    addRow(form, "window", m_window);
+    m_tgWindow = spin("tg_window", 1);
+    addRow(form, "tg_window", m_tgWindow);
+    m_rc = check("rc");
+    addRow(form, "rc", m_rc);
+    m_seed = spin("seed", 1);
+    addRow(form, "seed", m_seed);
+}
+
+void DatasetForm::buildTargets(QFormLayout* form)
+{
+    m_norm1 = choices("normalization_mode");
+    m_norm2 = choices("normalization_mode");
+    addRow(form, "normalization_mode", inRow({m_norm1, new QLabel(tr("after")), m_norm2}));
+    m_weighting = choices("weighting_mode");
+    addRow(form, "weighting_mode", m_weighting);
+    m_bins = new QLineEdit(QString::fromLatin1(info("bins").words.front()));
+    addRow(form, "bins", m_bins);
+    m_downsampling = choices("downsampling");
+    addRow(form, "downsampling", m_downsampling);
+    m_overlapping = check("overlapping");
+    addRow(form, "overlapping", m_overlapping);
+    m_annotationTypes = spin("nb_annotation_type", 0, 1);
+    m_annotationTypes->setSpecialValueText(wordText(nullptr));
+    addRow(form, "nb_annotation_type", m_annotationTypes);
+}
+
+void DatasetForm::buildLabels(QFormLayout* form)
+{
+    m_seqLen = spin("seq_len", 400);
+    m_maxLen = new QCheckBox(QString::fromLatin1(info("seq_len").words.front()));
+    addRow(form, "seq_len", inRow({m_seqLen, m_maxLen}));
+    m_negativeRatio = spin("negative_ratio", 1);
+    m_allNegatives = new QCheckBox(QString::fromLatin1(info("negative_ratio").words.front()));
+    addRow(form, "negative_ratio", inRow({m_negativeRatio, m_allNegatives}));
+    m_negativeType = choices("negative_type");
+    addRow(form, "negative_type", m_negativeType);
+    m_augmentation = check("data_augmentation");
+    addRow(form, "data_augmentation", m_augmentation);
+    m_seq2seq = check("seq2seq");
+    addRow(form, "seq2seq", m_seq2seq);
+    m_definedPositive = choices("defined_positive");
+    addRow(form, "defined_positive", m_definedPositive);
+    m_predict = choices("predict");
+    addRow(form, "predict", m_predict);
+    m_useStrand = check("use_strand");
+    addRow(form, "use_strand", m_useStrand);
+}
+
+void DatasetForm::buildSecondary(QFormLayout* form)
+{
+    m_useSecAs = choices("use_sec_as");
+    addRow(form, "use_sec_as", m_useSecAs);
+    m_secLength = spin("sec_input_length", 0, 1);
+    m_secLength->setSpecialValueText(QString::fromLatin1(info("sec_input_length").words.front()));
+    addRow(form, "sec_input_length", m_secLength);
+    m_secNorm = choices("sec_normalization_mode");
+    addRow(form, "sec_normalization_mode", m_secNorm);
+    m_secShape = new QLineEdit;
+    m_secShape->setPlaceholderText(tr("natural"));
+    addRow(form, "sec_input_shape", m_secShape);
+    m_secAnnotations = spin("sec_nb_annotation", 0, 1);
+    m_secAnnotations->setSpecialValueText(wordText(nullptr));
+    addRow(form, "sec_nb_annotation", m_secAnnotations);
+}
+
+void DatasetForm::buildShapes(QFormLayout* form)
+{
+    m_outputShape = new QLineEdit;
+    m_outputShape->setPlaceholderText(tr("natural"));
+    addRow(form, "output_shape", m_outputShape);
+    m_dummyAxis = numberChoices("dummy_axis");
+    addRow(form, "dummy_axis", m_dummyAxis);
+    m_alphabetAxis = numberChoices("alphabet_axis");
+    m_alphabetAxis->setCurrentIndex(1);
+    addRow(form, "alphabet_axis", m_alphabetAxis);
+}
+
+void DatasetForm::addRow(QFormLayout* form, const char* name, QWidget* field)
+{
+    const KeywordInfo& k = info(name);
+    const QString keyword = QString::fromLatin1(k.name);
     auto* box = new QWidget;
     auto* v = new QVBoxLayout(box);
     v->setContentsMargins(0, 0, 0, 0);
@@ -214,16 +261,20 @@ void DatasetForm::addRow(QFormLayout* form, const QString& label, const QString&
     error->hide();
     v->addWidget(error);
     // keras_dna's keyword is the tooltip, so a keras_dna user finds their way.
-    const QString tip = QStringLiteral("<b>%1</b><br>%2").arg(keyword, help.toHtmlEscaped());
+    const QString tip =
+        QStringLiteral("<b>%1</b><br>%2").arg(keyword, QString::fromUtf8(k.help).toHtmlEscaped());
     field->setToolTip(tip);
     for (auto* child : field->findChildren<QWidget*>())
         child->setToolTip(tip);
     field->setObjectName(keyword);
-    auto* l = new QLabel(label);
+    // A check box carries the catalog's label itself.
+    const bool checkBox = qobject_cast<QCheckBox*>(field) != nullptr;
+    auto* l = new QLabel(checkBox ? QString() : QString::fromLatin1(k.label));
     l->setToolTip(tip);
     form->addRow(l, box);
     m_fields[keyword] = field;
     m_errors[keyword] = error;
+    m_rows[keyword] = form;
 }
 
 QWidget* DatasetForm::control(const QString& keyword) const
@@ -272,28 +323,34 @@ void DatasetForm::emitEdited(const QString& keyword)
         Q_EMIT edited(keyword);
 }
 
+void DatasetForm::updateShown()
+{
+    // Only what applies to this data is shown (the catalog's kinds): bigWig targets or BED/GFF
+    // labels, and the secondary track's settings when there is one.
+    const DataKind kind = m_base.kind();
+    const bool secondary = !m_base.sec_inputs.empty();
+    std::map<QFormLayout*, bool> anyShown;
+    for (const auto& [keyword, field] : m_fields) {
+        const bool shown = keywordApplies(info(keyword.toLatin1().constData()), kind, secondary);
+        QFormLayout* form = m_rows.at(keyword);
+        form->setRowVisible(field->parentWidget(), shown);
+        anyShown[form] = anyShown[form] || shown;
+    }
+    for (QWidget* group : m_groups)
+        group->setVisible(anyShown[qobject_cast<QFormLayout*>(group->layout())]);
+}
+
 void DatasetForm::updateEnabled()
 {
-    const bool sparse = m_base.isSparse();
-    // Only what applies to this data is shown: bigWig targets or BED/GFF labels, and the
-    // secondary track's settings when there is one.
-    m_targetsGroup->setVisible(!sparse || !m_base.sec_inputs.empty());
-    m_sparseGroup->setVisible(sparse);
-    m_secondaryGroup->setVisible(!m_base.sec_inputs.empty());
-    for (auto* w : m_continuousOnly)
-        w->setEnabled(!sparse);
-    for (auto* w : m_sparseOnly)
-        w->setEnabled(sparse);
-    const bool secondary = !m_base.sec_inputs.empty();
-    for (auto* w : m_secondaryOnly)
-        w->setEnabled(secondary);
-    m_seqLen->setEnabled(sparse && !m_maxLen->isChecked());
-    m_negativeRatio->setEnabled(sparse && !m_allNegatives->isChecked() &&
-                                m_negativeType->currentText() != QStringLiteral("None"));
-    m_allNegatives->setEnabled(sparse && m_negativeType->currentText() == QStringLiteral("real"));
-    m_bins->setEnabled(m_weighting->currentIndex() != 0);
-    m_norm2->setEnabled(!sparse && m_norm1->currentIndex() != 0);
-    m_useStrand->setEnabled(sparse);
+    updateShown();
+    // Within a row: a number with its word ticked, negatives without a type, bins without
+    // weights and a second normalisation without a first have nothing to set.
+    const auto negatives = static_cast<NegativeType>(m_negativeType->currentIndex());
+    m_seqLen->setEnabled(!m_maxLen->isChecked());
+    m_negativeRatio->setEnabled(!m_allNegatives->isChecked() && negatives != NegativeType::None);
+    m_allNegatives->setEnabled(negatives == NegativeType::Real);
+    m_bins->setEnabled(static_cast<Weighting>(m_weighting->currentIndex()) != Weighting::None);
+    m_norm2->setEnabled(m_norm1->currentIndex() != 0);
 }
 
 void DatasetForm::setSpec(const DatasetSpec& s)
@@ -305,36 +362,31 @@ void DatasetForm::setSpec(const DatasetSpec& s)
     m_tgWindow->setValue(static_cast<int>(s.tg_window));
     m_rc->setChecked(s.rc);
     m_seed->setValue(static_cast<int>(s.seed));
-    m_norm1->setCurrentIndex(
-        s.normalization_mode.empty()
-            ? 0
-            : static_cast<int>(kNormalisations.indexOf(qs(s.normalization_mode[0]))));
-    m_norm2->setCurrentIndex(
-        s.normalization_mode.size() < 2
-            ? 0
-            : static_cast<int>(kNormalisations.indexOf(qs(s.normalization_mode[1]))));
-    m_weighting->setCurrentIndex(s.weighting_mode == "balanced" ? 1 : 0);
-    m_bins->setText(s.bins == 0 ? QStringLiteral("auto") : QString::number(s.bins));
+    m_norm1->setCurrentIndex(normalisationIndex(s.normalization_mode, 0));
+    m_norm2->setCurrentIndex(normalisationIndex(s.normalization_mode, 1));
+    m_weighting->setCurrentIndex(indexOf(s.weighting_mode));
+    m_bins->setText(s.bins == 0 ? QString::fromLatin1(info("bins").words.front())
+                                : QString::number(s.bins));
+    m_downsampling->setCurrentIndex(indexOf(s.downsampling));
+    m_overlapping->setChecked(s.overlapping);
+    m_annotationTypes->setValue(s.nb_annotation_type);
     m_maxLen->setChecked(s.seq_len == 0);
     if (s.seq_len > 0)
         m_seqLen->setValue(static_cast<int>(s.seq_len));
     m_allNegatives->setChecked(s.negative_ratio < 0);
     if (s.negative_ratio >= 0)
         m_negativeRatio->setValue(static_cast<int>(s.negative_ratio));
-    m_negativeType->setCurrentText(s.negative_type.empty() ? QStringLiteral("None")
-                                                           : qs(s.negative_type));
+    m_negativeType->setCurrentIndex(indexOf(s.negative_type));
     m_augmentation->setChecked(s.data_augmentation);
     m_seq2seq->setChecked(s.seq2seq);
-    m_definedPositive->setCurrentText(qs(s.defined_positive));
-    m_predict->setCurrentText(qs(s.predict));
+    m_definedPositive->setCurrentIndex(indexOf(s.defined_positive));
+    m_predict->setCurrentIndex(indexOf(s.predict));
     m_useStrand->setChecked(s.use_strand);
-    m_useSecAs->setCurrentText(qs(s.use_sec_as));
+    m_useSecAs->setCurrentIndex(indexOf(s.use_sec_as));
     m_secLength->setValue(static_cast<int>(s.sec_input_length));
-    m_secNorm->setCurrentIndex(
-        s.sec_normalization_mode.empty()
-            ? 0
-            : static_cast<int>(kNormalisations.indexOf(qs(s.sec_normalization_mode[0]))));
+    m_secNorm->setCurrentIndex(normalisationIndex(s.sec_normalization_mode, 0));
     m_secShape->setText(shapeToText(s.sec_input_shape));
+    m_secAnnotations->setValue(s.sec_nb_annotation);
     m_outputShape->setText(shapeToText(s.output_shape));
     m_dummyAxis->setCurrentIndex(s.dummy_axis + 1);
     m_alphabetAxis->setCurrentIndex(s.alphabet_axis);
@@ -348,38 +400,40 @@ DatasetSpec DatasetForm::spec() const
     s.batch_size = m_batch->value();
     s.seed = static_cast<std::uint64_t>(m_seed->value());
     s.rc = m_rc->isChecked();
-    s.weighting_mode = m_weighting->currentIndex() == 1 ? "balanced" : "";
+    s.weighting_mode = modeAt<Weighting>(m_weighting);
     bool ok = false;
     const int bins = m_bins->text().toInt(&ok);
-    s.bins = ok ? bins : (m_bins->text().trimmed() == QStringLiteral("auto") ? 0 : -1);
+    s.bins =
+        ok ? bins
+           : (m_bins->text().trimmed() == QString::fromLatin1(info("bins").words.front()) ? 0 : -1);
     if (!s.isSparse()) {
         s.window = m_window->value();
         s.tg_window = m_tgWindow->value();
         s.normalization_mode.clear();
+        addNormalisation(s.normalization_mode, m_norm1);
         if (m_norm1->currentIndex() > 0)
-            s.normalization_mode.push_back(ss(m_norm1->currentText()));
-        if (m_norm1->currentIndex() > 0 && m_norm2->currentIndex() > 0)
-            s.normalization_mode.push_back(ss(m_norm2->currentText()));
+            addNormalisation(s.normalization_mode, m_norm2);
+        s.downsampling = modeAt<Downsampling>(m_downsampling);
+        s.overlapping = m_overlapping->isChecked();
+        s.nb_annotation_type = m_annotationTypes->value();
     } else {
         s.seq_len = m_maxLen->isChecked() ? 0 : m_seqLen->value();
-        s.negative_type = m_negativeType->currentText() == QStringLiteral("None")
-                              ? ""
-                              : ss(m_negativeType->currentText());
-        s.negative_ratio = m_allNegatives->isChecked() && s.negative_type == "real"
+        s.negative_type = modeAt<NegativeType>(m_negativeType);
+        s.negative_ratio = m_allNegatives->isChecked() && s.negative_type == NegativeType::Real
                                ? -1
                                : m_negativeRatio->value();
         s.data_augmentation = m_augmentation->isChecked();
         s.seq2seq = m_seq2seq->isChecked();
-        s.defined_positive = ss(m_definedPositive->currentText());
-        s.predict = ss(m_predict->currentText());
+        s.defined_positive = modeAt<DefinedPositive>(m_definedPositive);
+        s.predict = modeAt<PredictPoint>(m_predict);
         s.use_strand = m_useStrand->isChecked();
     }
     if (!s.sec_inputs.empty()) {
-        s.use_sec_as = ss(m_useSecAs->currentText());
+        s.use_sec_as = modeAt<SecondaryUse>(m_useSecAs);
         s.sec_input_length = m_secLength->value();
         s.sec_normalization_mode.clear();
-        if (m_secNorm->currentIndex() > 0)
-            s.sec_normalization_mode.push_back(ss(m_secNorm->currentText()));
+        addNormalisation(s.sec_normalization_mode, m_secNorm);
+        s.sec_nb_annotation = m_secAnnotations->value();
         if (!parseShape(m_secShape->text(), s.sec_input_shape))
             s.sec_input_shape = {0};
     }

@@ -17,11 +17,11 @@ class QSpinBox;
 
 namespace kdna::ui {
 
-/// The window and label keywords of a dataset (keras_dna's names as tooltips): window,
-/// tg_window, normalisation, weighting, rc, batch size, reshapes and, for BED/GFF data,
-/// seq_len, negatives, augmentation, seq2seq, defined_positive, predict. Only the controls
-/// that apply to the data's kind are enabled. Each keyword has a place for the engine's
-/// message when its value is invalid.
+/// The keywords of a dataset that the catalog places in the form (core/data/dataset_keywords.h):
+/// one field each, labelled, tooltipped (keras_dna's name and the catalog's help) and, for a
+/// mode, offering the catalog's words. Only the fields whose keyword applies to the data's
+/// kind (bigWig, BED/GFF, with secondary inputs) are shown. Each keyword has a place for the
+/// engine's message when its value is invalid.
 class DatasetForm : public QWidget {
     Q_OBJECT
 public:
@@ -43,8 +43,13 @@ Q_SIGNALS:
     void editFinished();
 
 private:
-    void addRow(QFormLayout* form, const QString& label, const QString& keyword, QWidget* field,
-                const QString& help);
+    void addRow(QFormLayout* form, const char* keyword, QWidget* field);
+    void buildCommon(QFormLayout* form);
+    void buildTargets(QFormLayout* form);
+    void buildLabels(QFormLayout* form);
+    void buildSecondary(QFormLayout* form);
+    void buildShapes(QFormLayout* form);
+    void updateShown();
     void watch(const QString& keyword, QWidget* field);
     void updateEnabled();
     void emitEdited(const QString& keyword);
@@ -53,6 +58,7 @@ private:
     bool m_loading = false;
     std::map<QString, QWidget*> m_fields;
     std::map<QString, QLabel*> m_errors;
+    std::map<QString, QFormLayout*> m_rows; ///< the form each keyword's row is in
 
     QSpinBox* m_batch = nullptr;
     QSpinBox* m_window = nullptr;
@@ -80,12 +86,11 @@ private:
     QComboBox* m_secNorm = nullptr;
     QComboBox* m_useSecAs = nullptr;
     QSpinBox* m_seed = nullptr;
-    QWidget* m_targetsGroup = nullptr;
-    QWidget* m_sparseGroup = nullptr;
-    QWidget* m_secondaryGroup = nullptr;
-    std::vector<QWidget*> m_continuousOnly;
-    std::vector<QWidget*> m_sparseOnly;
-    std::vector<QWidget*> m_secondaryOnly;
+    QComboBox* m_downsampling = nullptr;
+    QCheckBox* m_overlapping = nullptr;
+    QSpinBox* m_annotationTypes = nullptr;
+    QSpinBox* m_secAnnotations = nullptr;
+    std::vector<QWidget*> m_groups;
 };
 
 /// "64, 1" <-> {64, 1}; empty for None. Returns false on text that is not a shape.

@@ -163,15 +163,16 @@ void ShapePreviewer::refreshShapes()
         m_label->setText(shapeText(label));
         m_secondary->setText(secondary.empty()
                                  ? QStringLiteral("None")
-                                 : shapeText(secondary) + tr(" as %1").arg(qs(m_spec.use_sec_as)));
+                                 : shapeText(secondary) +
+                                       tr(" as %1").arg(qs(m_spec.use_sec_as.text())));
         QStringList batch;
         batch << tr("inputs %1").arg(withBatch(m_spec.batch_size, input));
-        if (!secondary.empty() && m_spec.use_sec_as == "inputs")
+        if (!secondary.empty() && m_spec.use_sec_as == SecondaryUse::Inputs)
             batch << tr("+ %1").arg(withBatch(m_spec.batch_size, secondary));
         batch << tr("targets %1").arg(withBatch(m_spec.batch_size, label));
-        if (!secondary.empty() && m_spec.use_sec_as == "targets")
+        if (!secondary.empty() && m_spec.use_sec_as == SecondaryUse::Targets)
             batch << tr("+ %1").arg(withBatch(m_spec.batch_size, secondary));
-        if (!m_spec.weighting_mode.empty())
+        if (!(m_spec.weighting_mode == Weighting::None))
             batch << tr("weights (%1,)").arg(m_spec.batch_size);
         m_batch->setText(batch.join(QStringLiteral(", ")));
     }

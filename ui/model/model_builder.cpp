@@ -661,7 +661,8 @@ void ModelBuilder::refreshSummary()
             shapes.targets.push_back(predictLabelShape(data));
             const Shape sec = predictSecInputShape(data);
             if (!sec.empty())
-                (data.use_sec_as == "targets" ? shapes.targets : shapes.inputs).push_back(sec);
+                (data.use_sec_as == SecondaryUse::Targets ? shapes.targets : shapes.inputs)
+                    .push_back(sec);
             m_dataProblems = checkAgainstData(spec, m_summary, shapes);
         } catch (const std::exception& e) {
             m_dataProblems.push_back("the data's shapes are invalid: " + kdna::describe(e));
