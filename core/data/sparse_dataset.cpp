@@ -1,8 +1,8 @@
 #include "core/data/sparse_dataset.h"
 
 #include "core/data/chromosome_selection.h"
-#include "core/genome/genome.h"
 #include "core/data/permutation.h"
+#include "core/genome/genome.h"
 #include "core/tracks/bigwig.h"
 #include "core/tracks/features.h"
 #include "core/util/chrom_names.h"

@@ -156,7 +156,8 @@ OutputLayouts outputLayouts(const DatasetSpec& spec, std::int64_t inputLength,
                     " values a window, but its data gives " + std::to_string(first.valuesPerTrack) +
                     " x " + std::to_string(first.trackNames.size()) + " (values x tracks)");
     out.outputs.push_back(std::move(first));
-    const bool secondaryTargets = !spec.sec_inputs.empty() && spec.use_sec_as == SecondaryUse::Targets;
+    const bool secondaryTargets =
+        !spec.sec_inputs.empty() && spec.use_sec_as == SecondaryUse::Targets;
     for (std::size_t o = 1; o < outputNames.size() && o < outputShapes.size(); ++o) {
         const std::string& name = outputNames[o];
         const std::int64_t values = elementCount(outputShapes[o]);

@@ -1,7 +1,7 @@
 #include "ui/data/data_wizard.h"
 
-#include "ui/bridge/qt_convert.h"
 #include "core/tracks/file_kind.h"
+#include "ui/bridge/qt_convert.h"
 
 namespace kdna::ui {
 
@@ -34,8 +34,9 @@ void DataWizard::load(const Project& project)
     for (const auto& f : spec.sec_inputs)
         secondary << qs(spec.resolve(f).string());
     m_tracks->addFiles(targets, TracksPage::targetRole());
-    m_tracks->addFiles(secondary, spec.use_sec_as == SecondaryUse::Targets ? TracksPage::secondaryTargetRole()
-                                                               : TracksPage::secondaryInputRole());
+    m_tracks->addFiles(secondary, spec.use_sec_as == SecondaryUse::Targets
+                                      ? TracksPage::secondaryTargetRole()
+                                      : TracksPage::secondaryInputRole());
     for (int row = 0; row < static_cast<int>(spec.annotation_files.size()); ++row)
         m_tracks->setAnnotations(row, qsList(spec.annotation_list));
     auto applySplits = [this, spec, project] {

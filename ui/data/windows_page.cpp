@@ -52,7 +52,8 @@ DatasetSpec WindowsPage::specFromPages() const
                     s.annotation_list.push_back(ss(a));
         } else {
             s.sec_inputs.push_back(ss(t.path));
-            s.use_sec_as = t.role == TracksPage::secondaryTargetRole() ? SecondaryUse::Targets : SecondaryUse::Inputs;
+            s.use_sec_as = t.role == TracksPage::secondaryTargetRole() ? SecondaryUse::Targets
+                                                                       : SecondaryUse::Inputs;
         }
     }
     s.incl_chromosomes = m_chromosomes->chromosomes(ChromosomesPage::Train);

@@ -4,11 +4,11 @@
 #include "ui/bridge/background_task.h"
 #include "ui/bridge/project_document.h"
 #include "ui/bridge/qt_convert.h"
+#include "ui/style/colors.h"
 #include "ui/tracks/model_session.h"
 #include "ui/tracks/track_panel.h"
 #include "ui/tracks/track_source.h"
 #include "ui/tracks/track_view.h"
-#include "ui/style/colors.h"
 
 #include <algorithm>
 #include <cmath>
