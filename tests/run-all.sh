@@ -7,15 +7,17 @@
 # time (fuzz/run.sh). The fuzz step adds about 3 minutes of fuzzing to the build of the `fuzz`
 # preset; set KDNA_FUZZ_SECONDS lower where a run must be shorter.
 set -euo pipefail
+# The release and ASan suites run one per core (they pass side by side); the xcb suites share
+# one display and run one at a time (RUN_SERIAL).
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 packaging/install-deps.sh --tests
 cmake --preset default
 cmake --build --preset default
-ctest --preset default
+ctest --preset default --parallel "$(nproc)"
 xvfb-run -a -s "-screen 0 1920x1080x24" ctest --preset xcb
 cmake --preset asan
 cmake --build --preset asan
-ctest --preset asan
+ctest --preset asan --parallel "$(nproc)"
 cmake --preset fuzz
 cmake --build --preset fuzz
 ctest --preset fuzz
