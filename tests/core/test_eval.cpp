@@ -34,22 +34,6 @@ ModelSpec stack(std::int64_t window, std::vector<json> layers)
     return ModelSpec::fromJson(json{{"layers", all}});
 }
 
-/// The model's output for windows [x, x + W) of `codes`, one window at a time (the reference).
-std::vector<float> windowByWindow(Model& m, const std::vector<std::uint8_t>& codes,
-                                  std::int64_t window, const std::vector<std::int64_t>& starts)
-{
-    torch::NoGradGuard noGrad;
-    m.impl().module->eval();
-    std::vector<float> batch(starts.size() * static_cast<std::size_t>(window * 4));
-    for (std::size_t i = 0; i < starts.size(); ++i)
-        writeOneHot(codes.data() + starts[i], window, false, false,
-                    batch.data() + i * static_cast<std::size_t>(window * 4));
-    const auto x =
-        torch::from_blob(batch.data(), {static_cast<std::int64_t>(starts.size()), window, 4});
-    const auto y = m.impl().module->forward({x})[0].contiguous();
-    return {y.data_ptr<float>(), y.data_ptr<float>() + y.numel()};
-}
-
 /// Every output of the model for windows [x, x + W) of `codes`, one batch (the reference).
 std::vector<std::vector<float>> headsOf(Model& m, const std::vector<std::uint8_t>& codes,
                                         std::int64_t window,
@@ -69,6 +53,13 @@ std::vector<std::vector<float>> headsOf(Model& m, const std::vector<std::uint8_t
         out.emplace_back(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
     }
     return out;
+}
+
+/// The model's first output for windows [x, x + W) of `codes` (the reference).
+std::vector<float> windowByWindow(Model& m, const std::vector<std::uint8_t>& codes,
+                                  std::int64_t window, const std::vector<std::int64_t>& starts)
+{
+    return headsOf(m, codes, window, starts).front();
 }
 
 } // namespace
