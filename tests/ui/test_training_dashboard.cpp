@@ -1,11 +1,11 @@
 // The Train step as a TensorBoard user reads it (smoothing, values under the pointer, val_
 // series paired by colour, log scale only where it can show the data), Start and Stop by
 // their buttons, and the background tasks behind it.
+#include "core/model/templates.h"
+#include "support/fixtures.h"
 #include "ui/bridge/background_task.h"
 #include "ui/bridge/project_document.h"
 #include "ui/bridge/training_session.h"
-#include "core/model/templates.h"
-#include "support/fixtures.h"
 #include "ui/train/metric_chart.h"
 #include "ui/train/training_dashboard.h"
 
@@ -17,6 +17,8 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QLabel>
+#include <QLegend>
+#include <QLegendMarker>
 #include <QLineEdit>
 #include <QLineSeries>
 #include <QMouseEvent>
@@ -294,6 +296,20 @@ private Q_SLOTS:
         MetricChart* epochs = dashboard.epochChart();
         QCOMPARE(epochs->color(QStringLiteral("val_loss")), epochs->color(QStringLiteral("loss")));
         QCOMPARE(epochs->penStyle(QStringLiteral("val_loss")), Qt::DashLine);
+        // The legend shows no dashes: a person tells val_loss from loss by its hollow marker.
+        dashboard.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dashboard));
+        epochs->append(QStringLiteral("loss"), 1, 0.5);
+        epochs->append(QStringLiteral("val_loss"), 1, 0.6);
+        const auto markerFill = [&](const QString& name) {
+            for (QLegendMarker* marker : epochs->chart()->legend()->markers())
+                if (marker->isVisible() && marker->label() == name)
+                    return marker->brush();
+            return QBrush(Qt::red, Qt::DiagCrossPattern); // no visible entry: fails below
+        };
+        QCOMPARE(markerFill(QStringLiteral("loss")).style(), Qt::SolidPattern);
+        QCOMPARE(markerFill(QStringLiteral("loss")).color(), epochs->color(QStringLiteral("loss")));
+        QCOMPARE(markerFill(QStringLiteral("val_loss")).color().alpha(), 0);
         // A validation series that comes first still pairs with its training series.
         MetricChart chart(QStringLiteral("m"), QStringLiteral("epoch"));
         chart.append(QStringLiteral("val_accuracy"), 1, 0.5);
@@ -333,6 +349,30 @@ private Q_SLOTS:
         QVERIFY(epochLog->isChecked());
         click(epochLog);
         QVERIFY(!epochs->logScale());
+    }
+
+    void aRunThatCannotStartSaysSoOnTheProgressLine()
+    {
+        // The wizard's default label shape (1, 1) against the template's Dense(1): refused
+        // before the first batch. The progress line and bar must not stay at "Opening the
+        // data..." and 0% under the error.
+        KDNA_REQUIRE_YEAST(data);
+        ProjectDocument doc;
+        Project p = tutorialProject(data, m_dir.path());
+        std::get<DatasetSpec>(p.dataset).output_shape.clear();
+        p.model = templates::tutorialCnn(2001);
+        doc.reset(p, {});
+        TrainingDashboard dashboard(&doc);
+        dashboard.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dashboard));
+        QSignalSpy finished(&dashboard, &TrainingDashboard::trainingFinished);
+        click(dashboard.findChild<QPushButton*>(QStringLiteral("start")));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
+        auto* label = dashboard.findChild<QLabel*>(QStringLiteral("epochLabel"));
+        auto* progress = dashboard.findChild<QProgressBar*>(QStringLiteral("progress"));
+        QCOMPARE(label->text(), QStringLiteral("Training failed"));
+        QCOMPARE(progress->text(), QStringLiteral("Failed"));
+        QVERIFY(dashboard.findChild<QPushButton*>(QStringLiteral("start"))->isEnabled());
     }
 
     void dashboardTrainsAndStopsByItsButtons()

@@ -158,8 +158,9 @@ void ChromosomesPage::updateTotals()
                 bases[k] += chroms[static_cast<std::size_t>(r)].length;
                 ++counts[k];
             }
-    m_totals->setText(tr("Train: %1 chromosomes, %2 bp   Validation: %3, %4 bp   Test: %5, %6 bp")
-                          .arg(counts[0])
+    const QString train = counts[0] == 1 ? tr("1 chromosome") : tr("%1 chromosomes").arg(counts[0]);
+    m_totals->setText(tr("Train: %1, %2 bp   Validation: %3, %4 bp   Test: %5, %6 bp")
+                          .arg(train)
                           .arg(count(bases[0]))
                           .arg(counts[1])
                           .arg(count(bases[1]))

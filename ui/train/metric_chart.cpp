@@ -1,4 +1,5 @@
 #include "ui/train/metric_chart.h"
+
 #include "ui/style/colors.h"
 
 #include <algorithm>
@@ -187,11 +188,24 @@ void MetricChart::styleCurve(Curve& curve)
     curve.smoothed->setPen(main);
     curve.smoothed->setPointsVisible(curve.dots);
     curve.smoothed->setVisible(smoothing);
+    // A validation series' points and legend marker are hollow: the legend draws no dashes,
+    // and a val_ series shares its training series' colour.
+    if (curve.validation)
+        for (QLineSeries* s : {curve.raw, curve.smoothed})
+            s->setBrush(QBrush(Qt::transparent));
     // One legend entry per series: the line drawn in full.
-    for (QLegendMarker* marker : chart()->legend()->markers(curve.raw))
-        marker->setVisible(!smoothing);
-    for (QLegendMarker* marker : chart()->legend()->markers(curve.smoothed))
-        marker->setVisible(smoothing);
+    const auto showMarkers = [&](QLineSeries* series, bool shown) {
+        for (QLegendMarker* marker : chart()->legend()->markers(series)) {
+            marker->setVisible(shown);
+            if (curve.validation) {
+                // Transparent, not Qt::NoBrush: an empty brush gives the marker back the series'.
+                marker->setBrush(QBrush(Qt::transparent));
+                marker->setPen(QPen(curve.color, 2));
+            }
+        }
+    };
+    showMarkers(curve.raw, !smoothing);
+    showMarkers(curve.smoothed, smoothing);
 }
 
 void MetricChart::resmooth(Curve& curve)

@@ -1,14 +1,14 @@
 #include "ui/train/training_dashboard.h"
 
+#include "core/model/model.h"
+#include "core/project/archive.h"
+#include "core/util/text.h"
 #include "ui/bridge/background_task.h"
 #include "ui/bridge/project_document.h"
 #include "ui/bridge/qt_convert.h"
 #include "ui/bridge/training_session.h"
-#include "ui/train/metric_chart.h"
-#include "core/model/model.h"
-#include "core/project/archive.h"
-#include "core/util/text.h"
 #include "ui/style/colors.h"
+#include "ui/train/metric_chart.h"
 
 #include <cmath>
 #include <cstdint>
@@ -342,6 +342,7 @@ void TrainingDashboard::connectSession()
     connect(m_session, &TrainingSession::finished, this, &TrainingDashboard::showFinished);
     connect(m_session, &TrainingSession::failed, this, [this](const QString& message) {
         setRunning(false);
+        showOutcome(QStringLiteral("failed"), -1);
         m_status->setText(colors::errorHtml(message, palette()));
         Q_EMIT trainingFinished(tr("failed"));
     });
@@ -542,6 +543,9 @@ void TrainingDashboard::showOutcome(const QString& reason, int best)
         outcome = tr("finished");
         bar = tr("Finished");
         m_progress->setValue(m_progress->maximum());
+    } else if (reason == QStringLiteral("failed")) {
+        outcome = tr("failed");
+        bar = tr("Failed");
     } else {
         outcome = reason;
         bar = reason;
