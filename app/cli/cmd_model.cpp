@@ -387,6 +387,7 @@ void addPredict(CLI::App& app)
                 request.startStop.push_back(parseRange(r));
             request.fasta = run.data.fasta;
             request.dataset = run.data.dataset;
+            request.annotations = run.data.annotations;
             request.chromSizes = fromHere(*chromSizes);
             request.rc = *rc;
             request.method = args->method;

@@ -82,12 +82,13 @@ DatasetChoice finish(DatasetSpec spec, std::size_t index, const std::string& fas
 
 } // namespace
 
-DatasetChoice chooseDataset(const AnySpec& trained, const std::string& fasta,
-                            const std::vector<std::string>& annotations)
+namespace {
+
+/// The distinct datasets of `multi` that `fasta` and `annotations` leave (throws when the
+/// genome is none of them and nothing says which tracks go with it).
+std::vector<std::size_t> candidatesOf(const MultiSpec& multi, const std::string& fasta,
+                                      const std::vector<std::string>& annotations)
 {
-    if (const auto* single = std::get_if<DatasetSpec>(&trained))
-        return finish(*single, 0, fasta, annotations);
-    const MultiSpec& multi = std::get<MultiSpec>(trained);
     const auto& list = multi.dataset_list;
     if (list.empty())
         throw Error::atKeyword("dataset_list", "the MultiGenerator holds no dataset");
@@ -110,17 +111,67 @@ DatasetChoice chooseDataset(const AnySpec& trained, const std::string& fasta,
         if (!matching.empty())
             candidates = matching;
     }
-    if (candidates.size() > 1)
-        throw Error::atKeyword("fasta_file",
-                               "the model was trained on " + std::to_string(candidates.size()) +
-                                   " datasets (" + describe(list, candidates) +
-                                   "); choose the one to use with fasta_file (--fasta), and "
-                                   "annotation_files (--annotation) where they share a genome, "
-                                   "or give one --fasta per dataset (" +
-                                   std::to_string(list.size()) + ", in dataset order) to use each");
+    return candidates;
+}
+
+[[noreturn]] void throwAmbiguous(const MultiSpec& multi, const std::vector<std::size_t>& which)
+{
+    throw Error::atKeyword("fasta_file",
+                           "the model was trained on " + std::to_string(which.size()) +
+                               " datasets (" + describe(multi.dataset_list, which) +
+                               "); choose the one to use with fasta_file (--fasta), and "
+                               "annotation_files (--annotation) where they share a genome, "
+                               "or give one --fasta per dataset (" +
+                               std::to_string(multi.dataset_list.size()) +
+                               ", in dataset order) to use each");
+}
+
+/// Whether a prediction from `a` and from `b` is the same: it reads no track, so datasets on
+/// one genome differing only in their annotation files (and their normalisation) predict alike
+/// when their windows, outputs and inputs agree.
+bool predictAlike(const DatasetSpec& a, const DatasetSpec& b)
+{
+    return sameGenome(a, b.fasta_file) && a.sec_inputs.empty() && b.sec_inputs.empty() &&
+           a.window == b.window && a.seq_len == b.seq_len && a.tg_window == b.tg_window &&
+           a.nb_annotation_type == b.nb_annotation_type &&
+           a.annotation_files.size() == b.annotation_files.size() &&
+           a.annotation_list == b.annotation_list && a.downsampling == b.downsampling &&
+           a.overlapping == b.overlapping && a.output_shape == b.output_shape &&
+           a.dummy_axis == b.dummy_axis && a.alphabet_axis == b.alphabet_axis &&
+           a.seq2seq == b.seq2seq && a.predict == b.predict;
+}
+
+DatasetChoice chooseAmong(const AnySpec& trained, const std::string& fasta,
+                          const std::vector<std::string>& annotations, bool forPrediction)
+{
+    if (const auto* single = std::get_if<DatasetSpec>(&trained))
+        return finish(*single, 0, fasta, annotations);
+    const MultiSpec& multi = std::get<MultiSpec>(trained);
+    const std::vector<std::size_t> candidates = candidatesOf(multi, fasta, annotations);
+    const auto& list = multi.dataset_list;
+    const bool alike =
+        forPrediction && std::all_of(candidates.begin(), candidates.end(), [&](std::size_t i) {
+            return predictAlike(list[candidates.front()], list[i]);
+        });
+    if (candidates.size() > 1 && !alike)
+        throwAmbiguous(multi, candidates);
     DatasetSpec spec = list[candidates.front()];
     spec.batch_size = multi.batch_size;
     return finish(std::move(spec), candidates.front(), fasta, annotations);
+}
+
+} // namespace
+
+DatasetChoice chooseDataset(const AnySpec& trained, const std::string& fasta,
+                            const std::vector<std::string>& annotations)
+{
+    return chooseAmong(trained, fasta, annotations, false);
+}
+
+DatasetChoice choosePredictionDataset(const AnySpec& trained, const std::string& fasta,
+                                      const std::vector<std::string>& annotations)
+{
+    return chooseAmong(trained, fasta, annotations, true);
 }
 
 DatasetChoice datasetAt(const AnySpec& trained, std::size_t index, const std::string& fasta,

@@ -25,6 +25,13 @@ struct DatasetChoice {
 [[nodiscard]] DatasetChoice chooseDataset(const AnySpec& trained, const std::string& fasta,
                                           const std::vector<std::string>& annotations);
 
+/// chooseDataset for a prediction, which reads no track: where the datasets left differ only in
+/// their annotation files and predict alike (predictAlike: same windows, outputs, no secondary
+/// input), the first is taken instead of refusing.
+[[nodiscard]] DatasetChoice choosePredictionDataset(const AnySpec& trained,
+                                                    const std::string& fasta,
+                                                    const std::vector<std::string>& annotations);
+
 /// Training dataset `index` (a MultiGenerator's, in dataset order; 0 for a Generator), with
 /// `fasta` and `annotations` in place of its own where given. Throws when there is no such
 /// dataset or `annotations` does not give one file per file of the dataset.

@@ -57,6 +57,9 @@ struct PredictRequest {
     /// Which training dataset (a MultiGenerator's, in dataset order); unset: the one `fasta`
     /// picks (predictModel).
     std::optional<std::size_t> dataset = std::nullopt;
+    /// annotation_files naming the dataset among those sharing `fasta` (empty: any that
+    /// predicts alike; predictModel).
+    std::vector<std::string> annotations;
     std::filesystem::path chromSizes; ///< chrom.sizes for the bigWig header (empty: the genome)
     bool rc = false;                  ///< predict on the reverse strand
     std::string method = "auto";      ///< "auto", "whole", "windows"

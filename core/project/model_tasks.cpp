@@ -167,8 +167,13 @@ std::vector<std::filesystem::path> predictModel(LoadedModel& m, const PredictReq
                                                 const std::string& exportPath,
                                                 PredictSummary* summary)
 {
-    // The genome asked for picks the dataset, as evaluation does.
-    const DatasetChoice choice = m.evaluationDataset(request.fasta.string(), {}, request.dataset);
+    // The genome and tracks asked for pick the dataset, as evaluation does; datasets that
+    // differ only in tracks predict alike, so the first serves.
+    const DatasetChoice choice =
+        request.dataset || !m.archive.trainSpec
+            ? m.evaluationDataset(request.fasta.string(), request.annotations, request.dataset)
+            : choosePredictionDataset(*m.archive.trainSpec, request.fasta.string(),
+                                      request.annotations);
     const DataStatistics none;
     const DataStatistics& stats =
         choice.index < m.archive.statistics.size() ? m.archive.statistics[choice.index] : none;

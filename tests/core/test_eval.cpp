@@ -480,6 +480,35 @@ private Q_SLOTS:
         QVERIFY2(files.find("take 2 in all") != std::string::npos, files.c_str());
     }
 
+    /// Datasets sharing a genome: --annotation chooses among them, and predict, which reads
+    /// no track, takes the first when they predict alike (same windows and outputs).
+    void sharedGenomeDatasetsAreChosenByAnnotation()
+    {
+        DatasetSpec a;
+        a.fasta_file = m_files.fasta.string();
+        a.annotation_files = {m_files.signal.string()};
+        a.window = 301;
+        DatasetSpec b = a;
+        b.annotation_files = {m_dir.file("other_track.bw").string()};
+        MultiSpec multi;
+        multi.dataset_list = {a, b};
+        const AnySpec trained(multi);
+        QCOMPARE(chooseDataset(trained, a.fasta_file, b.annotation_files).index, std::size_t(1));
+        QCOMPARE(chooseDataset(trained, a.fasta_file, a.annotation_files).index, std::size_t(0));
+        const std::string ambiguous =
+            test::errorOf([&] { (void)chooseDataset(trained, a.fasta_file, {}); });
+        QVERIFY2(ambiguous.find("annotation_files (--annotation)") != std::string::npos,
+                 ambiguous.c_str());
+        QCOMPARE(choosePredictionDataset(trained, a.fasta_file, {}).index, std::size_t(0));
+        QCOMPARE(choosePredictionDataset(trained, a.fasta_file, b.annotation_files).index,
+                 std::size_t(1));
+        // Other windows predict otherwise: the choice stays the user's.
+        multi.dataset_list[1].window = 501;
+        const std::string differs =
+            test::errorOf([&] { (void)choosePredictionDataset(AnySpec(multi), a.fasta_file, {}); });
+        QVERIFY2(differs.find("fasta_file") != std::string::npos, differs.c_str());
+    }
+
     /// correlate counts positions, not positions x tracks.
     void correlateCountsPositionsOnce()
     {

@@ -220,13 +220,13 @@ const std::vector<Section>& sections()
           yeast("kdna correlate multi_species.kdna -c chrX --fasta $DATA/sacCer3.fa --annotation "
                 "$DATA/nucleosome_occupancy.bw",
                 {text("correlate_0_0")}),
-          known(
-              yeast(
-                  "kdna predict multi_species.kdna -c chrX --chrom-sizes $DATA/sacCer3.chrom.sizes "
-                  "--fasta $DATA/sacCer3.fa -o multi_prediction.bw"),
-              "issue 16 item 1: both datasets share sacCer3.fa here (the tutorial's are two "
-              "genomes), and predict refuses --fasta as ambiguous while ignoring --annotation, "
-              "which would choose the dataset")}},
+          yeast("kdna predict multi_species.kdna -c chrX --chrom-sizes $DATA/sacCer3.chrom.sizes "
+                "--fasta $DATA/sacCer3.fa -o multi_prediction.bw",
+                {text("multi_prediction.bw")}),
+          yeast("kdna predict multi_species.kdna -c chrX --start-stop 10000-15000 --chrom-sizes "
+                "$DATA/sacCer3.chrom.sizes --fasta $DATA/sacCer3.fa --annotation "
+                "$DATA/nucleosome_coverage_danpos.bw -o multi_prediction_danpos.bw",
+                {text("multi_prediction_danpos.bw")})}},
         {"14",
          "Classification problem: Downloading the data (the number of peaks, their "
          "lengths, per chromosome)",
