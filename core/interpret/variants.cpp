@@ -3,10 +3,12 @@
 #include "core/genome/genome.h"
 #include "core/genome/sequence.h"
 #include "core/interpret/attribution.h"
+#include "core/interpret/batches.h"
 #include "core/model/model.h"
 #include "core/util/error.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <limits>
 #include <memory>
@@ -64,7 +66,8 @@ std::string problemWith(const Genome& genome, const std::filesystem::path& vcf, 
                std::to_string(genome.length(v.chrom)) + " bp) in the genome " + fasta +
                "; skipped.";
     std::string want = v.ref;
-    std::transform(want.begin(), want.end(), want.begin(), ::toupper);
+    std::transform(want.begin(), want.end(), want.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
     const std::string have = genome.fetch(v.chrom, v.pos, end);
     if (have != want)
         return place(vcf, v) + ": REF is " + want + " but the genome " + fasta + " has " + have +
@@ -170,26 +173,32 @@ VariantEffects variantEffects(Model& model, const Genome& genome, const std::fil
         else
             out.skipped.push_back(problem);
     }
-    // Windows 2k and 2k + 1 are variant k's ref and alt.
-    std::vector<float> windows(kept.size() * 2 * static_cast<std::size_t>(L * 4));
-    for (std::size_t k = 0; k < kept.size(); ++k) {
-        const VariantWindows w = variantWindows(genome, kept[k], L);
-        sequence::oneHot(w.ref.data(), w.ref.size(), windows.data() + (2 * k) * L * 4);
-        sequence::oneHot(w.alt.data(), w.alt.size(), windows.data() + (2 * k + 1) * L * 4);
-    }
-    const auto outputs = outputsOf(model, windows, batchSize);
+    // Rows 2k and 2k + 1 are variant k's ref and alt windows, one-hot encoded batch by batch
+    // so memory stays one batch's worth however long the file.
     const auto sizes = outputSizes(model);
-    for (std::size_t k = 0; k < kept.size(); ++k) {
-        VariantEffect e;
-        e.variant = std::move(kept[k]);
-        for (std::size_t j = 0; j < sizes.size(); ++j) {
-            const auto V = static_cast<std::size_t>(sizes[j]);
-            const float* y = outputs[j].data();
-            e.ref.insert(e.ref.end(), y + 2 * k * V, y + (2 * k + 1) * V);
-            e.alt.insert(e.alt.end(), y + (2 * k + 1) * V, y + (2 * k + 2) * V);
+    out.rows.resize(kept.size());
+    const auto fill = [&](std::int64_t first, std::int64_t count, float* dst) {
+        for (std::int64_t r = first; r < first + count; ++r) {
+            const VariantWindows w =
+                variantWindows(genome, kept[static_cast<std::size_t>(r / 2)], L);
+            const auto& codes = r % 2 == 0 ? w.ref : w.alt;
+            sequence::oneHot(codes.data(), codes.size(), dst + (r - first) * L * 4);
         }
-        out.rows.push_back(std::move(e));
-    }
+    };
+    const auto take = [&](std::int64_t first, std::int64_t count,
+                          const std::vector<torch::Tensor>& outs) {
+        for (std::int64_t r = first; r < first + count; ++r) {
+            VariantEffect& e = out.rows[static_cast<std::size_t>(r / 2)];
+            auto& values = r % 2 == 0 ? e.ref : e.alt;
+            for (std::size_t j = 0; j < sizes.size(); ++j) {
+                const float* y = outs[j].data_ptr<float>() + (r - first) * sizes[j];
+                values.insert(values.end(), y, y + sizes[j]);
+            }
+        }
+    };
+    detail::forEachBatch(model, 2 * static_cast<std::int64_t>(kept.size()), batchSize, fill, take);
+    for (std::size_t k = 0; k < kept.size(); ++k)
+        out.rows[k].variant = std::move(kept[k]);
     return out;
 }
 
