@@ -17,6 +17,8 @@ void addBatchesCommand(CLI::App& app);
 void addTrainCommand(CLI::App& app);
 /// evaluate, correlate, auc, predict and model: what a saved model can do.
 void addModelCommands(CLI::App& app);
+/// explain and variants: why a saved model predicts what it does (core/interpret).
+void addInterpretCommands(CLI::App& app);
 
 } // namespace kdna::cli
 

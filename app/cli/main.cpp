@@ -57,6 +57,7 @@ int main(int argc, char** argv)
     kdna::cli::addBatchesCommand(app);
     kdna::cli::addTrainCommand(app);
     kdna::cli::addModelCommands(app);
+    kdna::cli::addInterpretCommands(app);
 
     // Every failure is one line "error: ..." and exit status 1; only --help and --version
     // go through CLI11's own printing.

@@ -2,6 +2,7 @@
 // must be refused. Each refusal is exit status 1, exactly one "error:" line that names the
 // file, line or option, no library noise, and every file that was there before unchanged.
 
+#include "core/tracks/bigwig.h"
 #include "support/fixtures.h"
 
 #include <algorithm>
@@ -266,6 +267,60 @@ private Q_SLOTS:
             expectRefusal({"predict", "m.kdna", "-c", "chr4", "-o", "p.bw", "--method", "windows",
                            "--batch-size", size},
                           "--batch-size: must be a whole number of at least 1");
+    }
+    void explainAndVariantsOptionsSaySo()
+    {
+        const Args explain = {"explain", "m.kdna", "-c", "chr1", "-o", "imp.bw"};
+        const auto with = [&](std::initializer_list<const char*> more) {
+            Args a = explain;
+            a.insert(a.end(), more.begin(), more.end());
+            return a;
+        };
+        expectRefusal(with({"--start", "10", "--end", "5"}),
+                      "--end (5) must be greater than --start (10)");
+        expectRefusal(with({"--start", "0", "--end", "5", "--method", "fast"}),
+                      "--method: must be one of ism, saliency, ixg, ig, not 'fast'");
+        expectRefusal(with({"--start", "0", "--end", "5", "--steps", "0"}),
+                      "--steps: must be a whole number of at least 1");
+        expectRefusal(with({"--start", "0", "--end", "5", "--value", "1"}),
+                      "value 1 is not in output");
+        expectRefusal(
+            {"explain", "m.kdna", "-c", "chrZ", "--start", "0", "--end", "5", "-o", "imp.bw"},
+            "chromosome 'chrZ' is not in the genome");
+        expectRefusal(with({"--start", "0", "--end", "99999999"}), "chr1");
+        expectRefusal({"variants", "m.kdna", "--vcf", "notes.txt", "-o", "v.vcf"},
+                      "-o: kdna variants writes a .tsv table so far");
+        expectRefusal({"variants", "m.kdna", "--vcf", "notes.txt", "-o", "v.tsv"}, "notes.txt");
+    }
+    /// explain writes a bigWig over exactly the region; variants a table and, on stderr, one
+    /// sentence for a REF that does not match the genome.
+    void explainAndVariantsWriteTheirFiles()
+    {
+        const fs::path bw = m_scratch.file("imp.bw");
+        Outcome o = run({"explain", "m.kdna", "-c", "chr1", "--start", "1000", "--end", "1700",
+                         "--method", "ig", "--steps", "8", "-o", bw.string()});
+        QVERIFY2(o.exitCode == 0, o.err.c_str());
+        QVERIFY2(has(o.out, "bases/s"), o.out.c_str());
+        BigWigReader r = BigWigReader::open(bw);
+        const auto values = r.values("chr1", 900, 1800);
+        QVERIFY(values[50] == 0.0f && values[850] == 0.0f); // outside: missing (0)
+        int nonZero = 0;
+        for (std::size_t i = 100; i < 800; ++i)
+            nonZero += values[i] != 0.0f;
+        QVERIFY2(nonZero > 300, "most bases of the region get an importance");
+
+        const fs::path vcf = m_scratch.file("v.vcf"), tsv = m_scratch.file("v.tsv");
+        test::writeText(vcf, "##fileformat=VCFv4.2\n##contig=<ID=chr1>\n"
+                             "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+                             "chr1\t5001\ta\tN\tA\t.\t.\t.\n");
+        o = run({"variants", "m.kdna", "--vcf", vcf.string(), "-o", tsv.string()});
+        QVERIFY2(o.exitCode == 0, o.err.c_str());
+        QVERIFY2(has(o.err, "v.vcf, record 1 (chr1:5001 N>A): REF is N but the genome demo.fa has"),
+                 o.err.c_str());
+        QVERIFY2(has(o.out, "scored 0 variants (1 skipped)"), o.out.c_str());
+        QCOMPARE(
+            test::readText(tsv),
+            std::string("chrom\tpos\tid\tref\talt\ttarget\tref_pred\talt_pred\tdiff\tlog2fc\n"));
     }
     void countsMustBePositive()
     {

@@ -1,0 +1,352 @@
+#include "core/genome/genome.h"
+#include "core/genome/sequence.h"
+#include "core/interpret/attribution.h"
+#include "core/interpret/ism.h"
+#include "core/interpret/variants.h"
+#include "core/model/model.h"
+#include "core/model/torch_model.h"
+#include "core/project/demo_data.h"
+#include "core/util/error.h"
+#include "support/fixtures.h"
+
+#include <cmath>
+#include <fstream>
+#include <random>
+
+#include <QTest>
+
+#include <nlohmann/json.hpp>
+
+using namespace kdna;
+using namespace kdna::interpret;
+using nlohmann::json;
+
+namespace {
+
+/// A small CNN with pooling and a dense head, Keras-initialised with non-zero biases so that
+/// f(baseline) is not trivially zero.
+Model smallCnn(std::int64_t window, const std::string& activation, std::uint64_t seed = 3)
+{
+    json layers = {
+        {{"type", "Input"}, {"shape", {window, 4}}},
+        {{"type", "Conv1D"}, {"filters", 6}, {"kernel_size", 7}, {"activation", activation}},
+        {{"type", "MaxPooling1D"}, {"pool_size", 2}},
+        {{"type", "Conv1D"},
+         {"filters", 4},
+         {"kernel_size", 3},
+         {"dilation_rate", 2},
+         {"activation", activation}},
+        {{"type", "Flatten"}},
+        {{"type", "Dense"}, {"units", 3}, {"activation", "sigmoid"}}};
+    Model m(ModelSpec::fromJson(json{{"layers", layers}}), seed);
+    torch::NoGradGuard noGrad;
+    for (auto& p : m.impl().module->named_parameters())
+        if (p.key().find("bias") != std::string::npos)
+            p.value().uniform_(-0.3, 0.3);
+    return m;
+}
+
+/// A two-headed model: a sigmoid classifier and a 5-value linear profile.
+Model twoHeads(std::int64_t window)
+{
+    json layers = {
+        {{"type", "Input"}, {"shape", {window, 4}}, {"name", "dna"}},
+        {{"type", "Conv1D"}, {"filters", 3}, {"kernel_size", 5}, {"activation", "relu"}},
+        {{"type", "Flatten"}, {"name", "features"}},
+        {{"type", "Dense"},
+         {"units", 1},
+         {"activation", "sigmoid"},
+         {"name", "cls"},
+         {"inputs", {"features"}}},
+        {{"type", "Dense"}, {"units", 5}, {"name", "profile"}, {"inputs", {"features"}}}};
+    return Model(ModelSpec::fromJson(json{{"layers", layers}, {"outputs", {"cls", "profile"}}}), 5);
+}
+
+std::vector<std::uint8_t> randomCodes(std::int64_t n, std::uint32_t seed)
+{
+    std::mt19937 rng(seed);
+    std::uniform_int_distribution<int> base(0, 3);
+    std::vector<std::uint8_t> codes(static_cast<std::size_t>(n));
+    for (auto& c : codes)
+        c = static_cast<std::uint8_t>(base(rng));
+    return codes;
+}
+
+std::vector<float> oneHotWindows(const std::vector<std::uint8_t>& codes)
+{
+    std::vector<float> w(codes.size() * 4);
+    sequence::oneHot(codes.data(), codes.size(), w.data());
+    return w;
+}
+
+/// The target's value for one window, through the module directly (the reference).
+double valueOf(Model& m, const std::vector<float>& window, std::int64_t L, const Target& t)
+{
+    torch::NoGradGuard noGrad;
+    m.impl().module->eval();
+    auto x = torch::from_blob(const_cast<float*>(window.data()), {1, L, 4});
+    const auto y = m.impl().module->forward({x}).at(t.output).reshape({-1});
+    return t.value < 0 ? y.sum().item<double>() : y[t.value].item<double>();
+}
+
+} // namespace
+
+class TestInterpret : public QObject {
+    Q_OBJECT
+
+    test::ScratchDir m_dir;
+    DemoFiles m_files;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        setTorchThreads(2);
+        m_files = writeDemoData(m_dir.file("demo"));
+    }
+
+    /// Completeness: the attributions of each window sum to f(x) - f(baseline) within 1 % at
+    /// 64 steps, for the zero baseline and a uniform (0.25) one, for one value and a summed
+    /// output. The CNN is smooth (tanh): along the path a ReLU or a max pooling switching
+    /// puts a kink in the gradient, which any fixed-step rule meets with an O(1/steps) error
+    /// (a ReLU copy of this CNN is 1-11 % off at 64 steps, 0.1-3 % at 256), while on smooth
+    /// pieces the midpoint rule is O(1/steps^2) (here about 1e-5).
+    void integratedGradientsAreComplete()
+    {
+        const std::int64_t L = 60;
+        Model m = smallCnn(L, "tanh");
+        const auto codes = randomCodes(3 * L, 11);
+        const auto windows = oneHotWindows(codes);
+        const std::vector<float> uniform(static_cast<std::size_t>(L * 4), 0.25f);
+        for (const auto& baseline : {std::vector<float>{}, uniform}) {
+            for (const Target t : {Target{0, 1}, Target{0, -1}}) {
+                AttributionOptions o;
+                o.method = Method::IntegratedGradients;
+                o.target = t;
+                o.steps = 64;
+                o.baseline = baseline;
+                o.batchSize = 50; // path points of a window straddle batches
+                const auto a = attribute(m, windows, o);
+                QCOMPARE(a.size(), windows.size());
+                const std::vector<float> b =
+                    baseline.empty() ? std::vector<float>(L * 4, 0.0f) : baseline;
+                for (std::int64_t w = 0; w < 3; ++w) {
+                    const std::vector<float> x(windows.begin() + w * L * 4,
+                                               windows.begin() + (w + 1) * L * 4);
+                    const double gap = valueOf(m, x, L, t) - valueOf(m, b, L, t);
+                    double sum = 0;
+                    for (std::int64_t k = 0; k < L * 4; ++k)
+                        sum += a[static_cast<std::size_t>(w * L * 4 + k)];
+                    QVERIFY2(std::abs(gap) > 1e-2, "the test needs a visible gap");
+                    QVERIFY2(std::abs(sum - gap) <= 0.01 * std::abs(gap),
+                             qPrintable(QStringLiteral("window %1: sum %2, f(x) - f(b) %3")
+                                            .arg(w)
+                                            .arg(sum)
+                                            .arg(gap)));
+                }
+            }
+        }
+    }
+
+    /// Saliency is the gradient: a central finite difference on a smooth model agrees at
+    /// several (position, base) entries; input x gradient is saliency times the input; the
+    /// batch size does not change the result.
+    void saliencyIsTheGradient()
+    {
+        const std::int64_t L = 40;
+        Model m = smallCnn(L, "tanh");
+        const auto codes = randomCodes(2 * L, 5);
+        const auto windows = oneHotWindows(codes);
+        AttributionOptions o;
+        o.target = {0, 2};
+        const auto s = attribute(m, windows, o);
+        o.batchSize = 1;
+        const auto s1 = attribute(m, windows, o);
+        for (std::size_t k = 0; k < s.size(); ++k)
+            QVERIFY(std::abs(s[k] - s1[k]) <= 1e-6f + 1e-5f * std::abs(s[k]));
+        const double h = 1e-2;
+        int checked = 0;
+        for (const std::int64_t entry : {3, 17, 50, 101, 130, 159}) {
+            std::vector<float> up(windows.begin(), windows.begin() + L * 4), down = up;
+            up[static_cast<std::size_t>(entry)] += static_cast<float>(h);
+            down[static_cast<std::size_t>(entry)] -= static_cast<float>(h);
+            const double fd =
+                (valueOf(m, up, L, o.target) - valueOf(m, down, L, o.target)) / (2 * h);
+            const double g = s[static_cast<std::size_t>(entry)];
+            QVERIFY2(std::abs(fd - g) <= 1e-3 + 0.02 * std::abs(g),
+                     qPrintable(QStringLiteral("entry %1: gradient %2, finite difference %3")
+                                    .arg(entry)
+                                    .arg(g)
+                                    .arg(fd)));
+            checked += std::abs(g) > 1e-4;
+        }
+        QVERIFY2(checked >= 3, "most checked entries should have a non-zero gradient");
+        o.method = Method::InputTimesGradient;
+        const auto ixg = attribute(m, windows, o);
+        for (std::size_t k = 0; k < s.size(); ++k)
+            QVERIFY(std::abs(ixg[k] - s1[k] * windows[k]) <= 1e-9f + 1e-5f * std::abs(s1[k]));
+    }
+
+    void badRequestsSaySo()
+    {
+        Model m = smallCnn(40, "relu");
+        const auto windows = oneHotWindows(randomCodes(40, 1));
+        AttributionOptions o;
+        o.target = {1, -1};
+        QVERIFY_THROWS_EXCEPTION(Error, (void)attribute(m, windows, o));
+        o.target = {0, 3};
+        try {
+            (void)attribute(m, windows, o);
+            QFAIL("value 3 of a 3-unit output was accepted");
+        } catch (const Error& e) {
+            QVERIFY2(QString::fromUtf8(e.what()).contains(QStringLiteral("3 value(s)")), e.what());
+        }
+        o.target = {};
+        QVERIFY_THROWS_EXCEPTION(Error, (void)attribute(m, std::vector<float>(10), o));
+        QVERIFY_THROWS_EXCEPTION(Error, (void)parseMethod("ism"));
+        QCOMPARE(parseMethod("ig"), Method::IntegratedGradients);
+    }
+
+    /// Batched ISM equals a hand loop of single-mutant passes, for every mutation and both
+    /// outputs of a two-headed model, with an N in the window.
+    void ismEqualsAHandLoop()
+    {
+        const std::int64_t L = 24;
+        Model m = twoHeads(L);
+        auto codes = randomCodes(L, 9);
+        codes[7] = sequence::kUnknown;
+        const IsmResult r = ism(m, codes.data(), L, 10);
+        QCOMPARE(r.mutants, 3 * (L - 1) + 4);
+        QCOMPARE(r.outputSizes, (std::vector<std::int64_t>{1, 5}));
+        const auto ref = oneHotWindows(codes);
+        for (std::size_t j = 0; j < 2; ++j)
+            for (std::int64_t v = 0; v < r.outputSizes[j]; ++v)
+                QVERIFY(std::abs(r.reference[j][v] - valueOf(m, ref, L, {j, v})) < 1e-6);
+        for (std::int64_t i = 0; i < L; ++i) {
+            for (int b = 0; b < 4; ++b) {
+                auto mutant = codes;
+                mutant[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(b);
+                const auto x = oneHotWindows(mutant);
+                for (std::size_t j = 0; j < 2; ++j) {
+                    const std::int64_t V = r.outputSizes[j];
+                    for (std::int64_t v = 0; v < V; ++v) {
+                        const float d = r.delta[j][static_cast<std::size_t>((i * 4 + b) * V + v)];
+                        if (codes[static_cast<std::size_t>(i)] == b) {
+                            QCOMPARE(d, 0.0f);
+                            continue;
+                        }
+                        const double want = valueOf(m, x, L, {j, v}) - valueOf(m, ref, L, {j, v});
+                        QVERIFY2(std::abs(d - want) <= 1e-5 * std::max(1.0, std::abs(want)),
+                                 qPrintable(QStringLiteral("pos %1 base %2 output %3[%4]: %5 vs %6")
+                                                .arg(i)
+                                                .arg(b)
+                                                .arg(j)
+                                                .arg(v)
+                                                .arg(d)
+                                                .arg(want)));
+                    }
+                }
+            }
+        }
+        QVERIFY_THROWS_EXCEPTION(Error, (void)ism(m, codes.data(), L - 1));
+    }
+    /// A VCF with an SNV, an insertion, a deletion, a REF mismatch, an unknown contig and a
+    /// symbolic allele: three rows whose windows are cut as documented and whose predictions
+    /// are the model's on those windows, and one sentence for each of the other three.
+    void variantEffectsFromAVcf()
+    {
+        const Genome genome = Genome::open(m_files.fasta);
+        const std::int64_t L = 41, half = L / 2;
+        Model m = twoHeads(L);
+        const auto base = [&](std::int64_t pos) {
+            return genome.fetch("chr1", pos, pos + 1);
+        };
+        const std::string snvRef = base(1000);
+        const std::string snvAlt = snvRef == "A" ? "C" : "A";
+        const std::string insRef = base(2000), insAlt = insRef + "ACGTA";
+        const std::string delRef = genome.fetch("chr1", 3000, 3004), delAlt = delRef.substr(0, 1);
+        const std::string chr2 = genome.fetch("chr2", 500, 501);
+        const std::string wrong = chr2 == "G" ? "T" : "G";
+        const auto vcf = m_dir.file("variants.vcf");
+        {
+            std::ofstream f(vcf);
+            f << "##fileformat=VCFv4.2\n##contig=<ID=chr1>\n##contig=<ID=chr2>\n"
+                 "##contig=<ID=chrZ>\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+              << "chr1\t1001\tsnv\t" << snvRef << "\t" << snvAlt << "\t.\t.\t.\n"
+              << "chr1\t2001\tins\t" << insRef << "\t" << insAlt << "\t.\t.\t.\n"
+              << "chr1\t3001\tdel\t" << delRef << "\t" << delAlt << "\t.\t.\t.\n"
+              << "chr2\t501\tbad\t" << wrong << "\tA\t.\t.\t.\n"
+              << "chrZ\t10\tlost\tA\tG\t.\t.\t.\n"
+              << "chr1\t4001\tsv\t" << base(4000) << "\t<DEL>\t.\t.\t.\n";
+        }
+        const VariantEffects e = variantEffects(m, genome, vcf, 3);
+        QCOMPARE(e.targets, (std::vector<std::string>{"cls", "profile[0]", "profile[1]",
+                                                      "profile[2]", "profile[3]", "profile[4]"}));
+        QCOMPARE(e.rows.size(), std::size_t(3));
+        QCOMPARE(e.skipped.size(), std::size_t(3));
+        const auto has = [&](int i, const QString& words) {
+            const QString s = QString::fromStdString(e.skipped[static_cast<std::size_t>(i)]);
+            if (!s.contains(words))
+                qWarning() << s << "lacks" << words;
+            return s.contains(words);
+        };
+        QVERIFY(has(0, QStringLiteral("variants.vcf, record 6 (chr1:4001")));
+        QVERIFY(has(1, QStringLiteral("variants.vcf, record 4 (chr2:501")));
+        QVERIFY(has(1, QString::fromStdString("REF is " + wrong + " but the genome demo.fa has " +
+                                              chr2 + " there")));
+        QVERIFY(has(2, QStringLiteral("variants.vcf, record 5 (chrZ:10 A>G): contig 'chrZ' is not "
+                                      "in the genome demo.fa")));
+
+        // The windows, cut by hand: REF starts at L / 2, the right flank fills up to L.
+        const auto cut = [&](std::int64_t pos, const std::string& ref, const std::string& alt) {
+            std::string s = genome.fetch("chr1", pos - half, pos) + alt +
+                            genome.fetch("chr1", pos + static_cast<std::int64_t>(ref.size()),
+                                         pos + static_cast<std::int64_t>(ref.size()) + L);
+            return s.substr(0, static_cast<std::size_t>(L));
+        };
+        const std::vector<std::tuple<std::int64_t, std::string, std::string>> expected = {
+            {1000, snvRef, snvAlt}, {2000, insRef, insAlt}, {3000, delRef, delAlt}};
+        for (std::size_t k = 0; k < 3; ++k) {
+            const auto& [pos, ref, alt] = expected[k];
+            const VariantEffect& row = e.rows[k];
+            QCOMPARE(row.variant.pos, pos);
+            QCOMPARE(row.variant.alt, alt);
+            const VariantWindows w = variantWindows(genome, row.variant, L);
+            QCOMPARE(sequence::decode(w.ref.data(), w.ref.size()), cut(pos, ref, ref));
+            QCOMPARE(sequence::decode(w.alt.data(), w.alt.size()), cut(pos, ref, alt));
+            std::vector<std::uint8_t> codes(static_cast<std::size_t>(L));
+            const std::string altText = cut(pos, ref, alt), refText = cut(pos, ref, ref);
+            sequence::encode(refText, codes.data());
+            const auto refX = oneHotWindows(codes);
+            sequence::encode(altText, codes.data());
+            const auto altX = oneHotWindows(codes);
+            for (std::size_t t = 0; t < 6; ++t) {
+                const Target target{t == 0 ? 0u : 1u,
+                                    t == 0 ? 0 : static_cast<std::int64_t>(t - 1)};
+                QVERIFY(std::abs(row.ref[t] - valueOf(m, refX, L, target)) < 1e-5);
+                QVERIFY(std::abs(row.alt[t] - valueOf(m, altX, L, target)) < 1e-5);
+                QCOMPARE(row.diff(t), row.alt[t] - row.ref[t]);
+            }
+            QVERIFY(std::abs(row.logFoldChange(0) -
+                             std::log2((row.alt[0] + 1e-6f) / (row.ref[0] + 1e-6f))) < 1e-5);
+        }
+        QCOMPARE(e.rows[0].variant.id, std::string("snv"));
+        QVERIFY(e.rows[0].diff(0) != 0.0f);
+
+        // Near a chromosome's start the window is padded with N.
+        const VariantWindows edge =
+            variantWindows(genome, Variant{"chr1", 3, ".", base(3), "T", 1}, L);
+        QCOMPARE(edge.ref[0], sequence::kUnknown);
+        QCOMPARE(edge.alt[static_cast<std::size_t>(half)], std::uint8_t(3));
+
+        try {
+            (void)readVariants(m_dir.file("missing.vcf"));
+            QFAIL("a missing VCF was read");
+        } catch (const Error& err) {
+            QVERIFY2(QString::fromUtf8(err.what()).contains(QStringLiteral("missing.vcf")),
+                     err.what());
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestInterpret)
+#include "test_interpret.moc"
