@@ -242,6 +242,39 @@ private Q_SLOTS:
         QVERIFY2(message.find('\n') == std::string::npos, message.c_str());
         QVERIFY2(seconds < 5 + 10, std::to_string(seconds).c_str());
     }
+
+    /// A rank that stops answering (alive, its sockets open) is found by the timeout.
+    void aRankThatHangsTimesOut()
+    {
+        const auto store = m_dir.file("hang-store");
+        const Project half = sgdProject(m_files, 32);
+        const ProjectData halfData = openProjectData(half);
+        auto peer = std::async(std::launch::async, [&] {
+            dist::ProcessGroup group(pairConfig(store, 1, 2));
+            Model model(half.model, 3);
+            auto state = model.impl().module->parameters();
+            for (const auto& b : model.impl().module->buffers())
+                state.push_back(b);
+            group.broadcastFromRankZero(state, "initial weights");
+            std::this_thread::sleep_for(std::chrono::seconds(5));
+        });
+        dist::ProcessGroup group(pairConfig(store, 0, 2));
+        const auto start = std::chrono::steady_clock::now();
+        std::string message;
+        try {
+            (void)trainedWeights(half, *halfData.train, 7, &group);
+        } catch (const Error& e) {
+            message = e.what();
+        }
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        peer.get();
+        QVERIFY2(message.find("rank 1 left the group or did not answer within 2 s") !=
+                     std::string::npos,
+                 message.c_str());
+        QVERIFY2(message.find("epoch 1, batch 1") != std::string::npos, message.c_str());
+        QVERIFY2(seconds < 2 + 2.5, std::to_string(seconds).c_str());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestDistributed)
