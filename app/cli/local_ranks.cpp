@@ -2,6 +2,7 @@
 
 #include "core/util/error.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -118,15 +119,21 @@ void runLocalRanks(int nproc)
         children.push_back(pid);
     }
     // Each rank gives up on a lost peer after its collective timeout, so waiting for all
-    // of them ends.
+    // of them ends. They are reaped as they end: the first to fail is the one to name (a
+    // killed rank, not the peer it took down).
     std::string failed;
-    for (std::size_t rank = 0; rank < children.size(); ++rank) {
+    for (std::size_t left = children.size(); left > 0; --left) {
         int status = 0;
-        waitpid(children[rank], &status, 0);
-        const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        if (code != 0 && failed.empty())
-            failed = "rank " + std::to_string(rank) + " of " + std::to_string(nproc) +
-                     " ended with status " + std::to_string(code);
+        const pid_t pid = waitpid(-1, &status, 0);
+        const auto it = std::find(children.begin(), children.end(), pid);
+        if (pid < 0 || it == children.end())
+            break;
+        const auto rank = std::to_string(it - children.begin());
+        if (!failed.empty() || (WIFEXITED(status) && WEXITSTATUS(status) == 0))
+            continue;
+        failed = "rank " + rank + " of " + std::to_string(nproc) +
+                 (WIFEXITED(status) ? " ended with status " + std::to_string(WEXITSTATUS(status))
+                                    : " was killed by signal " + std::to_string(WTERMSIG(status)));
     }
     if (!failed.empty())
         throw Error("--nproc: " + failed);
