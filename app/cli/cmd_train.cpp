@@ -70,15 +70,20 @@ void requireTestChromosomes(const Project& project)
     }
 }
 
+/// This process's rank of a group when torchrun, srun or --nproc says so (on GPU LOCAL_RANK
+/// with --device cuda); null alone.
+std::unique_ptr<dist::ProcessGroup> joinGroup(Project& project)
+{
+    const dist::GroupConfig config = dist::configFromEnvironment();
+    if (!config.distributed())
+        return nullptr;
+    if (project.training.device == "cuda")
+        project.training.device = "cuda:" + std::to_string(config.localRank);
+    return std::make_unique<dist::ProcessGroup>(config);
+}
+
 void runTrain(const TrainArgs& args)
 {
-    if (args.nproc > 0) {
-        if (dist::configFromEnvironment().distributed())
-            throw Error("--nproc starts its own ranks and cannot run inside a group that "
-                        "WORLD_SIZE or SLURM_NTASKS already sets up");
-        runLocalRanks(args.nproc);
-        return;
-    }
     Project project = Project::load(args.project, args.data.folder());
     if (args.epochs > 0)
         project.training.epochs = args.epochs;
@@ -94,14 +99,7 @@ void runTrain(const TrainArgs& args)
         project.training.threads = args.threads;
     if (args.workers > 0)
         project.training.workers = args.workers;
-    // One rank of a group when torchrun, srun or --nproc says so; alone otherwise.
-    const dist::GroupConfig groupConfig = dist::configFromEnvironment();
-    std::unique_ptr<dist::ProcessGroup> group;
-    if (groupConfig.distributed()) {
-        group = std::make_unique<dist::ProcessGroup>(groupConfig);
-        if (project.training.device == "cuda")
-            project.training.device = "cuda:" + std::to_string(groupConfig.localRank);
-    }
+    const std::unique_ptr<dist::ProcessGroup> group = joinGroup(project);
     const bool rankZero = !group || group->rank() == 0;
     throwIfProblems(validate(project.training), "training");
 
@@ -119,8 +117,8 @@ void runTrain(const TrainArgs& args)
     if (rankZero)
         std::cout << summarize(project.model).toText(project.model.name);
     if (group && rankZero)
-        std::cout << "data-parallel training: " << group->size() << " ranks (" << groupConfig.source
-                  << ")" << std::endl;
+        std::cout << "data-parallel training: " << group->size() << " ranks ("
+                  << group->config().source << ")" << std::endl;
     std::optional<ModelArchive> start;
     if (!args.from.empty())
         start = ModelArchive::load(args.from);
@@ -197,7 +195,12 @@ void addTrainCommand(CLI::App& app)
                     "Train as N data-parallel ranks on this machine (torchrun's "
                     "--nproc_per_node); see the README for torchrun and srun")
         ->check(atLeast(1));
-    cmd->callback([args] { runTrain(*args); });
+    cmd->callback([args] {
+        if (args->nproc > 0)
+            runLocalRanks(args->nproc);
+        else
+            runTrain(*args);
+    });
 }
 
 void addDemoTraining(const Project& project, int epochs)

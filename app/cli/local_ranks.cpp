@@ -1,5 +1,6 @@
 #include "app/cli/local_ranks.h"
 
+#include "core/distributed/group_config.h"
 #include "core/util/error.h"
 
 #include <algorithm>
@@ -103,6 +104,9 @@ std::vector<char*> pointers(std::vector<std::string>& strings)
 
 void runLocalRanks(int nproc)
 {
+    if (dist::configFromEnvironment().distributed())
+        throw Error("--nproc starts its own ranks and cannot run inside a group that "
+                    "WORLD_SIZE or SLURM_NTASKS already sets up");
     auto args = rankArguments();
     const int port = freePort();
     std::vector<pid_t> children;
