@@ -164,12 +164,16 @@ bool ProcessGroup::averageGradients(const std::vector<at::Tensor>& parameters, b
                                     const std::string& when)
 {
     torch::NoGradGuard noGrad;
+    // The bucket lives where the gradients do (Gloo copies a CUDA bucket through the host).
+    const auto options = torch::TensorOptions()
+                             .dtype(torch::kFloat)
+                             .device(parameters.empty() ? torch::kCPU : parameters[0].device());
     std::vector<at::Tensor> pieces;
     pieces.reserve(parameters.size() + 1);
     for (const auto& p : parameters)
         pieces.push_back(p.grad().defined() ? p.grad().reshape({-1}).to(torch::kFloat)
-                                            : torch::zeros({p.numel()}, torch::kFloat));
-    pieces.push_back(torch::full({1}, stop ? 1.0F : 0.0F));
+                                            : torch::zeros({p.numel()}, options));
+    pieces.push_back(torch::full({1}, stop ? 1.0F : 0.0F, options));
     std::vector<at::Tensor> bucket{torch::cat(pieces)};
     m_impl->wait(m_impl->group->allreduce(bucket), "the gradient all-reduce of " + when);
     const at::Tensor& sum = bucket[0];
