@@ -243,6 +243,45 @@ private Q_SLOTS:
         QVERIFY2(seconds < 5 + 10, std::to_string(seconds).c_str());
     }
 
+    /// A cancel on rank 0 (the studio's Stop, Ctrl-C) stops every rank at the same step.
+    void rankZerosCancelStopsAllAtOneStep()
+    {
+        struct CancelAtStep final : TrainingObserver {
+            std::atomic<bool> flag{false};
+            void batchFinished(const BatchFinished& b) override
+            {
+                if (b.step == 4)
+                    flag = true;
+            }
+        };
+        const auto store = m_dir.file("cancel-store");
+        const Project half = sgdProject(m_files, 32);
+        const ProjectData halfData = openProjectData(half);
+        const auto trainRank = [&](int rank, CancelAtStep* observer) {
+            dist::ProcessGroup group(pairConfig(store, rank, 60));
+            Model model(half.model, 7);
+            TrainingRun run{model,
+                            *halfData.train,
+                            nullptr,
+                            half.compile,
+                            half.training,
+                            observer,
+                            observer ? &observer->flag : nullptr,
+                            {},
+                            {},
+                            &group};
+            return train(std::move(run));
+        };
+        auto peer = std::async(std::launch::async, [&] { return trainRank(1, nullptr); });
+        CancelAtStep observer;
+        const TrainingResult rank0 = trainRank(0, &observer);
+        const TrainingResult rank1 = peer.get();
+        QVERIFY(rank0.cancelled);
+        QVERIFY(rank1.cancelled);
+        QCOMPARE(rank0.history.batchLoss.size(), std::size_t(5));
+        QCOMPARE(rank1.history.batchLoss.size(), std::size_t(5));
+    }
+
     /// A rank that stops answering (alive, its sockets open) is found by the timeout.
     void aRankThatHangsTimesOut()
     {
