@@ -1,10 +1,12 @@
 #include "app/cli/cli_common.h"
 #include "app/cli/commands.h"
+#include "app/cli/local_ranks.h"
+#include "app/cli/training_progress.h"
+#include "core/distributed/process_group.h"
 #include "core/genome/genome.h"
 #include "core/model/model.h"
 #include "core/project/test_evaluation.h"
 #include "core/project/workflow.h"
-#include "app/cli/training_progress.h"
 #include "core/util/atomic_output.h"
 #include "core/util/error.h"
 #include "core/util/text.h"
@@ -36,6 +38,7 @@ struct TrainArgs {
     std::string out;
     std::string from;
     std::string stateDict;
+    int nproc = 0;
 };
 
 /// What the saved model scores on the project's test chromosomes (the studio shows the same).
@@ -67,6 +70,18 @@ void requireTestChromosomes(const Project& project)
     }
 }
 
+/// This process's rank of a group when torchrun, srun or --nproc says so (on GPU LOCAL_RANK
+/// with --device cuda); null alone.
+std::unique_ptr<dist::ProcessGroup> joinGroup(Project& project)
+{
+    const dist::GroupConfig config = dist::configFromEnvironment();
+    if (!config.distributed())
+        return nullptr;
+    if (project.training.device == "cuda")
+        project.training.device = "cuda:" + std::to_string(config.localRank);
+    return std::make_unique<dist::ProcessGroup>(config);
+}
+
 void runTrain(const TrainArgs& args)
 {
     Project project = Project::load(args.project, args.data.folder());
@@ -84,6 +99,8 @@ void runTrain(const TrainArgs& args)
         project.training.threads = args.threads;
     if (args.workers > 0)
         project.training.workers = args.workers;
+    const std::unique_ptr<dist::ProcessGroup> group = joinGroup(project);
+    const bool rankZero = !group || group->rank() == 0;
     throwIfProblems(validate(project.training), "training");
 
     const std::filesystem::path target =
@@ -97,15 +114,20 @@ void runTrain(const TrainArgs& args)
         AtomicOutput::requireWritable(args.stateDict, {});
     requireTestChromosomes(project);
 
-    std::cout << summarize(project.model).toText(project.model.name);
+    if (rankZero)
+        std::cout << summarize(project.model).toText(project.model.name);
+    if (group && rankZero)
+        std::cout << "data-parallel training: " << group->size() << " ranks ("
+                  << group->config().source << ")" << std::endl;
     std::optional<ModelArchive> start;
     if (!args.from.empty())
         start = ModelArchive::load(args.from);
 
     TrainingProgress progress;
     TrainOptions options;
-    options.observer = &progress;
+    options.observer = rankZero ? &progress : nullptr;
     options.cancel = &g_interrupted;
+    options.group = group.get();
     options.startFrom = start ? &*start : nullptr;
     options.output = args.out;
     // The first Ctrl-C stops the training gracefully (the best weights are saved); the
@@ -113,6 +135,8 @@ void runTrain(const TrainArgs& args)
     const auto previous = std::signal(SIGINT, [](int) { g_interrupted = true; });
     const TrainOutcome outcome = trainProject(project, options);
     std::signal(SIGINT, previous);
+    if (!rankZero)
+        return; // rank 0 alone writes and reports
 
     if (!outcome.saved)
         throw Error("training was interrupted before its first epoch ended; nothing was saved");
@@ -167,7 +191,16 @@ void addTrainCommand(CLI::App& app)
     cmd->add_option("--export-state-dict", args->stateDict,
                     "Also write the weights as .safetensors (PyTorch state-dict names)")
         ->check(writablePath());
-    cmd->callback([args] { runTrain(*args); });
+    cmd->add_option("--nproc", args->nproc,
+                    "Train as N data-parallel ranks on this machine (torchrun's "
+                    "--nproc_per_node); see the README for torchrun and srun")
+        ->check(atLeast(1));
+    cmd->callback([args] {
+        if (args->nproc > 0)
+            runLocalRanks(args->nproc);
+        else
+            runTrain(*args);
+    });
 }
 
 void addDemoTraining(const Project& project, int epochs)

@@ -139,10 +139,12 @@ Batch Generator::batch(std::int64_t g) const
 // ---------------------------------------------------------------------------------------------
 // BatchStream
 
-BatchStream::BatchStream(const Generator& generator, std::int64_t first, std::int64_t count)
+BatchStream::BatchStream(const Generator& generator, std::int64_t first, std::int64_t count,
+                         std::int64_t stride)
     : m_generator(generator)
     , m_first(first)
     , m_end(count < 0 ? std::numeric_limits<std::int64_t>::max() : first + count)
+    , m_stride(std::max<std::int64_t>(1, stride))
     , m_workers(generator.workerCount())
     , m_prefetch(generator.options().prefetch > 0 ? generator.options().prefetch
                                                   : 2 * generator.workerCount())
@@ -179,7 +181,8 @@ void BatchStream::work(int worker)
             }
         }
         try {
-            m_generator.fill(g, batch);
+            // Positions g count the handed-out batches; the stride maps them to the stream's.
+            m_generator.fill(m_first + (g - m_first) * m_stride, batch);
         } catch (...) {
             std::lock_guard lock(m_mutex);
             if (!m_error)

@@ -69,11 +69,14 @@ private:
     Shape m_inputShape, m_labelShape, m_secondaryShape;
 };
 
-/// Batches g = first, first + 1, ... prepared on worker threads, handed out in order.
+/// Batches g = first, first + stride, first + 2 stride, ... prepared on worker threads, handed
+/// out in order. A stride of N with first = rank gives each of N data-parallel ranks its own
+/// disjoint share of the one seeded stream.
 class BatchStream {
 public:
     /// `count` batches at most (negative: endless).
-    BatchStream(const Generator& generator, std::int64_t first, std::int64_t count = -1);
+    BatchStream(const Generator& generator, std::int64_t first, std::int64_t count = -1,
+                std::int64_t stride = 1);
     ~BatchStream();
     BatchStream(const BatchStream&) = delete;
     BatchStream& operator=(const BatchStream&) = delete;
@@ -90,6 +93,7 @@ private:
     const Generator& m_generator;
     const std::int64_t m_first;
     const std::int64_t m_end;
+    const std::int64_t m_stride;
     const int m_workers;
     const int m_prefetch;
     std::mutex m_mutex;

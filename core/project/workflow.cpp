@@ -1,5 +1,6 @@
 #include "core/project/workflow.h"
 
+#include "core/distributed/process_group.h"
 #include "core/model/model.h"
 #include "core/util/atomic_output.h"
 #include "core/util/error.h"
@@ -165,7 +166,8 @@ TrainOutcome trainProject(const Project& project, const TrainOptions& options)
                     options.observer,
                     options.cancel,
                     {},
-                    {}};
+                    {},
+                    options.group};
     if (options.startFrom && options.startFrom->model == project.model)
         run.previous = options.startFrom->history;
     if (project.training.checkpoint.enabled) {
@@ -176,7 +178,8 @@ TrainOutcome trainProject(const Project& project, const TrainOptions& options)
     }
     const std::size_t epochsBefore = run.previous.epochs.size();
     outcome.result = train(std::move(run));
-    if (outcome.result.history.epochs.size() > epochsBefore)
+    const bool rankZero = !options.group || options.group->rank() == 0;
+    if (rankZero && outcome.result.history.epochs.size() > epochsBefore)
         saveTrained(project, outcome);
     return outcome;
 }

@@ -1,9 +1,9 @@
 #pragma once
 
-#include "core/project/archive.h"
 #include "core/data/generator.h"
 #include "core/model/model.h"
 #include "core/model/summary.h"
+#include "core/project/archive.h"
 #include "core/project/project.h"
 #include "core/train/trainer.h"
 #include "core/util/atomic_output.h"
@@ -40,6 +40,8 @@ struct TrainOptions {
     const ModelArchive* startFrom = nullptr;
     /// Where the archive goes; empty: the project's `output`.
     std::filesystem::path output;
+    /// This process's rank of a data-parallel group (TrainingRun::group); only rank 0 saves.
+    dist::ProcessGroup* group = nullptr;
 };
 
 struct TrainOutcome {

@@ -1,6 +1,7 @@
 #include "core/train/trainer.h"
 
 #include "core/data/generator.h"
+#include "core/distributed/process_group.h"
 #include "core/model/autocast.h"
 #include "core/model/torch_model.h"
 #include "core/train/callbacks.h"
@@ -80,11 +81,15 @@ std::unique_ptr<torch::optim::Optimizer> makeOptimizer(nn::GraphModule& module,
                                                 torch::optim::AdamOptions(lr).eps(1e-7));
 }
 
-std::int64_t stepsFor(std::int64_t requested, const Generator& g)
+/// `ranks` share one pass over the data, as DDP's DistributedSampler has it: each rank's epoch
+/// is its 1 / ranks of the batches unless steps_per_epoch says otherwise.
+std::int64_t stepsFor(std::int64_t requested, const Generator& g, int ranks = 1)
 {
-    const std::int64_t available = g.batchesPerEpoch();
+    const std::int64_t available = g.batchesPerEpoch() / ranks;
     if (available < 1)
-        throw Error::atKeyword("batch_size", "the data has fewer examples than one batch");
+        throw Error::atKeyword("batch_size",
+                               ranks > 1 ? "the data has fewer examples than one batch per rank"
+                                         : "the data has fewer examples than one batch");
     return requested > 0 ? requested : available;
 }
 
@@ -185,6 +190,12 @@ private:
                     Clock::time_point epochStart);
     void cancelled();
     void finish();
+    /// Every rank starts from rank 0's parameters and buffers.
+    void adoptRankZeroWeights();
+    /// Gradients averaged over the group (nothing alone); true when the group stops here.
+    bool shareGradients(bool cancelNow, int epoch, std::int64_t step);
+
+    [[nodiscard]] bool cancelRequested() const { return m_run.cancel && m_run.cancel->load(); }
 
     TrainingRun& m_run;
     Model::Impl& m_model;
@@ -198,6 +209,9 @@ private:
     BatchStream* m_stream = nullptr; ///< the run's batches, while run() runs
     int m_firstEpoch = 0;
     std::int64_t m_firstBatch = 0;
+    dist::ProcessGroup* m_group = nullptr;
+    int m_ranks = 1;
+    int m_rank = 0;
 
     // Keras' EarlyStopping when asked for; the checkpoint's monitor (ModelCheckpoint) picks the
     // best epoch otherwise. Those weights are kept for a cancelled run too.
@@ -218,6 +232,11 @@ Model::Impl& preparedModel(TrainingRun& run)
     setTorchThreads(run.settings.threads);
     run.model.setDevice(run.settings.device);
     torch::manual_seed(run.settings.seed);
+    // Rank 0 alone tells the user and writes files; the others only train.
+    if (run.group && run.group->rank() != 0) {
+        run.observer = nullptr;
+        run.saveCheckpoint = nullptr;
+    }
     return m;
 }
 
@@ -227,12 +246,16 @@ TrainingLoop::TrainingLoop(TrainingRun& run)
     , m_device(m_model.device)
     , m_bf16(run.settings.precision == "bf16")
     , m_tracks(outputTracks(run.train, run.model.spec().outputNames()))
-    , m_steps(stepsFor(run.settings.steps_per_epoch, run.train))
+    , m_steps(stepsFor(run.settings.steps_per_epoch, run.train, run.group ? run.group->size() : 1))
+    , m_group(run.group)
+    , m_ranks(run.group ? run.group->size() : 1)
+    , m_rank(run.group ? run.group->rank() : 0)
     , m_checkpointMonitor(run.settings.checkpoint.monitor, "auto")
 {
     if (run.validation)
         m_validationSteps = std::min(stepsFor(run.settings.validation_steps, *run.validation),
                                      run.validation->batchesPerEpoch());
+    adoptRankZeroWeights();
     m_optimizer = makeOptimizer(m_model.module, run.compile);
     m_result.history = std::move(run.previous);
     m_result.history.stepsPerEpoch = m_steps;
@@ -247,8 +270,10 @@ TrainingLoop::TrainingLoop(TrainingRun& run)
 TrainingResult TrainingLoop::run()
 {
     announce();
-    BatchStream stream(m_run.train, m_firstBatch,
-                       static_cast<std::int64_t>(m_run.settings.epochs) * m_steps);
+    // Rank r of N takes the stream's batches r, r + N, ...: disjoint shares of one seeded
+    // stream, so N ranks of batch B see the windows one process of batch N * B would.
+    BatchStream stream(m_run.train, m_firstBatch * m_ranks + m_rank,
+                       static_cast<std::int64_t>(m_run.settings.epochs) * m_steps, m_ranks);
     m_stream = &stream;
     for (int e = 0; e < m_run.settings.epochs; ++e) {
         const int epoch = m_firstEpoch + e;
@@ -291,7 +316,8 @@ TrainingLoop::EpochPass TrainingLoop::trainBatches(int epoch, EpochMetrics& metr
     EpochPass pass;
     double lossSum = 0;
     for (std::int64_t s = 0; s < m_steps; ++s) {
-        if (m_run.cancel && m_run.cancel->load()) {
+        // A group learns of a cancel with the gradients, so that all ranks stop at one step.
+        if (!m_group && cancelRequested()) {
             pass.cancelled = true;
             break;
         }
@@ -302,6 +328,10 @@ TrainingLoop::EpochPass TrainingLoop::trainBatches(int epoch, EpochMetrics& metr
             p.mutable_grad() = torch::Tensor();
         StepResult r = forwardLoss(m_model.module, b, m_run.compile, m_bf16, m_device);
         r.total.backward();
+        if (shareGradients(cancelRequested(), epoch, s)) {
+            pass.cancelled = true;
+            break;
+        }
         m_optimizer->step();
         const double loss = r.total.item<double>();
         if (!std::isfinite(loss))
@@ -324,9 +354,12 @@ void TrainingLoop::reportBatch(int epoch, std::int64_t step, double loss, double
     if (!m_run.observer)
         return;
     const double elapsed = std::chrono::duration<double>(Clock::now() - epochStart).count();
-    const double rate = elapsed > 0 ? static_cast<double>(samples) / elapsed : 0;
+    // The group's rate: every rank trains as many samples as this one.
+    const double rate = elapsed > 0 ? static_cast<double>(samples * m_ranks) / elapsed : 0;
     const double eta =
-        rate > 0 ? static_cast<double>((m_steps - step - 1) * m_run.train.batchSize()) / rate : 0;
+        rate > 0
+            ? static_cast<double>((m_steps - step - 1) * m_run.train.batchSize() * m_ranks) / rate
+            : 0;
     m_run.observer->batchFinished(
         {epoch, step, m_steps, loss, lossSum / static_cast<double>(step + 1), rate, eta});
 }
@@ -341,8 +374,12 @@ bool TrainingLoop::validateEpoch(int epoch, std::map<std::string, double>& value
                              m_tracks, m_run.model.spec(), m_run.settings.weights_val, m_bf16,
                              m_device, m_run.cancel, "val_", nullptr);
     values.insert(val.begin(), val.end());
-    // A validation cut short is no measure of the epoch: it must not pick the best.
-    return !(m_run.cancel && m_run.cancel->load());
+    // A validation cut short is no measure of the epoch: it must not pick the best. In a group
+    // rank 0's cancel counts, once.
+    const bool cut = cancelRequested();
+    return !(m_group ? m_group->broadcastFlag(cut, "the cancel check of epoch " +
+                                                       std::to_string(epoch + 1))
+                     : cut);
 }
 
 bool TrainingLoop::closeEpoch(int epoch, const std::map<std::string, double>& values,
@@ -356,6 +393,9 @@ bool TrainingLoop::closeEpoch(int epoch, const std::map<std::string, double>& va
     EarlyStopping::Decision decision;
     if (m_early)
         decision = m_early->onEpochEnd(epoch, values);
+    if (m_group)
+        decision.stop = m_group->broadcastFlag(
+            decision.stop, "the early-stopping decision of epoch " + std::to_string(epoch + 1));
     const bool improved = m_early ? decision.improved : checkpointImproved;
     if (improved)
         m_bestEpoch = epoch;
@@ -364,8 +404,9 @@ bool TrainingLoop::closeEpoch(int epoch, const std::map<std::string, double>& va
     m_result.history.epochs.push_back(values);
     if (m_run.observer) {
         const double total = std::chrono::duration<double>(Clock::now() - epochStart).count();
-        const double rate =
-            pass.trainSeconds > 0 ? static_cast<double>(pass.samples) / pass.trainSeconds : 0;
+        const double rate = pass.trainSeconds > 0
+                                ? static_cast<double>(pass.samples * m_ranks) / pass.trainSeconds
+                                : 0;
         m_run.observer->epochFinished({epoch, values, total, rate, m_bestEpoch, improved});
     }
     if (m_run.settings.checkpoint.enabled && m_run.saveCheckpoint &&
@@ -382,6 +423,25 @@ void TrainingLoop::cancelled()
 {
     m_result.cancelled = true;
     m_result.stopReason = "cancelled";
+}
+
+void TrainingLoop::adoptRankZeroWeights()
+{
+    if (!m_group)
+        return;
+    std::vector<torch::Tensor> state = m_model.module->parameters();
+    for (const auto& b : m_model.module->buffers())
+        state.push_back(b);
+    m_group->broadcastFromRankZero(state, "initial weights");
+}
+
+bool TrainingLoop::shareGradients(bool cancelNow, int epoch, std::int64_t step)
+{
+    if (!m_group)
+        return false;
+    return m_group->averageGradients(m_model.module->parameters(), m_rank == 0 && cancelNow,
+                                     "epoch " + std::to_string(epoch + 1) + ", batch " +
+                                         std::to_string(step + 1));
 }
 
 void TrainingLoop::finish()

@@ -14,6 +14,9 @@ namespace kdna {
 
 class Generator;
 class Model;
+namespace dist {
+class ProcessGroup;
+}
 
 /// How each output's flattened targets split into tracks for the `correlate` metric and its
 /// names (keras_dna's correlate_{cell}_{annotation}).
@@ -48,6 +51,12 @@ struct TrainingRun {
     std::function<void(int epoch, const History&)> saveCheckpoint;
     /// Continue from an earlier run's history (epoch numbers and batch counter go on).
     History previous;
+    /// This process's rank of a data-parallel group, or none: one process alone. Each rank
+    /// trains on its own share of the batches (rank r takes stream batches r, r + N, ...),
+    /// starts from rank 0's weights, and averages the gradients before every optimiser step,
+    /// as PyTorch's DDP does. Rank 0 alone tells the observer and saves checkpoints; early
+    /// stopping and cancel are decided once and obeyed by all.
+    dist::ProcessGroup* group = nullptr;
 };
 
 /// keras_dna's ModelWrapper.train(): fit on the training generator, validate each epoch,

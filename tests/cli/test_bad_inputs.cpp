@@ -437,6 +437,23 @@ private Q_SLOTS:
         QVERIFY2(o.exitCode == 0, o.err.c_str());
         QVERIFY2(has(o.out, "own1") && has(o.out, "own2") && !has(o.out, "chrX"), o.out.c_str());
     }
+    /// `--nproc 2` trains as two ranks of one group; rank 0 alone prints and writes.
+    void trainsAsTwoLocalRanks()
+    {
+        const fs::path out = m_dir / "two-ranks.kdna";
+        const Outcome o =
+            run({"train", "demo.kdna.json", "--nproc", "2", "--threads", "1", "--epochs", "1",
+                 "--steps", "3", "--validation-steps", "1", "--no-eval", "--out", out.string()});
+        QVERIFY2(o.exitCode == 0, o.err.c_str());
+        QVERIFY2(o.out.find("data-parallel training: 2 ranks") != std::string::npos, o.out.c_str());
+        std::size_t epochs = 0;
+        for (auto at = o.out.find("Epoch 1/1"); at != std::string::npos;
+             at = o.out.find("Epoch 1/1", at + 1))
+            ++epochs;
+        QCOMPARE(epochs, std::size_t(1));
+        QVERIFY(fs::exists(out));
+    }
+
     void damagedBigWigIsOneSentenceWithoutLibraryNoise()
     {
         std::string bytes = test::readText(m_track);

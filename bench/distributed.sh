@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Data-parallel training on c10d/Gloo: samples/s of the tutorial's regression for one rank
+# (one torch thread, then two) and for two ranks of one thread each (--nproc 2), in one run,
+# and the scaling efficiency (2 ranks / (2 x 1 rank)).
+#   bench/distributed.sh [BUILD_DIR] [DATA_DIR] [EPOCHS] [STEPS]
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+build=${1:-$here/../build}
+data=${2:-$here/../../shared/data/sacCer3}
+epochs=${3:-2}
+steps=${4:-100}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cp "$here/../resources/examples/nucleosome_regression.kdna.json" "$work/"
+
+run() { # name, extra arguments...
+    local name=$1
+    shift
+    echo "kdna train --epochs $epochs --steps $steps $*"
+    "$build/app/cli/kdna" train "$work/nucleosome_regression.kdna.json" --data "$data" \
+        --epochs "$epochs" --steps "$steps" --no-eval --out "$work/$name.kdna" "$@" \
+        2>/dev/null | grep -E "^Epoch|samples/s" | tail -n "$epochs" | tee "$work/$name.log"
+}
+run one --threads 1
+run one2 --threads 2
+run two --threads 1 --nproc 2
+python3 - "$work" <<'PY'
+import re, sys, pathlib
+work = pathlib.Path(sys.argv[1])
+def rate(name):
+    rates = [float(x.replace(',', '')) for x in
+             re.findall(r'([\d,]+) samples/s', (work / f'{name}.log').read_text())]
+    return sum(rates) / len(rates)
+one, one2, two = rate('one'), rate('one2'), rate('two')
+print(f"\n1 rank, 1 thread: {one:.0f} samples/s; 1 rank, 2 threads: {one2:.0f} samples/s; "
+      f"2 ranks x 1 thread: {two:.0f} samples/s; scaling efficiency {two / (2 * one):.2f}")
+PY

@@ -1,0 +1,201 @@
+#include "core/distributed/process_group.h"
+
+#include "core/util/error.h"
+
+#include <exception>
+
+#include <torch/csrc/distributed/c10d/FileStore.hpp>
+#include <torch/csrc/distributed/c10d/PrefixStore.hpp>
+#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#include <torch/csrc/distributed/c10d/TCPStore.hpp>
+#include <torch/torch.h>
+
+namespace kdna::dist {
+namespace {
+
+/// The key a rank leaves in the store when it leaves the group in order (finished or failed),
+/// so that the others can name it.
+std::string leftKey(int rank)
+{
+    return "kdna/left/" + std::to_string(rank);
+}
+
+c10::intrusive_ptr<c10d::Store> makeStore(const GroupConfig& c)
+{
+    if (!c.storeFile.empty()) {
+        auto store = c10::make_intrusive<c10d::FileStore>(c.storeFile, c.worldSize);
+        store->setTimeout(c.timeout);
+        return store;
+    }
+    c10d::TCPStoreOptions o;
+    o.port = static_cast<std::uint16_t>(c.masterPort);
+    o.isServer = c.rank == 0;
+    o.numWorkers = static_cast<std::size_t>(c.worldSize);
+    o.timeout = c.timeout;
+    return c10::make_intrusive<c10d::TCPStore>(c.masterAddr, o);
+}
+
+bool loopback(const std::string& host)
+{
+    return host == "127.0.0.1" || host == "localhost" || host == "::1";
+}
+
+std::shared_ptr<gloo::transport::Device> makeDevice(const GroupConfig& c)
+{
+    if (const char* iface = std::getenv("GLOO_SOCKET_IFNAME"); iface && *iface)
+        return c10d::ProcessGroupGloo::createDeviceForInterface(iface);
+    // Ranks that meet on this machine talk over loopback even when the hostname resolves.
+    if (!c.storeFile.empty() || loopback(c.masterAddr))
+        return c10d::ProcessGroupGloo::createDeviceForHostname("127.0.0.1");
+    return c10d::ProcessGroupGloo::createDefaultDevice();
+}
+
+std::string seconds(std::chrono::milliseconds t)
+{
+    return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(t).count()) + " s";
+}
+
+} // namespace
+
+struct ProcessGroup::Impl {
+    GroupConfig config;
+    c10::intrusive_ptr<c10d::Store> store;
+    c10::intrusive_ptr<c10d::ProcessGroupGloo> group;
+
+    /// Who left: the ranks that said so in the store, else the other rank of a pair.
+    std::string missingRanks() const
+    {
+        std::string named;
+        for (int r = 0; r < config.worldSize; ++r) {
+            if (r == config.rank)
+                continue;
+            try {
+                if (store->check({leftKey(r)}))
+                    named += (named.empty() ? "" : ", ") + std::to_string(r);
+            } catch (const std::exception&) {
+                break; // the store went with the rank that held it
+            }
+        }
+        if (!named.empty())
+            return "rank " + named;
+        if (config.worldSize == 2)
+            return "rank " + std::to_string(1 - config.rank);
+        return "another rank";
+    }
+
+    /// Runs one collective; any c10d/gloo failure becomes one sentence naming the rank.
+    void wait(const c10::intrusive_ptr<c10d::Work>& work, const std::string& what) const
+    {
+        try {
+            work->wait(config.timeout);
+        } catch (const std::exception& e) {
+            throw Error("rank " + std::to_string(config.rank) + " of " +
+                        std::to_string(config.worldSize) + " stopped during " + what + " because " +
+                        missingRanks() + " left the group or did not answer within " +
+                        seconds(config.timeout) + " (" + firstLine(e.what()) + ")");
+        }
+    }
+
+    static std::string firstLine(const std::string& s) { return s.substr(0, s.find('\n')); }
+};
+
+ProcessGroup::ProcessGroup(const GroupConfig& config)
+    : m_impl(std::make_unique<Impl>())
+{
+    m_impl->config = config;
+    try {
+        m_impl->store = makeStore(config);
+        auto options = c10d::ProcessGroupGloo::Options::create(config.timeout);
+        options->devices.push_back(makeDevice(config));
+        m_impl->group = c10::make_intrusive<c10d::ProcessGroupGloo>(
+            c10::make_intrusive<c10d::PrefixStore>("kdna", m_impl->store), config.rank,
+            config.worldSize, options);
+    } catch (const std::exception& e) {
+        throw Error("rank " + std::to_string(config.rank) + " could not join the group of " +
+                    std::to_string(config.worldSize) + " at " +
+                    (config.storeFile.empty()
+                         ? config.masterAddr + ":" + std::to_string(config.masterPort)
+                         : config.storeFile) +
+                    " within " + seconds(config.timeout) + " (" + Impl::firstLine(e.what()) + ")");
+    }
+}
+
+ProcessGroup::~ProcessGroup()
+{
+    try {
+        m_impl->store->set(leftKey(m_impl->config.rank), std::vector<std::uint8_t>{1});
+    } catch (const std::exception&) {
+        // The store may be gone with rank 0; there is no one left to tell.
+    }
+}
+
+int ProcessGroup::rank() const
+{
+    return m_impl->config.rank;
+}
+
+int ProcessGroup::size() const
+{
+    return m_impl->config.worldSize;
+}
+
+const GroupConfig& ProcessGroup::config() const
+{
+    return m_impl->config;
+}
+
+void ProcessGroup::broadcastFromRankZero(const std::vector<at::Tensor>& tensors,
+                                         const std::string& what)
+{
+    torch::NoGradGuard noGrad;
+    std::map<c10::ScalarType, std::vector<at::Tensor>> byType;
+    for (const auto& t : tensors)
+        byType[t.scalar_type()].push_back(t);
+    for (auto& [type, group] : byType) {
+        std::vector<at::Tensor> flat{at::flatten_dense_tensors(group)};
+        m_impl->wait(m_impl->group->broadcast(flat), "the broadcast of rank 0's " + what);
+        auto parts = at::unflatten_dense_tensors(flat[0], group);
+        for (std::size_t i = 0; i < group.size(); ++i)
+            group[i].copy_(parts[i]);
+    }
+}
+
+bool ProcessGroup::averageGradients(const std::vector<at::Tensor>& parameters, bool stop,
+                                    const std::string& when)
+{
+    torch::NoGradGuard noGrad;
+    // The bucket lives where the gradients do (Gloo copies a CUDA bucket through the host).
+    const auto options = torch::TensorOptions()
+                             .dtype(torch::kFloat)
+                             .device(parameters.empty() ? torch::kCPU : parameters[0].device());
+    std::vector<at::Tensor> pieces;
+    pieces.reserve(parameters.size() + 1);
+    for (const auto& p : parameters)
+        pieces.push_back(p.grad().defined() ? p.grad().reshape({-1}).to(torch::kFloat)
+                                            : torch::zeros({p.numel()}, options));
+    pieces.push_back(torch::full({1}, stop ? 1.0F : 0.0F, options));
+    std::vector<at::Tensor> bucket{torch::cat(pieces)};
+    m_impl->wait(m_impl->group->allreduce(bucket), "the gradient all-reduce of " + when);
+    const at::Tensor& sum = bucket[0];
+    const bool anyStop = sum[sum.numel() - 1].item<float>() > 0.5F;
+    sum.div_(static_cast<double>(size()));
+    std::int64_t offset = 0;
+    for (const auto& p : parameters) {
+        auto mean = sum.narrow(0, offset, p.numel()).view(p.sizes()).to(p.scalar_type());
+        offset += p.numel();
+        if (p.grad().defined())
+            p.mutable_grad().copy_(mean);
+        else
+            p.mutable_grad() = mean.clone();
+    }
+    return anyStop;
+}
+
+bool ProcessGroup::broadcastFlag(bool flag, const std::string& what)
+{
+    std::vector<at::Tensor> t{torch::full({1}, flag ? 1 : 0, torch::kInt32)};
+    m_impl->wait(m_impl->group->broadcast(t), what);
+    return t[0].item<int>() != 0;
+}
+
+} // namespace kdna::dist

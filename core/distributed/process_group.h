@@ -1,0 +1,44 @@
+#pragma once
+
+#include "core/distributed/group_config.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <ATen/core/Tensor.h>
+
+namespace kdna::dist {
+
+/// One rank's membership of a data-parallel group on PyTorch's c10d (ProcessGroupGloo over a
+/// TCPStore on the master, or a FileStore). Every collective waits at most the configured
+/// timeout; a failure becomes one kdna::Error naming the rank that left when it can be told.
+/// The c10d types stay in the .cpp: they need USE_C10D_GLOO and gloo's headers.
+class ProcessGroup {
+public:
+    explicit ProcessGroup(const GroupConfig& config);
+    ~ProcessGroup();
+    ProcessGroup(const ProcessGroup&) = delete;
+    ProcessGroup& operator=(const ProcessGroup&) = delete;
+
+    [[nodiscard]] int rank() const;
+    [[nodiscard]] int size() const;
+    [[nodiscard]] const GroupConfig& config() const;
+
+    /// Copies rank 0's values into every rank's tensors (parameters and buffers), in one flat
+    /// buffer per dtype.
+    void broadcastFromRankZero(const std::vector<at::Tensor>& tensors, const std::string& what);
+    /// Replaces each parameter's gradient by its mean over the ranks (one flat bucket; a
+    /// parameter without a gradient counts as zeros). `stop` rides in the same bucket: the
+    /// result is true on every rank when any rank asked to stop.
+    bool averageGradients(const std::vector<at::Tensor>& parameters, bool stop,
+                          const std::string& when);
+    /// Rank 0's `flag` on every rank.
+    bool broadcastFlag(bool flag, const std::string& what);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace kdna::dist

@@ -1,0 +1,320 @@
+#include "core/data/generator.h"
+#include "core/distributed/group_config.h"
+#include "core/distributed/process_group.h"
+#include "core/model/model.h"
+#include "core/model/torch_model.h"
+#include "core/project/demo_data.h"
+#include "core/project/workflow.h"
+#include "core/train/trainer.h"
+#include "core/util/error.h"
+#include "support/fixtures.h"
+
+#include <chrono>
+#include <future>
+#include <map>
+#include <thread>
+
+#include <QTest>
+
+#include <nlohmann/json.hpp>
+
+using namespace kdna;
+using nlohmann::json;
+
+namespace {
+
+using Env = std::map<std::string, std::string>;
+
+dist::GroupConfig configOf(const Env& env)
+{
+    return dist::configFromEnvironment([&env](const char* name) -> const char* {
+        const auto it = env.find(name);
+        return it == env.end() ? nullptr : it->second.c_str();
+    });
+}
+
+/// The message of the kdna::Error that reading `env` throws, or "" when it reads.
+std::string configError(const Env& env)
+{
+    try {
+        (void)configOf(env);
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "";
+}
+
+/// 121 bp windows of the demo's signal on chr1 (many more than 20 batches of 64), a
+/// regression for plain SGD.
+Project sgdProject(const DemoFiles& files, int batch)
+{
+    Project p;
+    p.base_dir = files.fasta.parent_path();
+    DatasetSpec d;
+    d.batch_size = batch;
+    d.fasta_file = files.fasta.string();
+    d.annotation_files = {files.signal.string()};
+    d.window = 121;
+    d.normalization_mode = {"max"};
+    d.incl_chromosomes = {"chr1"};
+    d.output_shape = {batch, 1};
+    p.dataset = d;
+    p.model = ModelSpec::fromJson(
+        json{{"layers",
+              {{{"type", "Input"}, {"shape", {121, 4}}},
+               {{"type", "Conv1D"}, {"filters", 8}, {"kernel_size", 8}, {"activation", "relu"}},
+               {{"type", "GlobalMaxPooling1D"}},
+               {{"type", "Dense"}, {"units", 1}, {"activation", "sigmoid"}}}}});
+    p.compile.loss = {"mse"};
+    p.compile.optimizer = "sgd";
+    p.compile.momentum = 0;
+    p.compile.learning_rate = 0.5;
+    p.training.epochs = 1;
+    p.training.steps_per_epoch = 20;
+    p.training.threads = 1;
+    p.training.workers = 1;
+    return p;
+}
+
+/// Trains `project`'s model, seeded `seed`, on `data` as its rank of `group` (or alone).
+std::vector<torch::Tensor> trainedWeights(const Project& project, const Generator& data,
+                                          std::uint64_t seed, dist::ProcessGroup* group)
+{
+    Model model(project.model, seed);
+    TrainingRun run{model, data, nullptr, project.compile, project.training, nullptr, nullptr,
+                    {},    {},   group};
+    (void)train(std::move(run));
+    std::vector<torch::Tensor> out;
+    for (const auto& p : model.impl().module->parameters())
+        out.push_back(p.detach().clone());
+    return out;
+}
+
+double maxDifference(const std::vector<torch::Tensor>& a, const std::vector<torch::Tensor>& b)
+{
+    double worst = 0;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        worst = std::max(worst, (a[i] - b[i]).abs().max().item<double>());
+    return worst;
+}
+
+dist::GroupConfig pairConfig(const std::filesystem::path& store, int rank, int seconds)
+{
+    dist::GroupConfig c;
+    c.rank = rank;
+    c.worldSize = 2;
+    c.storeFile = store.string();
+    c.timeout = std::chrono::seconds(seconds);
+    c.source = "test";
+    return c;
+}
+
+} // namespace
+
+class TestDistributed : public QObject {
+    Q_OBJECT
+
+    test::ScratchDir m_dir;
+    DemoFiles m_files;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        qputenv("XDG_CACHE_HOME", QByteArray::fromStdString(m_dir.file("cache").string()));
+        m_files = writeDemoData(m_dir.file("demo"));
+    }
+
+    void readsTorchrunAndSlurm()
+    {
+        const auto t = configOf({{"RANK", "3"},
+                                 {"WORLD_SIZE", "4"},
+                                 {"LOCAL_RANK", "1"},
+                                 {"MASTER_ADDR", "node7"},
+                                 {"MASTER_PORT", "1234"}});
+        QCOMPARE(t.source, std::string("torchrun"));
+        QCOMPARE(t.rank, 3);
+        QCOMPARE(t.worldSize, 4);
+        QCOMPARE(t.localRank, 1);
+        QCOMPARE(t.masterAddr, std::string("node7"));
+        QCOMPARE(t.masterPort, 1234);
+        const auto s = configOf({{"SLURM_PROCID", "5"},
+                                 {"SLURM_NTASKS", "8"},
+                                 {"SLURM_LOCALID", "1"},
+                                 {"SLURM_NODELIST", "gpu[03-04,9],cpu1"},
+                                 {"KDNA_DIST_TIMEOUT", "30"}});
+        QCOMPARE(s.source, std::string("slurm"));
+        QCOMPARE(s.rank, 5);
+        QCOMPARE(s.worldSize, 8);
+        QCOMPARE(s.masterAddr, std::string("gpu03"));
+        QCOMPARE(s.masterPort, 29500);
+        QCOMPARE(s.timeout.count(), std::int64_t(30000));
+        QCOMPARE(dist::firstSlurmHost("n1,n2"), std::string("n1"));
+        const auto alone = configOf({});
+        QCOMPARE(alone.source, std::string("single"));
+        QVERIFY(!alone.distributed());
+    }
+
+    void badValuesNameTheVariable()
+    {
+        const Env base{{"RANK", "0"}, {"WORLD_SIZE", "2"}, {"MASTER_ADDR", "h"}};
+        const auto with = [&](const std::string& k, const std::string& v) {
+            Env e = base;
+            e[k] = v;
+            return configError(e);
+        };
+        QCOMPARE(with("RANK", "2"), std::string("the environment variable RANK is '2' but must "
+                                                "be a whole number from 0 to WORLD_SIZE - 1 (1)"));
+        QVERIFY(with("WORLD_SIZE", "two").find("WORLD_SIZE is 'two'") != std::string::npos);
+        QVERIFY(with("MASTER_PORT", "70000").find("MASTER_PORT is '70000'") != std::string::npos);
+        QVERIFY(with("LOCAL_RANK", "-1").find("LOCAL_RANK is '-1'") != std::string::npos);
+        QVERIFY(configError({{"RANK", "0"}, {"WORLD_SIZE", "2"}}).find("MASTER_ADDR is not set") !=
+                std::string::npos);
+        QVERIFY(configError({{"SLURM_PROCID", "0"}}).find("SLURM_NTASKS is not set") !=
+                std::string::npos);
+        QVERIFY(configError({{"KDNA_DIST_TIMEOUT", "0"}}).find("KDNA_DIST_TIMEOUT is '0'") !=
+                std::string::npos);
+    }
+
+    /// DDP's promise: N ranks of batch B take the steps one process of batch N * B takes on
+    /// the same windows. Rank 1 starts from other weights, so the broadcast is tested too.
+    void twoRanksOfHalfTheBatchMatchOneRank()
+    {
+        const Project whole = sgdProject(m_files, 64);
+        const ProjectData wholeData = openProjectData(whole);
+        const auto alone = trainedWeights(whole, *wholeData.train, 7, nullptr);
+        // Within the first pass the two streams hold the same windows (see BatchStream).
+        const std::int64_t examples = wholeData.train->dataset().size();
+        QVERIFY2(examples >= 20 * 64, std::to_string(examples).c_str());
+
+        const auto store = m_dir.file("pair-store");
+        const Project half = sgdProject(m_files, 32);
+        const ProjectData halfData = openProjectData(half);
+        auto peer = std::async(std::launch::async, [&] {
+            dist::ProcessGroup group(pairConfig(store, 1, 60));
+            return trainedWeights(half, *halfData.train, 99, &group);
+        });
+        dist::ProcessGroup group(pairConfig(store, 0, 60));
+        const auto rank0 = trainedWeights(half, *halfData.train, 7, &group);
+        const auto rank1 = peer.get();
+
+        QCOMPARE(maxDifference(rank0, rank1), 0.0);
+        const double gap = maxDifference(rank0, alone);
+        QVERIFY2(gap < 1e-5, std::to_string(gap).c_str());
+        // And training moved the weights: the comparison is not of two untouched models.
+        Model fresh(half.model, 7);
+        std::vector<torch::Tensor> start;
+        for (const auto& p : fresh.impl().module->parameters())
+            start.push_back(p.detach().clone());
+        QVERIFY(maxDifference(alone, start) > 1e-3);
+    }
+
+    /// A rank that leaves after three steps ends the other with one sentence naming it, well
+    /// within the timeout, not a hang.
+    void aRankThatLeavesEndsTheOther()
+    {
+        const auto store = m_dir.file("leave-store");
+        const Project half = sgdProject(m_files, 32);
+        const ProjectData halfData = openProjectData(half);
+        auto peer = std::async(std::launch::async, [&] {
+            dist::ProcessGroup group(pairConfig(store, 1, 5));
+            Model model(half.model, 3);
+            auto params = model.impl().module->parameters();
+            auto state = params;
+            for (const auto& b : model.impl().module->buffers())
+                state.push_back(b);
+            group.broadcastFromRankZero(state, "initial weights");
+            for (int step = 0; step < 3; ++step)
+                (void)group.averageGradients(params, false, "a step");
+        });
+        dist::ProcessGroup group(pairConfig(store, 0, 5));
+        const auto start = std::chrono::steady_clock::now();
+        std::string message;
+        try {
+            (void)trainedWeights(half, *halfData.train, 7, &group);
+        } catch (const Error& e) {
+            message = e.what();
+        }
+        peer.get();
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        QVERIFY2(message.find("rank 1 left the group") != std::string::npos, message.c_str());
+        QVERIFY2(message.find("epoch 1, batch 4") != std::string::npos, message.c_str());
+        QVERIFY2(message.find('\n') == std::string::npos, message.c_str());
+        QVERIFY2(seconds < 5 + 10, std::to_string(seconds).c_str());
+    }
+
+    /// A cancel on rank 0 (the studio's Stop, Ctrl-C) stops every rank at the same step.
+    void rankZerosCancelStopsAllAtOneStep()
+    {
+        struct CancelAtStep final : TrainingObserver {
+            std::atomic<bool> flag{false};
+            void batchFinished(const BatchFinished& b) override
+            {
+                if (b.step == 4)
+                    flag = true;
+            }
+        };
+        const auto store = m_dir.file("cancel-store");
+        const Project half = sgdProject(m_files, 32);
+        const ProjectData halfData = openProjectData(half);
+        const auto trainRank = [&](int rank, CancelAtStep* observer) {
+            dist::ProcessGroup group(pairConfig(store, rank, 60));
+            Model model(half.model, 7);
+            TrainingRun run{model,
+                            *halfData.train,
+                            nullptr,
+                            half.compile,
+                            half.training,
+                            observer,
+                            observer ? &observer->flag : nullptr,
+                            {},
+                            {},
+                            &group};
+            return train(std::move(run));
+        };
+        auto peer = std::async(std::launch::async, [&] { return trainRank(1, nullptr); });
+        CancelAtStep observer;
+        const TrainingResult rank0 = trainRank(0, &observer);
+        const TrainingResult rank1 = peer.get();
+        QVERIFY(rank0.cancelled);
+        QVERIFY(rank1.cancelled);
+        QCOMPARE(rank0.history.batchLoss.size(), std::size_t(5));
+        QCOMPARE(rank1.history.batchLoss.size(), std::size_t(5));
+    }
+
+    /// A rank that stops answering (alive, its sockets open) is found by the timeout.
+    void aRankThatHangsTimesOut()
+    {
+        const auto store = m_dir.file("hang-store");
+        const Project half = sgdProject(m_files, 32);
+        const ProjectData halfData = openProjectData(half);
+        auto peer = std::async(std::launch::async, [&] {
+            dist::ProcessGroup group(pairConfig(store, 1, 2));
+            Model model(half.model, 3);
+            auto state = model.impl().module->parameters();
+            for (const auto& b : model.impl().module->buffers())
+                state.push_back(b);
+            group.broadcastFromRankZero(state, "initial weights");
+            std::this_thread::sleep_for(std::chrono::seconds(5));
+        });
+        dist::ProcessGroup group(pairConfig(store, 0, 2));
+        const auto start = std::chrono::steady_clock::now();
+        std::string message;
+        try {
+            (void)trainedWeights(half, *halfData.train, 7, &group);
+        } catch (const Error& e) {
+            message = e.what();
+        }
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        peer.get();
+        QVERIFY2(message.find("rank 1 left the group or did not answer within 2 s") !=
+                     std::string::npos,
+                 message.c_str());
+        QVERIFY2(message.find("epoch 1, batch 1") != std::string::npos, message.c_str());
+        QVERIFY2(seconds < 2 + 2.5, std::to_string(seconds).c_str());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDistributed)
+#include "test_distributed.moc"
