@@ -59,6 +59,18 @@ ContinuousDataset::ContinuousDataset(const DatasetSpec& spec, const DataStatisti
     for (const auto& bw : secondary)
         checkBigWig(bw, chroms, "sec_inputs");
 
+    placeWindows(chroms);
+    loadTracks(labels);
+    if (fitted)
+        useSavedStatistics(*fitted);
+    else
+        fitStatistics();
+}
+
+/// Examples every m_step bases over each chromosome that holds a whole window.
+void ContinuousDataset::placeWindows(const std::vector<Chromosome>& chroms)
+{
+    const DatasetSpec& spec = m_spec;
     m_step = spec.overlapping
                  ? 1
                  : (spec.downsampling == Downsampling::None ? spec.tg_window : spec.window);
@@ -83,7 +95,12 @@ ContinuousDataset::ContinuousDataset(const DatasetSpec& spec, const DataStatisti
                                text::withThousands(spec.window) +
                                    " bp is longer than every included chromosome (the longest is " +
                                    text::withThousands(longest) + " bp)");
+}
 
+/// The sequence, label and secondary tracks of the chromosomes that have examples.
+void ContinuousDataset::loadTracks(const std::vector<BigWigReader>& labels)
+{
+    const DatasetSpec& spec = m_spec;
     for (auto& c : m_chroms) {
         c.sequence = store::sequence(spec.resolve(spec.fasta_file), c.info.name);
         for (const auto& f : spec.annotation_files)
@@ -96,24 +113,30 @@ ContinuousDataset::ContinuousDataset(const DatasetSpec& spec, const DataStatisti
             if (!labels[f].contains(c.info.name))
                 m_notes.push_back(spec.annotation_files[f] + " has no data on " + c.info.name +
                                   " (read as 0)");
+}
 
-    if (fitted) {
-        m_stats = *fitted;
-        if (m_stats.labels.size() != spec.annotation_files.size() ||
-            m_stats.secondary.size() != spec.sec_inputs.size())
-            throw Error::atKeyword("annotation_files",
-                                   "the saved normalisation has " +
-                                       std::to_string(m_stats.labels.size()) + " label and " +
-                                       std::to_string(m_stats.secondary.size()) +
-                                       " secondary tracks, but this dataset has " +
-                                       std::to_string(spec.annotation_files.size()) + " and " +
-                                       std::to_string(spec.sec_inputs.size()));
-        if (weighted() && m_stats.weights.size() != spec.annotation_files.size())
-            throw Error::atKeyword("weighting_mode",
-                                   "the saved statistics hold no balanced weights");
-        return;
-    }
-    // Statistics over every base of the included chromosomes, per file.
+/// The normalisation (and balanced weights) saved with a trained model, checked against
+/// this dataset's tracks.
+void ContinuousDataset::useSavedStatistics(const DataStatistics& fitted)
+{
+    const DatasetSpec& spec = m_spec;
+    m_stats = fitted;
+    if (m_stats.labels.size() != spec.annotation_files.size() ||
+        m_stats.secondary.size() != spec.sec_inputs.size())
+        throw Error::atKeyword("annotation_files",
+                               "the saved normalisation has " +
+                                   std::to_string(m_stats.labels.size()) + " label and " +
+                                   std::to_string(m_stats.secondary.size()) +
+                                   " secondary tracks, but this dataset has " +
+                                   std::to_string(spec.annotation_files.size()) + " and " +
+                                   std::to_string(spec.sec_inputs.size()));
+    if (weighted() && m_stats.weights.size() != spec.annotation_files.size())
+        throw Error::atKeyword("weighting_mode", "the saved statistics hold no balanced weights");
+}
+
+void ContinuousDataset::fitStatistics()
+{
+    const DatasetSpec& spec = m_spec;
     for (std::size_t f = 0; f < spec.annotation_files.size(); ++f) {
         std::vector<std::shared_ptr<const store::Values>> perChrom;
         for (const auto& c : m_chroms)

@@ -4,8 +4,11 @@
 #include "core/data/store.h"
 
 #include <cstdint>
+#include <vector>
 
 namespace kdna {
+
+class BigWigReader;
 
 /// Regression examples from bigWig tracks (keras_dna's ContinuousDataset): every position
 /// whose window fits inside an included chromosome is an example (step 1, or tg_window with
@@ -40,6 +43,11 @@ private:
         std::vector<std::shared_ptr<const store::Values>> secondary;
     };
 
+    void placeWindows(const std::vector<Chromosome>& chroms);
+    void loadTracks(const std::vector<BigWigReader>& labels);
+    void useSavedStatistics(const DataStatistics& fitted);
+    /// Statistics over every base of the included chromosomes, per file.
+    void fitStatistics();
     void fillLabels(const Chrom& c, std::int64_t start, float* label, float& weight) const;
     void fillSecondary(const Chrom& c, std::int64_t start, float* out) const;
 

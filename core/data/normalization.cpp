@@ -20,9 +20,8 @@ NormalizationStep::Kind kindOf(const NormalizationMode& mode)
         std::vector<std::string> names;
         for (const char* w : NormalizationMode::words())
             names.emplace_back(w);
-        throw Error("normalization_mode: '" + mode.text() + "' is not one of " +
-                        text::quotedList(names, 20),
-                    "normalization_mode");
+        throw Error::atKeyword("normalization_mode", "'" + mode.text() + "' is not one of " +
+                                                         text::quotedList(names, 20));
     }
     return mode.value();
 }
@@ -113,7 +112,7 @@ Normalizer Normalizer::fit(const std::vector<NormalizationMode>& modes,
     if (modes.empty())
         return n;
     if (modes.size() > 2)
-        throw Error("normalization_mode: takes one or two normalisations", "normalization_mode");
+        throw Error::atKeyword("normalization_mode", "takes one or two normalisations");
     std::vector<float> sample = strideSample(values, kSampleLimit);
     // keras_dna applies the list back to front: the last mode sees the raw data.
     for (auto it = modes.rbegin(); it != modes.rend(); ++it) {

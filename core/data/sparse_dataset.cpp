@@ -105,6 +105,70 @@ std::vector<std::int64_t> sampleDistinct(std::int64_t n, std::int64_t k, std::ui
     return out;
 }
 
+/// Label index of each feature type of one annotation file (-1: not asked for); marks the
+/// asked-for types it holds in typeSeen. A BED holds one type, so it takes one name.
+std::vector<int> labelsOfTypes(const DatasetSpec& spec, const std::string& file,
+                               const FeatureSet& set, std::vector<bool>& typeSeen)
+{
+    std::vector<int> labelOfType(set.types.size(), -1);
+    if (!set.isGff()) {
+        if (spec.annotation_list.size() != 1)
+            throw Error::atKeyword(
+                "annotation_list",
+                file +
+                    " is a BED file, which holds one kind of annotation: give one "
+                    "name (e.g. ['binding site']), not " +
+                    std::to_string(spec.annotation_list.size()));
+        labelOfType.assign(set.types.size(), 0);
+        typeSeen[0] = true;
+        return labelOfType;
+    }
+    for (std::size_t l = 0; l < spec.annotation_list.size(); ++l) {
+        const int t = set.typeIndex(spec.annotation_list[l]);
+        if (t >= 0) {
+            labelOfType[static_cast<std::size_t>(t)] = static_cast<int>(l);
+            typeSeen[l] = true;
+        }
+    }
+    return labelOfType;
+}
+
+/// Chromosomes of the file that the genome lacks are an error unless excluded.
+void checkChromosomesKnown(const DatasetSpec& spec, const std::string& file, const FeatureSet& set,
+                           const Genome& genome, const std::vector<std::string>& genomeNames)
+{
+    const std::set<std::string> excluded(spec.excl_chromosomes.begin(),
+                                         spec.excl_chromosomes.end());
+    for (const auto& name : set.chromosomes)
+        if (!genome.contains(name) && !excluded.count(name) &&
+            (spec.incl_chromosomes.empty() ||
+             std::find(spec.incl_chromosomes.begin(), spec.incl_chromosomes.end(), name) !=
+                 spec.incl_chromosomes.end()))
+            throw Error::atKeyword("annotation_files",
+                                   file + " names " +
+                                       chrom_names::unknownMessage(
+                                           name, "the genome " + spec.fasta_file, genomeNames) +
+                                       " (exclude it with excl_chromosomes, or rename it)");
+}
+
+/// An asked-for feature type that no file holds is an error that lists the types they hold.
+void throwIfTypeUnseen(const DatasetSpec& spec, const std::vector<bool>& typeSeen)
+{
+    for (std::size_t l = 0; l < spec.annotation_list.size(); ++l) {
+        if (typeSeen[l])
+            continue;
+        std::set<std::string> types;
+        for (const auto& file : spec.annotation_files)
+            for (const auto& t : readFeatures(spec.resolve(file)).types)
+                types.insert(t);
+        throw Error::atKeyword(
+            "annotation_list",
+            "'" + spec.annotation_list[l] + "' is not a feature type of " +
+                text::join(spec.annotation_files, ", ") + "; they hold " +
+                text::quotedList(std::vector<std::string>(types.begin(), types.end()), 20));
+    }
+}
+
 } // namespace
 
 SparseDataset::SparseDataset(const DatasetSpec& spec, const DataStatistics* fitted)
@@ -113,23 +177,36 @@ SparseDataset::SparseDataset(const DatasetSpec& spec, const DataStatistics* fitt
     throwIfProblems(validate(spec));
     Resolved resolved;
     readAnnotations(resolved);
+    chooseLength(resolved);
+    m_alphabetFirst = alphabetBeforeSequence(spec);
+    placeExamples();
+    loadTracks(fitted);
+    summarise(resolved);
+}
 
+void SparseDataset::chooseLength(const Resolved& resolved)
+{
+    const DatasetSpec& spec = m_spec;
     // seq_len: 'MAXLEN' is the longest positive on the included chromosomes.
     m_length = spec.seq_len > 0 ? spec.seq_len : resolved.longest;
-    if (!spec.data_augmentation) {
-        std::int64_t tooLong = 0;
-        for (const auto& [length, n] : resolved.lengthCounts)
-            if (length > m_length)
-                tooLong += n;
-        if (tooLong > 0)
-            throw Error::atKeyword(
-                "seq_len", std::to_string(m_length) + " is shorter than " +
-                               text::withThousands(tooLong) + " positive(s) (the longest is " +
-                               std::to_string(resolved.longest) +
-                               " bp); use seq_len >= " + std::to_string(resolved.longest) +
-                               " or 'MAXLEN', or data_augmentation to cut them");
-    }
-    m_alphabetFirst = alphabetBeforeSequence(spec);
+    if (spec.data_augmentation)
+        return;
+    std::int64_t tooLong = 0;
+    for (const auto& [length, n] : resolved.lengthCounts)
+        if (length > m_length)
+            tooLong += n;
+    if (tooLong > 0)
+        throw Error::atKeyword("seq_len",
+                               std::to_string(m_length) + " is shorter than " +
+                                   text::withThousands(tooLong) + " positive(s) (the longest is " +
+                                   std::to_string(resolved.longest) +
+                                   " bp); use seq_len >= " + std::to_string(resolved.longest) +
+                                   " or 'MAXLEN', or data_augmentation to cut them");
+}
+
+void SparseDataset::placeExamples()
+{
+    const DatasetSpec& spec = m_spec;
     buildPositives();
     m_positives = m_size;
     if (m_positives == 0)
@@ -154,8 +231,13 @@ SparseDataset::SparseDataset(const DatasetSpec& spec, const DataStatistics* fitt
             m_summary.notes.push_back("weighting_mode 'balanced' has no effect without negatives");
         }
     }
+}
 
-    // Sequences and secondary tracks of the chromosomes that have examples.
+/// Sequences and secondary tracks of the chromosomes that have examples, and the
+/// secondary tracks' normalisation (the saved one when given).
+void SparseDataset::loadTracks(const DataStatistics* fitted)
+{
+    const DatasetSpec& spec = m_spec;
     for (auto& c : m_chroms) {
         c.sequence = store::sequence(spec.resolve(spec.fasta_file), c.info.name);
         for (const auto& f : spec.sec_inputs)
@@ -177,8 +259,12 @@ SparseDataset::SparseDataset(const DatasetSpec& spec, const DataStatistics* fitt
             m_stats.secondary.push_back(Normalizer::fit(spec.sec_normalization_mode, spans));
         }
     }
+}
 
-    // The summary a user sees before training.
+/// The summary a user sees before training.
+void SparseDataset::summarise(const Resolved& resolved)
+{
+    const std::int64_t negatives = m_size - m_positives;
     m_summary.examples = m_size;
     m_summary.positives = m_positives;
     m_summary.negatives = negatives;
@@ -221,8 +307,6 @@ void SparseDataset::readAnnotations(Resolved& r)
         slotOf.emplace(c.name, static_cast<std::uint32_t>(m_chroms.size()));
         m_chroms.push_back(Chrom{c, {}, {}, nullptr, {}});
     }
-    const std::set<std::string> excluded(spec.excl_chromosomes.begin(),
-                                         spec.excl_chromosomes.end());
     const std::vector<std::string> genomeNames = genome.names();
 
     std::vector<bool> typeSeen(spec.annotation_list.size(), false);
@@ -231,78 +315,11 @@ void SparseDataset::readAnnotations(Resolved& r)
         const std::string& file = spec.annotation_files[cell];
         const FeatureSet set = readFeatures(spec.resolve(file));
         annotationChroms.insert(set.chromosomes.begin(), set.chromosomes.end());
-        // Feature types of this file -> label index (a BED holds one type).
-        std::vector<int> labelOfType(set.types.size(), -1);
-        if (!set.isGff()) {
-            if (spec.annotation_list.size() != 1)
-                throw Error::atKeyword(
-                    "annotation_list",
-                    file +
-                        " is a BED file, which holds one kind of annotation: give one "
-                        "name (e.g. ['binding site']), not " +
-                        std::to_string(spec.annotation_list.size()));
-            labelOfType.assign(set.types.size(), 0);
-            typeSeen[0] = true;
-        } else {
-            for (std::size_t l = 0; l < spec.annotation_list.size(); ++l) {
-                const int t = set.typeIndex(spec.annotation_list[l]);
-                if (t >= 0) {
-                    labelOfType[static_cast<std::size_t>(t)] = static_cast<int>(l);
-                    typeSeen[l] = true;
-                }
-            }
-        }
-        // Chromosomes of the file that the genome lacks are an error unless excluded.
-        for (const auto& name : set.chromosomes)
-            if (!genome.contains(name) && !excluded.count(name) &&
-                (spec.incl_chromosomes.empty() ||
-                 std::find(spec.incl_chromosomes.begin(), spec.incl_chromosomes.end(), name) !=
-                     spec.incl_chromosomes.end()))
-                throw Error::atKeyword("annotation_files",
-                                       file + " names " +
-                                           chrom_names::unknownMessage(
-                                               name, "the genome " + spec.fasta_file, genomeNames) +
-                                           " (exclude it with excl_chromosomes, or rename it)");
-
-        for (const auto& f : set.features) {
-            const int label = labelOfType[f.type];
-            if (label < 0)
-                continue;
-            const auto slot = slotOf.find(set.chromName(f));
-            if (slot == slotOf.end())
-                continue;
-            Feature feat{f.start, f.end, static_cast<std::uint16_t>(cell),
-                         static_cast<std::uint16_t>(label), f.strand == Strand::Reverse};
-            if (!(spec.predict == PredictPoint::All)) {
-                if (f.strand == Strand::None)
-                    throw Error::atKeyword(
-                        "predict", "'" + spec.predict.text() + "' needs strands, and " + file +
-                                       " has a feature without one (" + set.chromName(f) + ":" +
-                                       std::to_string(f.start) + "-" + std::to_string(f.end) + ")");
-                const bool atStart = (spec.predict == PredictPoint::Start) != feat.reverse;
-                feat.start = atStart ? f.start : f.end - 1;
-                feat.end = feat.start + 1;
-            }
-            m_chroms[slot->second].features.push_back(feat);
-            const std::int64_t length = feat.end - feat.start;
-            r.longest = std::max(r.longest, length);
-            ++r.lengthCounts[length];
-            ++r.featureCount;
-        }
+        const std::vector<int> labelOfType = labelsOfTypes(spec, file, set, typeSeen);
+        checkChromosomesKnown(spec, file, set, genome, genomeNames);
+        addFeatures(r, set, cell, labelOfType, slotOf);
     }
-    for (std::size_t l = 0; l < spec.annotation_list.size(); ++l) {
-        if (typeSeen[l])
-            continue;
-        std::set<std::string> types;
-        for (const auto& file : spec.annotation_files)
-            for (const auto& t : readFeatures(spec.resolve(file)).types)
-                types.insert(t);
-        throw Error::atKeyword(
-            "annotation_list",
-            "'" + spec.annotation_list[l] + "' is not a feature type of " +
-                text::join(spec.annotation_files, ", ") + "; they hold " +
-                text::quotedList(std::vector<std::string>(types.begin(), types.end()), 20));
-    }
+    throwIfTypeUnseen(spec, typeSeen);
     if (r.featureCount == 0) {
         const std::string mismatch = namingMismatch(annotationChroms, genomeNames);
         throw Error::atKeyword("annotation_files", "no feature of " +
@@ -317,6 +334,41 @@ void SparseDataset::readAnnotations(Resolved& r)
         std::int64_t running = 0;
         for (std::size_t i = 0; i < c.features.size(); ++i)
             c.maxEnd[i] = running = std::max(running, c.features[i].end);
+    }
+}
+
+/// The file's features of an asked-for type on an included chromosome, as examples' features
+/// (cut to one base when predict is a start or an end).
+void SparseDataset::addFeatures(Resolved& r, const FeatureSet& set, std::size_t cell,
+                                const std::vector<int>& labelOfType,
+                                const std::map<std::string, std::uint32_t>& slotOf)
+{
+    const DatasetSpec& spec = m_spec;
+    const std::string& file = spec.annotation_files[cell];
+    for (const auto& f : set.features) {
+        const int label = labelOfType[f.type];
+        if (label < 0)
+            continue;
+        const auto slot = slotOf.find(set.chromName(f));
+        if (slot == slotOf.end())
+            continue;
+        Feature feat{f.start, f.end, static_cast<std::uint16_t>(cell),
+                     static_cast<std::uint16_t>(label), f.strand == Strand::Reverse};
+        if (!(spec.predict == PredictPoint::All)) {
+            if (f.strand == Strand::None)
+                throw Error::atKeyword(
+                    "predict", "'" + spec.predict.text() + "' needs strands, and " + file +
+                                   " has a feature without one (" + set.chromName(f) + ":" +
+                                   std::to_string(f.start) + "-" + std::to_string(f.end) + ")");
+            const bool atStart = (spec.predict == PredictPoint::Start) != feat.reverse;
+            feat.start = atStart ? f.start : f.end - 1;
+            feat.end = feat.start + 1;
+        }
+        m_chroms[slot->second].features.push_back(feat);
+        const std::int64_t length = feat.end - feat.start;
+        r.longest = std::max(r.longest, length);
+        ++r.lengthCounts[length];
+        ++r.featureCount;
     }
 }
 

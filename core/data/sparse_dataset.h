@@ -4,8 +4,13 @@
 #include "core/data/store.h"
 
 #include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
 
 namespace kdna {
+
+struct FeatureSet;
 
 /// Classification examples from BED/narrowPeak/GFF annotations (keras_dna's SparseDataset).
 /// Positive windows of seq_len are centred on each feature of an annotation_list type (or,
@@ -54,6 +59,15 @@ private:
 
     struct Resolved;
     void readAnnotations(Resolved& r);
+    void addFeatures(Resolved& r, const FeatureSet& set, std::size_t cell,
+                     const std::vector<int>& labelOfType,
+                     const std::map<std::string, std::uint32_t>& slotOf);
+    /// m_length from seq_len or the longest positive; too short without augmentation throws.
+    void chooseLength(const Resolved& resolved);
+    /// Positives, negatives and the balanced weights.
+    void placeExamples();
+    void loadTracks(const DataStatistics* fitted);
+    void summarise(const Resolved& resolved);
     void buildPositives();
     void buildRealNegatives();
     void addGroup(Group g);

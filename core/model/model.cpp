@@ -22,7 +22,7 @@ Model::Model(ModelSpec spec, std::uint64_t seed)
     d->spec = std::move(spec);
     d->summary = summarize(d->spec);
     if (!d->summary.ok())
-        throw Error("model: " + d->summary.error, "model");
+        throw Error::atKeyword("model", d->summary.error);
     torch::manual_seed(seed);
     d->module = nn::GraphModule(d->spec);
     nn::initializeLikeKeras(*d->module);
@@ -47,14 +47,15 @@ void Model::setDevice(const std::string& device)
     try {
         target = torch::Device(device);
     } catch (const c10::Error&) {
-        throw Error("device: '" + device + "' is not a device; use 'cpu' or 'cuda' (or 'cuda:N')",
-                    "device");
+        throw Error::atKeyword(
+            "device", "'" + device + "' is not a device; use 'cpu' or 'cuda' (or 'cuda:N')");
     }
     if (target.is_cuda() && !cudaAvailable())
-        throw Error("device: 'cuda' was asked for, but this build of LibTorch " +
-                        std::string(torch::cuda::is_available() ? "" : "has no CUDA support or ") +
-                        "sees no GPU; use --device cpu",
-                    "device");
+        throw Error::atKeyword(
+            "device",
+            "'cuda' was asked for, but this build of LibTorch " +
+                std::string(torch::cuda::is_available() ? "" : "has no CUDA support or ") +
+                "sees no GPU; use --device cpu");
     if (target.is_cuda()) {
         // cuDNN runs fp32 convolutions in TF32 by default, which changes the fourth digit;
         // fp32 stays fp32 here (bf16 is the explicit fast option), so a GPU agrees with the CPU.
@@ -94,8 +95,9 @@ std::string Model::weightsBlob() const
         const torch::Tensor t = value.detach().to(torch::kCPU).contiguous();
         const bool integer = t.scalar_type() == torch::kLong;
         if (!integer && t.scalar_type() != torch::kFloat)
-            throw Error("model: tensor '" + name + "' is " + std::string(t.dtype().name()) +
-                        ", which kdna does not save");
+            throw Error::atKeyword("model", "tensor '" + name + "' is " +
+                                                std::string(t.dtype().name()) +
+                                                ", which kdna does not save");
         held.push_back(t);
         tensors.push_back({{name, integer ? safetensors::DType::I64 : safetensors::DType::F32,
                             Shape(t.sizes().begin(), t.sizes().end()), ""},
@@ -121,7 +123,8 @@ void Model::loadWeightsBlob(const std::string& blob)
     for (auto& [name, target] : tensorsOf(*d->module)) {
         const auto it = bytes.find(name);
         if (it == bytes.end()) // modelTensors() and the module disagree: a kdna bug
-            throw Error("model: tensor '" + name + "' of the module is not in the model spec");
+            throw Error::atKeyword("model",
+                                   "tensor '" + name + "' of the module is not in the model spec");
         const std::string_view b = it->second;
         torch::Tensor cpu = torch::empty(target.sizes(), target.options().device(torch::kCPU));
         if (static_cast<std::size_t>(cpu.nbytes()) != b.size())

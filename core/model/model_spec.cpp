@@ -106,6 +106,82 @@ std::string expected(const layers::Argument& a)
     return "";
 }
 
+/// A layer's arguments (all keys but type, name and inputs) into layer.args, each checked
+/// against the layer type's arguments; a first layer's input_shape into implicitInput.
+void readArguments(const nlohmann::json& lj, const layers::LayerType& type,
+                   const std::string& label, bool first, LayerSpec& layer,
+                   std::optional<nlohmann::json>& implicitInput, std::vector<Problem>& problems)
+{
+    std::vector<std::string> argNames;
+    for (const auto& a : type.arguments)
+        argNames.emplace_back(a.name);
+    for (const auto& [key, value] : lj.items()) {
+        if (key == "type" || key == "name" || key == "inputs")
+            continue;
+        if (key == "input_shape" && layer.type != "Input") {
+            // Keras' Sequential: the first layer's input_shape stands for an Input layer.
+            if (!first)
+                problems.push_back({label, "input_shape applies to the first layer only (as "
+                                           "in Keras' Sequential); later layers take the "
+                                           "shape of the layer they follow"});
+            else if (!argumentMatches({"input_shape", layers::ArgKind::Shape, "null", ""}, value))
+                problems.push_back(
+                    {label, "input_shape must be a list of whole numbers such as [2001, 4]"});
+            else
+                implicitInput = value;
+            continue;
+        }
+        const auto arg = std::find_if(type.arguments.begin(), type.arguments.end(),
+                                      [&name = key](const auto& a) { return name == a.name; });
+        if (arg == type.arguments.end()) {
+            std::string msg = "'" + key + "' is not an argument of " + layer.type;
+            const auto near = chrom_names::near(key, argNames);
+            if (!near.empty())
+                msg += " (did you mean '" + near.front() + "'?)";
+            problems.push_back({label, msg});
+            continue;
+        }
+        if (!value.is_null() && !argumentMatches(*arg, value)) {
+            problems.push_back({label, std::string(arg->name) + " must be " + expected(*arg) +
+                                           ", not " + value.dump()});
+            continue;
+        }
+        layer.args[key] = value;
+    }
+}
+
+/// One entry of "layers" appended to m (after the Input it implies, if any); problems instead
+/// when it is not a layer kdna builds.
+void readLayer(const nlohmann::json& lj, const std::string& where,
+               const std::vector<std::string>& typeNames, ModelSpec& m,
+               std::vector<Problem>& problems)
+{
+    LayerSpec layer;
+    layer.type = lj.at("type").get<std::string>();
+    layer.name = stringField(lj, "name", "", where, problems);
+    const std::string label = layer.name.empty() ? where : "layer '" + layer.name + "'";
+    const layers::LayerType* type = layers::fromKerasName(layer.type);
+    if (!type) {
+        std::string msg = "'" + layer.type + "' is not a layer kdna builds";
+        const auto near = chrom_names::near(layer.type, typeNames);
+        if (!near.empty())
+            msg += " (did you mean '" + near.front() + "'?)";
+        problems.push_back({label, msg + "; it builds " + text::quotedList(typeNames, 30)});
+        return;
+    }
+    layer.type = type->name; // Keras' aliases (MaxPool1D) name the same layer
+    if (lj.contains("inputs"))
+        layer.inputs = nameList(lj.at("inputs"), label + " inputs", problems);
+    std::optional<nlohmann::json> implicitInput;
+    readArguments(lj, *type, label, m.layers.empty(), layer, implicitInput, problems);
+    for (const auto& a : type->arguments)
+        if (a.required() && (!layer.args.contains(a.name) || layer.args.at(a.name).is_null()))
+            problems.push_back({label, layer.type + " needs " + a.name + " (" + a.help + ")"});
+    if (implicitInput)
+        m.layers.push_back(LayerSpec{{}, "Input", {}, {{"shape", *implicitInput}}});
+    m.layers.push_back(std::move(layer));
+}
+
 } // namespace
 
 ModelSpec ModelSpec::fromJson(const nlohmann::json& j, std::vector<Problem>& problems)
@@ -129,66 +205,7 @@ ModelSpec ModelSpec::fromJson(const nlohmann::json& j, std::vector<Problem>& pro
                 {where, "each layer is an object with a \"type\" (e.g. \"Conv1D\")"});
             continue;
         }
-        LayerSpec layer;
-        layer.type = lj.at("type").get<std::string>();
-        layer.name = stringField(lj, "name", "", where, problems);
-        const std::string label = layer.name.empty() ? where : "layer '" + layer.name + "'";
-        const layers::LayerType* type = layers::fromKerasName(layer.type);
-        if (!type) {
-            std::string msg = "'" + layer.type + "' is not a layer kdna builds";
-            const auto near = chrom_names::near(layer.type, typeNames);
-            if (!near.empty())
-                msg += " (did you mean '" + near.front() + "'?)";
-            problems.push_back({label, msg + "; it builds " + text::quotedList(typeNames, 30)});
-            continue;
-        }
-        layer.type = type->name; // Keras' aliases (MaxPool1D) name the same layer
-        if (lj.contains("inputs"))
-            layer.inputs = nameList(lj.at("inputs"), label + " inputs", problems);
-        std::vector<std::string> argNames;
-        for (const auto& a : type->arguments)
-            argNames.emplace_back(a.name);
-        std::optional<nlohmann::json> implicitInput;
-        for (const auto& [key, value] : lj.items()) {
-            if (key == "type" || key == "name" || key == "inputs")
-                continue;
-            if (key == "input_shape" && layer.type != "Input") {
-                // Keras' Sequential: the first layer's input_shape stands for an Input layer.
-                if (!m.layers.empty())
-                    problems.push_back({label, "input_shape applies to the first layer only (as "
-                                               "in Keras' Sequential); later layers take the "
-                                               "shape of the layer they follow"});
-                else if (!argumentMatches({"input_shape", layers::ArgKind::Shape, "null", ""},
-                                          value))
-                    problems.push_back(
-                        {label, "input_shape must be a list of whole numbers such as [2001, 4]"});
-                else
-                    implicitInput = value;
-                continue;
-            }
-            const auto arg = std::find_if(type->arguments.begin(), type->arguments.end(),
-                                          [&name = key](const auto& a) { return name == a.name; });
-            if (arg == type->arguments.end()) {
-                std::string msg = "'" + key + "' is not an argument of " + layer.type;
-                const auto near = chrom_names::near(key, argNames);
-                if (!near.empty())
-                    msg += " (did you mean '" + near.front() + "'?)";
-                problems.push_back({label, msg});
-                continue;
-            }
-            if (!value.is_null() && !argumentMatches(*arg, value)) {
-                problems.push_back({label, std::string(arg->name) + " must be " + expected(*arg) +
-                                               ", not " + value.dump()});
-                continue;
-            }
-            layer.args[key] = value;
-        }
-        for (const auto& a : type->arguments)
-            if (a.required() && (!layer.args.contains(a.name) || layer.args.at(a.name).is_null()))
-                problems.push_back({label, layer.type + " needs " + a.name + " (" + a.help + ")"});
-        if (implicitInput)
-            m.layers.push_back(LayerSpec{{}, "Input", {}, {{"shape", *implicitInput}}});
-        m.layers.push_back(std::move(layer));
+        readLayer(lj, where, typeNames, m, problems);
     }
     m.normalize();
     std::set<std::string> seen;

@@ -83,7 +83,7 @@ std::vector<TensorInfo> modelTensors(const ModelSpec& input)
     checkSizeArguments(spec);
     const ModelSummary summary = summarize(spec);
     if (!summary.ok())
-        throw Error("model: " + summary.error, "model");
+        throw Error::atKeyword("model", summary.error);
     std::vector<TensorInfo> all;
     std::int64_t total = 0;
     for (std::size_t i = 0; i < spec.layers.size(); ++i) {

@@ -132,7 +132,7 @@ ModelSpec byId(const std::string& id, std::int64_t inputLength)
         return experimentTranslator(inputLength > 0 ? inputLength : 2001);
     if (id == "classification_and_regression")
         return classificationAndRegression(inputLength > 0 ? inputLength : 404);
-    throw Error("template: '" + id + "' is not a model template", "template");
+    throw Error::atKeyword("template", "'" + id + "' is not a model template");
 }
 
 } // namespace kdna::templates

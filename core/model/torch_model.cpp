@@ -52,7 +52,7 @@ torch::Tensor activate(const torch::Tensor& x, const std::string& name, bool cha
         return x * torch::sigmoid(x);
     if (name == "exponential")
         return torch::exp(x);
-    throw Error("activation: '" + name + "' is not an activation kdna knows", "activation");
+    throw Error::atKeyword("activation", "'" + name + "' is not an activation kdna knows");
 }
 
 Value channelsFirst(Value v)
@@ -139,7 +139,7 @@ Node buildNode(torch::nn::Module& module, const ModelSpec& spec, std::size_t i,
     const LayerSpec& l = spec.layers[i];
     const TorchLayer* builder = builderOf(l.type);
     if (!builder)
-        throw Error("model: layer type '" + l.type + "' has no builder", "model");
+        throw Error::atKeyword("model", "layer type '" + l.type + "' has no builder");
     const layers::Args args(*layers::find(l.type), l.args);
     Node node{l.name, l.type, {}, {}};
     for (const auto& in : l.inputs)
@@ -167,7 +167,7 @@ GraphModuleImpl::GraphModuleImpl(const ModelSpec& input)
     m_spec.normalize();
     const ModelSummary summary = summarize(m_spec);
     if (!summary.ok())
-        throw Error("model: " + summary.error, "model");
+        throw Error::atKeyword("model", summary.error);
     const auto moved = movedActivations(m_spec);
     std::map<std::string, int> index;
     for (std::size_t i = 0; i < m_spec.layers.size(); ++i) {
@@ -183,8 +183,8 @@ GraphModuleImpl::GraphModuleImpl(const ModelSpec& input)
 std::vector<Value> GraphModuleImpl::run(const std::vector<torch::Tensor>& inputs)
 {
     if (inputs.size() != m_inputNodes.size())
-        throw Error("model: it takes " + std::to_string(m_inputNodes.size()) + " input(s), not " +
-                    std::to_string(inputs.size()));
+        throw Error::atKeyword("model", "it takes " + std::to_string(m_inputNodes.size()) +
+                                            " input(s), not " + std::to_string(inputs.size()));
     std::vector<Value> values(m_nodes.size());
     std::size_t nextInput = 0;
     for (std::size_t i = 0; i < m_nodes.size(); ++i) {

@@ -13,6 +13,7 @@
 #include "core/tracks/bigwig.h"
 #include "core/util/error.h"
 #include "core/util/stats.h"
+#include "support/demo_scratch.h"
 #include "support/fixtures.h"
 
 #include <cmath>
@@ -73,8 +74,7 @@ class TestEval : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        qputenv("XDG_CACHE_HOME", QByteArray::fromStdString(m_dir.file("cache").string()));
-        m_files = writeDemoData(m_dir.file("demo"));
+        m_files = test::demoInScratch(m_dir);
         setTorchThreads(2);
     }
 

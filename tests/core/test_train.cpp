@@ -9,6 +9,7 @@
 #include "core/util/error.h"
 #include "core/util/stats.h"
 #include "core/util/text.h"
+#include "support/demo_scratch.h"
 #include "support/fixtures.h"
 
 #include <algorithm>
@@ -117,11 +118,7 @@ class TestTrain : public QObject {
     DemoFiles m_files;
 
 private Q_SLOTS:
-    void initTestCase()
-    {
-        qputenv("XDG_CACHE_HOME", QByteArray::fromStdString(m_dir.file("cache").string()));
-        m_files = writeDemoData(m_dir.file("demo"));
-    }
+    void initTestCase() { m_files = test::demoInScratch(m_dir); }
 
     void learnsAPlantedMotif()
     {

@@ -8,15 +8,20 @@
 #include "support/fixtures.h"
 #include "ui/data/data_wizard.h"
 #include "ui/data/dataset_form.h"
+#include "ui/style/colors.h"
 #include "user_actions.h"
 #include "wizard_actions.h"
 
 #include <QAbstractButton>
 #include <QAbstractSpinBox>
+#include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QRegularExpression>
+#include <QScopeGuard>
 #include <QTableWidget>
 #include <QTest>
 
@@ -95,6 +100,24 @@ private Q_SLOTS:
         QCoreApplication::setOrganizationName(QStringLiteral("kdna-test"));
         QCoreApplication::setAttribute(Qt::AA_DontUseNativeDialogs);
         m_demo = writeDemoData(m_dir.file("demo"));
+    }
+
+    void errorLinesTakeTheThemesErrorColour()
+    {
+        // On a dark desktop the light theme's red is hard to read: the form's error lines take
+        // the colour from ui/style, as every other error sentence does.
+        const QPalette before = QApplication::palette();
+        QPalette dark = before;
+        dark.setColor(QPalette::Base, QColor(0x20, 0x20, 0x20));
+        dark.setColor(QPalette::Window, QColor(0x30, 0x30, 0x30));
+        QApplication::setPalette(dark);
+        const auto restore = qScopeGuard([&] { QApplication::setPalette(before); });
+        DatasetForm form;
+        const auto errors =
+            form.findChildren<QLabel*>(QRegularExpression(QStringLiteral("_error$")));
+        QVERIFY(!errors.isEmpty());
+        for (const QLabel* e : errors)
+            QCOMPARE(e->styleSheet(), colors::errorStyleSheet(form.palette()));
     }
 
     void everyKeywordOfTheKindHasItsField_data()

@@ -2,6 +2,7 @@
 
 #include "core/data/dataset_keywords.h"
 #include "ui/bridge/qt_convert.h"
+#include "ui/style/colors.h"
 
 #include <cstdint>
 #include <initializer_list>
@@ -256,7 +257,7 @@ void DatasetForm::addRow(QFormLayout* form, const char* name, QWidget* field)
     v->addWidget(field);
     auto* error = new QLabel;
     error->setWordWrap(true);
-    error->setStyleSheet(QStringLiteral("color: #c0392b;"));
+    error->setStyleSheet(colors::errorStyleSheet(palette()));
     error->setObjectName(keyword + QStringLiteral("_error"));
     error->hide();
     v->addWidget(error);

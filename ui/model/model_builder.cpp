@@ -141,8 +141,19 @@ ModelBuilder::ModelBuilder(ProjectDocument* document, QWidget* parent)
     auto* layout = new QHBoxLayout(this);
     auto* split = new QSplitter;
     layout->addWidget(split);
+    split->addWidget(buildPalette());
+    split->addWidget(buildStack());
+    split->addWidget(buildSummaryAndCompile());
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 2);
+    split->setStretchFactor(2, 3);
+    connectEdits();
+    refresh();
+}
 
-    // Palette.
+/// The layer palette (grouped as the registry groups them) and the template chooser.
+QWidget* ModelBuilder::buildPalette()
+{
     auto* paletteBox = new QGroupBox(tr("Layers"));
     auto* pl = new QVBoxLayout(paletteBox);
     m_palette = new PaletteTree;
@@ -183,9 +194,16 @@ ModelBuilder::ModelBuilder(ProjectDocument* document, QWidget* parent)
     auto* apply = new QPushButton(tr("Start from template"));
     apply->setObjectName(QStringLiteral("applyTemplate"));
     pl->addWidget(apply);
-    split->addWidget(paletteBox);
+    connect(add, &QPushButton::clicked, this, &ModelBuilder::addFromPalette);
+    connect(m_palette, &QTreeWidget::itemDoubleClicked, this, &ModelBuilder::addFromPalette);
+    connect(apply, &QPushButton::clicked, this, &ModelBuilder::askToApplyTemplate);
+    return paletteBox;
+}
 
-    // Stack. The buttons sit above the list, where the property form's height cannot move
+/// The layer stack, its buttons and the selected layer's form.
+QWidget* ModelBuilder::buildStack()
+{
+    // The buttons sit above the list, where the property form's height cannot move
     // them, and the form scrolls inside its own pane.
     auto* stackBox = new QGroupBox(tr("Model"));
     auto* sl = new QVBoxLayout(stackBox);
@@ -220,9 +238,18 @@ ModelBuilder::ModelBuilder(ProjectDocument* document, QWidget* parent)
     stackSplit->setStretchFactor(1, 3);
     stackSplit->setSizes({200, 300});
     sl->addWidget(stackSplit, 1);
-    split->addWidget(stackBox);
+    connect(up, &QPushButton::clicked, this,
+            [this] { moveLayer(selectedLayer(), selectedLayer() - 1); });
+    connect(down, &QPushButton::clicked, this,
+            [this] { moveLayer(selectedLayer(), selectedLayer() + 1); });
+    connect(duplicate, &QPushButton::clicked, this, [this] { duplicateLayer(selectedLayer()); });
+    connect(remove, &QPushButton::clicked, this, [this] { removeLayer(selectedLayer()); });
+    return stackBox;
+}
 
-    // Summary and compile settings.
+/// The summary table, its totals and problem lines, and the compile settings.
+QWidget* ModelBuilder::buildSummaryAndCompile()
+{
     auto* right = new QWidget;
     auto* rl = new QVBoxLayout(right);
     rl->setContentsMargins(0, 0, 0, 0);
@@ -253,20 +280,12 @@ ModelBuilder::ModelBuilder(ProjectDocument* document, QWidget* parent)
     m_compile = new CompileForm;
     cl->addWidget(m_compile);
     rl->addWidget(compileBox, 1);
-    split->addWidget(right);
-    split->setStretchFactor(0, 1);
-    split->setStretchFactor(1, 2);
-    split->setStretchFactor(2, 3);
+    return right;
+}
 
-    connect(add, &QPushButton::clicked, this, &ModelBuilder::addFromPalette);
-    connect(m_palette, &QTreeWidget::itemDoubleClicked, this, &ModelBuilder::addFromPalette);
-    connect(apply, &QPushButton::clicked, this, &ModelBuilder::askToApplyTemplate);
-    connect(up, &QPushButton::clicked, this,
-            [this] { moveLayer(selectedLayer(), selectedLayer() - 1); });
-    connect(down, &QPushButton::clicked, this,
-            [this] { moveLayer(selectedLayer(), selectedLayer() + 1); });
-    connect(duplicate, &QPushButton::clicked, this, [this] { duplicateLayer(selectedLayer()); });
-    connect(remove, &QPushButton::clicked, this, [this] { removeLayer(selectedLayer()); });
+/// Edits from the stack, the summary, the forms and the document.
+void ModelBuilder::connectEdits()
+{
     connect(m_stack, &LayerStackView::moveRequested, this, &ModelBuilder::moveLayer);
     connect(m_stack, &LayerStackView::insertRequested, this, [this](const QString& type, int row) {
         addLayer(type, nlohmann::json::object(), row);
@@ -283,33 +302,8 @@ ModelBuilder::ModelBuilder(ProjectDocument* document, QWidget* parent)
             [this](const QString& key, const nlohmann::json& value) {
                 setArgument(selectedLayer(), key, value);
             });
-    connect(m_form, &LayerForm::renamed, this, [this](const QString& name) {
-        ModelSpec spec = current();
-        const int row = selectedLayer();
-        if (row < 0 || spec.indexOf(ss(name)) >= 0)
-            return;
-        const std::string old = spec.layers[static_cast<std::size_t>(row)].name;
-        spec.layers[static_cast<std::size_t>(row)].name = ss(name);
-        for (auto& l : spec.layers)
-            for (auto& in : l.inputs)
-                if (in == old)
-                    in = ss(name);
-        for (auto& o : spec.outputs)
-            if (o == old)
-                o = ss(name);
-        commit(spec, tr("Rename %1").arg(qs(old)), row);
-    });
-    connect(m_form, &LayerForm::inputsChanged, this, [this](const QStringList& inputs) {
-        ModelSpec spec = current();
-        const int row = selectedLayer();
-        if (row < 0)
-            return;
-        spec.layers[static_cast<std::size_t>(row)].inputs = ssList(inputs);
-        commit(
-            spec,
-            tr("Change the inputs of %1").arg(qs(spec.layers[static_cast<std::size_t>(row)].name)),
-            row);
-    });
+    connect(m_form, &LayerForm::renamed, this, &ModelBuilder::renameSelected);
+    connect(m_form, &LayerForm::inputsChanged, this, &ModelBuilder::setSelectedInputs);
     connect(m_compile, &CompileForm::edited, this,
             [this] { m_doc->setCompile(m_compile->settings()); });
     connect(m_doc, &ProjectDocument::reloaded, this, [this] {
@@ -322,7 +316,36 @@ ModelBuilder::ModelBuilder(ProjectDocument* document, QWidget* parent)
             s == ProjectDocument::Section::Compile)
             refresh();
     });
-    refresh();
+}
+
+void ModelBuilder::renameSelected(const QString& name)
+{
+    ModelSpec spec = current();
+    const int row = selectedLayer();
+    if (row < 0 || spec.indexOf(ss(name)) >= 0)
+        return;
+    const std::string old = spec.layers[static_cast<std::size_t>(row)].name;
+    spec.layers[static_cast<std::size_t>(row)].name = ss(name);
+    for (auto& l : spec.layers)
+        for (auto& in : l.inputs)
+            if (in == old)
+                in = ss(name);
+    for (auto& o : spec.outputs)
+        if (o == old)
+            o = ss(name);
+    commit(spec, tr("Rename %1").arg(qs(old)), row);
+}
+
+void ModelBuilder::setSelectedInputs(const QStringList& inputs)
+{
+    ModelSpec spec = current();
+    const int row = selectedLayer();
+    if (row < 0)
+        return;
+    spec.layers[static_cast<std::size_t>(row)].inputs = ssList(inputs);
+    commit(spec,
+           tr("Change the inputs of %1").arg(qs(spec.layers[static_cast<std::size_t>(row)].name)),
+           row);
 }
 
 ModelSpec ModelBuilder::current() const

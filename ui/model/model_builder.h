@@ -73,6 +73,12 @@ protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
+    QWidget* buildPalette();
+    QWidget* buildStack();
+    QWidget* buildSummaryAndCompile();
+    void connectEdits();
+    void renameSelected(const QString& name);
+    void setSelectedInputs(const QStringList& inputs);
     void refresh();
     void refreshStack(const ModelSpec& spec);
     void refreshSummary();
