@@ -3,22 +3,30 @@
 # missing, builds, and runs every suite three ways — the release build (GUI offscreen), the
 # GUI suites again on the real X11 platform under Xvfb, and the core and GUI suites in an
 # AddressSanitizer + UndefinedBehaviorSanitizer build; then the libFuzzer harnesses: their kept
-# crash inputs replayed, and each harness run for KDNA_FUZZ_SECONDS (default 60), two at a
-# time (fuzz/run.sh). The fuzz step adds about 3 minutes of fuzzing to the build of the `fuzz`
-# preset; set KDNA_FUZZ_SECONDS lower where a run must be shorter.
+# crash inputs replayed, and each harness run for KDNA_FUZZ_SECONDS (default 60, as issue 15 asks;
+# campaigns are run apart, e.g. fuzz/run.sh 600), two at a time (fuzz/run.sh). The ASan build
+# is -O1 with line tables only (-g1), as ASan advises: its reports keep file and line, and it
+# compiles faster than -O2 -g.
 set -euo pipefail
 # The release and ASan suites run one per core (they pass side by side); the xcb suites share
 # one display and run one at a time (RUN_SERIAL).
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-packaging/install-deps.sh --tests
-cmake --preset default
-cmake --build --preset default
-ctest --preset default --parallel "$(nproc)"
-xvfb-run -a -s "-screen 0 1920x1080x24" ctest --preset xcb
-cmake --preset asan
-cmake --build --preset asan
-ctest --preset asan --parallel "$(nproc)"
-cmake --preset fuzz
-cmake --build --preset fuzz
-ctest --preset fuzz
-fuzz/run.sh "${KDNA_FUZZ_SECONDS:-60}"
+# Each step prints its wall time, so a slow run says where its minutes went.
+step() {
+    local start=$SECONDS
+    "$@"
+    echo "run-all: $(($SECONDS - start)) s for: $*" >&2
+}
+step packaging/install-deps.sh --tests
+step cmake --preset default
+step cmake --build --preset default
+step ctest --preset default --parallel "$(nproc)"
+step xvfb-run -a -s "-screen 0 1920x1080x24" ctest --preset xcb
+step cmake --preset asan
+step cmake --build --preset asan
+step ctest --preset asan --parallel "$(nproc)"
+step cmake --preset fuzz
+step cmake --build --preset fuzz
+step ctest --preset fuzz
+step fuzz/run.sh "${KDNA_FUZZ_SECONDS:-60}"
+echo "run-all: ${SECONDS} s in all" >&2
