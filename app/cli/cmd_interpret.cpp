@@ -1,5 +1,6 @@
 #include "app/cli/cli_common.h"
 #include "app/cli/commands.h"
+#include "app/cli/run_options.h"
 #include "core/genome/genome.h"
 #include "core/genome/sequence.h"
 #include "core/interpret/attribution.h"
@@ -36,9 +37,7 @@ struct InterpretArgs {
     std::string model;
     std::string fasta;
     std::int64_t batch = 256;
-    std::string device = "cpu";
-    int threads = 0;
-    DataOption data;
+    RunOptions runOn;
 
     void add(CLI::App& cmd)
     {
@@ -50,15 +49,9 @@ struct InterpretArgs {
         cmd.add_option("--batch", batch, "Model rows per pass")
             ->capture_default_str()
             ->check(atLeast(1));
-        cmd.add_option("--device", device, "cpu, cuda or cuda:N")->capture_default_str();
-        cmd.add_option("--threads", threads, "torch threads (0: every core)")->check(atLeast(0));
-        addDataOption(cmd, data);
+        runOn.add(cmd);
     }
-    [[nodiscard]] LoadedModel load() const
-    {
-        setTorchThreads(threads);
-        return loadModel(model, data.folder(), device);
-    }
+    [[nodiscard]] LoadedModel load() const { return runOn.load(model); }
     [[nodiscard]] Genome genome(const LoadedModel& m) const
     {
         if (!fasta.empty())

@@ -1,5 +1,6 @@
 #include "app/cli/cli_common.h"
 #include "app/cli/commands.h"
+#include "app/cli/run_options.h"
 #include "app/cli/training_progress.h"
 #include "core/model/model.h"
 #include "core/project/model_tasks.h"
@@ -76,15 +77,13 @@ private:
 /// Options every command on a saved model shares.
 struct ModelArgs {
     std::string model;
-    DataOption data;
+    RunOptions runOn;
     std::vector<std::string> chromosomes;
     std::vector<std::string> fastas;
     std::vector<std::string> annotations;
     bool weights = false;
     std::string method = "auto";
     std::string precision = "fp32";
-    std::string device = "cpu";
-    int threads = 0;
 
     void add(CLI::App& cmd, bool needChromosomes)
     {
@@ -112,15 +111,9 @@ struct ModelArgs {
         cmd.add_option("--precision", precision, "fp32 or bf16")
             ->capture_default_str()
             ->check(oneOf({"fp32", "bf16"}));
-        cmd.add_option("--device", device, "cpu, cuda or cuda:N")->capture_default_str();
-        cmd.add_option("--threads", threads, "torch threads (0: every core)")->check(atLeast(0));
-        addDataOption(cmd, data);
+        runOn.add(cmd);
     }
-    [[nodiscard]] LoadedModel load() const
-    {
-        setTorchThreads(threads);
-        return loadModel(model, data.folder(), device);
-    }
+    [[nodiscard]] LoadedModel load() const { return runOn.load(model); }
     /// The --annotation files, relative to the folder the command was typed in (as for
     /// predict). `unscoredAllowed`: the command scores each track on its own (correlate, auc),
     /// so a '0' can leave one out.
