@@ -1,11 +1,11 @@
+#include "core/project/demo_data.h"
+#include "support/fixtures.h"
 #include "ui/bridge/project_document.h"
 #include "ui/data/batch_preview.h"
 #include "ui/data/data_step.h"
 #include "ui/data/data_wizard.h"
 #include "ui/data/dataset_form.h"
 #include "ui/data/shape_previewer.h"
-#include "core/project/demo_data.h"
-#include "support/fixtures.h"
 #include "user_actions.h"
 #include "wizard_actions.h"
 
@@ -391,12 +391,21 @@ private Q_SLOTS:
         step.resize(1100, 700);
         step.show();
         QVERIFY(QTest::qWaitForWindowExposed(&step));
+        step.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&step));
         auto* previewButton = step.findChild<QPushButton*>(QStringLiteral("previewBatch"));
         QVERIFY(clickWhenEnabled(previewButton));
         auto* preview = step.findChild<BatchPreview*>();
         QVERIFY(preview);
         QVERIFY(
             waitFor([&] { return preview->isVisible() && !preview->example().onehot.empty(); }));
+        // Disabling the button while it draws must not hand the focus, and so a dialog's
+        // Enter, to the next button (the wizard's '< Back'); the button never takes Enter.
+        QVERIFY(waitFor([&] { return previewButton->isEnabled(); }));
+        QVERIFY2(previewButton->hasFocus(),
+                 qPrintable(QApplication::focusWidget() ? QApplication::focusWidget()->objectName()
+                                                        : QStringLiteral("no focus")));
+        QVERIFY(!previewButton->autoDefault());
         const BatchPreview::Example first = preview->example();
         QCOMPARE(first.onehot.size(), std::size_t(2001 * 4));
         // Loci read as IGV and the locus box write them: 1-based, inclusive.

@@ -1,16 +1,17 @@
 #include "ui/data/shape_previewer.h"
 
-#include "ui/data/batch_preview.h"
-#include "ui/bridge/background_task.h"
-#include "ui/bridge/qt_convert.h"
 #include "core/data/generator.h"
 #include "core/data/shapes.h"
-#include "ui/tracks/locus.h"
+#include "ui/bridge/background_task.h"
+#include "ui/bridge/qt_convert.h"
+#include "ui/data/batch_preview.h"
 #include "ui/style/colors.h"
+#include "ui/tracks/locus.h"
 
 #include <cstdint>
 #include <memory>
 
+#include <QApplication>
 #include <QFormLayout>
 #include <QLabel>
 #include <QPushButton>
@@ -76,6 +77,8 @@ ShapePreviewer::ShapePreviewer(QWidget* parent)
     layout->addWidget(m_status);
     m_previewButton = new QPushButton(tr("Preview a batch"));
     m_previewButton->setObjectName(QStringLiteral("previewBatch"));
+    // In the wizard, Enter means Next or Finish, never "draw again".
+    m_previewButton->setAutoDefault(false);
     m_previewButton->setToolTip(
         tr("Draw the first example of the first batch from the real files"));
     layout->addWidget(m_previewButton);
@@ -274,7 +277,10 @@ void ShapePreviewer::previewBatch()
     auto example = std::make_shared<BatchPreview::Example>();
     const DatasetSpec spec = m_spec;
     const int generation = ++m_previewGeneration; // the newest drawing wins
-    m_previewButton->setEnabled(false);
+    const bool hadFocus = m_previewButton->hasFocus();
+    m_previewButton->setEnabled(false); // Qt moves the focus on, to the wizard's '< Back'
+    if (hadFocus)
+        m_focusMovedTo = QApplication::focusWidget();
     m_status->setText(tr("Drawing an example..."));
     auto* task = BackgroundTask::start(this, tr("Preview a batch"), [spec, example](TaskContext&) {
         DatasetSpec s = spec;
@@ -312,8 +318,13 @@ void ShapePreviewer::previewBatch()
         m_status->setText(colors::errorHtml(message, palette()));
     });
     connect(task, &BackgroundTask::finished, this, [this, generation] {
-        if (generation == m_previewGeneration)
-            m_previewButton->setEnabled(!m_hasProblems);
+        if (generation != m_previewGeneration)
+            return;
+        m_previewButton->setEnabled(!m_hasProblems);
+        if (m_focusMovedTo && m_previewButton->isEnabled() &&
+            QApplication::focusWidget() == m_focusMovedTo)
+            m_previewButton->setFocus(Qt::OtherFocusReason);
+        m_focusMovedTo = nullptr;
     });
 }
 

@@ -63,6 +63,9 @@ private:
     QPointer<BackgroundTask> m_task;
     int m_generation = 0;
     int m_previewGeneration = 0;
+    /// Where the focus went when the focused button was disabled to draw; it comes back to the
+    /// button when the drawing ends, unless the user has put it elsewhere meanwhile.
+    QPointer<QWidget> m_focusMovedTo;
     bool m_batchWanted = false; ///< a batch was asked for: redrawn as the settings change
 };
 
