@@ -56,16 +56,28 @@ void readMaster(const EnvLookup& env, GroupConfig& c, std::optional<std::string>
     c.masterPort = integerIn(env, "MASTER_PORT", 1, 65535, 29500, "a port from 1 to 65535");
 }
 
+/// The variables a launcher names its group by.
+struct RankVariables {
+    const char* size;
+    const char* rank;
+    const char* localRank;
+    const char* sizeWords; ///< what `size` must be, in its launcher's words
+};
+
+void readRanks(const EnvLookup& env, GroupConfig& c, const RankVariables& v)
+{
+    c.worldSize = integerIn(env, v.size, 1, 1 << 20, std::nullopt, v.sizeWords);
+    c.rank =
+        integerIn(env, v.rank, 0, c.worldSize - 1, std::nullopt, rankRange(v.size, c.worldSize));
+    c.localRank =
+        integerIn(env, v.localRank, 0, c.worldSize - 1, 0, rankRange(v.size, c.worldSize));
+}
+
 GroupConfig torchrun(const EnvLookup& env)
 {
     GroupConfig c;
     c.source = "torchrun";
-    c.worldSize = integerIn(env, "WORLD_SIZE", 1, 1 << 20, std::nullopt,
-                            "a whole number of ranks, 1 or more");
-    c.rank = integerIn(env, "RANK", 0, c.worldSize - 1, std::nullopt,
-                       rankRange("WORLD_SIZE", c.worldSize));
-    c.localRank =
-        integerIn(env, "LOCAL_RANK", 0, c.worldSize - 1, 0, rankRange("WORLD_SIZE", c.worldSize));
+    readRanks(env, c, {"WORLD_SIZE", "RANK", "LOCAL_RANK", "a whole number of ranks, 1 or more"});
     readMaster(env, c, std::nullopt);
     return c;
 }
@@ -74,12 +86,9 @@ GroupConfig slurm(const EnvLookup& env)
 {
     GroupConfig c;
     c.source = "slurm";
-    c.worldSize = integerIn(env, "SLURM_NTASKS", 1, 1 << 20, std::nullopt,
-                            "a whole number of tasks, 1 or more");
-    c.rank = integerIn(env, "SLURM_PROCID", 0, c.worldSize - 1, std::nullopt,
-                       rankRange("SLURM_NTASKS", c.worldSize));
-    c.localRank = integerIn(env, "SLURM_LOCALID", 0, c.worldSize - 1, 0,
-                            rankRange("SLURM_NTASKS", c.worldSize));
+    readRanks(
+        env, c,
+        {"SLURM_NTASKS", "SLURM_PROCID", "SLURM_LOCALID", "a whole number of tasks, 1 or more"});
     std::optional<std::string> host;
     if (const auto list = lookup(env, "SLURM_NODELIST"))
         host = firstSlurmHost(*list);

@@ -220,6 +220,14 @@ std::vector<torch::Tensor> GraphModuleImpl::forwardAll(const std::vector<torch::
     return out;
 }
 
+std::vector<torch::Tensor> stateTensors(const torch::nn::Module& module)
+{
+    std::vector<torch::Tensor> state = module.parameters();
+    for (const auto& b : module.buffers())
+        state.push_back(b);
+    return state;
+}
+
 void initializeLikeKeras(torch::nn::Module& module)
 {
     torch::NoGradGuard noGrad;

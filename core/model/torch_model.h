@@ -51,6 +51,10 @@ TORCH_MODULE(GraphModule);
 /// Keras' glorot-uniform kernels and zero biases (orthogonal recurrent kernels), seeded.
 void initializeLikeKeras(torch::nn::Module& module);
 
+/// Every tensor a module's state holds, its parameters then its buffers (batch-norm running
+/// statistics): what two copies of a model must share to compute the same function.
+[[nodiscard]] std::vector<torch::Tensor> stateTensors(const torch::nn::Module& module);
+
 /// Keras layout <-> channels-first, for rank-2 (L, C) and rank-3 (H, W, C) values.
 torch::Tensor toChannelsFirst(const torch::Tensor& t, int kerasRank);
 torch::Tensor toChannelsLast(const torch::Tensor& t, int kerasRank);

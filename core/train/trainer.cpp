@@ -429,10 +429,7 @@ void TrainingLoop::adoptRankZeroWeights()
 {
     if (!m_group)
         return;
-    std::vector<torch::Tensor> state = m_model.module->parameters();
-    for (const auto& b : m_model.module->buffers())
-        state.push_back(b);
-    m_group->broadcastFromRankZero(state, "initial weights");
+    m_group->broadcastFromRankZero(nn::stateTensors(*m_model.module), "initial weights");
 }
 
 bool TrainingLoop::shareGradients(bool cancelNow, int epoch, std::int64_t step)

@@ -219,10 +219,7 @@ private Q_SLOTS:
             dist::ProcessGroup group(pairConfig(store, 1, 5));
             Model model(half.model, 3);
             auto params = model.impl().module->parameters();
-            auto state = params;
-            for (const auto& b : model.impl().module->buffers())
-                state.push_back(b);
-            group.broadcastFromRankZero(state, "initial weights");
+            group.broadcastFromRankZero(nn::stateTensors(*model.impl().module), "initial weights");
             for (int step = 0; step < 3; ++step)
                 (void)group.averageGradients(params, false, "a step");
         });
@@ -291,10 +288,7 @@ private Q_SLOTS:
         auto peer = std::async(std::launch::async, [&] {
             dist::ProcessGroup group(pairConfig(store, 1, 2));
             Model model(half.model, 3);
-            auto state = model.impl().module->parameters();
-            for (const auto& b : model.impl().module->buffers())
-                state.push_back(b);
-            group.broadcastFromRankZero(state, "initial weights");
+            group.broadcastFromRankZero(nn::stateTensors(*model.impl().module), "initial weights");
             std::this_thread::sleep_for(std::chrono::seconds(5));
         });
         dist::ProcessGroup group(pairConfig(store, 0, 2));
