@@ -16,6 +16,67 @@ using K = KeywordType;
 using P = KeywordPlace;
 using W = KeywordWritten;
 
+/// One catalog entry, written as a sentence: keyword(name, JSON type, member, kinds, help),
+/// then where the studio sets it (nowhere unless said), when toJson writes it (always unless
+/// said), and its words and range. What is not said keeps KeywordInfo's default.
+class Entry {
+public:
+    Entry(const char* name, KeywordType type, KeywordField field, unsigned kinds, const char* help)
+        : m_k{.name = name,
+              .type = type,
+              .field = field,
+              .kinds = kinds,
+              .help = help,
+              .label = "",
+              .place = P::None,
+              .written = W::Always}
+    {}
+    Entry& form(const char* label)
+    {
+        return set(&KeywordInfo::label, label).set(&KeywordInfo::place, P::Form);
+    }
+    Entry& pages() { return set(&KeywordInfo::place, P::Pages); }
+    Entry& whenChanged() { return set(&KeywordInfo::written, W::WhenChanged); }
+    Entry& never() { return set(&KeywordInfo::written, W::Never); }
+    Entry& required() { return set(&KeywordInfo::required, true); }
+    Entry& words(std::vector<const char*> words)
+    {
+        return set(&KeywordInfo::words, std::move(words));
+    }
+    /// An IntegerOrWord's one word (nullptr: None) and the number it stands for.
+    Entry& orWord(const char* word, std::int64_t value)
+    {
+        return set(&KeywordInfo::words, std::vector<const char*>{word})
+            .set(&KeywordInfo::wordValue, value);
+    }
+    Entry& atLeast(std::int64_t minimum) { return set(&KeywordInfo::minimum, minimum); }
+    Entry& upTo(std::int64_t maximum) { return set(&KeywordInfo::maximum, maximum); }
+    Entry& range(std::int64_t minimum, std::int64_t maximum)
+    {
+        return atLeast(minimum).upTo(maximum);
+    }
+    Entry& unit(const char* unit) { return set(&KeywordInfo::unit, unit); }
+    Entry& atMostWords(std::size_t count) { return set(&KeywordInfo::maxCount, count); }
+    Entry& after(const char* keyword) { return set(&KeywordInfo::after, keyword); }
+    /// Implicit: the catalog's braced list is written as entries.
+    operator KeywordInfo() const { return m_k; }
+
+private:
+    template<typename T, typename V>
+    Entry& set(T KeywordInfo::*member, V&& value)
+    {
+        m_k.*member = std::forward<V>(value);
+        return *this;
+    }
+    KeywordInfo m_k;
+};
+
+Entry keyword(const char* name, KeywordType type, KeywordField field, unsigned kinds,
+              const char* help)
+{
+    return {name, type, std::move(field), kinds, help};
+}
+
 /// The catalog. A new keyword is a DatasetSpec member and one entry here: reading, writing,
 /// checking, the CLI's help, the README's table and the studio's form follow from it. (One
 /// long function on purpose: it is a table, one entry per keyword, in the documented order.)
@@ -24,354 +85,180 @@ std::vector<KeywordInfo> makeCatalog()
     const std::vector<const char*> normalisations = {"max", "perctrim", "zscore", "min_max",
                                                      "logtransform"};
     return {
-        {.name = "type",
-         .type = K::Fixed,
-         .field = {},
-         .kinds = kBoth,
-         .help = "the keras_dna generator these keywords are for",
-         .label = "",
-         .place = P::None,
-         .written = W::Always,
-         .words = {"\"Generator\"", "\"SeqIntervalDl\""}},
-        {.name = "batch_size",
-         .type = K::Integer,
-         .field = &DatasetSpec::batch_size,
-         .kinds = kBoth,
-         .help = "Examples per batch",
-         .label = "Batch size",
-         .place = P::Form,
-         .written = W::Always,
-         .minimum = 1,
-         .maximum = 1 << 16},
-        {.name = "fasta_file",
-         .type = K::Text,
-         .field = &DatasetSpec::fasta_file,
-         .kinds = kBoth,
-         .help = "The genome FASTA (plain or bgzip)",
-         .label = "",
-         .place = P::Pages,
-         .written = W::Always,
-         .required = true},
-        {.name = "annotation_files",
-         .type = K::TextList,
-         .field = &DatasetSpec::annotation_files,
-         .kinds = kBoth,
-         .help = "The bigWig targets (regression) or the BED/narrowPeak/GFF annotations "
-                 "(classification); their kind decides the data's kind",
-         .label = "",
-         .place = P::Pages,
-         .written = W::Always,
-         .required = true},
-        {.name = "incl_chromosomes",
-         .type = K::TextList,
-         .field = &DatasetSpec::incl_chromosomes,
-         .kinds = kBoth,
-         .help = "The chromosomes examples come from (empty: all)",
-         .label = "",
-         .place = P::Pages,
-         .written = W::WhenChanged},
-        {.name = "excl_chromosomes",
-         .type = K::TextList,
-         .field = &DatasetSpec::excl_chromosomes,
-         .kinds = kBoth,
-         .help = "Chromosomes left out",
-         .label = "",
-         .place = P::Pages,
-         .written = W::WhenChanged},
-        {.name = "output_shape",
-         .type = K::Shape,
-         .field = &DatasetSpec::output_shape,
-         .kinds = kBoth,
-         .help = "Batch shape of the labels, e.g. 64, 1 (batch first)",
-         .label = "Output shape",
-         .place = P::Form,
-         .written = W::WhenChanged},
-        {.name = "dummy_axis",
-         .type = K::IntegerOrWord,
-         .field = &DatasetSpec::dummy_axis,
-         .kinds = kBoth,
-         .help = "Adds an axis of size 1 (2D models)",
-         .label = "Dummy axis",
-         .place = P::Form,
-         .written = W::WhenChanged,
-         .words = {nullptr},
-         .wordValue = -1,
-         .minimum = 0,
-         .maximum = 2},
-        {.name = "alphabet_axis",
-         .type = K::Integer,
-         .field = &DatasetSpec::alphabet_axis,
-         .kinds = kBoth,
-         .help = "Where the A, C, G, T axis goes",
-         .label = "Alphabet axis",
-         .place = P::Form,
-         .written = W::WhenChanged,
-         .minimum = 0,
-         .maximum = 2},
-        {.name = "rc",
-         .type = K::Boolean,
-         .field = &DatasetSpec::rc,
-         .kinds = kBoth,
-         .help = "Yields reverse-complemented windows, targets reversed",
-         .label = "Reverse-complement every window",
-         .place = P::Form,
-         .written = W::WhenChanged},
-        {.name = "weighting_mode",
-         .type = K::Choice,
-         .field = &DatasetSpec::weighting_mode,
-         .kinds = kBoth,
-         .help = "'balanced' weighs rare target values (or the rarer class) up",
-         .label = "Weighting",
-         .place = P::Form,
-         .written = W::WhenChanged,
-         .words = {nullptr, "balanced"}},
-        {.name = "bins",
-         .type = K::IntegerOrWord,
-         .field = &DatasetSpec::bins,
-         .kinds = kBoth,
-         .help = "'auto' or a number of histogram bins for the balanced weights",
-         .label = "Bins",
-         .place = P::Form,
-         .written = W::Always,
-         .words = {"auto"},
-         .wordValue = 0,
-         .minimum = 1,
-         .after = "weighting_mode"},
-        {.name = "seed",
-         .type = K::Count,
-         .field = &DatasetSpec::seed,
-         .kinds = kBoth,
-         .help = "kdna's: drives every random choice; same seed, same batches",
-         .label = "Seed",
-         .place = P::Form,
-         .written = W::WhenChanged,
-         .maximum = 1 << 30},
-        {.name = "sec_inputs",
-         .type = K::TextList,
-         .field = &DatasetSpec::sec_inputs,
-         .kinds = kBoth,
-         .help = "bigWig tracks given to the model as a second input, or a second target",
-         .label = "",
-         .place = P::Pages,
-         .written = W::WhenChanged},
-        {.name = "sec_input_length",
-         .type = K::IntegerOrWord,
-         .field = &DatasetSpec::sec_input_length,
-         .kinds = kBoth | kSecondary,
-         .help = "Bases of the secondary track at the window's centre ('maxlen': the window)",
-         .label = "Length",
-         .place = P::Form,
-         .written = W::Always,
-         .words = {"maxlen"},
-         .wordValue = 0,
-         .minimum = 1,
-         .unit = " bp"},
-        {.name = "sec_input_shape",
-         .type = K::Shape,
-         .field = &DatasetSpec::sec_input_shape,
-         .kinds = kBoth | kSecondary,
-         .help = "Batch shape of the secondary track, e.g. 64, 100 (batch first)",
-         .label = "Reshape to",
-         .place = P::Form,
-         .written = W::WhenChanged},
-        {.name = "sec_nb_annotation",
-         .type = K::IntegerOrWord,
-         .field = &DatasetSpec::sec_nb_annotation,
-         .kinds = kBoth | kSecondary,
-         .help = "Annotations per cell type among the sec_inputs (None: one each)",
-         .label = "Annotations per cell type",
-         .place = P::Form,
-         .written = W::WhenChanged,
-         .words = {nullptr},
-         .wordValue = 0,
-         .minimum = 1,
-         .maximum = 1 << 16},
-        {.name = "sec_normalization_mode",
-         .type = K::ChoiceList,
-         .field = &DatasetSpec::sec_normalization_mode,
-         .kinds = kBoth | kSecondary,
-         .help = "Normalisation of the secondary track (two: the second is applied first)",
-         .label = "Normalisation",
-         .place = P::Form,
-         .written = W::Always,
-         .words = normalisations,
-         .maxCount = 2},
-        {.name = "use_sec_as",
-         .type = K::Choice,
-         .field = &DatasetSpec::use_sec_as,
-         .kinds = kBoth | kSecondary,
-         .help = "A second model input, or a second target",
-         .label = "Used as",
-         .place = P::Form,
-         .written = W::Always,
-         .words = {"inputs", "targets"}},
-        {.name = "window",
-         .type = K::Integer,
-         .field = &DatasetSpec::window,
-         .kinds = kContinuous,
-         .help = "Input length in bases",
-         .label = "Window",
-         .place = P::Form,
-         .written = W::Always,
-         .minimum = 1,
-         .unit = " bp",
-         .required = true},
-        {.name = "tg_window",
-         .type = K::Integer,
-         .field = &DatasetSpec::tg_window,
-         .kinds = kContinuous,
-         .help = "Bases of the target at the window's centre",
-         .label = "Target window",
-         .place = P::Form,
-         .written = W::WhenChanged,
-         .minimum = 1,
-         .unit = " bp"},
-        {.name = "nb_annotation_type",
-         .type = K::IntegerOrWord,
-         .field = &DatasetSpec::nb_annotation_type,
-         .kinds = kContinuous,
-         .help = "Annotations per cell type: files listed as file1_ann1, file1_ann2, ... "
-                 "(None: one each)",
-         .label = "Annotations per cell type",
-         .place = P::Form,
-         .written = W::WhenChanged,
-         .words = {nullptr},
-         .wordValue = 0,
-         .minimum = 1,
-         .maximum = 1 << 16},
-        {.name = "normalization_mode",
-         .type = K::ChoiceList,
-         .field = &DatasetSpec::normalization_mode,
-         .kinds = kContinuous,
-         .help = "keras_dna order: the second is applied first ('max' after 'perctrim')",
-         .label = "Normalisation",
-         .place = P::Form,
-         .written = W::WhenChanged,
-         .words = normalisations,
-         .maxCount = 2},
-        {.name = "downsampling",
-         .type = K::Choice,
-         .field = &DatasetSpec::downsampling,
-         .kinds = kContinuous,
-         .help = "Targets over the whole window, tg_window of them: one base per block "
-                 "('downsampling') or each block's mean",
-         .label = "Downsampling",
-         .place = P::Form,
-         .written = W::WhenChanged,
-         .words = {nullptr, "downsampling", "mean"}},
-        {.name = "overlapping",
-         .type = K::Boolean,
-         .field = &DatasetSpec::overlapping,
-         .kinds = kContinuous,
-         .help = "Windows at every base; off: windows a target apart",
-         .label = "Overlapping windows",
-         .place = P::Form,
-         .written = W::WhenChanged},
-        {.name = "annotation_list",
-         .type = K::TextList,
-         .field = &DatasetSpec::annotation_list,
-         .kinds = kSparse,
-         .help = "The feature types to learn, e.g. ['gene'] (a BED holds one type: name it)",
-         .label = "",
-         .place = P::Pages,
-         .written = W::Always,
-         .required = true},
-        {.name = "seq_len",
-         .type = K::IntegerOrWord,
-         .field = &DatasetSpec::seq_len,
-         .kinds = kSparse,
-         .help = "Window length; MAXLEN is the longest positive",
-         .label = "Sequence length",
-         .place = P::Form,
-         .written = W::Always,
-         .words = {"MAXLEN"},
-         .wordValue = 0,
-         .minimum = 1,
-         .unit = " bp"},
-        {.name = "negative_ratio",
-         .type = K::IntegerOrWord,
-         .field = &DatasetSpec::negative_ratio,
-         .kinds = kSparse,
-         .help = "How many negatives per positive ('all': every real negative window)",
-         .label = "Negatives per positive",
-         .place = P::Form,
-         .written = W::Always,
-         .words = {"all"},
-         .wordValue = -1,
-         .minimum = 0,
-         .maximum = 1000},
-        {.name = "negative_type",
-         .type = K::Choice,
-         .field = &DatasetSpec::negative_type,
-         .kinds = kSparse,
-         .help = "real: genomic windows touching no positive; random: random sequence; None: "
-                 "positives only",
-         .label = "Negative type",
-         .place = P::Form,
-         .written = W::Always,
-         .words = {"real", "random", nullptr}},
-        {.name = "data_augmentation",
-         .type = K::Boolean,
-         .field = &DatasetSpec::data_augmentation,
-         .kinds = kSparse,
-         .help = "Augments the positives: every window that holds the whole feature, not only "
-                 "the centred one",
-         .label = "Every window holding the whole positive",
-         .place = P::Form,
-         .written = W::WhenChanged},
-        {.name = "seq2seq",
-         .type = K::Boolean,
-         .field = &DatasetSpec::seq2seq,
-         .kinds = kSparse,
-         .help = "Per-base labels instead of one per window",
-         .label = "A label for every base",
-         .place = P::Form,
-         .written = W::WhenChanged},
-        {.name = "defined_positive",
-         .type = K::Choice,
-         .field = &DatasetSpec::defined_positive,
-         .kinds = kSparse,
-         .help = "match_all: the window holds the feature (or the feature the window); "
-                 "match_any: any overlap",
-         .label = "Positive when",
-         .place = P::Form,
-         .written = W::WhenChanged,
-         .words = {"match_all", "match_any"}},
-        {.name = "predict",
-         .type = K::Choice,
-         .field = &DatasetSpec::predict,
-         .kinds = kSparse,
-         .help = "all: the whole feature; start/stop: its (strand-aware) first or last base",
-         .label = "Centre on",
-         .place = P::Form,
-         .written = W::WhenChanged,
-         .words = {"all", "start", "stop"}},
-        {.name = "use_strand",
-         .type = K::Boolean,
-         .field = &DatasetSpec::use_strand,
-         .kinds = kSparse,
-         .help = "The windows of '-' strand features are reverse-complemented",
-         .label = "Reverse-complement '-' features",
-         .place = P::Form,
-         .written = W::WhenChanged},
-        {.name = "one_hot_encoding",
-         .type = K::Fixed,
-         .field = {},
-         .kinds = kBoth,
-         .help = "kdna always one-hot encodes the sequence",
-         .label = "",
-         .place = P::None,
-         .written = W::Never,
-         .words = {"true"}},
-        {.name = "alphabet",
-         .type = K::Fixed,
-         .field = {},
-         .kinds = kBoth,
-         .help = "kdna encodes with the alphabet 'ACGT' only",
-         .label = "",
-         .place = P::None,
-         .written = W::Never,
-         .words = {"\"ACGT\""}},
+        keyword("type", K::Fixed, {}, kBoth, "the keras_dna generator these keywords are for")
+            .words({"\"Generator\"", "\"SeqIntervalDl\""}),
+        keyword("batch_size", K::Integer, &DatasetSpec::batch_size, kBoth, "Examples per batch")
+            .form("Batch size")
+            .range(1, 1 << 16),
+        keyword("fasta_file", K::Text, &DatasetSpec::fasta_file, kBoth,
+                "The genome FASTA (plain or bgzip)")
+            .pages()
+            .required(),
+        keyword("annotation_files", K::TextList, &DatasetSpec::annotation_files, kBoth,
+                "The bigWig targets (regression) or the BED/narrowPeak/GFF annotations "
+                "(classification); their kind decides the data's kind")
+            .pages()
+            .required(),
+        keyword("incl_chromosomes", K::TextList, &DatasetSpec::incl_chromosomes, kBoth,
+                "The chromosomes examples come from (empty: all)")
+            .pages()
+            .whenChanged(),
+        keyword("excl_chromosomes", K::TextList, &DatasetSpec::excl_chromosomes, kBoth,
+                "Chromosomes left out")
+            .pages()
+            .whenChanged(),
+        keyword("output_shape", K::Shape, &DatasetSpec::output_shape, kBoth,
+                "Batch shape of the labels, e.g. 64, 1 (batch first)")
+            .form("Output shape")
+            .whenChanged(),
+        keyword("dummy_axis", K::IntegerOrWord, &DatasetSpec::dummy_axis, kBoth,
+                "Adds an axis of size 1 (2D models)")
+            .form("Dummy axis")
+            .whenChanged()
+            .orWord(nullptr, -1)
+            .upTo(2),
+        keyword("alphabet_axis", K::Integer, &DatasetSpec::alphabet_axis, kBoth,
+                "Where the A, C, G, T axis goes")
+            .form("Alphabet axis")
+            .whenChanged()
+            .upTo(2),
+        keyword("rc", K::Boolean, &DatasetSpec::rc, kBoth,
+                "Yields reverse-complemented windows, targets reversed")
+            .form("Reverse-complement every window")
+            .whenChanged(),
+        keyword("weighting_mode", K::Choice, &DatasetSpec::weighting_mode, kBoth,
+                "'balanced' weighs rare target values (or the rarer class) up")
+            .form("Weighting")
+            .whenChanged()
+            .words({nullptr, "balanced"}),
+        keyword("bins", K::IntegerOrWord, &DatasetSpec::bins, kBoth,
+                "'auto' or a number of histogram bins for the balanced weights")
+            .form("Bins")
+            .orWord("auto", 0)
+            .atLeast(1)
+            .after("weighting_mode"),
+        keyword("seed", K::Count, &DatasetSpec::seed, kBoth,
+                "kdna's: drives every random choice; same seed, same batches")
+            .form("Seed")
+            .whenChanged()
+            .upTo(1 << 30),
+        keyword("sec_inputs", K::TextList, &DatasetSpec::sec_inputs, kBoth,
+                "bigWig tracks given to the model as a second input, or a second target")
+            .pages()
+            .whenChanged(),
+        keyword("sec_input_length", K::IntegerOrWord, &DatasetSpec::sec_input_length,
+                kBoth | kSecondary,
+                "Bases of the secondary track at the window's centre ('maxlen': the window)")
+            .form("Length")
+            .orWord("maxlen", 0)
+            .atLeast(1)
+            .unit(" bp"),
+        keyword("sec_input_shape", K::Shape, &DatasetSpec::sec_input_shape, kBoth | kSecondary,
+                "Batch shape of the secondary track, e.g. 64, 100 (batch first)")
+            .form("Reshape to")
+            .whenChanged(),
+        keyword("sec_nb_annotation", K::IntegerOrWord, &DatasetSpec::sec_nb_annotation,
+                kBoth | kSecondary,
+                "Annotations per cell type among the sec_inputs (None: one each)")
+            .form("Annotations per cell type")
+            .whenChanged()
+            .orWord(nullptr, 0)
+            .range(1, 1 << 16),
+        keyword("sec_normalization_mode", K::ChoiceList, &DatasetSpec::sec_normalization_mode,
+                kBoth | kSecondary,
+                "Normalisation of the secondary track (two: the second is applied first)")
+            .form("Normalisation")
+            .words(normalisations)
+            .atMostWords(2),
+        keyword("use_sec_as", K::Choice, &DatasetSpec::use_sec_as, kBoth | kSecondary,
+                "A second model input, or a second target")
+            .form("Used as")
+            .words({"inputs", "targets"}),
+        keyword("window", K::Integer, &DatasetSpec::window, kContinuous, "Input length in bases")
+            .form("Window")
+            .required()
+            .atLeast(1)
+            .unit(" bp"),
+        keyword("tg_window", K::Integer, &DatasetSpec::tg_window, kContinuous,
+                "Bases of the target at the window's centre")
+            .form("Target window")
+            .whenChanged()
+            .atLeast(1)
+            .unit(" bp"),
+        keyword("nb_annotation_type", K::IntegerOrWord, &DatasetSpec::nb_annotation_type,
+                kContinuous,
+                "Annotations per cell type: files listed as file1_ann1, file1_ann2, ... "
+                "(None: one each)")
+            .form("Annotations per cell type")
+            .whenChanged()
+            .orWord(nullptr, 0)
+            .range(1, 1 << 16),
+        keyword("normalization_mode", K::ChoiceList, &DatasetSpec::normalization_mode, kContinuous,
+                "keras_dna order: the second is applied first ('max' after 'perctrim')")
+            .form("Normalisation")
+            .whenChanged()
+            .words(normalisations)
+            .atMostWords(2),
+        keyword("downsampling", K::Choice, &DatasetSpec::downsampling, kContinuous,
+                "Targets over the whole window, tg_window of them: one base per block "
+                "('downsampling') or each block's mean")
+            .form("Downsampling")
+            .whenChanged()
+            .words({nullptr, "downsampling", "mean"}),
+        keyword("overlapping", K::Boolean, &DatasetSpec::overlapping, kContinuous,
+                "Windows at every base; off: windows a target apart")
+            .form("Overlapping windows")
+            .whenChanged(),
+        keyword("annotation_list", K::TextList, &DatasetSpec::annotation_list, kSparse,
+                "The feature types to learn, e.g. ['gene'] (a BED holds one type: name it)")
+            .pages()
+            .required(),
+        keyword("seq_len", K::IntegerOrWord, &DatasetSpec::seq_len, kSparse,
+                "Window length; MAXLEN is the longest positive")
+            .form("Sequence length")
+            .orWord("MAXLEN", 0)
+            .atLeast(1)
+            .unit(" bp"),
+        keyword("negative_ratio", K::IntegerOrWord, &DatasetSpec::negative_ratio, kSparse,
+                "How many negatives per positive ('all': every real negative window)")
+            .form("Negatives per positive")
+            .orWord("all", -1)
+            .upTo(1000),
+        keyword("negative_type", K::Choice, &DatasetSpec::negative_type, kSparse,
+                "real: genomic windows touching no positive; random: random sequence; None: "
+                "positives only")
+            .form("Negative type")
+            .words({"real", "random", nullptr}),
+        keyword("data_augmentation", K::Boolean, &DatasetSpec::data_augmentation, kSparse,
+                "Augments the positives: every window that holds the whole feature, not only "
+                "the centred one")
+            .form("Every window holding the whole positive")
+            .whenChanged(),
+        keyword("seq2seq", K::Boolean, &DatasetSpec::seq2seq, kSparse,
+                "Per-base labels instead of one per window")
+            .form("A label for every base")
+            .whenChanged(),
+        keyword("defined_positive", K::Choice, &DatasetSpec::defined_positive, kSparse,
+                "match_all: the window holds the feature (or the feature the window); "
+                "match_any: any overlap")
+            .form("Positive when")
+            .whenChanged()
+            .words({"match_all", "match_any"}),
+        keyword("predict", K::Choice, &DatasetSpec::predict, kSparse,
+                "all: the whole feature; start/stop: its (strand-aware) first or last base")
+            .form("Centre on")
+            .whenChanged()
+            .words({"all", "start", "stop"}),
+        keyword("use_strand", K::Boolean, &DatasetSpec::use_strand, kSparse,
+                "The windows of '-' strand features are reverse-complemented")
+            .form("Reverse-complement '-' features")
+            .whenChanged(),
+        keyword("one_hot_encoding", K::Fixed, {}, kBoth, "kdna always one-hot encodes the sequence")
+            .never()
+            .words({"true"}),
+        keyword("alphabet", K::Fixed, {}, kBoth, "kdna encodes with the alphabet 'ACGT' only")
+            .never()
+            .words({"\"ACGT\""}),
     };
 }
 
