@@ -180,26 +180,25 @@ DatasetChoice datasetAt(const AnySpec& trained, std::size_t index, const std::st
     DatasetSpec spec;
     if (const auto* single = std::get_if<DatasetSpec>(&trained)) {
         if (index != 0)
-            throw Error("fasta_file: the model was trained on one dataset, not " +
-                            std::to_string(index + 1),
-                        "fasta_file");
+            throw Error::atKeyword("fasta_file", "the model was trained on one dataset, not " +
+                                                     std::to_string(index + 1));
         spec = *single;
     } else {
         const MultiSpec& multi = std::get<MultiSpec>(trained);
         if (index >= multi.dataset_list.size())
-            throw Error("fasta_file: the MultiGenerator holds " +
-                            std::to_string(multi.dataset_list.size()) + " datasets, not " +
-                            std::to_string(index + 1),
-                        "fasta_file");
+            throw Error::atKeyword("fasta_file", "the MultiGenerator holds " +
+                                                     std::to_string(multi.dataset_list.size()) +
+                                                     " datasets, not " + std::to_string(index + 1));
         spec = multi.dataset_list[index];
         spec.batch_size = multi.batch_size;
     }
     if (!annotations.empty() && annotations.size() != spec.annotation_files.size())
-        throw Error("annotation_files: dataset " + std::to_string(index) + " (" + spec.fasta_file +
-                        ") was trained on " + std::to_string(spec.annotation_files.size()) +
-                        " file(s) (" + text::join(spec.annotation_files, ", ") +
-                        "), so give as many, not " + std::to_string(annotations.size()),
-                    "annotation_files");
+        throw Error::atKeyword("annotation_files",
+                               "dataset " + std::to_string(index) + " (" + spec.fasta_file +
+                                   ") was trained on " +
+                                   std::to_string(spec.annotation_files.size()) + " file(s) (" +
+                                   text::join(spec.annotation_files, ", ") +
+                                   "), so give as many, not " + std::to_string(annotations.size()));
     return finish(std::move(spec), index, fasta, annotations);
 }
 
@@ -223,18 +222,19 @@ std::vector<DatasetChoice> chooseDatasets(const AnySpec& trained,
                             " --annotation for " + text::join(d.annotation_files, ", "));
         }
     if (fastas.size() != datasets)
-        throw Error("fasta_file: " + std::to_string(fastas.size()) +
-                        " --fasta given, but the model was trained on " + std::to_string(datasets) +
-                        " dataset(s)" +
-                        (multi ? " (" + text::join(needs, "; ") + ")" : std::string()) +
-                        ": give one --fasta, or one per dataset in dataset order",
-                    "fasta_file");
+        throw Error::atKeyword("fasta_file",
+                               std::to_string(fastas.size()) +
+                                   " --fasta given, but the model was trained on " +
+                                   std::to_string(datasets) + " dataset(s)" +
+                                   (multi ? " (" + text::join(needs, "; ") + ")" : std::string()) +
+                                   ": give one --fasta, or one per dataset in dataset order");
     if (!annotations.empty() && annotations.size() != files)
-        throw Error("annotation_files: " + std::to_string(annotations.size()) +
-                        " --annotation given for " + std::to_string(datasets) +
-                        " datasets, which take " + std::to_string(files) + " in all, in order (" +
-                        text::join(needs, "; ") + "); or give none to keep each dataset's own",
-                    "annotation_files");
+        throw Error::atKeyword("annotation_files",
+                               std::to_string(annotations.size()) + " --annotation given for " +
+                                   std::to_string(datasets) + " datasets, which take " +
+                                   std::to_string(files) + " in all, in order (" +
+                                   text::join(needs, "; ") +
+                                   "); or give none to keep each dataset's own");
     std::vector<DatasetChoice> out;
     auto next = annotations.begin();
     for (std::size_t i = 0; i < datasets; ++i) {

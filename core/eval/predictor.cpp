@@ -37,10 +37,10 @@ std::vector<Chromosome> chromosomesToPredict(const Genome& genome, const Predict
     } else {
         for (const auto& name : request.chromosomes) {
             if (!genome.contains(name))
-                throw Error("incl_chromosomes: " +
-                                chrom_names::unknownMessage(
-                                    name, "the genome " + genome.path().string(), genome.names()),
-                            "incl_chromosomes");
+                throw Error::atKeyword(
+                    "incl_chromosomes",
+                    chrom_names::unknownMessage(name, "the genome " + genome.path().string(),
+                                                genome.names()));
             wanted.push_back({name, genome.length(name)});
         }
     }
@@ -53,19 +53,19 @@ std::vector<Chromosome> chromosomesToPredict(const Genome& genome, const Predict
         for (const auto& w : wanted)
             if (w.name == s.name) {
                 if (w.length != s.length)
-                    throw Error("chrom_size: " + request.chromSizes.string() + " gives " + s.name +
-                                    " " + text::withThousands(s.length) +
-                                    " bp but the genome has " + text::withThousands(w.length) +
-                                    " bp",
-                                "chrom_size");
+                    throw Error::atKeyword("chrom_size", request.chromSizes.string() + " gives " +
+                                                             s.name + " " +
+                                                             text::withThousands(s.length) +
+                                                             " bp but the genome has " +
+                                                             text::withThousands(w.length) + " bp");
                 ordered.push_back(w);
             }
     for (const auto& w : wanted)
         if (std::none_of(ordered.begin(), ordered.end(),
                          [&](const Chromosome& c) { return c.name == w.name; }))
-            throw Error("chrom_size: " + chrom_names::unknownMessage(
-                                             w.name, request.chromSizes.string(), namesOf(sizes)),
-                        "chrom_size");
+            throw Error::atKeyword(
+                "chrom_size",
+                chrom_names::unknownMessage(w.name, request.chromSizes.string(), namesOf(sizes)));
     return ordered;
 }
 
@@ -210,21 +210,20 @@ void checkRegions(const PredictRequest& request, const std::vector<Chromosome>& 
                   std::int64_t inputLength)
 {
     if (!request.startStop.empty() && request.startStop.size() != chromosomes.size())
-        throw Error("start_stop: give one (start, stop) per chromosome (" +
-                        std::to_string(chromosomes.size()) + "), not " +
-                        std::to_string(request.startStop.size()),
-                    "start_stop");
+        throw Error::atKeyword("start_stop", "give one (start, stop) per chromosome (" +
+                                                 std::to_string(chromosomes.size()) + "), not " +
+                                                 std::to_string(request.startStop.size()));
     for (std::size_t ci = 0; ci < request.startStop.size(); ++ci) {
         const auto [s, e] = request.startStop[ci];
         const Chromosome& c = chromosomes[ci];
         const std::int64_t first = inputLength / 2, last = c.length - inputLength + inputLength / 2;
         if (e < first || s > last)
-            throw Error("start_stop: (" + std::to_string(s) + ", " + std::to_string(e) + ") on " +
-                            c.name + " holds no window centre: with " +
-                            std::to_string(inputLength) + " bp windows they run from " +
-                            text::withThousands(first) + " to " + text::withThousands(last) +
-                            " (half a window from each end)",
-                        "start_stop");
+            throw Error::atKeyword(
+                "start_stop", "(" + std::to_string(s) + ", " + std::to_string(e) + ") on " +
+                                  c.name + " holds no window centre: with " +
+                                  std::to_string(inputLength) + " bp windows they run from " +
+                                  text::withThousands(first) + " to " + text::withThousands(last) +
+                                  " (half a window from each end)");
     }
 }
 
@@ -259,7 +258,7 @@ std::vector<std::unique_ptr<WholeSequenceRunner>> chooseRunners(const PredictCon
     if (blocker.empty() && alphabetBeforeSequence(c.spec))
         blocker = "the model takes the alphabet first";
     if (c.request.method == "whole" && !blocker.empty())
-        throw Error("method: whole-sequence inference is not possible: " + blocker, "method");
+        throw Error::atKeyword("method", "whole-sequence inference is not possible: " + blocker);
     std::vector<std::unique_ptr<WholeSequenceRunner>> runners;
     if (blocker.empty())
         for (auto& plan : plans)
