@@ -33,11 +33,22 @@ QString wordText(const char* word)
     return word ? QString::fromLatin1(word) : QStringLiteral("None");
 }
 
+/// The property a field made for one keyword carries, so that `DatasetForm::row` adds the
+/// keyword's row without its name spelled twice.
+constexpr const char* kKeywordProperty = "kdnaKeyword";
+
+template<typename W>
+W* madeFor(const char* keyword, W* field)
+{
+    field->setProperty(kKeywordProperty, QByteArray(keyword));
+    return field;
+}
+
 /// The catalog's words of a mode, in its enum's order (a ChoiceList's after "None").
 QComboBox* choices(const char* keyword)
 {
     const KeywordInfo& k = info(keyword);
-    auto* c = new QComboBox;
+    auto* c = madeFor(keyword, new QComboBox);
     if (k.type == KeywordType::ChoiceList)
         c->addItem(wordText(nullptr));
     for (const char* w : k.words)
@@ -49,7 +60,7 @@ QComboBox* choices(const char* keyword)
 QComboBox* numberChoices(const char* keyword)
 {
     const KeywordInfo& k = info(keyword);
-    auto* c = new QComboBox;
+    auto* c = madeFor(keyword, new QComboBox);
     if (k.type == KeywordType::IntegerOrWord)
         c->addItem(wordText(k.words.front()));
     for (auto v = k.minimum; v <= k.maximum; ++v)
@@ -61,7 +72,7 @@ QComboBox* numberChoices(const char* keyword)
 QSpinBox* spin(const char* keyword, int value, int below = 0)
 {
     const KeywordInfo& k = info(keyword);
-    auto* s = new QSpinBox;
+    auto* s = madeFor(keyword, new QSpinBox);
     s->setRange(static_cast<int>(k.minimum) - below, static_cast<int>(k.maximum));
     s->setValue(value);
     s->setSuffix(QString::fromLatin1(k.unit));
@@ -69,9 +80,26 @@ QSpinBox* spin(const char* keyword, int value, int below = 0)
     return s;
 }
 
+/// A number that also takes the keyword's one word (None, 'maxlen'), shown one below the range.
+QSpinBox* spinOrWord(const char* keyword)
+{
+    const KeywordInfo& k = info(keyword);
+    auto* s = spin(keyword, static_cast<int>(k.minimum) - 1, 1);
+    s->setSpecialValueText(wordText(k.words.front()));
+    return s;
+}
+
 QCheckBox* check(const char* keyword)
 {
-    return new QCheckBox(QString::fromLatin1(info(keyword).label));
+    return madeFor(keyword, new QCheckBox(QString::fromLatin1(info(keyword).label)));
+}
+
+/// A text field (a shape, or a number that also takes a word) showing `placeholder` empty.
+QLineEdit* line(const char* keyword, const QString& text, const QString& placeholder = {})
+{
+    auto* e = madeFor(keyword, new QLineEdit(text));
+    e->setPlaceholderText(placeholder);
+    return e;
 }
 
 /// Widgets side by side in one form row, without the row's margins doubled.
@@ -163,18 +191,20 @@ DatasetForm::DatasetForm(QWidget* parent)
     updateEnabled();
 }
 
+template<typename W>
+W* DatasetForm::row(QFormLayout* form, W* field)
+{
+    addRow(form, field->property(kKeywordProperty).toByteArray().constData(), field);
+    return field;
+}
+
 void DatasetForm::buildCommon(QFormLayout* form)
 {
-    m_batch = spin("batch_size", 64);
-    addRow(form, "batch_size", m_batch);
-    m_window = spin("window", 2001);
-    addRow(form, "window", m_window);
-    m_tgWindow = spin("tg_window", 1);
-    addRow(form, "tg_window", m_tgWindow);
-    m_rc = check("rc");
-    addRow(form, "rc", m_rc);
-    m_seed = spin("seed", 1);
-    addRow(form, "seed", m_seed);
+    m_batch = row(form, spin("batch_size", 64));
+    m_window = row(form, spin("window", 2001));
+    m_tgWindow = row(form, spin("tg_window", 1));
+    m_rc = row(form, check("rc"));
+    m_seed = row(form, spin("seed", 1));
 }
 
 void DatasetForm::buildTargets(QFormLayout* form)
@@ -182,17 +212,11 @@ void DatasetForm::buildTargets(QFormLayout* form)
     m_norm1 = choices("normalization_mode");
     m_norm2 = choices("normalization_mode");
     addRow(form, "normalization_mode", inRow({m_norm1, new QLabel(tr("after")), m_norm2}));
-    m_weighting = choices("weighting_mode");
-    addRow(form, "weighting_mode", m_weighting);
-    m_bins = new QLineEdit(QString::fromLatin1(info("bins").words.front()));
-    addRow(form, "bins", m_bins);
-    m_downsampling = choices("downsampling");
-    addRow(form, "downsampling", m_downsampling);
-    m_overlapping = check("overlapping");
-    addRow(form, "overlapping", m_overlapping);
-    m_annotationTypes = spin("nb_annotation_type", 0, 1);
-    m_annotationTypes->setSpecialValueText(wordText(nullptr));
-    addRow(form, "nb_annotation_type", m_annotationTypes);
+    m_weighting = row(form, choices("weighting_mode"));
+    m_bins = row(form, line("bins", QString::fromLatin1(info("bins").words.front())));
+    m_downsampling = row(form, choices("downsampling"));
+    m_overlapping = row(form, check("overlapping"));
+    m_annotationTypes = row(form, spinOrWord("nb_annotation_type"));
 }
 
 void DatasetForm::buildLabels(QFormLayout* form)
@@ -203,47 +227,29 @@ void DatasetForm::buildLabels(QFormLayout* form)
     m_negativeRatio = spin("negative_ratio", 1);
     m_allNegatives = new QCheckBox(QString::fromLatin1(info("negative_ratio").words.front()));
     addRow(form, "negative_ratio", inRow({m_negativeRatio, m_allNegatives}));
-    m_negativeType = choices("negative_type");
-    addRow(form, "negative_type", m_negativeType);
-    m_augmentation = check("data_augmentation");
-    addRow(form, "data_augmentation", m_augmentation);
-    m_seq2seq = check("seq2seq");
-    addRow(form, "seq2seq", m_seq2seq);
-    m_definedPositive = choices("defined_positive");
-    addRow(form, "defined_positive", m_definedPositive);
-    m_predict = choices("predict");
-    addRow(form, "predict", m_predict);
-    m_useStrand = check("use_strand");
-    addRow(form, "use_strand", m_useStrand);
+    m_negativeType = row(form, choices("negative_type"));
+    m_augmentation = row(form, check("data_augmentation"));
+    m_seq2seq = row(form, check("seq2seq"));
+    m_definedPositive = row(form, choices("defined_positive"));
+    m_predict = row(form, choices("predict"));
+    m_useStrand = row(form, check("use_strand"));
 }
 
 void DatasetForm::buildSecondary(QFormLayout* form)
 {
-    m_useSecAs = choices("use_sec_as");
-    addRow(form, "use_sec_as", m_useSecAs);
-    m_secLength = spin("sec_input_length", 0, 1);
-    m_secLength->setSpecialValueText(QString::fromLatin1(info("sec_input_length").words.front()));
-    addRow(form, "sec_input_length", m_secLength);
-    m_secNorm = choices("sec_normalization_mode");
-    addRow(form, "sec_normalization_mode", m_secNorm);
-    m_secShape = new QLineEdit;
-    m_secShape->setPlaceholderText(tr("natural"));
-    addRow(form, "sec_input_shape", m_secShape);
-    m_secAnnotations = spin("sec_nb_annotation", 0, 1);
-    m_secAnnotations->setSpecialValueText(wordText(nullptr));
-    addRow(form, "sec_nb_annotation", m_secAnnotations);
+    m_useSecAs = row(form, choices("use_sec_as"));
+    m_secLength = row(form, spinOrWord("sec_input_length"));
+    m_secNorm = row(form, choices("sec_normalization_mode"));
+    m_secShape = row(form, line("sec_input_shape", {}, tr("natural")));
+    m_secAnnotations = row(form, spinOrWord("sec_nb_annotation"));
 }
 
 void DatasetForm::buildShapes(QFormLayout* form)
 {
-    m_outputShape = new QLineEdit;
-    m_outputShape->setPlaceholderText(tr("natural"));
-    addRow(form, "output_shape", m_outputShape);
-    m_dummyAxis = numberChoices("dummy_axis");
-    addRow(form, "dummy_axis", m_dummyAxis);
-    m_alphabetAxis = numberChoices("alphabet_axis");
+    m_outputShape = row(form, line("output_shape", {}, tr("natural")));
+    m_dummyAxis = row(form, numberChoices("dummy_axis"));
+    m_alphabetAxis = row(form, numberChoices("alphabet_axis"));
     m_alphabetAxis->setCurrentIndex(1);
-    addRow(form, "alphabet_axis", m_alphabetAxis);
 }
 
 void DatasetForm::addRow(QFormLayout* form, const char* name, QWidget* field)

@@ -44,6 +44,9 @@ Q_SIGNALS:
 
 private:
     void addRow(QFormLayout* form, const char* keyword, QWidget* field);
+    /// Adds `field` as the row of the keyword it was made for; returns it.
+    template<typename W>
+    W* row(QFormLayout* form, W* field);
     void buildCommon(QFormLayout* form);
     void buildTargets(QFormLayout* form);
     void buildLabels(QFormLayout* form);
