@@ -384,6 +384,8 @@ void TestAttributionTracks::ismAddsAHeatmapByTheShortcut()
     QVERIFY(QTest::qWaitFor([&] { return !view->isLoading(); }, kWait));
     QVERIFY(
         test::chooseInCombo(widget<QComboBox>(step.get(), "explainMethod"), QStringLiteral("ISM")));
+    step->activateWindow(); // keys go to the window a person works in
+    QVERIFY(QTest::qWaitForWindowActive(step.get()));
     QTest::keyClick(step.get(), Qt::Key_E, Qt::ControlModifier); // Explain here's shortcut
     QVERIFY(QTest::qWaitFor(
         [&] { return laneOf(view, TrackKind::Heatmap) >= 0 && !step->model()->isBusy(); }, kWait));
@@ -518,7 +520,7 @@ void TestAttributionTracks::vcfBecomesAVariantLane()
     const auto device = record(view);
     const auto& heads = device->engine().ellipses;
     QCOMPARE(heads.size(), std::size_t{3});
-    const double largest = lane->variants->largestEffect();
+    const double largest = lane->variants->largestEffect(); // all three are in view
     QVERIFY(largest > 0);
     const QColor background = paint::Theme::fromPalette(view->palette()).background;
     for (std::size_t k = 0; k < 3; ++k) {

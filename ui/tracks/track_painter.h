@@ -71,8 +71,10 @@ void drawRuler(QPainter& p, const Theme& theme, const ViewFrame& frame, const QR
 void drawSignal(QPainter& p, const ViewFrame& frame, const QRectF& lane,
                 const SignalSamples& samples, const SignalScale& scale, const QColor& color,
                 SignalStyle style);
-/// "[0 - 12.5]" in the lane's top-left corner, as IGV shows a data range.
-void drawScaleLabel(QPainter& p, const Theme& theme, const QRectF& lane, const SignalScale& scale);
+/// "[0 - 12.5]" in the lane's top-left corner, as IGV shows a data range (top-right with
+/// `right`, where a heatmap's row letters leave room).
+void drawScaleLabel(QPainter& p, const Theme& theme, const QRectF& lane, const SignalScale& scale,
+                    bool right = false);
 
 /// Features as boxes with strand chevrons and names under them where they do not collide;
 /// rows past `visibleRows` fold into the last one.

@@ -221,7 +221,12 @@ void TrackView::paintModelLane(QPainter& p, const paint::Theme& theme, const Vie
                 tr("No variants of %1 on %2").arg(QFileInfo(owner.path).fileName(), qs(f.chrom)));
             return;
         }
-        const double m = owner.variants->largestEffect();
+        // Autoscaled as signals are: the largest effect in view fills the lane.
+        double m = 0;
+        for (const VariantMark* v : marks)
+            if (const double x = f.xAt(static_cast<double>(v->pos) + 0.5);
+                x >= area.left() && x <= area.right() && std::isfinite(v->effect()))
+                m = std::max(m, static_cast<double>(std::abs(v->effect())));
         paint::drawLollipops(p, theme, f, area, marks, m);
         paint::drawScaleLabel(p, theme, area, {-m, m});
         return;
@@ -240,7 +245,7 @@ void TrackView::paintModelLane(QPainter& p, const paint::Theme& theme, const Vie
         paint::drawHeatmap(p, theme, f, area, e, m);
     else
         paint::drawLogo(p, theme, f, area, e, m);
-    paint::drawScaleLabel(p, theme, area, {-m, m});
+    paint::drawScaleLabel(p, theme, area, {-m, m}, ism);
 }
 
 void TrackView::paintSignalLane(QPainter& p, const paint::Theme& theme, const ViewFrame& f,

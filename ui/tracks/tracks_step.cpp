@@ -198,18 +198,7 @@ QVBoxLayout* TracksStep::buildToolbar()
     m_predictHere->setObjectName(QStringLiteral("predictHere"));
     m_predictChromosome = new QPushButton(tr("Predict chromosome"));
     m_predictChromosome->setObjectName(QStringLiteral("predictChromosome"));
-    m_explainHere = new QPushButton(tr("Explain here"));
-    m_explainHere->setObjectName(QStringLiteral("explainHere"));
-    m_explainHere->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
-    m_explainMethod = new QComboBox;
-    m_explainMethod->setObjectName(QStringLiteral("explainMethod"));
-    for (const ExplainMethod m : {ExplainMethod::InputTimesGradient, ExplainMethod::Saliency,
-                                  ExplainMethod::IntegratedGradients, ExplainMethod::Ism})
-        m_explainMethod->addItem(methodLabel(m), static_cast<int>(m));
-    m_explainMethod->setToolTip(tr("How \"Explain here\" scores the bases: gradients "
-                                   "(input \u00d7 gradient, saliency, integrated gradients) or "
-                                   "in-silico mutagenesis, every substitution run through the "
-                                   "model (ISM, also drawn as a heatmap)"));
+    buildExplainControls();
     auto* exportButton = new QPushButton(tr("Export..."));
     exportButton->setToolTip(tr("Save the view as a PNG image or an SVG drawing"));
 
@@ -243,9 +232,25 @@ QVBoxLayout* TracksStep::buildToolbar()
     });
     connect(m_predictHere, &QPushButton::clicked, this, &TracksStep::predictHere);
     connect(m_predictChromosome, &QPushButton::clicked, this, &TracksStep::predictChromosome);
-    connect(m_explainHere, &QPushButton::clicked, this, &TracksStep::explainHere);
     connect(exportButton, &QPushButton::clicked, this, &TracksStep::chooseExport);
     return rows;
+}
+
+void TracksStep::buildExplainControls()
+{
+    m_explainHere = new QPushButton(tr("Explain here"));
+    m_explainHere->setObjectName(QStringLiteral("explainHere"));
+    m_explainHere->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    m_explainMethod = new QComboBox;
+    m_explainMethod->setObjectName(QStringLiteral("explainMethod"));
+    for (const ExplainMethod m : {ExplainMethod::InputTimesGradient, ExplainMethod::Saliency,
+                                  ExplainMethod::IntegratedGradients, ExplainMethod::Ism})
+        m_explainMethod->addItem(methodLabel(m), static_cast<int>(m));
+    m_explainMethod->setToolTip(tr("How \"Explain here\" scores the bases: gradients "
+                                   "(input \u00d7 gradient, saliency, integrated gradients) or "
+                                   "in-silico mutagenesis, every substitution run through the "
+                                   "model (ISM, also drawn as a heatmap)"));
+    connect(m_explainHere, &QPushButton::clicked, this, &TracksStep::explainHere);
 }
 
 // ---- project, files, navigation -------------------------------------------------------------
@@ -705,7 +710,7 @@ bool TracksStep::explainHere()
     const auto method = static_cast<ExplainMethod>(m_explainMethod->currentData().toInt());
     BackgroundTask* task = m_model->explainRegion(range, method);
     if (task) {
-        showProgress(tr("Explaining %1").arg(formatLocus(range)));
+        showProgress(tr("Explaining"));
         showMessage(tr("Explaining %1 with %2...").arg(formatLocus(range), methodLabel(method)));
         updateActions(); // stays enabled: a newer request replaces this one
     }

@@ -77,6 +77,8 @@ public:
 
 private:
     QVBoxLayout* buildToolbar();
+    /// "Explain here" and its method box.
+    void buildExplainControls();
     /// The message line, with the model's progress and its Cancel button.
     QHBoxLayout* buildStatusBar();
     void connectView();
