@@ -1,6 +1,8 @@
 #include "ui/style/colors.h"
 
+#include <algorithm>
 #include <array>
+#include <cmath>
 
 #include <QPalette>
 
@@ -118,6 +120,28 @@ QColor base(char base)
     default:
         return {0x9a, 0x9a, 0x9a};
     }
+}
+
+QColor attributionPositive()
+{
+    return {0xc0, 0x39, 0x2b};
+}
+
+QColor attributionNegative()
+{
+    return {0x2b, 0x5c, 0xb8};
+}
+
+QColor diverging(double t, const QColor& neutral)
+{
+    const double u = std::clamp(std::isfinite(t) ? t : 0.0, -1.0, 1.0);
+    const QColor end = u < 0 ? attributionNegative() : attributionPositive();
+    const double a = std::abs(u);
+    const auto mix = [a](int from, int to) {
+        return static_cast<int>(std::lround(from + (to - from) * a));
+    };
+    return {mix(neutral.red(), end.red()), mix(neutral.green(), end.green()),
+            mix(neutral.blue(), end.blue())};
 }
 
 } // namespace kdna::ui::colors

@@ -50,4 +50,13 @@ namespace kdna::ui::colors {
 /// A base's colour, as IGV draws them (A green, C blue, G orange, T red; others grey).
 [[nodiscard]] QColor base(char base);
 
+/// A signed value on a diverging scale, `t` in [-1, 1] (clamped): blue for negative, red for
+/// positive, through `neutral` at zero (the lane's background, so a zero cell vanishes).
+/// Heatmaps and variant effects draw with it.
+[[nodiscard]] QColor diverging(double t, const QColor& neutral = QColor(0xf4, 0xf4, 0xf4));
+/// An attribution's summed score where bases are too narrow for letters: positive and
+/// negative bars.
+[[nodiscard]] QColor attributionPositive();
+[[nodiscard]] QColor attributionNegative();
+
 } // namespace kdna::ui::colors

@@ -3,6 +3,10 @@
 #include "core/eval/prediction_pairing.h"
 #include "core/eval/whole_sequence.h"
 #include "core/genome/genome.h"
+#include "core/genome/sequence.h"
+#include "core/interpret/attribution.h"
+#include "core/interpret/region.h"
+#include "core/interpret/variants.h"
 #include "core/model/inference_plan.h"
 #include "core/project/model_tasks.h"
 #include "core/tracks/bigwig.h"
@@ -11,6 +15,7 @@
 #include "ui/bridge/background_task.h"
 #include "ui/bridge/qt_convert.h"
 
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -23,6 +28,7 @@ namespace {
 /// What loading a model tells the viewer, gathered off the GUI thread.
 struct ModelFacts {
     std::shared_ptr<LoadedModel> model;
+    std::shared_ptr<const Genome> genomeFile;
     QString genome;
     std::vector<std::string> chromosomes;
     QStringList trackNames;
@@ -39,7 +45,8 @@ ModelFacts readFacts(const std::string& archive, const std::string& dataDir)
     const DatasetSpec& spec = facts.model->trainSpec();
     const auto fasta = spec.resolve(spec.fasta_file);
     facts.genome = qs(fasta.string());
-    facts.chromosomes = Genome::open(fasta).names();
+    facts.genomeFile = std::make_shared<const Genome>(Genome::open(fasta));
+    facts.chromosomes = facts.genomeFile->names();
     const Model& model = *facts.model->model;
     const OutputLayouts layouts = outputLayouts(
         spec, facts.model->inputLength(), model.spec().outputNames(), model.summary().outputShapes);
@@ -102,6 +109,7 @@ BackgroundTask* ModelSession::run(const QString& title, BackgroundTask::Work wor
 {
     // The slot cuts a superseded task off: its end cannot clear the newer task's "busy".
     BackgroundTask* task = m_task.start(this, title, std::move(work));
+    m_explaining = false;
     setBusy(true);
     connect(task, &BackgroundTask::progressed, this, &ModelSession::progressed);
     connect(task, &BackgroundTask::failed, this, &ModelSession::failed);
@@ -127,6 +135,7 @@ void ModelSession::clear()
     m_task.cancel(); // nothing it delivers is wanted any more
     setBusy(false);
     m_model.reset();
+    m_genomeFile.reset();
     m_archive.clear();
     m_genome.clear();
     m_chromosomes.clear();
@@ -141,6 +150,7 @@ void ModelSession::load(const QString& archivePath, const QString& dataDir)
 {
     const std::uint64_t generation = ++m_generation;
     m_model.reset();
+    m_genomeFile.reset();
     m_archive = archivePath;
     m_trackNames.clear();
     m_experiments.clear();
@@ -154,6 +164,7 @@ void ModelSession::load(const QString& archivePath, const QString& dataDir)
         if (generation != m_generation)
             return;
         m_model = facts->model;
+        m_genomeFile = facts->genomeFile;
         m_genome = facts->genome;
         m_trackNames = facts->trackNames;
         m_experiments = facts->experiments;
@@ -267,6 +278,138 @@ BackgroundTask* ModelSession::predictChromosome(const std::string& viewChrom, co
         if (generation == m_generation)
             Q_EMIT chromosomePredicted(outcome->files, outcome->method, outcome->seconds);
     });
+    return task;
+}
+
+namespace {
+
+interpret::Method gradientMethod(ExplainMethod method)
+{
+    switch (method) {
+    case ExplainMethod::Saliency:
+        return interpret::Method::Saliency;
+    case ExplainMethod::IntegratedGradients:
+        return interpret::Method::IntegratedGradients;
+    case ExplainMethod::InputTimesGradient:
+    case ExplainMethod::Ism:
+        break;
+    }
+    return interpret::Method::InputTimesGradient;
+}
+
+/// `range`, or its middle `cap` bases when wider, with the sentence that says so.
+GenomicRange cappedRange(const GenomicRange& range, std::int64_t cap, ExplainMethod method,
+                         QString* note)
+{
+    if (range.length() <= cap)
+        return range;
+    const std::int64_t start = range.start + (range.length() - cap) / 2;
+    *note = ModelSession::tr("The view is %1 wide and %2 covers at most %3: its middle %3 "
+                             "were explained; zoom in to explain elsewhere.")
+                .arg(spanText(static_cast<double>(range.length())), methodLabel(method),
+                     spanText(static_cast<double>(cap)));
+    return {range.chrom, start, start + cap};
+}
+
+/// The explanation of `q` as the viewer keeps it.
+void explainInto(Explanation& e, LoadedModel& model, const Genome& genome,
+                 const interpret::RegionRequest& q)
+{
+    const auto t0 = std::chrono::steady_clock::now();
+    const interpret::RegionScores r = interpret::explainRegion(*model.model, genome, q);
+    e.bases = sequence::decode(r.codes.data(), r.codes.size());
+    e.scores = r.perBase;
+    e.ism = r.ism;
+    e.windows = r.windows;
+    e.windowLength = r.length;
+    e.target = qs(model.model->spec().outputNames().front());
+    e.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+/// A VCF's effects on the first output, its values summed (as "Explain here" explains it).
+VariantMarks marksOf(LoadedModel& model, const Genome& genome, const std::string& vcf)
+{
+    const auto t0 = std::chrono::steady_clock::now();
+    const interpret::VariantEffects effects = interpret::variantEffects(*model.model, genome, vcf);
+    const auto values = static_cast<std::size_t>(interpret::outputSizes(*model.model).front());
+    VariantMarks out;
+    out.target = qs(model.model->spec().outputNames().front());
+    for (const std::string& s : effects.skipped)
+        out.skipped << qs(s);
+    for (const interpret::VariantEffect& row : effects.rows) {
+        VariantMark m{row.variant.chrom,
+                      row.variant.pos,
+                      qs(row.variant.id),
+                      qs(row.variant.ref),
+                      qs(row.variant.alt),
+                      0,
+                      0};
+        for (std::size_t k = 0; k < values && k < row.ref.size(); ++k) {
+            m.refValue += row.ref[k];
+            m.altValue += row.alt[k];
+        }
+        out.marks.push_back(std::move(m));
+    }
+    out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return out;
+}
+
+} // namespace
+
+BackgroundTask* ModelSession::explainRegion(const GenomicRange& viewRange, ExplainMethod method)
+{
+    if (!m_model || (m_busy && !m_explaining))
+        return nullptr;
+    auto result = std::make_shared<Explanation>();
+    const GenomicRange range =
+        cappedRange(viewRange, method == ExplainMethod::Ism ? kIsmMaxSpan : kExplainMaxSpan, method,
+                    &result->note);
+    interpret::RegionRequest q;
+    try {
+        q.chrom = modelChromosome(range.chrom);
+    } catch (const Error& e) {
+        Q_EMIT failed(qs(e.what()));
+        return nullptr;
+    }
+    result->chrom = range.chrom;
+    result->start = range.start;
+    result->method = method;
+    q.start = range.start;
+    q.end = range.end;
+    q.ism = method == ExplainMethod::Ism;
+    q.attribution.method = gradientMethod(method);
+    BackgroundTask* task =
+        run(tr("Explaining %1").arg(formatLocus(range)),
+            [result, q, model = m_model, genome = m_genomeFile,
+             lock = m_explainLock](TaskContext& context) mutable {
+                const std::lock_guard guard(*lock); // a replaced explanation ends first
+                if (context.cancelled())
+                    throw Error("stopped");
+                q.progress = progressOf(context);
+                explainInto(*result, *model, *genome, q);
+            });
+    m_explaining = true;
+    connect(task, &BackgroundTask::succeeded, this, [this, result, generation = m_generation] {
+        if (generation == m_generation)
+            Q_EMIT explained(result);
+    });
+    return task;
+}
+
+BackgroundTask* ModelSession::scoreVariants(const QString& vcf)
+{
+    if (!m_model || m_busy)
+        return nullptr;
+    auto result = std::make_shared<VariantMarks>();
+    BackgroundTask* task = run(tr("Scoring %1").arg(QFileInfo(vcf).fileName()),
+                               [result, path = ss(vcf), model = m_model, genome = m_genomeFile](
+                                   TaskContext&) { *result = marksOf(*model, *genome, path); });
+    connect(task, &BackgroundTask::succeeded, this, [this, vcf, result, generation = m_generation] {
+        if (generation == m_generation)
+            Q_EMIT variantsScored(vcf, result);
+    });
+    connect(task, &BackgroundTask::failed, this,
+            [this, vcf](const QString& message) { Q_EMIT variantsFailed(vcf, message); });
     return task;
 }
 

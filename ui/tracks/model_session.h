@@ -2,10 +2,12 @@
 
 #include "core/data/normalization.h"
 #include "ui/bridge/background_task.h"
+#include "ui/tracks/explanation.h"
 #include "ui/tracks/locus.h"
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -14,8 +16,9 @@
 #include <QStringList>
 
 namespace kdna {
+class Genome;
 struct LoadedModel;
-}
+} // namespace kdna
 
 namespace kdna::ui {
 
@@ -71,6 +74,19 @@ public:
     /// Predicts a whole chromosome into the bigWig `output`; chromosomePredicted() or failed()
     /// follows.
     BackgroundTask* predictChromosome(const std::string& chrom, const QString& output);
+    /// "Explain here" covers at most this many bases (ISM, a pass per substitution, fewer):
+    /// a wider view is explained over its middle.
+    static constexpr std::int64_t kExplainMaxSpan = 20'000;
+    static constexpr std::int64_t kIsmMaxSpan = 2'000;
+    /// Per-base importance over `range` for the model's first output (core/interpret/region);
+    /// explained() or failed() follows. A newer explanation replaces one under way; anything
+    /// else the model does must end first (null).
+    BackgroundTask* explainRegion(const GenomicRange& range, ExplainMethod method);
+    /// Whether the running task is an explanation (which a newer one may replace).
+    [[nodiscard]] bool isExplaining() const { return m_busy && m_explaining; }
+    /// Scores every variant of a VCF/BCF (core/interpret/variants); variantsScored() or
+    /// variantsFailed() follows.
+    BackgroundTask* scoreVariants(const QString& vcf);
     /// Where a chromosome's prediction goes unless the user says otherwise:
     /// `<archive>.<chrom>.prediction.bw`.
     [[nodiscard]] static QString chromosomeOutput(const QString& archive, const std::string& chrom);
@@ -82,6 +98,9 @@ Q_SIGNALS:
     void regionPredicted(const kdna::ui::RegionPrediction& prediction);
     void chromosomePredicted(const QStringList& files, const QString& method, double seconds);
     void failed(const QString& message);
+    void explained(std::shared_ptr<const kdna::ui::Explanation> explanation);
+    void variantsScored(const QString& vcf, std::shared_ptr<const kdna::ui::VariantMarks> marks);
+    void variantsFailed(const QString& vcf, const QString& message);
     void busyChanged(bool busy);
     /// The running task's progress, 0..1.
     void progressed(double fraction);
@@ -94,6 +113,11 @@ private:
     [[nodiscard]] std::string modelChromosome(const std::string& viewChrom) const;
 
     std::shared_ptr<LoadedModel> m_model;
+    std::shared_ptr<const Genome> m_genomeFile;
+    /// Held by an explanation's work: a replaced one still running ends before the next
+    /// touches the model (which is not shared between threads).
+    std::shared_ptr<std::mutex> m_explainLock = std::make_shared<std::mutex>();
+    bool m_explaining = false;
     QString m_archive;
     QString m_genome;
     std::vector<std::string> m_chromosomes;

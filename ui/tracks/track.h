@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/data/normalization.h"
+#include "ui/tracks/explanation.h"
 #include "ui/tracks/feature_index.h"
 #include "ui/tracks/track_source.h"
 
@@ -14,7 +15,9 @@
 
 namespace kdna::ui {
 
-enum class TrackKind { Signal, Features, Sequence };
+/// Attribution (a logo), Heatmap (ISM) and Variants (lollipops) hold what the model computed
+/// for them ("Explain here", a VCF scored).
+enum class TrackKind { Signal, Features, Sequence, Attribution, Heatmap, Variants };
 
 /// What a user sets for a track in the side panel.
 struct TrackStyle {
@@ -41,8 +44,10 @@ struct Track {
     QString path; ///< the file; empty for a prediction held in memory
     std::shared_ptr<const TrackSource> source;
     std::shared_ptr<const FeatureIndex> features;
-    bool loading = false; ///< a feature file still being read
-    QString error;        ///< why the file could not be read
+    std::shared_ptr<const Explanation> explanation; ///< Attribution and Heatmap
+    std::shared_ptr<const VariantMarks> variants;   ///< Variants; null while being scored
+    bool loading = false;                           ///< a feature file still being read
+    QString error;                                  ///< why the file could not be read
 
     bool predicted = false;
     /// In overlay mode, the experiment track this prediction shares a lane with.

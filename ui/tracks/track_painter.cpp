@@ -219,7 +219,8 @@ void drawSignal(QPainter& p, const ViewFrame& frame, const QRectF& lane,
     p.restore();
 }
 
-void drawScaleLabel(QPainter& p, const Theme& theme, const QRectF& lane, const SignalScale& scale)
+void drawScaleLabel(QPainter& p, const Theme& theme, const QRectF& lane, const SignalScale& scale,
+                    bool right)
 {
     p.save();
     const QFont font = smallFont(p, 10);
@@ -227,8 +228,8 @@ void drawScaleLabel(QPainter& p, const Theme& theme, const QRectF& lane, const S
     const QString text =
         QStringLiteral("[%1 - %2]").arg(number(scale.minimum), number(scale.maximum));
     // On a card of the background: the label sits where the tallest bars reach.
-    const QRectF box(lane.left() + 2, lane.top() + 1,
-                     QFontMetricsF(font).horizontalAdvance(text) + 6, 13);
+    const double width = QFontMetricsF(font).horizontalAdvance(text) + 6;
+    const QRectF box(right ? lane.right() - width - 2 : lane.left() + 2, lane.top() + 1, width, 13);
     QColor card = theme.background;
     card.setAlpha(215);
     p.fillRect(box, card);

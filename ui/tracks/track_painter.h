@@ -1,9 +1,10 @@
 #pragma once
 
+#include "ui/style/colors.h"
+#include "ui/tracks/explanation.h"
 #include "ui/tracks/feature_index.h"
 #include "ui/tracks/track.h"
 #include "ui/tracks/view_frame.h"
-#include "ui/style/colors.h"
 
 #include <cstdint>
 #include <optional>
@@ -70,8 +71,10 @@ void drawRuler(QPainter& p, const Theme& theme, const ViewFrame& frame, const QR
 void drawSignal(QPainter& p, const ViewFrame& frame, const QRectF& lane,
                 const SignalSamples& samples, const SignalScale& scale, const QColor& color,
                 SignalStyle style);
-/// "[0 - 12.5]" in the lane's top-left corner, as IGV shows a data range.
-void drawScaleLabel(QPainter& p, const Theme& theme, const QRectF& lane, const SignalScale& scale);
+/// "[0 - 12.5]" in the lane's top-left corner, as IGV shows a data range (top-right with
+/// `right`, where a heatmap's row letters leave room).
+void drawScaleLabel(QPainter& p, const Theme& theme, const QRectF& lane, const SignalScale& scale,
+                    bool right = false);
 
 /// Features as boxes with strand chevrons and names under them where they do not collide;
 /// rows past `visibleRows` fold into the last one.
@@ -85,5 +88,35 @@ void drawSequence(QPainter& p, const Theme& theme, const ViewFrame& frame, const
 /// A grey sentence centred in a lane (no data here, zoom in to see..., an error).
 void drawNote(QPainter& p, const Theme& theme, const QRectF& lane, const QString& text,
               bool error = false);
+
+// ---- "Explain here" and variants (track_painter_explain.cpp) ----------------------------------
+
+/// Letters of a logo need this many pixels a base; narrower, the lane draws bars of the score.
+inline constexpr double kLogoMinPixels = 3;
+
+/// The largest |score| (or |ISM change|) of the explanation's bases in view; 0 when none.
+[[nodiscard]] double largestInView(const ViewFrame& frame, const Explanation& e, bool ism);
+
+/// An attribution as a sequence logo: each base's letter (its colour from ui/style) as tall as
+/// its score, above the mid-lane axis when positive and below it when negative; `maxAbs`
+/// fills half the lane. Where bases are narrower than kLogoMinPixels, one bar a pixel of the
+/// mean score of its bases, up or down from the axis.
+void drawLogo(QPainter& p, const Theme& theme, const ViewFrame& frame, const QRectF& lane,
+              const Explanation& e, double maxAbs);
+
+/// ISM as a heatmap: rows A, C, G, T top to bottom, one cell a base (a pixel's mean when bases
+/// are narrower), coloured on the diverging scale by the output's change over `maxAbs`.
+void drawHeatmap(QPainter& p, const Theme& theme, const ViewFrame& frame, const QRectF& lane,
+                 const Explanation& e, double maxAbs);
+/// The heatmap's row of a base (A 0, C 1, G 2, T 3) at height `y` of `lane`, or -1.
+[[nodiscard]] int heatmapRow(const QRectF& lane, double y);
+
+/// Variants as lollipops: a stick at each variant as tall as |alt - ref| over `maxAbs`, its
+/// head coloured on the diverging scale. `marks` are those of the view's chromosome.
+void drawLollipops(QPainter& p, const Theme& theme, const ViewFrame& frame, const QRectF& lane,
+                   std::span<const VariantMark* const> marks, double maxAbs);
+/// The mark whose stick is nearest to `x` within a few pixels, or -1 (the hover's variant).
+[[nodiscard]] int lollipopAt(const ViewFrame& frame, std::span<const VariantMark* const> marks,
+                             double x);
 
 } // namespace kdna::ui::paint

@@ -36,6 +36,12 @@ QString kindText(const Track& t)
         return TrackPanel::tr("features");
     case TrackKind::Sequence:
         return TrackPanel::tr("sequence");
+    case TrackKind::Attribution:
+        return TrackPanel::tr("attribution");
+    case TrackKind::Heatmap:
+        return TrackPanel::tr("ISM heatmap");
+    case TrackKind::Variants:
+        return TrackPanel::tr("variants");
     }
     return {};
 }

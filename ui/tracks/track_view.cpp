@@ -3,16 +3,16 @@
 // track_view_reading.cpp; painting: track_view_paint.cpp.
 #include "ui/tracks/track_view.h"
 
-#include "ui/bridge/background_task.h"
-#include "ui/bridge/qt_convert.h"
 #include "core/genome/genome.h"
-#include "ui/tracks/tile_fetcher.h"
-#include "ui/tracks/track_painter.h"
 #include "core/tracks/bigwig.h"
 #include "core/tracks/features.h"
 #include "core/tracks/file_kind.h"
 #include "core/util/describe.h"
+#include "ui/bridge/background_task.h"
+#include "ui/bridge/qt_convert.h"
 #include "ui/style/colors.h"
+#include "ui/tracks/tile_fetcher.h"
+#include "ui/tracks/track_painter.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -235,6 +235,46 @@ int TrackView::addSignal(std::shared_ptr<const TrackSource> source, const TrackS
     t.predicted = predicted;
     t.source = std::move(source);
     return insertTrack(std::move(t));
+}
+
+int TrackView::addExplanation(TrackKind kind, std::shared_ptr<const Explanation> explanation,
+                              const TrackStyle& style)
+{
+    Track t;
+    t.kind = kind;
+    t.style = style;
+    t.origin = TrackOrigin::Model;
+    t.explanation = std::move(explanation);
+    return insertTrack(std::move(t));
+}
+
+void TrackView::replaceExplanation(int id, std::shared_ptr<const Explanation> explanation)
+{
+    Track* t = findById(id);
+    if (!t || (t->kind != TrackKind::Attribution && t->kind != TrackKind::Heatmap))
+        return;
+    t->explanation = std::move(explanation);
+    tracksEdited();
+}
+
+int TrackView::addVariants(const QString& path, const TrackStyle& style)
+{
+    Track t;
+    t.kind = TrackKind::Variants;
+    t.style = style;
+    t.origin = TrackOrigin::User;
+    t.path = normalisedPath(path);
+    return insertTrack(std::move(t));
+}
+
+void TrackView::setVariants(int id, std::shared_ptr<const VariantMarks> marks, const QString& error)
+{
+    Track* t = findById(id);
+    if (!t || t->kind != TrackKind::Variants)
+        return;
+    t->variants = std::move(marks);
+    t->error = error;
+    tracksEdited();
 }
 
 void TrackView::replaceSource(int id, std::shared_ptr<const TrackSource> source)

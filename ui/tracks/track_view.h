@@ -61,6 +61,17 @@ public:
     /// Adds a signal read from `source` (a prediction held in memory, say).
     int addSignal(std::shared_ptr<const TrackSource> source, const TrackStyle& style,
                   TrackOrigin origin, bool predicted);
+    /// Adds what "Explain here" computed as a logo (TrackKind::Attribution) or an ISM heatmap
+    /// (TrackKind::Heatmap) lane.
+    int addExplanation(TrackKind kind, std::shared_ptr<const Explanation> explanation,
+                       const TrackStyle& style);
+    /// Swaps an explanation lane's data (the view explained again), keeping its style.
+    void replaceExplanation(int id, std::shared_ptr<const Explanation> explanation);
+    /// Adds a variant lane for the VCF `path`, drawn once setVariants() gives its scores
+    /// ("Scoring..." until then).
+    int addVariants(const QString& path, const TrackStyle& style);
+    /// The scored variants of a variant lane, or why they could not be scored (`error`).
+    void setVariants(int id, std::shared_ptr<const VariantMarks> marks, const QString& error = {});
     /// Swaps a signal track's data (a prediction made again), keeping its style.
     void replaceSource(int id, std::shared_ptr<const TrackSource> source);
     void removeTrack(int id);
@@ -178,6 +189,14 @@ private:
                                            bool normalised) const;
     [[nodiscard]] double correlation(const Track& prediction, const ViewFrame& frame) const;
     [[nodiscard]] QString tooltipAt(const QPoint& pos) const;
+    [[nodiscard]] QString explanationTip(const Track& t, const Lane& lane, std::int64_t base,
+                                         int y) const;
+    [[nodiscard]] QString variantTip(const Track& t, double x) const;
+    /// The variants of `t` on the frame's chromosome.
+    [[nodiscard]] std::vector<const VariantMark*> marksOn(const Track& t,
+                                                          const ViewFrame& frame) const;
+    void paintModelLane(QPainter& p, const paint::Theme& theme, const ViewFrame& frame,
+                        const Track& owner, const QRectF& area) const;
 
     void setRange(const std::string& chrom, double start, double end, Record record);
     void commitHistory();

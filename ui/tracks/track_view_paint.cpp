@@ -2,6 +2,7 @@
 // QPainter (screen, image export, benchmarks), tooltips and export. Data lives in
 // track_view.cpp, navigation and input in track_view_navigation.cpp, reads in
 // track_view_reading.cpp.
+#include "core/util/chrom_names.h"
 #include "ui/bridge/qt_convert.h"
 #include "ui/tracks/signal_sampler.h"
 #include "ui/tracks/tile_fetcher.h"
@@ -165,6 +166,11 @@ void TrackView::paintLane(QPainter& p, const paint::Theme& theme, const ViewFram
                             owner.style.color);
         return;
     }
+    case TrackKind::Attribution:
+    case TrackKind::Heatmap:
+    case TrackKind::Variants:
+        paintModelLane(p, theme, f, owner, area);
+        return;
     case TrackKind::Sequence: {
         if (f.bpPerPixel() > kSequenceMaxBpPerPixel) {
             paint::drawNote(p, theme, area, tr("Zoom in to see the sequence"));
@@ -178,6 +184,68 @@ void TrackView::paintLane(QPainter& p, const paint::Theme& theme, const ViewFram
         return;
     }
     }
+}
+
+std::vector<const VariantMark*> TrackView::marksOn(const Track& t, const ViewFrame& frame) const
+{
+    std::vector<const VariantMark*> out;
+    if (!t.variants)
+        return out;
+    std::vector<std::string> names;
+    for (const VariantMark& v : t.variants->marks)
+        if (names.empty() || names.back() != v.chrom)
+            names.push_back(v.chrom);
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    const std::string chrom = chrom_names::match(frame.chrom, names);
+    for (const VariantMark& v : t.variants->marks)
+        if (!chrom.empty() && v.chrom == chrom)
+            out.push_back(&v);
+    return out;
+}
+
+void TrackView::paintModelLane(QPainter& p, const paint::Theme& theme, const ViewFrame& f,
+                               const Track& owner, const QRectF& area) const
+{
+    if (owner.kind == TrackKind::Variants) {
+        if (!owner.variants) {
+            paint::drawNote(p, theme, area,
+                            tr("Scoring the variants of %1 with the model...")
+                                .arg(QFileInfo(owner.path).fileName()));
+            return;
+        }
+        const auto marks = marksOn(owner, f);
+        if (marks.empty()) {
+            paint::drawNote(
+                p, theme, area,
+                tr("No variants of %1 on %2").arg(QFileInfo(owner.path).fileName(), qs(f.chrom)));
+            return;
+        }
+        // Autoscaled as signals are: the largest effect in view fills the lane.
+        double m = 0;
+        for (const VariantMark* v : marks)
+            if (const double x = f.xAt(static_cast<double>(v->pos) + 0.5);
+                x >= area.left() && x <= area.right() && std::isfinite(v->effect()))
+                m = std::max(m, static_cast<double>(std::abs(v->effect())));
+        paint::drawLollipops(p, theme, f, area, marks, m);
+        paint::drawScaleLabel(p, theme, area, {-m, m});
+        return;
+    }
+    const Explanation& e = *owner.explanation;
+    if (e.chrom != f.chrom || static_cast<double>(e.end()) <= f.start ||
+        static_cast<double>(e.start) >= f.end) {
+        paint::drawNote(p, theme, area,
+                        tr("Explained %1; \"Explain here\" explains this view")
+                            .arg(formatLocus({e.chrom, e.start, e.end()})));
+        return;
+    }
+    const bool ism = owner.kind == TrackKind::Heatmap;
+    const double m = paint::largestInView(f, e, ism);
+    if (ism)
+        paint::drawHeatmap(p, theme, f, area, e, m);
+    else
+        paint::drawLogo(p, theme, f, area, e, m);
+    paint::drawScaleLabel(p, theme, area, {-m, m}, ism);
 }
 
 void TrackView::paintSignalLane(QPainter& p, const paint::Theme& theme, const ViewFrame& f,
@@ -303,6 +371,12 @@ QString TrackView::tooltipAt(const QPoint& pos) const
             if (lines.size() > 6)
                 break;
         }
+    } else if (owner.kind == TrackKind::Attribution || owner.kind == TrackKind::Heatmap) {
+        if (const QString tip = explanationTip(owner, *lane, base, pos.y()); !tip.isEmpty())
+            lines << tip;
+    } else if (owner.kind == TrackKind::Variants) {
+        if (const QString tip = variantTip(owner, pos.x()); !tip.isEmpty())
+            lines << tip;
     } else if (owner.kind == TrackKind::Sequence) {
         const std::string bases = paintedBases();
         const auto i = base - static_cast<std::int64_t>(std::floor(f.start));
@@ -310,6 +384,42 @@ QString TrackView::tooltipAt(const QPoint& pos) const
             lines << tr("base %1").arg(QLatin1Char(bases[static_cast<std::size_t>(i)]));
     }
     return lines.join(QStringLiteral("<br>"));
+}
+
+QString TrackView::explanationTip(const Track& t, const Lane& lane, std::int64_t base, int y) const
+{
+    const Explanation& e = *t.explanation;
+    if (e.chrom != frame().chrom || base < e.start || base >= e.end())
+        return {};
+    const auto i = static_cast<std::size_t>(base - e.start);
+    const QChar ref(QLatin1Char(e.bases[i]));
+    const QString name = t.style.name.toHtmlEscaped();
+    if (t.kind == TrackKind::Attribution)
+        return tr("<b>%1</b>: %2, score %3").arg(name, ref, QString::number(e.scores[i], 'g', 4));
+    const int row = paint::heatmapRow(QRectF(0, lane.top, 1, lane.height), y);
+    if (row < 0 || e.ism.size() < (i + 1) * 4)
+        return {};
+    const QChar to(QLatin1Char("ACGT"[row]));
+    if (to == ref)
+        return tr("<b>%1</b>: %2 is the reference").arg(name, ref);
+    return tr("<b>%1</b>: %2 to %3 changes %4 by %5")
+        .arg(name, ref, to, e.target.toHtmlEscaped(),
+             QString::number(e.ism[i * 4 + static_cast<std::size_t>(row)], 'g', 4));
+}
+
+QString TrackView::variantTip(const Track& t, double x) const
+{
+    const ViewFrame f = frame();
+    const auto marks = marksOn(t, f);
+    const int at = paint::lollipopAt(f, marks, x);
+    if (at < 0)
+        return {};
+    const VariantMark& v = *marks[static_cast<std::size_t>(at)];
+    return tr("<b>%1</b> %2:%3 %4&gt;%5<br>%6: alt \u2212 ref = %7 (ref %8, alt %9)")
+        .arg(v.id == QStringLiteral(".") ? tr("variant") : v.id.toHtmlEscaped(), qs(v.chrom),
+             count(v.pos + 1), v.ref.toHtmlEscaped(), v.alt.toHtmlEscaped(),
+             t.variants->target.toHtmlEscaped(), QString::number(v.effect(), 'g', 4),
+             QString::number(v.refValue, 'g', 4), QString::number(v.altValue, 'g', 4));
 }
 
 bool TrackView::exportImage(const QString& path, QString* error) const

@@ -142,6 +142,12 @@ void TracksStep::connectModel()
             [this](double f) { m_progress->setValue(static_cast<int>(f * 1000)); });
     connect(m_model, &ModelSession::regionPredicted, this, &TracksStep::regionPredicted);
     connect(m_model, &ModelSession::chromosomePredicted, this, &TracksStep::chromosomePredicted);
+    connect(m_model, &ModelSession::explained, this, &TracksStep::explained);
+    connect(m_model, &ModelSession::variantsScored, this, &TracksStep::variantsScored);
+    connect(m_model, &ModelSession::variantsFailed, this,
+            [this](const QString& vcf, const QString& message) {
+                m_view->setVariants(m_view->findTrack(vcf), nullptr, message);
+            });
     connect(m_model, &ModelSession::failed, this, [this](const QString& m) {
         // failed() comes before finished(), so the task that was cancelled is still known.
         showMessage(m_model->isStopping() ? tr("Stopped.") : m, true);
@@ -192,6 +198,7 @@ QVBoxLayout* TracksStep::buildToolbar()
     m_predictHere->setObjectName(QStringLiteral("predictHere"));
     m_predictChromosome = new QPushButton(tr("Predict chromosome"));
     m_predictChromosome->setObjectName(QStringLiteral("predictChromosome"));
+    buildExplainControls();
     auto* exportButton = new QPushButton(tr("Export..."));
     exportButton->setToolTip(tr("Save the view as a PNG image or an SVG drawing"));
 
@@ -203,6 +210,8 @@ QVBoxLayout* TracksStep::buildToolbar()
     actions->addWidget(m_overlay);
     actions->addStretch(1);
     actions->addWidget(m_predictHere);
+    actions->addWidget(m_explainHere);
+    actions->addWidget(m_explainMethod);
     actions->addWidget(m_predictChromosome);
     actions->addWidget(exportButton);
 
@@ -227,6 +236,23 @@ QVBoxLayout* TracksStep::buildToolbar()
     return rows;
 }
 
+void TracksStep::buildExplainControls()
+{
+    m_explainHere = new QPushButton(tr("Explain here"));
+    m_explainHere->setObjectName(QStringLiteral("explainHere"));
+    m_explainHere->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    m_explainMethod = new QComboBox;
+    m_explainMethod->setObjectName(QStringLiteral("explainMethod"));
+    for (const ExplainMethod m : {ExplainMethod::InputTimesGradient, ExplainMethod::Saliency,
+                                  ExplainMethod::IntegratedGradients, ExplainMethod::Ism})
+        m_explainMethod->addItem(methodLabel(m), static_cast<int>(m));
+    m_explainMethod->setToolTip(tr("How \"Explain here\" scores the bases: gradients "
+                                   "(input \u00d7 gradient, saliency, integrated gradients) or "
+                                   "in-silico mutagenesis, every substitution run through the "
+                                   "model (ISM, also drawn as a heatmap)"));
+    connect(m_explainHere, &QPushButton::clicked, this, &TracksStep::explainHere);
+}
+
 // ---- project, files, navigation -------------------------------------------------------------
 
 void TracksStep::openProject()
@@ -235,6 +261,7 @@ void TracksStep::openProject()
     m_pendingSession = m_doc ? m_doc->project().viewer : std::nullopt;
     m_pendingLocus.clear();
     m_regionTracks.clear();
+    m_attributionTrack = m_heatmapTrack = -1;
     m_model->clear();
     m_view->clear();
     m_locus->clear();
@@ -277,8 +304,8 @@ ViewerSession TracksStep::session() const
     s.overlay = m_view->overlay();
     for (const int id : m_view->trackIds()) {
         const Track* t = m_view->track(id);
-        if (t->path.isEmpty())
-            continue; // a prediction held in memory is made again, not saved
+        if (t->path.isEmpty() || t->kind == TrackKind::Variants)
+            continue; // what the model computed is computed again, not saved
         ViewerTrack v;
         v.file = ss(sessionPath(t->path));
         v.name = ss(t->style.name);
@@ -392,6 +419,10 @@ void TracksStep::setGenome(const QString& fasta)
 
 void TracksStep::addTrack(const QString& path)
 {
+    if (isVariantFile(path)) {
+        addVariantFile(path);
+        return;
+    }
     if (QFileInfo(path).isFile() && detectFileKind(ss(path)) == FileKind::Fasta) {
         setGenome(path);
         return;
@@ -447,7 +478,7 @@ void TracksStep::chooseTracks()
     const QStringList files = QFileDialog::getOpenFileNames(
         this, tr("Add tracks"), m_doc ? m_doc->dataDir() : QString(),
         tr("Tracks (*.bw *.bigWig *.bigwig *.bed *.narrowPeak *.gff *.gff3 *.gtf *.gz *.fa "
-           "*.fasta *.fa.gz);;All files (*)"));
+           "*.fasta *.fa.gz *.vcf *.vcf.gz *.bcf);;All files (*)"));
     for (const QString& file : files)
         addTrack(file);
 }
@@ -484,6 +515,15 @@ void TracksStep::updateActions()
     const bool ready = m_model->isReady() && !m_model->isBusy() && !m_view->range().chrom.empty();
     m_predictHere->setEnabled(ready);
     m_predictChromosome->setEnabled(ready);
+    m_explainHere->setEnabled(m_model->isReady() && !m_view->range().chrom.empty() &&
+                              (!m_model->isBusy() || m_model->isExplaining()));
+    m_explainHere->setToolTip(
+        m_model->isReady()
+            ? tr("Per-base importance of the visible region for the model's first output, "
+                 "drawn as a sequence logo (at most %1, ISM %2) (Ctrl+E)")
+                  .arg(spanText(static_cast<double>(ModelSession::kExplainMaxSpan)),
+                       spanText(static_cast<double>(ModelSession::kIsmMaxSpan)))
+            : tr("Train a model, or open one, first"));
     const QString plan = m_model->inferencePlan();
     const QString how = plan.isEmpty() ? QString()
                         : plan == QStringLiteral("whole-sequence")
@@ -512,6 +552,7 @@ void TracksStep::showModel(const QString& archivePath)
         return;
     }
     m_regionTracks.clear();
+    m_attributionTrack = m_heatmapTrack = -1;
     m_model->load(archivePath, m_doc ? m_doc->dataDir() : QString());
     showProgress(tr("Loading the model"));
     m_cancel->hide(); // reading an archive cannot stop halfway
@@ -526,7 +567,8 @@ void TracksStep::modelLoaded()
     for (const QString& experiment : m_model->experimentPaths())
         if (!experiment.isEmpty() && m_view->findTrack(experiment) < 0)
             m_view->addFile(experiment, TrackOrigin::Model);
-    showMessage(tr("Model %1 ready: \"Predict here\" predicts the visible region.")
+    showMessage(tr("Model %1 ready: \"Predict here\" predicts the visible region, \"Explain "
+                   "here\" shows which of its bases make the prediction.")
                     .arg(QFileInfo(m_model->archivePath()).fileName()));
     updateActions();
 }
@@ -656,6 +698,98 @@ void TracksStep::chromosomePredicted(const QStringList& files, const QString& me
             .arg(qs(m_view->range().chrom), method, QString::number(seconds, 'f', 1),
                  files.size() == 1 ? QFileInfo(files.value(0)).fileName()
                                    : tr("%n files", nullptr, static_cast<int>(files.size())))));
+}
+
+// ---- explanations and variants ------------------------------------------------------------------
+
+bool TracksStep::explainHere()
+{
+    const GenomicRange range = m_view->range();
+    if (!m_model->isReady() || !range.isValid())
+        return false;
+    const auto method = static_cast<ExplainMethod>(m_explainMethod->currentData().toInt());
+    BackgroundTask* task = m_model->explainRegion(range, method);
+    if (task) {
+        showProgress(tr("Explaining"));
+        showMessage(tr("Explaining %1 with %2...").arg(formatLocus(range), methodLabel(method)));
+        updateActions(); // stays enabled: a newer request replaces this one
+    }
+    return task != nullptr;
+}
+
+int TracksStep::showExplanation(int id, TrackKind kind, const std::shared_ptr<const Explanation>& e,
+                                const QString& name, int height)
+{
+    if (const Track* t = m_view->track(id)) {
+        TrackStyle style = t->style;
+        style.name = name;
+        m_view->setStyle(id, style);
+        m_view->replaceExplanation(id, e);
+        return id;
+    }
+    return m_view->addExplanation(kind, e,
+                                  {name, colors::attributionPositive(), height, true, 0, 1});
+}
+
+void TracksStep::explained(const std::shared_ptr<const Explanation>& e)
+{
+    m_attributionTrack = showExplanation(m_attributionTrack, TrackKind::Attribution, e,
+                                         tr("%1 of %2").arg(methodLabel(e->method), e->target), 90);
+    if (e->method == ExplainMethod::Ism)
+        m_heatmapTrack = showExplanation(m_heatmapTrack, TrackKind::Heatmap, e,
+                                         tr("ISM heatmap of %1").arg(e->target), 72);
+    QString text = tr("Explained %1 with %2 in %3 s (%4 of %5 bp), for the sum of %6.")
+                       .arg(formatLocus({e->chrom, e->start, e->end()}), methodLabel(e->method),
+                            QString::number(e->seconds, 'f', 2),
+                            e->windows == 1 ? tr("1 window") : tr("%1 windows").arg(e->windows),
+                            count(e->windowLength), e->target);
+    if (!e->note.isEmpty())
+        text += QLatin1Char(' ') + e->note;
+    showMessage(text);
+}
+
+void TracksStep::addVariantFile(const QString& path)
+{
+    const QString name = QFileInfo(path).fileName();
+    if (!m_model->isReady()) {
+        showMessage(tr("%1 is a VCF: its variants are scored with the model, so train or open "
+                       "a model first.")
+                        .arg(name),
+                    true);
+        return;
+    }
+    if (m_model->isBusy()) {
+        showMessage(tr("The model is busy: add %1 again once it is done.").arg(name), true);
+        return;
+    }
+    int id = m_view->findTrack(path);
+    if (id < 0)
+        id = m_view->addVariants(path, {name, colors::feature(), 80, true, 0, 1});
+    else
+        m_view->setVariants(id, nullptr);
+    if (m_model->scoreVariants(QFileInfo(path).absoluteFilePath())) {
+        showProgress(tr("Scoring %1").arg(name));
+        showMessage(tr("Scoring the variants of %1 with the model...").arg(name));
+    }
+}
+
+void TracksStep::variantsScored(const QString& vcf,
+                                const std::shared_ptr<const VariantMarks>& marks)
+{
+    const int id = m_view->findTrack(vcf);
+    if (id < 0)
+        return; // removed meanwhile
+    m_view->setVariants(id, marks);
+    const auto n = static_cast<qsizetype>(marks->marks.size());
+    QString text = tr("Scored %1 of %2 in %3 s: the largest |alt \u2212 ref| of %4 is %5.")
+                       .arg(n == 1 ? tr("1 variant") : tr("%1 variants").arg(n),
+                            QFileInfo(vcf).fileName(), QString::number(marks->seconds, 'f', 1),
+                            marks->target, QString::number(marks->largestEffect(), 'g', 3));
+    if (!marks->skipped.isEmpty())
+        text +=
+            QLatin1Char(' ') +
+            tr("%1 left out, the first: %2").arg(marks->skipped.size()).arg(marks->skipped.front());
+    showMessage(text);
 }
 
 } // namespace kdna::ui

@@ -1,7 +1,9 @@
 #pragma once
 
 #include "core/project/project.h"
+#include "ui/tracks/track.h"
 
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -68,9 +70,15 @@ public:
     /// Asks where to write the whole chromosome's prediction (a bigWig), then predicts it;
     /// false when no model is ready, one is busy or the user cancels the dialog.
     bool predictChromosome();
+    /// Explains the visible region (at most ModelSession::kExplainMaxSpan bases) with the
+    /// chosen method: a logo lane, and for ISM a heatmap lane. False when no model is ready or
+    /// it is busy with something other than an explanation (which this one replaces).
+    bool explainHere();
 
 private:
     QVBoxLayout* buildToolbar();
+    /// "Explain here" and its method box.
+    void buildExplainControls();
     /// The message line, with the model's progress and its Cancel button.
     QHBoxLayout* buildStatusBar();
     void connectView();
@@ -95,6 +103,13 @@ private:
     [[nodiscard]] QString predictionName(int modelTrack) const;
     /// `text` followed by why each output the model cannot show is left out.
     [[nodiscard]] QString withOutputNotes(const QString& text) const;
+    void explained(const std::shared_ptr<const Explanation>& explanation);
+    /// Shows an explanation in the lane `id` (replacing its data) or a new one; its id.
+    int showExplanation(int id, TrackKind kind, const std::shared_ptr<const Explanation>& e,
+                        const QString& name, int height);
+    /// A VCF: a variant lane, its variants scored with the model.
+    void addVariantFile(const QString& path);
+    void variantsScored(const QString& vcf, const std::shared_ptr<const VariantMarks>& marks);
     void chooseTracks();
     void chooseExport();
 
@@ -111,6 +126,8 @@ private:
     QCheckBox* m_overlay = nullptr;
     QPushButton* m_predictHere = nullptr;
     QPushButton* m_predictChromosome = nullptr;
+    QPushButton* m_explainHere = nullptr;
+    QComboBox* m_explainMethod = nullptr;
     QLabel* m_message = nullptr;
     QProgressBar* m_progress = nullptr;
     QPushButton* m_cancel = nullptr;
@@ -119,6 +136,8 @@ private:
     /// The session to restore once the files it names are open; no session is stored meanwhile.
     std::optional<ViewerSession> m_pendingSession;
     std::vector<int> m_regionTracks; ///< per model track, the region prediction's track id
+    int m_attributionTrack = -1;     ///< the logo lane "Explain here" fills
+    int m_heatmapTrack = -1;         ///< the ISM heatmap lane
 };
 
 } // namespace kdna::ui
