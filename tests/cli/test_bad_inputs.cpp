@@ -288,8 +288,9 @@ private Q_SLOTS:
             {"explain", "m.kdna", "-c", "chrZ", "--start", "0", "--end", "5", "-o", "imp.bw"},
             "chromosome 'chrZ' is not in the genome");
         expectRefusal(with({"--start", "0", "--end", "99999999"}), "chr1");
-        expectRefusal({"variants", "m.kdna", "--vcf", "notes.txt", "-o", "v.vcf"},
-                      "-o: kdna variants writes a .tsv table so far");
+        expectRefusal({"variants", "m.kdna", "--vcf", "notes.txt", "-o", "v.txt"},
+                      "-o: kdna variants writes a table (.tsv) or the VCF annotated (.vcf, "
+                      ".vcf.gz or .bcf); v.txt is none of them");
         expectRefusal({"variants", "m.kdna", "--vcf", "notes.txt", "-o", "v.tsv"}, "notes.txt");
     }
     /// explain writes a bigWig over exactly the region; variants a table and, on stderr, one
