@@ -83,9 +83,11 @@ struct Head {
     std::int64_t rowFloats = 1; ///< floats per mutant in the widest map it makes
 };
 
-/// The reference maps of one window: maps[0] the input, maps[l + 1] after trunk layer l.
+/// The reference maps of one window: maps[0] the input, maps[l + 1] after trunk layer l,
+/// each (1, C, N), and the same positions first, (N, C), for gathering slices.
 struct Reference {
     std::vector<torch::Tensor> maps;
+    std::vector<torch::Tensor> byPosition;
     torch::Tensor pre; ///< (1, U) the Dense's value before its activation
     torch::Tensor out; ///< (1, V)
 };
@@ -210,6 +212,8 @@ Reference referenceOf(const Head& h, const torch::Tensor& input)
     r.maps.push_back(input);
     for (const Op& op : h.trunk)
         r.maps.push_back(op.apply(r.maps.back()));
+    for (const auto& m : r.maps)
+        r.byPosition.push_back(m.squeeze(0).t().contiguous());
     const torch::Tensor& last = r.maps.back(); // (1, C, N)
     const torch::Tensor flat = last.permute({0, 2, 1}).reshape({1, -1});
     r.pre = flat.matmul(h.dense.reshape({flat.size(1), -1}));
@@ -220,18 +224,17 @@ Reference referenceOf(const Head& h, const torch::Tensor& input)
 }
 
 /// `map`'s positions first[b] .. first[b] + count - 1 for each row b, and one spare position
-/// at the end (a bin for the values a patch drops): (rows, C, count + 1).
+/// at the end (a bin for the values a patch drops): (rows, C, count + 1). `map` is held
+/// positions first, (N, C), so each position is one contiguous copy.
 torch::Tensor gatherSlices(const torch::Tensor& map, const torch::Tensor& first, std::int64_t count)
 {
     const std::int64_t rows = first.size(0);
-    const std::int64_t n = map.size(2);
     const auto idx = (first.unsqueeze(1) + torch::arange(count + 1, first.options()))
-                         .clamp_max(n - 1)
+                         .clamp_max(map.size(0) - 1)
                          .reshape({-1});
-    return map.squeeze(0)
-        .index_select(1, idx)
-        .view({map.size(1), rows, count + 1})
-        .permute({1, 0, 2})
+    return map.index_select(0, idx)
+        .view({rows, count + 1, map.size(1)})
+        .permute({0, 2, 1})
         .contiguous();
 }
 
@@ -279,12 +282,13 @@ torch::Tensor mutantOutputs(const Head& h, const Reference& ref, const torch::Te
         const auto first = torch::div(start - op.reach() + op.stride - 1, op.stride, "floor");
         const auto o = first.clamp(0, op.outLength - op.width);
         const auto in0 = o * op.stride;
-        torch::Tensor x = gatherSlices(ref.maps[l], in0, op.window);
+        torch::Tensor x = gatherSlices(ref.byPosition[l], in0, op.window);
         patch(x, p, start - in0, op.window);
         p = op.apply(x.slice(2, 0, op.window));
         start = o;
     }
-    const auto diff = p - gatherSlices(ref.maps.back(), start, p.size(2)).slice(2, 0, p.size(2));
+    const auto diff =
+        p - gatherSlices(ref.byPosition.back(), start, p.size(2)).slice(2, 0, p.size(2));
     return finish(h, ref.pre + denseChange(h, diff, start));
 }
 
