@@ -22,7 +22,7 @@ fi
 # ISM over 3 windows of 2001 bp (18,009 mutants each), saliency over 100 windows.
 ism_end=$((100000 + 3 * 2001))
 sal_end=$((100000 + 100 * 2001))
-rate() { grep -o "[0-9,.]* $1" | head -1 | tr -d ', ' | sed "s/$1//"; }
+rate() { grep -o "[0-9][0-9,.]* $1" | head -1 | awk '{print $1}' | tr -d ','; }
 
 naive=$("$kdna" explain "$model" --data "$data" -c chrIX --start 100000 --end $ism_end \
     --method ism --ism naive -o "$work/naive.bw")
@@ -32,6 +32,7 @@ sal=$("$kdna" explain "$model" --data "$data" -c chrIX --start 100000 --end $sal
     --method ixg -o "$work/ixg.bw")
 var=$("$kdna" variants "$model" --data "$data" --vcf "$data/variants_synthetic.vcf" \
     -o "$work/effects.vcf.gz" 2>/dev/null)
+printf '%s\n' "$naive" "$fast" "$sal" "$var" | grep -v '^wrote'
 n=$(echo "$naive" | rate "mutations/s"); f=$(echo "$fast" | rate "mutations/s")
 s=$(echo "$sal" | rate "windows/s"); v=$(echo "$var" | rate "variants/s")
 echo "kdna ISM naive: $n mutations/s"

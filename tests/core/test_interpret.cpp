@@ -378,6 +378,43 @@ private Q_SLOTS:
         compareWithNaive(tutorial, randomCodes(301, 8), true);
     }
 
+    /// Near the right edge of a full tutorial window, fast and naive ISM both agree with a
+    /// float64 pass of the same weights (the ground truth both approximate in fp32).
+    void fastIsmMatchesFloat64AtTheEdges()
+    {
+        const std::int64_t L = 2001;
+        Model m = tutorialCnn(L);
+        const auto codes = randomCodes(L, 17);
+        const IsmResult f = ism(m, codes.data(), L, 256, IsmWay::Fastest);
+        const IsmResult n = ism(m, codes.data(), L, 256, IsmWay::Naive);
+        QVERIFY(f.fast);
+        torch::NoGradGuard noGrad;
+        m.impl().module->to(torch::kDouble);
+        m.impl().module->eval();
+        const auto value = [&](const std::vector<std::uint8_t>& c) {
+            std::vector<float> x = oneHotWindows(c);
+            const auto t = torch::from_blob(x.data(), {1, L, 4}).to(torch::kDouble);
+            return m.impl().module->forward({t}).at(0).reshape({-1})[0].item<double>();
+        };
+        const double ref = value(codes);
+        double fastErr = 0, naiveErr = 0, largest = 0;
+        for (const std::int64_t i : {0, 1, 7, 1000, 1880, 1890, 1896, 1950, 1990, 1998, 2000}) {
+            auto mutant = codes;
+            const int b = (codes[static_cast<std::size_t>(i)] + 1) % 4;
+            mutant[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(b);
+            const double want = value(mutant) - ref;
+            const auto k = static_cast<std::size_t>(i * 4 + b);
+            fastErr = std::max(fastErr, std::abs(f.delta[0][k] - want));
+            naiveErr = std::max(naiveErr, std::abs(n.delta[0][k] - want));
+            largest = std::max(largest, std::abs(want));
+        }
+        m.impl().module->to(torch::kFloat);
+        qInfo() << "reference" << ref << "largest change" << largest << "fast error" << fastErr
+                << "naive error" << naiveErr;
+        QVERIFY(fastErr <= 1e-5 * std::max(1e-3, std::abs(ref)));
+        QVERIFY(naiveErr <= 1e-5 * std::max(1e-3, std::abs(ref)));
+    }
+
     /// A model the slices cannot serve falls back to whole passes, says why, and gives the
     /// naive result.
     void fastIsmFallsBackWithAReason()
