@@ -322,6 +322,13 @@ private Q_SLOTS:
         QCOMPARE(
             test::readText(tsv),
             std::string("chrom\tpos\tid\tref\talt\ttarget\tref_pred\talt_pred\tdiff\tlog2fc\n"));
+        // As a VCF: the record kept without the fields, bgzipped, indexed, the same sentence.
+        const fs::path gz = m_scratch.file("v.vcf.gz");
+        o = run(
+            {"variants", "m.kdna", "--vcf", vcf.string(), "-o", gz.string(), "--strands", "both"});
+        QVERIFY2(o.exitCode == 0, o.err.c_str());
+        QVERIFY2(has(o.err, "REF is N but the genome demo.fa has"), o.err.c_str());
+        QVERIFY(fs::exists(gz) && fs::exists(gz.string() + ".tbi"));
     }
     void countsMustBePositive()
     {
