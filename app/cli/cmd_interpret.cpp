@@ -66,9 +66,11 @@ struct ExplainArgs {
     std::int64_t start = 0;
     std::int64_t end = 0;
     std::string method = "ixg";
+    std::string ismWay = "fast";
     interpret::Target target;
     int steps = 64;
     std::string out;
+    std::string scores;
 };
 
 /// The window starts that tile [start, end): one every L bases, each moved inside the
@@ -85,31 +87,33 @@ std::vector<std::int64_t> tiles(std::int64_t start, std::int64_t end, std::int64
     return out;
 }
 
-/// ISM per base: minus the mean change of the target over the base's substitutions (high
-/// where mutating the base lowers the prediction).
-std::vector<float> ismScores(Model& model, const std::vector<std::uint8_t>& codes,
-                             const interpret::Target& t, std::int64_t batch)
+/// One window's scores: four per base (ISM: the target's change for each substitution, 0 at
+/// the window's own base; gradient methods: each channel's attribution) and one per base.
+struct WindowScores {
+    std::vector<float> four;
+    std::vector<float> base;
+};
+
+/// ISM: the target's change per substitution, and per base minus the mean change over its
+/// substitutions (high where mutating the base lowers the prediction).
+WindowScores ismScores(const interpret::Mutagenesis& ism, const std::vector<std::uint8_t>& codes,
+                       const interpret::Target& t)
 {
-    const auto r =
-        interpret::ism(model, codes.data(), static_cast<std::int64_t>(codes.size()), batch);
+    const auto r = ism.run(codes.data(), static_cast<std::int64_t>(codes.size()));
     const std::int64_t V = r.outputSizes[t.output];
     const auto& d = r.delta[t.output];
-    std::vector<float> out(codes.size());
+    WindowScores s;
+    s.four.assign(codes.size() * 4, 0.0f);
+    for (std::size_t k = 0; k < s.four.size(); ++k)
+        for (std::int64_t v = 0; v < V; ++v)
+            if (t.value < 0 || v == t.value)
+                s.four[k] += d[k * static_cast<std::size_t>(V) + static_cast<std::size_t>(v)];
     for (std::size_t i = 0; i < codes.size(); ++i) {
-        double sum = 0;
-        int n = 0;
-        for (int b = 0; b < 4; ++b) {
-            if (codes[i] == b)
-                continue;
-            ++n;
-            for (std::int64_t v = 0; v < V; ++v)
-                if (t.value < 0 || v == t.value)
-                    sum +=
-                        d[static_cast<std::size_t>((static_cast<std::int64_t>(i) * 4 + b) * V + v)];
-        }
-        out[i] = static_cast<float>(-sum / n);
+        const float* f = s.four.data() + i * 4;
+        const int substitutions = codes[i] < 4 ? 3 : 4; // the own base's change is 0
+        s.base.push_back(-(f[0] + f[1] + f[2] + f[3]) / static_cast<float>(substitutions));
     }
-    return out;
+    return s;
 }
 
 /// Per base: the summed attribution of its four channels (input x gradient, integrated
@@ -121,13 +125,112 @@ float perBase(const float* a, interpret::Method method)
     return a[0] + a[1] + a[2] + a[3];
 }
 
+std::vector<WindowScores> gradientScores(Model& model, const std::vector<float>& windows,
+                                         std::int64_t L, const ExplainArgs& a)
+{
+    interpret::AttributionOptions o;
+    o.method = interpret::parseMethod(a.method);
+    o.target = a.target;
+    o.steps = a.steps;
+    o.batchSize = a.common.batch;
+    const auto attr = interpret::attribute(model, windows, o);
+    std::vector<WindowScores> out(windows.size() / static_cast<std::size_t>(L * 4));
+    for (std::size_t w = 0; w < out.size(); ++w) {
+        const auto* first = attr.data() + w * static_cast<std::size_t>(L * 4);
+        out[w].four.assign(first, first + L * 4);
+        for (std::int64_t i = 0; i < L; ++i)
+            out[w].base.push_back(perBase(first + i * 4, o.method));
+    }
+    return out;
+}
+
+std::vector<WindowScores> scoreWindows(Model& model, const Genome& genome,
+                                       const std::vector<std::int64_t>& starts, std::int64_t L,
+                                       const ExplainArgs& a)
+{
+    std::vector<std::uint8_t> codes(static_cast<std::size_t>(L));
+    std::vector<WindowScores> out;
+    if (a.method == "ism") {
+        const interpret::Mutagenesis ism(
+            model, a.ismWay == "naive" ? interpret::IsmWay::Naive : interpret::IsmWay::Fastest,
+            a.common.batch);
+        if (!ism.fast() && !ism.fallbackReason().empty())
+            std::cerr << "kdna explain: fast ISM cannot serve this model: " << ism.fallbackReason()
+                      << "; every mutant runs through the whole model\n";
+        for (const auto s : starts) {
+            genome.fetchCodes(a.chrom, s, s + L, codes.data());
+            out.push_back(ismScores(ism, codes, a.target));
+        }
+        return out;
+    }
+    std::vector<float> windows(starts.size() * static_cast<std::size_t>(L * 4));
+    for (std::size_t w = 0; w < starts.size(); ++w) {
+        genome.fetchCodes(a.chrom, starts[w], starts[w] + L, codes.data());
+        sequence::oneHot(codes.data(), codes.size(), windows.data() + w * L * 4);
+    }
+    return gradientScores(model, windows, L, a);
+}
+
+/// Which window gives each base of [start, end) its scores: the first that covers it (the
+/// last window, moved back inside the chromosome, may cover bases another has).
+std::vector<std::pair<std::size_t, std::int64_t>> coverage(const std::vector<std::int64_t>& starts,
+                                                           std::int64_t L, std::int64_t start,
+                                                           std::int64_t end)
+{
+    std::vector<std::pair<std::size_t, std::int64_t>> out(static_cast<std::size_t>(end - start),
+                                                          {starts.size(), 0});
+    for (std::size_t w = 0; w < starts.size(); ++w)
+        for (std::int64_t i = 0; i < L; ++i) {
+            const std::int64_t p = starts[w] + i - start;
+            if (p >= 0 && p < end - start &&
+                out[static_cast<std::size_t>(p)].first == starts.size())
+                out[static_cast<std::size_t>(p)] = {w, i};
+        }
+    return out;
+}
+
+/// The 4 x L table: chromosome, 1-based position, the genome's base and a score per base.
+void writeScoreTable(std::ostream& os, const ExplainArgs& a, const Genome& genome,
+                     const std::vector<WindowScores>& scores,
+                     const std::vector<std::pair<std::size_t, std::int64_t>>& from)
+{
+    const std::string bases = genome.fetch(a.chrom, a.start, a.end);
+    os << "chrom\tposition\tbase\tA\tC\tG\tT\n";
+    for (std::size_t p = 0; p < from.size(); ++p) {
+        const auto [w, i] = from[p];
+        const float* f = scores[w].four.data() + i * 4;
+        os << a.chrom << '\t' << a.start + static_cast<std::int64_t>(p) + 1 << '\t' << bases[p]
+           << '\t' << f[0] << '\t' << f[1] << '\t' << f[2] << '\t' << f[3] << '\n';
+    }
+}
+
+void printExplained(const ExplainArgs& a, std::size_t windows, std::int64_t L, double seconds)
+{
+    const std::int64_t bases = a.end - a.start;
+    const double s = std::max(seconds, 1e-9);
+    std::cout << "explained " << a.chrom << ":" << a.start << "-" << a.end << " ("
+              << text::withThousands(bases) << " bases, " << windows << " windows of " << L
+              << " bp) with " << a.method << " in " << text::number(seconds, 2)
+              << " s: " << text::withThousands(static_cast<std::int64_t>(bases / s)) << " bases/s, "
+              << text::number(static_cast<double>(windows) / s, 1) << " windows/s";
+    if (a.method == "ism")
+        std::cout << ", "
+                  << text::withThousands(
+                         static_cast<std::int64_t>(static_cast<double>(windows) * 3 * L / s))
+                  << " mutations/s";
+    std::cout << "\n";
+}
+
 void runExplain(const ExplainArgs& a)
 {
     if (a.end <= a.start)
         throw Error("--end (" + std::to_string(a.end) + ") must be greater than --start (" +
                     std::to_string(a.start) + ")");
     const std::string out = fromHere(a.out);
+    const std::string table = a.scores.empty() ? "" : fromHere(a.scores);
     AtomicOutput::requireWritable(out, bigWigOutput());
+    if (!table.empty())
+        AtomicOutput::requireWritable(table, {});
     LoadedModel m = a.common.load();
     Model& model = *m.model;
     const Genome genome = a.common.genome(m);
@@ -136,58 +239,23 @@ void runExplain(const ExplainArgs& a)
     interpret::checkTarget(model, a.target);
     const auto starts = tiles(a.start, a.end, L, genome.length(a.chrom));
     const auto t0 = Clock::now();
-
-    std::vector<float> score(static_cast<std::size_t>(a.end - a.start),
-                             std::numeric_limits<float>::quiet_NaN());
-    std::vector<std::vector<float>> perWindow;
-    std::vector<std::uint8_t> codes(static_cast<std::size_t>(L));
-    if (a.method == "ism") {
-        for (const auto s : starts) {
-            genome.fetchCodes(a.chrom, s, s + L, codes.data());
-            perWindow.push_back(ismScores(model, codes, a.target, a.common.batch));
-        }
-    } else {
-        std::vector<float> windows(starts.size() * static_cast<std::size_t>(L * 4));
-        for (std::size_t w = 0; w < starts.size(); ++w) {
-            genome.fetchCodes(a.chrom, starts[w], starts[w] + L, codes.data());
-            sequence::oneHot(codes.data(), codes.size(), windows.data() + w * L * 4);
-        }
-        interpret::AttributionOptions o;
-        o.method = interpret::parseMethod(a.method);
-        o.target = a.target;
-        o.steps = a.steps;
-        o.batchSize = a.common.batch;
-        const auto attr = interpret::attribute(model, windows, o);
-        for (std::size_t w = 0; w < starts.size(); ++w) {
-            std::vector<float> s(static_cast<std::size_t>(L));
-            for (std::int64_t i = 0; i < L; ++i)
-                s[static_cast<std::size_t>(i)] = perBase(attr.data() + (w * L + i) * 4, o.method);
-            perWindow.push_back(std::move(s));
-        }
-    }
-    // A base covered by two windows (the last one moved back inside) keeps the first's score.
-    for (std::size_t w = 0; w < starts.size(); ++w)
-        for (std::int64_t i = 0; i < L; ++i) {
-            const std::int64_t p = starts[w] + i - a.start;
-            if (p >= 0 && p < a.end - a.start && std::isnan(score[static_cast<std::size_t>(p)]))
-                score[static_cast<std::size_t>(p)] = perWindow[w][static_cast<std::size_t>(i)];
-        }
+    const auto scores = scoreWindows(model, genome, starts, L, a);
     const double seconds = secondsSince(t0);
+    const auto from = coverage(starts, L, a.start, a.end);
+    std::vector<float> score;
+    for (const auto& [w, i] : from)
+        score.push_back(scores[w].base[static_cast<std::size_t>(i)]);
     BigWigWriter writer(out, genome.chromosomes(), {10, false});
     writer.addValues(a.chrom, a.start, score);
     writer.finish();
-    const std::int64_t bases = a.end - a.start;
-    std::cout << "explained " << a.chrom << ":" << a.start << "-" << a.end << " ("
-              << text::withThousands(bases) << " bases, " << starts.size() << " windows of " << L
-              << " bp) with " << a.method << " in " << text::number(seconds, 2) << " s: "
-              << text::withThousands(static_cast<std::int64_t>(bases / std::max(seconds, 1e-9)))
-              << " bases/s";
-    if (a.method == "ism")
-        std::cout << ", "
-                  << text::withThousands(static_cast<std::int64_t>(
-                         static_cast<double>(starts.size()) * 3 * L / std::max(seconds, 1e-9)))
-                  << " mutations/s";
-    std::cout << "\nwrote " << out << std::endl;
+    printExplained(a, starts.size(), L, seconds);
+    std::cout << "wrote " << out << "\n";
+    if (!table.empty()) {
+        AtomicOutput::writeFile(
+            table, [&](std::ostream& os) { writeScoreTable(os, a, genome, scores, from); });
+        std::cout << "wrote " << table << "\n";
+    }
+    std::cout << std::flush;
 }
 
 void addExplainCommand(CLI::App& app)
@@ -214,7 +282,16 @@ void addExplainCommand(CLI::App& app)
     cmd->add_option("--steps", args->steps, "Integrated-gradients steps")
         ->capture_default_str()
         ->check(atLeast(1));
+    cmd->add_option("--ism", args->ismWay,
+                    "ISM by slices where the model allows (fast) or every mutant through the "
+                    "whole model (naive)")
+        ->capture_default_str()
+        ->check(oneOf({"fast", "naive"}));
     cmd->add_option("-o,--out", args->out, "bigWig to write")->required()->check(writablePath());
+    cmd->add_option("--scores", args->scores,
+                    "Also write the 4 x L scores as a table (.tsv: chrom, position, base, A, C, "
+                    "G, T; ISM: the change for each substitution)")
+        ->check(writablePath());
     cmd->callback([args] { runExplain(*args); });
 }
 
@@ -222,6 +299,7 @@ struct VariantArgs {
     InterpretArgs common;
     std::string vcf;
     std::string out;
+    std::string strands = "forward";
 };
 
 void writeTable(std::ostream& os, const interpret::VariantEffects& e)
@@ -235,28 +313,43 @@ void writeTable(std::ostream& os, const interpret::VariantEffects& e)
                << row.logFoldChange(t) << '\n';
 }
 
+bool endsWith(const std::string& s, const std::string& tail)
+{
+    return s.size() > tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
 void runVariants(const VariantArgs& a)
 {
     const std::string out = fromHere(a.out);
-    if (std::filesystem::path(out).extension() != ".tsv")
-        throw Error("-o: kdna variants writes a .tsv table so far (" + a.out +
-                    " is not one; VCF output is not done yet)");
+    const bool table = endsWith(out, ".tsv");
+    if (!table && !endsWith(out, ".vcf") && !endsWith(out, ".vcf.gz") && !endsWith(out, ".bcf"))
+        throw Error("-o: kdna variants writes a table (.tsv) or the VCF annotated (.vcf, .vcf.gz "
+                    "or .bcf); " +
+                    a.out + " is none of them");
     AtomicOutput::requireWritable(out, {});
     LoadedModel m = a.common.load();
     const Genome genome = a.common.genome(m);
     const auto t0 = Clock::now();
-    const auto effects =
-        interpret::variantEffects(*m.model, genome, fromHere(a.vcf), a.common.batch);
+    const auto effects = interpret::variantEffects(
+        *m.model, genome, fromHere(a.vcf), a.common.batch,
+        a.strands == "both" ? interpret::Strands::Both : interpret::Strands::Forward);
     const double seconds = secondsSince(t0);
     for (const auto& s : effects.skipped)
         std::cerr << "kdna variants: " << s << "\n";
-    AtomicOutput::writeFile(out, [&](std::ostream& os) { writeTable(os, effects); });
     std::cout << "scored " << text::withThousands(static_cast<std::int64_t>(effects.rows.size()))
               << " variants (" << effects.skipped.size() << " skipped) in "
               << text::number(seconds, 2) << " s: "
               << text::withThousands(static_cast<std::int64_t>(
                      static_cast<double>(effects.rows.size()) / std::max(seconds, 1e-9)))
-              << " variants/s\nwrote " << out << std::endl;
+              << " variants/s" << std::endl;
+    if (table) {
+        AtomicOutput::writeFile(out, [&](std::ostream& os) { writeTable(os, effects); });
+    } else {
+        const auto written = interpret::writeEffectsVcf(fromHere(a.vcf), effects, out);
+        if (!written.note.empty())
+            std::cerr << "kdna variants: " << written.note << "\n";
+    }
+    std::cout << "wrote " << out << std::endl;
 }
 
 void addVariantsCommand(CLI::App& app)
@@ -268,9 +361,15 @@ void addVariantsCommand(CLI::App& app)
     cmd->add_option("--vcf", args->vcf, "VCF, bgzipped VCF or BCF file")
         ->required()
         ->check(existingFile());
-    cmd->add_option("-o,--out", args->out, "Table to write (.tsv)")
+    cmd->add_option("-o,--out", args->out,
+                    "Table to write (.tsv), or the VCF with INFO fields added (.vcf, .vcf.gz "
+                    "indexed with .tbi, .bcf indexed with .csi)")
         ->required()
         ->check(writablePath());
+    cmd->add_option("--strands", args->strands,
+                    "forward, or both: the mean of each window and its reverse complement")
+        ->capture_default_str()
+        ->check(oneOf({"forward", "both"}));
     cmd->callback([args] { runVariants(*args); });
 }
 

@@ -3,6 +3,7 @@
 // The LibTorch side shared by core/interpret's sources (not for callers outside it).
 
 #include "core/interpret/attribution.h"
+#include "core/interpret/ism.h"
 
 #include <functional>
 
@@ -24,5 +25,10 @@ void forEachBatch(
     Model& model, std::int64_t rows, std::int64_t batchSize,
     const std::function<void(std::int64_t, std::int64_t, float*)>& fill,
     const std::function<void(std::int64_t, std::int64_t, const std::vector<torch::Tensor>&)>& take);
+
+/// ISM the naive way: every mutant (and the reference, row 0) through the whole model in
+/// batches of `batchSize`.
+IsmResult naiveIsm(Model& model, const std::uint8_t* codes, std::int64_t length,
+                   std::int64_t batchSize);
 
 } // namespace kdna::interpret::detail

@@ -7,9 +7,10 @@
 
 #include <cstring>
 
-namespace kdna::interpret {
+namespace kdna::interpret::detail {
 
-IsmResult ism(Model& model, const std::uint8_t* codes, std::int64_t length, std::int64_t batchSize)
+IsmResult naiveIsm(Model& model, const std::uint8_t* codes, std::int64_t length,
+                   std::int64_t batchSize)
 {
     const std::int64_t L = sequenceLength(model);
     if (length != L)
@@ -64,8 +65,8 @@ IsmResult ism(Model& model, const std::uint8_t* codes, std::int64_t length, std:
         }
     };
     // Rows in order, so the reference (row 0) is known before any mutant's change.
-    detail::forEachBatch(model, r.mutants + 1, batchSize, fill, take);
+    forEachBatch(model, r.mutants + 1, batchSize, fill, take);
     return r;
 }
 
-} // namespace kdna::interpret
+} // namespace kdna::interpret::detail

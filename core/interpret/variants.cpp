@@ -5,14 +5,17 @@
 #include "core/interpret/attribution.h"
 #include "core/interpret/batches.h"
 #include "core/model/model.h"
+#include "core/util/atomic_output.h"
 #include "core/util/error.h"
 
 #include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <memory>
 
+#include <htslib/hts.h>
 #include <htslib/vcf.h>
 
 namespace kdna::interpret {
@@ -117,6 +120,7 @@ VariantReading readVariants(const std::filesystem::path& path)
         v.ref = rec->d.allele[0];
         for (int a = 1; a < rec->n_allele; ++a) {
             v.alt = rec->d.allele[a];
+            v.allele = a;
             if (plainBases(v.ref) && plainBases(v.alt))
                 out.variants.push_back(v);
             else
@@ -158,7 +162,7 @@ float VariantEffect::logFoldChange(std::size_t target) const
 }
 
 VariantEffects variantEffects(Model& model, const Genome& genome, const std::filesystem::path& vcf,
-                              std::int64_t batchSize)
+                              std::int64_t batchSize, Strands strands)
 {
     const std::int64_t L = sequenceLength(model);
     VariantReading reading = readVariants(vcf);
@@ -173,33 +177,208 @@ VariantEffects variantEffects(Model& model, const Genome& genome, const std::fil
         else
             out.skipped.push_back(problem);
     }
-    // Rows 2k and 2k + 1 are variant k's ref and alt windows, one-hot encoded batch by batch
-    // so memory stays one batch's worth however long the file.
+    // Rows per variant: its ref and alt windows, then with both strands their reverse
+    // complements; one-hot encoded batch by batch so memory stays one batch's worth however
+    // long the file.
+    const std::int64_t per = strands == Strands::Both ? 4 : 2;
     const auto sizes = outputSizes(model);
     out.rows.resize(kept.size());
+    for (auto& row : out.rows) {
+        row.ref.assign(out.targets.size(), 0.0f);
+        row.alt.assign(out.targets.size(), 0.0f);
+    }
     const auto fill = [&](std::int64_t first, std::int64_t count, float* dst) {
         for (std::int64_t r = first; r < first + count; ++r) {
             const VariantWindows w =
-                variantWindows(genome, kept[static_cast<std::size_t>(r / 2)], L);
+                variantWindows(genome, kept[static_cast<std::size_t>(r / per)], L);
             const auto& codes = r % 2 == 0 ? w.ref : w.alt;
-            sequence::oneHot(codes.data(), codes.size(), dst + (r - first) * L * 4);
+            float* x = dst + (r - first) * L * 4;
+            if (r % per < 2)
+                sequence::oneHot(codes.data(), codes.size(), x);
+            else
+                sequence::oneHotReverseComplement(codes.data(), codes.size(), x);
         }
     };
+    const float share = 2.0f / static_cast<float>(per); // each strand's part of the mean
     const auto take = [&](std::int64_t first, std::int64_t count,
                           const std::vector<torch::Tensor>& outs) {
         for (std::int64_t r = first; r < first + count; ++r) {
-            VariantEffect& e = out.rows[static_cast<std::size_t>(r / 2)];
-            auto& values = r % 2 == 0 ? e.ref : e.alt;
+            VariantEffect& e = out.rows[static_cast<std::size_t>(r / per)];
+            float* values = (r % 2 == 0 ? e.ref : e.alt).data();
             for (std::size_t j = 0; j < sizes.size(); ++j) {
                 const float* y = outs[j].data_ptr<float>() + (r - first) * sizes[j];
-                values.insert(values.end(), y, y + sizes[j]);
+                for (std::int64_t v = 0; v < sizes[j]; ++v)
+                    *values++ += share * y[v];
             }
         }
     };
-    detail::forEachBatch(model, 2 * static_cast<std::int64_t>(kept.size()), batchSize, fill, take);
+    detail::forEachBatch(model, per * static_cast<std::int64_t>(kept.size()), batchSize, fill,
+                         take);
     for (std::size_t k = 0; k < kept.size(); ++k)
         out.rows[k].variant = std::move(kept[k]);
     return out;
+}
+
+std::vector<std::string> infoKeys(const std::string& target, bool several)
+{
+    std::string suffix;
+    if (several) {
+        suffix = "_";
+        for (const char c : target)
+            suffix += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+        while (suffix.size() > 1 && suffix.back() == '_') // "profile[0]" -> "_profile_0"
+            suffix.pop_back();
+    }
+    return {"KDNA_REF" + suffix, "KDNA_ALT" + suffix, "KDNA_DIFF" + suffix, "KDNA_LOGFC" + suffix};
+}
+
+namespace {
+
+/// htslib's write mode and index for an output name: .vcf, .vcf.gz or .bcf.
+struct VcfFormat {
+    const char* mode = "w";
+    int minShift = -1; ///< -1: no index; 0: .tbi; 14: .csi
+    const char* indexSuffix = "";
+};
+
+VcfFormat formatOf(const std::filesystem::path& out)
+{
+    const std::string name = out.filename().string();
+    const auto endsWith = [&](const std::string& tail) {
+        return name.size() > tail.size() &&
+               name.compare(name.size() - tail.size(), tail.size(), tail) == 0;
+    };
+    if (endsWith(".vcf.gz"))
+        return {"wz", 0, ".tbi"};
+    if (endsWith(".bcf"))
+        return {"wb", 14, ".csi"};
+    if (endsWith(".vcf"))
+        return {"w", -1, ""};
+    throw Error(out.string() + " is not a .vcf, .vcf.gz or .bcf name");
+}
+
+/// The input's header with every target's four INFO fields declared (an earlier run's
+/// declarations of the same keys replaced).
+bcf_hdr_t* annotatedHeader(const bcf_hdr_t* in, const std::vector<std::string>& targets,
+                           const std::filesystem::path& out)
+{
+    bcf_hdr_t* h = bcf_hdr_dup(in);
+    static const char* what[] = {"on the reference window", "on the alternative window",
+                                 "alternative minus reference",
+                                 "log2((alt + 1e-6) / (ref + 1e-6)), missing for a negative value"};
+    for (const auto& t : targets) {
+        const auto keys = infoKeys(t, targets.size() > 1);
+        for (std::size_t k = 0; k < keys.size(); ++k) {
+            bcf_hdr_remove(h, BCF_HL_INFO, keys[k].c_str());
+            if (bcf_hdr_printf(h,
+                               "##INFO=<ID=%s,Number=A,Type=Float,Description=\"kdna: %s of "
+                               "%s %s\">",
+                               keys[k].c_str(), k < 2 ? "prediction" : "effect", t.c_str(),
+                               what[k]) != 0)
+                throw Error::inFile(out.string(), 0, "cannot declare INFO field " + keys[k]);
+        }
+    }
+    if (bcf_hdr_sync(h) != 0)
+        throw Error::inFile(out.string(), 0, "cannot build the VCF header");
+    return h;
+}
+
+/// Sets (or clears, when no allele was scored) a record's INFO fields from its rows.
+void annotate(bcf_hdr_t* h, bcf1_t* rec, const VariantEffects& e,
+              const std::vector<const VariantEffect*>& alleles)
+{
+    const int n = static_cast<int>(alleles.size());
+    const bool any = std::any_of(alleles.begin(), alleles.end(), [](auto* a) { return a; });
+    std::vector<float> values(alleles.size());
+    for (std::size_t t = 0; t < e.targets.size(); ++t) {
+        const auto keys = infoKeys(e.targets[t], e.targets.size() > 1);
+        for (std::size_t k = 0; k < keys.size(); ++k) {
+            for (std::size_t a = 0; a < alleles.size(); ++a) {
+                const VariantEffect* v = alleles[a];
+                const float x = !v       ? NAN
+                                : k == 0 ? v->ref[t]
+                                : k == 1 ? v->alt[t]
+                                : k == 2 ? v->diff(t)
+                                         : v->logFoldChange(t);
+                if (std::isnan(x))
+                    bcf_float_set_missing(values[a]);
+                else
+                    values[a] = x;
+            }
+            bcf_update_info_float(h, rec, keys[k].c_str(), any ? values.data() : nullptr,
+                                  any ? n : 0);
+        }
+    }
+}
+
+/// Copies every record of `vcf` to `o`, annotated; `outName` names the output in errors.
+void copyAnnotated(const std::filesystem::path& vcf, const VariantEffects& e, htsFile* o,
+                   const std::string& outName)
+{
+    const std::string name = vcf.string();
+    std::unique_ptr<htsFile, HtsFileCloser> in(bcf_open(name.c_str(), "r"));
+    if (!in)
+        throw Error::inFile(name, 0, name + " cannot be opened as a VCF or BCF file");
+    std::unique_ptr<bcf_hdr_t, HeaderFree> inHeader(bcf_hdr_read(in.get()));
+    if (!inHeader)
+        throw Error::inFile(name, 0, name + " has no readable VCF header");
+    std::unique_ptr<bcf_hdr_t, HeaderFree> h(annotatedHeader(inHeader.get(), e.targets, outName));
+    if (bcf_hdr_write(o, h.get()) != 0)
+        throw Error::inFile(outName, 0, "cannot write the VCF header of " + outName);
+    std::map<std::pair<std::int64_t, int>, const VariantEffect*> rows;
+    for (const auto& row : e.rows)
+        rows[{row.variant.record, row.variant.allele}] = &row;
+    std::unique_ptr<bcf1_t, RecordFree> rec(bcf_init());
+    for (std::int64_t record = 1; bcf_read(in.get(), inHeader.get(), rec.get()) == 0; ++record) {
+        bcf_unpack(rec.get(), BCF_UN_ALL);
+        std::vector<const VariantEffect*> alleles;
+        for (int a = 1; a < rec->n_allele; ++a) {
+            const auto it = rows.find({record, a});
+            alleles.push_back(it == rows.end() ? nullptr : it->second);
+        }
+        if (!alleles.empty())
+            annotate(h.get(), rec.get(), e, alleles);
+        if (bcf_write(o, h.get(), rec.get()) != 0)
+            throw Error::inFile(outName, 0,
+                                "cannot write record " + std::to_string(record) + " to " + outName);
+    }
+}
+
+} // namespace
+
+VcfWritten writeEffectsVcf(const std::filesystem::path& vcf, const VariantEffects& effects,
+                           const std::filesystem::path& out)
+{
+    const VcfFormat format = formatOf(out);
+    AtomicOutput file(out);
+    {
+        std::unique_ptr<htsFile, HtsFileCloser> o(
+            hts_open(file.tempPath().string().c_str(), format.mode));
+        if (!o)
+            throw Error::inFile(out.string(), 0, "cannot open " + out.string() + " for writing");
+        copyAnnotated(vcf, effects, o.get(), out.string());
+        if (hts_close(o.release()) != 0)
+            throw file.writeFailed();
+    }
+    VcfWritten written;
+    if (format.minShift < 0) {
+        file.commit();
+        return written;
+    }
+    AtomicOutput index(out.string() + format.indexSuffix);
+    // Built from the finished temporary, renamed after the data so it is the newer file.
+    written.indexed = bcf_index_build3(file.tempPath().string().c_str(),
+                                       index.tempPath().string().c_str(), format.minShift, 1) == 0;
+    file.commit();
+    if (written.indexed)
+        index.commit();
+    else {
+        std::error_code ignored; // an older index would not match the new file
+        std::filesystem::remove(out.string() + format.indexSuffix, ignored);
+        written.note = out.string() + " was written without an index: htslib could not index it "
+                                      "(are its records sorted by position?).";
+    }
+    return written;
 }
 
 } // namespace kdna::interpret

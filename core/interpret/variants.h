@@ -24,6 +24,7 @@ struct Variant {
     std::string ref;
     std::string alt;
     std::int64_t record = 0; ///< 1-based record number in the file (header lines not counted)
+    int allele = 1;          ///< which ALT of the record (1-based)
 };
 
 /// The variants of a file, and one sentence per allele left out (symbolic or '*' alleles,
@@ -65,10 +66,35 @@ struct VariantEffects {
     std::vector<std::string> skipped;
 };
 
+enum class Strands {
+    Forward, ///< the windows as the genome reads them
+    Both     ///< the mean of the windows and their reverse complements
+};
+
 /// Scores every variant of `vcf` with `model` (one sequence input), ref and alt windows in
 /// batches of `batchSize`.
 [[nodiscard]] VariantEffects variantEffects(Model& model, const Genome& genome,
                                             const std::filesystem::path& vcf,
-                                            std::int64_t batchSize = 256);
+                                            std::int64_t batchSize = 256,
+                                            Strands strands = Strands::Forward);
+
+/// The INFO keys of one target's four values, in the order ref, alt, alt - ref, log2 fold
+/// change: KDNA_REF, KDNA_ALT, KDNA_DIFF, KDNA_LOGFC, each followed by _<target> when the
+/// model has several targets (letters, digits and '_' kept, other characters made '_').
+[[nodiscard]] std::vector<std::string> infoKeys(const std::string& target, bool several);
+
+/// How the annotated file came out.
+struct VcfWritten {
+    bool indexed = false;
+    std::string note; ///< one sentence when an index was wanted but not built, else empty
+};
+
+/// Writes `vcf`'s records to `out`, each with its alleles' effects as INFO fields (infoKeys;
+/// Number=A, one value per ALT, '.' for an allele left out; a record whose alleles were all
+/// left out keeps no such field), declared in the header. The format follows the name:
+/// `.vcf`, `.vcf.gz` (bgzipped, with a .tbi index) or `.bcf` (with a .csi index). Written
+/// under a temporary name and renamed into place. Throws kdna::Error naming the file.
+VcfWritten writeEffectsVcf(const std::filesystem::path& vcf, const VariantEffects& effects,
+                           const std::filesystem::path& out);
 
 } // namespace kdna::interpret

@@ -288,8 +288,9 @@ private Q_SLOTS:
             {"explain", "m.kdna", "-c", "chrZ", "--start", "0", "--end", "5", "-o", "imp.bw"},
             "chromosome 'chrZ' is not in the genome");
         expectRefusal(with({"--start", "0", "--end", "99999999"}), "chr1");
-        expectRefusal({"variants", "m.kdna", "--vcf", "notes.txt", "-o", "v.vcf"},
-                      "-o: kdna variants writes a .tsv table so far");
+        expectRefusal({"variants", "m.kdna", "--vcf", "notes.txt", "-o", "v.txt"},
+                      "-o: kdna variants writes a table (.tsv) or the VCF annotated (.vcf, "
+                      ".vcf.gz or .bcf); v.txt is none of them");
         expectRefusal({"variants", "m.kdna", "--vcf", "notes.txt", "-o", "v.tsv"}, "notes.txt");
     }
     /// explain writes a bigWig over exactly the region; variants a table and, on stderr, one
@@ -321,6 +322,13 @@ private Q_SLOTS:
         QCOMPARE(
             test::readText(tsv),
             std::string("chrom\tpos\tid\tref\talt\ttarget\tref_pred\talt_pred\tdiff\tlog2fc\n"));
+        // As a VCF: the record kept without the fields, bgzipped, indexed, the same sentence.
+        const fs::path gz = m_scratch.file("v.vcf.gz");
+        o = run(
+            {"variants", "m.kdna", "--vcf", vcf.string(), "-o", gz.string(), "--strands", "both"});
+        QVERIFY2(o.exitCode == 0, o.err.c_str());
+        QVERIFY2(has(o.err, "REF is N but the genome demo.fa has"), o.err.c_str());
+        QVERIFY(fs::exists(gz) && fs::exists(gz.string() + ".tbi"));
     }
     void countsMustBePositive()
     {

@@ -10,16 +10,20 @@
 #include "support/fixtures.h"
 
 #include <cmath>
+#include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 
 #include <QTest>
 
+#include <htslib/hts.h>
+#include <htslib/vcf.h>
 #include <nlohmann/json.hpp>
 
 using namespace kdna;
 using namespace kdna::interpret;
-using nlohmann::json;
+using Json = nlohmann::json;
 
 namespace {
 
@@ -27,7 +31,7 @@ namespace {
 /// f(baseline) is not trivially zero.
 Model smallCnn(std::int64_t window, const std::string& activation, std::uint64_t seed = 3)
 {
-    json layers = {
+    Json layers = {
         {{"type", "Input"}, {"shape", {window, 4}}},
         {{"type", "Conv1D"}, {"filters", 6}, {"kernel_size", 7}, {"activation", activation}},
         {{"type", "MaxPooling1D"}, {"pool_size", 2}},
@@ -38,7 +42,7 @@ Model smallCnn(std::int64_t window, const std::string& activation, std::uint64_t
          {"activation", activation}},
         {{"type", "Flatten"}},
         {{"type", "Dense"}, {"units", 3}, {"activation", "sigmoid"}}};
-    Model m(ModelSpec::fromJson(json{{"layers", layers}}), seed);
+    Model m(ModelSpec::fromJson(Json{{"layers", layers}}), seed);
     torch::NoGradGuard noGrad;
     for (auto& p : m.impl().module->named_parameters())
         if (p.key().find("bias") != std::string::npos)
@@ -49,7 +53,7 @@ Model smallCnn(std::int64_t window, const std::string& activation, std::uint64_t
 /// A two-headed model: a sigmoid classifier and a 5-value linear profile.
 Model twoHeads(std::int64_t window)
 {
-    json layers = {
+    Json layers = {
         {{"type", "Input"}, {"shape", {window, 4}}, {"name", "dna"}},
         {{"type", "Conv1D"}, {"filters", 3}, {"kernel_size", 5}, {"activation", "relu"}},
         {{"type", "Flatten"}, {"name", "features"}},
@@ -59,7 +63,7 @@ Model twoHeads(std::int64_t window)
          {"name", "cls"},
          {"inputs", {"features"}}},
         {{"type", "Dense"}, {"units", 5}, {"name", "profile"}, {"inputs", {"features"}}}};
-    return Model(ModelSpec::fromJson(json{{"layers", layers}, {"outputs", {"cls", "profile"}}}), 5);
+    return Model(ModelSpec::fromJson(Json{{"layers", layers}, {"outputs", {"cls", "profile"}}}), 5);
 }
 
 std::vector<std::uint8_t> randomCodes(std::int64_t n, std::uint32_t seed)
@@ -70,6 +74,122 @@ std::vector<std::uint8_t> randomCodes(std::int64_t n, std::uint32_t seed)
     for (auto& c : codes)
         c = static_cast<std::uint8_t>(base(rng));
     return codes;
+}
+
+/// A model of `layers` (JSON), biases and batch-normalisation statistics drawn at random so
+/// that no layer is trivial.
+Model modelOf(const Json& layers, std::uint64_t seed, const Json& outputs = nullptr)
+{
+    Json spec = {{"layers", layers}};
+    if (!outputs.is_null())
+        spec["outputs"] = outputs;
+    Model m(ModelSpec::fromJson(spec), seed);
+    torch::NoGradGuard noGrad;
+    torch::manual_seed(seed);
+    for (auto& p : m.impl().module->named_parameters())
+        if (p.key().find("bias") != std::string::npos)
+            p.value().uniform_(-0.3, 0.3);
+    for (auto& b : m.impl().module->named_buffers()) {
+        if (b.key().find("running_mean") != std::string::npos)
+            b.value().uniform_(-0.5, 0.5);
+        if (b.key().find("running_var") != std::string::npos)
+            b.value().uniform_(0.5, 2.0);
+    }
+    return m;
+}
+
+/// Strided and dilated convolutions, average pooling, batch normalisation, an Activation
+/// layer, a Dropout, a Dense per position before Flatten and two Dense layers after it.
+Model stridedCnn(std::int64_t window)
+{
+    return modelOf({{{"type", "Input"}, {"shape", {window, 4}}},
+                    {{"type", "Conv1D"}, {"filters", 5}, {"kernel_size", 4}, {"strides", 2}},
+                    {{"type", "BatchNormalization"}},
+                    {{"type", "Activation"}, {"activation", "relu"}},
+                    {{"type", "AveragePooling1D"}, {"pool_size", 3}, {"strides", 2}},
+                    {{"type", "Conv1D"},
+                     {"filters", 6},
+                     {"kernel_size", 3},
+                     {"dilation_rate", 3},
+                     {"activation", "tanh"}},
+                    {{"type", "Dropout"}, {"rate", 0.5}},
+                    {{"type", "Dense"}, {"units", 4}, {"activation", "relu"}},
+                    {{"type", "Conv1D"}, {"filters", 3}, {"kernel_size", 2}, {"strides", 3}},
+                    {{"type", "Flatten"}},
+                    {{"type", "Dense"}, {"units", 7}, {"activation", "relu"}},
+                    {{"type", "Dense"}, {"units", 2}, {"activation", "softmax"}}},
+                   7);
+}
+
+/// The tutorial's CNN (resources/tutorial/02_train_the_model.kdna.Json) on a shorter window.
+Model tutorialCnn(std::int64_t window)
+{
+    return modelOf(
+        {{{"type", "Input"}, {"shape", {window, 4}}},
+         {{"type", "Conv1D"}, {"filters", 16}, {"kernel_size", 3}, {"activation", "relu"}},
+         {{"type", "MaxPooling1D"}, {"pool_size", 2}},
+         {{"type", "Conv1D"}, {"filters", 32}, {"kernel_size", 10}, {"activation", "relu"}},
+         {{"type", "MaxPooling1D"}, {"pool_size", 2}},
+         {{"type", "Conv1D"}, {"filters", 64}, {"kernel_size", 20}, {"activation", "relu"}},
+         {{"type", "MaxPooling1D"}, {"pool_size", 2}},
+         {{"type", "Flatten"}},
+         {{"type", "Dense"}, {"units", 1}}},
+        11);
+}
+
+/// A padded ('same') convolution: no whole-sequence plan, so no slices.
+Model paddedCnn(std::int64_t window)
+{
+    return modelOf({{{"type", "Input"}, {"shape", {window, 4}}},
+                    {{"type", "Conv1D"},
+                     {"filters", 3},
+                     {"kernel_size", 5},
+                     {"padding", "same"},
+                     {"activation", "relu"}},
+                    {{"type", "Flatten"}},
+                    {{"type", "Dense"}, {"units", 2}}},
+                   13);
+}
+
+/// Fast and naive ISM agree on every mutation of every value, within 1e-5 of the larger of
+/// the reference and mutant values (a delta is the difference of two such fp32 values).
+void compareWithNaive(Model& m, const std::vector<std::uint8_t>& codes, bool expectFast)
+{
+    const auto L = static_cast<std::int64_t>(codes.size());
+    const Mutagenesis fast(m, IsmWay::Fastest);
+    QCOMPARE(fast.fast(), expectFast);
+    QCOMPARE(fast.fallbackReason().empty(), expectFast);
+    const IsmResult f = fast.run(codes.data(), L);
+    const IsmResult n = ism(m, codes.data(), L, 37, IsmWay::Naive);
+    QCOMPARE(f.fast, expectFast);
+    QVERIFY(!n.fast);
+    QCOMPARE(f.mutants, n.mutants);
+    QCOMPARE(f.outputSizes, n.outputSizes);
+    double largest = 0;
+    for (std::size_t j = 0; j < n.delta.size(); ++j) {
+        const std::int64_t V = n.outputSizes[j];
+        for (std::int64_t v = 0; v < V; ++v) {
+            const double ref = n.reference[j][static_cast<std::size_t>(v)];
+            QVERIFY(std::abs(f.reference[j][static_cast<std::size_t>(v)] - ref) <=
+                    1e-5 * std::max(1e-3, std::abs(ref)));
+        }
+        for (std::size_t k = 0; k < n.delta[j].size(); ++k) {
+            const double ref = n.reference[j][k % static_cast<std::size_t>(V)];
+            const double want = n.delta[j][k], got = f.delta[j][k];
+            largest = std::max(largest, std::abs(want));
+            const double scale = std::max({1e-3, std::abs(ref), std::abs(ref + want)});
+            QVERIFY2(std::abs(got - want) <= 1e-5 * scale,
+                     qPrintable(QStringLiteral("output %1, entry %2 (position %3, base %4): fast "
+                                               "%5, naive %6")
+                                    .arg(j)
+                                    .arg(k)
+                                    .arg(k / static_cast<std::size_t>(V) / 4)
+                                    .arg(k / static_cast<std::size_t>(V) % 4)
+                                    .arg(got, 0, 'g', 9)
+                                    .arg(want, 0, 'g', 9)));
+        }
+    }
+    QVERIFY2(largest > 1e-3, "the mutations should change the outputs");
 }
 
 std::vector<float> oneHotWindows(const std::vector<std::uint8_t>& codes)
@@ -89,6 +209,37 @@ double valueOf(Model& m, const std::vector<float>& window, std::int64_t L, const
     return t.value < 0 ? y.sum().item<double>() : y[t.value].item<double>();
 }
 
+/// A record's INFO values read back with htslib: key -> values, per record (CHROM:POS).
+using InfoValues = std::map<std::string, std::vector<float>>;
+std::vector<std::pair<std::string, InfoValues>> readBack(const std::filesystem::path& file,
+                                                         const std::vector<std::string>& keys)
+{
+    std::vector<std::pair<std::string, InfoValues>> out;
+    htsFile* f = bcf_open(file.string().c_str(), "r");
+    if (!f)
+        return out;
+    bcf_hdr_t* h = bcf_hdr_read(f);
+    bcf1_t* rec = bcf_init();
+    while (bcf_read(f, h, rec) == 0) {
+        bcf_unpack(rec, BCF_UN_ALL);
+        InfoValues info;
+        for (const auto& key : keys) {
+            float* values = nullptr;
+            int n = 0;
+            const int got = bcf_get_info_float(h, rec, key.c_str(), &values, &n);
+            if (got > 0)
+                info[key].assign(values, values + got);
+            free(values);
+        }
+        out.emplace_back(std::string(bcf_hdr_id2name(h, rec->rid)) + ":" +
+                             std::to_string(rec->pos + 1),
+                         std::move(info));
+    }
+    bcf_destroy(rec);
+    bcf_hdr_destroy(h);
+    hts_close(f);
+    return out;
+}
 } // namespace
 
 class TestInterpret : public QObject {
@@ -206,6 +357,75 @@ private Q_SLOTS:
         QCOMPARE(parseMethod("ig"), Method::IntegratedGradients);
     }
 
+    /// Fast ISM equals naive ISM on every mutation: max pooling with dilation and a 3-unit
+    /// sigmoid head; strides, average pooling, batch normalisation, Dense layers before and
+    /// after Flatten and a softmax; two heads (several outputs); the tutorial's CNN. Windows
+    /// hold an N, and mutations at both edges are included.
+    void fastIsmEqualsNaive()
+    {
+        auto codes = randomCodes(60, 21);
+        codes[0] = sequence::kUnknown;
+        codes[33] = sequence::kUnknown;
+        Model cnn = smallCnn(60, "relu");
+        compareWithNaive(cnn, codes, true);
+        for (const std::int64_t L : {61, 62, 67}) { // strides leave different tails unread
+            Model strided = stridedCnn(L);
+            compareWithNaive(strided, randomCodes(L, static_cast<std::uint32_t>(L)), true);
+        }
+        Model heads = twoHeads(30);
+        compareWithNaive(heads, randomCodes(30, 4), true);
+        Model tutorial = tutorialCnn(301);
+        compareWithNaive(tutorial, randomCodes(301, 8), true);
+    }
+
+    /// Near the right edge of a full tutorial window, fast and naive ISM both agree with a
+    /// float64 pass of the same weights (the ground truth both approximate in fp32).
+    void fastIsmMatchesFloat64AtTheEdges()
+    {
+        const std::int64_t L = 2001;
+        Model m = tutorialCnn(L);
+        const auto codes = randomCodes(L, 17);
+        const IsmResult f = ism(m, codes.data(), L, 256, IsmWay::Fastest);
+        const IsmResult n = ism(m, codes.data(), L, 256, IsmWay::Naive);
+        QVERIFY(f.fast);
+        torch::NoGradGuard noGrad;
+        m.impl().module->to(torch::kDouble);
+        m.impl().module->eval();
+        const auto value = [&](const std::vector<std::uint8_t>& c) {
+            std::vector<float> x = oneHotWindows(c);
+            const auto t = torch::from_blob(x.data(), {1, L, 4}).to(torch::kDouble);
+            return m.impl().module->forward({t}).at(0).reshape({-1})[0].item<double>();
+        };
+        const double ref = value(codes);
+        double fastErr = 0, naiveErr = 0, largest = 0;
+        for (const std::int64_t i : {0, 1, 7, 1000, 1880, 1890, 1896, 1950, 1990, 1998, 2000}) {
+            auto mutant = codes;
+            const int b = (codes[static_cast<std::size_t>(i)] + 1) % 4;
+            mutant[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(b);
+            const double want = value(mutant) - ref;
+            const auto k = static_cast<std::size_t>(i * 4 + b);
+            fastErr = std::max(fastErr, std::abs(f.delta[0][k] - want));
+            naiveErr = std::max(naiveErr, std::abs(n.delta[0][k] - want));
+            largest = std::max(largest, std::abs(want));
+        }
+        m.impl().module->to(torch::kFloat);
+        qInfo() << "reference" << ref << "largest change" << largest << "fast error" << fastErr
+                << "naive error" << naiveErr;
+        QVERIFY(fastErr <= 1e-5 * std::max(1e-3, std::abs(ref)));
+        QVERIFY(naiveErr <= 1e-5 * std::max(1e-3, std::abs(ref)));
+    }
+
+    /// A model the slices cannot serve falls back to whole passes, says why, and gives the
+    /// naive result.
+    void fastIsmFallsBackWithAReason()
+    {
+        Model padded = paddedCnn(40);
+        compareWithNaive(padded, randomCodes(40, 2), false);
+        const Mutagenesis fast(padded);
+        QVERIFY2(QString::fromStdString(fast.fallbackReason()).contains(QStringLiteral("same")),
+                 fast.fallbackReason().c_str());
+    }
+
     /// Batched ISM equals a hand loop of single-mutant passes, for every mutation and both
     /// outputs of a two-headed model, with an N in the window.
     void ismEqualsAHandLoop()
@@ -248,6 +468,106 @@ private Q_SLOTS:
             }
         }
         QVERIFY_THROWS_EXCEPTION(Error, (void)ism(m, codes.data(), L - 1));
+    }
+    /// The annotated VCF, as .vcf, .vcf.gz and .bcf, reads back with htslib: every record in
+    /// its place; a scored allele's INFO fields hold its ref, alt, alt - ref and log2 fold
+    /// change per target; an allele left out is '.', and a record left out entirely has no
+    /// field; .vcf.gz and .bcf come with an index htslib loads. Both strands average each
+    /// window with its reverse complement.
+    void annotatedVcfReadsBack()
+    {
+        const Genome genome = Genome::open(m_files.fasta);
+        const std::int64_t L = 41;
+        Model m = twoHeads(L);
+        const std::string snv = genome.fetch("chr1", 1000, 1001);
+        const std::string other = snv == "A" ? "C" : "A", third = snv == "G" ? "T" : "G";
+        const std::string ins = genome.fetch("chr1", 2000, 2001);
+        const std::string del = genome.fetch("chr1", 3000, 3003);
+        const std::string chr2 = genome.fetch("chr2", 500, 501);
+        const std::string wrong = chr2 == "G" ? "T" : "G";
+        const auto vcf = m_dir.file("annotate.vcf");
+        {
+            std::ofstream f(vcf);
+            f << "##fileformat=VCFv4.2\n##contig=<ID=chr1>\n##contig=<ID=chr2>\n"
+                 "##contig=<ID=chrZ>\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+              << "chr1\t1001\tsnv\t" << snv << "\t" << other << ",<DEL>," << third << "\t.\t.\t.\n"
+              << "chr1\t2001\tins\t" << ins << "\t" << ins << "TTG\t.\t.\t.\n"
+              << "chr1\t3001\tdel\t" << del << "\t" << del.substr(0, 1) << "\t.\t.\t.\n"
+              << "chr2\t501\tbad\t" << wrong << "\tA\t.\t.\t.\n"
+              << "chrZ\t10\tlost\tA\tG\t.\t.\t.\n";
+        }
+        const VariantEffects e = variantEffects(m, genome, vcf, 4);
+        QCOMPARE(e.rows.size(), std::size_t(4)); // two ALTs of the SNV, the insertion, deletion
+        QCOMPARE(e.skipped.size(), std::size_t(3));
+        QCOMPARE(infoKeys("profile[0]", true),
+                 (std::vector<std::string>{"KDNA_REF_profile_0", "KDNA_ALT_profile_0",
+                                           "KDNA_DIFF_profile_0", "KDNA_LOGFC_profile_0"}));
+        QCOMPARE(infoKeys("cls", false).front(), std::string("KDNA_REF"));
+        std::vector<std::string> keys;
+        for (const auto& t : e.targets)
+            for (const auto& k : infoKeys(t, true))
+                keys.push_back(k);
+        for (const char* name : {"out.vcf", "out.vcf.gz", "out.bcf"}) {
+            const auto out = m_dir.file(name);
+            const VcfWritten w = writeEffectsVcf(vcf, e, out);
+            const bool wantIndex = std::string(name) != "out.vcf";
+            QCOMPARE(w.indexed, wantIndex);
+            QVERIFY(w.note.empty());
+            if (wantIndex) {
+                const bool tbi = std::string(name) == "out.vcf.gz";
+                QVERIFY(std::filesystem::exists(out.string() + (tbi ? ".tbi" : ".csi")));
+                hts_idx_t* idx =
+                    hts_idx_load(out.string().c_str(), tbi ? HTS_FMT_TBI : HTS_FMT_CSI);
+                QVERIFY2(idx, name);
+                hts_idx_destroy(idx);
+            }
+            const auto records = readBack(out, keys);
+            QCOMPARE(records.size(), std::size_t(5));
+            QCOMPARE(records[0].first, std::string("chr1:1001"));
+            QCOMPARE(records[4].first, std::string("chrZ:10"));
+            // Record k's scored alleles: the SNV's first and third ALT (its second is
+            // symbolic), then one allele each.
+            const std::vector<std::vector<const VariantEffect*>> alleles = {
+                {&e.rows[0], nullptr, &e.rows[1]}, {&e.rows[2]}, {&e.rows[3]}};
+            for (std::size_t r = 0; r < 3; ++r) {
+                const InfoValues& info = records[r].second;
+                QCOMPARE(info.size(), keys.size());
+                for (std::size_t t = 0; t < e.targets.size(); ++t) {
+                    const auto k = infoKeys(e.targets[t], true);
+                    for (std::size_t a = 0; a < alleles[r].size(); ++a) {
+                        const VariantEffect* v = alleles[r][a];
+                        const std::vector<float> want =
+                            v ? std::vector<float>{v->ref[t], v->alt[t], v->diff(t),
+                                                   v->logFoldChange(t)}
+                              : std::vector<float>(4, NAN);
+                        for (std::size_t s = 0; s < 4; ++s) {
+                            const auto& got = info.at(k[s]);
+                            QCOMPARE(got.size(), alleles[r].size());
+                            if (std::isnan(want[s]))
+                                QVERIFY(bcf_float_is_missing(got[a]));
+                            else
+                                QCOMPARE(got[a], want[s]);
+                        }
+                    }
+                }
+            }
+            QVERIFY(records[3].second.empty()); // the REF mismatch keeps its record, no fields
+            QVERIFY(records[4].second.empty()); // the unknown contig too
+        }
+        QVERIFY_THROWS_EXCEPTION(Error, (void)writeEffectsVcf(vcf, e, m_dir.file("out.txt")));
+
+        const VariantEffects both = variantEffects(m, genome, vcf, 3, Strands::Both);
+        QCOMPARE(both.rows.size(), e.rows.size());
+        const VariantWindows w = variantWindows(genome, both.rows[2].variant, L);
+        std::vector<float> fwd(static_cast<std::size_t>(L * 4)), rc(fwd.size());
+        sequence::oneHot(w.alt.data(), w.alt.size(), fwd.data());
+        sequence::oneHotReverseComplement(w.alt.data(), w.alt.size(), rc.data());
+        for (std::size_t t = 0; t < 6; ++t) {
+            const Target target{t == 0 ? 0u : 1u, t == 0 ? 0 : static_cast<std::int64_t>(t - 1)};
+            const double mean = 0.5 * (valueOf(m, fwd, L, target) + valueOf(m, rc, L, target));
+            QVERIFY(std::abs(both.rows[2].alt[t] - mean) < 1e-5);
+        }
+        QVERIFY(both.rows[2].alt[1] != e.rows[2].alt[1]);
     }
     /// A VCF with an SNV, an insertion, a deletion, a REF mismatch, an unknown contig and a
     /// symbolic allele: three rows whose windows are cut as documented and whose predictions

@@ -1,0 +1,423 @@
+// Fast in-silico mutagenesis: one substitution changes only a narrow slice of each layer's
+// map, so each mutant recomputes that slice from the reference maps around it.
+//
+// Every map is channels first, (rows, channels, positions), at the window's own resolution
+// (strides applied, as the window-by-window model runs). A mutant's state after a layer is a
+// slice: its first position and the values of a fixed number of positions from there, the
+// same number for every mutant of the layer, moved inside the map at the edges. The slice
+// always covers every position the substitution changes, so the values outside it are the
+// reference's, and a layer's slice is computed from the reference input with the previous
+// slice written over it.
+
+#include "core/eval/whole_sequence.h"
+#include "core/genome/sequence.h"
+#include "core/interpret/batches.h"
+#include "core/interpret/ism.h"
+#include "core/model/layer_registry.h"
+#include "core/model/model.h"
+#include "core/model/torch_model.h"
+#include "core/util/error.h"
+
+#include <algorithm>
+#include <cstring>
+#include <optional>
+
+namespace kdna::interpret {
+namespace F = torch::nn::functional;
+using Kind = InferenceStep::Kind;
+
+namespace {
+
+/// Floats in the largest map a batch of mutants makes (16 MB, as WholeSequenceRunner keeps).
+constexpr std::int64_t kBatchFloats = std::int64_t{4} << 20;
+
+/// One layer as the window sees it.
+struct Op {
+    Kind kind = Kind::Identity;
+    std::int64_t kernel = 1, dilation = 1, stride = 1;
+    std::int64_t inLength = 0, outLength = 0; ///< map lengths (sliding kinds)
+    std::int64_t inChannels = 0;
+    std::int64_t width = 1;  ///< positions of a mutant's slice after this layer
+    std::int64_t window = 1; ///< input positions that slice reads
+    torch::Tensor weight, bias, scale, shift;
+    std::string activation = "linear";
+
+    [[nodiscard]] bool slides() const
+    {
+        return kind == Kind::Conv || kind == Kind::MaxPool || kind == Kind::AvgPool;
+    }
+    [[nodiscard]] std::int64_t reach() const { return (kernel - 1) * dilation; }
+
+    [[nodiscard]] torch::Tensor apply(const torch::Tensor& x) const
+    {
+        switch (kind) {
+        case Kind::Conv:
+        case Kind::PointwiseDense: {
+            auto o = F::Conv1dFuncOptions().stride(stride).dilation(dilation);
+            if (bias.defined())
+                o = o.bias(bias);
+            return nn::activate(F::conv1d(x, weight, o), activation, true);
+        }
+        case Kind::MaxPool:
+            return F::max_pool1d(x, F::MaxPool1dFuncOptions(kernel).stride(stride));
+        case Kind::AvgPool:
+            return F::avg_pool1d(x, F::AvgPool1dFuncOptions(kernel).stride(stride));
+        case Kind::Activation:
+            return nn::activate(x, activation, true);
+        case Kind::BatchNorm:
+            return x * scale + shift;
+        default:
+            return x;
+        }
+    }
+};
+
+/// One output's layers: the trunk up to Flatten, the Dense after it, the layers after that.
+struct Head {
+    std::size_t output = 0;
+    std::vector<Op> trunk;
+    torch::Tensor dense; ///< (N, C, U): Keras flattens (length, channels), feature n * C + c
+    torch::Tensor denseBias;
+    std::string denseActivation = "linear";
+    std::vector<Op> tail;       ///< on (rows, U, 1)
+    std::int64_t rowFloats = 1; ///< floats per mutant in the widest map it makes
+};
+
+/// The reference maps of one window: maps[0] the input, maps[l + 1] after trunk layer l,
+/// each (1, C, N), and the same positions first, (N, C), for gathering slices.
+struct Reference {
+    std::vector<torch::Tensor> maps;
+    std::vector<torch::Tensor> byPosition;
+    torch::Tensor pre; ///< (1, U) the Dense's value before its activation
+    torch::Tensor out; ///< (1, V)
+};
+
+torch::Tensor parameter(Model& model, const std::string& name)
+{
+    auto params = model.impl().module->named_parameters();
+    const auto* p = params.find(name);
+    return p ? p->detach() : torch::Tensor();
+}
+
+/// Batch normalisation as a scale and a shift per channel, from the running statistics.
+void foldBatchNorm(Model& model, const std::string& layer, Op& op)
+{
+    const LayerSpec& l = model.spec().layers[static_cast<std::size_t>(model.spec().indexOf(layer))];
+    const double eps = layers::argument(*layers::find(l.type), l.args, "epsilon").get<double>();
+    auto buffers = model.impl().module->named_buffers();
+    const torch::Tensor mean = buffers[layer + ".running_mean"].detach();
+    const torch::Tensor var = buffers[layer + ".running_var"].detach();
+    const torch::Tensor scale = parameter(model, layer + ".weight") / torch::sqrt(var + eps);
+    op.shift = (parameter(model, layer + ".bias") - mean * scale).reshape({1, -1, 1});
+    op.scale = scale.reshape({1, -1, 1});
+}
+
+/// A trunk layer's slice sizes, from the slice it receives (`width` positions).
+void sizeSlice(Op& op, std::int64_t& length, std::int64_t& width)
+{
+    op.inLength = length;
+    op.outLength = (length - op.reach() - 1) / op.stride + 1;
+    // The outputs that read a slice of `width` positions: at most this many, wherever it is.
+    op.width = std::min(op.outLength, (width - 1 + op.reach()) / op.stride + 1);
+    op.window = (op.width - 1) * op.stride + op.reach() + 1;
+    length = op.outLength;
+    width = op.width;
+}
+
+/// The Op of a plan step other than the Flatten + Dense.
+Op opOf(Model& model, const InferenceStep& step, std::int64_t strideSoFar)
+{
+    Op op;
+    op.kind = step.kind;
+    op.activation = step.activation;
+    op.kernel = step.kernel;
+    op.stride = step.stride;
+    switch (step.kind) {
+    case Kind::Conv: // the plan's dilation includes the strides before the layer
+        op.dilation = step.dilation / strideSoFar;
+        op.weight = parameter(model, step.layer + ".weight");
+        op.bias = parameter(model, step.layer + ".bias");
+        break;
+    case Kind::PointwiseDense:
+        op.weight = parameter(model, step.layer + ".weight").unsqueeze(2);
+        op.bias = parameter(model, step.layer + ".bias");
+        break;
+    case Kind::BatchNorm:
+        foldBatchNorm(model, step.layer, op);
+        break;
+    default:
+        break;
+    }
+    return op;
+}
+
+/// The head for one output's plan; `reason` says why not when the plan cannot be sliced.
+std::optional<Head> headOf(Model& model, const WholeSequencePlan& plan, std::size_t output,
+                           std::string& reason)
+{
+    Head h;
+    h.output = output;
+    std::int64_t length = plan.window, width = 1, channels = 4, strides = 1;
+    bool flattened = false;
+    for (const InferenceStep& step : plan.steps) {
+        if (step.kind == Kind::FlattenDense) {
+            if (step.kernel != length) {
+                reason = "internal: the plan's Flatten reads " + std::to_string(step.kernel) +
+                         " positions, the window's map has " + std::to_string(length);
+                return std::nullopt;
+            }
+            const torch::Tensor w = parameter(model, step.layer + ".weight"); // (U, N * C)
+            h.dense = w.reshape({w.size(0), length, step.channels}).permute({1, 2, 0}).contiguous();
+            h.denseBias = parameter(model, step.layer + ".bias");
+            h.denseActivation = step.activation;
+            h.rowFloats = std::max(h.rowFloats, width * step.channels * w.size(0));
+            flattened = true;
+            continue;
+        }
+        Op op = opOf(model, step, strides);
+        if (flattened) {
+            h.tail.push_back(std::move(op));
+            continue;
+        }
+        op.inChannels = channels;
+        if (op.slides()) {
+            sizeSlice(op, length, width);
+            strides *= op.stride;
+            h.rowFloats = std::max(h.rowFloats, channels * (op.window + 1));
+        }
+        if (op.weight.defined())
+            channels = op.weight.size(0);
+        h.rowFloats = std::max(h.rowFloats, channels * width);
+        h.trunk.push_back(std::move(op));
+    }
+    if (!flattened) {
+        reason = "internal: the plan has no Flatten + Dense";
+        return std::nullopt;
+    }
+    return h;
+}
+
+/// The Dense's activation and the layers after it, from its value before the activation.
+torch::Tensor finish(const Head& h, const torch::Tensor& pre)
+{
+    torch::Tensor y = nn::activate(pre, h.denseActivation, true).unsqueeze(2);
+    for (const Op& op : h.tail)
+        y = op.apply(y);
+    return y.reshape({y.size(0), -1});
+}
+
+Reference referenceOf(const Head& h, const torch::Tensor& input)
+{
+    Reference r;
+    r.maps.push_back(input);
+    for (const Op& op : h.trunk)
+        r.maps.push_back(op.apply(r.maps.back()));
+    for (const auto& m : r.maps)
+        r.byPosition.push_back(m.squeeze(0).t().contiguous());
+    const torch::Tensor& last = r.maps.back(); // (1, C, N)
+    const torch::Tensor flat = last.permute({0, 2, 1}).reshape({1, -1});
+    r.pre = flat.matmul(h.dense.reshape({flat.size(1), -1}));
+    if (h.denseBias.defined())
+        r.pre = r.pre + h.denseBias;
+    r.out = finish(h, r.pre);
+    return r;
+}
+
+/// `map`'s positions first[b] .. first[b] + count - 1 for each row b, and one spare position
+/// at the end (a bin for the values a patch drops): (rows, C, count + 1). `map` is held
+/// positions first, (N, C), so each position is one contiguous copy.
+torch::Tensor gatherSlices(const torch::Tensor& map, const torch::Tensor& first, std::int64_t count)
+{
+    const std::int64_t rows = first.size(0);
+    const auto idx = (first.unsqueeze(1) + torch::arange(count + 1, first.options()))
+                         .clamp_max(map.size(0) - 1)
+                         .reshape({-1});
+    return map.index_select(0, idx)
+        .view({rows, count + 1, map.size(1)})
+        .permute({0, 2, 1})
+        .contiguous();
+}
+
+/// Writes slice values `p` (rows, C, w), which start at `offset[b]` positions into `x`'s
+/// first `count` positions, over x; positions outside go to the spare one.
+void patch(torch::Tensor& x, const torch::Tensor& p, const torch::Tensor& offset,
+           std::int64_t count)
+{
+    auto pos = offset.unsqueeze(1) + torch::arange(p.size(2), offset.options());
+    pos = torch::where((pos >= 0).logical_and(pos < count), pos, torch::full_like(pos, count));
+    x.scatter_(2, pos.unsqueeze(1).expand({p.size(0), p.size(1), p.size(2)}), p);
+}
+
+/// The Dense's change, W · (mutant slice - reference slice), for slices (rows, C, w) that
+/// start at `first`; in parts so the gathered weights stay near kBatchFloats.
+torch::Tensor denseChange(const Head& h, const torch::Tensor& diff, const torch::Tensor& first)
+{
+    const std::int64_t rows = diff.size(0), C = diff.size(1), w = diff.size(2);
+    const std::int64_t U = h.dense.size(2);
+    const std::int64_t part = std::max<std::int64_t>(1, kBatchFloats / (w * C * U));
+    std::vector<torch::Tensor> parts;
+    for (std::int64_t a = 0; a < rows; a += part) {
+        const std::int64_t n = std::min(part, rows - a);
+        const auto idx =
+            first.slice(0, a, a + n).unsqueeze(1) + torch::arange(w, first.options()); // (n, w)
+        const auto weights = h.dense.index_select(0, idx.reshape({-1})).view({n, w * C, U});
+        const auto d = diff.slice(0, a, a + n).permute({0, 2, 1}).reshape({n, 1, w * C});
+        parts.push_back(torch::bmm(d, weights).squeeze(1));
+    }
+    return torch::cat(parts);
+}
+
+/// The head's outputs (rows, V) for mutants putting one-hot `values` (rows, 4, 1) at `pos`.
+torch::Tensor mutantOutputs(const Head& h, const Reference& ref, const torch::Tensor& pos,
+                            const torch::Tensor& values)
+{
+    torch::Tensor start = pos, p = values;
+    for (std::size_t l = 0; l < h.trunk.size(); ++l) {
+        const Op& op = h.trunk[l];
+        if (!op.slides()) {
+            p = op.apply(p);
+            continue;
+        }
+        // The first output that reads the slice, moved so the slice fits the map.
+        const auto first = torch::div(start - op.reach() + op.stride - 1, op.stride, "floor");
+        const auto o = first.clamp(0, op.outLength - op.width);
+        const auto in0 = o * op.stride;
+        torch::Tensor x = gatherSlices(ref.byPosition[l], in0, op.window);
+        patch(x, p, start - in0, op.window);
+        p = op.apply(x.slice(2, 0, op.window));
+        start = o;
+    }
+    const auto diff =
+        p - gatherSlices(ref.byPosition.back(), start, p.size(2)).slice(2, 0, p.size(2));
+    return finish(h, ref.pre + denseChange(h, diff, start));
+}
+
+} // namespace
+
+struct Mutagenesis::Impl {
+    std::vector<Head> heads;
+    std::int64_t rows = 256; ///< mutants per batch
+};
+
+namespace {
+
+/// The heads of every output, or null with the reason when one cannot be sliced.
+std::unique_ptr<Mutagenesis::Impl> prepare(Model& model, std::string& reason)
+{
+    auto impl = std::make_unique<Mutagenesis::Impl>();
+    const auto names = model.spec().outputNames();
+    std::int64_t rowFloats = 1;
+    for (std::size_t j = 0; j < names.size(); ++j) {
+        const WholeSequencePlan plan = planWholeSequenceFor(model.spec(), j);
+        std::string why = plan.possible ? "" : plan.reason;
+        std::optional<Head> head;
+        if (why.empty())
+            head = headOf(model, plan, j, why);
+        if (!head) {
+            reason = "output '" + names[j] + "' cannot be computed by slices (" + why + ")";
+            return nullptr;
+        }
+        rowFloats = std::max(rowFloats, head->rowFloats);
+        impl->heads.push_back(std::move(*head));
+    }
+    const torch::Device device = model.impl().device;
+    for (Head& h : impl->heads)
+        for (auto* ops : {&h.trunk, &h.tail})
+            for (Op& op : *ops)
+                for (auto* t : {&op.weight, &op.bias, &op.scale, &op.shift})
+                    if (t->defined())
+                        *t = t->to(device);
+    for (Head& h : impl->heads) {
+        h.dense = h.dense.to(device);
+        if (h.denseBias.defined())
+            h.denseBias = h.denseBias.to(device);
+    }
+    impl->rows = std::clamp<std::int64_t>(kBatchFloats / rowFloats, 16, 8192);
+    return impl;
+}
+
+} // namespace
+
+Mutagenesis::Mutagenesis(Model& model, IsmWay way, std::int64_t batchSize)
+    : m_model(model)
+    , m_batch(batchSize)
+{
+    (void)sequenceLength(model); // throws for a model without one (L, 4) input
+    if (way == IsmWay::Fastest)
+        d = prepare(model, m_reason);
+}
+
+Mutagenesis::~Mutagenesis() = default;
+
+bool Mutagenesis::fast() const
+{
+    return d != nullptr;
+}
+
+const std::string& Mutagenesis::fallbackReason() const
+{
+    return m_reason;
+}
+
+IsmResult Mutagenesis::run(const std::uint8_t* codes, std::int64_t length) const
+{
+    if (!d)
+        return detail::naiveIsm(m_model, codes, length, m_batch);
+    const std::int64_t L = sequenceLength(m_model);
+    if (length != L)
+        throw Error("the window holds " + std::to_string(length) + " bases but the model takes " +
+                    std::to_string(L));
+    torch::NoGradGuard noGrad;
+    const torch::Device device = m_model.impl().device;
+    IsmResult r;
+    r.length = L;
+    r.fast = true;
+    r.outputSizes = outputSizes(m_model);
+
+    std::vector<std::int64_t> pos;
+    std::vector<std::int64_t> base;
+    for (std::int64_t i = 0; i < L; ++i)
+        for (int b = 0; b < sequence::kAlphabetSize; ++b)
+            if (codes[i] != b) {
+                pos.push_back(i);
+                base.push_back(b);
+            }
+    r.mutants = static_cast<std::int64_t>(pos.size());
+    std::vector<float> onehot(static_cast<std::size_t>(L * 4));
+    sequence::oneHot(codes, static_cast<std::size_t>(L), onehot.data());
+    const auto input = torch::from_blob(onehot.data(), {1, L, 4}).permute({0, 2, 1}).to(device);
+    const auto posAll = torch::from_blob(pos.data(), {r.mutants}, torch::kLong).to(device);
+    const auto baseAll = torch::from_blob(base.data(), {r.mutants}, torch::kLong).to(device);
+    const auto valuesAll = F::one_hot(baseAll, 4).to(torch::kFloat).unsqueeze(2); // (M, 4, 1)
+
+    for (const Head& h : d->heads) {
+        const std::int64_t V = r.outputSizes[h.output];
+        const Reference ref = referenceOf(h, input);
+        const auto refCpu = ref.out.to(torch::kCPU).contiguous();
+        r.reference.emplace_back(refCpu.data_ptr<float>(), refCpu.data_ptr<float>() + V);
+        auto& delta = r.delta.emplace_back(static_cast<std::size_t>(L * 4 * V), 0.0f);
+        for (std::int64_t a = 0; a < r.mutants; a += d->rows) {
+            const std::int64_t n = std::min(d->rows, r.mutants - a);
+            const auto y =
+                (mutantOutputs(h, ref, posAll.slice(0, a, a + n), valuesAll.slice(0, a, a + n)) -
+                 ref.out)
+                    .to(torch::kCPU)
+                    .contiguous();
+            const float* src = y.data_ptr<float>();
+            for (std::int64_t k = 0; k < n; ++k) {
+                const auto m = static_cast<std::size_t>(a + k);
+                std::memcpy(delta.data() + (pos[m] * 4 + base[m]) * V, src + k * V,
+                            sizeof(float) * static_cast<std::size_t>(V));
+            }
+        }
+    }
+    return r;
+}
+
+IsmResult ism(Model& model, const std::uint8_t* codes, std::int64_t length, std::int64_t batchSize,
+              IsmWay way)
+{
+    return Mutagenesis(model, way, batchSize).run(codes, length);
+}
+
+} // namespace kdna::interpret
