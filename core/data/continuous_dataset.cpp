@@ -13,14 +13,11 @@
 namespace kdna {
 namespace {
 
-/// A per-thread buffer for one example's values (the hot path allocates nothing).
-float* scratch(std::size_t slot, std::int64_t n)
+/// Per-thread buffers for values that straddle two blocks (the hot path allocates nothing).
+std::vector<float>& scratch(std::size_t slot)
 {
     thread_local std::vector<float> buffers[2];
-    auto& b = buffers[slot];
-    if (b.size() < static_cast<std::size_t>(n))
-        b.resize(static_cast<std::size_t>(n));
-    return b.data();
+    return buffers[slot];
 }
 
 void checkBigWig(const BigWigReader& bw, const std::vector<Chromosome>& chroms,
@@ -193,9 +190,10 @@ void ContinuousDataset::fillLabels(const Chrom& c, std::int64_t start, float* la
     const bool centred = m_spec.downsampling == Downsampling::None;
     const std::int64_t first = centred ? centre - tg / 2 : start;
     const std::int64_t span = centred ? tg : m_spec.window;
-    float* values = scratch(0, span);
+    std::shared_ptr<const float[]> pin;
     for (std::int64_t f = 0; f < files; ++f) {
-        c.tracks[static_cast<std::size_t>(f)]->read(first, span, values);
+        const float* values =
+            c.tracks[static_cast<std::size_t>(f)]->view(first, span, scratch(0), pin);
         const auto track = [&](std::int64_t pos) {
             return values[pos - first];
         };
@@ -227,9 +225,10 @@ void ContinuousDataset::fillSecondary(const Chrom& c, std::int64_t start, float*
     const std::int64_t length = secondaryLength(m_spec, m_spec.window);
     const auto files = static_cast<std::int64_t>(c.secondary.size());
     const std::int64_t first = start + m_spec.window / 2 - length / 2;
-    float* values = scratch(1, length);
+    std::shared_ptr<const float[]> pin;
     for (std::int64_t f = 0; f < files; ++f) {
-        c.secondary[static_cast<std::size_t>(f)]->read(first, length, values);
+        const float* values =
+            c.secondary[static_cast<std::size_t>(f)]->view(first, length, scratch(1), pin);
         const Normalizer& norm = m_stats.secondary[static_cast<std::size_t>(f)];
         for (std::int64_t i = 0; i < length; ++i) {
             const std::int64_t row = m_spec.rc ? length - 1 - i : i;
@@ -244,9 +243,9 @@ float ContinuousDataset::fill(std::int64_t index, const ExampleSlots& out) const
     const Chrom& c = m_chroms[p.chrom];
     if (out.input) {
         thread_local std::vector<std::uint8_t> codes;
-        codes.resize(static_cast<std::size_t>(m_spec.window));
-        c.sequence->read(p.start, m_spec.window, codes.data());
-        writeOneHot(codes.data(), m_spec.window, m_spec.rc, m_alphabetFirst, out.input);
+        std::shared_ptr<const std::uint8_t[]> pin;
+        const std::uint8_t* window = c.sequence->view(p.start, m_spec.window, codes, pin);
+        writeOneHot(window, m_spec.window, m_spec.rc, m_alphabetFirst, out.input);
     }
     float weight = 1.0F;
     fillLabels(c, p.start, out.label, weight);

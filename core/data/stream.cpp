@@ -157,6 +157,20 @@ void Stream<T>::read(std::int64_t start, std::int64_t n, T* out) const
     }
 }
 
+template<typename T>
+const T* Stream<T>::view(std::int64_t start, std::int64_t n, std::vector<T>& scratch,
+                         std::shared_ptr<const T[]>& pin) const
+{
+    const std::int64_t index = start / m_blockBases;
+    if (start >= 0 && n >= 0 && start + n <= std::min(m_length, (index + 1) * m_blockBases)) {
+        pin = block(index);
+        return pin.get() + (start - index * m_blockBases);
+    }
+    scratch.resize(static_cast<std::size_t>(std::max<std::int64_t>(n, 0)));
+    read(start, n, scratch.data());
+    return scratch.data();
+}
+
 template class Stream<std::uint8_t>;
 template class Stream<float>;
 

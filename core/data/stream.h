@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 /// Chromosomes read in fixed-size blocks on demand through the process-wide block cache
 /// (core/data/block_cache.h), so memory follows the cache's budget, not the genome's size.
@@ -36,6 +37,10 @@ public:
     [[nodiscard]] std::int64_t blockBases() const { return m_blockBases; }
     /// Bases [start, start + n) into `out`; throws kdna::Error outside the chromosome.
     void read(std::int64_t start, std::int64_t n, T* out) const;
+    /// Bases [start, start + n) without a copy when they lie in one block (`pin` then holds
+    /// it), else copied into `scratch`; the hot path's read.
+    const T* view(std::int64_t start, std::int64_t n, std::vector<T>& scratch,
+                  std::shared_ptr<const T[]>& pin) const;
     /// Calls `visit` on consecutive pieces of [start, end) in order, each a span of cached
     /// data (no copy): the statistics' single pass.
     void scan(std::int64_t start, std::int64_t end,
