@@ -65,17 +65,35 @@ for n in $counts; do
 JSON
     for pass in cold warm; do
         python3 - "$build/app/cli/kdna" "$work/p$n.kdna.json" "$memory" "$chroms chromosomes, $n track(s), $pass" <<'PY'
-import re, subprocess, sys, time
+import os, pty, re, subprocess, sys, time
 kdna, project, memory, label = sys.argv[1:5]
 t0 = time.monotonic()
+# Under a pseudo-terminal, so that kdna draws its per-step progress line: the first one
+# marks the first training batch.
+master, slave = pty.openpty()
 p = subprocess.Popen(['/usr/bin/time', '-v', kdna, 'train', project, '--memory', memory, '--no-eval'],
-                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
+                     stdout=slave, stderr=slave, close_fds=True)
+os.close(slave)
+def lines():
+    buf = b''
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            chunk = b''
+        if not chunk:
+            break
+        buf += chunk
+        *done, buf = re.split(rb'[\r\n]', buf)
+        for d in done:
+            yield d.decode(errors='replace'), time.monotonic() - t0
+    yield buf.decode(errors='replace'), time.monotonic() - t0
 first = None
 rates, rss, out = [], None, []
-for line in p.stdout:
-    out.append(line)
+for line, at in lines():
+    out.append(line + '\n')
     if first is None and re.search(r'\] \d+/\d+ - ', line):
-        first = time.monotonic() - t0
+        first = at
     m = re.search(r'([\d,]+) samples/s', line)
     if m and line.startswith('Epoch') and '[' not in line:
         rates.append(float(m.group(1).replace(',', '')))
