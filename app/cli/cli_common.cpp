@@ -1,8 +1,11 @@
 #include "app/cli/cli_common.h"
 
+#include "core/data/block_cache.h"
 #include "core/util/paths.h"
 #include "core/util/text.h"
 
+#include <cctype>
+#include <cmath>
 #include <iostream>
 #include <unistd.h>
 #include <vector>
@@ -23,6 +26,62 @@ void addDataOption(CLI::App& cmd, DataOption& option)
 {
     cmd.add_option("--data", option.dir,
                    "Folder that ${data} in file paths stands for (default: $KDNA_DATA)");
+}
+
+namespace {
+constexpr std::int64_t kMinMemory = std::int64_t{16} << 20;
+constexpr std::int64_t kMaxMemory = std::int64_t{1} << 50;
+} // namespace
+
+std::int64_t parseMemorySize(const std::string& text)
+{
+    std::size_t used = 0;
+    double number = 0;
+    try {
+        number = std::stod(text, &used);
+    } catch (const std::exception&) {
+        return -1;
+    }
+    std::string unit = text.substr(used);
+    if (!unit.empty() && (unit.back() == 'B' || unit.back() == 'b') && unit.size() > 1)
+        unit.pop_back(); // "4GB" as "4G"
+    double scale = 1;
+    if (unit.size() == 1) {
+        const char u = static_cast<char>(std::toupper(static_cast<unsigned char>(unit[0])));
+        const std::string units = "KMGT";
+        const auto at = units.find(u);
+        if (at == std::string::npos)
+            return -1;
+        scale = std::pow(1024.0, static_cast<double>(at + 1));
+    } else if (!unit.empty()) {
+        return -1;
+    }
+    const double bytes = number * scale;
+    if (!std::isfinite(bytes) || bytes < 0 || bytes > static_cast<double>(kMaxMemory))
+        return -1;
+    return static_cast<std::int64_t>(bytes);
+}
+
+void MemoryOption::apply() const
+{
+    if (!size.empty())
+        store::setMemoryBudget(parseMemorySize(size));
+}
+
+void addMemoryOption(CLI::App& cmd, MemoryOption& option)
+{
+    cmd.add_option("--memory", option.size,
+                   "Memory for cached genome and track blocks, e.g. 4G or 512M (default 1G)")
+        ->check(CLI::Validator(
+            [](std::string& value) -> std::string {
+                const std::int64_t bytes = parseMemorySize(value);
+                if (bytes < 0)
+                    return "must be a size such as 4G, 512M or 1.5G, not '" + value + "'";
+                if (bytes < kMinMemory)
+                    return "must be at least 16M, not '" + value + "'";
+                return {};
+            },
+            "SIZE"));
 }
 
 CLI::Validator atLeast(std::int64_t min)

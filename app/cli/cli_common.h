@@ -23,6 +23,16 @@ void addDataOption(CLI::App& cmd, DataOption& option);
 
 /// A whole number of at least `min`.
 [[nodiscard]] CLI::Validator atLeast(std::int64_t min);
+/// --memory SIZE: the budget of the streamed-data block cache (core/data/block_cache.h).
+struct MemoryOption {
+    std::string size;
+    /// Sets the cache's budget when the option was given.
+    void apply() const;
+};
+void addMemoryOption(CLI::App& cmd, MemoryOption& option);
+/// Bytes of "4G", "512M", "64k", "1.5G" or a plain byte count; -1 when not a size.
+[[nodiscard]] std::int64_t parseMemorySize(const std::string& text);
+
 /// One of `choices`, spelled exactly.
 [[nodiscard]] CLI::Validator oneOf(std::initializer_list<const char*> choices);
 /// An existing file (not a folder).

@@ -11,6 +11,7 @@
 #include "core/util/error.h"
 #include "core/util/text.h"
 
+#include <algorithm>
 #include <csignal>
 #include <cstdint>
 #include <iostream>
@@ -26,6 +27,7 @@ std::atomic<bool> g_interrupted{false};
 struct TrainArgs {
     std::string project;
     DataOption data;
+    MemoryOption memory;
     int epochs = 0;
     std::int64_t steps = 0;
     std::int64_t validationSteps = 0;
@@ -70,6 +72,47 @@ void requireTestChromosomes(const Project& project)
     }
 }
 
+/// The names in both lists, in the order of the first.
+std::vector<std::string> common(const std::vector<std::string>& a,
+                                const std::vector<std::string>& b)
+{
+    std::vector<std::string> out;
+    for (const auto& x : a)
+        if (std::find(b.begin(), b.end(), x) != b.end())
+            out.push_back(x);
+    return out;
+}
+
+/// One sentence when the training chromosomes (incl_chromosomes, or the whole genome, less
+/// excl_chromosomes) share any with validation_chr or test_chr, or those two with each other:
+/// the scores would then measure memory, not generalisation.
+std::string overlapWarning(const Project& project)
+{
+    const DatasetSpec& data = primary(project.dataset);
+    std::vector<std::string> training = data.incl_chromosomes;
+    if (training.empty())
+        training = Genome::open(data.resolve(data.fasta_file)).names();
+    std::erase_if(training, [&](const std::string& c) {
+        return std::find(data.excl_chromosomes.begin(), data.excl_chromosomes.end(), c) !=
+               data.excl_chromosomes.end();
+    });
+    const std::vector<std::string>& validation =
+        project.validation_dataset ? std::vector<std::string>{} : project.training.validation_chr;
+    std::vector<std::string> parts;
+    auto add = [&](const std::vector<std::string>& both, const std::string& what) {
+        if (!both.empty())
+            parts.push_back(text::join(both, ", ") + " " + (both.size() == 1 ? "is" : "are") +
+                            " in both the " + what);
+    };
+    add(common(training, validation), "training and the validation chromosomes");
+    add(common(training, project.test_chr), "training and the test chromosomes");
+    add(common(validation, project.test_chr), "validation and the test chromosomes");
+    if (parts.empty())
+        return {};
+    return "warning: " + text::join(parts, "; ") +
+           " (set incl_chromosomes or excl_chromosomes so they do not overlap)";
+}
+
 /// This process's rank of a group when torchrun, srun or --nproc says so (on GPU LOCAL_RANK
 /// with --device cuda); null alone.
 std::unique_ptr<dist::ProcessGroup> joinGroup(Project& project)
@@ -84,6 +127,7 @@ std::unique_ptr<dist::ProcessGroup> joinGroup(Project& project)
 
 void runTrain(const TrainArgs& args)
 {
+    args.memory.apply();
     Project project = Project::load(args.project, args.data.folder());
     if (args.epochs > 0)
         project.training.epochs = args.epochs;
@@ -113,6 +157,8 @@ void runTrain(const TrainArgs& args)
     if (!args.stateDict.empty())
         AtomicOutput::requireWritable(args.stateDict, {});
     requireTestChromosomes(project);
+    if (const std::string overlap = overlapWarning(project); !overlap.empty() && rankZero)
+        std::cerr << overlap << std::endl;
 
     if (rankZero)
         std::cout << summarize(project.model).toText(project.model.name);
@@ -183,6 +229,7 @@ void addTrainCommand(CLI::App& app)
                     "fp32, or bf16 (bfloat16 autocast, fp32 weights)")
         ->check(oneOf({"fp32", "bf16"}));
     cmd->add_option("--threads", args->threads, "torch threads (0: every core)")->check(atLeast(0));
+    addMemoryOption(*cmd, args->memory);
     cmd->add_option("--workers", args->workers, "batch-preparation threads")->check(atLeast(0));
     cmd->add_option("--out", args->out, "Model archive to write (default: the project's output)")
         ->check(writablePath());

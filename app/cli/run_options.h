@@ -7,11 +7,13 @@
 
 namespace kdna::cli {
 
-/// How a saved model runs, for every command that loads one: --device, --threads and --data.
+/// How a saved model runs, for every command that loads one: --device, --threads, --data and
+/// --memory.
 struct RunOptions {
     std::string device = "cpu";
     int threads = 0;
     DataOption data;
+    MemoryOption memory;
 
     void add(CLI::App& cmd);
     /// The archive loaded on the chosen device, with the chosen torch threads.

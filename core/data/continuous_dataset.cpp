@@ -13,13 +13,11 @@
 namespace kdna {
 namespace {
 
-std::vector<std::span<const float>>
-spansOf(const std::vector<std::shared_ptr<const store::Values>>& v)
+/// Per-thread buffers for values that straddle two blocks (the hot path allocates nothing).
+std::vector<float>& scratch(std::size_t slot)
 {
-    std::vector<std::span<const float>> out;
-    for (const auto& p : v)
-        out.emplace_back(p->data(), p->size());
-    return out;
+    thread_local std::vector<float> buffers[2];
+    return buffers[slot];
 }
 
 void checkBigWig(const BigWigReader& bw, const std::vector<Chromosome>& chroms,
@@ -102,11 +100,11 @@ void ContinuousDataset::loadTracks(const std::vector<BigWigReader>& labels)
 {
     const DatasetSpec& spec = m_spec;
     for (auto& c : m_chroms) {
-        c.sequence = store::sequence(spec.resolve(spec.fasta_file), c.info.name);
+        c.sequence = store::openSequence(spec.resolve(spec.fasta_file), c.info.name);
         for (const auto& f : spec.annotation_files)
-            c.tracks.push_back(store::track(spec.resolve(f), c.info.name, c.info.length));
+            c.tracks.push_back(store::openTrack(spec.resolve(f), c.info.name, c.info.length));
         for (const auto& f : spec.sec_inputs)
-            c.secondary.push_back(store::track(spec.resolve(f), c.info.name, c.info.length));
+            c.secondary.push_back(store::openTrack(spec.resolve(f), c.info.name, c.info.length));
     }
     for (std::size_t f = 0; f < labels.size(); ++f)
         for (const auto& c : m_chroms)
@@ -134,29 +132,39 @@ void ContinuousDataset::useSavedStatistics(const DataStatistics& fitted)
         throw Error::atKeyword("weighting_mode", "the saved statistics hold no balanced weights");
 }
 
+/// Every base of file `file`'s included chromosomes, in order, block by block.
+Normalizer::Scan ContinuousDataset::scanOf(std::size_t file, bool secondary) const
+{
+    return [this, file, secondary](const std::function<void(std::span<const float>)>& visit) {
+        for (const auto& c : m_chroms) {
+            const auto& stream = secondary ? c.secondary[file] : c.tracks[file];
+            stream->scan(0, stream->length(), [&](const float* v, std::int64_t n) {
+                visit({v, static_cast<std::size_t>(n)});
+            });
+        }
+    };
+}
+
 void ContinuousDataset::fitStatistics()
 {
     const DatasetSpec& spec = m_spec;
+    std::size_t bases = 0;
+    for (const auto& c : m_chroms)
+        bases += static_cast<std::size_t>(c.info.length);
     for (std::size_t f = 0; f < spec.annotation_files.size(); ++f) {
-        std::vector<std::shared_ptr<const store::Values>> perChrom;
-        for (const auto& c : m_chroms)
-            perChrom.push_back(c.tracks[f]);
-        const auto spans = spansOf(perChrom);
-        m_stats.labels.push_back(Normalizer::fit(spec.normalization_mode, spans));
+        const Normalizer::Scan scan = scanOf(f, false);
+        m_stats.labels.push_back(Normalizer::fit(spec.normalization_mode, scan));
         if (weighted()) {
-            std::vector<float> sample = strideSample(spans, 4'000'000);
+            StrideSampler sampler(bases, 4'000'000);
+            scan([&](std::span<const float> piece) { sampler.add(piece); });
+            std::vector<float> sample = sampler.take();
             for (float& x : sample)
                 x = m_stats.labels.back().apply(x);
             m_stats.weights.push_back(BalancedWeights::fit(std::move(sample), spec.bins));
         }
     }
-    for (std::size_t f = 0; f < spec.sec_inputs.size(); ++f) {
-        std::vector<std::shared_ptr<const store::Values>> perChrom;
-        for (const auto& c : m_chroms)
-            perChrom.push_back(c.secondary[f]);
-        m_stats.secondary.push_back(
-            Normalizer::fit(spec.sec_normalization_mode, spansOf(perChrom)));
-    }
+    for (std::size_t f = 0; f < spec.sec_inputs.size(); ++f)
+        m_stats.secondary.push_back(Normalizer::fit(spec.sec_normalization_mode, scanOf(f, true)));
 }
 
 ContinuousDataset::Position ContinuousDataset::position(std::int64_t index) const
@@ -178,19 +186,28 @@ void ContinuousDataset::fillLabels(const Chrom& c, std::int64_t start, float* la
     const std::int64_t centre = start + m_spec.window / 2;
     const std::int64_t block = m_spec.window / tg;
     double weightSum = 0;
+    // Only the bases the targets read: tg_window at the centre, else the whole window.
+    const bool centred = m_spec.downsampling == Downsampling::None;
+    const std::int64_t first = centred ? centre - tg / 2 : start;
+    const std::int64_t span = centred ? tg : m_spec.window;
+    std::shared_ptr<const float[]> pin;
     for (std::int64_t f = 0; f < files; ++f) {
-        const float* track = c.tracks[static_cast<std::size_t>(f)]->data();
+        const float* values =
+            c.tracks[static_cast<std::size_t>(f)]->view(first, span, scratch(0), pin);
+        const auto track = [&](std::int64_t pos) {
+            return values[pos - first];
+        };
         const Normalizer& norm = m_stats.labels[static_cast<std::size_t>(f)];
         for (std::int64_t t = 0; t < tg; ++t) {
             float v = 0;
-            if (m_spec.downsampling == Downsampling::None) {
-                v = norm.apply(track[centre - tg / 2 + t]);
+            if (centred) {
+                v = norm.apply(track(centre - tg / 2 + t));
             } else if (m_spec.downsampling == Downsampling::Downsampling) {
-                v = norm.apply(track[start + t * block]);
+                v = norm.apply(track(start + t * block));
             } else { // mean of each block, normalised per base first
                 double sum = 0;
                 for (std::int64_t i = 0; i < block; ++i)
-                    sum += norm.apply(track[start + t * block + i]);
+                    sum += norm.apply(track(start + t * block + i));
                 v = static_cast<float>(sum / static_cast<double>(block));
             }
             const std::int64_t row = m_spec.rc ? tg - 1 - t : t;
@@ -208,12 +225,14 @@ void ContinuousDataset::fillSecondary(const Chrom& c, std::int64_t start, float*
     const std::int64_t length = secondaryLength(m_spec, m_spec.window);
     const auto files = static_cast<std::int64_t>(c.secondary.size());
     const std::int64_t first = start + m_spec.window / 2 - length / 2;
+    std::shared_ptr<const float[]> pin;
     for (std::int64_t f = 0; f < files; ++f) {
-        const float* track = c.secondary[static_cast<std::size_t>(f)]->data();
+        const float* values =
+            c.secondary[static_cast<std::size_t>(f)]->view(first, length, scratch(1), pin);
         const Normalizer& norm = m_stats.secondary[static_cast<std::size_t>(f)];
         for (std::int64_t i = 0; i < length; ++i) {
             const std::int64_t row = m_spec.rc ? length - 1 - i : i;
-            out[row * files + f] = norm.apply(track[first + i]);
+            out[row * files + f] = norm.apply(values[i]);
         }
     }
 }
@@ -222,9 +241,12 @@ float ContinuousDataset::fill(std::int64_t index, const ExampleSlots& out) const
 {
     const Position p = position(index);
     const Chrom& c = m_chroms[p.chrom];
-    if (out.input)
-        writeOneHot(c.sequence->data() + p.start, m_spec.window, m_spec.rc, m_alphabetFirst,
-                    out.input);
+    if (out.input) {
+        thread_local std::vector<std::uint8_t> codes;
+        std::shared_ptr<const std::uint8_t[]> pin;
+        const std::uint8_t* window = c.sequence->view(p.start, m_spec.window, codes, pin);
+        writeOneHot(window, m_spec.window, m_spec.rc, m_alphabetFirst, out.input);
+    }
     float weight = 1.0F;
     fillLabels(c, p.start, out.label, weight);
     if (out.secondary)

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "core/data/dataset.h"
-#include "core/data/store.h"
+#include "core/data/stream.h"
 
 #include <cstdint>
 #include <vector>
@@ -13,7 +13,8 @@ class BigWigReader;
 /// Regression examples from bigWig tracks (keras_dna's ContinuousDataset): every position
 /// whose window fits inside an included chromosome is an example (step 1, or tg_window with
 /// overlapping=False); its targets are the tg_window values at the window's centre for every
-/// annotation file, normalised.
+/// annotation file, normalised. Sequence and tracks are streamed in blocks through the block
+/// cache (core/data/stream.h), so memory follows the cache's budget, not the genome.
 class ContinuousDataset final : public Dataset {
 public:
     ContinuousDataset(const DatasetSpec& spec, const DataStatistics* fitted);
@@ -38,16 +39,17 @@ private:
         Chromosome info;
         std::int64_t first = 0; // global index of its first example
         std::int64_t count = 0;
-        std::shared_ptr<const store::Codes> sequence;
-        std::vector<std::shared_ptr<const store::Values>> tracks;
-        std::vector<std::shared_ptr<const store::Values>> secondary;
+        std::shared_ptr<const store::SequenceStream> sequence;
+        std::vector<std::shared_ptr<const store::TrackStream>> tracks;
+        std::vector<std::shared_ptr<const store::TrackStream>> secondary;
     };
 
     void placeWindows(const std::vector<Chromosome>& chroms);
     void loadTracks(const std::vector<BigWigReader>& labels);
     void useSavedStatistics(const DataStatistics& fitted);
-    /// Statistics over every base of the included chromosomes, per file.
+    /// Statistics over every base of the included chromosomes, per file, streamed.
     void fitStatistics();
+    [[nodiscard]] Normalizer::Scan scanOf(std::size_t file, bool secondary) const;
     void fillLabels(const Chrom& c, std::int64_t start, float* label, float& weight) const;
     void fillSecondary(const Chrom& c, std::int64_t start, float* out) const;
 

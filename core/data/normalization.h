@@ -3,6 +3,8 @@
 #include "core/data/keyword_values.h"
 
 #include <cmath>
+#include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -40,14 +42,22 @@ struct NormalizationStep {
 /// keras_dna's normalization_mode for one track: none, one, or two steps. With two, keras_dna
 /// applies the second first (['max', 'perctrim'] trims, then divides by the trimmed maximum),
 /// and the first step's statistics are computed on data the second has transformed.
-/// Statistics are exact over every base of the dataset's chromosomes (missing = 0), except
-/// above 16 M bases, where an evenly strided sample of 16 M is used.
+/// Statistics are exact over every base of the dataset's chromosomes (missing = 0), whatever
+/// their number: they are computed in streaming passes (one for max, min/max and zscore, two
+/// for perctrim's percentile, whose exact order statistics come from a 65,536-bin histogram of
+/// the values' upper 16 bits, then one of the lower 16 bits in the bins that hold them), so
+/// memory stays a few hundred kB.
 class Normalizer {
 public:
+    /// Calls its argument on every value, in pieces, in the same order each time.
+    using Scan = std::function<void(const std::function<void(std::span<const float>)>&)>;
+
     Normalizer() = default;
     /// Fits `modes` (keras_dna order) on the values of every included chromosome.
     static Normalizer fit(const std::vector<NormalizationMode>& modes,
                           const std::vector<std::span<const float>>& values);
+    /// The same, reading the values through `scan` (as many passes as the modes need).
+    static Normalizer fit(const std::vector<NormalizationMode>& modes, const Scan& scan);
 
     [[nodiscard]] float apply(float x) const
     {
@@ -73,6 +83,22 @@ private:
 /// fewer), in order.
 [[nodiscard]] std::vector<float> strideSample(const std::vector<std::span<const float>>& values,
                                               std::size_t limit);
+/// strideSample's choice made on values arriving in pieces: `total` is the count of all of
+/// them, known before the first.
+class StrideSampler {
+public:
+    StrideSampler(std::size_t total, std::size_t limit);
+    void add(std::span<const float> piece);
+    [[nodiscard]] std::vector<float> take() { return std::move(m_out); }
+
+private:
+    std::size_t m_limit;
+    bool m_all;
+    double m_step = 1;
+    double m_next = 0;
+    std::size_t m_base = 0;
+    std::vector<float> m_out;
+};
 /// numpy's percentile with linear interpolation; reorders `v`.
 [[nodiscard]] double percentile(std::vector<float>& v, double q);
 

@@ -259,9 +259,9 @@ public:
     /// Up to `n` bytes from `offset` (fewer at the end of the file); nullopt on an error.
     std::optional<std::string> at(std::int64_t offset, std::size_t n)
     {
-        const bool compressed = bgzf_compression(m_fp.get()) == 2;
-        if (compressed ? bgzf_useek(m_fp.get(), offset, SEEK_SET) < 0
-                       : bgzf_seek(m_fp.get(), offset, SEEK_SET) < 0)
+        // bgzf_useek takes a byte offset for plain and BGZF files alike; bgzf_seek's is a BGZF
+        // virtual offset (block << 16 | within), wrong for plain files past 64 kB.
+        if (bgzf_useek(m_fp.get(), offset, SEEK_SET) < 0)
             return std::nullopt;
         std::string out(n, '\0');
         const ssize_t got = bgzf_read(m_fp.get(), out.data(), n);

@@ -1,7 +1,7 @@
 #include "core/genome/genome.h"
 #include "core/genome/sequence.h"
-#include "support/fixtures.h"
 #include "core/util/error.h"
+#include "support/fixtures.h"
 
 #include <chrono>
 #include <cstdlib>
@@ -54,6 +54,17 @@ private Q_SLOTS:
         QCOMPARE(g.totalLength(), 1537);
         QVERIFY(fs::exists(m_dir.file("g.fa.fai")));
         QCOMPARE(g.indexLocation(), IndexLocation::BesideFasta);
+    }
+
+    void genomesOver64kbAreIndexedNotLoaded()
+    {
+        // The index check read plain FASTA past 64 kB at a BGZF virtual offset, found the
+        // bytes wrong and loaded every real genome into memory.
+        const std::string big = test::randomBases(200'000, 5);
+        test::writeFasta(m_dir.file("big.fa"), {{"a", big}, {"b", big.substr(0, 70'001)}});
+        const auto g = Genome::open(m_dir.file("big.fa"));
+        QCOMPARE(g.indexLocation(), IndexLocation::BesideFasta);
+        QCOMPARE(g.fetch("b", 69'990, 70'001), big.substr(69'990, 11));
     }
 
     void fetchUpperCasesSoftMasked()

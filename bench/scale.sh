@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Human-scale regression in bounded memory (issue 18): writes an hg38-sized synthetic genome
+# (the first CHROMS chromosomes at hg38's sizes, random sequence with runs of N, smooth bigWigs
+# at a fixed step of 10, 500,000 BED peaks) to a temporary folder, trains the tutorial's CNN
+# on it for each track count under /usr/bin/time -v and prints peak RSS, time to the first
+# training batch and samples/s. The files are deleted afterwards.
+#   bench/scale.sh [BUILD_DIR] [CHROMS] [TRACK COUNTS] [STEPS] [MEMORY]
+#   bench/scale.sh build 5 "1 4" 50 2G       # chr1-5, 1 and 4 tracks
+#   bench/scale.sh build 24 "1 2 4" 50 4G    # the issue's whole table
+# Disk: about 1.5 GB per 500 Mbp of sequence and per track and 500 Mbp (with the track cache);
+# TMPDIR chooses where (default /tmp). The track cache goes to a folder of its own, also
+# deleted, so each run starts cold and then runs once more warm.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+build=${1:-$here/../build}
+chroms=${2:-5}
+counts=${3:-"1 4"}
+steps=${4:-50}
+memory=${5:-2G}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export XDG_CACHE_HOME="$work/cache"
+
+max=0
+for n in $counts; do (( n > max )) && max=$n; done
+start=$(date +%s)
+"$build/bench/kdna_bench_scale_data" --out "$work" --chroms "$chroms" --tracks "$max"
+echo "data written in $(( $(date +%s) - start )) s: $(du -sh "$work" | cut -f1)"
+
+names=$(python3 -c "
+sizes=['chr%d' % i for i in range(1, 23)] + ['chrX', 'chrY']
+print(' '.join(sizes[:$chroms]))")
+for n in $counts; do
+    cat > "$work/p$n.kdna.json" <<JSON
+{
+  "kdna_project": 1,
+  "name": "scale $chroms chromosomes, $n tracks",
+  "dataset": {
+    "type": "Generator", "batch_size": 64, "fasta_file": "$work/genome.fa",
+    "annotation_files": [$(for t in $(seq 1 "$n"); do printf '"%s/track%d.bw"' "$work" "$t"; (( t < n )) && printf ', '; done)],
+    "window": 2001, "normalization_mode": ["max", "perctrim"],
+    "incl_chromosomes": [$(python3 -c "import sys; v=sys.argv[1].split(); t=v[:-2] if len(v)>=3 else v; print(', '.join('\"%s\"' % c for c in t))" "$names")],
+    "output_shape": [64, $n]
+  },
+  "model": {
+    "name": "tutorial_cnn",
+    "layers": [
+      {"name": "dna", "type": "Input", "shape": [2001, 4]},
+      {"type": "Conv1D", "filters": 16, "kernel_size": 3, "activation": "relu"},
+      {"type": "MaxPooling1D", "pool_size": 2},
+      {"type": "Conv1D", "filters": 32, "kernel_size": 10, "activation": "relu"},
+      {"type": "MaxPooling1D", "pool_size": 2},
+      {"type": "Conv1D", "filters": 64, "kernel_size": 20, "activation": "relu"},
+      {"type": "MaxPooling1D", "pool_size": 2},
+      {"type": "Flatten"},
+      {"type": "Dense", "units": $n, "activation": "linear"}
+    ]
+  },
+  "compile": {"loss": "mse", "optimizer": "adam", "metrics": ["mae"]},
+  "training": {"epochs": 1, "steps_per_epoch": $steps, "validation_steps": 5,
+               "validation_chr": [$(python3 -c "import sys; v=sys.argv[1].split(); print('\"%s\"' % v[-1] if len(v)>=3 else '')" "$names")],
+               "precision": "fp32"},
+  "output": "$work/p$n.kdna"
+}
+JSON
+    for pass in cold warm; do
+        python3 - "$build/app/cli/kdna" "$work/p$n.kdna.json" "$memory" "$chroms chromosomes, $n track(s), $pass" <<'PY'
+import os, pty, re, subprocess, sys, time
+kdna, project, memory, label = sys.argv[1:5]
+t0 = time.monotonic()
+# Under a pseudo-terminal, so that kdna draws its per-step progress line: the first one
+# marks the first training batch.
+master, slave = pty.openpty()
+p = subprocess.Popen(['/usr/bin/time', '-v', kdna, 'train', project, '--memory', memory, '--no-eval'],
+                     stdout=slave, stderr=slave, close_fds=True)
+os.close(slave)
+def lines():
+    buf = b''
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            chunk = b''
+        if not chunk:
+            break
+        buf += chunk
+        *done, buf = re.split(rb'[\r\n]', buf)
+        for d in done:
+            yield d.decode(errors='replace'), time.monotonic() - t0
+    yield buf.decode(errors='replace'), time.monotonic() - t0
+first = None
+rates, rss, out = [], None, []
+for line, at in lines():
+    out.append(line + '\n')
+    if first is None and re.search(r'\] \d+/\d+ - ', line):
+        first = at
+    m = re.search(r'([\d,]+) samples/s', line)
+    if m and line.startswith('Epoch') and '[' not in line:
+        rates.append(float(m.group(1).replace(',', '')))
+    m = re.search(r'Maximum resident set size \(kbytes\): (\d+)', line)
+    if m:
+        rss = int(m.group(1)) / 1024 / 1024
+p.wait()
+if p.returncode != 0:
+    sys.stdout.write(''.join(out[-15:]))
+status = 'ok' if p.returncode == 0 else f'exit {p.returncode}'
+print(f"{label}: peak RSS {rss:.2f} GiB, first batch after {first if first is not None else float('nan'):.1f} s, "
+      f"{rates[-1] if rates else float('nan'):,.0f} samples/s, {status}", flush=True)
+PY
+    done
+done

@@ -1,0 +1,71 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+/// Chromosomes read in fixed-size blocks on demand through the process-wide block cache
+/// (core/data/block_cache.h), so memory follows the cache's budget, not the genome's size.
+namespace kdna::store {
+
+/// Where a streamed track's blocks come from.
+enum class TrackBacking {
+    BigWig,    ///< straight from the bigWig through libBigWig, one read per block
+    CacheFile, ///< from a float32 file kdna writes once per (bigWig, chromosome), by pread
+};
+
+struct StreamOptions {
+    std::int64_t blockBases = std::int64_t{1} << 16;
+    TrackBacking backing = TrackBacking::CacheFile;
+};
+/// What open() uses when not told (a test or a benchmark may change it).
+[[nodiscard]] StreamOptions defaultStreamOptions();
+void setDefaultStreamOptions(const StreamOptions& options);
+
+/// One chromosome of one file, read as T per base.
+template<typename T>
+class Stream {
+public:
+    /// Fills out[0, end - start) with bases [start, end); runs on any thread.
+    using Loader = std::function<void(std::int64_t start, std::int64_t end, T* out)>;
+    Stream(std::int64_t length, std::int64_t blockBases, Loader load);
+
+    [[nodiscard]] std::int64_t length() const { return m_length; }
+    [[nodiscard]] std::int64_t blockBases() const { return m_blockBases; }
+    /// Bases [start, start + n) into `out`; throws kdna::Error outside the chromosome.
+    void read(std::int64_t start, std::int64_t n, T* out) const;
+    /// Bases [start, start + n) without a copy when they lie in one block (`pin` then holds
+    /// it), else copied into `scratch`; the hot path's read.
+    const T* view(std::int64_t start, std::int64_t n, std::vector<T>& scratch,
+                  std::shared_ptr<const T[]>& pin) const;
+    /// Calls `visit` on consecutive pieces of [start, end) in order, each a span of cached
+    /// data (no copy): the statistics' single pass.
+    void scan(std::int64_t start, std::int64_t end,
+              const std::function<void(const T* values, std::int64_t n)>& visit) const;
+
+private:
+    [[nodiscard]] std::shared_ptr<const T[]> block(std::int64_t index) const;
+
+    std::uint64_t m_id;
+    std::int64_t m_length;
+    std::int64_t m_blockBases;
+    Loader m_load;
+};
+
+using SequenceStream = Stream<std::uint8_t>;
+using TrackStream = Stream<float>;
+
+/// A chromosome of a FASTA as codes (sequence::code), through htslib's faidx per block.
+[[nodiscard]] std::shared_ptr<const SequenceStream>
+openSequence(const std::filesystem::path& fasta, const std::string& chrom,
+             const StreamOptions& options = defaultStreamOptions());
+/// A chromosome of a bigWig per base over [0, length), missing = 0 (all zero when the file
+/// lacks it or past its end).
+[[nodiscard]] std::shared_ptr<const TrackStream>
+openTrack(const std::filesystem::path& bigwig, const std::string& chrom, std::int64_t length,
+          const StreamOptions& options = defaultStreamOptions());
+
+} // namespace kdna::store

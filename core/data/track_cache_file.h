@@ -1,0 +1,45 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+namespace kdna {
+class BigWigReader;
+}
+
+/// A bigWig chromosome decoded once into float32 per base, in the user's cache folder, so
+/// later reads are a pread instead of libBigWig's decompression. The file is keyed by the
+/// bigWig's path, size and modification time and the chromosome; a stale, truncated or
+/// foreign file is rebuilt; building goes through AtomicOutput, so a crash never leaves a
+/// half-written cache under the real name.
+namespace kdna::store {
+
+class TrackCacheFile {
+public:
+    /// Opens the cache of `chrom` of `bigwig` over [0, length), building it from `reader`
+    /// when missing or not valid. `built`, when given, says whether it was (re)built.
+    static std::shared_ptr<const TrackCacheFile> open(const BigWigReader& reader,
+                                                      const std::string& chrom, std::int64_t length,
+                                                      bool* built = nullptr);
+    ~TrackCacheFile();
+    TrackCacheFile(const TrackCacheFile&) = delete;
+    TrackCacheFile& operator=(const TrackCacheFile&) = delete;
+
+    /// Values [start, end) into `out`.
+    void read(std::int64_t start, std::int64_t end, float* out) const;
+    [[nodiscard]] const std::filesystem::path& path() const { return m_path; }
+
+    /// Where the cache of (bigwig, chrom) lives (folder: the user's cache/tracks).
+    [[nodiscard]] static std::filesystem::path pathFor(const std::filesystem::path& bigwig,
+                                                       const std::string& chrom);
+
+private:
+    TrackCacheFile(std::filesystem::path path, int fd, std::int64_t dataOffset);
+    std::filesystem::path m_path;
+    int m_fd;
+    std::int64_t m_dataOffset;
+};
+
+} // namespace kdna::store

@@ -1,0 +1,348 @@
+#include "core/data/block_cache.h"
+#include "core/data/dataset.h"
+#include "core/data/generator.h"
+#include "core/data/normalization.h"
+#include "core/data/store.h"
+#include "core/data/stream.h"
+#include "core/data/track_cache_file.h"
+#include "core/genome/genome.h"
+#include "core/tracks/bigwig.h"
+#include "core/util/memory.h"
+#include "support/fixtures.h"
+
+#include <algorithm>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <random>
+
+#include <QTest>
+
+#include <nlohmann/json.hpp>
+
+using namespace kdna;
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+/// A /proc/self/status figure in bytes ("VmRSS", "VmHWM").
+std::int64_t statusBytes(const std::string& field)
+{
+    std::ifstream in("/proc/self/status");
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind(field + ":", 0) == 0)
+            return std::stoll(line.substr(field.size() + 1)) * 1024;
+    return -1;
+}
+
+/// Restarts VmHWM from the current RSS.
+void resetPeak()
+{
+    std::ofstream("/proc/self/clear_refs") << "5";
+}
+
+const std::vector<store::StreamOptions>& optionsToTry()
+{
+    static const std::vector<store::StreamOptions> all = {
+        {4096, store::TrackBacking::BigWig},
+        {1000, store::TrackBacking::CacheFile},
+        {65536, store::TrackBacking::BigWig},
+        {65536, store::TrackBacking::CacheFile},
+        {1 << 20, store::TrackBacking::CacheFile}};
+    return all;
+}
+
+/// Reads a whole stream in windows of random sizes, starting anywhere.
+template<typename T>
+std::vector<T> readAll(const store::Stream<T>& s, unsigned seed)
+{
+    std::vector<T> out(static_cast<std::size_t>(s.length()));
+    std::mt19937 rng(seed);
+    std::int64_t at = 0;
+    while (at < s.length()) {
+        const std::int64_t n = std::min<std::int64_t>(s.length() - at, 1 + rng() % 150000);
+        s.read(at, n, out.data() + at);
+        at += n;
+    }
+    return out;
+}
+
+} // namespace
+
+class TestStore : public QObject {
+    Q_OBJECT
+
+    test::ScratchDir m_dir;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        qputenv("XDG_CACHE_HOME", QByteArray::fromStdString(m_dir.file("cache").string()));
+    }
+    void cleanup()
+    {
+        store::setDefaultStreamOptions({});
+        store::setMemoryBudget(std::int64_t{1} << 30);
+    }
+
+    void streamedEqualsInRamOnYeast()
+    {
+        KDNA_REQUIRE_YEAST(data);
+        const auto genome = Genome::open(data / "sacCer3.fa");
+        const fs::path bw = data / "nucleosome_occupancy.bw";
+        const auto reader = BigWigReader::open(bw);
+        store::setMemoryBudget(8 << 20); // far below the genome: blocks come and go
+        for (const auto& c : genome.chromosomes()) {
+            const auto codes = std::make_shared<const store::Codes>(genome.loadCodes(c.name));
+            auto ram = reader.values(c.name, 0, c.length); // the in-RAM store's read
+            const auto values = std::make_shared<const store::Values>(std::move(ram));
+            for (const auto& o : optionsToTry()) {
+                const auto seq = store::openSequence(data / "sacCer3.fa", c.name, o);
+                QVERIFY(readAll(*seq, 1) == *codes);
+                const auto track = store::openTrack(bw, c.name, c.length, o);
+                const auto got = readAll(*track, 2);
+                QVERIFY2(std::memcmp(got.data(), values->data(), got.size() * sizeof(float)) == 0,
+                         (c.name + " block " + std::to_string(o.blockBases)).c_str());
+                // The budget, or one block per shard (16) when blocks outgrow a shard's share.
+                QVERIFY(store::cachedBytes() <=
+                        std::max<std::int64_t>(8 << 20, 16 * 4 * o.blockBases));
+            }
+        }
+    }
+
+    void datasetWindowsMatchInRamOnBothStrands()
+    {
+        KDNA_REQUIRE_YEAST(data);
+        const auto genome = Genome::open(data / "sacCer3.fa");
+        const auto reader = BigWigReader::open(data / "nucleosome_occupancy.bw");
+        std::map<std::string, std::pair<store::Codes, store::Values>> ram;
+        for (const std::string c : {"chrI", "chrXVI"})
+            ram[c] = {genome.loadCodes(c), reader.loadChromosome(c)};
+        for (bool rc : {false, true})
+            for (const auto& o : optionsToTry()) {
+                store::setDefaultStreamOptions(o);
+                json j = {{"fasta_file", (data / "sacCer3.fa").string()},
+                          {"annotation_files", {(data / "nucleosome_occupancy.bw").string()}},
+                          {"window", 501},
+                          {"tg_window", 21},
+                          {"batch_size", 8},
+                          {"rc", rc},
+                          {"incl_chromosomes", {"chrI", "chrXVI"}},
+                          {"normalization_mode", {"zscore"}}};
+                const auto gen = openGenerator(DatasetSpec::fromJson(j));
+                const Dataset& ds = gen->dataset();
+                const auto& norm = ds.statistics().labels[0];
+                std::vector<float> input(501 * 4), label(21);
+                std::mt19937 rng(7);
+                for (int k = 0; k < 300; ++k) {
+                    const auto index = static_cast<std::int64_t>(rng() % ds.size());
+                    ds.fill(index, {input.data(), label.data(), nullptr});
+                    const Locus l = ds.locus(index);
+                    const auto& [codes, raw] = ram.at(l.chrom);
+                    std::vector<float> expected(501 * 4);
+                    writeOneHot(codes.data() + l.start, 501, rc, false, expected.data());
+                    QVERIFY(input == expected);
+                    for (int t = 0; t < 21; ++t) {
+                        const int row = rc ? 20 - t : t;
+                        QCOMPARE(label[row],
+                                 norm.apply(raw[static_cast<std::size_t>(l.start + 240 + t)]));
+                    }
+                }
+            }
+    }
+
+    void staleOrTruncatedCacheIsRebuilt()
+    {
+        const fs::path bw = m_dir.file("t.bw");
+        auto write = [&](float scale) {
+            BigWigWriter w(bw, {{"c1", 50000}});
+            std::vector<float> v(50000);
+            for (std::size_t i = 0; i < v.size(); ++i)
+                v[i] = scale * static_cast<float>(i % 97);
+            w.addValues("c1", 0, v);
+            w.finish();
+        };
+        write(1);
+        auto reader = BigWigReader::open(bw);
+        bool built = false;
+        std::vector<float> got(100);
+        auto file = store::TrackCacheFile::open(reader, "c1", 50000, &built);
+        QVERIFY(built);
+        file = store::TrackCacheFile::open(reader, "c1", 50000, &built);
+        QVERIFY(!built); // fresh: reused
+        const fs::path cache = file->path();
+        file.reset();
+
+        fs::resize_file(cache, fs::file_size(cache) - 4); // truncated
+        file = store::TrackCacheFile::open(reader, "c1", 50000, &built);
+        QVERIFY(built);
+        QCOMPARE(fs::file_size(cache), fs::file_size(cache)); // still there
+        file->read(49900, 50000, got.data());
+        QCOMPARE(got[99], static_cast<float>(49999 % 97));
+        file.reset();
+
+        { // a foreign header
+            std::fstream f(cache, std::ios::in | std::ios::out | std::ios::binary);
+            f.seekp(2);
+            f.put('X');
+        }
+        file = store::TrackCacheFile::open(reader, "c1", 50000, &built);
+        QVERIFY(built);
+        file.reset();
+
+        fs::last_write_time(bw, fs::last_write_time(bw) - std::chrono::seconds(5));
+        write(2); // a new file under the same name: stale
+        reader = BigWigReader::open(bw);
+        file = store::TrackCacheFile::open(reader, "c1", 50000, &built);
+        QVERIFY(built);
+        file->read(0, 100, got.data());
+        QCOMPARE(got[5], 10.0F);
+    }
+
+    void streamedStatisticsAreExact()
+    {
+        std::mt19937 rng(3);
+        std::vector<float> all(300001);
+        for (auto& x : all) // duplicates, negatives, zeros
+            x = static_cast<float>(static_cast<int>(rng() % 2001) - 400) / 7.0F;
+        std::fill(all.begin(), all.begin() + 50000, 0.0F);
+        for (const std::vector<std::string>& modes : {std::vector<std::string>{"perctrim"},
+                                                      {"max"},
+                                                      {"zscore"},
+                                                      {"min_max"},
+                                                      {"max", "perctrim"},
+                                                      {"zscore", "perctrim"}}) {
+            std::vector<NormalizationMode> m(modes.begin(), modes.end());
+            const auto scan = [&](const std::function<void(std::span<const float>)>& visit) {
+                for (std::size_t at = 0; at < all.size(); at += 7777)
+                    visit(std::span<const float>(all).subspan(
+                        at, std::min<std::size_t>(7777, all.size() - at)));
+            };
+            const Normalizer got = Normalizer::fit(m, scan);
+            // Independent: sort everything, numpy's formulas.
+            std::vector<float> v = all;
+            std::vector<NormalizationStep> want;
+            for (auto it = modes.rbegin(); it != modes.rend(); ++it) {
+                std::vector<float> sorted = v;
+                std::sort(sorted.begin(), sorted.end());
+                NormalizationStep s{NormalizationMode(*it).value(), 0, 0};
+                if (*it == "perctrim") {
+                    const double pos = 0.99 * static_cast<double>(sorted.size() - 1);
+                    const auto lo = static_cast<std::size_t>(pos);
+                    s.a = sorted[lo] + (pos - static_cast<double>(lo)) *
+                                           (static_cast<double>(sorted[lo + 1]) - sorted[lo]);
+                } else if (*it == "max") {
+                    s.a = sorted.back();
+                } else if (*it == "min_max") {
+                    s.a = sorted.front();
+                    s.b = sorted.back();
+                } else {
+                    double sum = 0, sq = 0;
+                    for (float x : v) {
+                        sum += x;
+                        sq += static_cast<double>(x) * x;
+                    }
+                    s.a = sum / static_cast<double>(v.size());
+                    s.b = std::sqrt(sq / static_cast<double>(v.size()) - s.a * s.a);
+                }
+                for (float& x : v)
+                    x = s.apply(x);
+                want.push_back(s);
+            }
+            QCOMPARE(got.steps().size(), want.size());
+            for (std::size_t i = 0; i < want.size(); ++i)
+                QVERIFY2(got.steps()[i] == want[i], modes.front().c_str());
+        }
+    }
+
+    void yeastStatisticsEqualTheInRamOnes()
+    {
+        KDNA_REQUIRE_YEAST(data);
+        const std::vector<std::string> chroms = {"chrI",  "chrII", "chrIII",
+                                                 "chrIV", "chrV",  "chrVI"};
+        const auto reader = BigWigReader::open(data / "nucleosome_occupancy.bw");
+        std::vector<float> all; // every base, as the in-RAM store held them
+        for (const auto& c : chroms) {
+            const auto v = reader.loadChromosome(c);
+            all.insert(all.end(), v.begin(), v.end());
+        }
+        store::setDefaultStreamOptions({4096, store::TrackBacking::CacheFile});
+        store::setMemoryBudget(4 << 20);
+        json j = {{"fasta_file", (data / "sacCer3.fa").string()},
+                  {"annotation_files", {(data / "nucleosome_occupancy.bw").string()}},
+                  {"window", 2001},
+                  {"batch_size", 8},
+                  {"incl_chromosomes", chroms},
+                  {"normalization_mode", {"max", "perctrim"}}};
+        const auto trimmed = openGenerator(DatasetSpec::fromJson(j));
+        const auto& steps = trimmed->dataset().statistics().labels[0].steps();
+        std::vector<float> copy = all;
+        const double trim = percentile(copy, 99.0); // numpy's, as before streaming
+        QCOMPARE(steps.size(), std::size_t{2});
+        QVERIFY(steps[0].a == trim); // bit for bit, not QCOMPARE's fuzzy double
+        float clippedMax = 0;
+        for (float x : all)
+            clippedMax = std::max(clippedMax, std::min(x, static_cast<float>(trim)));
+        QVERIFY(steps[1].a == static_cast<double>(clippedMax));
+
+        j["normalization_mode"] = {"zscore"};
+        const auto z = openGenerator(DatasetSpec::fromJson(j));
+        double sum = 0, sq = 0;
+        for (float x : all) {
+            sum += x;
+            sq += static_cast<double>(x) * x;
+        }
+        const double mean = sum / static_cast<double>(all.size());
+        const auto& zs = z->dataset().statistics().labels[0].steps()[0];
+        QVERIFY(zs.a == mean);
+        QVERIFY(zs.b == std::sqrt(sq / static_cast<double>(all.size()) - mean * mean));
+    }
+
+    void trainingMemoryFollowsTheBudget()
+    {
+        // 8 chromosomes, 24 Mbp: in RAM the store would take 24 MB of codes + 96 MB of values.
+        std::vector<std::pair<std::string, std::string>> records;
+        std::vector<Chromosome> chroms;
+        for (int c = 0; c < 8; ++c) {
+            const std::string name = "chr" + std::to_string(c + 1);
+            records.emplace_back(name, test::randomBases(3'000'000, 100 + c));
+            chroms.push_back({name, 3'000'000});
+        }
+        test::writeFasta(m_dir.file("big.fa"), records);
+        records.clear();
+        records.shrink_to_fit();
+        {
+            BigWigWriter w(m_dir.file("big.bw"), chroms);
+            for (const auto& c : chroms) {
+                std::vector<ValuedInterval> iv;
+                for (std::int64_t s = 0; s < c.length; s += 10)
+                    iv.push_back({s, s + 10, static_cast<float>((s / 10) % 1000) / 10.0F});
+                w.addIntervals(c.name, iv);
+            }
+            w.finish();
+        }
+        store::setMemoryBudget(16 << 20);
+        releaseFreeMemory();
+        resetPeak();
+        const std::int64_t before = statusBytes("VmRSS");
+        json j = {{"fasta_file", m_dir.file("big.fa").string()},
+                  {"annotation_files", {m_dir.file("big.bw").string()}},
+                  {"window", 1001},
+                  {"batch_size", 64},
+                  {"normalization_mode", {"max", "perctrim"}}};
+        const auto gen = openGenerator(DatasetSpec::fromJson(j));
+        qInfo("after opening: RSS %.1f MB, peak %.1f MB, cache %.1f MB", statusBytes("VmRSS") / 1e6,
+              statusBytes("VmHWM") / 1e6, store::cachedBytes() / 1e6);
+        for (int b = 0; b < 20; ++b)
+            (void)gen->batch(b);
+        const std::int64_t grown = statusBytes("VmHWM") - before;
+        qInfo("peak growth %.1f MB over %.1f MB of RSS", grown / 1e6, before / 1e6);
+        QVERIFY2(grown < 60'000'000, std::to_string(grown).c_str());
+        QVERIFY(store::cachedBytes() <= (16 << 20) + (1 << 20));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestStore)
+#include "test_store.moc"
