@@ -4,6 +4,7 @@
 #include "core/data/store.h"
 #include "core/eval/whole_sequence.h"
 #include "core/eval/window_batches.h"
+#include "core/genome/sequence.h"
 #include "core/model/autocast.h"
 #include "core/model/torch_model.h"
 #include "core/util/error.h"
@@ -13,6 +14,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <map>
 
 namespace kdna {
@@ -110,46 +112,69 @@ void scoreWindows(Model& model, const Generator& data, const ScoreOptions& optio
     runWindowBatches(model, job);
 }
 
+/// The window starts one strand of a chromosome needs, in forward coordinates.
+struct StrandRange {
+    std::int64_t first = 0, last = 0;
+    std::vector<float> values; ///< the plan's outputs, window by window along the strand
+};
+using StrandKey = std::pair<std::string, bool>; // chromosome, reverse
+
+/// Runs the plan along one strand for every window start of `r`: on the reverse strand, along
+/// the reverse complement, where the window at forward start x starts at n - window - x.
+void runStrand(const WholeSequenceRunner& runner, const std::filesystem::path& fasta,
+               const StrandKey& key, StrandRange& r, const std::function<void(std::int64_t)>& done)
+{
+    const auto stored = store::sequence(fasta, key.first);
+    const auto n = static_cast<std::int64_t>(stored->size());
+    const std::uint8_t* codes = stored->data();
+    std::vector<std::uint8_t> reversed;
+    std::int64_t from = r.first;
+    if (key.second) {
+        reversed = *stored;
+        sequence::reverseComplementCodes(reversed.data(), reversed.size());
+        codes = reversed.data();
+        from = n - runner.plan().window - r.last;
+    }
+    const std::int64_t count = r.last - r.first + 1, outputs = runner.plan().outputs;
+    r.values.resize(static_cast<std::size_t>(count * outputs));
+    for (std::int64_t a = 0; a < count; a += runner.chunk) {
+        const std::int64_t k = std::min(runner.chunk, count - a);
+        runner.run(codes, n, from + a, k, r.values.data() + a * outputs);
+        done(k);
+    }
+}
+
 void scoreWhole(Model& model, const Generator& data, const ScoreOptions& options, ScoredData& s)
 {
     const Dataset& dataset = data.dataset();
     const WholeSequenceRunner runner(model, planWholeSequenceFor(model.spec(), 0),
                                      options.precision == "bf16");
     const std::int64_t outputs = runner.plan().outputs;
-    // Which window starts each chromosome needs.
-    std::map<std::string, std::pair<std::int64_t, std::int64_t>> ranges;
-    std::vector<std::pair<std::string, std::int64_t>> where(static_cast<std::size_t>(s.examples));
+    std::map<StrandKey, StrandRange> ranges;
+    std::vector<std::pair<StrandKey, std::int64_t>> where(static_cast<std::size_t>(s.examples));
     for (std::int64_t i = 0; i < s.examples; ++i) {
         const Locus l = dataset.locus(i);
-        where[static_cast<std::size_t>(i)] = {l.chrom, l.start};
-        auto [it, fresh] = ranges.try_emplace(l.chrom, l.start, l.start);
+        StrandKey key{l.chrom, l.reverse};
+        where[static_cast<std::size_t>(i)] = {key, l.start};
+        auto [it, fresh] = ranges.try_emplace(key, StrandRange{l.start, l.start, {}});
         it->second.first = std::min(it->second.first, l.start);
-        it->second.second = std::max(it->second.second, l.start);
+        it->second.last = std::max(it->second.last, l.start);
     }
-    std::map<std::string, std::vector<float>> computed;
     std::int64_t done = 0, total = 0;
-    for (const auto& [chrom, r] : ranges)
-        total += r.second - r.first + 1;
+    for (const auto& [key, r] : ranges)
+        total += r.last - r.first + 1;
     const auto fasta = dataset.spec().resolve(dataset.spec().fasta_file);
-    for (const auto& [chrom, r] : ranges) {
-        const auto codes = store::sequence(fasta, chrom);
-        const std::int64_t count = r.second - r.first + 1;
-        auto& out = computed[chrom];
-        out.resize(static_cast<std::size_t>(count * outputs));
-        for (std::int64_t a = 0; a < count; a += runner.chunk) {
-            const std::int64_t n = std::min(runner.chunk, count - a);
-            runner.run(codes->data(), static_cast<std::int64_t>(codes->size()), r.first + a, n,
-                       out.data() + a * outputs);
-            done += n;
+    for (auto& [key, r] : ranges)
+        runStrand(runner, fasta, key, r, [&](std::int64_t k) {
+            done += k;
             report(options, 0.95 * static_cast<double>(done) / static_cast<double>(total));
-        }
-    }
+        });
     const std::int64_t labelSize = s.elements(0);
     for (std::int64_t i = 0; i < s.examples; ++i) {
-        const auto& [chrom, start] = where[static_cast<std::size_t>(i)];
-        const auto& out = computed.at(chrom);
-        const std::int64_t offset = (start - ranges.at(chrom).first) * outputs;
-        std::copy(out.begin() + offset, out.begin() + offset + outputs,
+        const auto& [key, start] = where[static_cast<std::size_t>(i)];
+        const StrandRange& r = ranges.at(key);
+        const std::int64_t offset = (key.second ? r.last - start : start - r.first) * outputs;
+        std::copy(r.values.begin() + offset, r.values.begin() + offset + outputs,
                   s.predictions[0].begin() + i * outputs);
         ExampleSlots slots;
         slots.label = s.targets[0].data() + i * labelSize;
@@ -181,8 +206,6 @@ std::string wholeSequenceBlocker(const Model& model, const Generator& data)
     const DatasetSpec& spec = data.dataset().spec();
     if (dynamic_cast<const MultiDataset*>(&data.dataset()))
         return "the data mixes several datasets";
-    if (spec.rc || spec.use_strand)
-        return "the data reverse-complements windows (rc or use_strand)";
     if (spec.negative_type == NegativeType::Random && spec.isSparse())
         return "the data has random-sequence negatives";
     if (!data.secondaryShape().empty())

@@ -160,6 +160,51 @@ private Q_SLOTS:
                   {{"type", "MaxPooling1D"}, {"pool_size", 4}},
                   {{"type", "Flatten"}},
                   {{"type", "Dense"}, {"units", 20}}})},
+            {"a 100-value regression (the tutorial's several species)",
+             stack(
+                 301,
+                 {{{"type", "Conv1D"}, {"filters", 8}, {"kernel_size", 9}, {"activation", "relu"}},
+                  {{"type", "MaxPooling1D"}, {"pool_size", 4}},
+                  {{"type", "Flatten"}},
+                  {{"type", "Dense"}, {"units", 100}}})},
+            {"two Dense/Reshape heads joined by Concatenate (two tracks, two annotations)",
+             stack(
+                 201,
+                 {{{"type", "Conv1D"}, {"filters", 8}, {"kernel_size", 9}, {"activation", "relu"}},
+                  {{"type", "MaxPooling1D"}, {"pool_size", 2}},
+                  {{"name", "features"}, {"type", "Flatten"}},
+                  {{"name", "track1"}, {"type", "Dense"}, {"units", 2}, {"inputs", "features"}},
+                  {{"name", "track1_reshaped"}, {"type", "Reshape"}, {"target_shape", {1, 2, 1}}},
+                  {{"name", "track2"},
+                   {"type", "Dense"},
+                   {"units", 4},
+                   {"activation", "sigmoid"},
+                   {"inputs", "features"}},
+                  {{"name", "track2_reshaped"}, {"type", "Reshape"}, {"target_shape", {1, 2, 2}}},
+                  {{"name", "output"},
+                   {"type", "Concatenate"},
+                   {"axis", 3},
+                   {"inputs", {"track1_reshaped", "track2_reshaped"}}}})},
+            {"heads with layers of their own after a strided trunk, joined on the last axis",
+             stack(
+                 201,
+                 {{{"type", "Conv1D"}, {"filters", 6}, {"kernel_size", 5}, {"activation", "relu"}},
+                  {{"name", "trunk"}, {"type", "MaxPooling1D"}, {"pool_size", 2}},
+                  {{"name", "a_conv"},
+                   {"type", "Conv1D"},
+                   {"filters", 4},
+                   {"kernel_size", 3},
+                   {"strides", 2},
+                   {"inputs", "trunk"}},
+                  {{"type", "Flatten"}},
+                  {{"name", "a"}, {"type", "Dense"}, {"units", 3}},
+                  {{"name", "b_pool"},
+                   {"type", "MaxPooling1D"},
+                   {"pool_size", 3},
+                   {"inputs", "trunk"}},
+                  {{"type", "Flatten"}},
+                  {{"name", "b"}, {"type", "Dense"}, {"units", 2}, {"activation", "tanh"}},
+                  {{"type", "Concatenate"}, {"axis", -1}, {"inputs", {"b", "a"}}}})},
         };
         for (const auto& [name, spec] : models) {
             Model m(spec, 11);
@@ -691,6 +736,51 @@ private Q_SLOTS:
         QCOMPARE(whole.positions, slow.positions);
         for (const auto& [name, r] : whole.correlations)
             QVERIFY2(std::abs(r - slow.correlations.at(name)) < 1e-5, name.c_str());
+    }
+
+    /// The tutorial's several species: the chosen dataset reads the reverse strand (rc). The
+    /// whole-sequence path runs the plan along the reverse complement and gives the windows'
+    /// figures.
+    void reverseStrandDataRunsWholeSequence()
+    {
+        Project p = writeDemoProject(m_files);
+        auto& d = std::get<DatasetSpec>(p.dataset);
+        d.window = 301;
+        d.tg_window = 10;
+        d.rc = true;
+        d.output_shape = {64, 10};
+        p.model = ModelSpec::fromJson(
+            json{{"layers",
+                  {{{"type", "Input"}, {"shape", {301, 4}}},
+                   {{"type", "Conv1D"}, {"filters", 4}, {"kernel_size", 9}, {"activation", "relu"}},
+                   {{"type", "MaxPooling1D"}, {"pool_size", 16}},
+                   {{"type", "Flatten"}},
+                   {{"type", "Dense"}, {"units", 10}}}}});
+        p.compile.metrics = {"mae"};
+        p.training.epochs = 1;
+        p.training.steps_per_epoch = 2;
+        p.training.validation_chr.clear();
+        p.output = "reverse.kdna";
+        (void)trainProject(p);
+        LoadedModel m = loadModel(p.resolve("reverse.kdna"));
+        EvaluationData chr4{{"chr4"}, {}, {}, false, std::nullopt};
+        ScoreOptions windows;
+        windows.method = "windows";
+        const auto whole = evaluateModel(m, chr4);
+        const auto slow = evaluateModel(m, chr4, windows);
+        QCOMPARE(whole.method, std::string("whole-sequence"));
+        QCOMPARE(slow.method, std::string("windows"));
+        QCOMPARE(whole.examples, slow.examples);
+        for (const auto& [name, v] : slow.metrics)
+            QVERIFY2(
+                std::abs(whole.metrics.at(name) - v) < 1e-5 * (1 + std::abs(v)),
+                (name + ": " + std::to_string(whole.metrics.at(name)) + " vs " + std::to_string(v))
+                    .c_str());
+        const auto c = correlateModel(m, chr4);
+        const auto cn = correlateModel(m, chr4, windows);
+        QCOMPARE(c.method, std::string("whole-sequence"));
+        for (const auto& [name, r] : cn.correlations)
+            QVERIFY2(std::abs(r - c.correlations.at(name)) < 1e-5, name.c_str());
     }
 
     void classifierAuc()
