@@ -224,7 +224,7 @@ ScoredData scoreData(Model& model, const Generator& data, const ScoreOptions& op
     std::string blocker =
         options.method == "windows" ? "windows were asked for" : wholeSequenceBlocker(model, data);
     if (options.method == "whole" && !blocker.empty())
-        throw Error("method: whole-sequence inference is not possible: " + blocker, "method");
+        throw Error::atKeyword("method", "whole-sequence inference is not possible: " + blocker);
     if (blocker.empty()) {
         scoreWhole(model, data, options, s);
         s.method = "whole-sequence";
