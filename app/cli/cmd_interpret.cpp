@@ -5,6 +5,7 @@
 #include "core/genome/sequence.h"
 #include "core/interpret/attribution.h"
 #include "core/interpret/ism.h"
+#include "core/interpret/region.h"
 #include "core/interpret/variants.h"
 #include "core/model/model.h"
 #include "core/project/model_tasks.h"
@@ -73,20 +74,6 @@ struct ExplainArgs {
     std::string scores;
 };
 
-/// The window starts that tile [start, end): one every L bases, each moved inside the
-/// chromosome.
-std::vector<std::int64_t> tiles(std::int64_t start, std::int64_t end, std::int64_t L,
-                                std::int64_t chromLength)
-{
-    if (chromLength < L)
-        throw Error("the chromosome is " + std::to_string(chromLength) +
-                    " bp, shorter than the model's " + std::to_string(L) + " bp input");
-    std::vector<std::int64_t> out;
-    for (std::int64_t s = start; s < end; s += L)
-        out.push_back(std::clamp<std::int64_t>(s, 0, chromLength - L));
-    return out;
-}
-
 /// One window's scores: four per base (ISM: the target's change for each substitution, 0 at
 /// the window's own base; gradient methods: each channel's attribution) and one per base.
 struct WindowScores {
@@ -94,35 +81,16 @@ struct WindowScores {
     std::vector<float> base;
 };
 
-/// ISM: the target's change per substitution, and per base minus the mean change over its
-/// substitutions (high where mutating the base lowers the prediction).
+/// ISM: the target's change per substitution, and per base the region's ISM score.
 WindowScores ismScores(const interpret::Mutagenesis& ism, const std::vector<std::uint8_t>& codes,
                        const interpret::Target& t)
 {
-    const auto r = ism.run(codes.data(), static_cast<std::int64_t>(codes.size()));
-    const std::int64_t V = r.outputSizes[t.output];
-    const auto& d = r.delta[t.output];
     WindowScores s;
-    s.four.assign(codes.size() * 4, 0.0f);
-    for (std::size_t k = 0; k < s.four.size(); ++k)
-        for (std::int64_t v = 0; v < V; ++v)
-            if (t.value < 0 || v == t.value)
-                s.four[k] += d[k * static_cast<std::size_t>(V) + static_cast<std::size_t>(v)];
-    for (std::size_t i = 0; i < codes.size(); ++i) {
-        const float* f = s.four.data() + i * 4;
-        const int substitutions = codes[i] < 4 ? 3 : 4; // the own base's change is 0
-        s.base.push_back(-(f[0] + f[1] + f[2] + f[3]) / static_cast<float>(substitutions));
-    }
+    s.four =
+        interpret::targetChanges(ism.run(codes.data(), static_cast<std::int64_t>(codes.size())), t);
+    for (std::size_t i = 0; i < codes.size(); ++i)
+        s.base.push_back(interpret::ismBaseScore(s.four.data() + i * 4, codes[i]));
     return s;
-}
-
-/// Per base: the summed attribution of its four channels (input x gradient, integrated
-/// gradients), or for saliency the largest |gradient| over them (Simonyan et al.'s map).
-float perBase(const float* a, interpret::Method method)
-{
-    if (method == interpret::Method::Saliency)
-        return std::max({std::abs(a[0]), std::abs(a[1]), std::abs(a[2]), std::abs(a[3])});
-    return a[0] + a[1] + a[2] + a[3];
 }
 
 std::vector<WindowScores> gradientScores(Model& model, const std::vector<float>& windows,
@@ -139,7 +107,7 @@ std::vector<WindowScores> gradientScores(Model& model, const std::vector<float>&
         const auto* first = attr.data() + w * static_cast<std::size_t>(L * 4);
         out[w].four.assign(first, first + L * 4);
         for (std::int64_t i = 0; i < L; ++i)
-            out[w].base.push_back(perBase(first + i * 4, o.method));
+            out[w].base.push_back(interpret::perBaseScore(first + i * 4, o.method));
     }
     return out;
 }
@@ -237,7 +205,7 @@ void runExplain(const ExplainArgs& a)
     genome.checkInterval(a.chrom, a.start, a.end);
     const std::int64_t L = interpret::sequenceLength(model);
     interpret::checkTarget(model, a.target);
-    const auto starts = tiles(a.start, a.end, L, genome.length(a.chrom));
+    const auto starts = interpret::tileStarts(a.start, a.end, L, genome.length(a.chrom));
     const auto t0 = Clock::now();
     const auto scores = scoreWindows(model, genome, starts, L, a);
     const double seconds = secondsSince(t0);

@@ -2,33 +2,27 @@
 
 #include "core/genome/genome.h"
 #include "core/genome/sequence.h"
-#include "core/interpret/ism.h"
 #include "core/util/error.h"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 namespace kdna::interpret {
-namespace {
 
-/// Per base: the summed attribution of its four channels, or for saliency the largest
-/// |gradient| over them (Simonyan et al.'s map).
-float perBase(const float* a, Method method)
+float perBaseScore(const float* a, Method method)
 {
     if (method == Method::Saliency)
         return std::max({std::abs(a[0]), std::abs(a[1]), std::abs(a[2]), std::abs(a[3])});
     return a[0] + a[1] + a[2] + a[3];
 }
 
-/// One window's ISM, the target's change per (base, substitution): L x 4 values.
-std::vector<float> ismChanges(Model& model, const std::vector<std::uint8_t>& codes, const Target& t,
-                              std::int64_t batch)
+std::vector<float> targetChanges(const IsmResult& r, const Target& t)
 {
-    const auto r = ism(model, codes.data(), static_cast<std::int64_t>(codes.size()), batch);
     const std::int64_t V = r.outputSizes[t.output];
     const auto& d = r.delta[t.output];
-    std::vector<float> out(codes.size() * 4, 0.0F);
+    std::vector<float> out(static_cast<std::size_t>(r.length) * 4, 0.0F);
     for (std::size_t k = 0; k < out.size(); ++k) {
         double sum = 0;
         for (std::int64_t v = 0; v < V; ++v)
@@ -39,9 +33,7 @@ std::vector<float> ismChanges(Model& model, const std::vector<std::uint8_t>& cod
     return out;
 }
 
-/// ISM per base: minus the mean change over the base's substitutions (high where mutating the
-/// base lowers the prediction).
-float ismScore(const float* changes, std::uint8_t code)
+float ismBaseScore(const float* changes, std::uint8_t code)
 {
     double sum = 0;
     int n = 0;
@@ -52,8 +44,6 @@ float ismScore(const float* changes, std::uint8_t code)
         }
     return static_cast<float>(-sum / n);
 }
-
-} // namespace
 
 std::vector<std::int64_t> tileStarts(std::int64_t start, std::int64_t end, std::int64_t length,
                                      std::int64_t chromLength)
@@ -85,12 +75,16 @@ RegionScores explainRegion(Model& model, const Genome& genome, const RegionReque
 
     std::vector<std::uint8_t> codes(static_cast<std::size_t>(L));
     std::vector<float> window(static_cast<std::size_t>(L * 4));
+    // Planned once: the fast way's plans and weights serve every window.
+    std::optional<Mutagenesis> mutagenesis;
+    if (q.ism)
+        mutagenesis.emplace(model, IsmWay::Fastest, q.batchSize);
     for (std::size_t w = 0; w < starts.size(); ++w) {
         genome.fetchCodes(q.chrom, starts[w], starts[w] + L, codes.data());
         std::vector<float> changes;
         std::vector<float> attr;
         if (q.ism) {
-            changes = ismChanges(model, codes, q.attribution.target, q.batchSize);
+            changes = targetChanges(mutagenesis->run(codes.data(), L), q.attribution.target);
         } else {
             sequence::oneHot(codes.data(), codes.size(), window.data());
             AttributionOptions o = q.attribution;
@@ -106,9 +100,9 @@ RegionScores explainRegion(Model& model, const Genome& genome, const RegionReque
             const auto ii = static_cast<std::size_t>(i);
             if (q.ism) {
                 std::copy_n(changes.data() + ii * 4, 4, r.ism.data() + pi * 4);
-                r.perBase[pi] = ismScore(changes.data() + ii * 4, codes[ii]);
+                r.perBase[pi] = ismBaseScore(changes.data() + ii * 4, codes[ii]);
             } else {
-                r.perBase[pi] = perBase(attr.data() + ii * 4, q.attribution.method);
+                r.perBase[pi] = perBaseScore(attr.data() + ii * 4, q.attribution.method);
             }
         }
         if (q.progress && !q.progress(static_cast<std::int64_t>(w) + 1, r.windows))

@@ -5,6 +5,7 @@
 // the track viewer's "Explain here" show. Torch-free.
 
 #include "core/interpret/attribution.h"
+#include "core/interpret/ism.h"
 
 #include <cstdint>
 #include <functional>
@@ -21,6 +22,16 @@ namespace kdna::interpret {
 /// chromosome. Throws kdna::Error when the chromosome is shorter than a window.
 [[nodiscard]] std::vector<std::int64_t> tileStarts(std::int64_t start, std::int64_t end,
                                                    std::int64_t length, std::int64_t chromLength);
+
+/// Per base from its four channel attributions: their sum (input x gradient, integrated
+/// gradients), or for saliency the largest |gradient| (Simonyan et al.'s map).
+[[nodiscard]] float perBaseScore(const float* channels, Method method);
+/// One window's ISM as the target's change per (base, substitution): L x 4 values, the
+/// target's values summed (all of them when t.value < 0).
+[[nodiscard]] std::vector<float> targetChanges(const IsmResult& result, const Target& t);
+/// ISM per base: minus the mean change over the base's substitutions (high where mutating the
+/// base lowers the prediction); an N has four.
+[[nodiscard]] float ismBaseScore(const float* changes, std::uint8_t code);
 
 struct RegionRequest {
     std::string chrom; ///< as the genome names it
