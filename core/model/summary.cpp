@@ -1,6 +1,7 @@
 #include "core/model/summary.h"
 
 #include "core/model/layer_registry.h"
+#include "core/util/shape.h"
 #include "core/util/text.h"
 
 #include <algorithm>
@@ -177,6 +178,20 @@ std::vector<std::string> architectureDifferences(const ModelSpec& saved, const M
     return out;
 }
 
+namespace {
+
+/// What to change when output `i` differs from its targets: output_shape, for the labels.
+std::string labelHint(std::size_t i, const std::optional<Shape>& fit)
+{
+    if (i != 0)
+        return {};
+    if (fit)
+        return " (predict_label_shape; output_shape " + text::tuple(*fit) + " makes them match)";
+    return " (predict_label_shape; set output_shape to match)";
+}
+
+} // namespace
+
 std::vector<std::string> checkAgainstData(const ModelSpec& spec, const ModelSummary& summary,
                                           const DataShapes& data)
 {
@@ -205,8 +220,23 @@ std::vector<std::string> checkAgainstData(const ModelSpec& spec, const ModelSumm
             out.push_back("output layer '" + outputs[i] + "' gives " +
                           text::tuple(summary.outputShapes[i]) + " but the targets are " +
                           text::tuple(data.targets[i]) +
-                          (i == 0 ? " (predict_label_shape; set output_shape to match)" : ""));
+                          labelHint(i, outputShapeToFit(spec, summary, data)));
     return out;
+}
+
+std::optional<Shape> outputShapeToFit(const ModelSpec& spec, const ModelSummary& summary,
+                                      const DataShapes& data)
+{
+    if (spec.outputNames().size() != 1 || data.targets.size() != 1 ||
+        summary.outputShapes.size() != 1)
+        return std::nullopt;
+    const Shape& out = summary.outputShapes.front();
+    const Shape& labels = data.targets.front();
+    if (out == labels || out.empty() || elementCount(out) != elementCount(labels))
+        return std::nullopt;
+    Shape fit{data.batchSize};
+    fit.insert(fit.end(), out.begin(), out.end());
+    return fit;
 }
 
 } // namespace kdna

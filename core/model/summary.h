@@ -3,6 +3,7 @@
 #include "core/model/model_spec.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,10 +47,16 @@ struct ModelSummary {
 struct DataShapes {
     std::vector<Shape> inputs;
     std::vector<Shape> targets;
+    std::int64_t batchSize = 64; ///< the first value of output_shape, as keras_dna writes it
 };
 /// Sentences for every model input or output whose shape differs from the data's, naming the
 /// layer and both shapes; empty when they agree.
 [[nodiscard]] std::vector<std::string>
 checkAgainstData(const ModelSpec& spec, const ModelSummary& summary, const DataShapes& data);
+/// The output_shape (batch first) that gives the labels the model's single output shape, when
+/// only a reshape stands between them (the same number of values, as the tutorial's
+/// output_shape=(64, 1) for a Dense(1) head); none when they already agree or cannot.
+[[nodiscard]] std::optional<Shape>
+outputShapeToFit(const ModelSpec& spec, const ModelSummary& summary, const DataShapes& data);
 
 } // namespace kdna

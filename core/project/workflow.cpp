@@ -30,6 +30,7 @@ DataShapes dataShapes(const Generator& generator)
     DataShapes shapes;
     shapes.inputs.push_back(generator.inputShape());
     shapes.targets.push_back(generator.labelShape());
+    shapes.batchSize = generator.batchSize();
     if (!generator.secondaryShape().empty())
         (generator.secondaryAsTarget() ? shapes.targets : shapes.inputs)
             .push_back(generator.secondaryShape());

@@ -282,6 +282,17 @@ private Q_SLOTS:
         QVERIFY2(problems[0].find("output layer 'dense' gives (1,) but the targets are (1, 1)") !=
                      std::string::npos,
                  problems[0].c_str());
+        // Only output_shape stands between them: the sentence says which one, and the studio's
+        // one-click fix sets it.
+        QVERIFY2(problems[0].find("output_shape (64, 1) makes them match") != std::string::npos,
+                 problems[0].c_str());
+        QCOMPARE(outputShapeToFit(cnn, summarize(cnn), {{{2001, 4}}, {{1, 1}}}),
+                 std::optional<Shape>(Shape{64, 1}));
+        QCOMPARE(outputShapeToFit(cnn, summarize(cnn), {{{2001, 4}}, {{1, 1}}, 32}),
+                 std::optional<Shape>(Shape{32, 1}));
+        QVERIFY(!outputShapeToFit(cnn, summarize(cnn), {{{2001, 4}}, {{2, 1}}})); // 2 values
+        QVERIFY(!outputShapeToFit(cnn, summarize(cnn), {{{2001, 4}}, {{1}}}));    // fits
+        QVERIFY(!outputShapeToFit(cnn, summarize(cnn), {{{2001, 4}}, {{1, 1}, {1, 1}}}));
         QVERIFY(checkAgainstData(cnn, summarize(cnn), {{{2001, 4}}, {{1}}}).empty());
         QVERIFY(!checkAgainstData(cnn, summarize(cnn), {{{1001, 4}}, {{1}}}).empty());
         bool threw = false;

@@ -549,6 +549,40 @@ private Q_SLOTS:
         QVERIFY(empty.totals().startsWith(QStringLiteral("Total params: 61,617")));
     }
 
+    /// The wizard leaves output_shape natural, so a regression on one bigWig gives (1, 1)
+    /// labels while the template's Dense(1) gives (1,): one click sets output_shape as the
+    /// tutorial does, and Ctrl+Z takes it back.
+    void aLabelMismatchIsFixedInOneClick()
+    {
+        Project p = tutorialData();
+        std::get<DatasetSpec>(p.dataset).output_shape.clear();
+        Screen s(p);
+        QVERIFY(s.ready());
+        QString regression;
+        for (const auto& t : templates::all())
+            if (t.id == std::string("cnn_regression"))
+                regression = QString::fromLatin1(t.title);
+        choose(s.find<QComboBox>(QStringLiteral("templates")), regression);
+        click(s.button("applyTemplate"));
+        QTRY_COMPARE(s.stack()->count(), 9);
+        QVERIFY2(s.problem().contains(QStringLiteral("output_shape (64, 1) makes them match")),
+                 qPrintable(s.problem()));
+        QPushButton* fit = s.button("fitLabels");
+        QVERIFY(fit->isVisible());
+        QCOMPARE(fit->text(), QStringLiteral("Set output_shape to (64, 1)"));
+
+        click(fit);
+        QVERIFY2(s.problem().contains(QStringLiteral("fits the data")), qPrintable(s.problem()));
+        QVERIFY(!fit->isVisible());
+        QCOMPARE(std::get<DatasetSpec>(s.doc.project().dataset).output_shape,
+                 (std::vector<std::int64_t>{64, 1}));
+
+        s.undo();
+        QVERIFY(std::get<DatasetSpec>(s.doc.project().dataset).output_shape.empty());
+        QVERIFY(fit->isVisible());
+        QVERIFY(s.problem().contains(QStringLiteral("Does not fit the data")));
+    }
+
     /// The compile settings' loss box lived on the same path as the layer fields.
     void choosingALossKeepsTheBox()
     {

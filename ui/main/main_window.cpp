@@ -1,15 +1,15 @@
 #include "ui/main/main_window.h"
 
+#include "core/project/demo_data.h"
+#include "core/util/describe.h"
+#include "core/util/paths.h"
 #include "ui/bridge/project_document.h"
 #include "ui/bridge/qt_convert.h"
 #include "ui/data/data_step.h"
-#include "ui/model/model_builder.h"
-#include "core/project/demo_data.h"
 #include "ui/main/start_page.h"
+#include "ui/model/model_builder.h"
 #include "ui/tracks/tracks_step.h"
 #include "ui/train/training_dashboard.h"
-#include "core/util/describe.h"
-#include "core/util/paths.h"
 
 #include <QAction>
 #include <QApplication>
@@ -185,7 +185,9 @@ void MainWindow::buildRunSteps()
     m_pages->setCurrentIndex(std::max(0, shown));
     connect(m_train, &TrainingDashboard::showPredictionRequested, this,
             [this](const QString& archive) {
-                m_tracks->showModel(archive);
+                // The chromosome it was just evaluated on, not the genome's first (trained on).
+                const auto& test = m_doc->project().test_chr;
+                m_tracks->showPrediction(archive, test.empty() ? QString() : qs(test.front()));
                 showStep(TracksStepIndex);
             });
     // A retrained model (same file) is reloaded by the Tracks step.

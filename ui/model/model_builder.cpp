@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <map>
 #include <utility>
+#include <variant>
 
 #include <QComboBox>
 #include <QDrag>
@@ -274,6 +275,13 @@ QWidget* ModelBuilder::buildSummaryAndCompile()
     m_problem->setWordWrap(true);
     m_problem->setObjectName(QStringLiteral("problem"));
     sumLayout->addWidget(m_problem);
+    m_fitLabels = new QPushButton;
+    m_fitLabels->setObjectName(QStringLiteral("fitLabels"));
+    m_fitLabels->setToolTip(tr("Reshape the labels to the model's output, as keras_dna's "
+                               "output_shape does (the tutorial's output_shape=(64, 1))"));
+    m_fitLabels->hide();
+    connect(m_fitLabels, &QPushButton::clicked, this, &ModelBuilder::fitLabelsToModel);
+    sumLayout->addWidget(m_fitLabels, 0, Qt::AlignLeft);
     rl->addWidget(summaryBox, 3);
     auto* compileBox = new QGroupBox(tr("Compile"));
     auto* cl = new QVBoxLayout(compileBox);
@@ -676,6 +684,7 @@ void ModelBuilder::refreshSummary()
     }
     // The mismatch with the data: the model's inputs and outputs against the generator's shapes.
     m_dataProblems.clear();
+    m_labelFit.reset();
     const DatasetSpec& data = primary(m_doc->project().dataset);
     if (m_summary.ok() && !data.annotation_files.empty() && data.inputLength() > 0) {
         try {
@@ -686,7 +695,11 @@ void ModelBuilder::refreshSummary()
             if (!sec.empty())
                 (data.use_sec_as == SecondaryUse::Targets ? shapes.targets : shapes.inputs)
                     .push_back(sec);
+            shapes.batchSize = data.batch_size;
             m_dataProblems = checkAgainstData(spec, m_summary, shapes);
+            // A MultiGenerator's output_shape is its own, not the first dataset's.
+            if (std::holds_alternative<DatasetSpec>(m_doc->project().dataset))
+                m_labelFit = outputShapeToFit(spec, m_summary, shapes);
         } catch (const std::exception& e) {
             m_dataProblems.push_back("the data's shapes are invalid: " + kdna::describe(e));
         }
@@ -699,6 +712,18 @@ void ModelBuilder::refreshSummary()
                           .arg(count(m_summary.totalParams), count(m_summary.trainableParams),
                                count(m_summary.totalParams - m_summary.trainableParams)));
     m_problem->setText(problemText());
+    if (m_labelFit)
+        m_fitLabels->setText(tr("Set output_shape to %1").arg(qs(text::tuple(*m_labelFit))));
+    m_fitLabels->setVisible(m_labelFit.has_value());
+}
+
+void ModelBuilder::fitLabelsToModel()
+{
+    if (!m_labelFit)
+        return;
+    DatasetSpec data = std::get<DatasetSpec>(m_doc->project().dataset);
+    data.output_shape = *m_labelFit;
+    m_doc->setDataset(data, tr("Set output_shape to %1").arg(qs(text::tuple(*m_labelFit))));
 }
 
 QString ModelBuilder::problemText() const

@@ -3,6 +3,8 @@
 #include "core/model/model_spec.h"
 #include "core/model/summary.h"
 
+#include <optional>
+
 #include <QListWidget>
 #include <QWidget>
 
@@ -87,6 +89,8 @@ private:
     void select(int row);
     void addFromPalette();
     void askToApplyTemplate();
+    /// The one-click fix under a label mismatch: sets the dataset's output_shape to m_labelFit.
+    void fitLabelsToModel();
     void commit(ModelSpec spec, const QString& what, int select = -1);
     [[nodiscard]] ModelSpec current() const;
     [[nodiscard]] QString describe(const LayerSpec& layer) const;
@@ -98,10 +102,12 @@ private:
     QTableWidget* m_table = nullptr;
     QLabel* m_totals = nullptr;
     QLabel* m_problem = nullptr;
+    QPushButton* m_fitLabels = nullptr;
     QComboBox* m_templates = nullptr;
     CompileForm* m_compile = nullptr;
     ModelSummary m_summary;
     std::vector<std::string> m_dataProblems;
+    std::optional<Shape> m_labelFit; ///< the output_shape that makes the labels fit, if one does
     int m_selected = -1;
     std::string m_selectedName; ///< follows the selected layer through undo and redo
     bool m_updating = false;

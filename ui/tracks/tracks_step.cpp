@@ -36,6 +36,10 @@
 namespace kdna::ui {
 namespace {
 
+/// The most of a chromosome showPrediction() predicts: all of a yeast chromosome, a region of
+/// a human one that the viewer's region path predicts in seconds.
+constexpr std::int64_t kShownPredictionSpan = 1'000'000;
+
 QToolButton* toolButton(const QString& text, const QString& tip, const QIcon& icon = {})
 {
     auto* b = new QToolButton;
@@ -471,6 +475,7 @@ void TracksStep::syncChromosomes()
     for (const Chromosome& c : m_view->chromosomes())
         m_chromosome->addItem(qs(c.name));
     syncLocus();
+    predictPending();
 }
 
 void TracksStep::chooseTracks()
@@ -551,6 +556,7 @@ void TracksStep::showModel(const QString& archivePath)
         showMessage(tr("%1: no such model file.").arg(archivePath), true);
         return;
     }
+    m_pendingPrediction.clear();
     m_regionTracks.clear();
     m_attributionTrack = m_heatmapTrack = -1;
     m_model->load(archivePath, m_doc ? m_doc->dataDir() : QString());
@@ -558,6 +564,41 @@ void TracksStep::showModel(const QString& archivePath)
     m_cancel->hide(); // reading an archive cannot stop halfway
     showMessage(tr("Loading the model %1...").arg(QFileInfo(archivePath).fileName()));
     updateActions();
+}
+
+void TracksStep::showPrediction(const QString& archivePath, const QString& chromosome)
+{
+    const bool loaded =
+        m_model->isReady() && QFileInfo(archivePath).canonicalFilePath() ==
+                                  QFileInfo(m_model->archivePath()).canonicalFilePath();
+    if (!loaded)
+        showModel(archivePath);
+    m_pendingPrediction = chromosome;
+    predictPending();
+}
+
+void TracksStep::predictPending()
+{
+    if (m_pendingPrediction.isEmpty() || !m_model->isReady() || m_model->isBusy())
+        return;
+    const auto& chromosomes = m_view->chromosomes();
+    const auto found =
+        std::find_if(chromosomes.begin(), chromosomes.end(),
+                     [&](const Chromosome& c) { return qs(c.name) == m_pendingPrediction; });
+    if (found == chromosomes.end()) {
+        if (!m_view->genomePath().isEmpty() && m_view->isLoading())
+            return; // the genome is still opening: its chromosomes come with chromosomesChanged
+        showMessage(
+            tr("The test chromosome %1 is not in the genome shown.").arg(m_pendingPrediction),
+            true);
+        m_pendingPrediction.clear();
+        return;
+    }
+    m_pendingPrediction.clear();
+    const std::int64_t span = std::min(found->length, kShownPredictionSpan);
+    const std::int64_t start = (found->length - span) / 2;
+    if (m_view->showRange({found->name, start, start + span}))
+        predictHere();
 }
 
 void TracksStep::modelLoaded()
@@ -571,6 +612,7 @@ void TracksStep::modelLoaded()
                    "here\" shows which of its bases make the prediction.")
                     .arg(QFileInfo(m_model->archivePath()).fileName()));
     updateActions();
+    predictPending();
 }
 
 bool TracksStep::predictHere()

@@ -51,6 +51,10 @@ public:
 
     /// A trained model: enables the predictions and opens the genome it was trained on.
     void showModel(const QString& archivePath);
+    /// A trained model's prediction over `chromosome` (its test chromosome, the middle
+    /// kShownPredictionSpan of a longer one) beside the experiment, once the model and the
+    /// genome are open; just showModel() when `chromosome` is empty.
+    void showPrediction(const QString& archivePath, const QString& chromosome);
     /// A bigWig (signal), BED/narrowPeak/GFF (features) or FASTA (the genome) file.
     void addTrack(const QString& path);
     /// "chrIX:100,000-120,000", "chrIX:100000", "chrIX" or a feature name from a loaded
@@ -96,6 +100,8 @@ private:
     /// What the progress bar says while the model's task runs.
     void showProgress(const QString& text);
     void modelLoaded();
+    /// The prediction showPrediction() asked for, when the model and its chromosome are ready.
+    void predictPending();
     void regionPredicted(const RegionPrediction& prediction);
     void chromosomePredicted(const QStringList& files, const QString& method, double seconds);
     void pairWithExperiment(int predictionTrack, int modelTrack);
@@ -133,6 +139,7 @@ private:
     QPushButton* m_cancel = nullptr;
 
     QString m_pendingLocus;
+    QString m_pendingPrediction; ///< the chromosome showPrediction() waits to predict
     /// The session to restore once the files it names are open; no session is stored meanwhile.
     std::optional<ViewerSession> m_pendingSession;
     std::vector<int> m_regionTracks; ///< per model track, the region prediction's track id

@@ -282,6 +282,7 @@ QGroupBox* TrainingDashboard::buildEvaluation()
     m_evaluation->setMaximumHeight(110);
     rl->addWidget(m_evaluation, 1);
     m_showTracks = new QPushButton(tr("Show the prediction\nin the Tracks step"));
+    m_showTracks->setObjectName(QStringLiteral("showTracks"));
     m_showTracks->setEnabled(false);
     connect(m_showTracks, &QPushButton::clicked, this,
             [this] { Q_EMIT showPredictionRequested(m_archive); });
@@ -583,6 +584,7 @@ void TrainingDashboard::resetView()
     m_runEpochs = 0;
     m_runSeconds = m_runSecondsPerSample = 0;
     m_evaluation->setRowCount(0);
+    m_showTracks->setObjectName(QStringLiteral("showTracks"));
     m_showTracks->setEnabled(false);
     m_progress->setFormat(QStringLiteral("%p%"));
     m_progress->setValue(0);
