@@ -10,6 +10,7 @@
 #include "support/fixtures.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <map>
 #include <set>
@@ -469,6 +470,48 @@ private Q_SLOTS:
         const auto got = g->forward({x})[0];
         QVERIFY2(torch::allclose(got, expected, 1e-5, 1e-6),
                  std::to_string((got - expected).abs().max().item<double>()).c_str());
+    }
+
+    void transposedConvolutionByPhasesEqualsTorch()
+    {
+        // Kernels shorter than, equal to and longer than the stride, odd and even; Keras'
+        // 'same' (through output_padding) and 'valid'; both axes.
+        struct Case {
+            std::array<std::int64_t, 2> kernel, stride, padding, outputPadding;
+            std::int64_t h, w;
+        };
+        const std::vector<Case> cases = {
+            {{20, 1}, {2, 1}, {9, 0}, {0, 0}, 13, 4}, // the tutorial's seq2seq layers
+            {{10, 1}, {2, 1}, {4, 0}, {0, 0}, 26, 4}, {{3, 1}, {2, 1}, {1, 0}, {1, 0}, 52, 4},
+            {{1, 1}, {3, 1}, {0, 0}, {2, 0}, 7, 3}, // kernel shorter than the stride
+            {{2, 2}, {2, 2}, {0, 0}, {0, 0}, 5, 6},   {{5, 3}, {3, 2}, {1, 1}, {0, 1}, 6, 5},
+            {{4, 1}, {1, 1}, {0, 0}, {0, 0}, 9, 2}, // stride 1
+            {{7, 2}, {2, 3}, {3, 0}, {1, 2}, 8, 4},
+        };
+        torch::manual_seed(5);
+        for (const Case& c : cases) {
+            const auto x = torch::randn({2, 3, c.h, c.w}, torch::requires_grad());
+            const auto weight =
+                torch::randn({3, 4, c.kernel[0], c.kernel[1]}, torch::requires_grad());
+            const auto bias = torch::randn({4}, torch::requires_grad());
+            const auto expected = torch::conv_transpose2d(
+                x, weight, bias, {c.stride[0], c.stride[1]}, {c.padding[0], c.padding[1]},
+                {c.outputPadding[0], c.outputPadding[1]});
+            const auto got =
+                nn::polyphaseConvTranspose2d(x, weight, bias, c.stride, c.padding, c.outputPadding);
+            const std::string what =
+                "kernel " + std::to_string(c.kernel[0]) + "x" + std::to_string(c.kernel[1]) +
+                ", stride " + std::to_string(c.stride[0]) + "x" + std::to_string(c.stride[1]);
+            QVERIFY2(got.sizes() == expected.sizes(), what.c_str());
+            QVERIFY2(torch::allclose(got, expected, 1e-5, 1e-5), what.c_str());
+            // The same gradients, for training.
+            const auto upstream = torch::randn_like(expected);
+            const auto wantGrads = torch::autograd::grad({expected}, {x, weight, bias}, {upstream});
+            const auto gotGrads = torch::autograd::grad({got}, {x, weight, bias}, {upstream});
+            for (std::size_t i = 0; i < 3; ++i)
+                QVERIFY2(torch::allclose(gotGrads[i], wantGrads[i], 1e-4, 1e-5),
+                         (what + ", gradient " + std::to_string(i)).c_str());
+        }
     }
 
     void weightsRoundTripAndStateDict()
