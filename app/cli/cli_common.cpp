@@ -1,11 +1,15 @@
 #include "app/cli/cli_common.h"
 
 #include "core/data/block_cache.h"
+#include "core/util/error.h"
 #include "core/util/paths.h"
 #include "core/util/text.h"
 
+#include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <iostream>
 #include <unistd.h>
 #include <vector>
@@ -150,19 +154,52 @@ std::string fromHere(const std::string& path)
     return std::filesystem::absolute(path).lexically_normal().string();
 }
 
+double progressLogSeconds()
+{
+    static const double seconds = [] {
+        const char* value = std::getenv("KDNA_PROGRESS_SECONDS");
+        if (!value || !*value)
+            return 10.0;
+        char* end = nullptr;
+        const double parsed = std::strtod(value, &end);
+        if (*end != '\0' || !std::isfinite(parsed) || parsed < 0)
+            throw Error(std::string("KDNA_PROGRESS_SECONDS: '") + value +
+                        "' is not a number of seconds (0 or more; 0 logs every update)");
+        return parsed;
+    }();
+    return seconds;
+}
+
 ProgressLine::ProgressLine()
     : m_terminal(isatty(STDERR_FILENO) != 0)
+    , m_logSeconds(progressLogSeconds())
 {}
 
 void ProgressLine::update(const std::string& text)
 {
-    if (!m_terminal)
+    if (!m_terminal) {
+        const auto now = Clock::now();
+        if (std::chrono::duration<double>(now - m_lastLogged).count() >= m_logSeconds) {
+            m_lastLogged = now;
+            std::cerr << text << std::endl;
+        }
         return;
+    }
     std::cerr << '\r' << text;
     if (text.size() < m_lastLength)
         std::cerr << std::string(m_lastLength - text.size(), ' ');
     std::cerr << std::flush;
     m_lastLength = text.size();
+}
+
+void ProgressLine::milestone(const std::string& text)
+{
+    if (m_terminal) {
+        update(text);
+        return;
+    }
+    m_lastLogged = Clock::now();
+    std::cerr << text << std::endl;
 }
 
 void ProgressLine::finish(const std::string& text)
@@ -174,6 +211,18 @@ void ProgressLine::finish(const std::string& text)
     } else if (!text.empty()) {
         std::cerr << text << '\n';
     }
+}
+
+std::string formatDuration(double seconds)
+{
+    const auto s = static_cast<std::int64_t>(std::llround(std::max(0.0, seconds)));
+    if (s < 90)
+        return std::to_string(s) + " s";
+    if (s < 90 * 60)
+        return std::to_string(s / 60) + " min " + std::to_string(s % 60) + " s";
+    const std::int64_t minutes = (s + 30) / 60;
+    const std::string m = std::to_string(minutes % 60);
+    return std::to_string(minutes / 60) + " h " + (m.size() < 2 ? "0" : "") + m + " min";
 }
 
 } // namespace kdna::cli

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <initializer_list>
@@ -44,16 +45,30 @@ void addMemoryOption(CLI::App& cmd, MemoryOption& option);
 /// a relative path means the same for every command, never the model's training folder.
 [[nodiscard]] std::string fromHere(const std::string& path);
 
-/// A progress line redrawn in place on a terminal ("\r"), one line per update otherwise.
+/// How often a progress line goes into a log or a pipe: KDNA_PROGRESS_SECONDS (default 10; 0
+/// writes every update). Throws naming the variable when it is not a number of seconds.
+[[nodiscard]] double progressLogSeconds();
+
+/// A progress line: redrawn in place on a terminal ("\r"); in a log or a pipe (a cluster
+/// job's output), written as a line of its own at most every progressLogSeconds(), so a long
+/// run is seen to move there too.
 class ProgressLine {
 public:
     ProgressLine();
     void update(const std::string& text);
+    /// An update a log gets whatever the time (a tenth of the work done, say).
+    void milestone(const std::string& text);
     void finish(const std::string& text);
 
 private:
+    using Clock = std::chrono::steady_clock;
     bool m_terminal;
+    double m_logSeconds;
+    Clock::time_point m_lastLogged = Clock::now();
     std::size_t m_lastLength = 0;
 };
+
+/// "42 s", "3 min 20 s", "2 h 05 min": how long, for a person.
+[[nodiscard]] std::string formatDuration(double seconds);
 
 } // namespace kdna::cli

@@ -14,7 +14,6 @@
 #include <iostream>
 #include <map>
 #include <memory>
-#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -37,29 +36,33 @@ CLI::Validator annotationFile()
 }
 
 /// The progress of a command on a saved model, the same whichever method runs (whole-sequence
-/// or windows): a line redrawn in place on a terminal, else a line at each tenth, so that a log
-/// or a pipe sees a long window-by-window run move too.
+/// or windows): a line redrawn in place on a terminal; in a log, a line at each tenth and
+/// every progressLogSeconds() between, so a long window-by-window run is seen to move; with
+/// the time left once it can be told.
 class InferenceProgress {
 public:
     explicit InferenceProgress(std::string what)
         : m_what(std::move(what))
-        , m_terminal(isatty(STDERR_FILENO) != 0)
     {}
     /// `fraction` done; `bases` done, when known, gives the rate in bp/s.
     bool update(double fraction, std::int64_t bases = -1)
     {
         const double s = std::chrono::duration<double>(Clock::now() - m_start).count();
-        const int percent = static_cast<int>(100 * std::clamp(fraction, 0.0, 1.0));
+        const double done = std::clamp(fraction, 0.0, 1.0);
+        const int percent = static_cast<int>(100 * done);
         std::string text = m_what + " " + std::to_string(percent) + "% - ";
         text += bases >= 0 ? text::withThousands(static_cast<std::int64_t>(
                                  s > 0 ? static_cast<double>(bases) / s : 0)) +
                                  " bp/s"
-                           : text::number(s, 1) + " s";
-        if (m_terminal) {
-            m_line.update(text);
-        } else if (percent / 10 > m_tenth) {
+                           : formatDuration(s);
+        // A rate settles after a few seconds and a percent of the work.
+        if (done >= 0.01 && done < 1 && s >= 2)
+            text += " - about " + formatDuration(s * (1 - done) / done) + " left";
+        if (percent / 10 > m_tenth) {
             m_tenth = percent / 10;
-            std::cerr << text << std::endl;
+            m_line.milestone(text);
+        } else {
+            m_line.update(text);
         }
         return true;
     }
@@ -68,7 +71,6 @@ public:
 private:
     using Clock = std::chrono::steady_clock;
     std::string m_what;
-    bool m_terminal;
     ProgressLine m_line;
     Clock::time_point m_start = Clock::now();
     int m_tenth = -1;

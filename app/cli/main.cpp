@@ -1,3 +1,4 @@
+#include "app/cli/cli_common.h"
 #include "app/cli/commands.h"
 #include "core/util/atomic_output.h"
 #include "core/util/describe.h"
@@ -64,6 +65,7 @@ int main(int argc, char** argv)
     if (const std::string unknown = unknownCommand(app, argc, argv); !unknown.empty())
         return fail(unknown + " (see kdna --help)");
     try {
+        (void)kdna::cli::progressLogSeconds(); // a bad KDNA_PROGRESS_SECONDS stops before any work
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
         return app.exit(e);

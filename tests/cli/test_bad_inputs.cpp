@@ -138,12 +138,14 @@ class TestBadInputs : public QObject {
     std::vector<Case> m_cases;
 
     Outcome run(const Args& args, const fs::path& cwd = {}, int timeoutMs = 120000,
-                const QString& program = {})
+                const QString& program = {}, const std::map<QString, QString>& extraEnv = {})
     {
         QProcess p;
         p.setWorkingDirectory(str(cwd.empty() ? m_dir : cwd));
         auto env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("TMPDIR"), str(m_dir / "tmp"));
+        for (const auto& [name, value] : extraEnv)
+            env.insert(name, value);
         p.setProcessEnvironment(env);
         p.start(program.isEmpty() ? cli() : program, toQt(args));
         Outcome o;
@@ -250,6 +252,34 @@ private Q_SLOTS:
     }
 
     // ----- options, range-checked at parse time
+
+    /// A cluster job's log is a file, not a terminal: training and prediction still write
+    /// their progress there, as lines of their own (every update with 0 seconds between).
+    void progressShowsInLogs()
+    {
+        const std::map<QString, QString> everyUpdate = {
+            {QStringLiteral("KDNA_PROGRESS_SECONDS"), QStringLiteral("0")}};
+        Outcome o = run({"train", "demo.kdna.json", "--epochs", "1", "--steps", "3",
+                         "--validation-steps", "1", "--eval-steps", "0", "--out", "logged.kdna"},
+                        {}, 120000, {}, everyUpdate);
+        QVERIFY2(o.exitCode == 0, o.err.c_str());
+        QVERIFY2(o.err.find("Epoch 1/1 [") != std::string::npos, o.err.c_str());
+        QVERIFY2(o.err.find("3/3 - ") != std::string::npos, o.err.c_str());
+        QVERIFY2(o.err.find('\r') == std::string::npos, o.err.c_str()); // lines, not redraws
+
+        o = run({"predict", m_model.string(), "-c", "chr4", "-o", "logged.bw"}, {}, 120000, {},
+                everyUpdate);
+        QVERIFY2(o.exitCode == 0, o.err.c_str());
+        QVERIFY2(o.err.find("predicting 100%") != std::string::npos, o.err.c_str());
+
+        // A wrong value is one sentence naming the variable, before any work.
+        o = run({"predict", m_model.string(), "-c", "chr4", "-o", "never.bw"}, {}, 120000, {},
+                {{QStringLiteral("KDNA_PROGRESS_SECONDS"), QStringLiteral("soon")}});
+        QCOMPARE(o.exitCode, 1);
+        QCOMPARE(o.err, std::string("error: KDNA_PROGRESS_SECONDS: 'soon' is not a number of "
+                                    "seconds (0 or more; 0 logs every update)\n"));
+        QVERIFY(!fs::exists(m_dir / "never.bw"));
+    }
 
     void methodMustBeKnown()
     {
