@@ -5,6 +5,7 @@
 #include "core/util/error.h"
 #include "core/util/stats.h"
 
+#include <algorithm>
 #include <cstdint>
 
 namespace kdna {
@@ -80,8 +81,33 @@ AucResult aucOf(const ScoredData& scores, std::int64_t element, const std::strin
         positive[static_cast<std::size_t>(i)] = pos;
         (pos ? r.positives : r.negatives) += 1;
     }
-    r.value = curve == "PR" ? stats::auprc(score, positive) : stats::auroc(score, positive);
+    r.auroc = stats::auroc(score, positive);
+    r.auprc = stats::auprc(score, positive);
+    r.value = curve == "PR" ? r.auprc : r.auroc;
+    r.roc = stats::rocCurve(score, positive);
+    r.pr = stats::prCurve(score, positive);
     return r;
+}
+
+std::map<std::string, std::vector<stats::CurvePoint>>
+scatterSample(const ScoredData& scores, const OutputTracks& tracks, std::size_t maxPoints)
+{
+    const std::size_t n = tracks.trackNames.size();
+    const auto& p = scores.predictions.at(0);
+    const auto& t = scores.targets.at(0);
+    const std::size_t rows = n == 0 ? 0 : std::min(p.size(), t.size()) / n;
+    const std::size_t count = std::min(rows, std::max<std::size_t>(maxPoints, 2));
+    std::map<std::string, std::vector<stats::CurvePoint>> out;
+    for (std::size_t k = 0; k < n; ++k) {
+        std::vector<stats::CurvePoint> points;
+        points.reserve(count);
+        for (std::size_t j = 0; j < count; ++j) {
+            const std::size_t row = count < 2 ? 0 : j * (rows - 1) / (count - 1);
+            points.push_back({t[row * n + k], p[row * n + k]});
+        }
+        out["correlate_" + tracks.trackNames[k]] = std::move(points);
+    }
+    return out;
 }
 
 } // namespace kdna

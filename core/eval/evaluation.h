@@ -3,6 +3,7 @@
 #include "core/eval/scoring.h"
 #include "core/train/settings.h"
 #include "core/train/trainer.h"
+#include "core/util/stats.h"
 
 #include <cstdint>
 #include <map>
@@ -35,10 +36,18 @@ struct AucResult {
     int cell = 0;
     std::string annotation;
     std::string curve; ///< "ROC" or "PR"
-    double value = 0;
+    double value = 0;  ///< the area under `curve`
     std::int64_t positives = 0;
     std::int64_t negatives = 0;
+    double auroc = 0, auprc = 0;            ///< both areas, whichever `curve` asked
+    std::vector<stats::CurvePoint> roc, pr; ///< both curves, thinned for drawing
 };
+/// Up to `maxPoints` (measured, predicted) pairs of each track of the first output, evenly
+/// spaced over the examples, by correlate_{cell}_{annotation} as correlations() names them:
+/// the scatter a correlation is read from.
+[[nodiscard]] std::map<std::string, std::vector<stats::CurvePoint>>
+scatterSample(const ScoredData& scores, const OutputTracks& tracks, std::size_t maxPoints = 2000);
+
 /// The AUC of output element `element` (a (cell, annotation) slot) against the first target
 /// element, exact (no thresholds).
 [[nodiscard]] AucResult aucOf(const ScoredData& scores, std::int64_t element,

@@ -113,6 +113,7 @@ CorrelationReport correlateModel(LoadedModel& m, const EvaluationData& data,
     CorrelationReport r;
     const OutputTracks tracks = outputTracks(*generator, m.model->spec().outputNames()).front();
     r.correlations = correlations(scores, tracks);
+    r.scatter = scatterSample(scores, tracks);
     // Each track has a value at every position: count the positions, not positions x tracks.
     r.positions = static_cast<std::int64_t>(scores.targets.front().size() /
                                             std::max<std::size_t>(1, tracks.trackNames.size()));

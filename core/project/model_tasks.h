@@ -58,6 +58,8 @@ struct EvaluationData {
 
 struct CorrelationReport {
     std::map<std::string, double> correlations; ///< correlate_{cell}_{annotation}
+    /// By the same names: (measured, predicted) pairs sampled evenly, to draw (scatterSample).
+    std::map<std::string, std::vector<stats::CurvePoint>> scatter;
     std::int64_t positions = 0; ///< genome positions compared (each track has one value there)
     std::string method;
     std::string reason;

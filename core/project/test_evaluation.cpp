@@ -5,11 +5,25 @@
 #include "core/project/model_tasks.h"
 #include "core/project/project.h"
 #include "core/train/trainer.h"
+#include "core/util/text.h"
 
 #include <chrono>
 
 namespace kdna {
 namespace {
+
+EvaluationPlot curvePlot(EvaluationPlot::Kind kind, const std::string& what, const AucResult& r)
+{
+    const bool roc = kind == EvaluationPlot::Kind::Roc;
+    EvaluationPlot plot;
+    plot.kind = kind;
+    plot.title = (roc ? "ROC: " : "Precision-recall: ") + what;
+    plot.xLabel = roc ? "false positive rate" : "recall";
+    plot.yLabel = roc ? "true positive rate" : "precision";
+    plot.summary = "AUC " + text::number(roc ? r.auroc : r.auprc, 3);
+    plot.points = roc ? r.roc : r.pr;
+    return plot;
+}
 
 /// Every window: evaluate, then the correlation or AUC that fits the model's data.
 void scoreEveryWindow(LoadedModel& model, const EvaluationData& data, const ScoreOptions& options,
@@ -23,12 +37,27 @@ void scoreEveryWindow(LoadedModel& model, const EvaluationData& data, const Scor
     if (spec.isSparse()) {
         if (spec.seq2seq)
             return; // keras_dna has no AUC for seq2seq models
-        for (const AucResult& r : aucModel(model, data, true, "ROC", options))
-            out.metrics["AUROC cell " + std::to_string(r.cell) + " " + r.annotation] = r.value;
+        for (const AucResult& r : aucModel(model, data, true, "ROC", options)) {
+            const std::string what = "cell " + std::to_string(r.cell) + " " + r.annotation;
+            out.metrics["AUROC " + what] = r.value;
+            out.plots.push_back(curvePlot(EvaluationPlot::Kind::Roc, what, r));
+            out.plots.push_back(curvePlot(EvaluationPlot::Kind::PrecisionRecall, what, r));
+        }
         return;
     }
-    for (const auto& [name, r] : correlateModel(model, data, options).correlations)
+    const CorrelationReport correlation = correlateModel(model, data, options);
+    for (const auto& [name, r] : correlation.correlations) {
         out.metrics[name] = r;
+        EvaluationPlot plot;
+        plot.kind = EvaluationPlot::Kind::Scatter;
+        plot.title = name;
+        plot.xLabel = "measured";
+        plot.yLabel = "predicted";
+        plot.summary = "r " + text::number(r, 3);
+        if (const auto it = correlation.scatter.find(name); it != correlation.scatter.end())
+            plot.points = it->second;
+        out.plots.push_back(std::move(plot));
+    }
 }
 
 /// A seeded sample of batches drawn as training draws them (shuffled, the training shapes).

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/eval/scoring.h"
+#include "core/util/stats.h"
 
 #include <cstdint>
 #include <filesystem>
@@ -16,13 +17,27 @@ namespace kdna {
 struct LoadedModel;
 struct Project;
 
+/// A figure of the test evaluation, as ENNGene and Selene draw them: a ROC or precision-recall
+/// curve per output of a classifier (its area in `summary`), or predicted against measured
+/// values per track of a regression (Pearson's r in `summary`).
+struct EvaluationPlot {
+    enum class Kind { Roc, PrecisionRecall, Scatter };
+    Kind kind = Kind::Roc;
+    std::string title;   ///< "ROC: cell 0, binding site", "correlate_0_0"
+    std::string xLabel;  ///< "false positive rate", "recall", "measured"
+    std::string yLabel;  ///< "true positive rate", "precision", "predicted"
+    std::string summary; ///< "AUC 0.912", "r 0.412"
+    std::vector<stats::CurvePoint> points;
+};
+
 struct TestEvaluation {
     std::vector<std::string> chromosomes; ///< empty: the project names no test chromosomes
     /// keras_dna's evaluate (loss and the compile metrics), then get_correlation
     /// (correlate_{cell}_{annotation}) for bigWig models or get_auc (ROC) for BED/GFF ones.
     std::map<std::string, double> metrics;
     std::int64_t examples = 0;
-    std::string method; ///< "whole-sequence", "windows", or "sample" (sampleBatches)
+    std::vector<EvaluationPlot> plots; ///< none for a sample or a seq2seq model
+    std::string method;                ///< "whole-sequence", "windows", or "sample" (sampleBatches)
     double seconds = 0;
 };
 

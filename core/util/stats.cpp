@@ -28,7 +28,61 @@ std::vector<std::size_t> descending(const std::vector<float>& scores)
     return order;
 }
 
+/// Walks down the scores a group of tied ones at a time, calling `at(tp, fp)` after each.
+template<typename At>
+void walkThresholds(const std::vector<float>& scores, const std::vector<bool>& positive, At at)
+{
+    const auto order = descending(scores);
+    double tp = 0, fp = 0;
+    for (std::size_t i = 0; i < order.size();) {
+        const float s = scores[order[i]];
+        for (; i < order.size() && scores[order[i]] == s; ++i)
+            (positive[order[i]] ? tp : fp) += 1;
+        at(tp, fp);
+    }
+}
+
 } // namespace
+
+std::vector<CurvePoint> thinned(std::vector<CurvePoint> points, std::size_t maxPoints)
+{
+    maxPoints = std::max<std::size_t>(maxPoints, 2);
+    if (points.size() <= maxPoints)
+        return points;
+    std::vector<CurvePoint> out;
+    out.reserve(maxPoints);
+    const std::size_t last = points.size() - 1;
+    for (std::size_t k = 0; k < maxPoints; ++k)
+        out.push_back(points[k * last / (maxPoints - 1)]);
+    return out;
+}
+
+std::vector<CurvePoint> rocCurve(const std::vector<float>& scores,
+                                 const std::vector<bool>& positive, std::size_t maxPoints)
+{
+    const auto positives = static_cast<double>(std::count(positive.begin(), positive.end(), true));
+    const double negatives = static_cast<double>(positive.size()) - positives;
+    if (positives == 0 || negatives == 0)
+        return {};
+    std::vector<CurvePoint> points{{0, 0}};
+    walkThresholds(scores, positive, [&](double tp, double fp) {
+        points.push_back({fp / negatives, tp / positives});
+    });
+    return thinned(std::move(points), maxPoints);
+}
+
+std::vector<CurvePoint> prCurve(const std::vector<float>& scores, const std::vector<bool>& positive,
+                                std::size_t maxPoints)
+{
+    const auto positives = static_cast<double>(std::count(positive.begin(), positive.end(), true));
+    if (positives == 0)
+        return {};
+    std::vector<CurvePoint> points;
+    walkThresholds(scores, positive, [&](double tp, double fp) {
+        points.push_back({tp / positives, tp / (tp + fp)});
+    });
+    return thinned(std::move(points), maxPoints);
+}
 
 double auroc(const std::vector<float>& scores, const std::vector<bool>& positive)
 {

@@ -9,6 +9,7 @@
 #include "core/model/torch_model.h"
 #include "core/project/demo_data.h"
 #include "core/project/model_tasks.h"
+#include "core/project/test_evaluation.h"
 #include "core/project/workflow.h"
 #include "core/tracks/bigwig.h"
 #include "core/util/error.h"
@@ -124,6 +125,42 @@ private Q_SLOTS:
         QVERIFY(std::abs(stats::auprc({0.9F, 0.8F, 0.7F, 0.1F}, {true, false, true, false}) -
                          (1.0 + 2.0 / 3.0) / 2) < 1e-12);
         QCOMPARE(stats::auroc({0.9F, 0.1F}, {true, false}), 1.0);
+    }
+
+    void curvesAreDrawnFromTheSameWalk()
+    {
+        using P = stats::CurvePoint;
+        // Ranks P N P N: the ROC steps up, right, up, right; precision after each.
+        const std::vector<float> scores = {0.9F, 0.8F, 0.7F, 0.6F};
+        const std::vector<bool> positive = {true, false, true, false};
+        QCOMPARE(stats::rocCurve(scores, positive),
+                 (std::vector<P>{{0, 0}, {0, 0.5}, {0.5, 0.5}, {0.5, 1}, {1, 1}}));
+        QCOMPARE(stats::prCurve(scores, positive),
+                 (std::vector<P>{{0.5, 1}, {0.5, 0.5}, {1, 2.0 / 3}, {1, 0.5}}));
+        // Tied scores are one step, as the areas count them.
+        QCOMPARE(stats::rocCurve({0.5F, 0.5F}, {true, false}), (std::vector<P>{{0, 0}, {1, 1}}));
+        QVERIFY(stats::rocCurve({0.5F}, {true}).empty()); // no negative: no curve
+        QVERIFY(stats::prCurve({0.5F}, {false}).empty());
+        // The trapezoids under the full curve are the AUROC; thinning keeps both ends.
+        std::mt19937 rng(3);
+        std::normal_distribution<double> noise;
+        std::vector<float> many;
+        std::vector<bool> labels;
+        for (int i = 0; i < 5000; ++i) {
+            labels.push_back(i % 4 == 0);
+            many.push_back(static_cast<float>(noise(rng) + (labels.back() ? 1.0 : 0.0)));
+        }
+        const auto full = stats::rocCurve(many, labels, many.size() + 1);
+        double area = 0;
+        for (std::size_t i = 1; i < full.size(); ++i)
+            area += (full[i].x - full[i - 1].x) * (full[i].y + full[i - 1].y) / 2;
+        QVERIFY(std::abs(area - stats::auroc(many, labels)) < 1e-9);
+        const auto drawn = stats::rocCurve(many, labels, 400);
+        QCOMPARE(drawn.size(), std::size_t(400));
+        QCOMPARE(drawn.front(), (P{0, 0}));
+        QCOMPARE(drawn.back(), (P{1, 1}));
+        for (std::size_t i = 1; i < drawn.size(); ++i) // a ROC curve never goes back
+            QVERIFY(drawn[i].x >= drawn[i - 1].x && drawn[i].y >= drawn[i - 1].y);
     }
 
     void wholeSequenceEqualsWindows()
@@ -823,6 +860,20 @@ private Q_SLOTS:
         QVERIFY2(a[0].value > 0.6, std::to_string(a[0].value).c_str()); // far from chance (0.5)
         const auto pr = aucModel(m, chr4, false, "PR", whole);
         QVERIFY(pr[0].value > 0 && pr[0].value <= 1);
+        // Both curves come with either area, ready to draw.
+        QCOMPARE(pr[0].auprc, pr[0].value);
+        QVERIFY(!a[0].roc.empty() && a[0].roc.size() <= 400 && !a[0].pr.empty());
+        QCOMPARE(a[0].roc.back(), (stats::CurvePoint{1, 1}));
+
+        // The test evaluation a training ends with draws them: ROC and precision-recall.
+        p.test_chr = {"chr4"};
+        const TestEvaluation evaluation = evaluateOnTestChromosomes(p, p.resolve("auc.kdna"));
+        QCOMPARE(evaluation.plots.size(), std::size_t(2));
+        QCOMPARE(evaluation.plots[0].title, std::string("ROC: cell 0 site"));
+        QCOMPARE(evaluation.plots[1].xLabel, std::string("recall"));
+        QVERIFY2(evaluation.plots[0].summary.rfind("AUC 0.", 0) == 0,
+                 evaluation.plots[0].summary.c_str());
+        QCOMPARE(evaluation.plots[0].points, a[0].roc);
         bool threw = false;
         try {
             (void)correlateModel(m, chr4);

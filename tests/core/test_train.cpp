@@ -618,6 +618,20 @@ private Q_SLOTS:
                      std::string::npos,
                  line.c_str());
         QVERIFY(core.metrics.count("loss") && core.metrics.count("correlate_0_0"));
+        // The studio draws the correlation as measured against predicted values.
+        QCOMPARE(core.plots.size(), std::size_t(1));
+        const EvaluationPlot& scatter = core.plots.front();
+        QCOMPARE(scatter.kind, EvaluationPlot::Kind::Scatter);
+        QCOMPARE(scatter.title, std::string("correlate_0_0"));
+        QCOMPARE(scatter.summary, "r " + text::number(core.metrics.at("correlate_0_0"), 3));
+        QVERIFY(scatter.points.size() > 100 && scatter.points.size() <= 2000);
+        stats::Pearson sampled;
+        for (const auto& point : scatter.points)
+            sampled.add(point.x, point.y);
+        // An even sample of the pairs the r is computed from (one short training: a loose
+        // check that they are those pairs, not a check of r).
+        QVERIFY2(std::abs(sampled.value() - core.metrics.at("correlate_0_0")) < 0.1,
+                 std::to_string(sampled.value()).c_str());
         // Every metric printed, to the digits printed.
         const std::string printed = line.substr(line.find("): ") + 3);
         std::size_t compared = 0;
