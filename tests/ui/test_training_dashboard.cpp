@@ -6,8 +6,10 @@
 #include "ui/bridge/background_task.h"
 #include "ui/bridge/project_document.h"
 #include "ui/bridge/training_session.h"
+#include "ui/train/evaluation_plots.h"
 #include "ui/train/metric_chart.h"
 #include "ui/train/training_dashboard.h"
+#include "user_actions.h"
 
 #include <atomic>
 #include <chrono>
@@ -15,7 +17,12 @@
 #include <thread>
 
 #include <QApplication>
+#include <QChart>
+#include <QChartView>
 #include <QCheckBox>
+#include <QComboBox>
+#include <QFileInfo>
+#include <QImage>
 #include <QLabel>
 #include <QLegend>
 #include <QLegendMarker>
@@ -24,18 +31,23 @@
 #include <QMouseEvent>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScatterSeries>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QSpinBox>
 #include <QTableWidget>
 #include <QTest>
 #include <QThreadPool>
+#include <QVBoxLayout>
 #include <QValueAxis>
 
 #include <c10/util/Exception.h>
 
 using namespace kdna;
 using namespace kdna::ui;
+using kdna::test::answerFileDialog;
+using kdna::test::chooseInCombo;
+using kdna::test::clickWhenEnabled;
 
 namespace {
 
@@ -107,6 +119,74 @@ private Q_SLOTS:
     {
         qputenv("XDG_CACHE_HOME", QByteArray::fromStdString(m_dir.file("cache").string()));
         QCoreApplication::setOrganizationName(QStringLiteral("kdna-test"));
+        // Qt's own file dialogs, whose name field a test types into, on every platform.
+        QCoreApplication::setAttribute(Qt::AA_DontUseNativeDialogs);
+    }
+
+    /// The test evaluation's figures: the curve chosen in the list is drawn with its area in
+    /// the legend (chance dashed under a ROC), and the one shown exports as PNG, SVG or CSV
+    /// through the file dialog.
+    void evaluationFiguresAreChosenAndExported()
+    {
+        const std::vector<float> scores = {0.9F, 0.8F, 0.7F, 0.6F};
+        const std::vector<bool> positive = {true, false, true, false};
+        std::vector<EvaluationPlot> plots(2);
+        plots[0] = {
+            EvaluationPlot::Kind::Roc, "ROC: cell 0 site", "false positive rate",
+            "true positive rate",      "AUC 0.750",        stats::rocCurve(scores, positive)};
+        plots[1] = {EvaluationPlot::Kind::PrecisionRecall,
+                    "Precision-recall: cell 0 site",
+                    "recall",
+                    "precision",
+                    "AUC 0.833",
+                    stats::prCurve(scores, positive)};
+        QWidget window;
+        auto* layout = new QVBoxLayout(&window);
+        auto* figures = new EvaluationPlots;
+        layout->addWidget(figures);
+        window.resize(600, 450);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(!figures->isVisible()); // nothing evaluated yet
+        figures->setPlots(plots);       // what a finished evaluation hands over
+        QVERIFY(figures->isVisible());
+
+        auto seriesNames = [&] {
+            QStringList names;
+            for (QAbstractSeries* series : figures->view()->chart()->series())
+                names << series->name();
+            return names;
+        };
+        auto axisTitle = [&](Qt::Orientation o) {
+            return figures->view()->chart()->axes(o).front()->titleText();
+        };
+        QCOMPARE(seriesNames(),
+                 (QStringList{QStringLiteral("AUC 0.750"), QStringLiteral("chance")}));
+        QCOMPARE(axisTitle(Qt::Horizontal), QStringLiteral("false positive rate"));
+        auto* curve = qobject_cast<QLineSeries*>(figures->view()->chart()->series().front());
+        QVERIFY(curve);
+        QCOMPARE(curve->count(), 5);
+
+        auto* choice = figures->findChild<QComboBox*>(QStringLiteral("evaluationPlot"));
+        QVERIFY(chooseInCombo(choice, QStringLiteral("Precision-recall: cell 0 site")));
+        QCOMPARE(seriesNames(), QStringList{QStringLiteral("AUC 0.833")});
+        QCOMPARE(axisTitle(Qt::Vertical), QStringLiteral("precision"));
+
+        auto* exportButton = figures->findChild<QPushButton*>(QStringLiteral("exportPlot"));
+        for (const char* name : {"pr.csv", "pr.png", "pr.svg"}) {
+            const QString path = QString::fromStdString(m_dir.file(name).string());
+            answerFileDialog(path);
+            QVERIFY(clickWhenEnabled(exportButton));
+            QTRY_VERIFY2(QFileInfo(path).size() > 0, name);
+        }
+        QCOMPARE(test::readText(m_dir.file("pr.csv")),
+                 std::string("# Precision-recall: cell 0 site, AUC 0.833\nrecall,precision\n"
+                             "0.5,1\n0.5,0.5\n1,0.666666667\n1,0.5\n"));
+        QVERIFY(QImage(QString::fromStdString(m_dir.file("pr.png").string())).width() > 100);
+        QVERIFY(test::readText(m_dir.file("pr.svg")).find("<svg") != std::string::npos);
+
+        figures->clear(); // a new run starts
+        QVERIFY(!figures->isVisible());
     }
 
     /// A 1024 x 700 window leaves the step about 860 x 600 beside the step list and bars.
@@ -407,8 +487,15 @@ private Q_SLOTS:
         QCOMPARE(dashboard.epochChart()->pointCount(QStringLiteral("val_loss")), 2);
         QCOMPARE(dashboard.metricChart()->pointCount(QStringLiteral("mae")), 2);
         QCOMPARE(dashboard.metricChart()->pointCount(QStringLiteral("val_mae")), 2);
-        // The test-chromosome evaluation fills the table.
+        // The test-chromosome evaluation fills the table, and draws measured against predicted.
         QTRY_VERIFY_WITH_TIMEOUT(dashboard.evaluationTable()->rowCount() >= 2, 120000);
+        QVERIFY(dashboard.evaluationPlots()->isVisible());
+        QCOMPARE(dashboard.evaluationPlots()->plots().size(), std::size_t(1));
+        const auto dots = dashboard.evaluationPlots()->view()->chart()->series();
+        QCOMPARE(dots.size(), 1);
+        QVERIFY2(dots.front()->name().startsWith(QStringLiteral("r ")),
+                 qPrintable(dots.front()->name()));
+        QVERIFY(qobject_cast<QScatterSeries*>(dots.front())->count() > 100);
         const QString csv = QString::fromStdString(m_dir.file("h.csv").string());
         QTRY_VERIFY(dashboard.exportHistory(csv)); // the history is read off the GUI thread
         QVERIFY(test::readText(m_dir.file("h.csv")).find("val_loss") != std::string::npos);

@@ -2,10 +2,10 @@
 
 #include "core/project/test_evaluation.h"
 #include "core/project/workflow.h"
-#include "ui/bridge/qt_convert.h"
 #include "core/util/describe.h"
 #include "core/util/memory.h"
 #include "core/util/text.h"
+#include "ui/bridge/qt_convert.h"
 
 #include <optional>
 
@@ -126,9 +126,11 @@ void TrainingSession::evaluate(const Project& project, const std::filesystem::pa
     };
     const TestEvaluation result = evaluateOnTestChromosomes(project, archive, options);
     const QVariantMap metrics = toVariant(result.metrics);
-    post([self, metrics, what] {
-        if (self)
-            Q_EMIT self->evaluated(metrics, what);
+    post([self, metrics, what, plots = result.plots] {
+        if (!self)
+            return;
+        Q_EMIT self->plotted(plots);
+        Q_EMIT self->evaluated(metrics, what);
     });
 }
 

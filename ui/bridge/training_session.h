@@ -1,11 +1,13 @@
 #pragma once
 
 #include "core/project/project.h"
+#include "core/project/test_evaluation.h"
 
 #include <atomic>
 #include <filesystem>
 #include <memory>
 #include <thread>
+#include <vector>
 
 #include <QObject>
 #include <QString>
@@ -49,6 +51,8 @@ Q_SIGNALS:
     void evaluationStarted(const QString& what);
     /// Rows of (name, value) measured on the test chromosomes.
     void evaluated(const QVariantMap& metrics, const QString& what);
+    /// The evaluation's figures (curves or scatters), just before evaluated().
+    void plotted(std::vector<kdna::EvaluationPlot> plots);
 
 private:
     template<typename Post>

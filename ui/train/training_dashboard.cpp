@@ -8,6 +8,7 @@
 #include "ui/bridge/qt_convert.h"
 #include "ui/bridge/training_session.h"
 #include "ui/style/colors.h"
+#include "ui/train/evaluation_plots.h"
 #include "ui/train/metric_chart.h"
 
 #include <cmath>
@@ -281,6 +282,8 @@ QGroupBox* TrainingDashboard::buildEvaluation()
     // A few metrics: the rest of the height goes to the charts (1024 x 700 screens).
     m_evaluation->setMaximumHeight(110);
     rl->addWidget(m_evaluation, 1);
+    m_plots = new EvaluationPlots;
+    rl->addWidget(m_plots, 1);
     m_showTracks = new QPushButton(tr("Show the prediction\nin the Tracks step"));
     m_showTracks->setObjectName(QStringLiteral("showTracks"));
     m_showTracks->setEnabled(false);
@@ -350,6 +353,7 @@ void TrainingDashboard::connectSession()
     connect(m_session, &TrainingSession::evaluationStarted, this,
             [this](const QString& what) { m_status->setText(tr("Evaluating %1...").arg(what)); });
     connect(m_session, &TrainingSession::evaluated, this, &TrainingDashboard::showEvaluation);
+    connect(m_session, &TrainingSession::plotted, m_plots, &EvaluationPlots::setPlots);
 }
 
 void TrainingDashboard::showStarted(int epochs, qint64 steps, qint64 validationSteps,
@@ -584,7 +588,7 @@ void TrainingDashboard::resetView()
     m_runEpochs = 0;
     m_runSeconds = m_runSecondsPerSample = 0;
     m_evaluation->setRowCount(0);
-    m_showTracks->setObjectName(QStringLiteral("showTracks"));
+    m_plots->clear();
     m_showTracks->setEnabled(false);
     m_progress->setFormat(QStringLiteral("%p%"));
     m_progress->setValue(0);

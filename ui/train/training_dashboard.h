@@ -1,8 +1,8 @@
 #pragma once
 
-#include "ui/bridge/background_task.h"
 #include "core/train/history.h"
 #include "core/train/settings.h"
+#include "ui/bridge/background_task.h"
 
 #include <optional>
 
@@ -24,6 +24,7 @@ class QTableWidget;
 
 namespace kdna::ui {
 
+class EvaluationPlots;
 class MetricChart;
 class ProjectDocument;
 class TrainingSession;
@@ -49,6 +50,7 @@ public:
     [[nodiscard]] MetricChart* metricChart() const { return m_metricChart; }
     [[nodiscard]] TrainingSession* session() const { return m_session; }
     [[nodiscard]] QTableWidget* evaluationTable() const { return m_evaluation; }
+    [[nodiscard]] EvaluationPlots* evaluationPlots() const { return m_plots; }
     [[nodiscard]] int batchesSeen() const { return m_batches; }
     [[nodiscard]] QString statusText() const;
 
@@ -122,6 +124,7 @@ private:
     MetricChart* m_epochChart = nullptr;
     MetricChart* m_metricChart = nullptr;
     QTableWidget* m_evaluation = nullptr;
+    EvaluationPlots* m_plots = nullptr;
     QPushButton* m_showTracks = nullptr;
     int m_epochs_total = 0;
     int m_batches = 0;
