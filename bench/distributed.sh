@@ -3,21 +3,16 @@
 # (one torch thread, then two) and for two ranks of one thread each (--nproc 2), in one run,
 # and the scaling efficiency (2 ranks / (2 x 1 rank)).
 #   bench/distributed.sh [BUILD_DIR] [DATA_DIR] [EPOCHS] [STEPS]
-set -euo pipefail
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-build=${1:-$here/../build}
-data=${2:-$here/../../shared/data/sacCer3}
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 epochs=${3:-2}
 steps=${4:-100}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 cp "$here/../resources/examples/nucleosome_regression.kdna.json" "$work/"
 
 run() { # name, extra arguments...
     local name=$1
     shift
     echo "kdna train --epochs $epochs --steps $steps $*"
-    "$build/app/cli/kdna" train "$work/nucleosome_regression.kdna.json" --data "$data" \
+    "$kdna" train "$work/nucleosome_regression.kdna.json" --data "$data" \
         --epochs "$epochs" --steps "$steps" --no-eval --out "$work/$name.kdna" "$@" \
         2>/dev/null | grep -E "^Epoch|samples/s" | tail -n "$epochs" | tee "$work/$name.log"
 }

@@ -7,15 +7,9 @@
 # ratio to predict of the same model and to the whole-sequence predict.
 #   bench/evaluate.sh [BUILD_DIR] [DATA_DIR] [CHROM] [WINDOW]
 # DATA_DIR defaults to the yeast data, else kdna's demo data (written by `kdna demo`).
-set -euo pipefail
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-build=${1:-$here/../build}
-data=${2:-$here/../../shared/data/sacCer3}
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 chrom=${3:-}
 window=${4:-501}
-kdna=$build/app/cli/kdna
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 
 if [[ -f "$data/sacCer3.fa" ]]; then
     fasta=sacCer3.fa signal=nucleosome_occupancy.bw second=nucleosome_coverage_danpos.bw

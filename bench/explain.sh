@@ -3,22 +3,9 @@
 # and variant effects, on the tutorial's CNN over chrIX and the synthetic VCF, against the
 # peer's (reference_torch.py ism, saliency, variants) in the same run when PyTorch is there.
 #   bench/explain.sh [BUILD_DIR] [DATA_DIR] [MODEL.kdna]
-set -euo pipefail
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-build=${1:-$here/../build}
-data=${2:-$here/../../shared/data/sacCer3}
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 model=${3:-}
-kdna=$build/app/cli/kdna
-reference=$here/../../shared/bench/reference_torch.py
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-if [[ -z "$model" ]]; then
-    # Speed does not depend on the weights: a briefly trained tutorial CNN will do.
-    cp "$here/../resources/tutorial/02_train_the_model.kdna.json" "$work/"
-    "$kdna" train "$work/02_train_the_model.kdna.json" --data "$data" --epochs 1 --steps 2 \
-        --validation-steps 1 --no-eval --out "$work/model.kdna" >/dev/null 2>&1
-    model=$work/model.kdna
-fi
+brief_model tutorial/02_train_the_model.kdna.json 2 1 # the tutorial CNN
 # ISM over 3 windows of 2001 bp (18,009 mutants each), saliency over 100 windows.
 ism_end=$((100000 + 3 * 2001))
 sal_end=$((100000 + 100 * 2001))

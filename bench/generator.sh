@@ -1,11 +1,7 @@
 #!/usr/bin/env bash
 # Generator throughput: kdna vs the peer baseline's sampling, in one run on one machine.
 #   bench/generator.sh [BUILD_DIR] [DATA_DIR]
-set -euo pipefail
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-build=${1:-$here/../build}
-data=${2:-$here/../../shared/data/sacCer3}
-reference=$here/../../shared/bench/reference_torch.py
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 kdna_out=$(taskset -c 0 "$build/bench/kdna_bench_generator" --data "$data" --seconds 5)
 echo "$kdna_out"

@@ -3,22 +3,9 @@
 # window-by-window prediction of a 20 kb region, bp/s in one run. Then checks that the
 # bigWig's correlation with the experiment on chrIX equals `kdna correlate` on chrIX.
 #   bench/predict.sh [BUILD_DIR] [DATA_DIR] [MODEL.kdna]
-set -euo pipefail
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-build=${1:-$here/../build}
-data=${2:-$here/../../shared/data/sacCer3}
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 model=${3:-}
-kdna=$build/app/cli/kdna
-reference=$here/../../shared/bench/reference_torch.py
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-if [[ -z "$model" ]]; then
-    # Speed does not depend on the weights: a briefly trained tutorial CNN will do.
-    cp "$here/../resources/examples/nucleosome_regression.kdna.json" "$work/"
-    "$kdna" train "$work/nucleosome_regression.kdna.json" --data "$data" --epochs 1 --steps 30 \
-        --validation-steps 5 --no-eval --out "$work/model.kdna" >/dev/null 2>&1
-    model=$work/model.kdna
-fi
+brief_model examples/nucleosome_regression.kdna.json 30 5 # the tutorial CNN
 
 echo "peer: reference_torch.py predict --chrom chrIX --start 100000 --end 120000"
 peer=$(/usr/bin/python3 "$reference" predict --data "$data" --chrom chrIX --start 100000 --end 120000)

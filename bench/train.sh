@@ -2,15 +2,9 @@
 # The tutorial's regression with the peer baseline's budget (10 epochs x 300 steps of 64):
 # samples/s and Pearson r on chrIX for the peer and for kdna (fp32 and bf16), in one run.
 #   bench/train.sh [BUILD_DIR] [DATA_DIR] [EPOCHS] [STEPS]
-set -euo pipefail
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-build=${1:-$here/../build}
-data=${2:-$here/../../shared/data/sacCer3}
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 epochs=${3:-10}
 steps=${4:-300}
-reference=$here/../../shared/bench/reference_torch.py
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 cp "$here/../resources/examples/nucleosome_regression.kdna.json" "$work/"
 
 echo "peer: reference_torch.py train --steps $steps --epochs $epochs"
@@ -18,11 +12,11 @@ echo "peer: reference_torch.py train --steps $steps --epochs $epochs"
 for precision in fp32 bf16; do
     echo "kdna: train --precision $precision"
     # --eval-steps 64 evaluates 4,096 random chrIX windows, as many as the peer's correlation.
-    "$build/app/cli/kdna" train "$work/nucleosome_regression.kdna.json" --data "$data" \
+    "$kdna" train "$work/nucleosome_regression.kdna.json" --data "$data" \
         --epochs "$epochs" --steps "$steps" --precision "$precision" --eval-steps 64 \
         --out "$work/$precision.kdna" 2>/dev/null | grep -E "^Epoch|^test|^training" | tee "$work/$precision.log"
     # And over every position of chrIX (whole-sequence inference).
-    "$build/app/cli/kdna" correlate "$work/$precision.kdna" --data "$data" -c chrIX | tee -a "$work/$precision.log"
+    "$kdna" correlate "$work/$precision.kdna" --data "$data" -c chrIX | tee -a "$work/$precision.log"
 done
 python3 - "$work" <<'PY'
 import json, re, sys, pathlib

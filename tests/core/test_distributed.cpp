@@ -7,6 +7,8 @@
 #include "core/project/workflow.h"
 #include "core/train/trainer.h"
 #include "core/util/error.h"
+#include "support/demo_projects.h"
+#include "support/demo_scratch.h"
 #include "support/fixtures.h"
 
 #include <chrono>
@@ -59,12 +61,7 @@ Project sgdProject(const DemoFiles& files, int batch)
     d.incl_chromosomes = {"chr1"};
     d.output_shape = {batch, 1};
     p.dataset = d;
-    p.model = ModelSpec::fromJson(
-        json{{"layers",
-              {{{"type", "Input"}, {"shape", {121, 4}}},
-               {{"type", "Conv1D"}, {"filters", 8}, {"kernel_size", 8}, {"activation", "relu"}},
-               {{"type", "GlobalMaxPooling1D"}},
-               {{"type", "Dense"}, {"units", 1}, {"activation", "sigmoid"}}}}});
+    p.model = test::motifFinder(121);
     p.compile.loss = {"mse"};
     p.compile.optimizer = "sgd";
     p.compile.momentum = 0;
@@ -118,11 +115,7 @@ class TestDistributed : public QObject {
     DemoFiles m_files;
 
 private Q_SLOTS:
-    void initTestCase()
-    {
-        qputenv("XDG_CACHE_HOME", QByteArray::fromStdString(m_dir.file("cache").string()));
-        m_files = writeDemoData(m_dir.file("demo"));
-    }
+    void initTestCase() { m_files = test::demoInScratch(m_dir); }
 
     void readsTorchrunAndSlurm()
     {

@@ -14,6 +14,7 @@
 #include "core/tracks/bigwig.h"
 #include "core/util/error.h"
 #include "core/util/stats.h"
+#include "support/demo_projects.h"
 #include "support/demo_scratch.h"
 #include "support/fixtures.h"
 
@@ -55,6 +56,44 @@ std::vector<std::vector<float>> headsOf(Model& m, const std::vector<std::uint8_t
         out.emplace_back(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
     }
     return out;
+}
+
+/// The small net these tests train on 301 bp windows (Conv1D, MaxPooling1D, Flatten), then
+/// `head`.
+ModelSpec smallNet(std::vector<json> head)
+{
+    std::vector<json> layers = {
+        {{"type", "Conv1D"}, {"filters", 4}, {"kernel_size", 9}, {"activation", "relu"}},
+        {{"type", "MaxPooling1D"}, {"pool_size", 16}},
+        {{"type", "Flatten"}}};
+    layers.insert(layers.end(), head.begin(), head.end());
+    return stack(301, layers);
+}
+
+/// Trains `p` for one epoch of `steps` batches, without validation, into `output`, and
+/// loads it back.
+LoadedModel trainBriefly(Project& p, const std::string& output, std::int64_t steps = 2)
+{
+    p.training.epochs = 1;
+    p.training.steps_per_epoch = steps;
+    p.training.validation_chr.clear();
+    p.output = output;
+    (void)trainProject(p);
+    return loadModel(p.resolve(output));
+}
+
+/// Evaluation on all of chr4, the demo's test chromosome.
+EvaluationData onChr4()
+{
+    return {{"chr4"}, {}, {}, false, std::nullopt};
+}
+
+/// Scoring by `method` ("whole", "windows", "auto").
+ScoreOptions scoredBy(const std::string& method)
+{
+    ScoreOptions o;
+    o.method = method;
+    return o;
 }
 
 /// The model's first output for windows [x, x + W) of `codes` (the reference).
@@ -333,12 +372,10 @@ private Q_SLOTS:
         p.output = "eval.kdna";
         (void)trainProject(p);
         LoadedModel m = loadModel(p.resolve("eval.kdna"));
-        EvaluationData chr4{{"chr4"}, {}, {}, false, std::nullopt};
+        const EvaluationData chr4 = onChr4();
 
         // Correlation and evaluation: whole-sequence and windows agree.
-        ScoreOptions whole, windows;
-        whole.method = "whole";
-        windows.method = "windows";
+        const ScoreOptions whole = scoredBy("whole"), windows = scoredBy("windows");
         const auto cw = correlateModel(m, chr4, whole);
         const auto cn = correlateModel(m, chr4, windows);
         QCOMPARE(cw.method, std::string("whole-sequence"));
@@ -442,7 +479,7 @@ private Q_SLOTS:
         p.output = "sec.kdna";
         const TrainOutcome outcome = trainProject(p);
         LoadedModel m = loadModel(p.resolve("sec.kdna"));
-        EvaluationData chr4{{"chr4"}, {}, {}, false, std::nullopt};
+        const EvaluationData chr4 = onChr4();
         const auto e = evaluateModel(m, chr4);
         QVERIFY(std::isfinite(e.metrics.at("loss")));
         QVERIFY(std::isfinite(e.metrics.at("mae")));
@@ -467,16 +504,6 @@ private Q_SLOTS:
     /// different genomes fasta_file says which one (evaluate and predict alike).
     void multiGeneratorModelEvaluatesOneDataset()
     {
-        const auto tiny = [](const std::string& name) {
-            return ModelSpec::fromJson(json{
-                {"name", name},
-                {"layers",
-                 {{{"type", "Input"}, {"shape", {301, 4}}},
-                  {{"type", "Conv1D"}, {"filters", 4}, {"kernel_size", 9}, {"activation", "relu"}},
-                  {{"type", "MaxPooling1D"}, {"pool_size", 16}},
-                  {{"type", "Flatten"}},
-                  {{"type", "Dense"}, {"units", 1}}}}});
-        };
         const Project demo = writeDemoProject(m_files);
         DatasetSpec direct = std::get<DatasetSpec>(demo.dataset);
         direct.window = 301;
@@ -493,17 +520,13 @@ private Q_SLOTS:
             multi.inst_per_dataset = std::vector<std::int64_t>(datasets.size(), 70000);
             p.dataset = multi;
             p.applyFolders();
-            p.model = tiny(output);
+            p.model = smallNet({{{"type", "Dense"}, {"units", 1}}});
+            p.model.name = output;
             p.compile.metrics = {"mae"};
-            p.training.epochs = 1;
-            p.training.steps_per_epoch = 3;
-            p.training.validation_chr.clear();
-            p.output = output;
-            (void)trainProject(p);
-            return loadModel(p.resolve(output));
+            return trainBriefly(p, output, 3);
         };
         constexpr std::int64_t chr4Windows = 60000 - 301 + 1;
-        EvaluationData chr4{{"chr4"}, {}, {}, false, std::nullopt};
+        const EvaluationData chr4 = onChr4();
 
         LoadedModel strands = trainMulti({direct, reversed}, "strands.kdna");
         const auto c = correlateModel(strands, chr4);
@@ -599,19 +622,8 @@ private Q_SLOTS:
         d.window = 301;
         d.annotation_files = {d.annotation_files.front(), d.annotation_files.front()};
         d.output_shape = {64, 2};
-        p.model = ModelSpec::fromJson(
-            json{{"layers",
-                  {{{"type", "Input"}, {"shape", {301, 4}}},
-                   {{"type", "Conv1D"}, {"filters", 4}, {"kernel_size", 9}, {"activation", "relu"}},
-                   {{"type", "MaxPooling1D"}, {"pool_size", 16}},
-                   {{"type", "Flatten"}},
-                   {{"type", "Dense"}, {"units", 2}}}}});
-        p.training.epochs = 1;
-        p.training.steps_per_epoch = 2;
-        p.training.validation_chr.clear();
-        p.output = "two_tracks.kdna";
-        (void)trainProject(p);
-        LoadedModel m = loadModel(p.resolve("two_tracks.kdna"));
+        p.model = smallNet({{{"type", "Dense"}, {"units", 2}}});
+        LoadedModel m = trainBriefly(p, "two_tracks.kdna");
         const auto c = correlateModel(m, {{"chr4"}, {}, {}, false, std::nullopt});
         QCOMPARE(c.correlations.size(), std::size_t(2));
         QCOMPARE(c.positions, std::int64_t{60000 - 301 + 1});
@@ -664,21 +676,12 @@ private Q_SLOTS:
     void twoHeadedModelWritesOneBigWigPerOutput()
     {
         constexpr std::int64_t W = 121;
-        Project p;
-        p.base_dir = m_files.fasta.parent_path();
-        DatasetSpec d;
-        d.batch_size = 32;
-        d.fasta_file = m_files.fasta.string();
-        d.annotation_files = {m_files.peaks.string()};
-        d.annotation_list = {"site"};
-        d.seq_len = W;
-        d.incl_chromosomes = {"chr1", "chr2", "chr3"};
+        Project p = test::demoSiteProject(m_files, W); // output_shape (32, 1), the tutorial's
+        auto& d = std::get<DatasetSpec>(p.dataset);
         d.sec_inputs = {m_files.signal.string()};
         d.sec_input_length = W;
         d.use_sec_as = "targets";
-        d.output_shape = {32, 1}; // the tutorial's shapes for its two heads
-        d.sec_input_shape = {32, W};
-        p.dataset = d;
+        d.sec_input_shape = {32, W}; // the tutorial's shapes for its two heads
         p.model = ModelSpec::fromJson(json{
             {"layers",
              {{{"type", "Input"}, {"shape", {W, 4}}},
@@ -687,12 +690,7 @@ private Q_SLOTS:
               {{"type", "Dense"}, {"units", 1}, {"activation", "sigmoid"}, {"name", "site"}},
               {{"type", "Dense"}, {"units", W}, {"name", "density"}, {"inputs", {"features"}}}}}});
         p.compile.loss = {"binary_crossentropy", "mae"};
-        p.training.epochs = 1;
-        p.training.steps_per_epoch = 3;
-        p.training.validation_chr.clear();
-        p.output = "heads.kdna";
-        (void)trainProject(p);
-        LoadedModel m = loadModel(p.resolve("heads.kdna"));
+        LoadedModel m = trainBriefly(p, "heads.kdna", 3);
 
         const auto codes = Genome::open(m_files.fasta).loadCodes("chr4");
         std::vector<std::int64_t> starts;
@@ -749,23 +747,11 @@ private Q_SLOTS:
         d.window = 301;
         d.annotation_files = {d.annotation_files.front(), d.annotation_files.front()};
         d.output_shape.clear();
-        p.model = ModelSpec::fromJson(
-            json{{"layers",
-                  {{{"type", "Input"}, {"shape", {301, 4}}},
-                   {{"type", "Conv1D"}, {"filters", 4}, {"kernel_size", 9}, {"activation", "relu"}},
-                   {{"type", "MaxPooling1D"}, {"pool_size", 16}},
-                   {{"type", "Flatten"}},
-                   {{"type", "Dense"}, {"units", 2}},
-                   {{"type", "Reshape"}, {"target_shape", {1, 2}}}}}});
-        p.training.epochs = 1;
-        p.training.steps_per_epoch = 2;
-        p.training.validation_chr.clear();
-        p.output = "reshaped.kdna";
-        (void)trainProject(p);
-        LoadedModel m = loadModel(p.resolve("reshaped.kdna"));
-        EvaluationData chr4{{"chr4"}, {}, {}, false, std::nullopt};
-        ScoreOptions windows;
-        windows.method = "windows";
+        p.model = smallNet(
+            {{{"type", "Dense"}, {"units", 2}}, {{"type", "Reshape"}, {"target_shape", {1, 2}}}});
+        LoadedModel m = trainBriefly(p, "reshaped.kdna");
+        const EvaluationData chr4 = onChr4();
+        const ScoreOptions windows = scoredBy("windows");
         const auto whole = correlateModel(m, chr4);
         const auto slow = correlateModel(m, chr4, windows);
         QCOMPARE(whole.method, std::string("whole-sequence"));
@@ -786,23 +772,11 @@ private Q_SLOTS:
         d.tg_window = 10;
         d.rc = true;
         d.output_shape = {64, 10};
-        p.model = ModelSpec::fromJson(
-            json{{"layers",
-                  {{{"type", "Input"}, {"shape", {301, 4}}},
-                   {{"type", "Conv1D"}, {"filters", 4}, {"kernel_size", 9}, {"activation", "relu"}},
-                   {{"type", "MaxPooling1D"}, {"pool_size", 16}},
-                   {{"type", "Flatten"}},
-                   {{"type", "Dense"}, {"units", 10}}}}});
+        p.model = smallNet({{{"type", "Dense"}, {"units", 10}}});
         p.compile.metrics = {"mae"};
-        p.training.epochs = 1;
-        p.training.steps_per_epoch = 2;
-        p.training.validation_chr.clear();
-        p.output = "reverse.kdna";
-        (void)trainProject(p);
-        LoadedModel m = loadModel(p.resolve("reverse.kdna"));
-        EvaluationData chr4{{"chr4"}, {}, {}, false, std::nullopt};
-        ScoreOptions windows;
-        windows.method = "windows";
+        LoadedModel m = trainBriefly(p, "reverse.kdna");
+        const EvaluationData chr4 = onChr4();
+        const ScoreOptions windows = scoredBy("windows");
         const auto whole = evaluateModel(m, chr4);
         const auto slow = evaluateModel(m, chr4, windows);
         QCOMPARE(whole.method, std::string("whole-sequence"));
@@ -822,17 +796,7 @@ private Q_SLOTS:
 
     void classifierAuc()
     {
-        Project p;
-        p.base_dir = m_files.fasta.parent_path();
-        DatasetSpec d;
-        d.batch_size = 32;
-        d.fasta_file = m_files.fasta.string();
-        d.annotation_files = {m_files.peaks.string()};
-        d.annotation_list = {"site"};
-        d.seq_len = 121;
-        d.incl_chromosomes = {"chr1", "chr2", "chr3"};
-        d.output_shape = {32, 1};
-        p.dataset = d;
+        Project p = test::demoSiteProject(m_files, 121);
         p.model = ModelSpec::fromJson(
             json{{"layers",
                   {{{"type", "Input"}, {"shape", {121, 4}}},
@@ -847,10 +811,8 @@ private Q_SLOTS:
         p.output = "auc.kdna";
         (void)trainProject(p);
         LoadedModel m = loadModel(p.resolve("auc.kdna"));
-        EvaluationData chr4{{"chr4"}, {}, {}, false, std::nullopt};
-        ScoreOptions whole, windows;
-        whole.method = "whole";
-        windows.method = "windows";
+        const EvaluationData chr4 = onChr4();
+        const ScoreOptions whole = scoredBy("whole"), windows = scoredBy("windows");
         const auto a = aucModel(m, chr4, true, "ROC", whole);
         const auto b = aucModel(m, chr4, true, "ROC", windows);
         QCOMPARE(a.size(), std::size_t(1));

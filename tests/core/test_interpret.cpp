@@ -14,6 +14,7 @@
 #include <fstream>
 #include <map>
 #include <random>
+#include <sstream>
 
 #include <QTest>
 
@@ -26,6 +27,15 @@ using namespace kdna::interpret;
 using Json = nlohmann::json;
 
 namespace {
+
+/// A VCF of `records` (one a line) over the contigs chr1, chr2 and chrZ, which the demo
+/// genome lacks.
+void writeVcf(const std::filesystem::path& path, const std::string& records)
+{
+    test::writeText(path, "##fileformat=VCFv4.2\n##contig=<ID=chr1>\n##contig=<ID=chr2>\n"
+                          "##contig=<ID=chrZ>\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n" +
+                              records);
+}
 
 /// A small CNN with pooling and a dense head, Keras-initialised with non-zero biases so that
 /// f(baseline) is not trivially zero.
@@ -487,14 +497,14 @@ private Q_SLOTS:
         const std::string wrong = chr2 == "G" ? "T" : "G";
         const auto vcf = m_dir.file("annotate.vcf");
         {
-            std::ofstream f(vcf);
-            f << "##fileformat=VCFv4.2\n##contig=<ID=chr1>\n##contig=<ID=chr2>\n"
-                 "##contig=<ID=chrZ>\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
-              << "chr1\t1001\tsnv\t" << snv << "\t" << other << ",<DEL>," << third << "\t.\t.\t.\n"
-              << "chr1\t2001\tins\t" << ins << "\t" << ins << "TTG\t.\t.\t.\n"
-              << "chr1\t3001\tdel\t" << del << "\t" << del.substr(0, 1) << "\t.\t.\t.\n"
-              << "chr2\t501\tbad\t" << wrong << "\tA\t.\t.\t.\n"
-              << "chrZ\t10\tlost\tA\tG\t.\t.\t.\n";
+            std::ostringstream records;
+            records << "chr1\t1001\tsnv\t" << snv << "\t" << other << ",<DEL>," << third
+                    << "\t.\t.\t.\n"
+                    << "chr1\t2001\tins\t" << ins << "\t" << ins << "TTG\t.\t.\t.\n"
+                    << "chr1\t3001\tdel\t" << del << "\t" << del.substr(0, 1) << "\t.\t.\t.\n"
+                    << "chr2\t501\tbad\t" << wrong << "\tA\t.\t.\t.\n"
+                    << "chrZ\t10\tlost\tA\tG\t.\t.\t.\n";
+            writeVcf(vcf, records.str());
         }
         const VariantEffects e = variantEffects(m, genome, vcf, 4);
         QCOMPARE(e.rows.size(), std::size_t(4)); // two ALTs of the SNV, the insertion, deletion
@@ -588,15 +598,14 @@ private Q_SLOTS:
         const std::string wrong = chr2 == "G" ? "T" : "G";
         const auto vcf = m_dir.file("variants.vcf");
         {
-            std::ofstream f(vcf);
-            f << "##fileformat=VCFv4.2\n##contig=<ID=chr1>\n##contig=<ID=chr2>\n"
-                 "##contig=<ID=chrZ>\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
-              << "chr1\t1001\tsnv\t" << snvRef << "\t" << snvAlt << "\t.\t.\t.\n"
-              << "chr1\t2001\tins\t" << insRef << "\t" << insAlt << "\t.\t.\t.\n"
-              << "chr1\t3001\tdel\t" << delRef << "\t" << delAlt << "\t.\t.\t.\n"
-              << "chr2\t501\tbad\t" << wrong << "\tA\t.\t.\t.\n"
-              << "chrZ\t10\tlost\tA\tG\t.\t.\t.\n"
-              << "chr1\t4001\tsv\t" << base(4000) << "\t<DEL>\t.\t.\t.\n";
+            std::ostringstream records;
+            records << "chr1\t1001\tsnv\t" << snvRef << "\t" << snvAlt << "\t.\t.\t.\n"
+                    << "chr1\t2001\tins\t" << insRef << "\t" << insAlt << "\t.\t.\t.\n"
+                    << "chr1\t3001\tdel\t" << delRef << "\t" << delAlt << "\t.\t.\t.\n"
+                    << "chr2\t501\tbad\t" << wrong << "\tA\t.\t.\t.\n"
+                    << "chrZ\t10\tlost\tA\tG\t.\t.\t.\n"
+                    << "chr1\t4001\tsv\t" << base(4000) << "\t<DEL>\t.\t.\t.\n";
+            writeVcf(vcf, records.str());
         }
         const VariantEffects e = variantEffects(m, genome, vcf, 3);
         QCOMPARE(e.targets, (std::vector<std::string>{"cls", "profile[0]", "profile[1]",

@@ -1,9 +1,9 @@
 #include "core/data/generator.h"
 #include "core/data/shapes.h"
-#include "support/fixtures.h"
 #include "core/tracks/bigwig.h"
 #include "core/tracks/features.h"
 #include "core/util/error.h"
+#include "support/fixtures.h"
 
 #include <algorithm>
 #include <set>
@@ -17,6 +17,19 @@ using kdna::test::errorOf;
 using nlohmann::json;
 
 namespace {
+
+/// The spec of windows of `seqLen` 299 centred on the starts (strand-aware) of the genes and
+/// dubious ORFs of `gff`, without negatives.
+json geneStarts(int batch, const std::filesystem::path& fasta, const std::filesystem::path& gff)
+{
+    return {{"batch_size", batch},
+            {"fasta_file", fasta.string()},
+            {"annotation_files", {gff.string()}},
+            {"annotation_list", {"gene", "dubious_ORF"}},
+            {"seq_len", 299},
+            {"predict", "start"},
+            {"negative_type", nullptr}};
+}
 
 struct Example {
     Locus locus;
@@ -269,13 +282,7 @@ private Q_SLOTS:
 
     void gffPredictStartIsStrandAware()
     {
-        json j = {{"batch_size", 2},
-                  {"fasta_file", m_dir.file("g.fa").string()},
-                  {"annotation_files", {m_dir.file("genes.gff3").string()}},
-                  {"annotation_list", {"gene", "dubious_ORF"}},
-                  {"seq_len", 299},
-                  {"predict", "start"},
-                  {"negative_type", nullptr}};
+        json j = geneStarts(2, m_dir.file("g.fa"), m_dir.file("genes.gff3"));
         const auto d = openDataset(DatasetSpec::fromJson(j));
         QCOMPARE(d->labelShape(), (Shape{1, 2}));
         QCOMPARE(d->size(), 3);
@@ -448,13 +455,7 @@ private Q_SLOTS:
     void realGenesPredictStart()
     {
         KDNA_REQUIRE_YEAST(data);
-        json j = {{"batch_size", 64},
-                  {"fasta_file", (data / "sacCer3.fa").string()},
-                  {"annotation_files", {(data / "sacCer3_genes.gff3").string()}},
-                  {"annotation_list", {"gene", "dubious_ORF"}},
-                  {"seq_len", 299},
-                  {"predict", "start"},
-                  {"negative_type", nullptr}};
+        json j = geneStarts(64, data / "sacCer3.fa", data / "sacCer3_genes.gff3");
         const auto d = openDataset(DatasetSpec::fromJson(j));
         QCOMPARE(d->labelShape(), (Shape{1, 2}));
         const auto genes = readGff(data / "sacCer3_genes.gff3");

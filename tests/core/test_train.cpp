@@ -9,6 +9,7 @@
 #include "core/util/error.h"
 #include "core/util/stats.h"
 #include "core/util/text.h"
+#include "support/demo_projects.h"
 #include "support/demo_scratch.h"
 #include "support/fixtures.h"
 
@@ -27,25 +28,11 @@ namespace {
 /// A classifier that must find the demo's planted motif (TGACGTCA) in 121 bp windows.
 Project motifProject(const DemoFiles& files)
 {
-    Project p;
-    p.base_dir = files.fasta.parent_path();
-    DatasetSpec d;
-    d.batch_size = 32;
-    d.fasta_file = files.fasta.string();
-    d.annotation_files = {files.peaks.string()};
-    d.annotation_list = {"site"};
-    d.seq_len = 121;
+    Project p = test::demoSiteProject(files, 121);
+    auto& d = std::get<DatasetSpec>(p.dataset);
     d.negative_ratio = 1;
     d.negative_type = "real";
-    d.incl_chromosomes = {"chr1", "chr2", "chr3"};
-    d.output_shape = {32, 1};
-    p.dataset = d;
-    p.model = ModelSpec::fromJson(
-        json{{"layers",
-              {{{"type", "Input"}, {"shape", {121, 4}}},
-               {{"type", "Conv1D"}, {"filters", 8}, {"kernel_size", 8}, {"activation", "relu"}},
-               {{"type", "GlobalMaxPooling1D"}},
-               {{"type", "Dense"}, {"units", 1}, {"activation", "sigmoid"}}}}});
+    p.model = test::motifFinder(121);
     p.compile.loss = {"binary_crossentropy"};
     p.compile.learning_rate = 0.01;
     p.compile.metrics = {"accuracy"};
@@ -56,6 +43,18 @@ Project motifProject(const DemoFiles& files)
     p.training.threads = 1;
     p.training.workers = 2;
     p.output = "motif.kdna";
+    return p;
+}
+
+/// motifProject trained for two batches, without validation, into `output`.
+Project trainedMotif(const DemoFiles& files, const std::string& output)
+{
+    Project p = motifProject(files);
+    p.training.epochs = 1;
+    p.training.steps_per_epoch = 2;
+    p.training.validation_chr.clear();
+    p.output = output;
+    (void)trainProject(p);
     return p;
 }
 
@@ -365,12 +364,7 @@ private Q_SLOTS:
     /// a resumed run says where its epochs start.
     void startFromChecksTheModel()
     {
-        Project p = motifProject(m_files);
-        p.training.epochs = 1;
-        p.training.steps_per_epoch = 2;
-        p.training.validation_chr.clear();
-        p.output = "from.kdna";
-        (void)trainProject(p);
+        Project p = trainedMotif(m_files, "from.kdna");
         const ModelArchive saved = ModelArchive::load(p.resolve("from.kdna"));
 
         const auto refused = [&](Project other) {
@@ -576,9 +570,7 @@ private Q_SLOTS:
 
     void cliTrainsTheDemo()
     {
-        const auto kdna = test::builtTool("app/cli/kdna");
-        if (!std::filesystem::exists(kdna))
-            QSKIP("the kdna executable is not built");
+        KDNA_REQUIRE_CLI(kdna);
         std::string out;
         QCOMPARE(test::run(kdna.string() + " demo --dir " + m_dir.file("cli").string() +
                                " --epochs 1 2>&1",
@@ -595,9 +587,7 @@ private Q_SLOTS:
     /// same function, so both doors report the same numbers for one model.
     void cliPrintsTheSharedTestEvaluation()
     {
-        const auto kdna = test::builtTool("app/cli/kdna");
-        if (!std::filesystem::exists(kdna))
-            QSKIP("the kdna executable is not built");
+        KDNA_REQUIRE_CLI(kdna);
         Project p = writeDemoProject(m_files);
         p.training.epochs = 1;
         p.training.steps_per_epoch = 4;
@@ -663,15 +653,8 @@ private Q_SLOTS:
     /// `kdna train P --from A` counts its epochs from 1.
     void cliRetrainsWithoutOverwritingItsSource()
     {
-        const auto kdna = test::builtTool("app/cli/kdna");
-        if (!std::filesystem::exists(kdna))
-            QSKIP("the kdna executable is not built");
-        Project p = motifProject(m_files);
-        p.training.epochs = 1;
-        p.training.steps_per_epoch = 2;
-        p.training.validation_chr.clear();
-        p.output = "source.kdna";
-        (void)trainProject(p);
+        KDNA_REQUIRE_CLI(kdna);
+        Project p = trainedMotif(m_files, "source.kdna");
         const auto source = p.resolve("source.kdna");
         const auto before = test::readText(source);
         const auto project = source.parent_path() / "again.kdna.json";

@@ -4,16 +4,32 @@
 #include "support/fixtures.h"
 
 #include <QByteArray>
+#include <QCoreApplication>
+#include <QString>
 #include <QtGlobal>
 
 namespace kdna::test {
 
-/// The demo data written into `dir`, with the model cache (XDG_CACHE_HOME) there too, so a
-/// suite neither reads nor fills the user's cache. A suite's initTestCase calls it once.
-inline DemoFiles demoInScratch(const ScratchDir& dir)
+/// The model cache (XDG_CACHE_HOME) in `dir`, so a suite neither reads nor fills the user's.
+inline void cacheInScratch(const ScratchDir& dir)
 {
     qputenv("XDG_CACHE_HOME", QByteArray::fromStdString(dir.file("cache").string()));
+}
+
+/// The demo data written into `dir`, with the model cache there too. A suite's initTestCase
+/// calls it once.
+inline DemoFiles demoInScratch(const ScratchDir& dir)
+{
+    cacheInScratch(dir);
     return writeDemoData(dir.file("demo"));
+}
+
+/// A GUI suite's initTestCase starts here: the model cache in `dir`, and the settings
+/// (QSettings) under the organisation "kdna-test", never the studio's own.
+inline void startGuiSuite(const ScratchDir& dir)
+{
+    cacheInScratch(dir);
+    QCoreApplication::setOrganizationName(QStringLiteral("kdna-test"));
 }
 
 } // namespace kdna::test

@@ -85,3 +85,10 @@ template<typename F>
     if (!var##Opt)                                                                                 \
         QSKIP("real data not found: set KDNA_TEST_DATA or place it at ../shared/data/sacCer3");    \
     const std::filesystem::path var = *var##Opt
+
+/// Skips the test with a clear message when the kdna executable is not built; else `var` is
+/// its path.
+#define KDNA_REQUIRE_CLI(var)                                                                      \
+    const std::filesystem::path var = kdna::test::builtTool("app/cli/kdna");                       \
+    if (!std::filesystem::exists(var))                                                             \
+    QSKIP("the kdna executable is not built")

@@ -149,11 +149,7 @@ T* widget(QWidget* parent, const char* name)
 
 void typeLocus(TracksStep& step, const QString& locus)
 {
-    auto* box = widget<QLineEdit>(&step, "locus");
-    QTest::mouseClick(box, Qt::LeftButton);
-    QTest::keyClick(box, Qt::Key_A, Qt::ControlModifier);
-    QTest::keyClicks(box, locus);
-    QTest::keyClick(box, Qt::Key_Return);
+    test::typeInto(widget<QLineEdit>(&step, "locus"), locus);
 }
 
 /// The lane of `kind` (its track id), or -1.

@@ -1,4 +1,6 @@
 #include "core/project/demo_data.h"
+#include "support/demo_projects.h"
+#include "support/demo_scratch.h"
 #include "support/fixtures.h"
 #include "ui/bridge/project_document.h"
 #include "ui/data/batch_preview.h"
@@ -21,15 +23,7 @@
 
 using namespace kdna;
 using namespace kdna::ui;
-using kdna::test::answerFileDialog;
-using kdna::test::cellText;
-using kdna::test::chooseInCombo;
-using kdna::test::chooseSplits;
-using kdna::test::clickWhenEnabled;
-using kdna::test::toggleCell;
-using kdna::test::typeOver;
-using kdna::test::waitFor;
-using kdna::test::WalkData;
+using namespace kdna::test;
 
 namespace {
 
@@ -66,6 +60,17 @@ class TestDataWizard : public QObject {
     test::ScratchDir m_dir;
 
     WalkData walkData() { return test::walkData(m_dir.file("demo")); }
+
+    /// The walk's genome and target track in 2001 bp windows of `chromosomes`.
+    static DatasetSpec walkDataset(const WalkData& d, std::vector<std::string> chromosomes)
+    {
+        DatasetSpec s;
+        s.fasta_file = d.fasta.toStdString();
+        s.annotation_files = {d.target.toStdString()};
+        s.window = 2001;
+        s.incl_chromosomes = std::move(chromosomes);
+        return s;
+    }
 
     /// A FASTA of two short chromosomes.
     QString twoChromosomeFasta()
@@ -136,8 +141,7 @@ class TestDataWizard : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        qputenv("XDG_CACHE_HOME", QByteArray::fromStdString(m_dir.file("cache").string()));
-        QCoreApplication::setOrganizationName(QStringLiteral("kdna-test"));
+        test::startGuiSuite(m_dir);
         // Qt's own file dialog, whose name field a test can type into, on every platform.
         QCoreApplication::setAttribute(Qt::AA_DontUseNativeDialogs);
     }
@@ -271,12 +275,7 @@ private Q_SLOTS:
         const WalkData d = walkData();
         ProjectDocument doc;
         Project p;
-        DatasetSpec s;
-        s.fasta_file = d.fasta.toStdString();
-        s.annotation_files = {d.target.toStdString()};
-        s.window = 2001;
-        s.incl_chromosomes = {d.train.front()};
-        p.dataset = s;
+        p.dataset = walkDataset(d, {d.train.front()});
         p.training.validation_chr = d.validation;
         p.test_chr = d.test;
         doc.reset(p, {});
@@ -337,13 +336,7 @@ private Q_SLOTS:
         KDNA_REQUIRE_YEAST(data);
         ProjectDocument doc;
         Project p;
-        DatasetSpec s;
-        s.fasta_file = (data / "sacCer3.fa").string();
-        s.annotation_files = {(data / "nucleosome_occupancy.bw").string()};
-        s.window = 2001;
-        s.normalization_mode = {"max", "perctrim"};
-        s.incl_chromosomes = {"chrI", "chrII"};
-        p.dataset = s;
+        p.dataset = test::yeastNucleosomes(data, {"chrI", "chrII"});
         p.training.validation_chr = {"chrVII"};
         p.test_chr = {"chrIX"};
         doc.reset(p, {});
@@ -379,12 +372,8 @@ private Q_SLOTS:
         const WalkData d = walkData();
         ProjectDocument doc;
         Project p;
-        DatasetSpec s;
-        s.fasta_file = d.fasta.toStdString();
-        s.annotation_files = {d.target.toStdString()};
-        s.window = 2001;
+        DatasetSpec s = walkDataset(d, d.train);
         s.tg_window = 1;
-        s.incl_chromosomes = d.train;
         p.dataset = s;
         doc.reset(p, {});
         DataStep step(&doc);

@@ -5,6 +5,7 @@
 
 #include "core/data/dataset_keywords.h"
 #include "core/project/demo_data.h"
+#include "support/demo_scratch.h"
 #include "support/fixtures.h"
 #include "ui/data/data_wizard.h"
 #include "ui/data/dataset_form.h"
@@ -27,12 +28,7 @@
 
 using namespace kdna;
 using namespace kdna::ui;
-using kdna::test::answerFileDialog;
-using kdna::test::cellText;
-using kdna::test::chooseInCombo;
-using kdna::test::clickWhenEnabled;
-using kdna::test::typeOver;
-using kdna::test::waitFor;
+using namespace kdna::test;
 
 namespace {
 
@@ -96,8 +92,7 @@ class TestDatasetForm : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        qputenv("XDG_CACHE_HOME", QByteArray::fromStdString(m_dir.file("cache").string()));
-        QCoreApplication::setOrganizationName(QStringLiteral("kdna-test"));
+        test::startGuiSuite(m_dir);
         QCoreApplication::setAttribute(Qt::AA_DontUseNativeDialogs);
         m_demo = writeDemoData(m_dir.file("demo"));
     }

@@ -1,12 +1,13 @@
+#include "core/project/demo_data.h"
+#include "core/project/project.h"
+#include "support/demo_scratch.h"
+#include "support/fixtures.h"
 #include "ui/bridge/project_document.h"
 #include "ui/data/data_step.h"
 #include "ui/data/dataset_form.h"
 #include "ui/data/shape_previewer.h"
 #include "ui/main/main_window.h"
 #include "ui/model/model_builder.h"
-#include "core/project/demo_data.h"
-#include "core/project/project.h"
-#include "support/fixtures.h"
 #include "ui/tracks/model_session.h"
 #include "ui/tracks/track_view.h"
 #include "ui/tracks/tracks_step.h"
@@ -35,11 +36,7 @@
 
 using namespace kdna;
 using namespace kdna::ui;
-using kdna::test::answerFileDialog;
-using kdna::test::clickWhenEnabled;
-using kdna::test::typeOver;
-using kdna::test::waitFor;
-using kdna::test::whenDialogOpens;
+using namespace kdna::test;
 
 namespace {
 
@@ -117,9 +114,8 @@ class TestMainWindow : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        qputenv("XDG_CACHE_HOME", QByteArray::fromStdString(m_dir.file("cache").string()));
+        test::startGuiSuite(m_dir);
         qputenv("XDG_CONFIG_HOME", QByteArray::fromStdString(m_dir.file("config").string()));
-        QCoreApplication::setOrganizationName(QStringLiteral("kdna-test"));
         QCoreApplication::setApplicationName(QStringLiteral("kdna-studio-test"));
         QCoreApplication::setAttribute(Qt::AA_DontUseNativeDialogs);
     }

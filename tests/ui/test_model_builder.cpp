@@ -2,9 +2,11 @@
 // the summary; typing, arrows, the wheel and drop-down popups in the property form; Delete,
 // Enter and Ctrl+Z. What is checked is what the screen shows.
 #include "core/model/templates.h"
+#include "support/demo_scratch.h"
 #include "support/fixtures.h"
 #include "ui/bridge/project_document.h"
 #include "ui/model/model_builder.h"
+#include "user_actions.h"
 
 #include <QAbstractItemView>
 #include <QAction>
@@ -29,27 +31,9 @@
 
 using namespace kdna;
 using namespace kdna::ui;
+using namespace kdna::test;
 
 namespace {
-
-/// A click where a person clicks: delivered to the child widget under the point, as the
-/// window system would (a spin box's text field, a list's viewport).
-void clickAt(QWidget* widget, QPoint pos)
-{
-    QWidget* target = widget;
-    if (QWidget* child = widget->childAt(pos)) {
-        pos = child->mapFrom(widget, pos);
-        target = child;
-    }
-    QTest::mouseClick(target, Qt::LeftButton, Qt::NoModifier, pos);
-}
-
-void click(QWidget* widget)
-{
-    // New fields show once the event loop has run, as they do for a person.
-    QTRY_VERIFY2(widget->isVisible() && widget->isEnabled(), qPrintable(widget->objectName()));
-    clickAt(widget, widget->rect().center());
-}
 
 /// A check box is clicked on its box or its text, not anywhere in its row.
 void clickCheckBox(QCheckBox* box)
@@ -89,31 +73,6 @@ void clickPaletteEntry(QTreeWidget* palette, const QString& type)
     QCOMPARE(palette->currentItem(), entry);
 }
 
-/// Click into a field, select what it holds, type, Enter.
-void typeInto(QWidget* field, const QString& text)
-{
-    click(field);
-    QTest::keyClick(field, Qt::Key_A, Qt::ControlModifier);
-    QTest::keyClicks(field, text);
-    QTest::keyClick(field, Qt::Key_Return);
-}
-
-/// Opens the drop-down with the mouse, walks to `text` with the arrow keys, Enter.
-void choose(QComboBox* combo, const QString& text)
-{
-    const int target = combo->findText(text);
-    QVERIFY2(target >= 0, qPrintable(text));
-    click(combo);
-    QTRY_VERIFY(combo->view()->isVisible());
-    QAbstractItemView* popup = combo->view();
-    const int steps = target - popup->currentIndex().row();
-    for (int i = 0; i < std::abs(steps); ++i)
-        QTest::keyClick(popup, steps > 0 ? Qt::Key_Down : Qt::Key_Up);
-    QTest::keyClick(popup, Qt::Key_Return);
-    QTRY_VERIFY(!combo->view()->isVisible());
-    QCOMPARE(combo->currentText(), text);
-}
-
 /// Turns the mouse wheel over `widget` by `notches` (positive: away from the user).
 void turnWheel(QWidget* widget, int notches)
 {
@@ -136,23 +95,6 @@ QPoint upArrow(QAbstractSpinBox* spin)
     return spin->style()
         ->subControlRect(QStyle::CC_SpinBox, &option, QStyle::SC_SpinBoxUp, spin)
         .center();
-}
-
-/// Answers the next message box with `key` once it shows.
-void answerNextMessageBox(Qt::Key key, QString* text = nullptr)
-{
-    auto* poll = new QTimer;
-    poll->setInterval(20);
-    QObject::connect(poll, &QTimer::timeout, [poll, key, text] {
-        auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
-        if (!box || !box->isVisible())
-            return;
-        if (text)
-            *text = box->text();
-        QTest::keyClick(box, key);
-        poll->deleteLater();
-    });
-    poll->start();
 }
 
 /// A project whose data wants (2001, 4) in and one value out, as in the tutorial.
@@ -266,11 +208,7 @@ class TestModelBuilder : public QObject {
     test::ScratchDir m_dir;
 
 private Q_SLOTS:
-    void initTestCase()
-    {
-        qputenv("XDG_CACHE_HOME", QByteArray::fromStdString(m_dir.file("cache").string()));
-        QCoreApplication::setOrganizationName(QStringLiteral("kdna-test"));
-    }
+    void initTestCase() { test::startGuiSuite(m_dir); }
 
     /// A 1024 x 700 window leaves the step about 860 x 600 beside the step list and bars.
     void fitsASmallWindow()

@@ -1,18 +1,19 @@
-#include "ui/bridge/project_document.h"
-#include "ui/bridge/qt_convert.h"
 #include "core/data/normalization.h"
 #include "core/genome/genome.h"
 #include "core/project/demo_data.h"
 #include "core/project/project.h"
 #include "core/project/workflow.h"
-#include "support/fixtures.h"
 #include "core/tracks/bigwig.h"
+#include "core/util/chrom_names.h"
+#include "support/fixtures.h"
+#include "ui/bridge/project_document.h"
+#include "ui/bridge/qt_convert.h"
 #include "ui/tracks/locus.h"
 #include "ui/tracks/model_session.h"
 #include "ui/tracks/track_panel.h"
 #include "ui/tracks/track_view.h"
 #include "ui/tracks/tracks_step.h"
-#include "core/util/chrom_names.h"
+#include "user_actions.h"
 
 #include <cmath>
 
@@ -85,6 +86,24 @@ void showSized(QWidget& w, int width, int height)
     QVERIFY(QTest::qWaitForWindowExposed(&w));
 }
 
+/// A project file opened in a document of its own and its Tracks step shown.
+struct OpenProject {
+    explicit OpenProject(const std::filesystem::path& project, int width = 1000, int height = 600)
+        : step(loaded(doc, project))
+    {
+        showSized(step, width, height);
+    }
+    ProjectDocument doc;
+    TracksStep step;
+
+private:
+    static ProjectDocument* loaded(ProjectDocument& d, const std::filesystem::path& project)
+    {
+        d.load(qpath(project));
+        return &d;
+    }
+};
+
 /// Shows `range` and waits until its reads are in; false when the view refuses the range or
 /// is still loading after kWait.
 bool showLoaded(TrackView* view, const GenomicRange& range)
@@ -120,7 +139,7 @@ void pressAccept(QWidget* dialog)
 
 /// Pastes `text` over the field's text, as a person pastes a path (typed a key at a time, a
 /// path makes Qt's file dialog select every folder on the way).
-void typeInto(QLineEdit* field, const QString& text)
+void pasteInto(QLineEdit* field, const QString& text)
 {
     field->setFocus();
     QGuiApplication::clipboard()->setText(text);
@@ -142,7 +161,7 @@ void answerSteps(QPointer<QWidget> dialog, QLineEdit* field, QStringList steps, 
         QTest::keyClick(dialog, Qt::Key_Escape);
         return;
     }
-    typeInto(field, steps.takeFirst());
+    pasteInto(field, steps.takeFirst());
     QTimer::singleShot(200, qApp, [=] {
         if (!dialog)
             return;
@@ -189,11 +208,7 @@ T* widget(QWidget* parent, const char* name)
 /// Clicks into the locus box, replaces its text by `locus` and presses Enter.
 void typeLocus(TracksStep& step, const QString& locus)
 {
-    auto* box = widget<QLineEdit>(&step, "locus");
-    QTest::mouseClick(box, Qt::LeftButton);
-    QTest::keyClick(box, Qt::Key_A, Qt::ControlModifier);
-    QTest::keyClicks(box, locus);
-    QTest::keyClick(box, Qt::Key_Return);
+    test::typeInto(widget<QLineEdit>(&step, "locus"), locus);
 }
 
 QString locusBox(TracksStep& step)
@@ -265,6 +280,8 @@ private:
     TrackView* openFixture(TracksStep& step, int width = 1000, int height = 600);
     /// The demo project with a model trained for a moment (enough to predict with), once.
     std::filesystem::path trainedDemo();
+    /// trainedDemo() opened, its Tracks step shown at 1000 x 600; null when it is not there.
+    std::unique_ptr<OpenProject> openTrainedDemo();
     /// A project of the fixture genome and signal, saved as `name`.
     std::filesystem::path fixtureProject(const std::string& name);
 
@@ -880,12 +897,9 @@ void TestTrackViewer::projectModelAndPredictHere()
 
 void TestTrackViewer::progressStaysUntilTheNewerTaskEnds()
 {
-    const auto projectPath = trainedDemo();
-    QVERIFY(!projectPath.empty());
-    ProjectDocument doc;
-    doc.load(qpath(projectPath));
-    TracksStep step(&doc);
-    showSized(step, 1000, 600);
+    const auto opened = openTrainedDemo();
+    QVERIFY(opened);
+    auto& [doc, step] = *opened;
     QTRY_VERIFY_WITH_TIMEOUT(step.model()->isReady() && !step.view()->isLoading(), kWait);
     auto* progress = step.findChild<QProgressBar*>();
     QVERIFY(progress);
@@ -901,7 +915,7 @@ void TestTrackViewer::progressStaysUntilTheNewerTaskEnds()
     // ...when the project is opened again (File > Open): its model loads anew, and the
     // superseded prediction's end must not hide the progress or free "Predict here".
     QSignalSpy loaded(step.model(), &ModelSession::loaded);
-    doc.load(qpath(projectPath));
+    doc.load(qpath(trainedDemo()));
     auto* predictHere = widget<QPushButton>(&step, "predictHere");
     bool shownThroughout = true;
     QElapsedTimer clock;
@@ -931,6 +945,12 @@ std::filesystem::path TestTrackViewer::trainedDemo()
     if (std::filesystem::exists(trained.archive))
         m_demoProject = path;
     return m_demoProject;
+}
+
+std::unique_ptr<OpenProject> TestTrackViewer::openTrainedDemo()
+{
+    const auto path = trainedDemo();
+    return path.empty() ? nullptr : std::make_unique<OpenProject>(path);
 }
 
 std::filesystem::path TestTrackViewer::fixtureProject(const std::string& name)
@@ -1004,12 +1024,9 @@ void TestTrackViewer::locusBoxFollowsZoomAndPan()
 
 void TestTrackViewer::statusLineAndLaneShowOneCorrelation()
 {
-    const auto projectPath = trainedDemo();
-    QVERIFY(!projectPath.empty());
-    ProjectDocument doc;
-    doc.load(qpath(projectPath));
-    TracksStep step(&doc);
-    showSized(step, 1000, 600);
+    const auto opened = openTrainedDemo();
+    QVERIFY(opened);
+    auto& [doc, step] = *opened;
     TrackView* view = step.view();
     QTRY_VERIFY_WITH_TIMEOUT(step.model()->isReady() && !view->isLoading(), kWait);
 

@@ -2,6 +2,8 @@
 // series paired by colour, log scale only where it can show the data), Start and Stop by
 // their buttons, and the background tasks behind it.
 #include "core/model/templates.h"
+#include "support/demo_projects.h"
+#include "support/demo_scratch.h"
 #include "support/fixtures.h"
 #include "ui/bridge/background_task.h"
 #include "ui/bridge/project_document.h"
@@ -45,27 +47,9 @@
 
 using namespace kdna;
 using namespace kdna::ui;
-using kdna::test::answerFileDialog;
-using kdna::test::chooseInCombo;
-using kdna::test::clickWhenEnabled;
+using namespace kdna::test;
 
 namespace {
-
-void click(QWidget* widget)
-{
-    QTRY_VERIFY2(widget->isVisible() && widget->isEnabled(), qPrintable(widget->objectName()));
-    QTest::mouseClick(widget, Qt::LeftButton, Qt::NoModifier, widget->rect().center());
-}
-
-/// Click into a spin box, select its text, type, Enter.
-void typeInto(QSpinBox* spin, const QString& text)
-{
-    QTRY_VERIFY(spin->isVisible());
-    QTest::mouseClick(spin->findChild<QLineEdit*>(), Qt::LeftButton);
-    QTest::keyClick(spin, Qt::Key_A, Qt::ControlModifier);
-    QTest::keyClicks(spin, text);
-    QTest::keyClick(spin, Qt::Key_Return);
-}
 
 /// Where a person points at the point (x, y) of a chart's series, in viewport coordinates.
 QPoint pointOf(MetricChart* chart, const QString& name, double x, double y)
@@ -90,15 +74,31 @@ void settle(MetricChart* chart)
     QTest::qWait(250);
 }
 
+/// The Train step of an empty project.
+struct EmptyDashboard {
+    ProjectDocument doc;
+    TrainingDashboard dashboard{emptied(doc)};
+
+    /// Shows the step at 1280 x 800; false when its window is never exposed.
+    bool show()
+    {
+        dashboard.resize(1280, 800);
+        dashboard.show();
+        return QTest::qWaitForWindowExposed(&dashboard);
+    }
+
+private:
+    static ProjectDocument* emptied(ProjectDocument& d)
+    {
+        d.reset(Project{}, {});
+        return &d;
+    }
+};
+
 Project tutorialProject(const std::filesystem::path& data, const std::filesystem::path& out)
 {
     Project p;
-    DatasetSpec s;
-    s.fasta_file = (data / "sacCer3.fa").string();
-    s.annotation_files = {(data / "nucleosome_occupancy.bw").string()};
-    s.window = 2001;
-    s.normalization_mode = {"max", "perctrim"};
-    s.incl_chromosomes = {"chrI"};
+    DatasetSpec s = test::yeastNucleosomes(data, {"chrI"});
     s.output_shape = {64, 1};
     p.dataset = s;
     p.training.validation_chr = {"chrII"};
@@ -117,8 +117,7 @@ class TestTrainingDashboard : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        qputenv("XDG_CACHE_HOME", QByteArray::fromStdString(m_dir.file("cache").string()));
-        QCoreApplication::setOrganizationName(QStringLiteral("kdna-test"));
+        test::startGuiSuite(m_dir);
         // Qt's own file dialogs, whose name field a test types into, on every platform.
         QCoreApplication::setAttribute(Qt::AA_DontUseNativeDialogs);
     }
@@ -192,9 +191,8 @@ private Q_SLOTS:
     /// A 1024 x 700 window leaves the step about 860 x 600 beside the step list and bars.
     void fitsASmallWindow()
     {
-        ProjectDocument doc;
-        doc.reset(Project{}, {});
-        TrainingDashboard dashboard(&doc);
+        EmptyDashboard empty;
+        TrainingDashboard& dashboard = empty.dashboard;
         const QSize least = dashboard.minimumSizeHint();
         QVERIFY2(least.width() <= 860 && least.height() <= 600,
                  qPrintable(QStringLiteral("%1 x %2").arg(least.width()).arg(least.height())));
@@ -264,12 +262,9 @@ private Q_SLOTS:
         QVERIFY(qFuzzyCompare(ema.next(0.0), 0.375)); // 0.24 / 0.64
         QVERIFY(qFuzzyCompare(ema.next(0.5), 0.344 / 0.784));
 
-        ProjectDocument doc;
-        doc.reset(Project{}, {});
-        TrainingDashboard dashboard(&doc);
-        dashboard.resize(1280, 800);
-        dashboard.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&dashboard));
+        EmptyDashboard empty;
+        TrainingDashboard& dashboard = empty.dashboard;
+        QVERIFY(empty.show());
         MetricChart* batches = dashboard.batchChart();
         const double values[] = {1.0, 0.0, 0.5, 0.25};
         for (int i = 0; i < 4; ++i)
@@ -306,12 +301,9 @@ private Q_SLOTS:
 
     void valuesUnderThePointerOnEveryChart()
     {
-        ProjectDocument doc;
-        doc.reset(Project{}, {});
-        TrainingDashboard dashboard(&doc);
-        dashboard.resize(1280, 800);
-        dashboard.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&dashboard));
+        EmptyDashboard empty;
+        TrainingDashboard& dashboard = empty.dashboard;
+        QVERIFY(empty.show());
         click(dashboard.findChild<QSlider*>(QStringLiteral("smoothing")));
         QTest::keyClick(dashboard.findChild<QSlider*>(QStringLiteral("smoothing")), Qt::Key_Home);
         for (int i = 1; i <= 8; ++i)
@@ -360,9 +352,8 @@ private Q_SLOTS:
 
     void validationSeriesTakeTheirTrainingColourDashed()
     {
-        ProjectDocument doc;
-        doc.reset(Project{}, {});
-        TrainingDashboard dashboard(&doc);
+        EmptyDashboard empty;
+        TrainingDashboard& dashboard = empty.dashboard;
         MetricChart* metrics = dashboard.metricChart();
         for (const char* name : {"mae", "val_mae", "correlate_0_0", "val_correlate_0_0"})
             metrics->append(QString::fromLatin1(name), 1, 0.5);
@@ -400,12 +391,9 @@ private Q_SLOTS:
 
     void logScaleIsOfferedOnlyForPositiveValues()
     {
-        ProjectDocument doc;
-        doc.reset(Project{}, {});
-        TrainingDashboard dashboard(&doc);
-        dashboard.resize(1280, 800);
-        dashboard.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&dashboard));
+        EmptyDashboard empty;
+        TrainingDashboard& dashboard = empty.dashboard;
+        QVERIFY(empty.show());
         MetricChart* epochs = dashboard.epochChart();
         MetricChart* metrics = dashboard.metricChart();
         auto* epochLog = epochs->findChild<QCheckBox*>(QStringLiteral("logScale"));

@@ -8,6 +8,7 @@
 #include "core/model/summary.h"
 #include "core/model/templates.h"
 #include "core/project/demo_data.h"
+#include "support/demo_scratch.h"
 #include "support/fixtures.h"
 #include "ui/bridge/project_document.h"
 #include "ui/data/data_step.h"
@@ -42,15 +43,7 @@
 
 using namespace kdna;
 using namespace kdna::ui;
-using kdna::test::answerFileDialog;
-using kdna::test::cellText;
-using kdna::test::chooseInCombo;
-using kdna::test::chooseSplits;
-using kdna::test::clickWhenEnabled;
-using kdna::test::toggleCell;
-using kdna::test::typeOver;
-using kdna::test::waitFor;
-using kdna::test::WalkData;
+using namespace kdna::test;
 
 namespace {
 
@@ -424,9 +417,8 @@ class TestWalkthrough : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        qputenv("XDG_CACHE_HOME", QByteArray::fromStdString(m_dir.file("cache").string()));
+        test::startGuiSuite(m_dir);
         qputenv("XDG_CONFIG_HOME", QByteArray::fromStdString(m_dir.file("config").string()));
-        QCoreApplication::setOrganizationName(QStringLiteral("kdna-test"));
         QCoreApplication::setApplicationName(QStringLiteral("kdna-studio-walkthrough"));
         // Qt's own file dialogs, whose name field a test types into, on every platform.
         QCoreApplication::setAttribute(Qt::AA_DontUseNativeDialogs);

@@ -2,7 +2,8 @@
 
 // What a person does with the mouse and keyboard, for the GUI suites: answer a file dialog by
 // typing a path, choose from a combo box's popup, type over a field, tick a table's check box.
-// Each returns false (a test then fails) when the screen did not let the action happen.
+// Each returns false (a test then fails) when the screen did not let the action happen; the
+// void ones (click, typeInto, choose) fail the test themselves.
 
 #include <functional>
 
@@ -15,6 +16,7 @@
 #include <QDialogButtonBox>
 #include <QFileDialog>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QTableWidget>
 #include <QTest>
 #include <QTimer>
@@ -154,6 +156,67 @@ inline bool toggleCell(QTableWidget* table, int row, int column)
         QTest::keyClick(table, Qt::Key_Right);
     QTest::keyClick(table, Qt::Key_Space);
     return target->checkState() != before;
+}
+
+/// A click where a person clicks: delivered to the child widget under the point, as the
+/// window system would (a spin box's text field, a list's viewport).
+inline void clickAt(QWidget* widget, QPoint pos)
+{
+    QWidget* target = widget;
+    if (QWidget* child = widget->childAt(pos)) {
+        pos = child->mapFrom(widget, pos);
+        target = child;
+    }
+    QTest::mouseClick(target, Qt::LeftButton, Qt::NoModifier, pos);
+}
+
+inline void click(QWidget* widget)
+{
+    // New fields show once the event loop has run, as they do for a person.
+    QTRY_VERIFY2(widget->isVisible() && widget->isEnabled(), qPrintable(widget->objectName()));
+    clickAt(widget, widget->rect().center());
+}
+
+/// Click into a field, select what it holds, type, Enter.
+inline void typeInto(QWidget* field, const QString& text)
+{
+    click(field);
+    QTest::keyClick(field, Qt::Key_A, Qt::ControlModifier);
+    QTest::keyClicks(field, text);
+    QTest::keyClick(field, Qt::Key_Return);
+}
+
+/// Opens the drop-down with the mouse, walks to `text` with the arrow keys, Enter.
+inline void choose(QComboBox* combo, const QString& text)
+{
+    const int target = combo->findText(text);
+    QVERIFY2(target >= 0, qPrintable(text));
+    click(combo);
+    QTRY_VERIFY(combo->view()->isVisible());
+    QAbstractItemView* popup = combo->view();
+    const int steps = target - popup->currentIndex().row();
+    for (int i = 0; i < std::abs(steps); ++i)
+        QTest::keyClick(popup, steps > 0 ? Qt::Key_Down : Qt::Key_Up);
+    QTest::keyClick(popup, Qt::Key_Return);
+    QTRY_VERIFY(!combo->view()->isVisible());
+    QCOMPARE(combo->currentText(), text);
+}
+
+/// Answers the next message box with `key` once it shows.
+inline void answerNextMessageBox(Qt::Key key, QString* text = nullptr)
+{
+    auto* poll = new QTimer;
+    poll->setInterval(20);
+    QObject::connect(poll, &QTimer::timeout, [poll, key, text] {
+        auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+        if (!box || !box->isVisible())
+            return;
+        if (text)
+            *text = box->text();
+        QTest::keyClick(box, key);
+        poll->deleteLater();
+    });
+    poll->start();
 }
 
 } // namespace kdna::test

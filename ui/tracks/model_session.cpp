@@ -25,19 +25,6 @@
 namespace kdna::ui {
 namespace {
 
-/// What loading a model tells the viewer, gathered off the GUI thread.
-struct ModelFacts {
-    std::shared_ptr<LoadedModel> model;
-    std::shared_ptr<const Genome> genomeFile;
-    QString genome;
-    std::vector<std::string> chromosomes;
-    QStringList trackNames;
-    QStringList experiments;
-    std::vector<Normalizer> normalizers;
-    QStringList notes;
-    QString plan;
-};
-
 ModelFacts readFacts(const std::string& archive, const std::string& dataDir)
 {
     ModelFacts facts;
@@ -134,28 +121,20 @@ void ModelSession::clear()
     ++m_generation;
     m_task.cancel(); // nothing it delivers is wanted any more
     setBusy(false);
-    m_model.reset();
-    m_genomeFile.reset();
+    m_facts = ModelFacts{};
     m_archive.clear();
-    m_genome.clear();
-    m_chromosomes.clear();
-    m_trackNames.clear();
-    m_experiments.clear();
-    m_normalizers.clear();
-    m_notes.clear();
-    m_plan.clear();
 }
 
 void ModelSession::load(const QString& archivePath, const QString& dataDir)
 {
     const std::uint64_t generation = ++m_generation;
-    m_model.reset();
-    m_genomeFile.reset();
+    m_facts.model.reset();
+    m_facts.genomeFile.reset();
     m_archive = archivePath;
-    m_trackNames.clear();
-    m_experiments.clear();
-    m_normalizers.clear();
-    m_notes.clear();
+    m_facts.trackNames.clear();
+    m_facts.experiments.clear();
+    m_facts.normalizers.clear();
+    m_facts.notes.clear();
     auto facts = std::make_shared<ModelFacts>();
     BackgroundTask* task = run(tr("Loading %1").arg(QFileInfo(archivePath).fileName()),
                                [facts, archive = ss(archivePath), data = ss(dataDir)](
@@ -163,36 +142,29 @@ void ModelSession::load(const QString& archivePath, const QString& dataDir)
     connect(task, &BackgroundTask::succeeded, this, [this, facts, generation] {
         if (generation != m_generation)
             return;
-        m_model = facts->model;
-        m_genomeFile = facts->genomeFile;
-        m_genome = facts->genome;
-        m_trackNames = facts->trackNames;
-        m_experiments = facts->experiments;
-        m_normalizers = facts->normalizers;
-        m_notes = facts->notes;
-        m_plan = facts->plan;
-        m_chromosomes = facts->chromosomes;
+        m_facts = *facts;
         Q_EMIT loaded();
     });
 }
 
 std::string ModelSession::chromosomeFor(const std::string& viewChrom) const
 {
-    return chrom_names::match(viewChrom, m_chromosomes);
+    return chrom_names::match(viewChrom, m_facts.chromosomes);
 }
 
 std::string ModelSession::modelChromosome(const std::string& viewChrom) const
 {
-    const std::string name = chrom_names::match(viewChrom, m_chromosomes);
+    const std::string name = chrom_names::match(viewChrom, m_facts.chromosomes);
     if (name.empty())
         throw Error(chrom_names::unknownMessage(
-            viewChrom, "the model's genome " + ss(QFileInfo(m_genome).fileName()), m_chromosomes));
+            viewChrom, "the model's genome " + ss(QFileInfo(m_facts.genome).fileName()),
+            m_facts.chromosomes));
     return name;
 }
 
 BackgroundTask* ModelSession::predictRegion(const GenomicRange& range)
 {
-    if (!m_model || m_busy)
+    if (!m_facts.model || m_busy)
         return nullptr;
     std::string chrom;
     try {
@@ -205,8 +177,8 @@ BackgroundTask* ModelSession::predictRegion(const GenomicRange& range)
     result->range = range;
     BackgroundTask* task =
         run(tr("Predicting %1").arg(formatLocus(range)),
-            [result, chrom, model = m_model, experiments = m_experiments,
-             normalizers = m_normalizers](TaskContext& context) {
+            [result, chrom, model = m_facts.model, experiments = m_facts.experiments,
+             normalizers = m_facts.normalizers](TaskContext& context) {
                 PredictRequest request;
                 request.chromosomes = {chrom};
                 request.startStop = {{result->range.start, result->range.end}};
@@ -247,7 +219,7 @@ QString ModelSession::chromosomeOutput(const QString& archive, const std::string
 
 BackgroundTask* ModelSession::predictChromosome(const std::string& viewChrom, const QString& output)
 {
-    if (!m_model || m_busy)
+    if (!m_facts.model || m_busy)
         return nullptr;
     std::string chrom;
     try {
@@ -264,7 +236,7 @@ BackgroundTask* ModelSession::predictChromosome(const std::string& viewChrom, co
     auto outcome = std::make_shared<Outcome>();
     BackgroundTask* task =
         run(tr("Predicting %1").arg(qs(chrom)),
-            [outcome, chrom, output, model = m_model](TaskContext& context) {
+            [outcome, chrom, output, model = m_facts.model](TaskContext& context) {
                 PredictRequest request;
                 request.chromosomes = {chrom};
                 request.progress = progressOf(context);
@@ -358,7 +330,7 @@ VariantMarks marksOf(LoadedModel& model, const Genome& genome, const std::string
 
 BackgroundTask* ModelSession::explainRegion(const GenomicRange& viewRange, ExplainMethod method)
 {
-    if (!m_model || (m_busy && !m_explaining))
+    if (!m_facts.model || (m_busy && !m_explaining))
         return nullptr;
     auto result = std::make_shared<Explanation>();
     const GenomicRange range =
@@ -380,7 +352,7 @@ BackgroundTask* ModelSession::explainRegion(const GenomicRange& viewRange, Expla
     q.attribution.method = gradientMethod(method);
     BackgroundTask* task =
         run(tr("Explaining %1").arg(formatLocus(range)),
-            [result, q, model = m_model, genome = m_genomeFile,
+            [result, q, model = m_facts.model, genome = m_facts.genomeFile,
              lock = m_explainLock](TaskContext& context) mutable {
                 const std::lock_guard guard(*lock); // a replaced explanation ends first
                 if (context.cancelled())
@@ -398,12 +370,13 @@ BackgroundTask* ModelSession::explainRegion(const GenomicRange& viewRange, Expla
 
 BackgroundTask* ModelSession::scoreVariants(const QString& vcf)
 {
-    if (!m_model || m_busy)
+    if (!m_facts.model || m_busy)
         return nullptr;
     auto result = std::make_shared<VariantMarks>();
-    BackgroundTask* task = run(tr("Scoring %1").arg(QFileInfo(vcf).fileName()),
-                               [result, path = ss(vcf), model = m_model, genome = m_genomeFile](
-                                   TaskContext&) { *result = marksOf(*model, *genome, path); });
+    BackgroundTask* task =
+        run(tr("Scoring %1").arg(QFileInfo(vcf).fileName()),
+            [result, path = ss(vcf), model = m_facts.model, genome = m_facts.genomeFile](
+                TaskContext&) { *result = marksOf(*model, *genome, path); });
     connect(task, &BackgroundTask::succeeded, this, [this, vcf, result, generation = m_generation] {
         if (generation == m_generation)
             Q_EMIT variantsScored(vcf, result);

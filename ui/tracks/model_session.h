@@ -33,6 +33,19 @@ struct RegionPrediction {
     double seconds = 0;
 };
 
+/// What loading a model tells the viewer (ModelSession keeps it), gathered off the GUI thread.
+struct ModelFacts {
+    std::shared_ptr<LoadedModel> model;
+    std::shared_ptr<const Genome> genomeFile;
+    QString genome;
+    std::vector<std::string> chromosomes;
+    QStringList trackNames;
+    QStringList experiments;
+    std::vector<Normalizer> normalizers;
+    QStringList notes;
+    QString plan;
+};
+
 /// The trained model the track viewer predicts with: loaded in the background, then one
 /// prediction at a time (a model is not shared between threads), each a background task
 /// with progress and cancel. A load supersedes whatever runs (another project is open): only
@@ -47,7 +60,7 @@ public:
     void clear();
     /// Loads a model archive; loaded() or failed() follows.
     void load(const QString& archivePath, const QString& dataDir);
-    [[nodiscard]] bool isReady() const { return m_model != nullptr; }
+    [[nodiscard]] bool isReady() const { return m_facts.model != nullptr; }
     [[nodiscard]] bool isBusy() const { return m_busy; }
     /// Asks the running load or prediction to stop; failed() and busyChanged(false) follow.
     void cancel();
@@ -56,18 +69,18 @@ public:
     [[nodiscard]] QString archivePath() const { return m_archive; }
 
     /// The genome the model was trained on.
-    [[nodiscard]] QString genomePath() const { return m_genome; }
+    [[nodiscard]] QString genomePath() const { return m_facts.genome; }
     /// keras_dna's names of the predicted tracks ("cell_number0_annotation_number0"), every
     /// written output's in order.
-    [[nodiscard]] const QStringList& trackNames() const { return m_trackNames; }
+    [[nodiscard]] const QStringList& trackNames() const { return m_facts.trackNames; }
     /// Per predicted track, the bigWig it learned from (empty when it is not a signal).
-    [[nodiscard]] const QStringList& experimentPaths() const { return m_experiments; }
+    [[nodiscard]] const QStringList& experimentPaths() const { return m_facts.experiments; }
     /// Per predicted track, the normalisation its targets went through.
-    [[nodiscard]] const std::vector<Normalizer>& normalizers() const { return m_normalizers; }
+    [[nodiscard]] const std::vector<Normalizer>& normalizers() const { return m_facts.normalizers; }
     /// Why each output the prediction cannot show is left out (one sentence each).
-    [[nodiscard]] const QStringList& outputNotes() const { return m_notes; }
+    [[nodiscard]] const QStringList& outputNotes() const { return m_facts.notes; }
     /// "whole-sequence" when the model's layers allow it, else why windows are used.
-    [[nodiscard]] QString inferencePlan() const { return m_plan; }
+    [[nodiscard]] QString inferencePlan() const { return m_facts.plan; }
 
     /// Predicts the windows centred in `range`; regionPredicted() or failed() follows.
     BackgroundTask* predictRegion(const GenomicRange& range);
@@ -112,20 +125,14 @@ private:
     /// The model genome's name for a view's chromosome; throws kdna::Error when it has none.
     [[nodiscard]] std::string modelChromosome(const std::string& viewChrom) const;
 
-    std::shared_ptr<LoadedModel> m_model;
-    std::shared_ptr<const Genome> m_genomeFile;
+    /// The loaded model and what it says; a load under way keeps only the genome's name, its
+    /// chromosomes and the inference plan of the model before.
+    ModelFacts m_facts;
     /// Held by an explanation's work: a replaced one still running ends before the next
     /// touches the model (which is not shared between threads).
     std::shared_ptr<std::mutex> m_explainLock = std::make_shared<std::mutex>();
     bool m_explaining = false;
     QString m_archive;
-    QString m_genome;
-    std::vector<std::string> m_chromosomes;
-    QStringList m_trackNames;
-    QStringList m_experiments;
-    std::vector<Normalizer> m_normalizers;
-    QStringList m_notes;
-    QString m_plan;
     bool m_busy = false;
     TaskSlot m_task;
     std::uint64_t m_generation = 0;
