@@ -71,7 +71,9 @@ EvaluationPlots::EvaluationPlots(QWidget* parent)
     m_view = new QChartView;
     m_view->setObjectName(QStringLiteral("evaluationChart"));
     m_view->setRenderHint(QPainter::Antialiasing);
-    m_view->setMinimumSize(260, 200);
+    // Short, as the table beside it: the height goes to the training charts above.
+    m_view->setMinimumSize(280, 150);
+    m_view->setMaximumHeight(190);
     layout->addWidget(m_view, 1);
     connect(m_choice, &QComboBox::currentIndexChanged, this, &EvaluationPlots::show);
     connect(m_export, &QPushButton::clicked, this, &EvaluationPlots::askToExport);
@@ -94,10 +96,10 @@ void EvaluationPlots::setPlots(std::vector<EvaluationPlot> plots)
 void EvaluationPlots::show(int index)
 {
     auto* chart = new QChart;
-    chart->legend()->setAlignment(Qt::AlignBottom);
+    chart->legend()->setAlignment(Qt::AlignRight); // the list above names the figure
+    chart->setMargins(QMargins(2, 2, 2, 2));
     if (index >= 0 && index < static_cast<int>(m_plots.size())) {
         const EvaluationPlot& plot = m_plots[static_cast<std::size_t>(index)];
-        chart->setTitle(qs(plot.title));
         const bool scatter = plot.kind == EvaluationPlot::Kind::Scatter;
         QXYSeries* series = nullptr;
         if (scatter) {
