@@ -147,15 +147,22 @@ void pasteInto(QLineEdit* field, const QString& text)
     QTest::keyClick(field, Qt::Key_V, Qt::ControlModifier);
 }
 
+/// Which answerNextDialog() call is the current one. A test's `answered` flag lives on its
+/// stack: an answer still polling or closing when its test has returned must not write into
+/// the next test's frame (it did: one byte of a TracksStep's pointer there, under ASan + xcb).
+int g_dialogAnswer = 0;
+
 /// Types the entries of `steps` one after another, each followed (once it has settled) by a
 /// press on the accept button: a file dialog is given the folder, then the file name, as a
 /// person browses to a file.
-void answerSteps(QPointer<QWidget> dialog, QLineEdit* field, QStringList steps, bool* answered)
+void answerSteps(QPointer<QWidget> dialog, QLineEdit* field, QStringList steps, bool* answered,
+                 int answer)
 {
-    if (!dialog || QApplication::activeModalWidget() != dialog) {
-        *answered = steps.isEmpty();
+    if (answer != g_dialogAnswer)
         return;
-    }
+    if (!dialog || QApplication::activeModalWidget() != dialog)
+        return; // closed: `answered` says already whether it took the last step
+
     if (steps.isEmpty()) { // never leave a test waiting on it
         qWarning("the dialog did not take '%s'", qPrintable(field->text()));
         QTest::keyClick(dialog, Qt::Key_Escape);
@@ -163,28 +170,30 @@ void answerSteps(QPointer<QWidget> dialog, QLineEdit* field, QStringList steps, 
     }
     pasteInto(field, steps.takeFirst());
     QTimer::singleShot(200, qApp, [=] {
-        if (!dialog)
+        if (!dialog || answer != g_dialogAnswer)
             return;
         *answered = steps.isEmpty(); // the last step: pressing accept closes the dialog
         pressAccept(dialog);
-        QTimer::singleShot(200, qApp, [=] { answerSteps(dialog, field, steps, answered); });
+        QTimer::singleShot(200, qApp, [=] { answerSteps(dialog, field, steps, answered, answer); });
     });
 }
 
-void answerWhenOpen(const QString& text, int tries, bool* answered)
+void answerWhenOpen(const QString& text, int tries, bool* answered, int answer)
 {
+    if (answer != g_dialogAnswer)
+        return;
     QWidget* dialog = QApplication::activeModalWidget();
     QLineEdit* field = dialog ? dialogField(dialog) : nullptr;
     if (!field || !field->isVisible()) {
         if (tries < 400)
-            QTimer::singleShot(25, [=] { answerWhenOpen(text, tries + 1, answered); });
+            QTimer::singleShot(25, [=] { answerWhenOpen(text, tries + 1, answered, answer); });
         return;
     }
     // Typing goes where a person's would: into the active window's focused field.
     dialog->activateWindow();
     if (!QTest::qWaitForWindowActive(dialog, 2000))
         qWarning("the dialog did not become active");
-    answerSteps(dialog, field, {text}, answered);
+    answerSteps(dialog, field, {text}, answered, answer);
 }
 
 /// Answers the next modal dialog (Qt's own, not the desktop's) as a person would: `text`
@@ -193,7 +202,8 @@ void answerWhenOpen(const QString& text, int tries, bool* answered)
 void answerNextDialog(const QString& text, bool* answered)
 {
     *answered = false;
-    QTimer::singleShot(0, [=] { answerWhenOpen(text, 0, answered); });
+    const int answer = ++g_dialogAnswer;
+    QTimer::singleShot(0, [=] { answerWhenOpen(text, 0, answered, answer); });
 }
 
 template<typename T = QWidget>
@@ -252,6 +262,8 @@ class TestTrackViewer : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
+    /// An answer its test did not use ends with it.
+    void cleanup() { ++g_dialogAnswer; }
     void initTestCase();
     void locusText();
     void locusAcceptsTheAliasesCoreAccepts();
