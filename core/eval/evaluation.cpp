@@ -81,11 +81,8 @@ AucResult aucOf(const ScoredData& scores, std::int64_t element, const std::strin
         positive[static_cast<std::size_t>(i)] = pos;
         (pos ? r.positives : r.negatives) += 1;
     }
-    r.auroc = stats::auroc(score, positive);
-    r.auprc = stats::auprc(score, positive);
-    r.value = curve == "PR" ? r.auprc : r.auroc;
-    r.roc = stats::rocCurve(score, positive);
-    r.pr = stats::prCurve(score, positive);
+    r.ranking = stats::rank(score, positive);
+    r.value = curve == "PR" ? r.ranking.auprc : r.ranking.auroc;
     return r;
 }
 

@@ -39,8 +39,7 @@ struct AucResult {
     double value = 0;  ///< the area under `curve`
     std::int64_t positives = 0;
     std::int64_t negatives = 0;
-    double auroc = 0, auprc = 0;            ///< both areas, whichever `curve` asked
-    std::vector<stats::CurvePoint> roc, pr; ///< both curves, thinned for drawing
+    stats::Ranking ranking; ///< both areas and both curves (thinned for drawing)
 };
 /// Up to `maxPoints` (measured, predicted) pairs of each track of the first output, evenly
 /// spaced over the examples, by correlate_{cell}_{annotation} as correlations() names them:

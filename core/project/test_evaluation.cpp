@@ -20,8 +20,8 @@ EvaluationPlot curvePlot(EvaluationPlot::Kind kind, const std::string& what, con
     plot.title = (roc ? "ROC: " : "Precision-recall: ") + what;
     plot.xLabel = roc ? "false positive rate" : "recall";
     plot.yLabel = roc ? "true positive rate" : "precision";
-    plot.summary = "AUC " + text::number(roc ? r.auroc : r.auprc, 3);
-    plot.points = roc ? r.roc : r.pr;
+    plot.summary = "AUC " + text::number(roc ? r.ranking.auroc : r.ranking.auprc, 3);
+    plot.points = roc ? r.ranking.roc : r.ranking.pr;
     return plot;
 }
 

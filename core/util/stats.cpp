@@ -42,8 +42,7 @@ void walkThresholds(const std::vector<float>& scores, const std::vector<bool>& p
     }
 }
 
-} // namespace
-
+/// At most `maxPoints` evenly spaced points of a longer list, the first and last kept.
 std::vector<CurvePoint> thinned(std::vector<CurvePoint> points, std::size_t maxPoints)
 {
     maxPoints = std::max<std::size_t>(maxPoints, 2);
@@ -57,72 +56,48 @@ std::vector<CurvePoint> thinned(std::vector<CurvePoint> points, std::size_t maxP
     return out;
 }
 
-std::vector<CurvePoint> rocCurve(const std::vector<float>& scores,
-                                 const std::vector<bool>& positive, std::size_t maxPoints)
+} // namespace
+
+Ranking rank(const std::vector<float>& scores, const std::vector<bool>& positive,
+             std::size_t maxPoints)
 {
     const auto positives = static_cast<double>(std::count(positive.begin(), positive.end(), true));
     const double negatives = static_cast<double>(positive.size()) - positives;
-    if (positives == 0 || negatives == 0)
-        return {};
-    std::vector<CurvePoint> points{{0, 0}};
-    walkThresholds(scores, positive, [&](double tp, double fp) {
-        points.push_back({fp / negatives, tp / positives});
-    });
-    return thinned(std::move(points), maxPoints);
-}
-
-std::vector<CurvePoint> prCurve(const std::vector<float>& scores, const std::vector<bool>& positive,
-                                std::size_t maxPoints)
-{
-    const auto positives = static_cast<double>(std::count(positive.begin(), positive.end(), true));
+    Ranking r;
     if (positives == 0)
-        return {};
-    std::vector<CurvePoint> points;
+        return r;
+    // Each group of tied scores adds a trapezoid under the ROC curve and a step of average
+    // precision, and a point to each curve.
+    std::vector<CurvePoint> roc{{0, 0}}, pr;
+    double area = 0, ap = 0, lastTp = 0, lastFp = 0, lastRecall = 0;
     walkThresholds(scores, positive, [&](double tp, double fp) {
-        points.push_back({tp / positives, tp / (tp + fp)});
+        area += (fp - lastFp) * (lastTp + (tp - lastTp) / 2);
+        const double recall = tp / positives;
+        const double precision = tp / (tp + fp);
+        ap += (recall - lastRecall) * precision;
+        lastTp = tp;
+        lastFp = fp;
+        lastRecall = recall;
+        roc.push_back({fp / negatives, recall});
+        pr.push_back({recall, precision});
     });
-    return thinned(std::move(points), maxPoints);
+    r.auprc = ap;
+    r.pr = thinned(std::move(pr), maxPoints);
+    if (negatives > 0) {
+        r.auroc = area / (positives * negatives);
+        r.roc = thinned(std::move(roc), maxPoints);
+    }
+    return r;
 }
 
 double auroc(const std::vector<float>& scores, const std::vector<bool>& positive)
 {
-    const auto order = descending(scores);
-    double positives = 0, negatives = 0;
-    for (bool p : positive)
-        (p ? positives : negatives) += 1;
-    if (positives == 0 || negatives == 0)
-        return std::nan("");
-    // Walk down the scores; each group of ties adds a trapezoid.
-    double tp = 0, fp = 0, area = 0;
-    for (std::size_t i = 0; i < order.size();) {
-        double groupTp = 0, groupFp = 0;
-        const float s = scores[order[i]];
-        for (; i < order.size() && scores[order[i]] == s; ++i)
-            (positive[order[i]] ? groupTp : groupFp) += 1;
-        area += groupFp * (tp + groupTp / 2);
-        tp += groupTp;
-        fp += groupFp;
-    }
-    return area / (positives * negatives);
+    return rank(scores, positive).auroc;
 }
 
 double auprc(const std::vector<float>& scores, const std::vector<bool>& positive)
 {
-    const auto order = descending(scores);
-    const double positives =
-        static_cast<double>(std::count(positive.begin(), positive.end(), true));
-    if (positives == 0)
-        return std::nan("");
-    double tp = 0, fp = 0, ap = 0, lastRecall = 0;
-    for (std::size_t i = 0; i < order.size();) {
-        const float s = scores[order[i]];
-        for (; i < order.size() && scores[order[i]] == s; ++i)
-            (positive[order[i]] ? tp : fp) += 1;
-        const double recall = tp / positives;
-        ap += (recall - lastRecall) * (tp / (tp + fp));
-        lastRecall = recall;
-    }
-    return ap;
+    return rank(scores, positive).auprc;
 }
 
 } // namespace kdna::stats

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -35,11 +36,6 @@ public:
     double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
 };
 
-/// Area under the ROC curve, exact (ties count half). `positive[i]` marks the positives.
-[[nodiscard]] double auroc(const std::vector<float>& scores, const std::vector<bool>& positive);
-/// Area under the precision-recall curve as average precision (sklearn's definition).
-[[nodiscard]] double auprc(const std::vector<float>& scores, const std::vector<bool>& positive);
-
 /// A point of a curve or a scatter plot.
 struct CurvePoint {
     double x = 0;
@@ -47,19 +43,26 @@ struct CurvePoint {
     friend bool operator==(const CurvePoint&, const CurvePoint&) = default;
 };
 
-/// The ROC curve: (false positive rate, true positive rate) from (0, 0), a point after each
-/// group of tied scores (walking down), to (1, 1); empty without positives or negatives. At
-/// most `maxPoints` (at least 2): a longer walk keeps evenly spaced points and both ends.
-[[nodiscard]] std::vector<CurvePoint> rocCurve(const std::vector<float>& scores,
-                                               const std::vector<bool>& positive,
-                                               std::size_t maxPoints = 400);
-/// The precision-recall curve: (recall, precision) after each group of tied scores; empty
-/// without positives. Thinned as rocCurve.
-[[nodiscard]] std::vector<CurvePoint> prCurve(const std::vector<float>& scores,
-                                              const std::vector<bool>& positive,
-                                              std::size_t maxPoints = 400);
-/// At most `maxPoints` evenly spaced points of a longer list, the first and last kept.
-[[nodiscard]] std::vector<CurvePoint> thinned(std::vector<CurvePoint> points,
-                                              std::size_t maxPoints);
+/// What one ranking of scores against labels gives, from one sort and one walk down the
+/// scores, a group of tied scores at a time (`positive[i]` marks the positives).
+struct Ranking {
+    /// Area under the ROC curve, exact (ties count half); NaN without positives or negatives.
+    double auroc = std::nan("");
+    /// Area under the precision-recall curve as average precision (sklearn's definition);
+    /// NaN without positives.
+    double auprc = std::nan("");
+    /// (false positive rate, true positive rate) from (0, 0), a point after each group, to
+    /// (1, 1); empty when auroc is NaN.
+    std::vector<CurvePoint> roc;
+    /// (recall, precision) after each group; empty when auprc is NaN.
+    std::vector<CurvePoint> pr;
+};
+/// The ranking of `scores`; each curve at most `maxPoints` (at least 2): a longer walk keeps
+/// evenly spaced points and both ends.
+[[nodiscard]] Ranking rank(const std::vector<float>& scores, const std::vector<bool>& positive,
+                           std::size_t maxPoints = 400);
+/// rank()'s areas alone.
+[[nodiscard]] double auroc(const std::vector<float>& scores, const std::vector<bool>& positive);
+[[nodiscard]] double auprc(const std::vector<float>& scores, const std::vector<bool>& positive);
 
 } // namespace kdna::stats

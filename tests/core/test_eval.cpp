@@ -172,14 +172,14 @@ private Q_SLOTS:
         // Ranks P N P N: the ROC steps up, right, up, right; precision after each.
         const std::vector<float> scores = {0.9F, 0.8F, 0.7F, 0.6F};
         const std::vector<bool> positive = {true, false, true, false};
-        QCOMPARE(stats::rocCurve(scores, positive),
+        QCOMPARE(stats::rank(scores, positive).roc,
                  (std::vector<P>{{0, 0}, {0, 0.5}, {0.5, 0.5}, {0.5, 1}, {1, 1}}));
-        QCOMPARE(stats::prCurve(scores, positive),
+        QCOMPARE(stats::rank(scores, positive).pr,
                  (std::vector<P>{{0.5, 1}, {0.5, 0.5}, {1, 2.0 / 3}, {1, 0.5}}));
         // Tied scores are one step, as the areas count them.
-        QCOMPARE(stats::rocCurve({0.5F, 0.5F}, {true, false}), (std::vector<P>{{0, 0}, {1, 1}}));
-        QVERIFY(stats::rocCurve({0.5F}, {true}).empty()); // no negative: no curve
-        QVERIFY(stats::prCurve({0.5F}, {false}).empty());
+        QCOMPARE(stats::rank({0.5F, 0.5F}, {true, false}).roc, (std::vector<P>{{0, 0}, {1, 1}}));
+        QVERIFY(stats::rank({0.5F}, {true}).roc.empty()); // no negative: no curve
+        QVERIFY(stats::rank({0.5F}, {false}).pr.empty());
         // The trapezoids under the full curve are the AUROC; thinning keeps both ends.
         std::mt19937 rng(3);
         std::normal_distribution<double> noise;
@@ -189,12 +189,12 @@ private Q_SLOTS:
             labels.push_back(i % 4 == 0);
             many.push_back(static_cast<float>(noise(rng) + (labels.back() ? 1.0 : 0.0)));
         }
-        const auto full = stats::rocCurve(many, labels, many.size() + 1);
+        const auto full = stats::rank(many, labels, many.size() + 1).roc;
         double area = 0;
         for (std::size_t i = 1; i < full.size(); ++i)
             area += (full[i].x - full[i - 1].x) * (full[i].y + full[i - 1].y) / 2;
         QVERIFY(std::abs(area - stats::auroc(many, labels)) < 1e-9);
-        const auto drawn = stats::rocCurve(many, labels, 400);
+        const auto drawn = stats::rank(many, labels, 400).roc;
         QCOMPARE(drawn.size(), std::size_t(400));
         QCOMPARE(drawn.front(), (P{0, 0}));
         QCOMPARE(drawn.back(), (P{1, 1}));
@@ -823,9 +823,10 @@ private Q_SLOTS:
         const auto pr = aucModel(m, chr4, false, "PR", whole);
         QVERIFY(pr[0].value > 0 && pr[0].value <= 1);
         // Both curves come with either area, ready to draw.
-        QCOMPARE(pr[0].auprc, pr[0].value);
-        QVERIFY(!a[0].roc.empty() && a[0].roc.size() <= 400 && !a[0].pr.empty());
-        QCOMPARE(a[0].roc.back(), (stats::CurvePoint{1, 1}));
+        QCOMPARE(pr[0].ranking.auprc, pr[0].value);
+        QVERIFY(!a[0].ranking.roc.empty() && a[0].ranking.roc.size() <= 400 &&
+                !a[0].ranking.pr.empty());
+        QCOMPARE(a[0].ranking.roc.back(), (stats::CurvePoint{1, 1}));
 
         // The test evaluation a training ends with draws them: ROC and precision-recall.
         p.test_chr = {"chr4"};
@@ -835,7 +836,7 @@ private Q_SLOTS:
         QCOMPARE(evaluation.plots[1].xLabel, std::string("recall"));
         QVERIFY2(evaluation.plots[0].summary.rfind("AUC 0.", 0) == 0,
                  evaluation.plots[0].summary.c_str());
-        QCOMPARE(evaluation.plots[0].points, a[0].roc);
+        QCOMPARE(evaluation.plots[0].points, a[0].ranking.roc);
         bool threw = false;
         try {
             (void)correlateModel(m, chr4);

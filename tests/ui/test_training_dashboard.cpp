@@ -132,13 +132,13 @@ private Q_SLOTS:
         std::vector<EvaluationPlot> plots(2);
         plots[0] = {
             EvaluationPlot::Kind::Roc, "ROC: cell 0 site", "false positive rate",
-            "true positive rate",      "AUC 0.750",        stats::rocCurve(scores, positive)};
+            "true positive rate",      "AUC 0.750",        stats::rank(scores, positive).roc};
         plots[1] = {EvaluationPlot::Kind::PrecisionRecall,
                     "Precision-recall: cell 0 site",
                     "recall",
                     "precision",
                     "AUC 0.833",
-                    stats::prCurve(scores, positive)};
+                    stats::rank(scores, positive).pr};
         QWidget window;
         auto* layout = new QVBoxLayout(&window);
         auto* figures = new EvaluationPlots;
