@@ -102,6 +102,9 @@ public:
     /// the history. False when the chromosome is unknown.
     bool showRange(const GenomicRange& range);
     bool showChromosome(const std::string& chrom);
+    /// `chrom` under the open files' spelling ('IV' finds 'chrIV'), with its length; none when
+    /// no open file has it.
+    [[nodiscard]] std::optional<Chromosome> findChromosome(const std::string& chrom) const;
     /// A locus ("chrIX:100,000-120,000", "chrIX:100000", "chrIX") or the Name or ID of a
     /// feature in a feature track. False, with the reason in `error`, when neither is found.
     bool navigate(const QString& text, QString* error = nullptr);

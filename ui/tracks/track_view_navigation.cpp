@@ -1,10 +1,9 @@
 // The navigation and input part of TrackView: where the view looks (clipped by its Viewport,
 // recorded in its history) and the mouse, wheel and keys that move it. Data lives in
 // track_view.cpp, reads in track_view_reading.cpp, painting in track_view_paint.cpp.
-#include "ui/tracks/track_view.h"
-
 #include "ui/bridge/qt_convert.h"
 #include "ui/tracks/track_painter.h"
+#include "ui/tracks/track_view.h"
 
 #include <algorithm>
 #include <cmath>
@@ -61,8 +60,16 @@ bool TrackView::showRange(const GenomicRange& range)
 
 bool TrackView::showChromosome(const std::string& chrom)
 {
+    const auto found = findChromosome(chrom);
+    return found && showRange({found->name, 0, found->length});
+}
+
+std::optional<Chromosome> TrackView::findChromosome(const std::string& chrom) const
+{
     const std::string name = m_view.match(chrom);
-    return !name.empty() && showRange({name, 0, m_view.chromosomeLength(name)});
+    if (name.empty())
+        return std::nullopt;
+    return Chromosome{name, m_view.chromosomeLength(name)};
 }
 
 bool TrackView::navigate(const QString& text, QString* error)

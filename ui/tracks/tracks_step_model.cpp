@@ -77,11 +77,8 @@ void TracksStep::predictPending()
 {
     if (m_pendingPrediction.isEmpty() || !m_model->isReady() || m_model->isBusy())
         return;
-    const auto& chromosomes = m_view->chromosomes();
-    const auto found =
-        std::find_if(chromosomes.begin(), chromosomes.end(),
-                     [&](const Chromosome& c) { return qs(c.name) == m_pendingPrediction; });
-    if (found == chromosomes.end()) {
+    const auto found = m_view->findChromosome(ss(m_pendingPrediction));
+    if (!found) {
         if (!m_view->genomePath().isEmpty() && m_view->isLoading())
             return; // the genome is still opening: its chromosomes come with chromosomesChanged
         showMessage(
