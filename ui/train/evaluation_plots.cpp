@@ -2,6 +2,7 @@
 
 #include "ui/bridge/qt_convert.h"
 #include "ui/style/colors.h"
+#include "ui/train/metric_chart.h"
 
 #include <algorithm>
 #include <utility>
@@ -27,27 +28,17 @@
 namespace kdna::ui {
 namespace {
 
-/// The range of one coordinate of `points`, a little wider so that no point sits on a frame.
-std::pair<double, double> span(const std::vector<stats::CurvePoint>& points, bool x)
-{
-    if (points.empty())
-        return {0, 1};
-    const auto [lo, hi] = std::minmax_element(
-        points.begin(), points.end(), [x](const stats::CurvePoint& a, const stats::CurvePoint& b) {
-            return x ? a.x < b.x : a.y < b.y;
-        });
-    const double a = x ? lo->x : lo->y;
-    const double b = x ? hi->x : hi->y;
-    const double margin = b > a ? (b - a) * 0.05 : 0.5;
-    return {a - margin, b + margin};
-}
-
-QValueAxis* axis(const QString& title, double lo, double hi)
+/// An axis over `values`' range in whole ticks, as the training charts draw theirs; curves
+/// (rates, precision) span [0, 1].
+QValueAxis* axis(const QString& title, const std::vector<double>& values, bool rate)
 {
     auto* a = new QValueAxis;
     a->setTitleText(title);
-    a->setRange(lo, hi);
-    a->setLabelFormat(QStringLiteral("%.2g"));
+    const auto [lo, hi] = rate || values.empty()
+                              ? std::pair{0.0, 1.0}
+                              : std::pair{*std::min_element(values.begin(), values.end()),
+                                          *std::max_element(values.begin(), values.end())};
+    applyLinear(a, niceAxis(lo, hi, rate ? 5 : 4, rate));
     return a;
 }
 
@@ -115,10 +106,14 @@ void EvaluationPlots::show(int index)
         for (const auto& p : plot.points)
             series->append(p.x, p.y);
         chart->addSeries(series);
-        const auto [x0, x1] = scatter ? span(plot.points, true) : std::pair{0.0, 1.0};
-        const auto [y0, y1] = scatter ? span(plot.points, false) : std::pair{0.0, 1.0};
-        QValueAxis* x = axis(qs(plot.xLabel), x0, x1);
-        QValueAxis* y = axis(qs(plot.yLabel), y0, y1);
+        std::vector<double> xs, ys;
+        if (scatter)
+            for (const auto& p : plot.points) {
+                xs.push_back(p.x);
+                ys.push_back(p.y);
+            }
+        QValueAxis* x = axis(qs(plot.xLabel), xs, !scatter);
+        QValueAxis* y = axis(qs(plot.yLabel), ys, !scatter);
         chart->addAxis(x, Qt::AlignBottom);
         chart->addAxis(y, Qt::AlignLeft);
         series->attachAxis(x);

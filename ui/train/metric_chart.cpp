@@ -39,6 +39,8 @@ QString labelFormatFor(double step)
     return QStringLiteral("%.%1f").arg(decimals);
 }
 
+} // namespace
+
 void applyLinear(QValueAxis* axis, const NiceAxis& nice)
 {
     axis->setTickType(QValueAxis::TicksDynamic);
@@ -47,8 +49,6 @@ void applyLinear(QValueAxis* axis, const NiceAxis& nice)
     axis->setLabelFormat(labelFormatFor(nice.step));
     axis->setRange(nice.minimum, nice.maximum);
 }
-
-} // namespace
 
 std::pair<double, double> robustRange(std::vector<double> values)
 {

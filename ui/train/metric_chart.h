@@ -27,6 +27,8 @@ struct NiceAxis {
 /// About `ticks` intervals over [lo, hi]; `floorAtZero` keeps a non-negative range (losses)
 /// from reaching below zero.
 [[nodiscard]] NiceAxis niceAxis(double lo, double hi, int ticks, bool floorAtZero);
+/// Sets `axis` to `nice`: its range, a tick at each step, labels with the step's decimals.
+void applyLinear(QValueAxis* axis, const NiceAxis& nice);
 
 /// The y range to show for `values` with outliers left out, as TensorBoard does by default:
 /// the 1st to 99th percentile widened by a quarter of its span, never past the data. A first
