@@ -713,8 +713,13 @@ void ModelBuilder::refreshSummary()
                                count(m_summary.totalParams - m_summary.trainableParams)));
     m_problem->setText(problemText());
     if (m_labelFit)
-        m_fitLabels->setText(tr("Set output_shape to %1").arg(qs(text::tuple(*m_labelFit))));
+        m_fitLabels->setText(fitLabelsText());
     m_fitLabels->setVisible(m_labelFit.has_value());
+}
+
+QString ModelBuilder::fitLabelsText() const
+{
+    return tr("Set output_shape to %1").arg(qs(text::tuple(*m_labelFit)));
 }
 
 void ModelBuilder::fitLabelsToModel()
@@ -723,7 +728,7 @@ void ModelBuilder::fitLabelsToModel()
         return;
     DatasetSpec data = std::get<DatasetSpec>(m_doc->project().dataset);
     data.output_shape = *m_labelFit;
-    m_doc->setDataset(data, tr("Set output_shape to %1").arg(qs(text::tuple(*m_labelFit))));
+    m_doc->setDataset(data, fitLabelsText()); // the button's words name the undo step
 }
 
 QString ModelBuilder::problemText() const

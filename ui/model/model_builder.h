@@ -91,6 +91,8 @@ private:
     void askToApplyTemplate();
     /// The one-click fix under a label mismatch: sets the dataset's output_shape to m_labelFit.
     void fitLabelsToModel();
+    /// "Set output_shape to (64, 1)": the button and its undo step.
+    [[nodiscard]] QString fitLabelsText() const;
     void commit(ModelSpec spec, const QString& what, int select = -1);
     [[nodiscard]] ModelSpec current() const;
     [[nodiscard]] QString describe(const LayerSpec& layer) const;
