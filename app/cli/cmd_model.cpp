@@ -86,6 +86,7 @@ struct ModelArgs {
     bool weights = false;
     std::string method = "auto";
     std::string precision = "fp32";
+    std::int64_t steps = 0;
 
     void add(CLI::App& cmd, bool needChromosomes)
     {
@@ -114,6 +115,14 @@ struct ModelArgs {
             ->capture_default_str()
             ->check(oneOf({"fp32", "bf16"}));
         runOn.add(cmd);
+    }
+    /// Keras evaluate's steps, for the commands that score windows one by one in a sample.
+    void addSteps(CLI::App& cmd)
+    {
+        cmd.add_option("--steps", steps,
+                       "Score this many batches of the training's batch_size, spread evenly "
+                       "over the chromosomes (Keras' evaluate steps; default: every window)")
+            ->check(atLeast(1));
     }
     [[nodiscard]] LoadedModel load() const { return runOn.load(model); }
     /// The --annotation files, relative to the folder the command was typed in (as for
@@ -163,7 +172,7 @@ struct ModelArgs {
         if (fasta.size() <= 1)
             return {{"",
                      {chromosomes, fasta.empty() ? "" : fasta.front(), files, weights, std::nullopt,
-                      std::nullopt},
+                      std::nullopt, steps},
                      0}};
         if (!m.archive.trainSpec)
             throw Error("--fasta: the model archive holds no training generator command");
@@ -181,7 +190,8 @@ struct ModelArgs {
                                          files.begin() + static_cast<std::ptrdiff_t>(first + n)),
                 weights,
                 std::nullopt,
-                c.index};
+                c.index,
+                steps};
             r.firstAnnotation = first;
             first += n;
             out.push_back(std::move(r));
@@ -222,12 +232,22 @@ void dropUnscored(const ModelArgs& args, const DatasetSpec& trained, std::size_t
             correlations.erase("correlate_" + std::to_string(i / k) + "_" + std::to_string(i % k));
 }
 
+/// " (an even sample of N: --steps S)" when --steps scored a sample of N, else nothing.
+std::string sampleNote(std::int64_t sampledFrom, const ModelArgs& args)
+{
+    if (sampledFrom == 0)
+        return {};
+    return " (an even sample of " + text::withThousands(sampledFrom) + ": --steps " +
+           std::to_string(args.steps) + ")";
+}
+
 void addEvaluate(CLI::App& app)
 {
     auto args = std::make_shared<ModelArgs>();
     auto* cmd = app.add_subcommand(
         "evaluate", "Loss and metrics of a saved model on chromosomes (keras_dna's evaluate)");
     args->add(*cmd, true);
+    args->addSteps(*cmd);
     cmd->callback([args] {
         LoadedModel m = args->load();
         for (const auto& run : args->runs(m)) {
@@ -236,9 +256,9 @@ void addEvaluate(CLI::App& app)
             progress.finish();
             std::cout << run.label << text::join(args->chromosomes, ", ") << ": "
                       << formatMetrics(r.metrics) << "\n"
-                      << text::withThousands(r.examples) << " windows, "
-                      << text::number(r.seconds, 2) << " s, " << methodNote(r.method, r.reason)
-                      << std::endl;
+                      << text::withThousands(r.examples) << " windows"
+                      << sampleNote(r.sampledFrom, *args) << ", " << text::number(r.seconds, 2)
+                      << " s, " << methodNote(r.method, r.reason) << std::endl;
         }
     });
 }
@@ -250,6 +270,7 @@ void addCorrelate(CLI::App& app)
                                    "Pearson r between predictions and the experiment per track "
                                    "(keras_dna's get_correlation), over every position");
     args->add(*cmd, true);
+    args->addSteps(*cmd);
     auto json = std::make_shared<bool>(false);
     cmd->add_flag("--json", *json, "Print keras_dna's dictionary as JSON");
     cmd->callback([args, json] {
@@ -268,10 +289,10 @@ void addCorrelate(CLI::App& app)
             }
             for (const auto& [name, value] : r.correlations)
                 std::cout << run.label << name << "\t" << text::number(value, 4) << "\n";
-            std::cout << run.label << "over " << text::withThousands(r.positions)
-                      << " positions of " << text::join(args->chromosomes, ", ") << ", "
-                      << text::number(r.seconds, 2) << " s, " << methodNote(r.method, r.reason)
-                      << std::endl;
+            std::cout << run.label << "over " << text::withThousands(r.positions) << " positions"
+                      << sampleNote(r.sampledFrom, *args) << " of "
+                      << text::join(args->chromosomes, ", ") << ", " << text::number(r.seconds, 2)
+                      << " s, " << methodNote(r.method, r.reason) << std::endl;
         }
         // keras_dna's dictionary; with one --fasta per dataset, one dictionary per dataset.
         if (*json)

@@ -3,8 +3,8 @@
 #include "core/data/dataset_spec.h"
 #include "core/data/normalization.h"
 #include "core/data/shapes.h"
-#include "core/util/chromosome.h"
 #include "core/data/weighting.h"
+#include "core/util/chromosome.h"
 
 #include <cstdint>
 #include <map>
@@ -85,6 +85,8 @@ public:
     [[nodiscard]] virtual Locus locus(std::int64_t index) const = 0;
     [[nodiscard]] virtual DatasetSummary summary() const = 0;
     [[nodiscard]] virtual const DataStatistics& statistics() const = 0;
+    /// Whether examples come from several datasets (a MultiGenerator's), each with its genome.
+    [[nodiscard]] virtual bool mixesDatasets() const { return false; }
 
     [[nodiscard]] Shape labelShape() const { return naturalLabelShape(spec(), inputLength()); }
     [[nodiscard]] Shape secondaryShape() const { return naturalSecShape(spec(), inputLength()); }

@@ -127,6 +127,7 @@ public:
     {
         return m_datasets.front()->statistics();
     }
+    [[nodiscard]] bool mixesDatasets() const override { return true; }
     [[nodiscard]] const std::vector<std::shared_ptr<const Dataset>>& datasets() const
     {
         return m_datasets;

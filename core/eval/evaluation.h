@@ -16,6 +16,7 @@ namespace kdna {
 struct EvaluationReport {
     std::map<std::string, double> metrics;
     std::int64_t examples = 0;
+    std::int64_t sampledFrom = 0; ///< the examples a sample was drawn from; 0: all were scored
     std::string method;
     std::string reason;
     double seconds = 0;

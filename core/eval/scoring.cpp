@@ -204,7 +204,7 @@ std::string wholeSequenceBlocker(const Model& model, const Generator& data)
     if (!plan.possible)
         return plan.reason;
     const DatasetSpec& spec = data.dataset().spec();
-    if (dynamic_cast<const MultiDataset*>(&data.dataset()))
+    if (data.dataset().mixesDatasets())
         return "the data mixes several datasets";
     if (spec.negative_type == NegativeType::Random && spec.isSparse())
         return "the data has random-sequence negatives";

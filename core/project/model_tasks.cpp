@@ -1,6 +1,7 @@
 #include "core/project/model_tasks.h"
 
 #include "core/data/generator.h"
+#include "core/data/sampled_dataset.h"
 #include "core/model/model.h"
 #include "core/project/project.h"
 #include "core/train/trainer.h"
@@ -38,6 +39,21 @@ std::unique_ptr<Generator> evaluationGenerator(const LoadedModel& m, const Evalu
     // normalised on its own data (as keras_dna builds a new generator).
     const bool fitted = choice.sameData && choice.index < m.archive.statistics.size();
     return openGenerator(spec, fitted ? &m.archive.statistics[choice.index] : nullptr, options);
+}
+
+/// The generator of `data.steps` batches spread over `full`'s examples, or `full` itself when
+/// they would cover it; `sampledFrom` is set to the examples sampled from (0 when not).
+std::unique_ptr<Generator> sampledGenerator(std::unique_ptr<Generator> full,
+                                            const EvaluationData& data, std::int64_t& sampledFrom)
+{
+    sampledFrom = 0;
+    const std::int64_t available = full->dataset().size();
+    if (data.steps <= 0 || data.steps > available / full->batchSize())
+        return full;
+    sampledFrom = available;
+    return std::make_unique<Generator>(
+        std::make_shared<SampledDataset>(full->datasetPtr(), data.steps * full->batchSize()),
+        full->layout(), full->options());
 }
 
 } // namespace
@@ -95,10 +111,14 @@ LoadedModel loadModel(const std::filesystem::path& path, const std::filesystem::
 EvaluationReport evaluateModel(LoadedModel& m, const EvaluationData& data,
                                const ScoreOptions& options)
 {
-    const auto generator = evaluationGenerator(m, data, false);
+    std::int64_t sampledFrom = 0;
+    const auto generator = sampledGenerator(evaluationGenerator(m, data, false), data, sampledFrom);
     const ScoredData scores = scoreData(*m.model, *generator, options);
-    return evaluateScores(*m.model, scores, m.archive.compile,
-                          outputTracks(*generator, m.model->spec().outputNames()), data.weights);
+    EvaluationReport r =
+        evaluateScores(*m.model, scores, m.archive.compile,
+                       outputTracks(*generator, m.model->spec().outputNames()), data.weights);
+    r.sampledFrom = sampledFrom;
+    return r;
 }
 
 CorrelationReport correlateModel(LoadedModel& m, const EvaluationData& data,
@@ -108,9 +128,10 @@ CorrelationReport correlateModel(LoadedModel& m, const EvaluationData& data,
         m.evaluationDataset(data.fasta, data.annotations, data.dataset).spec.isSparse())
         throw Error(
             "get_correlation applies to bigWig (regression) models; use auc for BED/GFF models");
-    const auto generator = evaluationGenerator(m, data, true);
-    const ScoredData scores = scoreData(*m.model, *generator, options);
     CorrelationReport r;
+    const auto generator =
+        sampledGenerator(evaluationGenerator(m, data, true), data, r.sampledFrom);
+    const ScoredData scores = scoreData(*m.model, *generator, options);
     const OutputTracks tracks = outputTracks(*generator, m.model->spec().outputNames()).front();
     r.correlations = correlations(scores, tracks);
     r.scatter = scatterSample(scores, tracks);

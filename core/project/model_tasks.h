@@ -51,6 +51,9 @@ struct EvaluationData {
     /// Which training dataset (a MultiGenerator's, in dataset order); unset: the one `fasta`
     /// and `annotations` pick.
     std::optional<std::size_t> dataset = std::nullopt;
+    /// Keras evaluate's steps: this many batches of the training's batch_size, spread evenly
+    /// over the data (SampledDataset); 0, or more than the data holds: every example.
+    std::int64_t steps = 0;
 };
 
 [[nodiscard]] EvaluationReport evaluateModel(LoadedModel& m, const EvaluationData& data,
@@ -60,7 +63,8 @@ struct CorrelationReport {
     std::map<std::string, double> correlations; ///< correlate_{cell}_{annotation}
     /// By the same names: (measured, predicted) pairs sampled evenly, to draw (scatterSample).
     std::map<std::string, std::vector<stats::CurvePoint>> scatter;
-    std::int64_t positions = 0; ///< genome positions compared (each track has one value there)
+    std::int64_t positions = 0;   ///< genome positions compared (each track has one value there)
+    std::int64_t sampledFrom = 0; ///< the windows `steps` sampled from; 0: every one was scored
     std::string method;
     std::string reason;
     double seconds = 0;

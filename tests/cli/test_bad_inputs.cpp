@@ -291,6 +291,13 @@ private Q_SLOTS:
         expectRefusal({"predict", "m.kdna", "-c", "chr4", "-o", "p.bw", "--precision", "fp64"},
                       "--precision: must be one of fp32, bf16, not 'fp64'");
     }
+    void evaluationStepsMustBePositive()
+    {
+        for (const char* command : {"evaluate", "correlate"})
+            for (const char* steps : {"0", "-2", "many"})
+                expectRefusal({command, "m.kdna", "-c", "chr4", "--steps", steps},
+                              "--steps: must be a whole number of at least 1");
+    }
     void batchSizeMustBePositive()
     {
         for (const char* size : {"-5", "0"})

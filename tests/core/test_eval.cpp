@@ -1,4 +1,5 @@
 #include "core/data/generator.h"
+#include "core/data/sampled_dataset.h"
 #include "core/eval/evaluation.h"
 #include "core/eval/prediction_pairing.h"
 #include "core/eval/predictor.h"
@@ -627,6 +628,50 @@ private Q_SLOTS:
         const auto c = correlateModel(m, {{"chr4"}, {}, {}, false, std::nullopt});
         QCOMPARE(c.correlations.size(), std::size_t(2));
         QCOMPARE(c.positions, std::int64_t{60000 - 301 + 1});
+    }
+
+    /// Keras' evaluate(steps=N): N batches of the training's batch_size, spread evenly over
+    /// the chromosome (not its first N x 64 windows), on either path, and said so.
+    void stepsScoreAnEvenSampleOfTheWindows()
+    {
+        Project p = writeDemoProject(m_files);
+        std::get<DatasetSpec>(p.dataset).window = 301;
+        p.model = smallNet({{{"type", "Dense"}, {"units", 1}}});
+        LoadedModel m = trainBriefly(p, "steps.kdna");
+        EvaluationData sample = onChr4();
+        sample.steps = 3;
+        const std::int64_t all = 60000 - 301 + 1;
+        const auto whole = evaluateModel(m, sample, scoredBy("whole"));
+        const auto windows = evaluateModel(m, sample, scoredBy("windows"));
+        QCOMPARE(whole.examples, std::int64_t{3 * 64});
+        QCOMPARE(whole.sampledFrom, all);
+        QCOMPARE(windows.examples, whole.examples);
+        QVERIFY(std::abs(whole.metrics.at("loss") - windows.metrics.at("loss")) < 1e-6);
+        const auto full = evaluateModel(m, onChr4(), scoredBy("whole"));
+        QCOMPARE(full.examples, all);
+        QCOMPARE(full.sampledFrom, std::int64_t{0});
+        QVERIFY(whole.metrics.at("loss") != full.metrics.at("loss"));
+        // Correlation takes the same budget, in positions.
+        const auto c = correlateModel(m, sample);
+        QCOMPARE(c.positions, std::int64_t{3 * 64});
+        QCOMPARE(c.sampledFrom, all);
+        // More steps than the data holds: every window, as without steps.
+        sample.steps = 10000;
+        QCOMPARE(evaluateModel(m, sample).sampledFrom, std::int64_t{0});
+
+        // The sample spans the chromosome evenly, in order, each window once.
+        const auto data =
+            openDataset(std::get<DatasetSpec>(respecOn(p.dataset, {"chr4"}, {}, {}, false)));
+        const SampledDataset spread(data, 192);
+        QCOMPARE(spread.size(), std::int64_t{192});
+        std::int64_t previous = -1;
+        for (std::int64_t i = 0; i < spread.size(); ++i) {
+            const std::int64_t start = spread.locus(i).start;
+            QVERIFY(start > previous);
+            previous = start;
+        }
+        QVERIFY(spread.locus(0).start < all / 192);
+        QVERIFY(spread.locus(191).start > all - all / 192);
     }
 
     /// A two-headed model: predict writes the first output and says why not the second.
