@@ -5,6 +5,7 @@
 #include "core/distributed/process_group.h"
 #include "core/genome/genome.h"
 #include "core/model/model.h"
+#include "core/project/resume.h"
 #include "core/project/test_evaluation.h"
 #include "core/project/workflow.h"
 #include "core/util/atomic_output.h"
@@ -39,6 +40,7 @@ struct TrainArgs {
     int workers = 0;
     std::string out;
     std::string from;
+    bool resume = false;
     std::string stateDict;
     int nproc = 0;
 };
@@ -169,6 +171,10 @@ void runTrain(const TrainArgs& args)
     if (!args.from.empty())
         start = ModelArchive::load(args.from);
 
+    if (const auto files = resumeFilesOf(target);
+        args.resume && rankZero && std::filesystem::exists(files.archive))
+        std::cout << "resuming from " << files.archive.string() << std::endl;
+
     TrainingProgress progress;
     TrainOptions options;
     options.observer = rankZero ? &progress : nullptr;
@@ -176,6 +182,7 @@ void runTrain(const TrainArgs& args)
     options.group = group.get();
     options.startFrom = start ? &*start : nullptr;
     options.output = args.out;
+    options.resume = args.resume;
     // The first Ctrl-C stops the training gracefully (the best weights are saved); the
     // handler before it (which removes temporaries) comes back afterwards.
     const auto previous = std::signal(SIGINT, [](int) { g_interrupted = true; });
@@ -235,6 +242,11 @@ void addTrainCommand(CLI::App& app)
         ->check(writablePath());
     cmd->add_option("--from", args->from, "Start from a saved model's weights (transfer learning)")
         ->check(existingFile());
+    cmd->add_flag("--resume", args->resume,
+                  "After every epoch keep the run's state beside the model (MODEL.resume.kdna "
+                  "and its optimiser state); started again with --resume, continue from it "
+                  "(the project's epochs count those done); removed when training ends")
+        ->excludes("--from");
     cmd->add_option("--export-state-dict", args->stateDict,
                     "Also write the weights as .safetensors (PyTorch state-dict names)")
         ->check(writablePath());

@@ -30,8 +30,9 @@ std::string formatMetrics(const std::map<std::string, double>& metrics)
 
 void TrainingProgress::started(const TrainingStarted& s)
 {
-    m_epochs = s.epochs;
-    m_firstEpoch = s.firstEpoch;
+    // A resumed run counts on from the interrupted one; any other counts its epochs from 1.
+    m_epochs = s.resumed ? s.firstEpoch + s.epochs : s.epochs;
+    m_firstEpoch = s.resumed ? 0 : s.firstEpoch;
     std::cerr << "training on " << s.device << " (" << s.threads << " torch threads, " << s.workers
               << " data thread" << (s.workers == 1 ? "" : "s") << ", " << s.precision
               << "): " << s.epochs << " epochs x " << s.stepsPerEpoch << " steps of "

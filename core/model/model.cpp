@@ -23,9 +23,24 @@ Model::Model(ModelSpec spec, std::uint64_t seed)
     d->summary = summarize(d->spec);
     if (!d->summary.ok())
         throw Error::atKeyword("model", d->summary.error);
+    // Seeding and the draws it seeds in one step: another thread seeding in between (a
+    // second model, a training's epoch) would change these weights.
+    const std::lock_guard lock(seedMutex());
     torch::manual_seed(seed);
     d->module = nn::GraphModule(d->spec);
     nn::initializeLikeKeras(*d->module);
+}
+
+std::mutex& seedMutex()
+{
+    static std::mutex m;
+    return m;
+}
+
+void seedTorch(std::uint64_t seed)
+{
+    const std::lock_guard lock(seedMutex());
+    torch::manual_seed(seed);
 }
 
 Model::Model(Model&&) noexcept = default;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,12 @@ public:
 private:
     std::unique_ptr<Impl> d;
 };
+
+/// Seeds LibTorch's process-wide generator, never while a Model on another thread is drawing
+/// its initial weights from it (seedMutex).
+void seedTorch(std::uint64_t seed);
+/// Held while a Model seeds and initialises its weights.
+[[nodiscard]] std::mutex& seedMutex();
 
 /// Whether this build of LibTorch can use a CUDA GPU now.
 [[nodiscard]] bool cudaAvailable();

@@ -2,6 +2,7 @@
 
 #include "core/distributed/process_group.h"
 #include "core/model/model.h"
+#include "core/project/resume.h"
 #include "core/util/atomic_output.h"
 #include "core/util/error.h"
 #include "core/util/text.h"
@@ -103,13 +104,36 @@ void requireOutputs(const Project& project, const std::filesystem::path& archive
 
 /// The weights are the saved model's: a project describing another model would train one
 /// thing while printing another, or fail mid-run on a shape.
-void requireSameArchitecture(const ModelArchive& start, const Project& project)
+void requireSameArchitecture(const ModelArchive& start, const Project& project,
+                             const std::string& option = "from")
 {
     const auto differences = architectureDifferences(start.model, project.model);
     if (!differences.empty())
-        throw Error("--from: the saved model's weights do not fit the project's model: " +
-                        text::join(differences, "; "),
-                    "from");
+        throw Error("--" + option + ": the saved model's weights (" + start.file.string() +
+                        ") do not fit the project's model: " + text::join(differences, "; "),
+                    option);
+}
+
+/// The state an earlier `--resume` run of this model left, checked against the project.
+std::optional<ResumedState> resumedState(const Project& project, const TrainOptions& options,
+                                         const std::filesystem::path& archive)
+{
+    if (!options.resume)
+        return std::nullopt;
+    std::optional<ResumedState> s = loadResumeState(resumeFilesOf(archive));
+    if (s)
+        requireSameArchitecture(s->archive, project, "resume");
+    return s;
+}
+
+/// After every epoch, on rank 0: the state a resumed run starts from.
+std::function<void(const ResumePoint&)> resumeSaver(const Project& project, TrainOutcome& outcome)
+{
+    return [&project, &outcome](const ResumePoint& point) {
+        saveResumeState(resumeFilesOf(outcome.archive),
+                        archiveOf(project, *outcome.model, point.history, outcome.statistics),
+                        point);
+    };
 }
 
 /// Saves the trained model where asked or, when that fails (the disk filled up or the folder
@@ -149,12 +173,16 @@ TrainOutcome trainProject(const Project& project, const TrainOptions& options)
     requireOutputs(project, outcome.archive);
     if (options.startFrom)
         requireSameArchitecture(*options.startFrom, project);
+    const std::optional<ResumedState> resumed = resumedState(project, options, outcome.archive);
+    if (resumed)
+        fitted = &resumed->archive.statistics; // the same data, normalised as it was
     ProjectData data = openProjectData(project, fitted);
     checkModelFitsData(project.model, *data.train);
     if (data.validation)
         checkModelFitsData(project.model, *data.validation);
 
-    outcome.model = options.startFrom
+    outcome.model = resumed ? resumed->archive.buildModel()
+                    : options.startFrom
                         ? options.startFrom->buildModel()
                         : std::make_unique<Model>(project.model, project.training.seed);
     outcome.statistics = statisticsOf(*data.train);
@@ -168,9 +196,20 @@ TrainOutcome trainProject(const Project& project, const TrainOptions& options)
                     options.cancel,
                     {},
                     {},
-                    options.group};
+                    options.group,
+                    {}};
     if (options.startFrom && options.startFrom->model == project.model)
         run.previous = options.startFrom->history;
+    if (resumed) {
+        run.previous = resumed->archive.history;
+        run.resume.resumed = true;
+        run.resume.optimizerState = resumed->optimizerState;
+        run.resume.bestWeights = resumed->bestWeights;
+        run.settings.epochs = std::max<int>(0, project.training.epochs -
+                                                   static_cast<int>(run.previous.epochs.size()));
+    }
+    if (options.resume)
+        run.resume.save = resumeSaver(project, outcome);
     if (project.training.checkpoint.enabled) {
         const auto checkpointPath = project.resolve(project.training.checkpoint.path);
         run.saveCheckpoint = [&project, &outcome, checkpointPath](int, const History& history) {
@@ -180,8 +219,10 @@ TrainOutcome trainProject(const Project& project, const TrainOptions& options)
     const std::size_t epochsBefore = run.previous.epochs.size();
     outcome.result = train(std::move(run));
     const bool rankZero = !options.group || options.group->rank() == 0;
-    if (rankZero && outcome.result.history.epochs.size() > epochsBefore)
+    if (rankZero && (outcome.result.history.epochs.size() > epochsBefore || resumed))
         saveTrained(project, outcome);
+    if (rankZero && options.resume && !outcome.result.cancelled)
+        removeResumeState(resumeFilesOf(outcome.archive));
     return outcome;
 }
 

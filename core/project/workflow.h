@@ -42,6 +42,10 @@ struct TrainOptions {
     std::filesystem::path output;
     /// This process's rank of a data-parallel group (TrainingRun::group); only rank 0 saves.
     dist::ProcessGroup* group = nullptr;
+    /// Keep the run's state after every epoch (resumeFilesOf the archive) and, when an earlier
+    /// run of the same command left one, continue from it (`kdna train --resume`): the
+    /// project's epochs count the ones done before. The files go when the training ends.
+    bool resume = false;
 };
 
 struct TrainOutcome {

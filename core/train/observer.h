@@ -19,6 +19,9 @@ struct TrainingStarted {
     /// Index of this run's first epoch: 0, or the epochs a resumed model had (its history
     /// goes on); a progress display counts this run's epochs from 1.
     int firstEpoch = 0;
+    /// A resumed run (`--resume`) goes on with the interrupted one's count, as Keras'
+    /// initial_epoch does: epoch firstEpoch + 1 of firstEpoch + epochs.
+    bool resumed = false;
     /// What the data said when it was read (fewer negatives than asked, a chromosome too
     /// short for a window, ...); validation notes start with "validation data: ".
     std::vector<std::string> notes;

@@ -6,6 +6,7 @@
 #include "core/model/torch_model.h"
 #include "core/train/callbacks.h"
 #include "core/train/metrics.h"
+#include "core/train/optimizer_state.h"
 #include "core/util/error.h"
 #include "core/util/text.h"
 
@@ -188,6 +189,8 @@ private:
     /// true when early stopping ends the run.
     bool closeEpoch(int epoch, const std::map<std::string, double>& values, const EpochPass& pass,
                     Clock::time_point epochStart);
+    /// Rebuilds the callbacks' state from the epochs of a resumed run's history.
+    void replayEpochs();
     void cancelled();
     void finish();
     /// Every rank starts from rank 0's parameters and buffers.
@@ -221,6 +224,7 @@ private:
     std::string m_bestWeights;
     int m_bestEpoch = -1;
     bool m_restoreBest = false;
+    bool m_stoppedEarly = false; ///< a resumed run whose history had already stopped early
 };
 
 /// Checks the settings and places the model before any member that depends on them is made.
@@ -231,11 +235,12 @@ Model::Impl& preparedModel(TrainingRun& run)
     Model::Impl& m = run.model.impl();
     setTorchThreads(run.settings.threads);
     run.model.setDevice(run.settings.device);
-    torch::manual_seed(run.settings.seed);
+    seedTorch(run.settings.seed);
     // Rank 0 alone tells the user and writes files; the others only train.
     if (run.group && run.group->rank() != 0) {
         run.observer = nullptr;
         run.saveCheckpoint = nullptr;
+        run.resume.save = nullptr;
     }
     return m;
 }
@@ -265,6 +270,34 @@ TrainingLoop::TrainingLoop(TrainingRun& run)
         m_early.emplace(run.settings.early_stopping);
     m_checkpointBest = m_checkpointMonitor.worst();
     m_result.stopReason = "completed";
+    if (!run.resume.optimizerState.empty())
+        loadOptimizerState(*m_optimizer, run.compile, run.model, run.resume.optimizerState);
+    m_bestWeights = run.resume.bestWeights;
+    replayEpochs();
+}
+
+void TrainingLoop::replayEpochs()
+{
+    for (std::size_t e = 0; e < m_result.history.epochs.size(); ++e) {
+        const auto& values = m_result.history.epochs[e];
+        const int epoch = static_cast<int>(e);
+        double current = 0;
+        const bool checkpointImproved = m_checkpointMonitor.read(values, current) &&
+                                        m_checkpointMonitor.beats(current, m_checkpointBest);
+        if (checkpointImproved)
+            m_checkpointBest = current;
+        EarlyStopping::Decision decision;
+        if (m_early)
+            decision = m_early->onEpochEnd(epoch, values);
+        if (m_early ? decision.improved : checkpointImproved)
+            m_bestEpoch = epoch;
+        if (decision.stop) {
+            // The interrupted run had stopped early: nothing is left to train.
+            m_stoppedEarly = true;
+            m_result.stopReason = "early stopping";
+            m_restoreBest = decision.restore;
+        }
+    }
 }
 
 TrainingResult TrainingLoop::run()
@@ -275,8 +308,11 @@ TrainingResult TrainingLoop::run()
     BatchStream stream(m_run.train, m_firstBatch * m_ranks + m_rank,
                        static_cast<std::int64_t>(m_run.settings.epochs) * m_steps, m_ranks);
     m_stream = &stream;
-    for (int e = 0; e < m_run.settings.epochs; ++e) {
+    for (int e = 0; e < m_run.settings.epochs && !m_stoppedEarly; ++e) {
         const int epoch = m_firstEpoch + e;
+        // Each epoch's random draws (dropout) from its own seed, so a resumed run draws what
+        // the uninterrupted one would have; epoch 0 keeps the run's seed.
+        seedTorch(m_run.settings.seed + static_cast<std::uint64_t>(epoch));
         m_model.module->train();
         EpochMetrics metrics(m_run.model.spec(), m_run.compile, m_tracks);
         const auto epochStart = Clock::now();
@@ -307,7 +343,7 @@ void TrainingLoop::announce()
         m_run.observer->started({m_run.settings.epochs, m_steps, m_validationSteps,
                                  m_run.train.batchSize(), m_device.str(), m_run.settings.precision,
                                  torchThreads(), m_run.train.workerCount(), m_firstEpoch,
-                                 dataNotes(m_run)});
+                                 m_run.resume.resumed, dataNotes(m_run)});
 }
 
 TrainingLoop::EpochPass TrainingLoop::trainBatches(int epoch, EpochMetrics& metrics,
@@ -412,6 +448,10 @@ bool TrainingLoop::closeEpoch(int epoch, const std::map<std::string, double>& va
     if (m_run.settings.checkpoint.enabled && m_run.saveCheckpoint &&
         (checkpointImproved || !m_run.settings.checkpoint.save_best_only))
         m_run.saveCheckpoint(epoch, m_result.history);
+    if (m_run.resume.save)
+        m_run.resume.save({m_result.history,
+                           optimizerStateBlob(*m_optimizer, m_run.compile, m_run.model),
+                           m_bestWeights});
     if (!decision.stop)
         return false;
     m_result.stopReason = "early stopping";

@@ -38,6 +38,13 @@ struct TrainingResult {
     bool cancelled = false;
 };
 
+/// Where a run stood after a finished epoch: what `kdna train --resume` continues from.
+struct ResumePoint {
+    const History& history;
+    std::string optimizerState;     ///< optimizerStateBlob
+    const std::string& bestWeights; ///< the weights kept to restore (empty: none yet)
+};
+
 struct TrainingRun {
     Model& model;
     const Generator& train;
@@ -57,6 +64,17 @@ struct TrainingRun {
     /// as PyTorch's DDP does. Rank 0 alone tells the observer and saves checkpoints; early
     /// stopping and cancel are decided once and obeyed by all.
     dist::ProcessGroup* group = nullptr;
+    /// Resuming `previous` (`kdna train --resume`).
+    struct Resume {
+        /// The optimiser's state and the kept best weights saved with `previous` (ResumePoint).
+        /// The callbacks' state (early stopping's best and patience, the checkpoint's best) is
+        /// replayed from previous's epochs.
+        bool resumed = false;
+        std::string optimizerState;
+        std::string bestWeights;
+        /// Called on rank 0 after every finished epoch.
+        std::function<void(const ResumePoint&)> save;
+    } resume;
 };
 
 /// keras_dna's ModelWrapper.train(): fit on the training generator, validate each epoch,

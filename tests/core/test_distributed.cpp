@@ -78,8 +78,8 @@ std::vector<torch::Tensor> trainedWeights(const Project& project, const Generato
                                           std::uint64_t seed, dist::ProcessGroup* group)
 {
     Model model(project.model, seed);
-    TrainingRun run{model, data, nullptr, project.compile, project.training, nullptr, nullptr,
-                    {},    {},   group};
+    TrainingRun run{model, data,  nullptr, project.compile, project.training, nullptr, nullptr, {},
+                    {},    group, {}};
     (void)train(std::move(run));
     std::vector<torch::Tensor> out;
     for (const auto& p : model.impl().module->parameters())
@@ -259,7 +259,8 @@ private Q_SLOTS:
                             observer ? &observer->flag : nullptr,
                             {},
                             {},
-                            &group};
+                            &group,
+                            {}};
             return train(std::move(run));
         };
         auto peer = std::async(std::launch::async, [&] { return trainRank(1, nullptr); });

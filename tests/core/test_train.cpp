@@ -2,6 +2,7 @@
 #include "core/model/templates.h"
 #include "core/model/torch_model.h"
 #include "core/project/demo_data.h"
+#include "core/project/resume.h"
 #include "core/project/test_evaluation.h"
 #include "core/project/workflow.h"
 #include "core/train/callbacks.h"
@@ -16,6 +17,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include <QDir>
 #include <QTest>
 
 #include <nlohmann/json.hpp>
@@ -173,6 +175,106 @@ private Q_SLOTS:
         p.training.seed = 2;
         p.output = "c.kdna";
         QVERIFY(trainProject(p).result.history.batchLoss != a);
+    }
+
+    /// `kdna train --resume`: a run that dies after an epoch continues from its state (weights,
+    /// optimiser moments, history, the callbacks' bests) and draws the same batches, so its loss
+    /// curve is the uninterrupted run's; finishing removes the resume files.
+    void resumedRunFollowsTheUninterruptedOne()
+    {
+        Project p = motifProject(m_files);
+        p.training.epochs = 3;
+        p.training.steps_per_epoch = 6;
+        p.training.validation_steps = 2;
+        p.training.early_stopping.enabled = true;
+        p.training.early_stopping.patience = 5;
+        p.training.early_stopping.restore_best_weights = true;
+        p.model = ModelSpec::fromJson(
+            json{{"layers",
+                  {{{"type", "Input"}, {"shape", {121, 4}}},
+                   {{"type", "Conv1D"}, {"filters", 8}, {"kernel_size", 8}, {"activation", "relu"}},
+                   {{"type", "Dropout"}, {"rate", 0.3}},
+                   {{"type", "GlobalMaxPooling1D"}},
+                   {{"type", "Dense"}, {"units", 1}, {"activation", "sigmoid"}}}}});
+        p.output = "whole.kdna";
+        const TrainOutcome whole = trainProject(p);
+
+        struct DieAfterEpoch : TrainingObserver {
+            void epochFinished(const EpochFinished& e) override
+            {
+                if (e.epoch == 1)
+                    throw Error("the node went away");
+            }
+        } dying;
+        p.output = "resumed.kdna";
+        TrainOptions options;
+        options.resume = true;
+        options.observer = &dying;
+        QVERIFY_THROWS_EXCEPTION(Error, (void)trainProject(p, options));
+        QVERIFY(std::filesystem::exists(resumeFilesOf(p.resolve("resumed.kdna")).archive));
+        QVERIFY(!std::filesystem::exists(p.resolve("resumed.kdna")));
+
+        RecordEpochs record;
+        options.observer = &record;
+        const TrainOutcome resumed = trainProject(p, options);
+        QCOMPARE(record.first, 1); // epoch 0 was saved; epoch 1 died before its state was
+        QCOMPARE(record.epochs, (std::vector<int>{1, 2}));
+        QCOMPARE(resumed.result.history.batchLoss.size(), whole.result.history.batchLoss.size());
+        for (std::size_t i = 0; i < whole.result.history.batchLoss.size(); ++i)
+            QVERIFY2(std::abs(resumed.result.history.batchLoss[i] -
+                              whole.result.history.batchLoss[i]) < 1e-6,
+                     ("batch " + std::to_string(i)).c_str());
+        QCOMPARE(resumed.result.history.epochs.size(), std::size_t(3));
+        QCOMPARE(resumed.result.bestEpoch, whole.result.bestEpoch);
+        QCOMPARE(resumed.model->weightsBlob(), whole.model->weightsBlob());
+        QVERIFY(!std::filesystem::exists(resumeFilesOf(p.resolve("resumed.kdna")).archive));
+
+        // A run that finds no resume files starts from the beginning.
+        p.output = "fresh.kdna";
+        RecordEpochs fresh;
+        options.observer = &fresh;
+        (void)trainProject(p, options);
+        QCOMPARE(fresh.first, 0);
+    }
+
+    /// The resume files of `--out m.kdna` (a path relative to the working folder): each save
+    /// keeps its own epoch's state and drops the one before; a missing state file is named.
+    void resumeFilesKeepTheLatestState()
+    {
+        const Project p = trainedMotif(m_files, "resume_files.kdna");
+        ModelArchive archive = ModelArchive::load(p.resolve("resume_files.kdna"));
+        const QString before = QDir::currentPath();
+        QVERIFY(QDir::setCurrent(QString::fromStdString(m_dir.file("").string())));
+        const ResumeFiles files = resumeFilesOf("rel.kdna");
+        History history;
+        for (int epoch = 1; epoch <= 2; ++epoch) {
+            history.epochs.push_back({{"loss", 1.0 / epoch}});
+            archive.history = history;
+            saveResumeState(files, archive,
+                            {history, "state of epoch " + std::to_string(epoch), archive.weights});
+        }
+        const bool oldStateGone = !std::filesystem::exists(files.optimizerState(1)) &&
+                                  !std::filesystem::exists(files.bestWeights(1));
+        const auto loaded = loadResumeState(files);
+        std::filesystem::remove(files.optimizerState(2));
+        QString missing;
+        try {
+            (void)loadResumeState(files);
+        } catch (const Error& e) {
+            missing = QString::fromStdString(e.what());
+        }
+        removeResumeState(files);
+        const bool allGone = !std::filesystem::exists(files.archive) &&
+                             !std::filesystem::exists(files.bestWeights(2));
+        QVERIFY(QDir::setCurrent(before));
+        QVERIFY(oldStateGone);
+        QVERIFY(loaded);
+        QCOMPARE(loaded->optimizerState, std::string("state of epoch 2"));
+        QCOMPARE(loaded->bestWeights, archive.weights);
+        QCOMPARE(loaded->archive.history.epochs.size(), std::size_t(2));
+        QVERIFY2(missing.contains(QStringLiteral("rel.resume.2.optimizer.safetensors: is missing")),
+                 qPrintable(missing));
+        QVERIFY(allGone);
     }
 
     void earlyStoppingStops()
