@@ -1,7 +1,9 @@
 #include "app/cli/cli_common.h"
 #include "app/cli/commands.h"
+#include "app/cli/local_ranks.h"
 #include "app/cli/run_options.h"
 #include "app/cli/training_progress.h"
+#include "core/distributed/process_group.h"
 #include "core/model/model.h"
 #include "core/project/model_tasks.h"
 #include "core/project/project.h"
@@ -14,6 +16,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -393,9 +396,23 @@ void addPredict(CLI::App& app)
     cmd->add_option("--batch-size", *batch, "Windows per batch (windows method)")
         ->capture_default_str()
         ->check(atLeast(1));
-    cmd->callback([args, out, chromSizes, regions, rc, batch] {
+    auto nproc = std::make_shared<int>(0);
+    cmd->add_option("--nproc", *nproc,
+                    "Predict as N ranks on this machine, each a share of the chromosomes, rank 0 "
+                    "merging (torchrun's --nproc_per_node); see the README for torchrun and srun")
+        ->check(atLeast(1));
+    cmd->callback([args, out, chromSizes, regions, rc, batch, nproc] {
+        if (*nproc > 0) {
+            runLocalRanks(*nproc);
+            return;
+        }
+        const std::unique_ptr<dist::ProcessGroup> group = joinGroup(args->runOn.device);
+        const bool rankZero = !group || group->rank() == 0; // rank 0 alone reports
         LoadedModel m = args->load();
         const auto runs = args->runs(m);
+        if (group && rankZero)
+            std::cout << "sharded prediction: " << group->size() << " ranks ("
+                      << group->config().source << ")" << std::endl;
         for (const auto& run : runs) {
             PredictRequest request;
             request.chromosomes = args->chromosomes;
@@ -409,16 +426,23 @@ void addPredict(CLI::App& app)
             request.method = args->method;
             request.precision = args->precision;
             request.batchSize = *batch;
-            InferenceProgress progress("predicting");
-            request.progress = [&progress](std::int64_t done, std::int64_t total) {
-                return progress.update(
-                    total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 0, done);
-            };
+            request.group = group.get();
+            std::optional<InferenceProgress> progress;
+            if (rankZero) {
+                progress.emplace("predicting");
+                request.progress = [&progress](std::int64_t done, std::int64_t total) {
+                    return progress->update(
+                        total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 0,
+                        done);
+                };
+            }
             PredictSummary summary;
             const auto files = predictModel(
                 m, request, runs.size() == 1 ? *out : datasetOutput(*out, *run.data.dataset),
                 &summary);
-            progress.finish();
+            if (!rankZero)
+                continue;
+            progress->finish();
             printPrediction(run.label, summary, files);
         }
         std::cout << std::flush;

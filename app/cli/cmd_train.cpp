@@ -115,18 +115,6 @@ std::string overlapWarning(const Project& project)
            " (set incl_chromosomes or excl_chromosomes so they do not overlap)";
 }
 
-/// This process's rank of a group when torchrun, srun or --nproc says so (on GPU LOCAL_RANK
-/// with --device cuda); null alone.
-std::unique_ptr<dist::ProcessGroup> joinGroup(Project& project)
-{
-    const dist::GroupConfig config = dist::configFromEnvironment();
-    if (!config.distributed())
-        return nullptr;
-    if (project.training.device == "cuda")
-        project.training.device = "cuda:" + std::to_string(config.localRank);
-    return std::make_unique<dist::ProcessGroup>(config);
-}
-
 void runTrain(const TrainArgs& args)
 {
     args.memory.apply();
@@ -145,7 +133,7 @@ void runTrain(const TrainArgs& args)
         project.training.threads = args.threads;
     if (args.workers > 0)
         project.training.workers = args.workers;
-    const std::unique_ptr<dist::ProcessGroup> group = joinGroup(project);
+    const std::unique_ptr<dist::ProcessGroup> group = joinGroup(project.training.device);
     const bool rankZero = !group || group->rank() == 0;
     throwIfProblems(validate(project.training), "training");
 

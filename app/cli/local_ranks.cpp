@@ -1,6 +1,7 @@
 #include "app/cli/local_ranks.h"
 
 #include "core/distributed/group_config.h"
+#include "core/distributed/process_group.h"
 #include "core/util/error.h"
 
 #include <algorithm>
@@ -101,6 +102,16 @@ std::vector<char*> pointers(std::vector<std::string>& strings)
 }
 
 } // namespace
+
+std::unique_ptr<dist::ProcessGroup> joinGroup(std::string& device)
+{
+    const dist::GroupConfig config = dist::configFromEnvironment();
+    if (!config.distributed())
+        return nullptr;
+    if (device == "cuda")
+        device = "cuda:" + std::to_string(config.localRank);
+    return std::make_unique<dist::ProcessGroup>(config);
+}
 
 void runLocalRanks(int nproc)
 {

@@ -86,13 +86,18 @@ struct ProcessGroup::Impl {
     /// Runs one collective; any c10d/gloo failure becomes one sentence naming the rank.
     void wait(const c10::intrusive_ptr<c10d::Work>& work, const std::string& what) const
     {
+        wait(work, what, config.timeout);
+    }
+    void wait(const c10::intrusive_ptr<c10d::Work>& work, const std::string& what,
+              std::chrono::milliseconds timeout) const
+    {
         try {
-            work->wait(config.timeout);
+            work->wait(timeout);
         } catch (const std::exception& e) {
             throw Error("rank " + std::to_string(config.rank) + " of " +
                         std::to_string(config.worldSize) + " stopped during " + what + " because " +
                         missingRanks() + " left the group or did not answer within " +
-                        seconds(config.timeout) + " (" + firstLine(e.what()) + ")");
+                        seconds(timeout) + " (" + firstLine(e.what()) + ")");
         }
     }
 
@@ -196,6 +201,25 @@ bool ProcessGroup::broadcastFlag(bool flag, const std::string& what)
     std::vector<at::Tensor> t{torch::full({1}, flag ? 1 : 0, torch::kInt32)};
     m_impl->wait(m_impl->group->broadcast(t), what);
     return t[0].item<int>() != 0;
+}
+
+std::vector<std::vector<std::int64_t>>
+ProcessGroup::gather(const std::vector<std::int64_t>& values, const std::string& what,
+                     std::optional<std::chrono::milliseconds> timeout)
+{
+    // An all-reduce of one row per rank, each filled by its rank alone.
+    const auto n = static_cast<std::int64_t>(values.size());
+    std::vector<at::Tensor> t{torch::zeros({size(), n}, torch::kInt64)};
+    for (std::int64_t i = 0; i < n; ++i)
+        t[0][rank()][i] = values[static_cast<std::size_t>(i)];
+    c10d::AllreduceOptions options;
+    options.timeout = timeout.value_or(m_impl->config.timeout);
+    m_impl->wait(m_impl->group->allreduce(t, options), what, options.timeout);
+    const auto* sums = t[0].data_ptr<std::int64_t>();
+    std::vector<std::vector<std::int64_t>> out;
+    for (std::int64_t r = 0; r < size(); ++r)
+        out.emplace_back(sums + r * n, sums + (r + 1) * n);
+    return out;
 }
 
 } // namespace kdna::dist

@@ -2,7 +2,9 @@
 
 #include "core/distributed/group_config.h"
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +37,11 @@ public:
                           const std::string& when);
     /// Rank 0's `flag` on every rank.
     bool broadcastFlag(bool flag, const std::string& what);
+    /// Every rank's `values` (as many on each rank), in rank order, on every rank. `timeout`
+    /// (default: the group's) bounds the wait for the slowest rank.
+    std::vector<std::vector<std::int64_t>>
+    gather(const std::vector<std::int64_t>& values, const std::string& what,
+           std::optional<std::chrono::milliseconds> timeout = {});
 
 private:
     struct Impl;

@@ -14,6 +14,9 @@
 namespace kdna {
 
 class Model;
+namespace dist {
+class ProcessGroup;
+}
 
 /// Where a window's outputs land on the genome: value t of track k for the window starting at
 /// x covers bases [x + offset + t * span, x + offset + (t + 1) * span); windows step by
@@ -67,6 +70,8 @@ struct PredictRequest {
     std::int64_t batchSize = 256; ///< windows method
     /// Told bases done / total; returning false cancels (kdna::Error "cancelled").
     std::function<bool(std::int64_t done, std::int64_t total)> progress;
+    /// predictToBigWig as one rank of this group (null: alone): see predictToBigWig.
+    dist::ProcessGroup* group = nullptr;
 };
 
 /// Receives each chromosome's prediction, one per track (every written output's, in
@@ -99,7 +104,17 @@ PredictSummary predict(Model& model, const DatasetSpec& trainSpec, std::int64_t 
 [[nodiscard]] std::vector<std::filesystem::path> exportPaths(const std::string& path,
                                                              const OutputLayouts& layouts);
 
-/// predict() writing bigWig files; returns them.
+/// The chromosomes each of `ranks` predicts: the longest first, each to the rank with the
+/// fewest bases so far (the lower rank on a tie), so every rank works about as long; each
+/// share keeps the given order. Ranks past the number of chromosomes get none.
+[[nodiscard]] std::vector<std::vector<Chromosome>>
+shareChromosomes(const std::vector<Chromosome>& chromosomes, int ranks);
+
+/// predict() writing bigWig files; returns them. With `request.group` of several ranks, each
+/// rank predicts its share (shareChromosomes) into part files beside `path`, and rank 0 merges
+/// them into the files one process writes, value for value; it returns them, the other ranks
+/// nothing, and the parts are removed. The summary is each rank's share's, its bases the
+/// whole prediction's on rank 0. A rank that fails stops every rank.
 std::vector<std::filesystem::path>
 predictToBigWig(Model& model, const DatasetSpec& trainSpec, std::int64_t inputLength,
                 const DataStatistics& statistics, const PredictRequest& request,

@@ -632,4 +632,17 @@ void BigWigWriter::finish()
     d->finished = true;
 }
 
+void copyChromosome(const BigWigReader& from, BigWigWriter& to, const std::string& chrom,
+                    std::int64_t blockBases)
+{
+    const std::int64_t length = from.length(chrom);
+    std::vector<float> block;
+    for (std::int64_t start = 0; start < length; start += blockBases) {
+        const std::int64_t end = std::min(length, start + blockBases);
+        block.resize(static_cast<std::size_t>(end - start));
+        from.values(chrom, start, end, block.data(), std::numeric_limits<float>::quiet_NaN());
+        to.addValues(chrom, start, block);
+    }
+}
+
 } // namespace kdna

@@ -120,4 +120,10 @@ private:
     std::unique_ptr<Impl> d;
 };
 
+/// Copies `chrom`'s values from `from` into `to` (which takes chromosomes in its own order),
+/// `blockBases` at a time so memory stays one block however long the chromosome; bases
+/// without data stay empty. Merges the parts of a prediction sharded over ranks.
+void copyChromosome(const BigWigReader& from, BigWigWriter& to, const std::string& chrom,
+                    std::int64_t blockBases = std::int64_t{1} << 20);
+
 } // namespace kdna

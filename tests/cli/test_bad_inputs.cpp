@@ -499,6 +499,44 @@ private Q_SLOTS:
         QVERIFY(fs::exists(out));
     }
 
+    /// `predict --nproc 2` shares the chromosomes between two ranks; rank 0 alone prints and
+    /// merges, into the bigWig one process writes, and no part is left beside it.
+    void predictsAsTwoLocalRanks()
+    {
+        const fs::path folder = m_dir / "sharded-predict";
+        fs::create_directories(folder);
+        const Outcome one = run(
+            {"predict", m_model.string(), "--threads", "1", "-o", (folder / "one.bw").string()});
+        QVERIFY2(one.exitCode == 0, one.err.c_str());
+        const Outcome two = run({"predict", m_model.string(), "--nproc", "2", "--threads", "1",
+                                 "-o", (folder / "two.bw").string()});
+        QVERIFY2(two.exitCode == 0, two.err.c_str());
+        QVERIFY2(has(two.out, "sharded prediction: 2 ranks (torchrun)"), two.out.c_str());
+        // The whole prediction's bases, said once, as one process says them.
+        const auto bases = [](const std::string& out) {
+            const auto at = out.find("predicted ");
+            return at == std::string::npos ? std::string()
+                                           : out.substr(at, out.find(" in ", at) - at);
+        };
+        QVERIFY2(has(bases(one.out), "of 4 chromosome(s)"), one.out.c_str());
+        QCOMPARE(bases(two.out), bases(one.out));
+        QCOMPARE(two.out.find("predicted ", two.out.find("predicted ") + 1), std::string::npos);
+        QCOMPARE(two.out.find("wrote ", two.out.find("wrote ") + 1), std::string::npos);
+        std::vector<std::string> left;
+        for (const auto& e : fs::directory_iterator(folder))
+            left.push_back(e.path().filename().string());
+        std::sort(left.begin(), left.end());
+        QCOMPARE(left, (std::vector<std::string>{"one.bw", "two.bw"}));
+        const auto a = BigWigReader::open(folder / "one.bw");
+        const auto b = BigWigReader::open(folder / "two.bw");
+        QCOMPARE(b.chromosomes(), a.chromosomes());
+        for (const auto& c : a.chromosomes()) {
+            const auto va = a.loadChromosome(c.name, -1.0F);
+            QVERIFY(std::count(va.begin(), va.end(), -1.0F) < static_cast<long>(va.size()));
+            QVERIFY2(b.loadChromosome(c.name, -1.0F) == va, c.name.c_str());
+        }
+    }
+
     void damagedBigWigIsOneSentenceWithoutLibraryNoise()
     {
         std::string bytes = test::readText(m_track);

@@ -1,10 +1,12 @@
 #include "core/data/generator.h"
 #include "core/distributed/group_config.h"
 #include "core/distributed/process_group.h"
+#include "core/eval/predictor.h"
 #include "core/model/model.h"
 #include "core/model/torch_model.h"
 #include "core/project/demo_data.h"
 #include "core/project/workflow.h"
+#include "core/tracks/bigwig.h"
 #include "core/train/trainer.h"
 #include "core/util/error.h"
 #include "support/demo_projects.h"
@@ -12,6 +14,7 @@
 #include "support/fixtures.h"
 
 #include <chrono>
+#include <cmath>
 #include <future>
 #include <map>
 #include <thread>
@@ -104,6 +107,53 @@ dist::GroupConfig pairConfig(const std::filesystem::path& store, int rank, int s
     c.timeout = std::chrono::seconds(seconds);
     c.source = "test";
     return c;
+}
+
+/// Two tracks (the demo signal twice) of a small convolutional model that whole-sequence
+/// inference runs, untrained: the comparison is of the same arithmetic either way.
+struct TwoTrackPredictor {
+    DatasetSpec data;
+    Model model;
+
+    explicit TwoTrackPredictor(const DemoFiles& files)
+        : model(ModelSpec::fromJson(json{{"layers",
+                                          {{{"type", "Input"}, {"shape", {101, 4}}},
+                                           {{"type", "Conv1D"},
+                                            {"filters", 4},
+                                            {"kernel_size", 9},
+                                            {"activation", "relu"}},
+                                           {{"type", "Flatten"}},
+                                           {{"type", "Dense"}, {"units", 2}}}}}),
+                5)
+    {
+        data.fasta_file = files.fasta.string();
+        data.annotation_files = {files.signal.string(), files.signal.string()};
+        data.window = 101;
+    }
+
+    /// Every demo chromosome into `out`, alone or as its rank of `group`.
+    std::vector<std::filesystem::path> predict(const std::filesystem::path& out,
+                                               dist::ProcessGroup* group,
+                                               const std::function<bool()>& goOn = {})
+    {
+        PredictRequest request;
+        request.group = group;
+        if (goOn)
+            request.progress = [goOn](std::int64_t, std::int64_t) {
+                return goOn();
+            };
+        return predictToBigWig(model, data, 101, DataStatistics{}, request, out.string());
+    }
+};
+
+/// The files in `folder`, by name.
+std::vector<std::string> filesIn(const std::filesystem::path& folder)
+{
+    std::vector<std::string> out;
+    for (const auto& e : std::filesystem::directory_iterator(folder))
+        out.push_back(e.path().filename().string());
+    std::sort(out.begin(), out.end());
+    return out;
 }
 
 } // namespace
@@ -301,6 +351,94 @@ private Q_SLOTS:
                  message.c_str());
         QVERIFY2(message.find("epoch 1, batch 1") != std::string::npos, message.c_str());
         QVERIFY2(seconds < 2 + 2.5, std::to_string(seconds).c_str());
+    }
+
+    /// The longest chromosome first, each to the rank with the fewest bases so far (the lower
+    /// rank on a tie); each share keeps the given order.
+    void chromosomesAreSharedBySize()
+    {
+        const std::vector<Chromosome> chroms{{"a", 50}, {"b", 120}, {"c", 100}, {"d", 80}};
+        const auto two = shareChromosomes(chroms, 2);
+        QCOMPARE(two.size(), std::size_t(2));
+        QCOMPARE(two[0], (std::vector<Chromosome>{{"a", 50}, {"b", 120}}));
+        QCOMPARE(two[1], (std::vector<Chromosome>{{"c", 100}, {"d", 80}}));
+        const auto five = shareChromosomes(chroms, 5);
+        QCOMPARE(five[0], (std::vector<Chromosome>{{"b", 120}}));
+        QCOMPARE(five[3], (std::vector<Chromosome>{{"a", 50}}));
+        QVERIFY(five[4].empty());
+        // Equal lengths go in the given order.
+        const auto tie = shareChromosomes({{"x", 10}, {"y", 10}, {"z", 10}}, 2);
+        QCOMPARE(tie[0], (std::vector<Chromosome>{{"x", 10}, {"z", 10}}));
+        QCOMPARE(tie[1], (std::vector<Chromosome>{{"y", 10}}));
+    }
+
+    /// Two ranks each predict their share of the demo's chromosomes; rank 0 merges the parts
+    /// into the bigWigs one process writes: the same header and every value alike, the parts
+    /// gone, rank 1 returning no file.
+    void twoRanksPredictTheBigWigOfOne()
+    {
+        TwoTrackPredictor alone(m_files);
+        const auto folder = m_dir.file("sharded");
+        std::filesystem::create_directories(folder / "one");
+        std::filesystem::create_directories(folder / "two");
+        const auto single = alone.predict(folder / "one" / "p.bw", nullptr);
+        QCOMPARE(single.size(), std::size_t(2));
+
+        const auto store = m_dir.file("predict-store");
+        auto peer = std::async(std::launch::async, [&] {
+            TwoTrackPredictor rank1(m_files);
+            dist::ProcessGroup group(pairConfig(store, 1, 60));
+            return rank1.predict(folder / "two" / "p.bw", &group);
+        });
+        TwoTrackPredictor rank0(m_files);
+        dist::ProcessGroup group(pairConfig(store, 0, 60));
+        const auto merged = rank0.predict(folder / "two" / "p.bw", &group);
+        QVERIFY(peer.get().empty());
+
+        QCOMPARE(merged.size(), single.size());
+        QCOMPARE(filesIn(folder / "two"), filesIn(folder / "one"));
+        for (std::size_t k = 0; k < merged.size(); ++k) {
+            QCOMPARE(merged[k].filename(), single[k].filename());
+            const auto a = BigWigReader::open(single[k]);
+            const auto b = BigWigReader::open(merged[k]);
+            QCOMPARE(b.chromosomes(), a.chromosomes());
+            QCOMPARE(a.chromosomes().size(), std::size_t(4));
+            for (const auto& c : a.chromosomes()) {
+                const auto va = a.loadChromosome(c.name, std::nanf(""));
+                const auto vb = b.loadChromosome(c.name, std::nanf(""));
+                std::size_t same = 0, valued = 0;
+                for (std::size_t i = 0; i < va.size(); ++i) {
+                    same += (std::isnan(va[i]) && std::isnan(vb[i])) || va[i] == vb[i];
+                    valued += !std::isnan(va[i]);
+                }
+                QCOMPARE(same, va.size());
+                QCOMPARE(valued, va.size() - 100); // the half windows at both ends are empty
+            }
+        }
+    }
+
+    /// A rank that fails its share stops the other with one sentence naming it; nothing is
+    /// written and no part is left behind.
+    void aRankThatFailsItsShareStopsTheMerge()
+    {
+        const auto folder = m_dir.file("failed-share");
+        std::filesystem::create_directories(folder);
+        const auto store = m_dir.file("fail-store");
+        auto peer = std::async(std::launch::async, [&] {
+            TwoTrackPredictor rank1(m_files);
+            dist::ProcessGroup group(pairConfig(store, 1, 60));
+            return test::errorOf(
+                [&] { (void)rank1.predict(folder / "p.bw", &group, [] { return false; }); });
+        });
+        TwoTrackPredictor rank0(m_files);
+        dist::ProcessGroup group(pairConfig(store, 0, 60));
+        const std::string message =
+            test::errorOf([&] { (void)rank0.predict(folder / "p.bw", &group); });
+        QCOMPARE(peer.get(), std::string("cancelled"));
+        QVERIFY2(message.find("rank 1 of 2 could not predict its chromosomes") != std::string::npos,
+                 message.c_str());
+        QVERIFY2(message.find('\n') == std::string::npos, message.c_str());
+        QCOMPARE(filesIn(folder), std::vector<std::string>{});
     }
 };
 
