@@ -1,11 +1,10 @@
 #include "core/project/archive.h"
 
-#include "core/project/workflow.h" // modelArchiveOutput(): what a save may replace
-
 #include "core/data/generator.h"
 #include "core/model/model.h"
 #include "core/model/model_tensors.h"
 #include "core/model/safetensors.h"
+#include "core/project/workflow.h" // modelArchiveOutput(): what a save may replace
 #include "core/util/atomic_output.h"
 #include "core/util/error.h"
 
@@ -229,10 +228,15 @@ void ModelArchive::checkWeights() const
                 "otherwise `kdna model " +
                 old + " --project P.json` writes a project that `kdna train P.json` trains again");
     }
+    checkWeights(weights, file);
+}
+
+void ModelArchive::checkWeights(const std::string& bytes, const std::filesystem::path& source) const
+{
     try {
-        (void)safetensors::read(weights, modelTensors(model));
+        (void)safetensors::read(bytes, modelTensors(model));
     } catch (const Error& e) {
-        throw Error::inFile(file.string(), 0, std::string("cannot be loaded: ") + e.what());
+        throw Error::inFile(source.string(), 0, std::string("cannot be loaded: ") + e.what());
     }
 }
 

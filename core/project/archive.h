@@ -50,6 +50,8 @@ struct ModelArchive {
     static ModelArchive load(const std::filesystem::path& path);
     /// Throws kdna::Error naming the file unless the weights are safetensors that fit `model`.
     void checkWeights() const;
+    /// The same for other weights of this model (a resumed run's kept best ones) in `source`.
+    void checkWeights(const std::string& bytes, const std::filesystem::path& source) const;
 
     /// keras_dna's load_generator_command: {"type": "Generator" | "MultiGenerator",
     /// "arguments": {keywords}}, or null when there is no such generator.

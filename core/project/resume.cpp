@@ -48,13 +48,11 @@ void removeStateFilesBut(const ResumeFiles& files, std::optional<std::size_t> ke
         const std::string name = entry.path().filename().string();
         if (name.rfind(prefix, 0) != 0 || name == files.archive.filename().string())
             continue;
-        for (const auto* kind : {".optimizer.safetensors", ".best.safetensors"}) {
-            const std::string k(kind);
-            if (name.size() > k.size() && name.compare(name.size() - k.size(), k.size(), k) == 0 &&
-                (!keep || (name != files.optimizerState(*keep).filename().string() &&
-                           name != files.bestWeights(*keep).filename().string())))
-                std::filesystem::remove(entry.path(), ec);
-        }
+        const bool state =
+            name.ends_with(".optimizer.safetensors") || name.ends_with(".best.safetensors");
+        if (state && (!keep || (name != files.optimizerState(*keep).filename().string() &&
+                                name != files.bestWeights(*keep).filename().string())))
+            std::filesystem::remove(entry.path(), ec);
     }
 }
 
@@ -97,10 +95,7 @@ std::optional<ResumedState> loadResumeState(const ResumeFiles& files)
     if (std::filesystem::exists(files.bestWeights(epochs))) {
         s.bestWeights = readBytes(files.bestWeights(epochs));
         // Checked as the archive's own weights are: against the model spec, before use.
-        ModelArchive best = s.archive;
-        best.weights = s.bestWeights;
-        best.file = files.bestWeights(epochs);
-        best.checkWeights();
+        s.archive.checkWeights(s.bestWeights, files.bestWeights(epochs));
     }
     return s;
 }

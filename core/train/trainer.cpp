@@ -189,6 +189,16 @@ private:
     /// true when early stopping ends the run.
     bool closeEpoch(int epoch, const std::map<std::string, double>& values, const EpochPass& pass,
                     Clock::time_point epochStart);
+    /// What the callbacks make of a finished epoch: the checkpoint's and early stopping's
+    /// verdicts, their bests and the best epoch updated. A trained epoch and a resumed run's
+    /// replayed one are judged alike.
+    struct Verdict {
+        bool checkpointImproved = false;
+        EarlyStopping::Decision decision;
+        bool improved = false; ///< a new best epoch
+    };
+    Verdict judgeEpoch(int epoch, const std::map<std::string, double>& values);
+    void stoppedEarly(const EarlyStopping::Decision& decision);
     /// Rebuilds the callbacks' state from the epochs of a resumed run's history.
     void replayEpochs();
     void cancelled();
@@ -279,25 +289,36 @@ TrainingLoop::TrainingLoop(TrainingRun& run)
 void TrainingLoop::replayEpochs()
 {
     for (std::size_t e = 0; e < m_result.history.epochs.size(); ++e) {
-        const auto& values = m_result.history.epochs[e];
-        const int epoch = static_cast<int>(e);
-        double current = 0;
-        const bool checkpointImproved = m_checkpointMonitor.read(values, current) &&
-                                        m_checkpointMonitor.beats(current, m_checkpointBest);
-        if (checkpointImproved)
-            m_checkpointBest = current;
-        EarlyStopping::Decision decision;
-        if (m_early)
-            decision = m_early->onEpochEnd(epoch, values);
-        if (m_early ? decision.improved : checkpointImproved)
-            m_bestEpoch = epoch;
-        if (decision.stop) {
+        const Verdict verdict = judgeEpoch(static_cast<int>(e), m_result.history.epochs[e]);
+        if (verdict.decision.stop) {
             // The interrupted run had stopped early: nothing is left to train.
             m_stoppedEarly = true;
-            m_result.stopReason = "early stopping";
-            m_restoreBest = decision.restore;
+            stoppedEarly(verdict.decision);
         }
     }
+}
+
+TrainingLoop::Verdict TrainingLoop::judgeEpoch(int epoch,
+                                               const std::map<std::string, double>& values)
+{
+    Verdict v;
+    double current = 0;
+    v.checkpointImproved = m_checkpointMonitor.read(values, current) &&
+                           m_checkpointMonitor.beats(current, m_checkpointBest);
+    if (v.checkpointImproved)
+        m_checkpointBest = current;
+    if (m_early)
+        v.decision = m_early->onEpochEnd(epoch, values);
+    v.improved = m_early ? v.decision.improved : v.checkpointImproved;
+    if (v.improved)
+        m_bestEpoch = epoch;
+    return v;
+}
+
+void TrainingLoop::stoppedEarly(const EarlyStopping::Decision& decision)
+{
+    m_result.stopReason = "early stopping";
+    m_restoreBest = decision.restore;
 }
 
 TrainingResult TrainingLoop::run()
@@ -421,20 +442,12 @@ bool TrainingLoop::validateEpoch(int epoch, std::map<std::string, double>& value
 bool TrainingLoop::closeEpoch(int epoch, const std::map<std::string, double>& values,
                               const EpochPass& pass, Clock::time_point epochStart)
 {
-    double current = 0;
-    const bool checkpointImproved = m_checkpointMonitor.read(values, current) &&
-                                    m_checkpointMonitor.beats(current, m_checkpointBest);
-    if (checkpointImproved)
-        m_checkpointBest = current;
-    EarlyStopping::Decision decision;
-    if (m_early)
-        decision = m_early->onEpochEnd(epoch, values);
+    Verdict verdict = judgeEpoch(epoch, values);
+    EarlyStopping::Decision& decision = verdict.decision;
+    const bool improved = verdict.improved;
     if (m_group)
         decision.stop = m_group->broadcastFlag(
             decision.stop, "the early-stopping decision of epoch " + std::to_string(epoch + 1));
-    const bool improved = m_early ? decision.improved : checkpointImproved;
-    if (improved)
-        m_bestEpoch = epoch;
     if (m_early ? decision.keepWeights : improved)
         m_bestWeights = m_run.model.weightsBlob();
     m_result.history.epochs.push_back(values);
@@ -446,7 +459,7 @@ bool TrainingLoop::closeEpoch(int epoch, const std::map<std::string, double>& va
         m_run.observer->epochFinished({epoch, values, total, rate, m_bestEpoch, improved});
     }
     if (m_run.settings.checkpoint.enabled && m_run.saveCheckpoint &&
-        (checkpointImproved || !m_run.settings.checkpoint.save_best_only))
+        (verdict.checkpointImproved || !m_run.settings.checkpoint.save_best_only))
         m_run.saveCheckpoint(epoch, m_result.history);
     if (m_run.resume.save)
         m_run.resume.save({m_result.history,
@@ -454,8 +467,7 @@ bool TrainingLoop::closeEpoch(int epoch, const std::map<std::string, double>& va
                            m_bestWeights});
     if (!decision.stop)
         return false;
-    m_result.stopReason = "early stopping";
-    m_restoreBest = decision.restore;
+    stoppedEarly(decision);
     return true;
 }
 
