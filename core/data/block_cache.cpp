@@ -1,5 +1,6 @@
 #include "core/data/block_cache.h"
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <list>
@@ -96,7 +97,17 @@ constexpr std::size_t kShards = 16;
 
 struct Shards {
     std::array<Lru, kShards> lru;
-    std::atomic<std::int64_t> budget{std::int64_t{1} << 30};
+    std::mutex mutex; // budget and resident change together
+    std::int64_t budget = std::int64_t{1} << 30;
+    std::int64_t resident = 0;
+
+    // The shards share what the resident sources leave.
+    void applyBudgetLocked()
+    {
+        const std::int64_t share = std::max<std::int64_t>(0, budget - resident);
+        for (auto& l : lru)
+            l.setBudget(share / static_cast<std::int64_t>(kShards));
+    }
 };
 
 Shards& shards()
@@ -114,20 +125,44 @@ Lru& lru(const Key& k)
 
 void setMemoryBudget(std::int64_t bytes)
 {
-    shards().budget = bytes;
-    for (auto& l : shards().lru)
-        l.setBudget(bytes / static_cast<std::int64_t>(kShards));
+    Shards& s = shards();
+    std::lock_guard lock(s.mutex);
+    s.budget = bytes;
+    s.applyBudgetLocked();
 }
 std::int64_t memoryBudget()
 {
-    return shards().budget;
+    Shards& s = shards();
+    std::lock_guard lock(s.mutex);
+    return s.budget;
 }
 std::int64_t cachedBytes()
 {
+    Shards& s = shards();
     std::int64_t sum = 0;
-    for (auto& l : shards().lru)
+    for (auto& l : s.lru)
         sum += l.bytes();
-    return sum;
+    std::lock_guard lock(s.mutex);
+    return sum + s.resident;
+}
+
+bool reserveResident(std::int64_t bytes)
+{
+    Shards& s = shards();
+    std::lock_guard lock(s.mutex);
+    if (bytes < 0 || s.resident + bytes > s.budget / 2)
+        return false;
+    s.resident += bytes;
+    s.applyBudgetLocked();
+    return true;
+}
+
+void releaseResident(std::int64_t bytes)
+{
+    Shards& s = shards();
+    std::lock_guard lock(s.mutex);
+    s.resident -= bytes;
+    s.applyBudgetLocked();
 }
 void clearBlockCache()
 {

@@ -14,7 +14,8 @@ namespace kdna::store {
 /// is larger than its share.
 void setMemoryBudget(std::int64_t bytes);
 [[nodiscard]] std::int64_t memoryBudget();
-/// Bytes the cache holds now (blocks still used by a reader may live a little longer).
+/// Bytes the cache holds now plus those reserved by resident sources (blocks still used by a
+/// reader may live a little longer).
 [[nodiscard]] std::int64_t cachedBytes();
 /// Empties the cache (tests, and a GUI after a long task).
 void clearBlockCache();
@@ -24,6 +25,14 @@ struct Block {
     std::shared_ptr<const void> data;
     std::size_t bytes = 0;
 };
+
+/// Reserves `bytes` of the budget for a source kept whole while it lives (a chromosome small
+/// beside the budget, then read with no lookup, lock or reference count on the hot path):
+/// granted while the reserved total stays within half the budget, and taken from the cache's
+/// share, so that the budget still bounds all the memory.
+[[nodiscard]] bool reserveResident(std::int64_t bytes);
+/// Gives back what reserveResident granted.
+void releaseResident(std::int64_t bytes);
 
 /// A fresh id for a source's blocks (one per stream).
 [[nodiscard]] std::uint64_t newSourceId();

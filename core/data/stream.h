@@ -32,13 +32,17 @@ public:
     /// Fills out[0, end - start) with bases [start, end); runs on any thread.
     using Loader = std::function<void(std::int64_t start, std::int64_t end, T* out)>;
     Stream(std::int64_t length, std::int64_t blockBases, Loader load);
+    ~Stream();
+    Stream(const Stream&) = delete;
+    Stream& operator=(const Stream&) = delete;
 
     [[nodiscard]] std::int64_t length() const { return m_length; }
     [[nodiscard]] std::int64_t blockBases() const { return m_blockBases; }
     /// Bases [start, start + n) into `out`; throws kdna::Error outside the chromosome.
     void read(std::int64_t start, std::int64_t n, T* out) const;
-    /// Bases [start, start + n) without a copy when they lie in one block (`pin` then holds
-    /// it), else copied into `scratch`; the hot path's read.
+    /// Bases [start, start + n) without a copy when they lie in one block, else copied into
+    /// `scratch`; the hot path's read. `pin` holds the block when the cache may evict it; a
+    /// resident stream's blocks live as long as the stream and leave `pin` alone.
     const T* view(std::int64_t start, std::int64_t n, std::vector<T>& scratch,
                   std::shared_ptr<const T[]>& pin) const;
     /// Calls `visit` on consecutive pieces of [start, end) in order, each a span of cached
@@ -46,13 +50,21 @@ public:
     void scan(std::int64_t start, std::int64_t end,
               const std::function<void(const T* values, std::int64_t n)>& visit) const;
 
+    /// Whether the whole chromosome stays once read (reserved from the budget at opening).
+    [[nodiscard]] bool resident() const { return m_resident != nullptr; }
+
 private:
-    [[nodiscard]] std::shared_ptr<const T[]> block(std::int64_t index) const;
+    struct Resident;
+
+    /// Block `index`'s bases; `pin` holds it when it comes from the shared cache.
+    const T* block(std::int64_t index, std::shared_ptr<const T[]>& pin) const;
+    [[nodiscard]] std::shared_ptr<const T[]> loadBlock(std::int64_t index) const;
 
     std::uint64_t m_id;
     std::int64_t m_length;
     std::int64_t m_blockBases;
     Loader m_load;
+    std::unique_ptr<Resident> m_resident;
 };
 
 using SequenceStream = Stream<std::uint8_t>;

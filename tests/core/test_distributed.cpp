@@ -38,6 +38,31 @@ dist::GroupConfig configOf(const Env& env)
     });
 }
 
+/// Where a launcher's environment puts this process.
+struct Placement {
+    std::string source;
+    int rank = 0;
+    int worldSize = 1;
+    int localRank = 0;
+    std::string masterAddr;
+    int masterPort = 0;
+};
+
+/// Whether `got` places this process as `want` (QCOMPARE reports the first field that differs).
+bool placedAs(const dist::GroupConfig& got, const Placement& want)
+{
+    const auto check = [&] {
+        QCOMPARE(got.source, want.source);
+        QCOMPARE(got.rank, want.rank);
+        QCOMPARE(got.worldSize, want.worldSize);
+        QCOMPARE(got.localRank, want.localRank);
+        QCOMPARE(got.masterAddr, want.masterAddr);
+        QCOMPARE(got.masterPort, want.masterPort);
+    };
+    check();
+    return !QTest::currentTestFailed();
+}
+
 /// The message of the kdna::Error that reading `env` throws, or "" when it reads.
 std::string configError(const Env& env)
 {
@@ -169,27 +194,18 @@ private Q_SLOTS:
 
     void readsTorchrunAndSlurm()
     {
-        const auto t = configOf({{"RANK", "3"},
-                                 {"WORLD_SIZE", "4"},
-                                 {"LOCAL_RANK", "1"},
-                                 {"MASTER_ADDR", "node7"},
-                                 {"MASTER_PORT", "1234"}});
-        QCOMPARE(t.source, std::string("torchrun"));
-        QCOMPARE(t.rank, 3);
-        QCOMPARE(t.worldSize, 4);
-        QCOMPARE(t.localRank, 1);
-        QCOMPARE(t.masterAddr, std::string("node7"));
-        QCOMPARE(t.masterPort, 1234);
+        QVERIFY(placedAs(configOf({{"RANK", "3"},
+                                   {"WORLD_SIZE", "4"},
+                                   {"LOCAL_RANK", "1"},
+                                   {"MASTER_ADDR", "node7"},
+                                   {"MASTER_PORT", "1234"}}),
+                         {"torchrun", 3, 4, 1, "node7", 1234}));
         const auto s = configOf({{"SLURM_PROCID", "5"},
                                  {"SLURM_NTASKS", "8"},
                                  {"SLURM_LOCALID", "1"},
                                  {"SLURM_NODELIST", "gpu[03-04,9],cpu1"},
                                  {"KDNA_DIST_TIMEOUT", "30"}});
-        QCOMPARE(s.source, std::string("slurm"));
-        QCOMPARE(s.rank, 5);
-        QCOMPARE(s.worldSize, 8);
-        QCOMPARE(s.masterAddr, std::string("gpu03"));
-        QCOMPARE(s.masterPort, 29500);
+        QVERIFY(placedAs(s, {"slurm", 5, 8, 1, "gpu03", 29500}));
         QCOMPARE(s.timeout.count(), std::int64_t(30000));
         QCOMPARE(dist::firstSlurmHost("n1,n2"), std::string("n1"));
         const auto alone = configOf({});

@@ -20,7 +20,6 @@
 
 namespace kdna {
 class BigWigReader;
-class Genome;
 } // namespace kdna
 
 namespace kdna::ui {
