@@ -1,7 +1,7 @@
 #include "core/eval/predictor.h"
 
 #include "core/data/shapes.h"
-#include "core/data/store.h"
+#include "core/data/stream.h"
 #include "core/distributed/process_group.h"
 #include "core/eval/whole_sequence.h"
 #include "core/eval/window_batches.h"
@@ -190,11 +190,18 @@ OutputLayouts outputLayouts(const DatasetSpec& spec, std::int64_t inputLength,
 
 namespace {
 
-/// The starts of the windows to predict on one chromosome, every `step` from the first that
-/// fits, optionally those centred in start_stop.
-std::vector<std::int64_t> windowStarts(const Chromosome& chrom, std::int64_t window,
-                                       std::int64_t step, const PredictRequest& request,
-                                       std::size_t index)
+/// The windows to predict on one chromosome: starts first + k * step for k < count, every
+/// `step` from the first that fits, optionally those centred in start_stop. Arithmetic, not a
+/// list: a human chromosome at step 1 would list 2 GB of starts.
+struct WindowRange {
+    std::int64_t first = 0;
+    std::int64_t step = 1;
+    std::int64_t count = 0;
+    [[nodiscard]] std::int64_t start(std::int64_t k) const { return first + k * step; }
+};
+
+WindowRange windowRange(const Chromosome& chrom, std::int64_t window, std::int64_t step,
+                        const PredictRequest& request, std::size_t index)
 {
     std::int64_t first = 0, last = chrom.length - window;
     if (!request.startStop.empty()) {
@@ -202,10 +209,7 @@ std::vector<std::int64_t> windowStarts(const Chromosome& chrom, std::int64_t win
         first = std::max<std::int64_t>(first, s - window / 2);
         last = std::min<std::int64_t>(last, e - window / 2);
     }
-    std::vector<std::int64_t> starts;
-    for (std::int64_t x = first; x <= last; x += step)
-        starts.push_back(x);
-    return starts;
+    return {first, step, last < first ? 0 : (last - first) / step + 1};
 }
 
 /// A region no window centre reaches would give an empty track: said before any work.
@@ -270,29 +274,88 @@ std::vector<std::unique_ptr<WholeSequenceRunner>> chooseRunners(const PredictCon
     return runners;
 }
 
-/// One chromosome being predicted: its codes (on the strand asked for), the windows, and the
-/// per-base tracks they fill.
+/// Each track's values from `start` on (NaN where no window reaches), until handed to the
+/// sink: a segment's worth and the bases its last windows reach past it.
+struct PendingValues {
+    std::int64_t start = 0;
+    std::vector<std::vector<float>> tracks;
+
+    [[nodiscard]] std::int64_t end() const
+    {
+        return start + static_cast<std::int64_t>(tracks.empty() ? 0 : tracks.front().size());
+    }
+    void extendTo(std::int64_t to)
+    {
+        if (to > end())
+            for (auto& t : tracks)
+                t.resize(static_cast<std::size_t>(to - start), kEmpty);
+    }
+    /// Bases [start, to) of every track, the rest kept from `to` on.
+    std::vector<std::vector<float>> takeBefore(std::int64_t to)
+    {
+        to = std::clamp(to, start, end());
+        std::vector<std::vector<float>> out;
+        for (auto& t : tracks) {
+            const auto n = static_cast<std::ptrdiff_t>(to - start);
+            out.emplace_back(t.begin(), t.begin() + n);
+            t.erase(t.begin(), t.begin() + n);
+        }
+        start = to;
+        return out;
+    }
+};
+
+/// One chromosome being predicted a segment of windows at a time: the segment's bases (on
+/// the strand asked for) and the values its windows give, so memory follows the segment, not
+/// the chromosome.
 struct ChromosomeWork {
-    explicit ChromosomeWork(const Chromosome& c)
+    ChromosomeWork(const Chromosome& c, WindowRange range)
         : chrom(c)
+        , windows(range)
     {}
     const Chromosome& chrom;
-    std::vector<std::uint8_t> codes;
-    std::vector<std::int64_t> starts;
-    std::vector<std::vector<float>> values; ///< per track (every output's), per base
+    WindowRange windows;
+    std::int64_t begin = 0, end = 0; ///< the segment's windows, [begin, end) of `windows`
+    std::vector<std::uint8_t> codes; ///< the segment's bases on the strand
+    std::int64_t codesStart = 0;     ///< strand coordinate of codes[0]
+    PendingValues values;
 
     /// On the reverse strand, the window at x is the one starting at N - W - x.
     [[nodiscard]] std::int64_t strandStart(std::int64_t x, std::int64_t window, bool rc) const
     {
         return rc ? chrom.length - window - x : x;
     }
+    /// The codes of the window at strand coordinate `s`.
+    [[nodiscard]] const std::uint8_t* codesAt(std::int64_t s) const
+    {
+        return codes.data() + (s - codesStart);
+    }
 };
 
-/// Tells the request's progress that `fraction` of this chromosome is done.
+/// The segment's bases: forward [x first, x last + W) from the FASTA, reverse-complemented for
+/// the reverse strand (whose window at x starts at N - W - x).
+void loadSegmentCodes(const PredictContext& c, const Genome& genome, ChromosomeWork& w)
+{
+    const std::int64_t from = w.windows.start(w.begin);
+    const std::int64_t to = w.windows.start(w.end - 1) + c.window;
+    w.codes.resize(static_cast<std::size_t>(to - from));
+    genome.fetchCodes(w.chrom.name, from, to, w.codes.data());
+    w.codesStart = from;
+    if (c.request.rc) {
+        sequence::reverseComplementCodes(w.codes.data(), w.codes.size());
+        w.codesStart = w.chrom.length - to;
+    }
+}
+
+/// Tells the request's progress that `fraction` of the current segment is done.
 void reportProgress(const PredictContext& c, const ChromosomeWork& w, double fraction)
 {
+    const double windows =
+        static_cast<double>(w.begin) + fraction * static_cast<double>(w.end - w.begin);
+    const double share =
+        w.windows.count == 0 ? 1.0 : windows / static_cast<double>(w.windows.count);
     const auto done =
-        c.basesBefore + static_cast<std::int64_t>(fraction * static_cast<double>(w.chrom.length));
+        c.basesBefore + static_cast<std::int64_t>(share * static_cast<double>(w.chrom.length));
     if (c.request.progress && !c.request.progress(done, c.totalBases))
         throw Error("cancelled");
 }
@@ -300,50 +363,54 @@ void reportProgress(const PredictContext& c, const ChromosomeWork& w, double fra
 /// Writes one window's values of one output (`o`: valuesPerTrack x tracks, as the model gives
 /// them) onto the bases they cover, from track `firstTrack` of `values` on.
 void scatter(const PredictionLayout& layout, std::size_t firstTrack, std::int64_t x, const float* o,
-             bool rc, std::vector<std::vector<float>>& values)
+             bool rc, std::int64_t chromLength, PendingValues& values)
 {
     const auto tracks = static_cast<std::int64_t>(layout.trackNames.size());
     for (std::int64_t t = 0; t < layout.valuesPerTrack; ++t) {
         const std::int64_t from = x + layout.offset + t * layout.span;
+        const std::int64_t to = std::min(chromLength, from + layout.span);
+        if (from < values.start || to > values.end()) // a segment's bounds gone wrong
+            throw Error("prediction wrote bases " + std::to_string(from) + "-" +
+                        std::to_string(to) + " outside its segment's " +
+                        std::to_string(values.start) + "-" + std::to_string(values.end()));
         const std::int64_t tt = rc ? layout.valuesPerTrack - 1 - t : t;
         for (std::int64_t k = 0; k < tracks; ++k) {
             const float v = o[tt * tracks + k];
-            auto& track = values[firstTrack + static_cast<std::size_t>(k)];
-            const auto n = static_cast<std::int64_t>(track.size());
-            for (std::int64_t b = from; b < std::min(n, from + layout.span); ++b)
-                track[static_cast<std::size_t>(b)] = v;
+            auto& track = values.tracks[firstTrack + static_cast<std::size_t>(k)];
+            for (std::int64_t b = from; b < to; ++b)
+                track[static_cast<std::size_t>(b - values.start)] = v;
         }
     }
 }
 
 /// Every window an output's stride reaches gets its values (the windows step by the finest
 /// stride; a coarser output takes every stride-th).
-void scatterOutputs(const PredictContext& c, const ChromosomeWork& w, std::int64_t x,
-                    const std::vector<const float*>& outputs,
-                    std::vector<std::vector<float>>& values)
+void scatterOutputs(const PredictContext& c, ChromosomeWork& w, std::int64_t x,
+                    const std::vector<const float*>& outputs)
 {
     std::size_t firstTrack = 0;
     for (std::size_t o = 0; o < c.layouts.outputs.size(); ++o) {
         const PredictionLayout& layout = c.layouts.outputs[o];
-        if ((x - w.starts.front()) % layout.stride == 0)
-            scatter(layout, firstTrack, x, outputs[o], c.request.rc, values);
+        if ((x - w.windows.first) % layout.stride == 0)
+            scatter(layout, firstTrack, x, outputs[o], c.request.rc, w.chrom.length, w.values);
         firstTrack += layout.trackNames.size();
     }
 }
 
-/// Each output's runner over every start in range (stride 1), a chunk at a time, each chunk's
-/// windows that the output's stride reaches scattered before the next is run (so memory stays
-/// one chunk's outputs, however many values a window has).
+/// Each output's runner over every start of the segment (stride 1), a chunk at a time, each
+/// chunk's windows that the output's stride reaches scattered before the next is run (so
+/// memory stays one chunk's outputs, however many values a window has).
 void predictWhole(const PredictContext& c,
                   const std::vector<std::unique_ptr<WholeSequenceRunner>>& runners,
                   ChromosomeWork& w)
 {
-    const std::int64_t N = w.chrom.length, W = c.window;
+    const std::int64_t W = c.window;
     const bool rc = c.request.rc;
-    const std::int64_t first = w.starts.front(), last = w.starts.back();
+    const std::int64_t first = w.windows.start(w.begin), last = w.windows.start(w.end - 1);
     const std::int64_t lo = w.strandStart(rc ? last : first, W, rc);
     const std::int64_t hi = w.strandStart(rc ? first : last, W, rc);
     const auto outputs = static_cast<std::int64_t>(runners.size());
+    const auto codes = static_cast<std::int64_t>(w.codes.size());
     std::size_t firstTrack = 0;
     std::vector<float> out;
     for (std::int64_t o = 0; o < outputs; ++o) {
@@ -353,11 +420,12 @@ void predictWhole(const PredictContext& c,
         for (std::int64_t a = lo; a <= hi; a += runner.chunk) {
             const std::int64_t n = std::min(runner.chunk, hi - a + 1);
             out.resize(static_cast<std::size_t>(n * perWindow));
-            runner.run(w.codes.data(), N, a, n, out.data());
+            runner.run(w.codes.data(), codes, a - w.codesStart, n, out.data());
             for (std::int64_t s = a; s < a + n; ++s) {
                 const std::int64_t x = w.strandStart(s, W, rc); // the same map both ways
-                if ((x - first) % layout.stride == 0)
-                    scatter(layout, firstTrack, x, out.data() + (s - a) * perWindow, rc, w.values);
+                if ((x - w.windows.first) % layout.stride == 0)
+                    scatter(layout, firstTrack, x, out.data() + (s - a) * perWindow, rc,
+                            w.chrom.length, w.values);
             }
             reportProgress(c, w,
                            (static_cast<double>(o) +
@@ -368,51 +436,54 @@ void predictWhole(const PredictContext& c,
     }
 }
 
-/// The secondary input of windows `starts` (sec_input_length bases of each sec_inputs file
-/// centred in the window, normalised as in training), (windows, length, files) in order.
+/// The secondary input of the windows at `starts` (sec_input_length bases of each
+/// sec_inputs file centred in the window, normalised as in training), (windows, length,
+/// files) in order.
 void fillSecondaryInput(const PredictContext& c,
-                        const std::vector<std::shared_ptr<const store::Values>>& tracks,
-                        const std::int64_t* starts, std::int64_t n, Array& out)
+                        const std::vector<std::shared_ptr<const store::TrackStream>>& tracks,
+                        const WindowRange& windows, std::int64_t k0, std::int64_t n, Array& out)
 {
     const std::int64_t length = secondaryLength(c.spec, c.window);
     const auto files = static_cast<std::int64_t>(tracks.size());
     out.shape = predictSecInputShape(c.spec, c.window);
     out.shape.insert(out.shape.begin(), n);
     out.values.assign(static_cast<std::size_t>(n * length * files), 0.0F);
+    thread_local std::vector<float> scratch;
     for (std::int64_t i = 0; i < n; ++i) {
-        const std::int64_t first = starts[i] + c.window / 2 - length / 2;
+        const std::int64_t first = windows.start(k0 + i) + c.window / 2 - length / 2;
         float* row = out.values.data() + i * length * files;
         for (std::int64_t f = 0; f < files; ++f) {
-            const auto& track = *tracks[static_cast<std::size_t>(f)];
+            std::shared_ptr<const float[]> pin;
+            const float* track =
+                tracks[static_cast<std::size_t>(f)]->view(first, length, scratch, pin);
             const Normalizer& norm = c.statistics.secondary[static_cast<std::size_t>(f)];
             for (std::int64_t p = 0; p < length; ++p) {
                 const std::int64_t r = c.request.rc ? length - 1 - p : p;
-                row[r * files + f] = norm.apply(track[static_cast<std::size_t>(first + p)]);
+                row[r * files + f] = norm.apply(track[p]);
             }
         }
     }
 }
 
-/// Batches of windows through the model (runWindowBatches: inputs prepared on a second thread
-/// while the model runs), each window's outputs scattered onto the bases.
-void predictWindows(const PredictContext& c, ChromosomeWork& w)
+/// Batches of the segment's windows through the model (runWindowBatches: inputs prepared on
+/// a second thread while the model runs), each window's outputs scattered onto the bases.
+void predictWindows(const PredictContext& c,
+                    const std::vector<std::shared_ptr<const store::TrackStream>>& secondary,
+                    ChromosomeWork& w)
 {
     const std::int64_t W = c.window;
     const Shape inShape = predictInputShape(c.spec, W);
     const std::int64_t inSize = elementCount(inShape);
     const bool alphabetFirst = alphabetBeforeSequence(c.spec);
     const std::int64_t perBatch = std::max<std::int64_t>(1, c.request.batchSize);
-    const auto windows = static_cast<std::int64_t>(w.starts.size());
-    std::vector<std::shared_ptr<const store::Values>> secTracks;
-    if (c.secondaryInput)
-        for (const auto& f : c.spec.sec_inputs)
-            secTracks.push_back(store::track(c.spec.resolve(f), w.chrom.name, w.chrom.length));
+    const std::int64_t windows = w.end - w.begin;
 
     WindowBatchJob job;
     job.count = (windows + perBatch - 1) / perBatch;
     job.bf16 = c.request.precision == "bf16";
     job.fill = [&](std::int64_t g, Batch& batch) {
-        const std::int64_t first = g * perBatch, n = std::min(perBatch, windows - first);
+        const std::int64_t first = w.begin + g * perBatch;
+        const std::int64_t n = std::min(perBatch, w.end - first);
         batch.examples = n;
         batch.inputs.resize(c.secondaryInput ? 2 : 1);
         Array& dna = batch.inputs[0];
@@ -420,10 +491,10 @@ void predictWindows(const PredictContext& c, ChromosomeWork& w)
         dna.shape.insert(dna.shape.begin(), n);
         dna.values.resize(static_cast<std::size_t>(n * inSize));
         for (std::int64_t i = 0; i < n; ++i)
-            writeOneHot(w.codes.data() + w.strandStart(w.starts[first + i], W, c.request.rc), W,
+            writeOneHot(w.codesAt(w.strandStart(w.windows.start(first + i), W, c.request.rc)), W,
                         false, alphabetFirst, dna.values.data() + i * inSize);
         if (c.secondaryInput)
-            fillSecondaryInput(c, secTracks, w.starts.data() + first, n, batch.inputs[1]);
+            fillSecondaryInput(c, secondary, w.windows, first, n, batch.inputs[1]);
     };
     job.take = [&](std::int64_t g, const Batch& batch, const std::vector<torch::Tensor>& outputs) {
         std::vector<const float*> row(c.layouts.outputs.size());
@@ -432,7 +503,7 @@ void predictWindows(const PredictContext& c, ChromosomeWork& w)
                 const PredictionLayout& layout = c.layouts.outputs[o];
                 row[o] = outputs[layout.outputIndex].data_ptr<float>() + i * valuesOf(layout);
             }
-            scatterOutputs(c, w, w.starts[g * perBatch + i], row, w.values);
+            scatterOutputs(c, w, w.windows.start(w.begin + g * perBatch + i), row);
         }
     };
     job.progress = [&](std::int64_t done) {
@@ -440,6 +511,36 @@ void predictWindows(const PredictContext& c, ChromosomeWork& w)
         return true;
     };
     runWindowBatches(c.model, job);
+}
+
+/// Windows per segment: about request.segmentBases of starts, a whole number of every
+/// output's stride so that each output's windows tile the segment as they tile the
+/// chromosome.
+std::int64_t segmentWindows(const PredictContext& c)
+{
+    std::int64_t strides = 1; // lcm of the strides, in steps
+    for (const auto& l : c.layouts.outputs)
+        strides = std::lcm(strides, l.stride / c.step);
+    const std::int64_t wanted = std::max<std::int64_t>(1, c.request.segmentBases / c.step);
+    return (wanted + strides - 1) / strides * strides;
+}
+
+/// The lowest offset of any output: no window at x writes below x + this.
+std::int64_t lowestOffset(const OutputLayouts& layouts)
+{
+    std::int64_t low = std::numeric_limits<std::int64_t>::max();
+    for (const auto& l : layouts.outputs)
+        low = std::min(low, l.offset);
+    return low;
+}
+
+/// How far past its start a window writes, at the most.
+std::int64_t farthestReach(const OutputLayouts& layouts)
+{
+    std::int64_t reach = 0;
+    for (const auto& l : layouts.outputs)
+        reach = std::max(reach, l.offset + l.valuesPerTrack * l.span);
+    return reach;
 }
 
 /// The context: outputs and inputs checked, the genome's chromosomes, the regions checked.
@@ -482,25 +583,41 @@ PredictSummary predict(Model& model, const DatasetSpec& trainSpec, std::int64_t 
     for (const auto& chrom : summary.chromosomes)
         c.totalBases += chrom.length;
 
+    const std::int64_t perSegment = segmentWindows(c);
+    const std::int64_t low = lowestOffset(c.layouts), reach = farthestReach(c.layouts);
     for (std::size_t ci = 0; ci < summary.chromosomes.size(); ++ci) {
-        ChromosomeWork w(summary.chromosomes[ci]);
-        w.starts = windowStarts(w.chrom, inputLength, c.step, request, ci);
-        w.values.assign(c.layouts.trackCount(),
-                        std::vector<float>(static_cast<std::size_t>(w.chrom.length), kEmpty));
-        if (!w.starts.empty()) {
-            w.codes = genome.loadCodes(w.chrom.name);
-            if (request.rc)
-                sequence::reverseComplementCodes(w.codes.data(), w.codes.size());
+        ChromosomeWork w(summary.chromosomes[ci],
+                         windowRange(summary.chromosomes[ci], inputLength, c.step, request, ci));
+        std::vector<std::shared_ptr<const store::TrackStream>> secondary;
+        if (c.secondaryInput)
+            for (const auto& f : trainSpec.sec_inputs)
+                secondary.push_back(
+                    store::openTrack(trainSpec.resolve(f), w.chrom.name, w.chrom.length));
+        w.values.start = w.windows.count == 0 ? 0 : w.windows.start(0) + low;
+        w.values.tracks.resize(c.layouts.trackCount());
+        const auto hand = [&](std::int64_t to) {
+            const std::int64_t from = w.values.start;
+            auto piece = w.values.takeBefore(to);
+            summary.bases += std::count_if(piece.front().begin(), piece.front().end(),
+                                           [](float v) { return !std::isnan(v); });
+            sink(w.chrom, from, std::move(piece));
+        };
+        for (w.begin = 0; w.begin < w.windows.count; w.begin = w.end) {
+            w.end = std::min(w.windows.count, w.begin + perSegment);
+            loadSegmentCodes(c, genome, w);
+            w.values.extendTo(std::min(w.chrom.length, w.windows.start(w.end - 1) + reach));
             if (runners.empty())
-                predictWindows(c, w);
+                predictWindows(c, secondary, w);
             else
                 predictWhole(c, runners, w);
+            // Windows from the next segment on write from its first start + low up.
+            if (w.end < w.windows.count)
+                hand(w.windows.start(w.end) + low);
         }
-        summary.windows += static_cast<std::int64_t>(w.starts.size());
-        summary.bases += std::count_if(w.values.front().begin(), w.values.front().end(),
-                                       [](float v) { return !std::isnan(v); });
-        sink(w.chrom, std::move(w.values));
+        hand(w.values.end()); // the rest, or an empty piece for a chromosome with no window
+        summary.windows += w.windows.count;
         c.basesBefore += w.chrom.length;
+        w.begin = w.end = w.windows.count;
         reportProgress(c, w, 0.0);
     }
     summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();
@@ -569,18 +686,19 @@ WrittenPrediction writeBigWigs(Model& model, const DatasetSpec& trainSpec, std::
         writers.push_back(std::make_unique<BigWigWriter>(p, header, options));
     WrittenPrediction out;
     out.valued.assign(paths.size(), false);
-    // A chromosome is compressed into the bigWig on a second thread while the next one is
+    // A piece is compressed into the bigWig on a second thread while the next one is
     // predicted: zlib alone takes about as long as the network on a GPU.
     std::future<void> writing;
-    auto write = [&](const Chromosome& chrom, std::vector<std::vector<float>> tracks) {
+    auto write = [&](const Chromosome& chrom, std::int64_t from,
+                     std::vector<std::vector<float>> tracks) {
         if (writing.valid())
-            writing.get(); // one chromosome in flight; rethrows a write error
+            writing.get(); // one piece in flight; rethrows a write error
         writing = std::async(std::launch::async, [&writers, &valued = out.valued, name = chrom.name,
-                                                  tracks = std::move(tracks)] {
+                                                  from, tracks = std::move(tracks)] {
             for (std::size_t k = 0; k < tracks.size(); ++k) {
                 valued[k] = valued[k] || std::any_of(tracks[k].begin(), tracks[k].end(),
                                                      [](float v) { return !std::isnan(v); });
-                writers[k]->addValues(name, 0, tracks[k]);
+                writers[k]->addValues(name, from, tracks[k]);
             }
         });
     };

@@ -68,17 +68,22 @@ struct PredictRequest {
     std::string method = "auto";      ///< "auto", "whole", "windows"
     std::string precision = "fp32";
     std::int64_t batchSize = 256; ///< windows method
+    /// Window starts predicted before their values go to the sink: memory is about this many
+    /// bases of sequence plus 4 bytes a base per track, whatever the chromosome's length.
+    std::int64_t segmentBases = std::int64_t{1} << 20;
     /// Told bases done / total; returning false cancels (kdna::Error "cancelled").
     std::function<bool(std::int64_t done, std::int64_t total)> progress;
     /// predictToBigWig as one rank of this group (null: alone): see predictToBigWig.
     dist::ProcessGroup* group = nullptr;
 };
 
-/// Receives each chromosome's prediction, one per track (every written output's, in
-/// OutputLayouts::trackNames() order), per base (NaN where no window reaches); the tracks are
-/// handed over, so a sink may keep them or pass them to a thread.
-using PredictionSink =
-    std::function<void(const Chromosome& chrom, std::vector<std::vector<float>> tracks)>;
+/// Receives each chromosome's prediction in consecutive pieces, in order: `tracks` holds
+/// bases [start, start + size) of every track (every written output's, in
+/// OutputLayouts::trackNames() order; NaN where no window reaches). The pieces cover the bases
+/// the windows reach (a chromosome with no window gets one empty piece); they are handed over,
+/// so a sink may keep them or pass them to a thread.
+using PredictionSink = std::function<void(const Chromosome& chrom, std::int64_t start,
+                                          std::vector<std::vector<float>> tracks)>;
 
 struct PredictSummary {
     std::string method;                  ///< "whole-sequence" or "windows"
@@ -93,8 +98,8 @@ struct PredictSummary {
     std::vector<std::string> notes;
 };
 
-/// keras_dna's ModelWrapper.predict: every chromosome asked for, chromosome by chromosome (so
-/// memory stays one chromosome's worth), handed to `sink`.
+/// keras_dna's ModelWrapper.predict: every chromosome asked for, a segment of windows at a
+/// time (so memory stays a segment's worth), handed to `sink`.
 PredictSummary predict(Model& model, const DatasetSpec& trainSpec, std::int64_t inputLength,
                        const DataStatistics& statistics, const PredictRequest& request,
                        const PredictionSink& sink);

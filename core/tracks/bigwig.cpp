@@ -11,8 +11,10 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <sys/statvfs.h>
@@ -20,9 +22,21 @@
 
 #include <bigWig.h>
 
-/// Finishes a bigWig being written (index, zoom levels). Exported by libBigWig but not
-/// declared in its header; bwClose() calls it too, and prints on stderr when it fails.
-extern "C" int bwFinalize(bigWigFile_t* fp);
+extern "C" {          // bwCommon.h, libBigWig's internal header, has no C++ guard of its own
+#include <bwCommon.h> // bwFinalize (data, index, summary), bwTell, bwSetPos
+}
+
+/// libBigWig's (0.4.7) zoom-level steps, exported but not declared. bwFinalize builds the zoom
+/// levels from an iterator over 100,000 blocks at a time, in effect each chromosome read back
+/// whole (12 bytes a base for a per-base track: 3 GB for human chr1); BigWigWriter runs the
+/// same steps itself over 1 Mb windows.
+extern "C" {
+int makeZoomLevels(bigWigFile_t* fp);
+int writeZoomLevels(bigWigFile_t* fp);
+int addIntervalValue(bigWigFile_t* fp, std::uint64_t* nEntries, double* sum, double* sumsq,
+                     bwZoomBuffer_t* buffer, std::uint32_t itemsPerSlot, std::uint32_t zoom,
+                     std::uint32_t tid, std::uint32_t start, std::uint32_t end, float value);
+}
 
 namespace kdna {
 namespace fs = std::filesystem;
@@ -475,10 +489,118 @@ struct BigWigWriter::Impl {
         lastEnd = e;
     }
 
+    /// The zoom levels' records (32 bytes each) stay in memory until the last is written: the
+    /// finest level is coarsened so that it holds at most this many over the whole file.
+    static constexpr std::uint64_t kMostZoomRecords = std::uint64_t{1} << 22;
+
+    /// libBigWig's reductions (the finest 16x the mean record's span, at least 10 bp, then 4x
+    /// each), the finest raised to keep kMostZoomRecords; a level that would overflow stays at
+    /// the last, and writeZoomLevels drops such repeats.
+    void chooseReductions()
+    {
+        std::uint64_t genome = 0;
+        for (const auto& c : chromosomes)
+            genome += static_cast<std::uint64_t>(c.length);
+        bwZoomHdr_t& zoom = *file->hdr->zoomHdrs;
+        constexpr std::uint32_t kMost = std::numeric_limits<std::uint32_t>::max() / 4;
+        std::uint32_t level = static_cast<std::uint32_t>(std::min<std::uint64_t>(
+            std::max<std::uint64_t>(zoom.level[0],
+                                    (genome + kMostZoomRecords - 1) / kMostZoomRecords),
+            kMost));
+        for (std::uint16_t i = 0; i < file->hdr->nLevels; ++i) {
+            zoom.level[i] = level;
+            // The first bin of each level ends at its reduction (or the first chromosome's end).
+            static_cast<std::uint32_t*>(file->writeBuffer->firstZoomBuffer[i]->p)[2] =
+                std::min<std::uint32_t>(level, file->cl->len[0]);
+            level = level > kMost / 4 ? level : level * 4;
+        }
+    }
+
+    /// Every written interval into every zoom level, read back 1 Mb at a time (clipped to the
+    /// window: a record across two windows adds its two parts to the same bin, as one would).
+    int fillZoomLevels()
+    {
+        constexpr std::uint32_t kWindow = 1U << 20;
+        bigWigFile_t* fp = file.get();
+        bwWriteBuffer_t& wb = *fp->writeBuffer;
+        const std::uint16_t levels = fp->hdr->nLevels;
+        const std::uint32_t perSlot = fp->hdr->bufSize / 32;
+        std::vector<double> sum(levels, 0.0), sumsq(levels, 0.0);
+        for (std::uint32_t tid = 0; tid < fp->cl->nKeys; ++tid) {
+            const std::uint32_t length = fp->cl->len[tid];
+            for (std::uint32_t s = 0; s < length;) {
+                const std::uint32_t e = s + std::min(kWindow, length - s);
+                const IntervalsPtr iv(bwGetOverlappingIntervals(fp, fp->cl->chrom[tid], s, e));
+                for (std::uint32_t j = 0; iv && j < iv->l; ++j) {
+                    const std::uint32_t from = std::max(iv->start[j], s);
+                    const std::uint32_t to = std::min(iv->end[j], e);
+                    for (std::uint16_t k = 0; from < to && k < levels; ++k) {
+                        if (addIntervalValue(fp, &wb.nNodes[k], &sum[k], &sumsq[k],
+                                             wb.lastZoomBuffer[k], perSlot,
+                                             fp->hdr->zoomHdrs->level[k], tid, from, to,
+                                             iv->value[j]) != 0)
+                            return 1;
+                        while (wb.lastZoomBuffer[k]->next)
+                            wb.lastZoomBuffer[k] = wb.lastZoomBuffer[k]->next;
+                    }
+                }
+                s = e;
+            }
+        }
+        // libBigWig writes a record's sums when the next record starts, so the last record of
+        // each level would keep none (a zoomed-out mean off at the end of the file).
+        for (std::uint16_t k = 0; k < levels; ++k) {
+            bwZoomBuffer_t& last = *wb.lastZoomBuffer[k];
+            if (last.l >= 32) {
+                float* record = static_cast<float*>(last.p) + 8 * (last.l / 32 - 1);
+                record[6] = static_cast<float>(sum[k]);
+                record[7] = static_cast<float>(sumsq[k]);
+            }
+        }
+        for (std::uint16_t k = 0; k < levels; ++k) {
+            auto* index = static_cast<bwRTree_t*>(std::calloc(1, sizeof(bwRTree_t)));
+            if (!index)
+                return 2;
+            index->blockSize = wb.blockSize;
+            fp->hdr->zoomHdrs->idx[k] = index; // bwClose frees it
+        }
+        return 0;
+    }
+
+    /// bwFinalize in bounded memory: its data, index and summary with no zoom level (it then
+    /// ends the file with the magic), the zoom levels after that, and the magic again at the
+    /// end (readers find every section by its offset).
+    int finalize()
+    {
+        bigWigFile_t* fp = file.get();
+        const std::uint16_t levels = fp->hdr->nLevels;
+        fp->hdr->nLevels = 0;
+        const int rc = bwFinalize(fp);
+        fp->hdr->nLevels = levels;
+        if (rc != 0 || levels == 0 || fp->writeBuffer->nBlocks == 0)
+            return rc;
+        const long end = bwTell(fp);
+        if (makeZoomLevels(fp) != 0)
+            return 5;
+        if (!fp->hdr->zoomHdrs) { // records too wide for any zoom level
+            fp->hdr->nLevels = 0;
+            return 0;
+        }
+        chooseReductions();
+        if (fillZoomLevels() != 0)
+            return 6;
+        if (bwSetPos(fp, static_cast<std::size_t>(end)) != 0 || writeZoomLevels(fp) != 0)
+            return 7; // writeZoomLevels also writes the level count into the header
+        const std::uint32_t magic = BIGWIG_MAGIC;
+        if (std::fseek(stream(), 0, SEEK_END) != 0 || std::fwrite(&magic, 4, 1, stream()) != 1)
+            return 9;
+        return 0;
+    }
+
     /// Writes the index and zoom levels and closes the file, every write checked.
     void close()
     {
-        const int rc = bwFinalize(file.get());
+        const int rc = finalize();
         finalized = true;
         file->isWrite = 0; // bwClose must not finalize a second time
         if (rc == 0 && std::fflush(stream()) != 0)

@@ -37,23 +37,6 @@ extern "C" const char* __asan_default_options()
 
 namespace {
 
-/// A /proc/self/status figure in bytes ("VmRSS", "VmHWM").
-std::int64_t statusBytes(const std::string& field)
-{
-    std::ifstream in("/proc/self/status");
-    std::string line;
-    while (std::getline(in, line))
-        if (line.rfind(field + ":", 0) == 0)
-            return std::stoll(line.substr(field.size() + 1)) * 1024;
-    return -1;
-}
-
-/// Restarts VmHWM from the current RSS.
-void resetPeak()
-{
-    std::ofstream("/proc/self/clear_refs") << "5";
-}
-
 const std::vector<store::StreamOptions>& optionsToTry()
 {
     static const std::vector<store::StreamOptions> all = {
@@ -377,19 +360,20 @@ private Q_SLOTS:
         }
         store::setMemoryBudget(16 << 20);
         releaseFreeMemory();
-        resetPeak();
-        const std::int64_t before = statusBytes("VmRSS");
+        test::resetPeak();
+        const std::int64_t before = test::statusBytes("VmRSS");
         json j = {{"fasta_file", m_dir.file("big.fa").string()},
                   {"annotation_files", {m_dir.file("big.bw").string()}},
                   {"window", 1001},
                   {"batch_size", 64},
                   {"normalization_mode", {"max", "perctrim"}}};
         const auto gen = openGenerator(DatasetSpec::fromJson(j));
-        qInfo("after opening: RSS %.1f MB, peak %.1f MB, cache %.1f MB", statusBytes("VmRSS") / 1e6,
-              statusBytes("VmHWM") / 1e6, store::cachedBytes() / 1e6);
+        qInfo("after opening: RSS %.1f MB, peak %.1f MB, cache %.1f MB",
+              test::statusBytes("VmRSS") / 1e6, test::statusBytes("VmHWM") / 1e6,
+              store::cachedBytes() / 1e6);
         for (int b = 0; b < 20; ++b)
             (void)gen->batch(b);
-        const std::int64_t grown = statusBytes("VmHWM") - before;
+        const std::int64_t grown = test::statusBytes("VmHWM") - before;
         qInfo("peak growth %.1f MB over %.1f MB of RSS", grown / 1e6, before / 1e6);
         QVERIFY2(grown < 60'000'000, std::to_string(grown).c_str());
         QVERIFY(store::cachedBytes() <= (16 << 20) + (1 << 20));

@@ -224,6 +224,57 @@ private Q_SLOTS:
         QVERIFY(bw.valueReads() >= 1);
     }
 
+    /// The zoom levels are built from the data read back 1 Mb at a time: a record across a
+    /// window's edge adds each base once, so the zoomed summaries of a 3 Mbp chromosome of
+    /// 1,000 bp runs equal the bases' own figures (the mean too: libBigWig left the last
+    /// record's sums out, 0.3 % off here).
+    void zoomLevelsCountEachBaseOnce()
+    {
+        const std::vector<Chromosome> chroms = {{"chrZ", 3'000'000}};
+        std::vector<ValuedInterval> runs;
+        double sum = 0;
+        float max = 0;
+        for (std::int64_t s = 0; s < 3'000'000; s += 1000) {
+            const float v = static_cast<float>((s / 1000) % 7) + 0.5F;
+            runs.push_back({s + 576, std::min<std::int64_t>(s + 1576, 3'000'000), v});
+            sum += v * static_cast<double>(runs.back().end - runs.back().start);
+            max = std::max(max, v);
+        }
+        {
+            BigWigWriter w(m_dir.file("zoom.bw"), chroms);
+            w.addIntervals("chrZ", runs);
+            w.finish();
+        }
+        const auto bw = BigWigReader::open(m_dir.file("zoom.bw"));
+        QVERIFY(bw.zoomLevels() > 0);
+        const double covered = 3'000'000 - 576;
+        const auto coverage = bw.summary("chrZ", 0, 3'000'000, 1, SummaryStat::Coverage);
+        const auto mean = bw.summary("chrZ", 0, 3'000'000, 1, SummaryStat::Mean);
+        const auto most = bw.summary("chrZ", 0, 3'000'000, 3, SummaryStat::Max);
+        QCOMPARE(bw.summaryReads(), 3); // from the zoom levels, not the bases
+        QVERIFY2(std::abs(coverage[0] - covered / 3'000'000) < 1e-9,
+                 std::to_string(coverage[0]).c_str());
+        QVERIFY2(std::abs(mean[0] - sum / covered) < 1e-5, std::to_string(mean[0]).c_str());
+        for (const double m : most)
+            QCOMPARE(static_cast<float>(m), max);
+    }
+
+    /// The zoom levels' records wait in memory until the file is finished: over a genome of
+    /// 400 Mbp the finest level is coarsened to at most 2^22 records (128 MB).
+    void zoomLevelsStayBoundedOnLargeGenomes()
+    {
+        const std::vector<Chromosome> chroms = {{"chrBig", 400'000'000}};
+        {
+            BigWigWriter w(m_dir.file("big_zoom.bw"), chroms);
+            w.addValues("chrBig", 1000, std::vector<float>(5000, 1.5F));
+            w.finish();
+        }
+        const auto reductions = BigWigReader::open(m_dir.file("big_zoom.bw")).zoomReductions();
+        QVERIFY(!reductions.empty());
+        QVERIFY2(reductions.front() >= 400'000'000 / (1 << 22),
+                 std::to_string(reductions.front()).c_str());
+    }
+
     void unknownChromosomeReadsMissing()
     {
         const auto bw = BigWigReader::open(m_dir.file("t.bw"));

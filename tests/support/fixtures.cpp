@@ -61,6 +61,21 @@ std::string randomBases(std::size_t n, unsigned seed)
     return s;
 }
 
+std::int64_t statusBytes(const std::string& field)
+{
+    std::ifstream in("/proc/self/status");
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind(field + ":", 0) == 0)
+            return std::stoll(line.substr(field.size() + 1)) * 1024;
+    return -1;
+}
+
+void resetPeak()
+{
+    std::ofstream("/proc/self/clear_refs") << "5";
+}
+
 std::optional<std::filesystem::path> yeastData()
 {
     std::vector<std::filesystem::path> candidates;

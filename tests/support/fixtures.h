@@ -35,6 +35,11 @@ void writeFasta(const std::filesystem::path& path,
 /// A random ACGT string, the same for the same seed.
 [[nodiscard]] std::string randomBases(std::size_t n, unsigned seed);
 
+/// A /proc/self/status figure in bytes ("VmRSS", "VmHWM"), -1 when absent.
+[[nodiscard]] std::int64_t statusBytes(const std::string& field);
+/// Restarts VmHWM (the peak) from the current RSS.
+void resetPeak();
+
 /// $KDNA_TEST_DATA/sacCer3 (or $KDNA_TEST_DATA) when that variable is set, else
 /// `../shared/data/sacCer3`, when present.
 [[nodiscard]] std::optional<std::filesystem::path> yeastData();

@@ -76,6 +76,29 @@ double correlationWithExperiment(const std::vector<float>& predicted, const QStr
     return predictionCorrelation(predicted, measured, normalizer);
 }
 
+/// Keeps the bases of `piece` (from `from` on) that lie in the region asked for; the first
+/// piece sizes the region's tracks, NaN until a piece gives them.
+void keepInRange(RegionPrediction& result, const Chromosome& chrom, std::int64_t from,
+                 const std::vector<std::vector<float>>& piece)
+{
+    if (result.values.empty()) {
+        result.chromLength = chrom.length;
+        result.range.end = std::min(result.range.end, chrom.length);
+        result.values.assign(piece.size(),
+                             std::vector<float>(static_cast<std::size_t>(std::max<std::int64_t>(
+                                                    0, result.range.end - result.range.start)),
+                                                std::numeric_limits<float>::quiet_NaN()));
+    }
+    for (std::size_t k = 0; k < piece.size(); ++k) {
+        const auto size = static_cast<std::int64_t>(piece[k].size());
+        const std::int64_t lo = std::max(from, result.range.start);
+        const std::int64_t hi = std::min(from + size, result.range.end);
+        for (std::int64_t b = lo; b < hi; ++b)
+            result.values[k][static_cast<std::size_t>(b - result.range.start)] =
+                piece[k][static_cast<std::size_t>(b - from)];
+    }
+}
+
 } // namespace
 
 ModelSession::ModelSession(QObject* parent)
@@ -184,16 +207,13 @@ BackgroundTask* ModelSession::predictRegion(const GenomicRange& range)
                 request.startStop = {{result->range.start, result->range.end}};
                 request.progress = progressOf(context);
                 const auto& statistics = model->archive.statistics;
-                const PredictSummary summary = predict(
-                    *model->model, model->trainSpec(), model->inputLength(),
-                    statistics.empty() ? DataStatistics{} : statistics.front(), request,
-                    [&](const Chromosome& c, std::vector<std::vector<float>> tracks) {
-                        result->chromLength = c.length;
-                        result->range.end = std::min(result->range.end, c.length);
-                        for (const auto& values : tracks)
-                            result->values.emplace_back(values.begin() + result->range.start,
-                                                        values.begin() + result->range.end);
-                    });
+                const PredictSummary summary =
+                    predict(*model->model, model->trainSpec(), model->inputLength(),
+                            statistics.empty() ? DataStatistics{} : statistics.front(), request,
+                            [&](const Chromosome& c, std::int64_t from,
+                                std::vector<std::vector<float>> tracks) {
+                                keepInRange(*result, c, from, tracks);
+                            });
                 result->method = qs(summary.method);
                 result->reason = qs(summary.reason);
                 result->seconds = summary.seconds;
