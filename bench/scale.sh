@@ -109,3 +109,23 @@ print(f"{label}: peak RSS {rss:.2f} GiB, first batch after {first if first is no
 PY
     done
 done
+
+# Prediction of the first chromosome (chr1, 249 Mbp at full size) into a bigWig with the model
+# the last scenario trained: peak RSS and bases a second.
+model="$work/p${counts##* }.kdna"
+if [[ -f $model ]]; then
+    start=$(date +%s.%N)
+    /usr/bin/time -v "$build/app/cli/kdna" predict "$model" -c chr1 --memory "$memory" \
+        -o "$work/chr1.bw" >"$work/predict.log" 2>&1 || { tail -5 "$work/predict.log"; exit 1; }
+    end=$(date +%s.%N)
+    python3 - "$work/predict.log" "$start" "$end" <<'PY'
+import re, sys
+log = open(sys.argv[1]).read()
+rss = int(re.search(r'Maximum resident set size \(kbytes\): (\d+)', log).group(1)) / 1024 / 1024
+bases = int(re.search(r'([\d,]+) bases? (?:of|predicted|given)', log).group(1).replace(',', '')) \
+    if re.search(r'([\d,]+) bases? (?:of|predicted|given)', log) else None
+seconds = float(sys.argv[3]) - float(sys.argv[2])
+rate = f"{bases / seconds:,.0f} bp/s" if bases else "bases not reported"
+print(f"predict chr1 into bigWig: peak RSS {rss:.2f} GiB, {seconds:.0f} s, {rate}")
+PY
+fi
