@@ -13,8 +13,10 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <filesystem>
 #include <limits>
 #include <optional>
+#include <set>
 
 namespace kdna {
 namespace {
@@ -94,14 +96,45 @@ std::int64_t stepsFor(std::int64_t requested, const Generator& g, int ranks = 1)
     return requested > 0 ? requested : available;
 }
 
+/// The chromosomes of one genome that both datasets draw windows from: there the validation
+/// loss measures windows the model trains on. Datasets on other genomes (or mixing several)
+/// share names, not bases.
+std::vector<std::string> sharedChromosomes(const Dataset& train, const Dataset& validation)
+{
+    if (train.mixesDatasets() || validation.mixesDatasets())
+        return {};
+    std::error_code ec;
+    if (!std::filesystem::equivalent(train.spec().resolve(train.spec().fasta_file),
+                                     validation.spec().resolve(validation.spec().fasta_file), ec))
+        return {};
+    std::set<std::string> trained;
+    for (const auto& c : train.summary().chromosomes)
+        if (c.examples > 0)
+            trained.insert(c.chrom);
+    std::vector<std::string> shared;
+    for (const auto& c : validation.summary().chromosomes)
+        if (c.examples > 0 && trained.count(c.chrom) != 0)
+            shared.push_back(c.chrom);
+    return shared;
+}
+
 /// What the training and validation data said when they were read, for the observer: a user
 /// who trains never runs `kdna shape --stats`, so a shortfall must show here.
 std::vector<std::string> dataNotes(const TrainingRun& run)
 {
     std::vector<std::string> notes = run.train.dataset().summary().notes;
-    if (run.validation)
-        for (const auto& n : run.validation->dataset().summary().notes)
-            notes.push_back("validation data: " + n);
+    if (!run.validation)
+        return notes;
+    for (const auto& n : run.validation->dataset().summary().notes)
+        notes.push_back("validation data: " + n);
+    const auto shared = sharedChromosomes(run.train.dataset(), run.validation->dataset());
+    if (!shared.empty())
+        notes.push_back("validation data: " + text::join(shared, ", ") +
+                        (shared.size() == 1 ? " is also a training chromosome"
+                                            : " are also training chromosomes") +
+                        ", so the validation loss measures windows the model trains on (leave " +
+                        (shared.size() == 1 ? "it" : "them") +
+                        " out of incl_chromosomes, or validate on others)");
     return notes;
 }
 

@@ -162,6 +162,33 @@ private Q_SLOTS:
         QVERIFY2(has("validation data: "), text::join(notes.notes, "; ").c_str());
     }
 
+    /// A validation chromosome that is also a training one (issue 18: a run over every
+    /// chromosome validated on windows it trained on, silently) is said in one sentence; other
+    /// chromosomes say nothing.
+    void validationOnTrainingChromosomesIsSaid()
+    {
+        const auto notesOf = [&](const std::vector<std::string>& validation) {
+            Project p = writeDemoProject(m_files);
+            p.training.epochs = 1;
+            p.training.steps_per_epoch = 1;
+            p.training.validation_steps = 1;
+            p.training.validation_chr = validation;
+            p.output = "overlap.kdna";
+            RecordNotes notes;
+            TrainOptions options;
+            options.observer = &notes;
+            (void)trainProject(p, options);
+            return text::join(notes.notes, "; ");
+        };
+        const std::string overlapping = notesOf({"chr2", "chr3"});
+        QVERIFY2(overlapping.find("validation data: chr2 is also a training chromosome") !=
+                     std::string::npos,
+                 overlapping.c_str());
+        QVERIFY2(overlapping.find("chr3 is also") == std::string::npos, overlapping.c_str());
+        const std::string apart = notesOf({"chr3"});
+        QVERIFY2(apart.find("training chromosome") == std::string::npos, apart.c_str());
+    }
+
     void sameSeedSameLosses()
     {
         Project p = motifProject(m_files);
