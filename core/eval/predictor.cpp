@@ -347,17 +347,21 @@ void loadSegmentCodes(const PredictContext& c, const Genome& genome, ChromosomeW
     }
 }
 
+/// Tells the request's progress that `done` bases of all are predicted.
+void reportBases(const PredictContext& c, std::int64_t done)
+{
+    if (c.request.progress && !c.request.progress(done, c.totalBases))
+        throw Error("cancelled");
+}
+
 /// Tells the request's progress that `fraction` of the current segment is done.
 void reportProgress(const PredictContext& c, const ChromosomeWork& w, double fraction)
 {
     const double windows =
         static_cast<double>(w.begin) + fraction * static_cast<double>(w.end - w.begin);
-    const double share =
-        w.windows.count == 0 ? 1.0 : windows / static_cast<double>(w.windows.count);
-    const auto done =
-        c.basesBefore + static_cast<std::int64_t>(share * static_cast<double>(w.chrom.length));
-    if (c.request.progress && !c.request.progress(done, c.totalBases))
-        throw Error("cancelled");
+    const double share = windows / static_cast<double>(w.windows.count);
+    reportBases(c, c.basesBefore +
+                       static_cast<std::int64_t>(share * static_cast<double>(w.chrom.length)));
 }
 
 /// Writes one window's values of one output (`o`: valuesPerTrack x tracks, as the model gives
@@ -617,8 +621,7 @@ PredictSummary predict(Model& model, const DatasetSpec& trainSpec, std::int64_t 
         hand(w.values.end()); // the rest, or an empty piece for a chromosome with no window
         summary.windows += w.windows.count;
         c.basesBefore += w.chrom.length;
-        w.begin = w.end = w.windows.count;
-        reportProgress(c, w, 0.0);
+        reportBases(c, c.basesBefore);
     }
     summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     return summary;

@@ -530,8 +530,11 @@ struct BigWigWriter::Impl {
             const std::uint32_t length = fp->cl->len[tid];
             for (std::uint32_t s = 0; s < length;) {
                 const std::uint32_t e = s + std::min(kWindow, length - s);
+                // None overlapping reads as an empty list; null is a read error.
                 const IntervalsPtr iv(bwGetOverlappingIntervals(fp, fp->cl->chrom[tid], s, e));
-                for (std::uint32_t j = 0; iv && j < iv->l; ++j) {
+                if (!iv)
+                    return 1;
+                for (std::uint32_t j = 0; j < iv->l; ++j) {
                     const std::uint32_t from = std::max(iv->start[j], s);
                     const std::uint32_t to = std::min(iv->end[j], e);
                     for (std::uint16_t k = 0; from < to && k < levels; ++k) {
