@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Two builds of kdna side by side in one run, alternating so that a loaded machine weighs on
-# both alike: the generators (kdna_bench_generator), training (the tutorial's regression, one
+# both alike: the generators (kdna_bench_generator: the steady rate, and the cold one that
+# counts the opening and first reads in), training (the tutorial's regression, one
 # epoch) and whole-chromosome prediction (chrIX to bigWig). Prints each figure per build, the
 # medians and after/before. For a refactor that must not change speed (issue 17).
 #   bench/compare.sh BEFORE_BUILD AFTER_BUILD [DATA_DIR] [ROUNDS]
@@ -23,7 +24,11 @@ measure() { # BUILD NAME: one line "NAME FIGURE" per figure
     "$build/bench/kdna_bench_generator" --data "$data" --seconds 3 |
         python3 -c 'import json,sys
 for i, l in enumerate(sys.stdin):
-    if l.startswith("{"): print("generator_%d %s" % (i, json.loads(l)["windows_per_s"]))'
+    if l.startswith("{"):
+        j = json.loads(l)
+        print("generator_%d %s" % (i, j["windows_per_s"]))
+        if "cold_windows_per_s" in j:  # an older build prints the steady rate alone
+            print("generator_%d_cold %s" % (i, j["cold_windows_per_s"]))'
     local out
     out=$("$build/app/cli/kdna" train "$work/project.kdna.json" --data "$data" --epochs 1 \
         --steps 60 --validation-steps 2 --no-eval --out "$work/$name.kdna" 2>/dev/null)

@@ -135,14 +135,10 @@ void ContinuousDataset::useSavedStatistics(const DataStatistics& fitted)
 /// Every base of file `file`'s included chromosomes, in order, block by block.
 Normalizer::Scan ContinuousDataset::scanOf(std::size_t file, bool secondary) const
 {
-    return [this, file, secondary](const std::function<void(std::span<const float>)>& visit) {
-        for (const auto& c : m_chroms) {
-            const auto& stream = secondary ? c.secondary[file] : c.tracks[file];
-            stream->scan(0, stream->length(), [&](const float* v, std::int64_t n) {
-                visit({v, static_cast<std::size_t>(n)});
-            });
-        }
-    };
+    std::vector<std::shared_ptr<const store::TrackStream>> streams;
+    for (const auto& c : m_chroms)
+        streams.push_back(secondary ? c.secondary[file] : c.tracks[file]);
+    return scanOfStreams(std::move(streams));
 }
 
 void ContinuousDataset::fitStatistics()

@@ -1,8 +1,8 @@
 #include "core/data/dataset.h"
 
 #include "core/data/continuous_dataset.h"
-#include "core/genome/sequence.h"
 #include "core/data/sparse_dataset.h"
+#include "core/genome/sequence.h"
 #include "core/util/text.h"
 
 #include <cstdint>
@@ -64,6 +64,17 @@ void writeOneHot(const std::uint8_t* codes, std::int64_t length, bool reverse, b
             c = static_cast<std::uint8_t>(3 - c);
         out[c * n + i] = 1.0F;
     }
+}
+
+Normalizer::Scan scanOfStreams(std::vector<std::shared_ptr<const store::TrackStream>> streams)
+{
+    return
+        [streams = std::move(streams)](const std::function<void(std::span<const float>)>& visit) {
+            for (const auto& stream : streams)
+                stream->scan(0, stream->length(), [&](const float* v, std::int64_t n) {
+                    visit({v, static_cast<std::size_t>(n)});
+                });
+        };
 }
 
 std::shared_ptr<const Dataset> openDataset(const DatasetSpec& spec, const DataStatistics* fitted)

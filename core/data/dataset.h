@@ -3,6 +3,7 @@
 #include "core/data/dataset_spec.h"
 #include "core/data/normalization.h"
 #include "core/data/shapes.h"
+#include "core/data/stream.h"
 #include "core/data/weighting.h"
 #include "core/util/chromosome.h"
 
@@ -103,5 +104,10 @@ public:
 /// reverse-complemented when `reverse`.
 void writeOneHot(const std::uint8_t* codes, std::int64_t length, bool reverse, bool alphabetFirst,
                  float* out);
+
+/// Every base of `streams` (one file's included chromosomes), in order, block by block: the
+/// statistics' passes read the store this way, never a whole chromosome at once.
+[[nodiscard]] Normalizer::Scan
+scanOfStreams(std::vector<std::shared_ptr<const store::TrackStream>> streams);
 
 } // namespace kdna

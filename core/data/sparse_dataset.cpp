@@ -233,15 +233,15 @@ void SparseDataset::placeExamples()
     }
 }
 
-/// Sequences and secondary tracks of the chromosomes that have examples, and the
+/// Sequences and secondary tracks of the chromosomes that have examples, streamed, and the
 /// secondary tracks' normalisation (the saved one when given).
 void SparseDataset::loadTracks(const DataStatistics* fitted)
 {
     const DatasetSpec& spec = m_spec;
     for (auto& c : m_chroms) {
-        c.sequence = store::sequence(spec.resolve(spec.fasta_file), c.info.name);
+        c.sequence = store::openSequence(spec.resolve(spec.fasta_file), c.info.name);
         for (const auto& f : spec.sec_inputs)
-            c.secondary.push_back(store::track(spec.resolve(f), c.info.name, c.info.length));
+            c.secondary.push_back(store::openTrack(spec.resolve(f), c.info.name, c.info.length));
     }
     if (fitted) {
         m_stats = *fitted;
@@ -253,10 +253,11 @@ void SparseDataset::loadTracks(const DataStatistics* fitted)
     } else {
         for (std::size_t f = 0; f < spec.sec_inputs.size(); ++f) {
             (void)BigWigReader::open(spec.resolve(spec.sec_inputs[f])); // a clear error early
-            std::vector<std::span<const float>> spans;
+            std::vector<std::shared_ptr<const store::TrackStream>> streams;
             for (const auto& c : m_chroms)
-                spans.emplace_back(c.secondary[f]->data(), c.secondary[f]->size());
-            m_stats.secondary.push_back(Normalizer::fit(spec.sec_normalization_mode, spans));
+                streams.push_back(c.secondary[f]);
+            m_stats.secondary.push_back(
+                Normalizer::fit(spec.sec_normalization_mode, scanOfStreams(std::move(streams))));
         }
     }
 }
@@ -539,19 +540,26 @@ float SparseDataset::fill(std::int64_t index, const ExampleSlots& out) const
     const Chrom& c = m_chroms[g.chrom];
     const std::int64_t start = g.firstStart + (index - g.first);
     const bool reverse = m_spec.rc != g.reverse;
-    if (out.input)
-        writeOneHot(c.sequence->data() + start, L, reverse, m_alphabetFirst, out.input);
+    if (out.input) {
+        // Per-thread room for a window across two blocks (the hot path allocates nothing).
+        thread_local std::vector<std::uint8_t> codes;
+        std::shared_ptr<const std::uint8_t[]> pin;
+        writeOneHot(c.sequence->view(start, L, codes, pin), L, reverse, m_alphabetFirst, out.input);
+    }
     fillLabels(c, start, reverse, out.label);
     if (out.secondary) {
         const std::int64_t length = secondaryLength(m_spec, L);
         const auto files = static_cast<std::int64_t>(c.secondary.size());
         const std::int64_t first = start + L / 2 - length / 2;
+        thread_local std::vector<float> scratch;
+        std::shared_ptr<const float[]> pin;
         for (std::int64_t f = 0; f < files; ++f) {
-            const float* track = c.secondary[static_cast<std::size_t>(f)]->data();
+            const float* track =
+                c.secondary[static_cast<std::size_t>(f)]->view(first, length, scratch, pin);
             const Normalizer& norm = m_stats.secondary[static_cast<std::size_t>(f)];
             for (std::int64_t i = 0; i < length; ++i) {
                 const std::int64_t row = reverse ? length - 1 - i : i;
-                out.secondary[row * files + f] = norm.apply(track[first + i]);
+                out.secondary[row * files + f] = norm.apply(track[i]);
             }
         }
     }

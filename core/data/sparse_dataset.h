@@ -1,7 +1,6 @@
 #pragma once
 
 #include "core/data/dataset.h"
-#include "core/data/store.h"
 
 #include <cstdint>
 #include <map>
@@ -44,8 +43,8 @@ private:
         Chromosome info;
         std::vector<Feature> features;    // sorted by start
         std::vector<std::int64_t> maxEnd; // running max of features[..i].end
-        std::shared_ptr<const store::Codes> sequence;
-        std::vector<std::shared_ptr<const store::Values>> secondary;
+        std::shared_ptr<const store::SequenceStream> sequence;
+        std::vector<std::shared_ptr<const store::TrackStream>> secondary;
     };
     /// A run of examples: windows starting at firstStart, firstStart + 1, ...
     struct Group {

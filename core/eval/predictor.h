@@ -13,6 +13,7 @@
 
 namespace kdna {
 
+class Genome;
 class Model;
 namespace dist {
 class ProcessGroup;
@@ -97,6 +98,12 @@ struct PredictSummary {
     /// What the export leaves out and why (outputs of a multi-output model with no track layout).
     std::vector<std::string> notes;
 };
+
+/// The chromosomes `request` predicts, with their lengths, in the order the bigWig header
+/// lists them (its chrom.sizes file's order when it names one, as keras_dna does); throws
+/// when one is unknown or a region holds no window centre of `inputLength` bp windows.
+[[nodiscard]] std::vector<Chromosome>
+chromosomesToPredict(const Genome& genome, const PredictRequest& request, std::int64_t inputLength);
 
 /// keras_dna's ModelWrapper.predict: every chromosome asked for, a segment of windows at a
 /// time (so memory stays a segment's worth), handed to `sink`.

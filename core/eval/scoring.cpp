@@ -1,7 +1,7 @@
 #include "core/eval/scoring.h"
 
 #include "core/data/generator.h"
-#include "core/data/store.h"
+#include "core/data/stream.h"
 #include "core/eval/whole_sequence.h"
 #include "core/eval/window_batches.h"
 #include "core/genome/sequence.h"
@@ -112,34 +112,47 @@ void scoreWindows(Model& model, const Generator& data, const ScoreOptions& optio
     runWindowBatches(model, job);
 }
 
-/// The window starts one strand of a chromosome needs, in forward coordinates.
-struct StrandRange {
-    std::int64_t first = 0, last = 0;
-    std::vector<float> values; ///< the plan's outputs, window by window along the strand
+/// The examples on one strand of a chromosome, by window start in forward coordinates.
+struct StrandExamples {
+    std::vector<std::pair<std::int64_t, std::int64_t>> byStart; ///< (start, example), sorted
 };
 using StrandKey = std::pair<std::string, bool>; // chromosome, reverse
 
-/// Runs the plan along one strand for every window start of `r`: on the reverse strand, along
-/// the reverse complement, where the window at forward start x starts at n - window - x.
+/// Runs the plan along one strand over every window start from the first example's to the
+/// last's, a chunk of starts at a time (so memory is a chunk's bases and outputs, not the
+/// chromosome's), and copies each example's outputs into `predictions`. On the reverse strand
+/// it runs along the reverse complement, where the window at forward start x starts at
+/// n - window - x.
 void runStrand(const WholeSequenceRunner& runner, const std::filesystem::path& fasta,
-               const StrandKey& key, StrandRange& r, const std::function<void(std::int64_t)>& done)
+               const StrandKey& key, const StrandExamples& e, float* predictions,
+               const std::function<void(std::int64_t)>& done)
 {
-    const auto stored = store::sequence(fasta, key.first);
-    const auto n = static_cast<std::int64_t>(stored->size());
-    const std::uint8_t* codes = stored->data();
-    std::vector<std::uint8_t> reversed;
-    std::int64_t from = r.first;
+    const auto stream = store::openSequence(fasta, key.first);
+    const std::int64_t n = stream->length(), window = runner.plan().window;
+    const std::int64_t outputs = runner.plan().outputs;
+    // Strand coordinates: a forward start x is position x, or n - window - x reversed.
+    std::vector<std::pair<std::int64_t, std::int64_t>> along = e.byStart;
     if (key.second) {
-        reversed = *stored;
-        sequence::reverseComplementCodes(reversed.data(), reversed.size());
-        codes = reversed.data();
-        from = n - runner.plan().window - r.last;
+        for (auto& [start, example] : along)
+            start = n - window - start;
+        std::reverse(along.begin(), along.end());
     }
-    const std::int64_t count = r.last - r.first + 1, outputs = runner.plan().outputs;
-    r.values.resize(static_cast<std::size_t>(count * outputs));
-    for (std::int64_t a = 0; a < count; a += runner.chunk) {
-        const std::int64_t k = std::min(runner.chunk, count - a);
-        runner.run(codes, n, from + a, k, r.values.data() + a * outputs);
+    const std::int64_t first = along.front().first, last = along.back().first;
+    std::vector<std::uint8_t> codes;
+    std::vector<float> values;
+    auto next = along.begin();
+    for (std::int64_t a = first; a <= last; a += runner.chunk) {
+        const std::int64_t k = std::min(runner.chunk, last - a + 1);
+        codes.resize(static_cast<std::size_t>(k - 1 + window));
+        const auto bases = static_cast<std::int64_t>(codes.size());
+        stream->read(key.second ? n - a - bases : a, bases, codes.data());
+        if (key.second)
+            sequence::reverseComplementCodes(codes.data(), codes.size());
+        values.resize(static_cast<std::size_t>(k * outputs));
+        runner.run(codes.data(), bases, 0, k, values.data());
+        for (; next != along.end() && next->first < a + k; ++next)
+            std::copy_n(values.begin() + (next->first - a) * outputs, outputs,
+                        predictions + next->second * outputs);
         done(k);
     }
 }
@@ -149,33 +162,24 @@ void scoreWhole(Model& model, const Generator& data, const ScoreOptions& options
     const Dataset& dataset = data.dataset();
     const WholeSequenceRunner runner(model, planWholeSequenceFor(model.spec(), 0),
                                      options.precision == "bf16");
-    const std::int64_t outputs = runner.plan().outputs;
-    std::map<StrandKey, StrandRange> ranges;
-    std::vector<std::pair<StrandKey, std::int64_t>> where(static_cast<std::size_t>(s.examples));
+    std::map<StrandKey, StrandExamples> strands;
     for (std::int64_t i = 0; i < s.examples; ++i) {
         const Locus l = dataset.locus(i);
-        StrandKey key{l.chrom, l.reverse};
-        where[static_cast<std::size_t>(i)] = {key, l.start};
-        auto [it, fresh] = ranges.try_emplace(key, StrandRange{l.start, l.start, {}});
-        it->second.first = std::min(it->second.first, l.start);
-        it->second.last = std::max(it->second.last, l.start);
+        strands[{l.chrom, l.reverse}].byStart.emplace_back(l.start, i);
     }
     std::int64_t done = 0, total = 0;
-    for (const auto& [key, r] : ranges)
-        total += r.last - r.first + 1;
+    for (auto& [key, e] : strands) {
+        std::sort(e.byStart.begin(), e.byStart.end());
+        total += e.byStart.back().first - e.byStart.front().first + 1;
+    }
     const auto fasta = dataset.spec().resolve(dataset.spec().fasta_file);
-    for (auto& [key, r] : ranges)
-        runStrand(runner, fasta, key, r, [&](std::int64_t k) {
+    for (const auto& [key, e] : strands)
+        runStrand(runner, fasta, key, e, s.predictions[0].data(), [&](std::int64_t k) {
             done += k;
             report(options, 0.95 * static_cast<double>(done) / static_cast<double>(total));
         });
     const std::int64_t labelSize = s.elements(0);
     for (std::int64_t i = 0; i < s.examples; ++i) {
-        const auto& [key, start] = where[static_cast<std::size_t>(i)];
-        const StrandRange& r = ranges.at(key);
-        const std::int64_t offset = (key.second ? r.last - start : start - r.first) * outputs;
-        std::copy(r.values.begin() + offset, r.values.begin() + offset + outputs,
-                  s.predictions[0].begin() + i * outputs);
         ExampleSlots slots;
         slots.label = s.targets[0].data() + i * labelSize;
         const float w = dataset.fill(i, slots);

@@ -189,6 +189,42 @@ class TestDistributed : public QObject {
     test::ScratchDir m_dir;
     DemoFiles m_files;
 
+    struct EndedTraining {
+        std::string message; ///< the error rank 0's training ended with
+        double seconds = 0;  ///< from joining the group to that error
+    };
+
+    /// Rank 0 trains (batch 32, collectives timing out after `timeoutSeconds`) beside a rank 1
+    /// that takes the initial weights, then does `misbehave(group, parameters)` instead of
+    /// training.
+    template<typename Misbehave>
+    EndedTraining trainAgainstFailingPeer(const std::string& storeName, int timeoutSeconds,
+                                          Misbehave misbehave)
+    {
+        const auto store = m_dir.file(storeName);
+        const Project half = sgdProject(m_files, 32);
+        const ProjectData halfData = openProjectData(half);
+        auto peer = std::async(std::launch::async, [&] {
+            dist::ProcessGroup group(pairConfig(store, 1, timeoutSeconds));
+            Model model(half.model, 3);
+            auto params = model.impl().module->parameters();
+            group.broadcastFromRankZero(nn::stateTensors(*model.impl().module), "initial weights");
+            misbehave(group, params);
+        });
+        dist::ProcessGroup group(pairConfig(store, 0, timeoutSeconds));
+        const auto start = std::chrono::steady_clock::now();
+        EndedTraining ended;
+        try {
+            (void)trainedWeights(half, *halfData.train, 7, &group);
+        } catch (const Error& e) {
+            ended.message = e.what();
+        }
+        ended.seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        peer.get();
+        return ended;
+    }
+
 private Q_SLOTS:
     void initTestCase() { m_files = test::demoInScratch(m_dir); }
 
@@ -271,32 +307,16 @@ private Q_SLOTS:
     /// within the timeout, not a hang.
     void aRankThatLeavesEndsTheOther()
     {
-        const auto store = m_dir.file("leave-store");
-        const Project half = sgdProject(m_files, 32);
-        const ProjectData halfData = openProjectData(half);
-        auto peer = std::async(std::launch::async, [&] {
-            dist::ProcessGroup group(pairConfig(store, 1, 5));
-            Model model(half.model, 3);
-            auto params = model.impl().module->parameters();
-            group.broadcastFromRankZero(nn::stateTensors(*model.impl().module), "initial weights");
+        const auto ended = trainAgainstFailingPeer("leave-store", 5, [](auto& group, auto& params) {
             for (int step = 0; step < 3; ++step)
                 (void)group.averageGradients(params, false, "a step");
         });
-        dist::ProcessGroup group(pairConfig(store, 0, 5));
-        const auto start = std::chrono::steady_clock::now();
-        std::string message;
-        try {
-            (void)trainedWeights(half, *halfData.train, 7, &group);
-        } catch (const Error& e) {
-            message = e.what();
-        }
-        peer.get();
-        const double seconds =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        QVERIFY2(message.find("rank 1 left the group") != std::string::npos, message.c_str());
-        QVERIFY2(message.find("epoch 1, batch 4") != std::string::npos, message.c_str());
-        QVERIFY2(message.find('\n') == std::string::npos, message.c_str());
-        QVERIFY2(seconds < 5 + 10, std::to_string(seconds).c_str());
+        QVERIFY2(ended.message.find("rank 1 left the group") != std::string::npos,
+                 ended.message.c_str());
+        QVERIFY2(ended.message.find("epoch 1, batch 4") != std::string::npos,
+                 ended.message.c_str());
+        QVERIFY2(ended.message.find('\n') == std::string::npos, ended.message.c_str());
+        QVERIFY2(ended.seconds < 5 + 10, std::to_string(ended.seconds).c_str());
     }
 
     /// A cancel on rank 0 (the studio's Stop, Ctrl-C) stops every rank at the same step.
@@ -342,31 +362,15 @@ private Q_SLOTS:
     /// A rank that stops answering (alive, its sockets open) is found by the timeout.
     void aRankThatHangsTimesOut()
     {
-        const auto store = m_dir.file("hang-store");
-        const Project half = sgdProject(m_files, 32);
-        const ProjectData halfData = openProjectData(half);
-        auto peer = std::async(std::launch::async, [&] {
-            dist::ProcessGroup group(pairConfig(store, 1, 2));
-            Model model(half.model, 3);
-            group.broadcastFromRankZero(nn::stateTensors(*model.impl().module), "initial weights");
+        const auto ended = trainAgainstFailingPeer("hang-store", 2, [](auto&, auto&) {
             std::this_thread::sleep_for(std::chrono::seconds(5));
         });
-        dist::ProcessGroup group(pairConfig(store, 0, 2));
-        const auto start = std::chrono::steady_clock::now();
-        std::string message;
-        try {
-            (void)trainedWeights(half, *halfData.train, 7, &group);
-        } catch (const Error& e) {
-            message = e.what();
-        }
-        const double seconds =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        peer.get();
-        QVERIFY2(message.find("rank 1 left the group or did not answer within 2 s") !=
+        QVERIFY2(ended.message.find("rank 1 left the group or did not answer within 2 s") !=
                      std::string::npos,
-                 message.c_str());
-        QVERIFY2(message.find("epoch 1, batch 1") != std::string::npos, message.c_str());
-        QVERIFY2(seconds < 2 + 2.5, std::to_string(seconds).c_str());
+                 ended.message.c_str());
+        QVERIFY2(ended.message.find("epoch 1, batch 1") != std::string::npos,
+                 ended.message.c_str());
+        QVERIFY2(ended.seconds < 2 + 2.5, std::to_string(ended.seconds).c_str());
     }
 
     /// The longest chromosome first, each to the rank with the fewest bases so far (the lower

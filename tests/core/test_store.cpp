@@ -2,7 +2,6 @@
 #include "core/data/dataset.h"
 #include "core/data/generator.h"
 #include "core/data/normalization.h"
-#include "core/data/store.h"
 #include "core/data/stream.h"
 #include "core/data/track_cache_file.h"
 #include "core/genome/genome.h"
@@ -70,6 +69,36 @@ class TestStore : public QObject {
 
     test::ScratchDir m_dir;
 
+    /// 8 chromosomes, 24 Mbp, and a smooth bigWig over them (written once): in RAM a store
+    /// would take 24 MB of codes and 96 MB of values a track.
+    void writeBigGenome()
+    {
+        if (fs::exists(m_dir.file("big.bw")))
+            return;
+        std::vector<std::pair<std::string, std::string>> records;
+        std::vector<Chromosome> chroms;
+        for (int c = 0; c < 8; ++c) {
+            const std::string name = "chr" + std::to_string(c + 1);
+            records.emplace_back(name, test::randomBases(3'000'000, 100 + c));
+            chroms.push_back({name, 3'000'000});
+        }
+        test::writeFasta(m_dir.file("big.fa"), records);
+        records.clear();
+        records.shrink_to_fit();
+        std::ofstream bed(m_dir.file("big.bed"));
+        for (const auto& c : chroms)
+            for (std::int64_t s = 5'000; s + 200 < c.length; s += 25'000)
+                bed << c.name << '\t' << s << '\t' << s + 200 << '\n';
+        BigWigWriter w(m_dir.file("big.bw"), chroms);
+        for (const auto& c : chroms) {
+            std::vector<ValuedInterval> iv;
+            for (std::int64_t s = 0; s < c.length; s += 10)
+                iv.push_back({s, s + 10, static_cast<float>((s / 10) % 1000) / 10.0F});
+            w.addIntervals(c.name, iv);
+        }
+        w.finish();
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -89,9 +118,10 @@ private Q_SLOTS:
         const auto reader = BigWigReader::open(bw);
         store::setMemoryBudget(8 << 20); // far below the genome: blocks come and go
         for (const auto& c : genome.chromosomes()) {
-            const auto codes = std::make_shared<const store::Codes>(genome.loadCodes(c.name));
+            const auto codes =
+                std::make_shared<const std::vector<std::uint8_t>>(genome.loadCodes(c.name));
             auto ram = reader.values(c.name, 0, c.length); // the in-RAM store's read
-            const auto values = std::make_shared<const store::Values>(std::move(ram));
+            const auto values = std::make_shared<const std::vector<float>>(std::move(ram));
             for (const auto& o : optionsToTry()) {
                 const auto seq = store::openSequence(data / "sacCer3.fa", c.name, o);
                 QVERIFY(readAll(*seq, 1) == *codes);
@@ -152,7 +182,7 @@ private Q_SLOTS:
         KDNA_REQUIRE_YEAST(data);
         const auto genome = Genome::open(data / "sacCer3.fa");
         const auto reader = BigWigReader::open(data / "nucleosome_occupancy.bw");
-        std::map<std::string, std::pair<store::Codes, store::Values>> ram;
+        std::map<std::string, std::pair<std::vector<std::uint8_t>, std::vector<float>>> ram;
         for (const std::string c : {"chrI", "chrXVI"})
             ram[c] = {genome.loadCodes(c), reader.loadChromosome(c)};
         for (bool rc : {false, true})
@@ -337,27 +367,7 @@ private Q_SLOTS:
 
     void trainingMemoryFollowsTheBudget()
     {
-        // 8 chromosomes, 24 Mbp: in RAM the store would take 24 MB of codes + 96 MB of values.
-        std::vector<std::pair<std::string, std::string>> records;
-        std::vector<Chromosome> chroms;
-        for (int c = 0; c < 8; ++c) {
-            const std::string name = "chr" + std::to_string(c + 1);
-            records.emplace_back(name, test::randomBases(3'000'000, 100 + c));
-            chroms.push_back({name, 3'000'000});
-        }
-        test::writeFasta(m_dir.file("big.fa"), records);
-        records.clear();
-        records.shrink_to_fit();
-        {
-            BigWigWriter w(m_dir.file("big.bw"), chroms);
-            for (const auto& c : chroms) {
-                std::vector<ValuedInterval> iv;
-                for (std::int64_t s = 0; s < c.length; s += 10)
-                    iv.push_back({s, s + 10, static_cast<float>((s / 10) % 1000) / 10.0F});
-                w.addIntervals(c.name, iv);
-            }
-            w.finish();
-        }
+        writeBigGenome();
         store::setMemoryBudget(16 << 20);
         releaseFreeMemory();
         test::resetPeak();
@@ -376,6 +386,33 @@ private Q_SLOTS:
         const std::int64_t grown = test::statusBytes("VmHWM") - before;
         qInfo("peak growth %.1f MB over %.1f MB of RSS", grown / 1e6, before / 1e6);
         QVERIFY2(grown < 60'000'000, std::to_string(grown).c_str());
+        QVERIFY(store::cachedBytes() <= (16 << 20) + (1 << 20));
+    }
+    /// A classification dataset (BED peaks, real negatives, the bigWig as a secondary input)
+    /// streams too: its sequence and secondary track stay within the budget, not 120 MB.
+    void classificationMemoryFollowsTheBudget()
+    {
+        writeBigGenome();
+        store::setMemoryBudget(16 << 20);
+        releaseFreeMemory();
+        test::resetPeak();
+        const std::int64_t before = test::statusBytes("VmRSS");
+        json j = {{"type", "SeqIntervalDl"},
+                  {"fasta_file", m_dir.file("big.fa").string()},
+                  {"annotation_files", {m_dir.file("big.bed").string()}},
+                  {"annotation_list", {"peak"}},
+                  {"seq_len", 1001},
+                  {"negative_type", "real"},
+                  {"negative_ratio", 1},
+                  {"sec_inputs", {m_dir.file("big.bw").string()}},
+                  {"sec_normalization_mode", {"max"}},
+                  {"batch_size", 64}};
+        const auto gen = openGenerator(DatasetSpec::fromJson(j));
+        for (int b = 0; b < 40; ++b)
+            (void)gen->batch(b);
+        const std::int64_t grown = test::statusBytes("VmHWM") - before;
+        qInfo("peak growth %.1f MB over %.1f MB of RSS", grown / 1e6, before / 1e6);
+        QVERIFY2(grown < 50'000'000, std::to_string(grown).c_str());
         QVERIFY(store::cachedBytes() <= (16 << 20) + (1 << 20));
     }
 };
