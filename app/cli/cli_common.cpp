@@ -202,6 +202,39 @@ void ProgressLine::milestone(const std::string& text)
     std::cerr << text << std::endl;
 }
 
+OpeningProgressLine::OpeningProgressLine()
+    : m_quietSeconds(std::min(1.0, progressLogSeconds()))
+    , m_scope([this](const std::string& what, std::int64_t done, std::int64_t total) {
+        show(what, done, total);
+    })
+{}
+
+void OpeningProgressLine::show(const std::string& what, std::int64_t done, std::int64_t total)
+{
+    if (what != m_phase) {
+        m_phase = what;
+        m_phaseStart = Clock::now();
+        m_shown = false;
+        m_quarter = 0;
+    }
+    const double seconds = std::chrono::duration<double>(Clock::now() - m_phaseStart).count();
+    if (!m_shown && seconds < m_quietSeconds)
+        return;
+    const int percent = total > 0 ? static_cast<int>(100 * done / total) : 100;
+    const std::string text = "Reading the data: " + what + ", " + std::to_string(percent) +
+                             "% of " + text::withThousands(total) + " bp - " +
+                             formatDuration(seconds);
+    if (done >= total) {
+        m_line.finish(text);
+    } else if (!m_shown || percent / 25 > m_quarter) {
+        m_quarter = percent / 25;
+        m_line.milestone(text);
+    } else {
+        m_line.update(text);
+    }
+    m_shown = true;
+}
+
 void ProgressLine::finish(const std::string& text)
 {
     if (m_terminal) {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/data/opening_progress.h"
+
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -66,6 +68,27 @@ private:
     double m_logSeconds;
     Clock::time_point m_lastLogged = Clock::now();
     std::size_t m_lastLength = 0;
+};
+
+/// Progress lines for the long phases of reading data (the statistics' passes over a track,
+/// writing its cache) that run on this thread while it lives. A phase shows once it has run
+/// a second (a small genome's say nothing): redrawn on a terminal; in a log, a line when it
+/// shows, at each quarter, every progressLogSeconds() between, and when it ends.
+class OpeningProgressLine {
+public:
+    OpeningProgressLine();
+
+private:
+    using Clock = std::chrono::steady_clock;
+    void show(const std::string& what, std::int64_t done, std::int64_t total);
+
+    ProgressLine m_line;
+    double m_quietSeconds;
+    std::string m_phase;
+    Clock::time_point m_phaseStart;
+    bool m_shown = false;
+    int m_quarter = 0;
+    OpeningProgressScope m_scope; // last: it calls show() until it ends
 };
 
 /// "42 s", "3 min 20 s", "2 h 05 min": how long, for a person.

@@ -253,6 +253,7 @@ void addEvaluate(CLI::App& app)
     args->addSteps(*cmd);
     cmd->callback([args] {
         LoadedModel m = args->load();
+        const OpeningProgressLine opening; // the test data's track cache, when first read
         for (const auto& run : args->runs(m)) {
             InferenceProgress progress("evaluating");
             const auto r = evaluateModel(m, run.data, args->scoreOptions(progress));
@@ -278,6 +279,7 @@ void addCorrelate(CLI::App& app)
     cmd->add_flag("--json", *json, "Print keras_dna's dictionary as JSON");
     cmd->callback([args, json] {
         LoadedModel m = args->load();
+        const OpeningProgressLine opening; // the test data's track cache, when first read
         const auto runs = args->runs(m, true);
         nlohmann::json perDataset = nlohmann::json::object();
         for (const auto& run : runs) {
@@ -318,6 +320,7 @@ void addAuc(CLI::App& app)
     cmd->add_flag("--no-augmentation", *noAugmentation, "Positives are the centred windows only");
     cmd->callback([args, curve, noAugmentation] {
         LoadedModel m = args->load();
+        const OpeningProgressLine opening; // the test data's track cache, when first read
         for (const auto& run : args->runs(m, true)) {
             InferenceProgress progress("scoring");
             const auto results =

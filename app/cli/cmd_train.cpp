@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include <CLI/CLI.hpp>
 
@@ -74,47 +75,6 @@ void requireTestChromosomes(const Project& project)
     }
 }
 
-/// The names in both lists, in the order of the first.
-std::vector<std::string> common(const std::vector<std::string>& a,
-                                const std::vector<std::string>& b)
-{
-    std::vector<std::string> out;
-    for (const auto& x : a)
-        if (std::find(b.begin(), b.end(), x) != b.end())
-            out.push_back(x);
-    return out;
-}
-
-/// One sentence when the training chromosomes (incl_chromosomes, or the whole genome, less
-/// excl_chromosomes) share any with validation_chr or test_chr, or those two with each other:
-/// the scores would then measure memory, not generalisation.
-std::string overlapWarning(const Project& project)
-{
-    const DatasetSpec& data = primary(project.dataset);
-    std::vector<std::string> training = data.incl_chromosomes;
-    if (training.empty())
-        training = Genome::open(data.resolve(data.fasta_file)).names();
-    std::erase_if(training, [&](const std::string& c) {
-        return std::find(data.excl_chromosomes.begin(), data.excl_chromosomes.end(), c) !=
-               data.excl_chromosomes.end();
-    });
-    const std::vector<std::string>& validation =
-        project.validation_dataset ? std::vector<std::string>{} : project.training.validation_chr;
-    std::vector<std::string> parts;
-    auto add = [&](const std::vector<std::string>& both, const std::string& what) {
-        if (!both.empty())
-            parts.push_back(text::join(both, ", ") + " " + (both.size() == 1 ? "is" : "are") +
-                            " in both the " + what);
-    };
-    add(common(training, validation), "training and the validation chromosomes");
-    add(common(training, project.test_chr), "training and the test chromosomes");
-    add(common(validation, project.test_chr), "validation and the test chromosomes");
-    if (parts.empty())
-        return {};
-    return "warning: " + text::join(parts, "; ") +
-           " (set incl_chromosomes or excl_chromosomes so they do not overlap)";
-}
-
 void runTrain(const TrainArgs& args)
 {
     args.memory.apply();
@@ -147,8 +107,6 @@ void runTrain(const TrainArgs& args)
     if (!args.stateDict.empty())
         AtomicOutput::requireWritable(args.stateDict, {});
     requireTestChromosomes(project);
-    if (const std::string overlap = overlapWarning(project); !overlap.empty() && rankZero)
-        std::cerr << overlap << std::endl;
 
     if (rankZero)
         std::cout << summarize(project.model).toText(project.model.name);
@@ -174,6 +132,9 @@ void runTrain(const TrainArgs& args)
     // The first Ctrl-C stops the training gracefully (the best weights are saved); the
     // handler before it (which removes temporaries) comes back afterwards.
     const auto previous = std::signal(SIGINT, [](int) { g_interrupted = true; });
+    std::optional<OpeningProgressLine> opening; // rank 0 alone says how far reading has come
+    if (rankZero)
+        opening.emplace();
     const TrainOutcome outcome = trainProject(project, options);
     std::signal(SIGINT, previous);
     if (!rankZero)
@@ -259,6 +220,7 @@ void addDemoTraining(const Project& project, int epochs)
     TrainingProgress progress;
     TrainOptions options;
     options.observer = &progress;
+    const OpeningProgressLine opening;
     const TrainOutcome outcome = trainProject(p, options);
     outcome.result.history.writeCsv(outcome.archive.string() + ".history.csv");
     std::cout << "model: " << outcome.archive.string() << std::endl;

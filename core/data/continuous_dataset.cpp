@@ -138,7 +138,8 @@ Normalizer::Scan ContinuousDataset::scanOf(std::size_t file, bool secondary) con
     std::vector<std::shared_ptr<const store::TrackStream>> streams;
     for (const auto& c : m_chroms)
         streams.push_back(secondary ? c.secondary[file] : c.tracks[file]);
-    return scanOfStreams(std::move(streams));
+    return scanOfStreams(std::move(streams),
+                         secondary ? m_spec.sec_inputs[file] : m_spec.annotation_files[file]);
 }
 
 void ContinuousDataset::fitStatistics()

@@ -1,11 +1,13 @@
 #include "core/data/dataset.h"
 
 #include "core/data/continuous_dataset.h"
+#include "core/data/opening_progress.h"
 #include "core/data/sparse_dataset.h"
 #include "core/genome/sequence.h"
 #include "core/util/text.h"
 
 #include <cstdint>
+#include <filesystem>
 
 #include <nlohmann/json.hpp>
 
@@ -66,15 +68,26 @@ void writeOneHot(const std::uint8_t* codes, std::int64_t length, bool reverse, b
     }
 }
 
-Normalizer::Scan scanOfStreams(std::vector<std::shared_ptr<const store::TrackStream>> streams)
+Normalizer::Scan scanOfStreams(std::vector<std::shared_ptr<const store::TrackStream>> streams,
+                               const std::string& file)
 {
-    return
-        [streams = std::move(streams)](const std::function<void(std::span<const float>)>& visit) {
-            for (const auto& stream : streams)
-                stream->scan(0, stream->length(), [&](const float* v, std::int64_t n) {
-                    visit({v, static_cast<std::size_t>(n)});
-                });
-        };
+    std::int64_t total = 0;
+    for (const auto& stream : streams)
+        total += stream->length();
+    auto passes = std::make_shared<int>(0);
+    return [streams = std::move(streams), file, total,
+            passes](const std::function<void(std::span<const float>)>& visit) {
+        const std::string what = "statistics of " +
+                                 std::filesystem::path(file).filename().string() +
+                                 (++*passes > 1 ? ", pass " + std::to_string(*passes) : "");
+        std::int64_t done = 0;
+        reportOpening(what, 0, total);
+        for (const auto& stream : streams)
+            stream->scan(0, stream->length(), [&](const float* v, std::int64_t n) {
+                visit({v, static_cast<std::size_t>(n)});
+                reportOpening(what, done += n, total);
+            });
+    };
 }
 
 std::shared_ptr<const Dataset> openDataset(const DatasetSpec& spec, const DataStatistics* fitted)

@@ -106,8 +106,10 @@ void writeOneHot(const std::uint8_t* codes, std::int64_t length, bool reverse, b
                  float* out);
 
 /// Every base of `streams` (one file's included chromosomes), in order, block by block: the
-/// statistics' passes read the store this way, never a whole chromosome at once.
+/// statistics' passes read the store this way, never a whole chromosome at once. Each pass
+/// reports its progress (reportOpening) as the statistics of `file` (by its name).
 [[nodiscard]] Normalizer::Scan
-scanOfStreams(std::vector<std::shared_ptr<const store::TrackStream>> streams);
+scanOfStreams(std::vector<std::shared_ptr<const store::TrackStream>> streams,
+              const std::string& file);
 
 } // namespace kdna

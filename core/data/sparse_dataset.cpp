@@ -257,7 +257,8 @@ void SparseDataset::loadTracks(const DataStatistics* fitted)
             for (const auto& c : m_chroms)
                 streams.push_back(c.secondary[f]);
             m_stats.secondary.push_back(
-                Normalizer::fit(spec.sec_normalization_mode, scanOfStreams(std::move(streams))));
+                Normalizer::fit(spec.sec_normalization_mode,
+                                scanOfStreams(std::move(streams), spec.sec_inputs[f])));
         }
     }
 }

@@ -1,5 +1,6 @@
 #include "core/data/track_cache_file.h"
 
+#include "core/data/opening_progress.h"
 #include "core/tracks/bigwig.h"
 #include "core/util/atomic_output.h"
 #include "core/util/error.h"
@@ -63,12 +64,16 @@ void build(const fs::path& path, const std::string& header, const BigWigReader& 
         [&](std::ostream& out) {
             out.write(header.data(), static_cast<std::streamsize>(header.size()));
             std::vector<float> chunk;
+            const std::string what =
+                "the track cache of " + reader.path().filename().string() + " on " + chrom;
+            reportOpening(what, 0, length);
             for (std::int64_t s = 0; s < length; s += kChunk) {
                 const std::int64_t e = std::min(length, s + kChunk);
                 chunk.resize(static_cast<std::size_t>(e - s));
                 reader.values(chrom, s, e, chunk.data());
                 out.write(reinterpret_cast<const char*>(chunk.data()),
                           static_cast<std::streamsize>(chunk.size() * sizeof(float)));
+                reportOpening(what, e, length);
             }
         },
         true);

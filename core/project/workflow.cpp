@@ -163,6 +163,33 @@ void saveTrained(const Project& project, TrainOutcome& outcome)
 
 } // namespace
 
+std::vector<std::string> testChromosomeNotes(const Project& project, const Dataset& train,
+                                             const Dataset* validation)
+{
+    std::vector<std::string> notes;
+    const auto say = [&](const Dataset& data, const std::string& role, const std::string& why) {
+        if (data.mixesDatasets()) // each dataset its own genome: names, not bases, are shared
+            return;
+        std::vector<std::string> both;
+        for (const auto& c : data.summary().chromosomes)
+            if (c.examples > 0 && std::find(project.test_chr.begin(), project.test_chr.end(),
+                                            c.chrom) != project.test_chr.end())
+                both.push_back(c.chrom);
+        if (both.empty())
+            return;
+        const bool one = both.size() == 1;
+        notes.push_back("test data: " + text::join(both, ", ") + (one ? " is" : " are") + " also " +
+                        (one ? "a " : "") + role + (one ? " chromosome" : " chromosomes") +
+                        ", so " + why + " (leave " + (one ? "it" : "them") +
+                        " out of test_chr, or of the " + role + " chromosomes)");
+    };
+    say(train, "training", "the test evaluation scores windows the model trains on");
+    if (validation)
+        say(*validation, "validation",
+            "the test evaluation scores windows that chose the kept model");
+    return notes;
+}
+
 TrainOutcome trainProject(const Project& project, const TrainOptions& options)
 {
     TrainOutcome outcome;
@@ -187,6 +214,8 @@ TrainOutcome trainProject(const Project& project, const TrainOptions& options)
                         : std::make_unique<Model>(project.model, project.training.seed);
     outcome.statistics = statisticsOf(*data.train);
 
+    std::vector<std::string> notes = testChromosomeNotes(
+        project, data.train->dataset(), data.validation ? &data.validation->dataset() : nullptr);
     TrainingRun run{*outcome.model,
                     *data.train,
                     data.validation.get(),
@@ -197,7 +226,8 @@ TrainOutcome trainProject(const Project& project, const TrainOptions& options)
                     {},
                     {},
                     options.group,
-                    {}};
+                    {},
+                    std::move(notes)};
     if (options.startFrom && options.startFrom->model == project.model)
         run.previous = options.startFrom->history;
     if (resumed) {

@@ -59,6 +59,12 @@ struct TrainOutcome {
     std::vector<DataStatistics> statistics;
 };
 
+/// One sentence for each of the training and validation data that draws windows from a
+/// test chromosome (test_chr), naming them and the fix: the test evaluation would score what
+/// the model learnt from or was chosen on. A dataset mixing several genomes says nothing.
+[[nodiscard]] std::vector<std::string>
+testChromosomeNotes(const Project& project, const Dataset& train, const Dataset* validation);
+
 /// Trains the project's model on its data and writes the model archive (and the checkpoint
 /// when the project asks for one). A cancelled run writes the best weights so far, unless it
 /// was stopped before its first epoch ended (then nothing is overwritten).

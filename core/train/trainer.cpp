@@ -123,6 +123,7 @@ std::vector<std::string> sharedChromosomes(const Dataset& train, const Dataset& 
 std::vector<std::string> dataNotes(const TrainingRun& run)
 {
     std::vector<std::string> notes = run.train.dataset().summary().notes;
+    notes.insert(notes.end(), run.notes.begin(), run.notes.end());
     if (!run.validation)
         return notes;
     for (const auto& n : run.validation->dataset().summary().notes)

@@ -75,6 +75,9 @@ struct TrainingRun {
         /// Called on rank 0 after every finished epoch.
         std::function<void(const ResumePoint&)> save;
     } resume;
+    /// What the caller knows about the data beyond the datasets (the test chromosomes'
+    /// overlap): told with the data's own notes.
+    std::vector<std::string> notes;
 };
 
 /// keras_dna's ModelWrapper.train(): fit on the training generator, validate each epoch,

@@ -106,8 +106,9 @@ std::vector<torch::Tensor> trainedWeights(const Project& project, const Generato
                                           std::uint64_t seed, dist::ProcessGroup* group)
 {
     Model model(project.model, seed);
-    TrainingRun run{model, data,  nullptr, project.compile, project.training, nullptr, nullptr, {},
-                    {},    group, {}};
+    TrainingRun run{
+        model, data, nullptr, project.compile, project.training, nullptr, nullptr, {}, {},
+        group, {},   {}};
     (void)train(std::move(run));
     std::vector<torch::Tensor> out;
     for (const auto& p : model.impl().module->parameters())
@@ -346,6 +347,7 @@ private Q_SLOTS:
                             {},
                             {},
                             &group,
+                            {},
                             {}};
             return train(std::move(run));
         };

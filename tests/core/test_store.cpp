@@ -2,11 +2,13 @@
 #include "core/data/dataset.h"
 #include "core/data/generator.h"
 #include "core/data/normalization.h"
+#include "core/data/opening_progress.h"
 #include "core/data/stream.h"
 #include "core/data/track_cache_file.h"
 #include "core/genome/genome.h"
 #include "core/tracks/bigwig.h"
 #include "core/util/memory.h"
+#include "core/util/text.h"
 #include "support/fixtures.h"
 
 #include <algorithm>
@@ -14,6 +16,7 @@
 #include <fstream>
 #include <map>
 #include <random>
+#include <thread>
 
 #include <QTest>
 
@@ -388,6 +391,52 @@ private Q_SLOTS:
         QVERIFY2(grown < 60'000'000, std::to_string(grown).c_str());
         QVERIFY(store::cachedBytes() <= (16 << 20) + (1 << 20));
     }
+    /// Opening a dataset reports its long phases to the thread's scope (issue 18 item 4): the
+    /// track cache of each chromosome as it is written, then each statistics pass, each from
+    /// 0 to its whole in order; another thread's opening reports nothing here.
+    void openingReportsItsPhases()
+    {
+        writeBigGenome();
+        qputenv("XDG_CACHE_HOME", QByteArray::fromStdString(m_dir.file("fresh-cache").string()));
+        std::map<std::string, std::vector<std::pair<std::int64_t, std::int64_t>>> phases;
+        std::vector<std::string> order;
+        const json j = {{"fasta_file", m_dir.file("big.fa").string()},
+                        {"annotation_files", {m_dir.file("big.bw").string()}},
+                        {"window", 1001},
+                        {"normalization_mode", {"max", "perctrim"}},
+                        {"incl_chromosomes", {"chr1", "chr2"}}};
+        {
+            const OpeningProgressScope scope(
+                [&](const std::string& what, std::int64_t done, std::int64_t total) {
+                    if (phases.find(what) == phases.end())
+                        order.push_back(what);
+                    phases[what].emplace_back(done, total);
+                });
+            (void)openDataset(DatasetSpec::fromJson(j));
+            const auto seen = phases.size();
+            std::thread elsewhere([&] { (void)openDataset(DatasetSpec::fromJson(j)); });
+            elsewhere.join();
+            QCOMPARE(phases.size(), seen); // its statistics passes went to no scope
+        }
+        reportOpening("after the scope", 1, 1);
+        QVERIFY(phases.find("after the scope") == phases.end());
+        const std::string bw = "big.bw";
+        qInfo("phases: %s", text::join(order, "; ").c_str());
+        QVERIFY2(order.size() >= 3, text::join(order, "; ").c_str());
+        QCOMPARE(order[0], std::string("the track cache of big.bw on chr1"));
+        QCOMPARE(order[1], std::string("the track cache of big.bw on chr2"));
+        QCOMPARE(order[2], "statistics of " + bw);
+        for (const auto& [what, seen] : phases) {
+            QVERIFY2(seen.front().first == 0, what.c_str());
+            QVERIFY2(seen.back().first == seen.back().second, what.c_str());
+            for (std::size_t i = 1; i < seen.size(); ++i)
+                QVERIFY2(seen[i].first >= seen[i - 1].first && seen[i].second == seen[0].second,
+                         what.c_str());
+        }
+        QCOMPARE(phases.at("statistics of " + bw).back().second, std::int64_t(6'000'000));
+        qputenv("XDG_CACHE_HOME", QByteArray::fromStdString(m_dir.file("cache").string()));
+    }
+
     /// A classification dataset (BED peaks, real negatives, the bigWig as a secondary input)
     /// streams too: its sequence and secondary track stay within the budget, not 120 MB.
     void classificationMemoryFollowsTheBudget()

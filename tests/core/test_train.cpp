@@ -189,6 +189,36 @@ private Q_SLOTS:
         QVERIFY2(apart.find("training chromosome") == std::string::npos, apart.c_str());
     }
 
+    /// Test chromosomes that the training or the validation data also draws from are said
+    /// when training starts (issue 18 item 5): the test evaluation would score what the model
+    /// learnt from or was chosen on.
+    void testChromosomesInTheTrainingDataAreSaid()
+    {
+        const auto notesOf = [&](const std::vector<std::string>& test) {
+            Project p = writeDemoProject(m_files);
+            p.training.epochs = 1;
+            p.training.steps_per_epoch = 1;
+            p.training.validation_steps = 1;
+            p.training.validation_chr = {"chr4"};
+            p.test_chr = test;
+            p.output = "test-overlap.kdna";
+            RecordNotes notes;
+            TrainOptions options;
+            options.observer = &notes;
+            (void)trainProject(p, options);
+            return text::join(notes.notes, "; ");
+        };
+        const std::string both = notesOf({"chr1", "chr2", "chr4"});
+        QVERIFY2(both.find("test data: chr1, chr2 are also training chromosomes, so the test "
+                           "evaluation scores windows the model trains on (leave them out of "
+                           "test_chr, or of the training chromosomes)") != std::string::npos,
+                 both.c_str());
+        QVERIFY2(both.find("test data: chr4 is also a validation chromosome") != std::string::npos,
+                 both.c_str());
+        const std::string apart = notesOf({"chr3"});
+        QVERIFY2(apart.find("test data") == std::string::npos, apart.c_str());
+    }
+
     void sameSeedSameLosses()
     {
         Project p = motifProject(m_files);

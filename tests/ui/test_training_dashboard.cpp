@@ -443,6 +443,47 @@ private Q_SLOTS:
         QVERIFY(dashboard.findChild<QPushButton*>(QStringLiteral("start"))->isEnabled());
     }
 
+    /// What the data says when a run reads it shows under the progress, as kdna train prints
+    /// it: here the test chromosome is also the training one.
+    void dataNotesShowWhenTrainingStarts()
+    {
+        KDNA_REQUIRE_YEAST(data);
+        ProjectDocument doc;
+        Project p = tutorialProject(data, m_dir.path());
+        p.model = templates::tutorialCnn(2001);
+        p.training.epochs = 1;
+        p.training.steps_per_epoch = 2;
+        p.training.validation_steps = 1;
+        p.test_chr = {"chrI"};
+        doc.reset(p, {});
+        TrainingDashboard dashboard(&doc);
+        dashboard.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dashboard));
+        auto* notes = dashboard.findChild<QLabel*>(QStringLiteral("dataNotes"));
+        QVERIFY(notes && !notes->isVisible());
+        // What the progress line says while the data is read (after the dashboard's own slot).
+        auto* label = dashboard.findChild<QLabel*>(QStringLiteral("epochLabel"));
+        QStringList whileOpening;
+        connect(dashboard.session(), &TrainingSession::opening, label,
+                [&] { whileOpening << label->text(); });
+        QSignalSpy finished(&dashboard, &TrainingDashboard::trainingFinished);
+        click(dashboard.findChild<QPushButton*>(QStringLiteral("start")));
+        QTRY_VERIFY_WITH_TIMEOUT(notes->isVisible(), 60000);
+        QVERIFY2(notes->text().contains(QStringLiteral(
+                     "test data: chrI is also a training chromosome, so the test evaluation "
+                     "scores windows the model trains on")),
+                 qPrintable(notes->text()));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 120000);
+        dashboard.session()->wait();
+        QVERIFY(!whileOpening.isEmpty());
+        QVERIFY2(whileOpening.contains(
+                     QStringLiteral("Opening the data: statistics of nucleosome_occupancy.bw, 0%")),
+                 qPrintable(whileOpening.join(QLatin1Char('|'))));
+        QVERIFY2(whileOpening.contains(QStringLiteral(
+                     "Opening the data: statistics of nucleosome_occupancy.bw, 100%")),
+                 qPrintable(whileOpening.join(QLatin1Char('|'))));
+    }
+
     void dashboardTrainsAndStopsByItsButtons()
     {
         KDNA_REQUIRE_YEAST(data);

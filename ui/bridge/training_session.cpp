@@ -1,5 +1,6 @@
 #include "ui/bridge/training_session.h"
 
+#include "core/data/opening_progress.h"
 #include "core/project/test_evaluation.h"
 #include "core/project/workflow.h"
 #include "core/util/describe.h"
@@ -7,6 +8,8 @@
 #include "core/util/text.h"
 #include "ui/bridge/qt_convert.h"
 
+#include <chrono>
+#include <memory>
 #include <optional>
 
 #include <QMetaObject>
@@ -38,8 +41,11 @@ public:
     {
         auto* self = m_session.data();
         post([self, s] {
+            QStringList notes;
+            for (const auto& n : s.notes)
+                notes << qs(n);
             Q_EMIT self->started(s.epochs, s.stepsPerEpoch, s.validationSteps, qs(s.device),
-                                 s.threads, qs(s.precision));
+                                 s.threads, qs(s.precision), notes);
         });
     }
     void batchFinished(const BatchFinished& b) override
@@ -134,6 +140,33 @@ void TrainingSession::evaluate(const Project& project, const std::filesystem::pa
     });
 }
 
+namespace {
+
+/// Posts the opening phases' progress as `self`'s opening signal: a phase's start and end,
+/// and at most five times a second between (a statistics pass reports every block).
+OpeningProgress openingReporter(const QPointer<TrainingSession>& self)
+{
+    using Clock = std::chrono::steady_clock;
+    auto last = std::make_shared<Clock::time_point>();
+    return [self, last](const std::string& what, std::int64_t done, std::int64_t total) {
+        const auto now = Clock::now();
+        if (done != 0 && done < total && now - *last < std::chrono::milliseconds(200))
+            return;
+        *last = now;
+        const double fraction =
+            total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 1.0;
+        QMetaObject::invokeMethod(
+            self.data(),
+            [self, what = qs(what), fraction] {
+                if (self)
+                    Q_EMIT self->opening(what, fraction);
+            },
+            Qt::QueuedConnection);
+    };
+}
+
+} // namespace
+
 void TrainingSession::start(const Project& project, const QString& startFrom)
 {
     if (m_running)
@@ -156,7 +189,10 @@ void TrainingSession::start(const Project& project, const QString& startFrom)
             options.observer = &forwarder;
             options.cancel = &m_cancel;
             options.startFrom = archive ? &*archive : nullptr;
-            TrainOutcome outcome = trainProject(project, options);
+            TrainOutcome outcome = [&] {
+                const OpeningProgressScope opening(openingReporter(self)); // not the test's
+                return trainProject(project, options);
+            }();
             const QString path = outcome.saved ? qs(outcome.archive.string()) : QString();
             const QString reason = qs(outcome.result.stopReason);
             const QString saveProblem = qs(outcome.saveProblem);

@@ -36,8 +36,12 @@ public:
     void wait();
 
 Q_SIGNALS:
+    /// `notes`: what the data said when it was read (TrainingStarted::notes).
     void started(int epochs, qint64 stepsPerEpoch, qint64 validationSteps, const QString& device,
-                 int threads, const QString& precision);
+                 int threads, const QString& precision, const QStringList& notes);
+    /// How far reading the data has come before training starts: `what` (the statistics of a
+    /// track, its cache), `fraction` of it done; a few times a second at most.
+    void opening(const QString& what, double fraction);
     void batchFinished(int epoch, qint64 step, qint64 steps, double loss, double meanLoss,
                        double samplesPerSecond, double etaSeconds);
     void validating(int epoch);

@@ -201,9 +201,14 @@ QGroupBox* TrainingDashboard::buildProgress()
     m_status = new QLabel;
     m_status->setWordWrap(true);
     m_rate->setWordWrap(true);
+    m_notes = new QLabel;
+    m_notes->setObjectName(QStringLiteral("dataNotes"));
+    m_notes->setWordWrap(true);
+    m_notes->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_notes->hide();
     for (QWidget* w : {static_cast<QWidget*>(m_epochLabel), static_cast<QWidget*>(m_progress),
                        static_cast<QWidget*>(m_rate), static_cast<QWidget*>(m_best),
-                       static_cast<QWidget*>(m_status)})
+                       static_cast<QWidget*>(m_status), static_cast<QWidget*>(m_notes)})
         ll->addWidget(w);
     return live;
 }
@@ -337,6 +342,7 @@ void TrainingDashboard::connectSettings()
 void TrainingDashboard::connectSession()
 {
     connect(m_session, &TrainingSession::started, this, &TrainingDashboard::showStarted);
+    connect(m_session, &TrainingSession::opening, this, &TrainingDashboard::showOpening);
     connect(m_session, &TrainingSession::batchFinished, this, &TrainingDashboard::showBatch);
     connect(m_session, &TrainingSession::validating, this, [this](int epoch) {
         m_epochLabel->setText(
@@ -356,9 +362,21 @@ void TrainingDashboard::connectSession()
     connect(m_session, &TrainingSession::plotted, m_plots, &EvaluationPlots::setPlots);
 }
 
-void TrainingDashboard::showStarted(int epochs, qint64 steps, qint64 validationSteps,
-                                    const QString& device, int threads, const QString& precision)
+void TrainingDashboard::showOpening(const QString& what, double fraction)
 {
+    if (m_stopping)
+        return;
+    m_epochLabel->setText(tr("Opening the data: %1, %2%")
+                              .arg(what)
+                              .arg(static_cast<int>(100 * std::clamp(fraction, 0.0, 1.0))));
+}
+
+void TrainingDashboard::showStarted(int epochs, qint64 steps, qint64 validationSteps,
+                                    const QString& device, int threads, const QString& precision,
+                                    const QStringList& notes)
+{
+    m_notes->setText(notes.join(QLatin1Char('\n')));
+    m_notes->setVisible(!notes.isEmpty());
     m_epochs_total = epochs;
     m_progress->setRange(0, static_cast<int>(steps));
     m_status->setText(tr("Training on %1 (%2 threads, %3), %4 steps an epoch, %5 validation steps")
@@ -592,6 +610,8 @@ void TrainingDashboard::resetView()
     m_showTracks->setEnabled(false);
     m_progress->setFormat(QStringLiteral("%p%"));
     m_progress->setValue(0);
+    m_notes->clear();
+    m_notes->hide();
 }
 
 void TrainingDashboard::loadSavedHistory()

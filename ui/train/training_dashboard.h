@@ -75,8 +75,9 @@ private:
     void connectSettings();
     void connectSession();
     // What the training session reports, shown.
+    void showOpening(const QString& what, double fraction);
     void showStarted(int epochs, qint64 steps, qint64 validationSteps, const QString& device,
-                     int threads, const QString& precision);
+                     int threads, const QString& precision, const QStringList& notes);
     void showBatch(int epoch, qint64 step, qint64 steps, double loss, double meanLoss, double rate,
                    double eta);
     void showEpoch(int epoch, const QVariantMap& metrics, double secs, double rate, int best,
@@ -120,6 +121,7 @@ private:
     QLabel* m_rate = nullptr;
     QLabel* m_best = nullptr;
     QLabel* m_status = nullptr;
+    QLabel* m_notes = nullptr; ///< what the data said when the run read it
     MetricChart* m_batchChart = nullptr;
     MetricChart* m_epochChart = nullptr;
     MetricChart* m_metricChart = nullptr;
