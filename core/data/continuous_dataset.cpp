@@ -1,6 +1,7 @@
 #include "core/data/continuous_dataset.h"
 
 #include "core/data/chromosome_selection.h"
+#include "core/data/statistics_cache.h"
 #include "core/genome/genome.h"
 #include "core/tracks/bigwig.h"
 #include "core/util/error.h"
@@ -9,6 +10,8 @@
 #include <algorithm>
 #include <cstdint>
 #include <span>
+
+#include <nlohmann/json.hpp>
 
 namespace kdna {
 namespace {
@@ -146,22 +149,37 @@ void ContinuousDataset::fitStatistics()
 {
     const DatasetSpec& spec = m_spec;
     std::size_t bases = 0;
-    for (const auto& c : m_chroms)
+    std::vector<Chromosome> chromosomes;
+    for (const auto& c : m_chroms) {
         bases += static_cast<std::size_t>(c.info.length);
+        chromosomes.push_back(c.info);
+    }
     for (std::size_t f = 0; f < spec.annotation_files.size(); ++f) {
         const Normalizer::Scan scan = scanOf(f, false);
-        m_stats.labels.push_back(Normalizer::fit(spec.normalization_mode, scan));
-        if (weighted()) {
+        const auto file = spec.resolve(spec.annotation_files[f]);
+        const Normalizer& norm = m_stats.labels.emplace_back(
+            fitNormalizer(file, "labels", spec.normalization_mode, chromosomes, scan));
+        if (!weighted())
+            continue;
+        const auto fitWeights = [&] {
             StrideSampler sampler(bases, 4'000'000);
             scan([&](std::span<const float> piece) { sampler.add(piece); });
             std::vector<float> sample = sampler.take();
             for (float& x : sample)
-                x = m_stats.labels.back().apply(x);
-            m_stats.weights.push_back(BalancedWeights::fit(std::move(sample), spec.bins));
-        }
+                x = norm.apply(x);
+            return BalancedWeights::fit(std::move(sample), spec.bins);
+        };
+        m_stats.weights.push_back(store::cachedStatistic<BalancedWeights>(
+            file,
+            fittedOn("balanced weights, bins " + std::to_string(spec.bins), spec.normalization_mode,
+                     chromosomes),
+            fitWeights, [](const BalancedWeights& w) { return w.toJson(); },
+            [](const nlohmann::json& j) { return BalancedWeights::fromJson(j); }));
     }
     for (std::size_t f = 0; f < spec.sec_inputs.size(); ++f)
-        m_stats.secondary.push_back(Normalizer::fit(spec.sec_normalization_mode, scanOf(f, true)));
+        m_stats.secondary.push_back(fitNormalizer(spec.resolve(spec.sec_inputs[f]),
+                                                  "secondary inputs", spec.sec_normalization_mode,
+                                                  chromosomes, scanOf(f, true)));
 }
 
 ContinuousDataset::Position ContinuousDataset::position(std::int64_t index) const

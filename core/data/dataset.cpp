@@ -3,6 +3,7 @@
 #include "core/data/continuous_dataset.h"
 #include "core/data/opening_progress.h"
 #include "core/data/sparse_dataset.h"
+#include "core/data/statistics_cache.h"
 #include "core/genome/sequence.h"
 #include "core/util/text.h"
 
@@ -88,6 +89,28 @@ Normalizer::Scan scanOfStreams(std::vector<std::shared_ptr<const store::TrackStr
                 reportOpening(what, done += n, total);
             });
     };
+}
+
+std::string fittedOn(const std::string& role, const std::vector<NormalizationMode>& modes,
+                     const std::vector<Chromosome>& chromosomes)
+{
+    std::string out = role + "\nmodes";
+    for (const auto& m : modes)
+        out += " " + std::string(m.word());
+    out += "\nchromosomes";
+    for (const auto& c : chromosomes)
+        out += " " + c.name + ":" + std::to_string(c.length);
+    return out;
+}
+
+Normalizer fitNormalizer(const std::filesystem::path& track, const std::string& role,
+                         const std::vector<NormalizationMode>& modes,
+                         const std::vector<Chromosome>& chromosomes, const Normalizer::Scan& scan)
+{
+    return store::cachedStatistic<Normalizer>(
+        track, fittedOn(role, modes, chromosomes), [&] { return Normalizer::fit(modes, scan); },
+        [](const Normalizer& n) { return n.toJson(); },
+        [](const nlohmann::json& j) { return Normalizer::fromJson(j); });
 }
 
 std::shared_ptr<const Dataset> openDataset(const DatasetSpec& spec, const DataStatistics* fitted)

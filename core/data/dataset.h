@@ -112,4 +112,17 @@ void writeOneHot(const std::uint8_t* codes, std::int64_t length, bool reverse, b
 scanOfStreams(std::vector<std::shared_ptr<const store::TrackStream>> streams,
               const std::string& file);
 
+/// What a statistic of a track was fitted on, for its cache key: `role` (labels, secondary
+/// inputs), the modes and the chromosomes with their lengths.
+[[nodiscard]] std::string fittedOn(const std::string& role,
+                                   const std::vector<NormalizationMode>& modes,
+                                   const std::vector<Chromosome>& chromosomes);
+
+/// Normalizer::fit(modes, scan) of `track` over `chromosomes`, or the one a run on the same
+/// file and chromosomes fitted (store::cachedStatistic).
+[[nodiscard]] Normalizer fitNormalizer(const std::filesystem::path& track, const std::string& role,
+                                       const std::vector<NormalizationMode>& modes,
+                                       const std::vector<Chromosome>& chromosomes,
+                                       const Normalizer::Scan& scan);
+
 } // namespace kdna

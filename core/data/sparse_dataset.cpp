@@ -254,11 +254,14 @@ void SparseDataset::loadTracks(const DataStatistics* fitted)
         for (std::size_t f = 0; f < spec.sec_inputs.size(); ++f) {
             (void)BigWigReader::open(spec.resolve(spec.sec_inputs[f])); // a clear error early
             std::vector<std::shared_ptr<const store::TrackStream>> streams;
-            for (const auto& c : m_chroms)
+            std::vector<Chromosome> chromosomes;
+            for (const auto& c : m_chroms) {
                 streams.push_back(c.secondary[f]);
-            m_stats.secondary.push_back(
-                Normalizer::fit(spec.sec_normalization_mode,
-                                scanOfStreams(std::move(streams), spec.sec_inputs[f])));
+                chromosomes.push_back(c.info);
+            }
+            m_stats.secondary.push_back(fitNormalizer(
+                spec.resolve(spec.sec_inputs[f]), "secondary inputs", spec.sec_normalization_mode,
+                chromosomes, scanOfStreams(std::move(streams), spec.sec_inputs[f])));
         }
     }
 }

@@ -27,15 +27,8 @@ constexpr std::int64_t kChunk = std::int64_t{1} << 20; // bases decoded at a tim
 /// byte, so a changed source (size, mtime), another chromosome or another length misses.
 std::string headerFor(const fs::path& bigwig, const std::string& chrom, std::int64_t length)
 {
-    struct stat st {};
-    if (::stat(bigwig.c_str(), &st) != 0)
-        throw Error::inFile(bigwig.string(), 0, std::strerror(errno));
     std::string h(kMagic.begin(), kMagic.end());
-    const std::string key = fs::weakly_canonical(bigwig).string() + "\n" + chrom + "\n" +
-                            std::to_string(st.st_size) + "\n" + std::to_string(st.st_mtim.tv_sec) +
-                            "." + std::to_string(st.st_mtim.tv_nsec) + "\n" +
-                            std::to_string(length) + "\n";
-    h += key;
+    h += paths::fileStamp(bigwig) + "\n" + chrom + "\n" + std::to_string(length) + "\n";
     h.resize((h.size() + 63) / 64 * 64, '\0'); // the values start aligned
     return h;
 }

@@ -2,11 +2,23 @@
 
 #include "core/util/error.h"
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <sys/stat.h>
 #include <system_error>
 #include <unistd.h>
 
 namespace kdna::paths {
+
+std::string fileStamp(const std::filesystem::path& file)
+{
+    struct stat st {};
+    if (::stat(file.c_str(), &st) != 0)
+        throw Error::inFile(file.string(), 0, std::strerror(errno));
+    return std::filesystem::weakly_canonical(file).string() + "\n" + std::to_string(st.st_size) +
+           "\n" + std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec);
+}
 
 std::filesystem::path userCacheDir()
 {

@@ -17,6 +17,10 @@ namespace kdna::paths {
 /// The data folder a user set: $KDNA_DATA, else empty.
 [[nodiscard]] std::filesystem::path dataDirFromEnvironment();
 
+/// What says a file is the one a cache was made from: its canonical path, size and
+/// modification time, one per line. Throws kdna::Error naming the file when it cannot be read.
+[[nodiscard]] std::string fileStamp(const std::filesystem::path& file);
+
 /// True when a file can be created in `folder`.
 [[nodiscard]] bool isWritableDir(const std::filesystem::path& folder);
 

@@ -12,6 +12,7 @@
 #include "support/fixtures.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -434,6 +435,49 @@ private Q_SLOTS:
                          what.c_str());
         }
         QCOMPARE(phases.at("statistics of " + bw).back().second, std::int64_t(6'000'000));
+        qputenv("XDG_CACHE_HOME", QByteArray::fromStdString(m_dir.file("cache").string()));
+    }
+
+    /// The statistics a run fits are kept in the cache folder (issue 18 item 3): opening the
+    /// same data again reads them, equal, with no pass over the bases; other chromosomes, a
+    /// touched track or a damaged entry fit again.
+    void statisticsAreKeptForTheNextRun()
+    {
+        writeBigGenome();
+        const fs::path cache = m_dir.file("statistics-cache");
+        qputenv("XDG_CACHE_HOME", QByteArray::fromStdString(cache.string()));
+        fs::copy_file(m_dir.file("big.bw"), m_dir.file("kept.bw"),
+                      fs::copy_options::overwrite_existing);
+        const auto opened = [&](const std::vector<std::string>& chroms) {
+            const json j = {{"fasta_file", m_dir.file("big.fa").string()},
+                            {"annotation_files", {m_dir.file("kept.bw").string()}},
+                            {"window", 1001},
+                            {"normalization_mode", {"max", "perctrim"}},
+                            {"weighting_mode", "balanced"},
+                            {"incl_chromosomes", chroms}};
+            int passes = 0;
+            const OpeningProgressScope scope(
+                [&](const std::string& what, std::int64_t done, std::int64_t) {
+                    if (what.starts_with("statistics of") && done == 0)
+                        ++passes;
+                });
+            const auto dataset = openDataset(DatasetSpec::fromJson(j));
+            return std::make_pair(passes, dataset->statistics());
+        };
+        const auto [fitted, first] = opened({"chr1", "chr2"});
+        QVERIFY(fitted >= 2);
+        const auto [again, second] = opened({"chr1", "chr2"});
+        QCOMPARE(again, 0);
+        QVERIFY(second == first);
+        QVERIFY(opened({"chr1"}).first > 0);
+        for (const auto& e : fs::directory_iterator(cache / "kdna" / "statistics"))
+            std::ofstream(e.path()) << "{\"key\": 1, \"value\": [";
+        const auto [damaged, refitted] = opened({"chr1", "chr2"});
+        QCOMPARE(damaged, fitted);
+        QVERIFY(refitted == first);
+        fs::last_write_time(m_dir.file("kept.bw"),
+                            fs::last_write_time(m_dir.file("kept.bw")) + std::chrono::seconds(5));
+        QCOMPARE(opened({"chr1", "chr2"}).first, fitted);
         qputenv("XDG_CACHE_HOME", QByteArray::fromStdString(m_dir.file("cache").string()));
     }
 
