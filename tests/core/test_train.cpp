@@ -118,6 +118,25 @@ class TestTrain : public QObject {
     test::ScratchDir m_dir;
     DemoFiles m_files;
 
+    /// The notes a one-step training of the demo project, validated on `validation` and
+    /// tested on `test`, starts with.
+    std::string notesOfTraining(const std::vector<std::string>& validation,
+                                const std::vector<std::string>& test)
+    {
+        Project p = writeDemoProject(m_files);
+        p.training.epochs = 1;
+        p.training.steps_per_epoch = 1;
+        p.training.validation_steps = 1;
+        p.training.validation_chr = validation;
+        p.test_chr = test;
+        p.output = "overlap.kdna";
+        RecordNotes notes;
+        TrainOptions options;
+        options.observer = &notes;
+        (void)trainProject(p, options);
+        return text::join(notes.notes, "; ");
+    }
+
 private Q_SLOTS:
     void initTestCase() { m_files = test::demoInScratch(m_dir); }
 
@@ -168,17 +187,7 @@ private Q_SLOTS:
     void validationOnTrainingChromosomesIsSaid()
     {
         const auto notesOf = [&](const std::vector<std::string>& validation) {
-            Project p = writeDemoProject(m_files);
-            p.training.epochs = 1;
-            p.training.steps_per_epoch = 1;
-            p.training.validation_steps = 1;
-            p.training.validation_chr = validation;
-            p.output = "overlap.kdna";
-            RecordNotes notes;
-            TrainOptions options;
-            options.observer = &notes;
-            (void)trainProject(p, options);
-            return text::join(notes.notes, "; ");
+            return notesOfTraining(validation, {"chr4"});
         };
         const std::string overlapping = notesOf({"chr2", "chr3"});
         QVERIFY2(overlapping.find("validation data: chr2 is also a training chromosome") !=
@@ -195,18 +204,7 @@ private Q_SLOTS:
     void testChromosomesInTheTrainingDataAreSaid()
     {
         const auto notesOf = [&](const std::vector<std::string>& test) {
-            Project p = writeDemoProject(m_files);
-            p.training.epochs = 1;
-            p.training.steps_per_epoch = 1;
-            p.training.validation_steps = 1;
-            p.training.validation_chr = {"chr4"};
-            p.test_chr = test;
-            p.output = "test-overlap.kdna";
-            RecordNotes notes;
-            TrainOptions options;
-            options.observer = &notes;
-            (void)trainProject(p, options);
-            return text::join(notes.notes, "; ");
+            return notesOfTraining({"chr4"}, test);
         };
         const std::string both = notesOf({"chr1", "chr2", "chr4"});
         QVERIFY2(both.find("test data: chr1, chr2 are also training chromosomes, so the test "

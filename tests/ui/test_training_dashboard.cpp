@@ -107,6 +107,19 @@ Project tutorialProject(const std::filesystem::path& data, const std::filesystem
     return p;
 }
 
+/// The tutorial's CNN on chrI for `epochs` of `steps`, tested on `test`, written in `out`.
+Project briefRun(const std::filesystem::path& data, const std::filesystem::path& out, int epochs,
+                 std::int64_t steps, std::int64_t validationSteps, std::vector<std::string> test)
+{
+    Project p = tutorialProject(data, out);
+    p.model = templates::tutorialCnn(2001);
+    p.training.epochs = epochs;
+    p.training.steps_per_epoch = steps;
+    p.training.validation_steps = validationSteps;
+    p.test_chr = std::move(test);
+    return p;
+}
+
 } // namespace
 
 class TestTrainingDashboard : public QObject {
@@ -452,13 +465,7 @@ private Q_SLOTS:
         const QByteArray cache = qgetenv("XDG_CACHE_HOME");
         qputenv("XDG_CACHE_HOME", QByteArray::fromStdString(m_dir.file("notes-cache").string()));
         ProjectDocument doc;
-        Project p = tutorialProject(data, m_dir.path());
-        p.model = templates::tutorialCnn(2001);
-        p.training.epochs = 1;
-        p.training.steps_per_epoch = 2;
-        p.training.validation_steps = 1;
-        p.test_chr = {"chrI"};
-        doc.reset(p, {});
+        doc.reset(briefRun(data, m_dir.path(), 1, 2, 1, {"chrI"}), {});
         TrainingDashboard dashboard(&doc);
         dashboard.show();
         QVERIFY(QTest::qWaitForWindowExposed(&dashboard));
@@ -492,14 +499,9 @@ private Q_SLOTS:
     {
         KDNA_REQUIRE_YEAST(data);
         ProjectDocument doc;
-        Project p = tutorialProject(data, m_dir.path());
-        p.model = templates::tutorialCnn(2001);
+        Project p = briefRun(data, m_dir.path(), 2, 5, 2, {"chrIII"});
         p.compile.metrics = {"mae"};
-        p.training.epochs = 2;
-        p.training.steps_per_epoch = 5;
-        p.training.validation_steps = 2;
         p.training.threads = 2;
-        p.test_chr = {"chrIII"};
         doc.reset(p, {});
         TrainingDashboard dashboard(&doc);
         dashboard.resize(1280, 800);
