@@ -75,24 +75,30 @@ void requireTestChromosomes(const Project& project)
     }
 }
 
+/// The command line's settings over the project's.
+void overrideSettings(const TrainArgs& args, TrainSettings& training)
+{
+    if (args.epochs > 0)
+        training.epochs = args.epochs;
+    if (args.steps > 0)
+        training.steps_per_epoch = args.steps;
+    if (args.validationSteps > 0)
+        training.validation_steps = args.validationSteps;
+    if (!args.device.empty())
+        training.device = args.device;
+    if (!args.precision.empty())
+        training.precision = args.precision;
+    if (args.threads >= 0)
+        training.threads = args.threads;
+    if (args.workers > 0)
+        training.workers = args.workers;
+}
+
 void runTrain(const TrainArgs& args)
 {
     args.memory.apply();
     Project project = Project::load(args.project, args.data.folder());
-    if (args.epochs > 0)
-        project.training.epochs = args.epochs;
-    if (args.steps > 0)
-        project.training.steps_per_epoch = args.steps;
-    if (args.validationSteps > 0)
-        project.training.validation_steps = args.validationSteps;
-    if (!args.device.empty())
-        project.training.device = args.device;
-    if (!args.precision.empty())
-        project.training.precision = args.precision;
-    if (args.threads >= 0)
-        project.training.threads = args.threads;
-    if (args.workers > 0)
-        project.training.workers = args.workers;
+    overrideSettings(args, project.training);
     const std::unique_ptr<dist::ProcessGroup> group = joinGroup(project.training.device);
     const bool rankZero = !group || group->rank() == 0;
     throwIfProblems(validate(project.training), "training");
