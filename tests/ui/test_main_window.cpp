@@ -15,6 +15,8 @@
 #include "ui/train/training_dashboard.h"
 #include "user_actions.h"
 
+#include <fstream>
+
 #include <QApplication>
 #include <QCommandLinkButton>
 #include <QGraphicsScene>
@@ -33,6 +35,8 @@
 #include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
+
+#include <nlohmann/json.hpp>
 
 using namespace kdna;
 using namespace kdna::ui;
@@ -417,6 +421,47 @@ private Q_SLOTS:
             QVERIFY2(drawn > 20,
                      qPrintable(QStringLiteral("step %1: %2 pixels").arg(i).arg(drawn)));
         }
+    }
+
+    /// A project that names its files through ${data} opens with the folder KDNA_DATA gives,
+    /// as kdna train does and as the error sentence says, when no data folder is chosen.
+    void dataFolderFromTheEnvironmentOpensAProject()
+    {
+        const DemoFiles files = test::demoInScratch(m_dir);
+        (void)writeDemoProject(files); // demo.kdna.json beside the files, which it names
+        std::ifstream written(files.fasta.parent_path() / "demo.kdna.json");
+        nlohmann::json j = nlohmann::json::parse(written);
+        j["dataset"]["fasta_file"] = "${data}/" + files.fasta.filename().string();
+        j["dataset"]["annotation_files"] = {"${data}/" + files.signal.filename().string()};
+        std::filesystem::create_directories(m_dir.file("elsewhere"));
+        const auto project = m_dir.file("elsewhere") / "env.kdna.json";
+        test::writeText(project, j.dump());
+        QSettings().remove(QStringLiteral("dataFolder"));
+        // Left set: unsetting it while the Data step's previews read the environment on their
+        // threads would race them.
+        qputenv("KDNA_DATA", QByteArray::fromStdString(files.fasta.parent_path().string()));
+        MainWindow w;
+        QVERIFY(showActive(w));
+        // A warning, if one comes, is read and closed; the watch ends with this test (a pending
+        // whenDialogOpens would answer the next test's box).
+        QString message;
+        QTimer boxWatch;
+        boxWatch.setInterval(50);
+        connect(&boxWatch, &QTimer::timeout, &w, [&message] {
+            if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget())) {
+                message = box->text();
+                QTest::keyClick(box, Qt::Key_Return);
+            }
+        });
+        boxWatch.start();
+        whenDialogOpens<QFileDialog>([&](QFileDialog* d) {
+            test::typeIntoFileDialog(d, QString::fromStdString(project.string()));
+        });
+        QTest::mouseClick(w.findChild<QCommandLinkButton*>(QStringLiteral("openProject")),
+                          Qt::LeftButton);
+        QVERIFY(waitFor([&] { return !w.isStartPageShown() || !message.isEmpty(); }, 5000));
+        QVERIFY2(message.isEmpty(), qPrintable(message));
+        QVERIFY(!w.isStartPageShown());
     }
 
     void badProjectFileIsAnErrorNotACrash()

@@ -1,7 +1,8 @@
 #include "ui/bridge/project_document.h"
 
-#include "ui/bridge/qt_convert.h"
 #include "core/util/error.h"
+#include "core/util/paths.h"
+#include "ui/bridge/qt_convert.h"
 
 #include <filesystem>
 
@@ -79,7 +80,11 @@ void ProjectDocument::reset(Project project, const QString& path)
 
 void ProjectDocument::load(const QString& path, const QString& dataDir)
 {
-    const QString data = dataDir.isEmpty() ? qs(m_project.data_dir.string()) : dataDir;
+    // The folder chosen in the studio, else the document's, else KDNA_DATA as kdna train
+    // reads it (the error for a missing ${data} folder names that variable).
+    QString data = dataDir.isEmpty() ? qs(m_project.data_dir.string()) : dataDir;
+    if (data.isEmpty())
+        data = qs(paths::dataDirFromEnvironment().string());
     Project p = Project::load(ss(path), ss(data));
     reset(std::move(p), QFileInfo(path).absoluteFilePath());
 }
