@@ -12,7 +12,6 @@
 #include "core/util/error.h"
 #include "core/util/text.h"
 
-#include <algorithm>
 #include <csignal>
 #include <cstdint>
 #include <iostream>

@@ -11,8 +11,6 @@
 #include <cstdint>
 #include <span>
 
-#include <nlohmann/json.hpp>
-
 namespace kdna {
 namespace {
 
@@ -173,8 +171,7 @@ void ContinuousDataset::fitStatistics()
             file,
             fittedOn("balanced weights, bins " + std::to_string(spec.bins), spec.normalization_mode,
                      chromosomes),
-            fitWeights, [](const BalancedWeights& w) { return w.toJson(); },
-            [](const nlohmann::json& j) { return BalancedWeights::fromJson(j); }));
+            fitWeights));
     }
     for (std::size_t f = 0; f < spec.sec_inputs.size(); ++f)
         m_stats.secondary.push_back(fitNormalizer(spec.resolve(spec.sec_inputs[f]),

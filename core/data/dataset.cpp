@@ -7,6 +7,7 @@
 #include "core/genome/sequence.h"
 #include "core/util/text.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 
@@ -91,6 +92,26 @@ Normalizer::Scan scanOfStreams(std::vector<std::shared_ptr<const store::TrackStr
     };
 }
 
+std::vector<std::string> chromosomesDrawnFrom(const Dataset& data,
+                                              const std::vector<std::string>& names)
+{
+    std::vector<std::string> out;
+    for (const auto& c : data.summary().chromosomes)
+        if (c.examples > 0 && std::find(names.begin(), names.end(), c.chrom) != names.end())
+            out.push_back(c.chrom);
+    return out;
+}
+
+std::string overlapNote(const std::string& about, const std::vector<std::string>& chromosomes,
+                        const std::string& role, const std::string& consequence,
+                        const std::string& leaveOutOf)
+{
+    const bool one = chromosomes.size() == 1;
+    return about + ": " + text::join(chromosomes, ", ") + (one ? " is also a " : " are also ") +
+           role + (one ? " chromosome" : " chromosomes") + ", so " + consequence + " (leave " +
+           (one ? "it" : "them") + " out of " + leaveOutOf + ")";
+}
+
 std::string fittedOn(const std::string& role, const std::vector<NormalizationMode>& modes,
                      const std::vector<Chromosome>& chromosomes)
 {
@@ -107,10 +128,8 @@ Normalizer fitNormalizer(const std::filesystem::path& track, const std::string& 
                          const std::vector<NormalizationMode>& modes,
                          const std::vector<Chromosome>& chromosomes, const Normalizer::Scan& scan)
 {
-    return store::cachedStatistic<Normalizer>(
-        track, fittedOn(role, modes, chromosomes), [&] { return Normalizer::fit(modes, scan); },
-        [](const Normalizer& n) { return n.toJson(); },
-        [](const nlohmann::json& j) { return Normalizer::fromJson(j); });
+    return store::cachedStatistic<Normalizer>(track, fittedOn(role, modes, chromosomes),
+                                              [&] { return Normalizer::fit(modes, scan); });
 }
 
 std::shared_ptr<const Dataset> openDataset(const DatasetSpec& spec, const DataStatistics* fitted)

@@ -105,6 +105,18 @@ public:
 void writeOneHot(const std::uint8_t* codes, std::int64_t length, bool reverse, bool alphabetFirst,
                  float* out);
 
+/// The chromosomes `data` draws examples from that `names` lists, in `data`'s order.
+[[nodiscard]] std::vector<std::string> chromosomesDrawnFrom(const Dataset& data,
+                                                            const std::vector<std::string>& names);
+
+/// The one sentence for data that draws from chromosomes another role also uses:
+/// "<about>: chrI is also a training chromosome, so <consequence> (leave it out of
+/// <leaveOutOf>)", in the plural for several.
+[[nodiscard]] std::string overlapNote(const std::string& about,
+                                      const std::vector<std::string>& chromosomes,
+                                      const std::string& role, const std::string& consequence,
+                                      const std::string& leaveOutOf);
+
 /// Every base of `streams` (one file's included chromosomes), in order, block by block: the
 /// statistics' passes read the store this way, never a whole chromosome at once. Each pass
 /// reports its progress (reportOpening) as the statistics of `file` (by its name).

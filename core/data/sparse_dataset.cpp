@@ -3,7 +3,6 @@
 #include "core/data/chromosome_selection.h"
 #include "core/data/permutation.h"
 #include "core/genome/genome.h"
-#include "core/tracks/bigwig.h"
 #include "core/tracks/features.h"
 #include "core/util/chrom_names.h"
 #include "core/util/error.h"
@@ -252,7 +251,6 @@ void SparseDataset::loadTracks(const DataStatistics* fitted)
                                                      std::to_string(spec.sec_inputs.size()));
     } else {
         for (std::size_t f = 0; f < spec.sec_inputs.size(); ++f) {
-            (void)BigWigReader::open(spec.resolve(spec.sec_inputs[f])); // a clear error early
             std::vector<std::shared_ptr<const store::TrackStream>> streams;
             std::vector<Chromosome> chromosomes;
             for (const auto& c : m_chroms) {

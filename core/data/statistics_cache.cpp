@@ -3,9 +3,7 @@
 #include "core/util/atomic_output.h"
 #include "core/util/paths.h"
 
-#include <cstdio>
 #include <fstream>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -18,9 +16,7 @@ constexpr std::uintmax_t kMaxEntryBytes = 1 << 20; // a statistic is a few kB
 
 fs::path entryPath(const std::string& key)
 {
-    char hex[17];
-    std::snprintf(hex, sizeof hex, "%016zx", std::hash<std::string>()(key));
-    return paths::userCacheDir() / "statistics" / (std::string(hex) + ".json");
+    return paths::userCacheDir() / "statistics" / (paths::cacheName(key) + ".json");
 }
 
 } // namespace

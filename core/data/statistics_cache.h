@@ -17,13 +17,11 @@ namespace kdna::store {
 /// entry and compared in full on reading, so a changed file or another choice misses. An
 /// entry that cannot be read, is over 1 MB, is not the key's or that `read` refuses is fitted
 /// again and replaced; a cache folder that cannot be written only costs the next run the
-/// passes. `fit` computes the statistic; `read` turns a stored value back into it (throwing
-/// when it is not one).
+/// passes. `fit` computes the statistic; T is stored by its toJson() and read back by
+/// T::fromJson, which throws for a value that is not one.
 template<typename T>
 T cachedStatistic(const std::filesystem::path& track, const std::string& what,
-                  const std::function<T()>& fit,
-                  const std::function<nlohmann::json(const T&)>& write,
-                  const std::function<T(const nlohmann::json&)>& read);
+                  const std::function<T()>& fit);
 
 /// The untyped step under cachedStatistic: the stored value for the key, or null.
 [[nodiscard]] nlohmann::json findStatistic(const std::string& key);
@@ -34,20 +32,18 @@ void keepStatistic(const std::string& key, const nlohmann::json& value);
 
 template<typename T>
 T cachedStatistic(const std::filesystem::path& track, const std::string& what,
-                  const std::function<T()>& fit,
-                  const std::function<nlohmann::json(const T&)>& write,
-                  const std::function<T(const nlohmann::json&)>& read)
+                  const std::function<T()>& fit)
 {
     const std::string key = statisticKey(track, what);
     if (const nlohmann::json stored = findStatistic(key); !stored.is_null()) {
         try {
-            return read(stored);
+            return T::fromJson(stored);
         } catch (const std::exception&) {
             // not a statistic after all: fitted again below and replaced
         }
     }
     T fitted = fit();
-    keepStatistic(key, write(fitted));
+    keepStatistic(key, fitted.toJson());
     return fitted;
 }
 

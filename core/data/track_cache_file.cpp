@@ -77,11 +77,9 @@ void build(const fs::path& path, const std::string& header, const BigWigReader& 
 fs::path TrackCacheFile::pathFor(const fs::path& bigwig, const std::string& chrom)
 {
     const std::string canonical = fs::weakly_canonical(bigwig).string();
-    const std::size_t hash = std::hash<std::string>()(canonical + "\n" + chrom);
-    char hex[17];
-    std::snprintf(hex, sizeof hex, "%016zx", hash);
     return paths::userCacheDir() / "tracks" /
-           (bigwig.stem().string() + "." + chrom + "." + hex + ".f32");
+           (bigwig.stem().string() + "." + chrom + "." +
+            paths::cacheName(canonical + "\n" + chrom) + ".f32");
 }
 
 std::shared_ptr<const TrackCacheFile> TrackCacheFile::open(const BigWigReader& reader,

@@ -10,8 +10,11 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <exception>
 #include <future>
+#include <map>
 #include <numeric>
+#include <optional>
 
 namespace kdna {
 

@@ -2,14 +2,12 @@
 
 #include "core/data/shapes.h"
 #include "core/data/stream.h"
-#include "core/distributed/process_group.h"
 #include "core/eval/whole_sequence.h"
 #include "core/eval/window_batches.h"
 #include "core/genome/genome.h"
 #include "core/genome/sequence.h"
 #include "core/model/autocast.h"
 #include "core/model/torch_model.h"
-#include "core/tracks/bigwig.h"
 #include "core/tracks/chrom_sizes.h"
 #include "core/util/chrom_names.h"
 #include "core/util/error.h"
@@ -19,11 +17,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
-#include <exception>
-#include <future>
 #include <limits>
-#include <map>
-#include <numeric>
 
 namespace kdna {
 namespace {

@@ -170,18 +170,9 @@ std::vector<std::string> testChromosomeNotes(const Project& project, const Datas
     const auto say = [&](const Dataset& data, const std::string& role, const std::string& why) {
         if (data.mixesDatasets()) // each dataset its own genome: names, not bases, are shared
             return;
-        std::vector<std::string> both;
-        for (const auto& c : data.summary().chromosomes)
-            if (c.examples > 0 && std::find(project.test_chr.begin(), project.test_chr.end(),
-                                            c.chrom) != project.test_chr.end())
-                both.push_back(c.chrom);
-        if (both.empty())
-            return;
-        const bool one = both.size() == 1;
-        notes.push_back("test data: " + text::join(both, ", ") + (one ? " is" : " are") + " also " +
-                        (one ? "a " : "") + role + (one ? " chromosome" : " chromosomes") +
-                        ", so " + why + " (leave " + (one ? "it" : "them") +
-                        " out of test_chr, or of the " + role + " chromosomes)");
+        if (const auto both = chromosomesDrawnFrom(data, project.test_chr); !both.empty())
+            notes.push_back(overlapNote("test data", both, role, why,
+                                        "test_chr, or of the " + role + " chromosomes"));
     };
     say(train, "training", "the test evaluation scores windows the model trains on");
     if (validation)

@@ -16,7 +16,6 @@
 #include <filesystem>
 #include <limits>
 #include <optional>
-#include <set>
 
 namespace kdna {
 namespace {
@@ -107,15 +106,11 @@ std::vector<std::string> sharedChromosomes(const Dataset& train, const Dataset& 
     if (!std::filesystem::equivalent(train.spec().resolve(train.spec().fasta_file),
                                      validation.spec().resolve(validation.spec().fasta_file), ec))
         return {};
-    std::set<std::string> trained;
+    std::vector<std::string> names;
     for (const auto& c : train.summary().chromosomes)
-        if (c.examples > 0)
-            trained.insert(c.chrom);
-    std::vector<std::string> shared;
-    for (const auto& c : validation.summary().chromosomes)
-        if (c.examples > 0 && trained.count(c.chrom) != 0)
-            shared.push_back(c.chrom);
-    return shared;
+        names.push_back(c.chrom);
+    const std::vector<std::string> trained = chromosomesDrawnFrom(train, names);
+    return chromosomesDrawnFrom(validation, trained);
 }
 
 /// What the training and validation data said when they were read, for the observer: a user
@@ -130,12 +125,9 @@ std::vector<std::string> dataNotes(const TrainingRun& run)
         notes.push_back("validation data: " + n);
     const auto shared = sharedChromosomes(run.train.dataset(), run.validation->dataset());
     if (!shared.empty())
-        notes.push_back("validation data: " + text::join(shared, ", ") +
-                        (shared.size() == 1 ? " is also a training chromosome"
-                                            : " are also training chromosomes") +
-                        ", so the validation loss measures windows the model trains on (leave " +
-                        (shared.size() == 1 ? "it" : "them") +
-                        " out of incl_chromosomes, or validate on others)");
+        notes.push_back(overlapNote("validation data", shared, "training",
+                                    "the validation loss measures windows the model trains on",
+                                    "incl_chromosomes, or validate on others"));
     return notes;
 }
 

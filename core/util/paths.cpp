@@ -3,13 +3,22 @@
 #include "core/util/error.h"
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <sys/stat.h>
 #include <system_error>
 #include <unistd.h>
 
 namespace kdna::paths {
+
+std::string cacheName(const std::string& key)
+{
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016zx", std::hash<std::string>()(key));
+    return hex;
+}
 
 std::string fileStamp(const std::filesystem::path& file)
 {

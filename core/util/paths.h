@@ -21,6 +21,10 @@ namespace kdna::paths {
 /// modification time, one per line. Throws kdna::Error naming the file when it cannot be read.
 [[nodiscard]] std::string fileStamp(const std::filesystem::path& file);
 
+/// A file name for a cache entry keyed by `key`: 16 hex digits of its hash (the entry itself
+/// keeps the key, so a collision reads as a miss).
+[[nodiscard]] std::string cacheName(const std::string& key);
+
 /// True when a file can be created in `folder`.
 [[nodiscard]] bool isWritableDir(const std::filesystem::path& folder);
 
