@@ -9,7 +9,8 @@
 #   bench/scale.sh build 24 "1 2 4" 50 4G    # the issue's whole table
 # Disk: about 1.5 GB per 500 Mbp of sequence and per track and 500 Mbp (with the track cache);
 # TMPDIR chooses where (default /tmp). The track cache goes to a folder of its own, also
-# deleted, so each run starts cold and then runs once more warm.
+# deleted, so each run starts cold and then runs once more warm. With KDNA_SCALE_DATA=DIR the
+# genome and tracks are written there once and kept for later runs (only the cache is deleted).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 build=${1:-$here/../build}
@@ -17,20 +18,26 @@ chroms=${2:-5}
 counts=${3:-"1 4"}
 steps=${4:-50}
 memory=${5:-2G}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export XDG_CACHE_HOME="$work/cache"
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+work=${KDNA_SCALE_DATA:-$scratch}
+mkdir -p "$work"
 
 max=0
 for n in $counts; do (( n > max )) && max=$n; done
-start=$(date +%s)
-"$build/bench/kdna_bench_scale_data" --out "$work" --chroms "$chroms" --tracks "$max"
-echo "data written in $(( $(date +%s) - start )) s: $(du -sh "$work" | cut -f1)"
+stamp="$work/.written"
+if [[ $(cat "$stamp" 2>/dev/null) != "$chroms $max" ]]; then
+    start=$(date +%s)
+    "$build/bench/kdna_bench_scale_data" --out "$work" --chroms "$chroms" --tracks "$max"
+    echo "data written in $(( $(date +%s) - start )) s: $(du -sh "$work" | cut -f1)"
+    [[ $work == "$scratch" ]] || echo "$chroms $max" >"$stamp"
+fi
 
 names=$(python3 -c "
 sizes=['chr%d' % i for i in range(1, 23)] + ['chrX', 'chrY']
 print(' '.join(sizes[:$chroms]))")
 for n in $counts; do
+    export XDG_CACHE_HOME="$scratch/cache$n"
     cat > "$work/p$n.kdna.json" <<JSON
 {
   "kdna_project": 1,

@@ -133,14 +133,14 @@ void ContinuousDataset::useSavedStatistics(const DataStatistics& fitted)
         throw Error::atKeyword("weighting_mode", "the saved statistics hold no balanced weights");
 }
 
-/// Every base of file `file`'s included chromosomes, in order, block by block.
+/// Every base of file `file`'s included chromosomes, in order, as the file's runs.
 Normalizer::Scan ContinuousDataset::scanOf(std::size_t file, bool secondary) const
 {
-    std::vector<std::shared_ptr<const store::TrackStream>> streams;
+    std::vector<Chromosome> chromosomes;
     for (const auto& c : m_chroms)
-        streams.push_back(secondary ? c.secondary[file] : c.tracks[file]);
-    return scanOfStreams(std::move(streams),
-                         secondary ? m_spec.sec_inputs[file] : m_spec.annotation_files[file]);
+        chromosomes.push_back(c.info);
+    const std::string& name = secondary ? m_spec.sec_inputs[file] : m_spec.annotation_files[file];
+    return scanOfTrack(m_spec.resolve(name), std::move(chromosomes), name);
 }
 
 void ContinuousDataset::fitStatistics()
@@ -161,7 +161,7 @@ void ContinuousDataset::fitStatistics()
             continue;
         const auto fitWeights = [&] {
             StrideSampler sampler(bases, 4'000'000);
-            scan([&](std::span<const float> piece) { sampler.add(piece); });
+            scan([&](const ScanPiece& piece) { sampler.add(piece); });
             std::vector<float> sample = sampler.take();
             for (float& x : sample)
                 x = norm.apply(x);

@@ -5,15 +5,23 @@
 #include "core/data/sparse_dataset.h"
 #include "core/data/statistics_cache.h"
 #include "core/genome/sequence.h"
+#include "core/tracks/bigwig.h"
 #include "core/util/text.h"
 
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
+#include <numeric>
 
 #include <nlohmann/json.hpp>
 
 namespace kdna {
+namespace {
+
+/// The longest run a scan piece states (its lengths are 32-bit).
+constexpr std::int64_t kMaxRun = std::int64_t{1} << 30;
+
+} // namespace
 
 nlohmann::json DataStatistics::toJson() const
 {
@@ -70,25 +78,41 @@ void writeOneHot(const std::uint8_t* codes, std::int64_t length, bool reverse, b
     }
 }
 
-Normalizer::Scan scanOfStreams(std::vector<std::shared_ptr<const store::TrackStream>> streams,
-                               const std::string& file)
+Normalizer::Scan scanOfTrack(const std::filesystem::path& bigwig,
+                             std::vector<Chromosome> chromosomes, const std::string& file)
 {
+    auto reader = std::make_shared<const BigWigReader>(BigWigReader::open(bigwig));
     std::int64_t total = 0;
-    for (const auto& stream : streams)
-        total += stream->length();
+    for (const auto& c : chromosomes)
+        total += c.length;
     auto passes = std::make_shared<int>(0);
-    return [streams = std::move(streams), file, total,
-            passes](const std::function<void(std::span<const float>)>& visit) {
+    return [reader, chromosomes = std::move(chromosomes), file, total,
+            passes](const std::function<void(const ScanPiece&)>& visit) {
         const std::string what = "statistics of " +
                                  std::filesystem::path(file).filename().string() +
                                  (++*passes > 1 ? ", pass " + std::to_string(*passes) : "");
         std::int64_t done = 0;
         reportOpening(what, 0, total);
-        for (const auto& stream : streams)
-            stream->scan(0, stream->length(), [&](const float* v, std::int64_t n) {
-                visit({v, static_cast<std::size_t>(n)});
-                reportOpening(what, done += n, total);
-            });
+        const auto piece = [&](std::span<const float> values,
+                               std::span<const std::uint32_t> lengths) {
+            visit({values, lengths});
+            done += lengths.empty()
+                        ? static_cast<std::int64_t>(values.size())
+                        : std::accumulate(lengths.begin(), lengths.end(), std::int64_t{0});
+            reportOpening(what, done, total);
+        };
+        for (const auto& c : chromosomes) {
+            // Bases past the file's end of the chromosome, or on one it lacks, read as 0.
+            const std::int64_t stored =
+                reader->contains(c.name) ? std::min(c.length, reader->length(c.name)) : 0;
+            if (stored > 0)
+                reader->visitRuns(c.name, 0, stored, piece);
+            const float zero = 0.0F;
+            for (std::int64_t at = stored; at < c.length; at += kMaxRun) {
+                const auto n = static_cast<std::uint32_t>(std::min(kMaxRun, c.length - at));
+                piece({&zero, 1}, {&n, 1});
+            }
+        }
     };
 }
 

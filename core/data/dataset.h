@@ -117,12 +117,13 @@ void writeOneHot(const std::uint8_t* codes, std::int64_t length, bool reverse, b
                                       const std::string& role, const std::string& consequence,
                                       const std::string& leaveOutOf);
 
-/// Every base of `streams` (one file's included chromosomes), in order, block by block: the
-/// statistics' passes read the store this way, never a whole chromosome at once. Each pass
-/// reports its progress (reportOpening) as the statistics of `file` (by its name).
-[[nodiscard]] Normalizer::Scan
-scanOfStreams(std::vector<std::shared_ptr<const store::TrackStream>> streams,
-              const std::string& file);
+/// Every base of `bigwig` over `chromosomes` (bases without data, past the file's end of a
+/// chromosome or on one it lacks as 0), in order, as the file's own runs: the statistics'
+/// passes cost the file's records, not its bases, and need no track cache. Each pass reports
+/// its progress (reportOpening) as the statistics of `file` (by its name).
+[[nodiscard]] Normalizer::Scan scanOfTrack(const std::filesystem::path& bigwig,
+                                           std::vector<Chromosome> chromosomes,
+                                           const std::string& file);
 
 /// What a statistic of a track was fitted on, for its cache key: `role` (labels, secondary
 /// inputs), the modes and the chromosomes with their lengths.

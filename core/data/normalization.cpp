@@ -41,49 +41,77 @@ float fromOrderKey(std::uint32_t k)
     return x;
 }
 
-/// Values after the steps fitted so far (keras_dna applies the list back to front).
-Normalizer::Scan transformed(const Normalizer::Scan& raw, std::vector<NormalizationStep> before)
+constexpr std::size_t kBins = 65536;
+
+/// What one pass over the raw values gives.
+struct Profile {
+    std::uint64_t n = 0;
+    double sum = 0, sq = 0;
+    float min = 0, max = 0;
+    std::vector<std::uint64_t> high; ///< counts by the upper 16 bits of orderKey
+};
+
+void addMoments(Profile& p, float x, std::uint32_t repeats)
 {
-    if (before.empty())
-        return raw;
-    return [raw, before](const std::function<void(std::span<const float>)>& visit) {
-        std::vector<float> buffer;
-        raw([&](std::span<const float> piece) {
-            buffer.assign(piece.begin(), piece.end());
-            for (float& x : buffer)
-                for (const auto& s : before)
-                    x = s.apply(x);
-            visit(buffer);
-        });
-    };
+    if (p.n == 0 || x > p.max)
+        p.max = x;
+    if (p.n == 0 || x < p.min)
+        p.min = x;
+    const double r = repeats;
+    p.sum += r * x;
+    p.sq += r * static_cast<double>(x) * x;
+    p.n += repeats;
 }
 
-/// The values of ascending ranks `ranks` (exact), in two passes of 2^16-bin histograms.
-std::vector<float> orderStatistics(const Normalizer::Scan& scan,
+Profile profileOf(const Normalizer::Scan& scan)
+{
+    Profile p;
+    p.high.assign(kBins, 0);
+    scan([&](const ScanPiece& piece) {
+        piece.forEach([&](float x, std::uint32_t r) {
+            addMoments(p, x, r);
+            p.high[orderKey(x) >> 16] += r;
+        });
+    });
+    return p;
+}
+
+/// Count, sums and extremes of the values after `before` (a zscore fitted after another step).
+Profile momentsAfter(const Normalizer::Scan& scan, const std::vector<NormalizationStep>& before)
+{
+    Profile p;
+    scan([&](const ScanPiece& piece) {
+        piece.forEach([&](float x, std::uint32_t r) {
+            for (const auto& s : before)
+                x = s.apply(x);
+            addMoments(p, x, r);
+        });
+    });
+    return p;
+}
+
+/// The values of ascending ranks `ranks` (exact): the bin of each from the first pass's
+/// histogram, then one pass counting the lower 16 bits inside those bins.
+std::vector<float> orderStatistics(const Normalizer::Scan& scan, const Profile& profile,
                                    const std::vector<std::uint64_t>& ranks)
 {
-    std::vector<std::uint64_t> high(65536, 0);
-    scan([&](std::span<const float> piece) {
-        for (float x : piece)
-            ++high[orderKey(x) >> 16];
-    });
     // Bin and rank within the bin of each wanted rank.
     std::vector<std::pair<std::uint32_t, std::uint64_t>> where;
     for (std::uint64_t r : ranks) {
         std::uint64_t below = 0;
         std::uint32_t bin = 0;
-        while (below + high[bin] <= r)
-            below += high[bin++];
+        while (below + profile.high[bin] <= r)
+            below += profile.high[bin++];
         where.emplace_back(bin, r - below);
     }
-    std::vector<std::vector<std::uint64_t>> low(where.size(), std::vector<std::uint64_t>(65536, 0));
-    scan([&](std::span<const float> piece) {
-        for (float x : piece) {
+    std::vector<std::vector<std::uint64_t>> low(where.size(), std::vector<std::uint64_t>(kBins, 0));
+    scan([&](const ScanPiece& piece) {
+        piece.forEach([&](float x, std::uint32_t r) {
             const std::uint32_t k = orderKey(x);
             for (std::size_t i = 0; i < where.size(); ++i)
                 if ((k >> 16) == where[i].first)
-                    ++low[i][k & 0xFFFFU];
-        }
+                    low[i][k & 0xFFFFU] += r;
+        });
     });
     std::vector<float> out;
     for (std::size_t i = 0; i < where.size(); ++i) {
@@ -96,73 +124,29 @@ std::vector<float> orderStatistics(const Normalizer::Scan& scan,
     return out;
 }
 
-/// numpy's percentile with linear interpolation over every value `scan` gives.
-double streamedPercentile(const Normalizer::Scan& scan, std::uint64_t n, double q)
+/// numpy's percentile (linear interpolation) of `q`: the two ranks it reads, and the value
+/// from those ranks' values.
+struct PercentileRanks {
+    double pos;
+    std::vector<std::uint64_t> ranks;
+};
+
+PercentileRanks percentileRanks(std::uint64_t n, double q)
 {
     const double pos = q / 100.0 * static_cast<double>(n - 1);
     const auto lo = static_cast<std::uint64_t>(pos);
     if (lo + 1 >= n)
-        return orderStatistics(scan, {lo}).front();
-    const auto v = orderStatistics(scan, {lo, lo + 1});
-    const double low = v[0];
-    const double high = v[1];
-    return low + (pos - static_cast<double>(lo)) * (high - low);
+        return {pos, {lo}};
+    return {pos, {lo, lo + 1}};
 }
 
-struct Moments {
-    std::uint64_t n = 0;
-    double sum = 0, sq = 0;
-    float min = 0, max = 0;
-};
-
-Moments momentsOf(const Normalizer::Scan& scan)
+double interpolated(const PercentileRanks& at, float low, float high)
 {
-    Moments m;
-    scan([&](std::span<const float> piece) {
-        for (float x : piece) {
-            if (m.n == 0 || x > m.max)
-                m.max = x;
-            if (m.n == 0 || x < m.min)
-                m.min = x;
-            m.sum += x;
-            m.sq += static_cast<double>(x) * x;
-            ++m.n;
-        }
-    });
-    return m;
+    const double lo = std::floor(at.pos);
+    return low + (at.pos - lo) * (static_cast<double>(high) - low);
 }
 
-NormalizationStep fitStep(NormalizationStep::Kind kind, const Normalizer::Scan& scan)
-{
-    using K = NormalizationStep::Kind;
-    NormalizationStep s{kind, 0, 0};
-    if (kind == K::LogTransform)
-        return s;
-    const Moments m = momentsOf(scan);
-    if (m.n == 0)
-        return s;
-    switch (kind) {
-    case K::Max:
-        s.a = m.max;
-        break;
-    case K::PercTrim:
-        s.a = streamedPercentile(scan, m.n, 99.0);
-        break;
-    case K::ZScore: {
-        const double n = static_cast<double>(m.n);
-        s.a = m.sum / n;
-        s.b = std::sqrt(std::max(0.0, m.sq / n - s.a * s.a));
-        break;
-    }
-    case K::MinMax:
-        s.a = m.min;
-        s.b = m.max;
-        break;
-    case K::LogTransform:
-        break;
-    }
-    return s;
-}
+constexpr double kTrimPercentile = 99.0;
 
 } // namespace
 
@@ -218,14 +202,55 @@ Normalizer Normalizer::fit(const std::vector<NormalizationMode>& modes,
 
 Normalizer Normalizer::fit(const std::vector<NormalizationMode>& modes, const Scan& scan)
 {
+    using K = NormalizationStep::Kind;
     Normalizer n;
     if (modes.empty())
         return n;
     if (modes.size() > 2)
         throw Error::atKeyword("normalization_mode", "takes one or two normalisations");
     // keras_dna applies the list back to front: the last mode sees the raw data.
+    std::vector<K> kinds;
     for (auto it = modes.rbegin(); it != modes.rend(); ++it)
-        n.m_steps.push_back(fitStep(kindOf(*it), transformed(scan, n.m_steps)));
+        kinds.push_back(kindOf(*it));
+    const Profile raw = profileOf(scan);
+    if (raw.n == 0) {
+        for (K k : kinds)
+            n.m_steps.push_back({k, 0, 0});
+        return n;
+    }
+    const PercentileRanks trim = percentileRanks(raw.n, kTrimPercentile);
+    std::vector<float> trimValues;
+    if (std::find(kinds.begin(), kinds.end(), K::PercTrim) != kinds.end())
+        trimValues = orderStatistics(scan, raw, trim.ranks);
+    for (K kind : kinds) {
+        // The raw statistic seen through the steps fitted so far (all non-decreasing).
+        const auto through = [&](float x) {
+            return n.apply(x);
+        };
+        NormalizationStep s{kind, 0, 0};
+        switch (kind) {
+        case K::Max:
+            s.a = through(raw.max);
+            break;
+        case K::MinMax:
+            s.a = through(raw.min);
+            s.b = through(raw.max);
+            break;
+        case K::PercTrim:
+            s.a = interpolated(trim, through(trimValues.front()), through(trimValues.back()));
+            break;
+        case K::ZScore: {
+            const Profile m = n.m_steps.empty() ? Profile{raw} : momentsAfter(scan, n.m_steps);
+            const double count = static_cast<double>(m.n);
+            s.a = m.sum / count;
+            s.b = std::sqrt(std::max(0.0, m.sq / count - s.a * s.a));
+            break;
+        }
+        case K::LogTransform:
+            break;
+        }
+        n.m_steps.push_back(s);
+    }
     return n;
 }
 
@@ -238,17 +263,19 @@ StrideSampler::StrideSampler(std::size_t total, std::size_t limit)
     m_out.reserve(std::min(total, limit));
 }
 
-void StrideSampler::add(std::span<const float> v)
+void StrideSampler::add(const ScanPiece& piece)
 {
-    if (m_all) {
-        m_out.insert(m_out.end(), v.begin(), v.end());
-        return;
-    }
-    while (m_next < static_cast<double>(m_base + v.size()) && m_out.size() < m_limit) {
-        m_out.push_back(v[static_cast<std::size_t>(m_next) - m_base]);
-        m_next += m_step;
-    }
-    m_base += v.size();
+    piece.forEach([&](float x, std::uint32_t repeats) {
+        if (m_all) {
+            m_out.insert(m_out.end(), repeats, x);
+            return;
+        }
+        while (m_next < static_cast<double>(m_base + repeats) && m_out.size() < m_limit) {
+            m_out.push_back(x);
+            m_next += m_step;
+        }
+        m_base += repeats;
+    });
 }
 
 std::string Normalizer::describe() const

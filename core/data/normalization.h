@@ -39,18 +39,46 @@ struct NormalizationStep {
     friend bool operator==(const NormalizationStep&, const NormalizationStep&) = default;
 };
 
+/// A piece of a scan: `values`, each standing for `repeats[i]` bases, or for one each when
+/// `repeats` is empty; a bigWig's runs are scanned as they are stored, not base by base.
+struct ScanPiece {
+    ScanPiece(std::span<const float> v) // NOLINT(google-explicit-constructor): per-base pieces
+        : values(v)
+    {}
+    ScanPiece(std::span<const float> v, std::span<const std::uint32_t> r)
+        : values(v)
+        , repeats(r)
+    {}
+    /// f(value, repeats) for each value in order.
+    template<typename F>
+    void forEach(F&& f) const
+    {
+        if (repeats.empty())
+            for (float x : values)
+                f(x, std::uint32_t{1});
+        else
+            for (std::size_t i = 0; i < values.size(); ++i)
+                f(values[i], repeats[i]);
+    }
+
+    std::span<const float> values;
+    std::span<const std::uint32_t> repeats;
+};
+
 /// keras_dna's normalization_mode for one track: none, one, or two steps. With two, keras_dna
 /// applies the second first (['max', 'perctrim'] trims, then divides by the trimmed maximum),
 /// and the first step's statistics are computed on data the second has transformed.
 /// Statistics are exact over every base of the dataset's chromosomes (missing = 0), whatever
-/// their number: they are computed in streaming passes (one for max, min/max and zscore, two
-/// for perctrim's percentile, whose exact order statistics come from a 65,536-bin histogram of
-/// the values' upper 16 bits, then one of the lower 16 bits in the bins that hold them), so
-/// memory stays a few hundred kB.
+/// their number, and computed in at most two streaming passes over the raw values: the first
+/// gives count, sums, extremes and a 65,536-bin histogram of the values' upper 16 bits; when a
+/// percentile is wanted, a second counts the lower 16 bits in the bins that hold its two ranks
+/// (exact order statistics). Every step is a non-decreasing function, so the extremes and
+/// order statistics of values an earlier step transformed are that step applied to the raw
+/// ones; only a zscore after another step takes a pass of its own. Memory stays a few hundred kB.
 class Normalizer {
 public:
     /// Calls its argument on every value, in pieces, in the same order each time.
-    using Scan = std::function<void(const std::function<void(std::span<const float>)>&)>;
+    using Scan = std::function<void(const std::function<void(const ScanPiece&)>&)>;
 
     Normalizer() = default;
     /// Fits `modes` (keras_dna order) on the values of every included chromosome.
@@ -88,7 +116,7 @@ private:
 class StrideSampler {
 public:
     StrideSampler(std::size_t total, std::size_t limit);
-    void add(std::span<const float> piece);
+    void add(const ScanPiece& piece);
     [[nodiscard]] std::vector<float> take() { return std::move(m_out); }
 
 private:

@@ -251,15 +251,13 @@ void SparseDataset::loadTracks(const DataStatistics* fitted)
                                                      std::to_string(spec.sec_inputs.size()));
     } else {
         for (std::size_t f = 0; f < spec.sec_inputs.size(); ++f) {
-            std::vector<std::shared_ptr<const store::TrackStream>> streams;
             std::vector<Chromosome> chromosomes;
-            for (const auto& c : m_chroms) {
-                streams.push_back(c.secondary[f]);
+            for (const auto& c : m_chroms)
                 chromosomes.push_back(c.info);
-            }
-            m_stats.secondary.push_back(fitNormalizer(
-                spec.resolve(spec.sec_inputs[f]), "secondary inputs", spec.sec_normalization_mode,
-                chromosomes, scanOfStreams(std::move(streams), spec.sec_inputs[f])));
+            const auto track = spec.resolve(spec.sec_inputs[f]);
+            m_stats.secondary.push_back(
+                fitNormalizer(track, "secondary inputs", spec.sec_normalization_mode, chromosomes,
+                              scanOfTrack(track, chromosomes, spec.sec_inputs[f])));
         }
     }
 }

@@ -180,23 +180,6 @@ const T* Stream<T>::block(std::int64_t index, std::shared_ptr<const T[]>& pin) c
 }
 
 template<typename T>
-void Stream<T>::scan(std::int64_t start, std::int64_t end,
-                     const std::function<void(const T*, std::int64_t)>& visit) const
-{
-    if (start < 0 || end > m_length || start > end)
-        throw Error("bases " + std::to_string(start) + "-" + std::to_string(end) +
-                    " are outside the chromosome (" + std::to_string(m_length) + " bp)");
-    while (start < end) {
-        const std::int64_t index = start / m_blockBases;
-        const std::int64_t offset = start - index * m_blockBases;
-        const std::int64_t n = std::min(end - start, m_blockBases - offset);
-        std::shared_ptr<const T[]> pin;
-        visit(block(index, pin) + offset, n);
-        start += n;
-    }
-}
-
-template<typename T>
 void Stream<T>::read(std::int64_t start, std::int64_t n, T* out) const
 {
     if (start < 0 || n < 0 || start + n > m_length)

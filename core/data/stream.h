@@ -45,10 +45,6 @@ public:
     /// resident stream's blocks live as long as the stream and leave `pin` alone.
     const T* view(std::int64_t start, std::int64_t n, std::vector<T>& scratch,
                   std::shared_ptr<const T[]>& pin) const;
-    /// Calls `visit` on consecutive pieces of [start, end) in order, each a span of cached
-    /// data (no copy): the statistics' single pass.
-    void scan(std::int64_t start, std::int64_t end,
-              const std::function<void(const T* values, std::int64_t n)>& visit) const;
 
     /// Whether the whole chromosome stays once read (reserved from the budget at opening).
     [[nodiscard]] bool resident() const { return m_resident != nullptr; }

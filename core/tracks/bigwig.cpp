@@ -131,6 +131,7 @@ struct BigWigReader::Impl {
                             "could not read " + chrom + ":" + std::to_string(start) + "-" +
                                 std::to_string(end) + "; the file is truncated or corrupt");
     }
+    IntervalsPtr intervals(const std::string& chrom, std::int64_t start, std::int64_t end);
 };
 
 BigWigReader::BigWigReader(std::unique_ptr<Impl> impl)
@@ -226,6 +227,25 @@ BigWigFileStats BigWigReader::fileStats() const
     return s;
 }
 
+/// The file's intervals overlapping [start, end) of a chromosome it lists (checked first).
+IntervalsPtr BigWigReader::Impl::intervals(const std::string& chrom, std::int64_t start,
+                                           std::int64_t end)
+{
+    ++valueReads;
+    checks->beforeValues(tids.at(chrom), static_cast<std::uint32_t>(start),
+                         static_cast<std::uint32_t>(end));
+    IntervalsPtr iv;
+    {
+        std::lock_guard lock(mutex);
+        iv.reset(bwGetOverlappingIntervals(file.get(), const_cast<char*>(chrom.c_str()),
+                                           static_cast<std::uint32_t>(start),
+                                           static_cast<std::uint32_t>(end)));
+    }
+    if (!iv)
+        readFailed(chrom, start, end);
+    return iv;
+}
+
 void BigWigReader::values(const std::string& chrom, std::int64_t start, std::int64_t end,
                           float* out, float missing) const
 {
@@ -233,23 +253,57 @@ void BigWigReader::values(const std::string& chrom, std::int64_t start, std::int
     std::fill(out, out + (end - start), missing);
     if (start == end || !contains(chrom))
         return;
-    ++d->valueReads;
-    d->checks->beforeValues(d->tids.at(chrom), static_cast<std::uint32_t>(start),
-                            static_cast<std::uint32_t>(end));
-    IntervalsPtr iv;
-    {
-        std::lock_guard lock(d->mutex);
-        iv.reset(bwGetOverlappingIntervals(d->file.get(), const_cast<char*>(chrom.c_str()),
-                                           static_cast<std::uint32_t>(start),
-                                           static_cast<std::uint32_t>(end)));
-    }
-    if (!iv)
-        d->readFailed(chrom, start, end);
+    const IntervalsPtr iv = d->intervals(chrom, start, end);
     for (std::uint32_t i = 0; i < iv->l; ++i) {
         const std::int64_t s = std::max<std::int64_t>(iv->start[i], start);
         const std::int64_t e = std::min<std::int64_t>(iv->end[i], end);
         if (s < e)
             std::fill(out + (s - start), out + (e - start), iv->value[i]);
+    }
+}
+
+void BigWigReader::visitRuns(const std::string& chrom, std::int64_t start, std::int64_t end,
+                             const RunVisitor& visit, float missing) const
+{
+    d->checkRange(chrom, start, end);
+    constexpr std::int64_t kChunk = std::int64_t{1} << 22;
+    std::vector<float> values;
+    std::vector<std::uint32_t> lengths;
+    const auto run = [&](float v, std::int64_t n) {
+        values.push_back(v);
+        lengths.push_back(static_cast<std::uint32_t>(n));
+    };
+    for (std::int64_t s = start; s < end; s += kChunk) {
+        const std::int64_t e = std::min(end, s + kChunk);
+        values.clear();
+        lengths.clear();
+        if (!contains(chrom)) {
+            run(missing, e - s);
+            visit(values, lengths);
+            continue;
+        }
+        const IntervalsPtr iv = d->intervals(chrom, s, e);
+        std::int64_t at = s;
+        bool ordered = true;
+        for (std::uint32_t i = 0; i < iv->l && ordered; ++i) {
+            const std::int64_t from = std::max<std::int64_t>(iv->start[i], s);
+            const std::int64_t to = std::min<std::int64_t>(iv->end[i], e);
+            if (from >= to)
+                continue;
+            ordered = from >= at;
+            if (from > at)
+                run(missing, from - at);
+            run(iv->value[i], to - from);
+            at = to;
+        }
+        if (!ordered) { // overlapping records (a damaged file): as values() reads them, per base
+            const std::vector<float> perBase = this->values(chrom, s, e, missing);
+            visit(perBase, {});
+            continue;
+        }
+        if (at < e)
+            run(missing, e - at);
+        visit(values, lengths);
     }
 }
 

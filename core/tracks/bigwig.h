@@ -6,8 +6,10 @@
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <limits>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -52,6 +54,14 @@ public:
                 float missing = 0.0F) const;
     [[nodiscard]] std::vector<float> values(const std::string& chrom, std::int64_t start,
                                             std::int64_t end, float missing = 0.0F) const;
+    /// [start, end) as consecutive runs that cover it base for base, `values[i]` over
+    /// `lengths[i]` bases (bases without data as `missing`), a few Mb at a time: a whole
+    /// chromosome's statistics at the file's own resolution instead of per base. A piece
+    /// with no lengths is per base (a file whose records overlap is read as values() reads it).
+    using RunVisitor =
+        std::function<void(std::span<const float> values, std::span<const std::uint32_t> lengths)>;
+    void visitRuns(const std::string& chrom, std::int64_t start, std::int64_t end,
+                   const RunVisitor& visit, float missing = 0.0F) const;
     /// A whole chromosome, per base.
     [[nodiscard]] std::vector<float> loadChromosome(const std::string& chrom,
                                                     float missing = 0.0F) const;
