@@ -9,6 +9,7 @@
 #include "core/util/text.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <numeric>
@@ -81,39 +82,67 @@ void writeOneHot(const std::uint8_t* codes, std::int64_t length, bool reverse, b
 Normalizer::Scan scanOfTrack(const std::filesystem::path& bigwig,
                              std::vector<Chromosome> chromosomes, const std::string& file)
 {
-    auto reader = std::make_shared<const BigWigReader>(BigWigReader::open(bigwig));
+    // Parts of at most 16 Mbp (a multiple of visitRuns' chunk, so the runs are the same as
+    // in one sweep), each within a chromosome.
+    struct Part {
+        std::size_t chromosome;
+        std::int64_t start, end;
+    };
+    constexpr std::int64_t kPartBases = std::int64_t{1} << 24;
+    std::vector<Part> parts;
     std::int64_t total = 0;
-    for (const auto& c : chromosomes)
-        total += c.length;
+    for (std::size_t c = 0; c < chromosomes.size(); ++c) {
+        for (std::int64_t s = 0; s < chromosomes[c].length; s += kPartBases)
+            parts.push_back({c, s, std::min(chromosomes[c].length, s + kPartBases)});
+        total += chromosomes[c].length;
+    }
+    const std::size_t partCount = parts.size();
+    const std::size_t workers = scanWorkers(partCount);
+    // One reader per worker: libBigWig's handle reads one block at a time.
+    auto readers = std::make_shared<std::vector<std::shared_ptr<const BigWigReader>>>();
+    for (std::size_t w = 0; w < workers; ++w)
+        readers->push_back(std::make_shared<const BigWigReader>(BigWigReader::open(bigwig)));
     auto passes = std::make_shared<int>(0);
-    return [reader, chromosomes = std::move(chromosomes), file, total,
-            passes](const std::function<void(const ScanPiece&)>& visit) {
+    auto run = [readers, chromosomes = std::move(chromosomes), parts = std::move(parts), file,
+                total, passes](std::size_t workers, const Scan::PlacedVisit& visit) {
         const std::string what = "statistics of " +
                                  std::filesystem::path(file).filename().string() +
                                  (++*passes > 1 ? ", pass " + std::to_string(*passes) : "");
-        std::int64_t done = 0;
-        reportOpening(what, 0, total);
-        const auto piece = [&](std::span<const float> values,
-                               std::span<const std::uint32_t> lengths) {
-            visit({values, lengths});
-            done += lengths.empty()
-                        ? static_cast<std::int64_t>(values.size())
-                        : std::accumulate(lengths.begin(), lengths.end(), std::int64_t{0});
-            reportOpening(what, done, total);
+        std::atomic<std::int64_t> done{0};
+        std::int64_t told = -1; // on the calling thread only
+        const auto tell = [&] {
+            if (const std::int64_t now = done; now != told)
+                reportOpening(what, told = now, total);
         };
-        for (const auto& c : chromosomes) {
+        tell();
+        const auto visitPart = [&](std::size_t p, std::size_t worker) {
+            const Part& part = parts[p];
+            const Chromosome& c = chromosomes[part.chromosome];
+            const BigWigReader& reader = *(*readers)[worker];
+            const auto piece = [&](std::span<const float> values,
+                                   std::span<const std::uint32_t> lengths) {
+                visit({p, worker}, {values, lengths});
+                done += lengths.empty()
+                            ? static_cast<std::int64_t>(values.size())
+                            : std::accumulate(lengths.begin(), lengths.end(), std::int64_t{0});
+                if (worker == 0) // the opening's progress scope is the calling thread's
+                    tell();
+            };
             // Bases past the file's end of the chromosome, or on one it lacks, read as 0.
             const std::int64_t stored =
-                reader->contains(c.name) ? std::min(c.length, reader->length(c.name)) : 0;
-            if (stored > 0)
-                reader->visitRuns(c.name, 0, stored, piece);
+                reader.contains(c.name) ? std::min(c.length, reader.length(c.name)) : 0;
+            if (part.start < stored)
+                reader.visitRuns(c.name, part.start, std::min(part.end, stored), piece);
             const float zero = 0.0F;
-            for (std::int64_t at = stored; at < c.length; at += kMaxRun) {
-                const auto n = static_cast<std::uint32_t>(std::min(kMaxRun, c.length - at));
+            for (std::int64_t at = std::max(part.start, stored); at < part.end; at += kMaxRun) {
+                const auto n = static_cast<std::uint32_t>(std::min(kMaxRun, part.end - at));
                 piece({&zero, 1}, {&n, 1});
             }
-        }
+        };
+        runParts(parts.size(), workers, visitPart, tell);
+        tell();
     };
+    return {partCount, workers, std::move(run)};
 }
 
 std::vector<std::string> chromosomesDrawnFrom(const Dataset& data,

@@ -51,43 +51,94 @@ struct Profile {
     std::vector<std::uint64_t> high; ///< counts by the upper 16 bits of orderKey
 };
 
-void addMoments(Profile& p, float x, std::uint32_t repeats)
-{
-    if (p.n == 0 || x > p.max)
-        p.max = x;
-    if (p.n == 0 || x < p.min)
-        p.min = x;
-    const double r = repeats;
-    p.sum += r * x;
-    p.sq += r * static_cast<double>(x) * x;
-    p.n += repeats;
-}
+/// One pass's profile, visited on the scan's workers: counts, extremes and the histogram per
+/// worker, sums per part (each in the part's own order, added up in part order, so any number
+/// of workers gives the same sums, and one part gives a plain sum in scan order).
+class PassProfile {
+public:
+    PassProfile(const Scan& scan, bool histogram)
+        : m_workers(scan.workers())
+        , m_parts(scan.parts())
+    {
+        if (histogram)
+            for (auto& w : m_workers)
+                w.high.assign(kBins, 0);
+    }
+
+    /// `piece` of part at.part, each value through `f` first.
+    template<typename F>
+    void add(ScanPlace at, const ScanPiece& piece, F&& f)
+    {
+        Profile& w = m_workers[at.worker];
+        Sums& part = m_parts[at.part];
+        double sum = part.sum, sq = part.sq; // a register each: workers' parts share lines
+        piece.forEach([&](float raw, std::uint32_t repeats) {
+            const float x = f(raw);
+            if (w.n == 0 || x > w.max)
+                w.max = x;
+            if (w.n == 0 || x < w.min)
+                w.min = x;
+            w.n += repeats;
+            const double r = repeats;
+            sum += r * x;
+            sq += r * static_cast<double>(x) * x;
+            if (!w.high.empty())
+                w.high[orderKey(x) >> 16] += repeats;
+        });
+        part = {sum, sq};
+    }
+
+    [[nodiscard]] Profile merged() const
+    {
+        Profile p = m_workers.front();
+        for (std::size_t i = 1; i < m_workers.size(); ++i) {
+            const Profile& w = m_workers[i];
+            if (w.n == 0)
+                continue;
+            if (p.n == 0 || w.max > p.max)
+                p.max = w.max;
+            if (p.n == 0 || w.min < p.min)
+                p.min = w.min;
+            p.n += w.n;
+            for (std::size_t b = 0; b < p.high.size(); ++b)
+                p.high[b] += w.high[b];
+        }
+        for (const auto& part : m_parts) {
+            p.sum += part.sum;
+            p.sq += part.sq;
+        }
+        return p;
+    }
+
+private:
+    struct Sums {
+        double sum = 0, sq = 0;
+    };
+    std::vector<Profile> m_workers;
+    std::vector<Sums> m_parts;
+};
 
 Profile profileOf(const Normalizer::Scan& scan)
 {
-    Profile p;
-    p.high.assign(kBins, 0);
-    scan([&](const ScanPiece& piece) {
-        piece.forEach([&](float x, std::uint32_t r) {
-            addMoments(p, x, r);
-            p.high[orderKey(x) >> 16] += r;
-        });
+    PassProfile pass(scan, true);
+    scan.visitParts([&](ScanPlace at, const ScanPiece& piece) {
+        pass.add(at, piece, [](float x) { return x; });
     });
-    return p;
+    return pass.merged();
 }
 
 /// Count, sums and extremes of the values after `before` (a zscore fitted after another step).
 Profile momentsAfter(const Normalizer::Scan& scan, const std::vector<NormalizationStep>& before)
 {
-    Profile p;
-    scan([&](const ScanPiece& piece) {
-        piece.forEach([&](float x, std::uint32_t r) {
+    PassProfile pass(scan, false);
+    scan.visitParts([&](ScanPlace at, const ScanPiece& piece) {
+        pass.add(at, piece, [&](float x) {
             for (const auto& s : before)
                 x = s.apply(x);
-            addMoments(p, x, r);
+            return x;
         });
     });
-    return p;
+    return pass.merged();
 }
 
 /// The values of ascending ranks `ranks` (exact): the bin of each from the first pass's
@@ -104,21 +155,31 @@ std::vector<float> orderStatistics(const Normalizer::Scan& scan, const Profile& 
             below += profile.high[bin++];
         where.emplace_back(bin, r - below);
     }
-    std::vector<std::vector<std::uint64_t>> low(where.size(), std::vector<std::uint64_t>(kBins, 0));
-    scan([&](const ScanPiece& piece) {
+    // Per worker, per wanted rank: counts by the lower 16 bits.
+    std::vector<std::vector<std::vector<std::uint64_t>>> low(
+        scan.workers(), std::vector<std::vector<std::uint64_t>>(
+                            where.size(), std::vector<std::uint64_t>(kBins, 0)));
+    scan.visitParts([&](ScanPlace at, const ScanPiece& piece) {
+        auto& mine = low[at.worker];
         piece.forEach([&](float x, std::uint32_t r) {
             const std::uint32_t k = orderKey(x);
             for (std::size_t i = 0; i < where.size(); ++i)
                 if ((k >> 16) == where[i].first)
-                    low[i][k & 0xFFFFU] += r;
+                    mine[i][k & 0xFFFFU] += r;
         });
     });
     std::vector<float> out;
     for (std::size_t i = 0; i < where.size(); ++i) {
+        const auto count = [&](std::uint32_t bin) {
+            std::uint64_t c = 0;
+            for (const auto& w : low)
+                c += w[i][bin];
+            return c;
+        };
         std::uint64_t below = 0;
         std::uint32_t bin = 0;
-        while (below + low[i][bin] <= where[i].second)
-            below += low[i][bin++];
+        while (below + count(bin) <= where[i].second)
+            below += count(bin++);
         out.push_back(fromOrderKey((where[i].first << 16) | bin));
     }
     return out;

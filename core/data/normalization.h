@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/data/keyword_values.h"
+#include "core/data/scan.h"
 
 #include <cmath>
 #include <cstdint>
@@ -39,32 +40,6 @@ struct NormalizationStep {
     friend bool operator==(const NormalizationStep&, const NormalizationStep&) = default;
 };
 
-/// A piece of a scan: `values`, each standing for `repeats[i]` bases, or for one each when
-/// `repeats` is empty; a bigWig's runs are scanned as they are stored, not base by base.
-struct ScanPiece {
-    ScanPiece(std::span<const float> v) // NOLINT(google-explicit-constructor): per-base pieces
-        : values(v)
-    {}
-    ScanPiece(std::span<const float> v, std::span<const std::uint32_t> r)
-        : values(v)
-        , repeats(r)
-    {}
-    /// f(value, repeats) for each value in order.
-    template<typename F>
-    void forEach(F&& f) const
-    {
-        if (repeats.empty())
-            for (float x : values)
-                f(x, std::uint32_t{1});
-        else
-            for (std::size_t i = 0; i < values.size(); ++i)
-                f(values[i], repeats[i]);
-    }
-
-    std::span<const float> values;
-    std::span<const std::uint32_t> repeats;
-};
-
 /// keras_dna's normalization_mode for one track: none, one, or two steps. With two, keras_dna
 /// applies the second first (['max', 'perctrim'] trims, then divides by the trimmed maximum),
 /// and the first step's statistics are computed on data the second has transformed.
@@ -74,11 +49,12 @@ struct ScanPiece {
 /// percentile is wanted, a second counts the lower 16 bits in the bins that hold its two ranks
 /// (exact order statistics). Every step is a non-decreasing function, so the extremes and
 /// order statistics of values an earlier step transformed are that step applied to the raw
-/// ones; only a zscore after another step takes a pass of its own. Memory stays a few hundred kB.
+/// ones; only a zscore after another step takes a pass of its own. A pass runs on the scan's
+/// workers at once; sums are kept per part, so the result does not depend on their number.
+/// Memory stays under a megabyte per worker.
 class Normalizer {
 public:
-    /// Calls its argument on every value, in pieces, in the same order each time.
-    using Scan = std::function<void(const std::function<void(const ScanPiece&)>&)>;
+    using Scan = kdna::Scan;
 
     Normalizer() = default;
     /// Fits `modes` (keras_dna order) on the values of every included chromosome.

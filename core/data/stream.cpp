@@ -1,6 +1,7 @@
 #include "core/data/stream.h"
 
 #include "core/data/block_cache.h"
+#include "core/data/track_cache_builder.h"
 #include "core/data/track_cache_file.h"
 #include "core/genome/genome.h"
 #include "core/tracks/bigwig.h"
@@ -67,19 +68,28 @@ std::string optionsKey(const StreamOptions& o)
     return std::to_string(o.blockBases) + "|" + std::to_string(static_cast<int>(o.backing));
 }
 
+/// Reads the cache file when a valid one is there; else the bigWig, until the cache the
+/// builder writes behind the reads is ready (the same floats either way).
 TrackStream::Loader trackLoader(const std::shared_ptr<const BigWigReader>& reader,
                                 const std::string& chrom, std::int64_t length,
                                 const StreamOptions& options)
 {
     const std::int64_t stored = reader->contains(chrom) ? reader->length(chrom) : 0;
+    const std::int64_t cached = std::min(length, stored);
     std::shared_ptr<const TrackCacheFile> file;
-    if (stored > 0 && options.backing == TrackBacking::CacheFile)
-        file = TrackCacheFile::open(*reader, chrom, std::min(length, stored));
-    return [reader, file, chrom, stored](std::int64_t start, std::int64_t end, float* out) {
+    std::shared_ptr<TrackCacheSlot> later;
+    if (stored > 0 && options.backing == TrackBacking::CacheFile) {
+        file = TrackCacheFile::openIfValid(TrackCacheFile::pathFor(reader->path(), chrom),
+                                           reader->path(), chrom, cached);
+        if (!file)
+            later = buildTrackCacheBehind(reader, chrom, cached);
+    }
+    return [reader, file, later, chrom, stored](std::int64_t start, std::int64_t end, float* out) {
         const std::int64_t inFile = std::clamp(stored - start, std::int64_t{0}, end - start);
         if (inFile > 0) {
-            if (file)
-                file->read(start, start + inFile, out);
+            const TrackCacheFile* from = file ? file.get() : (later ? later->file() : nullptr);
+            if (from)
+                from->read(start, start + inFile, out);
             else
                 reader->values(chrom, start, start + inFile, out);
         }

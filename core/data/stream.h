@@ -17,8 +17,8 @@ enum class TrackBacking {
     CacheFile, ///< from a float32 file kdna writes once per (bigWig, chromosome), by pread
 };
 
-struct StreamOptions {
-    std::int64_t blockBases = std::int64_t{1} << 16;
+struct StreamOptions { // 8 kb blocks: a random window reads 4x its bases, not 32x (bench_store)
+    std::int64_t blockBases = std::int64_t{1} << 13;
     TrackBacking backing = TrackBacking::CacheFile;
 };
 /// What open() uses when not told (a test or a benchmark may change it).

@@ -48,31 +48,43 @@ bool isValid(const fs::path& path, const std::string& header, std::int64_t lengt
     return n == static_cast<ssize_t>(got.size()) && got == header;
 }
 
-void build(const fs::path& path, const std::string& header, const BigWigReader& reader,
-           const std::string& chrom, std::int64_t length)
-{
-    fs::create_directories(path.parent_path());
-    AtomicOutput::writeFile(
-        path,
-        [&](std::ostream& out) {
-            out.write(header.data(), static_cast<std::streamsize>(header.size()));
-            std::vector<float> chunk;
-            const std::string what =
-                "the track cache of " + reader.path().filename().string() + " on " + chrom;
-            reportOpening(what, 0, length);
-            for (std::int64_t s = 0; s < length; s += kChunk) {
-                const std::int64_t e = std::min(length, s + kChunk);
-                chunk.resize(static_cast<std::size_t>(e - s));
-                reader.values(chrom, s, e, chunk.data());
-                out.write(reinterpret_cast<const char*>(chunk.data()),
-                          static_cast<std::streamsize>(chunk.size() * sizeof(float)));
-                reportOpening(what, e, length);
-            }
-        },
-        true);
-}
+/// Thrown inside AtomicOutput's fill to drop the temporary of a build told to stop.
+struct Stopped {};
 
 } // namespace
+
+bool TrackCacheFile::build(const fs::path& path, const BigWigReader& reader,
+                           const std::string& chrom, std::int64_t length,
+                           const std::function<bool()>& keepGoing)
+{
+    const std::string header = headerFor(reader.path(), chrom, length);
+    fs::create_directories(path.parent_path());
+    try {
+        AtomicOutput::writeFile(
+            path,
+            [&](std::ostream& out) {
+                out.write(header.data(), static_cast<std::streamsize>(header.size()));
+                std::vector<float> chunk;
+                const std::string what =
+                    "the track cache of " + reader.path().filename().string() + " on " + chrom;
+                reportOpening(what, 0, length);
+                for (std::int64_t s = 0; s < length; s += kChunk) {
+                    if (!keepGoing())
+                        throw Stopped{};
+                    const std::int64_t e = std::min(length, s + kChunk);
+                    chunk.resize(static_cast<std::size_t>(e - s));
+                    reader.values(chrom, s, e, chunk.data());
+                    out.write(reinterpret_cast<const char*>(chunk.data()),
+                              static_cast<std::streamsize>(chunk.size() * sizeof(float)));
+                    reportOpening(what, e, length);
+                }
+            },
+            true);
+    } catch (const Stopped&) {
+        return false;
+    }
+    return true;
+}
 
 fs::path TrackCacheFile::pathFor(const fs::path& bigwig, const std::string& chrom)
 {
@@ -82,23 +94,36 @@ fs::path TrackCacheFile::pathFor(const fs::path& bigwig, const std::string& chro
             paths::cacheName(canonical + "\n" + chrom) + ".f32");
 }
 
+std::shared_ptr<const TrackCacheFile> TrackCacheFile::openIfValid(const fs::path& path,
+                                                                  const fs::path& bigwig,
+                                                                  const std::string& chrom,
+                                                                  std::int64_t length)
+{
+    const std::string header = headerFor(bigwig, chrom, length);
+    if (!isValid(path, header, length))
+        return nullptr;
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return nullptr; // removed since: as if missing
+    return std::shared_ptr<const TrackCacheFile>(
+        new TrackCacheFile(path, fd, static_cast<std::int64_t>(header.size())));
+}
+
 std::shared_ptr<const TrackCacheFile> TrackCacheFile::open(const BigWigReader& reader,
                                                            const std::string& chrom,
                                                            std::int64_t length, bool* built)
 {
     const fs::path path = pathFor(reader.path(), chrom);
-    const std::string header = headerFor(reader.path(), chrom, length);
-    const bool rebuild = !isValid(path, header, length);
-    if (rebuild)
-        build(path, header, reader, chrom, length);
+    auto file = openIfValid(path, reader.path(), chrom, length);
     if (built)
-        *built = rebuild;
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        throw Error::inFile(path.string(), 0,
-                            std::string("cannot open the track cache: ") + std::strerror(errno));
-    return std::shared_ptr<const TrackCacheFile>(
-        new TrackCacheFile(path, fd, static_cast<std::int64_t>(header.size())));
+        *built = !file;
+    if (file)
+        return file;
+    build(path, reader, chrom, length, [] { return true; });
+    file = openIfValid(path, reader.path(), chrom, length);
+    if (!file)
+        throw Error::inFile(path.string(), 0, "the track cache just written cannot be opened");
+    return file;
 }
 
 TrackCacheFile::TrackCacheFile(fs::path path, int fd, std::int64_t dataOffset)

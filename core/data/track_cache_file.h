@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -12,8 +13,9 @@ class BigWigReader;
 /// A bigWig chromosome decoded once into float32 per base, in the user's cache folder, so
 /// later reads are a pread instead of libBigWig's decompression. The file is keyed by the
 /// bigWig's path, size and modification time and the chromosome; a stale, truncated or
-/// foreign file is rebuilt; building goes through AtomicOutput, so a crash never leaves a
-/// half-written cache under the real name.
+/// foreign file is not used and is rebuilt; building goes through AtomicOutput, so a crash
+/// or a cancelled build never leaves a half-written cache under the real name. Streams build
+/// theirs behind the reads (core/data/track_cache_builder.h).
 namespace kdna::store {
 
 class TrackCacheFile {
@@ -23,6 +25,18 @@ public:
     static std::shared_ptr<const TrackCacheFile> open(const BigWigReader& reader,
                                                       const std::string& chrom, std::int64_t length,
                                                       bool* built = nullptr);
+    /// The cache `path` (pathFor) of `chrom` of `bigwig` over [0, length) when it is there
+    /// and valid, else null.
+    static std::shared_ptr<const TrackCacheFile> openIfValid(const std::filesystem::path& path,
+                                                             const std::filesystem::path& bigwig,
+                                                             const std::string& chrom,
+                                                             std::int64_t length);
+    /// Writes `path`, the cache of `chrom` from `reader` over [0, length), a chunk at a time
+    /// while `keepGoing()` says so; returns false, with nothing left under the real name, when
+    /// it stopped early.
+    static bool build(const std::filesystem::path& path, const BigWigReader& reader,
+                      const std::string& chrom, std::int64_t length,
+                      const std::function<bool()>& keepGoing);
     ~TrackCacheFile();
     TrackCacheFile(const TrackCacheFile&) = delete;
     TrackCacheFile& operator=(const TrackCacheFile&) = delete;

@@ -7,15 +7,18 @@
 #include "core/train/callbacks.h"
 #include "core/train/metrics.h"
 #include "core/train/optimizer_state.h"
+#include "core/train/thread_balance.h"
 #include "core/util/error.h"
 #include "core/util/text.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <limits>
 #include <optional>
+#include <thread>
 
 namespace kdna {
 namespace {
@@ -251,6 +254,7 @@ private:
     dist::ProcessGroup* m_group = nullptr;
     int m_ranks = 1;
     int m_rank = 0;
+    std::optional<ThreadBalance> m_balance; ///< made once the torch threads are set
 
     // Keras' EarlyStopping when asked for; the checkpoint's monitor (ModelCheckpoint) picks the
     // best epoch otherwise. Those weights are kept for a cancelled run too.
@@ -298,6 +302,9 @@ TrainingLoop::TrainingLoop(TrainingRun& run)
                                      run.validation->batchesPerEpoch());
     adoptRankZeroWeights();
     m_optimizer = makeOptimizer(m_model.module, run.compile);
+    m_balance.emplace(run.settings.threads == 0 && m_device.is_cpu(), torchThreads(),
+                      run.train.workerCount(),
+                      static_cast<int>(std::max(1U, std::thread::hardware_concurrency())));
     m_result.history = std::move(run.previous);
     m_result.history.stepsPerEpoch = m_steps;
     m_firstEpoch = static_cast<int>(m_result.history.epochs.size());
@@ -404,7 +411,9 @@ TrainingLoop::EpochPass TrainingLoop::trainBatches(int epoch, EpochMetrics& metr
             pass.cancelled = true;
             break;
         }
+        const auto stepStart = Clock::now();
         Batch batch = m_stream->next();
+        const double waited = std::chrono::duration<double>(Clock::now() - stepStart).count();
         const DeviceBatch b = toDevice(batch, m_device, true);
         // Dropping the gradients (rather than zeroing them) spares a pass over the memory.
         for (auto& p : m_model.module->parameters())
@@ -427,6 +436,9 @@ TrainingLoop::EpochPass TrainingLoop::trainBatches(int epoch, EpochMetrics& metr
         lossSum += loss;
         m_result.history.batchLoss.push_back(loss);
         reportBatch(epoch, s, loss, lossSum, pass.samples, epochStart);
+        const double stepSeconds = std::chrono::duration<double>(Clock::now() - stepStart).count();
+        if (const auto threads = m_balance->afterStep(waited, stepSeconds))
+            setTorchThreads(*threads);
     }
     return pass;
 }
@@ -529,9 +541,13 @@ void TrainingLoop::finish()
         restored = true;
     }
     m_result.bestEpoch = m_bestEpoch;
-    if (m_run.observer)
-        m_run.observer->finished({m_result.stopReason, m_bestEpoch, restored,
-                                  m_early ? m_early->messages() : std::vector<std::string>{}});
+    if (m_run.observer) {
+        std::vector<std::string> messages =
+            m_early ? m_early->messages() : std::vector<std::string>{};
+        if (const std::string note = m_balance->note(); !note.empty())
+            messages.push_back(note);
+        m_run.observer->finished({m_result.stopReason, m_bestEpoch, restored, messages});
+    }
 }
 
 } // namespace

@@ -7,6 +7,7 @@
 #include "core/project/workflow.h"
 #include "core/train/callbacks.h"
 #include "core/train/metrics.h"
+#include "core/train/thread_balance.h"
 #include "core/util/error.h"
 #include "core/util/stats.h"
 #include "core/util/text.h"
@@ -139,6 +140,32 @@ class TestTrain : public QObject {
 
 private Q_SLOTS:
     void initTestCase() { m_files = test::demoInScratch(m_dir); }
+
+    /// Torch threads spinning on a machine without a core to spare starve batch preparation
+    /// (issue 18: a streamed genome trained at half speed): a training whose steps wait for
+    /// their batches gives a torch thread back, one per window, down to the cores the data
+    /// threads leave; one fed in time, one whose threads the user chose, or one with cores
+    /// enough keeps them.
+    void starvedBatchesGetACoreBack()
+    {
+        const auto run = [](ThreadBalance b, double waitedShare, int steps) {
+            std::vector<int> changes;
+            for (int s = 0; s < steps; ++s)
+                if (const auto t = b.afterStep(waitedShare * 0.01, 0.01))
+                    changes.push_back(*t);
+            return std::make_pair(changes, b.note());
+        };
+        constexpr int w = ThreadBalance::kWindowSteps;
+        const auto [starved, note] = run(ThreadBalance(true, 2, 1, 2), 0.5, 10 * w);
+        QCOMPARE(starved, std::vector<int>{1}); // after the warm-up window and one measured
+        QVERIFY2(note.find("1 torch thread instead of 2") != std::string::npos, note.c_str());
+        QCOMPARE(run(ThreadBalance(true, 2, 1, 2), 0.5, 2 * w - 1).first, std::vector<int>{});
+        QCOMPARE(run(ThreadBalance(true, 8, 2, 8), 0.5, 10 * w).first, (std::vector<int>{7, 6}));
+        QCOMPARE(run(ThreadBalance(true, 2, 1, 2), 0.1, 10 * w).first, std::vector<int>{});
+        QCOMPARE(run(ThreadBalance(false, 2, 1, 2), 0.9, 10 * w).first, std::vector<int>{});
+        QCOMPARE(run(ThreadBalance(true, 2, 1, 4), 0.9, 10 * w).first, std::vector<int>{});
+        QVERIFY(run(ThreadBalance(true, 2, 1, 4), 0.9, 10 * w).second.empty());
+    }
 
     void learnsAPlantedMotif()
     {

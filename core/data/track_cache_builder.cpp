@@ -1,0 +1,148 @@
+#include "core/data/track_cache_builder.h"
+
+#include "core/data/track_cache_file.h"
+#include "core/tracks/bigwig.h"
+
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <filesystem>
+#include <iostream>
+#include <sys/resource.h>
+#include <thread>
+#include <unistd.h>
+
+namespace kdna::store {
+namespace {
+
+struct Job {
+    std::weak_ptr<TrackCacheSlot> slot;
+    std::shared_ptr<const BigWigReader> reader;
+    std::string chrom;
+    std::int64_t length;
+    std::filesystem::path cache; // taken when queued: the cache folder is the opener's
+};
+
+/// The one builder thread and its queue; its destructor (at exit) stops the build under way.
+class Builder {
+public:
+    static Builder& instance()
+    {
+        static Builder builder;
+        return builder;
+    }
+
+    void add(Job job)
+    {
+        std::lock_guard lock(m_mutex);
+        m_jobs.push_back(std::move(job));
+        if (!m_thread.joinable())
+            m_thread = std::thread([this] { run(); });
+        m_changed.notify_all();
+    }
+
+    void waitIdle()
+    {
+        std::unique_lock lock(m_mutex);
+        m_changed.wait(lock, [&] { return m_jobs.empty() && !m_busy; });
+    }
+
+    ~Builder()
+    {
+        {
+            std::lock_guard lock(m_mutex);
+            m_stop = true;
+            m_changed.notify_all();
+        }
+        if (m_thread.joinable())
+            m_thread.join();
+    }
+
+    Builder(const Builder&) = delete;
+    Builder& operator=(const Builder&) = delete;
+
+private:
+    Builder() = default;
+
+    void run()
+    {
+        // The lowest priority for this thread alone (Linux nices threads one by one): a
+        // build takes the cores only when the training leaves them idle.
+        (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 19);
+        std::unique_lock lock(m_mutex);
+        while (true) {
+            m_changed.wait(lock, [&] { return m_stop || !m_jobs.empty(); });
+            if (m_stop)
+                return;
+            Job job = std::move(m_jobs.front());
+            m_jobs.pop_front();
+            m_busy = true;
+            lock.unlock();
+            build(job);
+            job = {};
+            lock.lock();
+            m_busy = false;
+            m_changed.notify_all();
+        }
+    }
+
+    void build(const Job& job)
+    {
+        const auto wanted = [&] {
+            return !m_stop.load() && !job.slot.expired();
+        };
+        if (!wanted())
+            return;
+        try {
+            const auto open = [&] {
+                return TrackCacheFile::openIfValid(job.cache, job.reader->path(), job.chrom,
+                                                   job.length);
+            };
+            auto file = open();
+            if (!file &&
+                TrackCacheFile::build(job.cache, *job.reader, job.chrom, job.length, wanted))
+                file = open();
+            if (const auto slot = job.slot.lock(); slot && file)
+                slot->publish(std::move(file));
+        } catch (const std::exception& e) {
+            // A full disk or an unwritable cache folder costs speed, not the run: the stream
+            // goes on reading the bigWig.
+            std::cerr << "kdna: the track cache of " << job.reader->path().filename().string()
+                      << " on " << job.chrom << " was not written: " << e.what() << '\n';
+        }
+    }
+
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    std::deque<Job> m_jobs;
+    bool m_busy = false;
+    std::atomic<bool> m_stop{false};
+    std::thread m_thread;
+};
+
+} // namespace
+
+void TrackCacheSlot::publish(std::shared_ptr<const TrackCacheFile> file)
+{
+    std::lock_guard lock(m_mutex);
+    if (m_ready.load(std::memory_order_relaxed))
+        return;
+    m_file = std::move(file);
+    m_ready.store(true, std::memory_order_release);
+}
+
+std::shared_ptr<TrackCacheSlot> buildTrackCacheBehind(std::shared_ptr<const BigWigReader> reader,
+                                                      const std::string& chrom, std::int64_t length)
+{
+    auto slot = std::make_shared<TrackCacheSlot>();
+    auto cache = TrackCacheFile::pathFor(reader->path(), chrom);
+    Builder::instance().add({slot, std::move(reader), chrom, length, std::move(cache)});
+    return slot;
+}
+
+void waitForTrackCaches()
+{
+    Builder::instance().waitIdle();
+}
+
+} // namespace kdna::store

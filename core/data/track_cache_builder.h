@@ -1,0 +1,48 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+
+namespace kdna {
+class BigWigReader;
+}
+
+/// Track caches written behind the reads. Decoding a human chromosome into its cache takes
+/// seconds per track, and a run that waited for every cache before its first batch started
+/// minutes late; instead a stream reads the bigWig at once and switches to the cache file
+/// when it is ready (both give the same floats). One low-priority thread serves the whole
+/// process, so building never competes with the training for the cores; a build whose
+/// stream has closed, or under a process that is ending, stops and leaves nothing.
+namespace kdna::store {
+
+class TrackCacheFile;
+
+/// Where a stream finds its cache once the builder has written it.
+class TrackCacheSlot {
+public:
+    /// The cache file, or null until it is ready; lock-free once it is.
+    [[nodiscard]] const TrackCacheFile* file() const
+    {
+        return m_ready.load(std::memory_order_acquire) ? m_file.get() : nullptr;
+    }
+    void publish(std::shared_ptr<const TrackCacheFile> file);
+
+private:
+    std::mutex m_mutex;
+    std::shared_ptr<const TrackCacheFile> m_file;
+    std::atomic<bool> m_ready{false};
+};
+
+/// Queues the cache of `chrom` of `reader` over [0, length); the slot it returns fills when
+/// the cache is written. The build is skipped when nobody holds the slot by its turn.
+[[nodiscard]] std::shared_ptr<TrackCacheSlot>
+buildTrackCacheBehind(std::shared_ptr<const BigWigReader> reader, const std::string& chrom,
+                      std::int64_t length);
+
+/// Waits until every queued build has finished or been skipped (tests and benchmarks).
+void waitForTrackCaches();
+
+} // namespace kdna::store
