@@ -11,6 +11,8 @@
 # TMPDIR chooses where (default /tmp). The track cache goes to a folder of its own, also
 # deleted, so each run starts cold and then runs once more warm. With KDNA_SCALE_DATA=DIR the
 # genome and tracks are written there once and kept for later runs (only the cache is deleted).
+# Each track count is also trained on the yeast genome in memory (KDNA_TEST_DATA, default
+# ../shared/data), the rate to compare with; KDNA_SCALE_PREDICT=0 skips the chr1 prediction.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 build=${1:-$here/../build}
@@ -21,6 +23,7 @@ memory=${5:-2G}
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 work=${KDNA_SCALE_DATA:-$scratch}
+yeast=${KDNA_TEST_DATA:-$here/../../shared/data}/sacCer3
 mkdir -p "$work"
 
 max=0
@@ -33,45 +36,10 @@ if [[ $(cat "$stamp" 2>/dev/null) != "$chroms $max" ]]; then
     [[ $work == "$scratch" ]] || echo "$chroms $max" >"$stamp"
 fi
 
-names=$(python3 -c "
-sizes=['chr%d' % i for i in range(1, 23)] + ['chrX', 'chrY']
-print(' '.join(sizes[:$chroms]))")
-for n in $counts; do
-    export XDG_CACHE_HOME="$scratch/cache$n"
-    cat > "$work/p$n.kdna.json" <<JSON
-{
-  "kdna_project": 1,
-  "name": "scale $chroms chromosomes, $n tracks",
-  "dataset": {
-    "type": "Generator", "batch_size": 64, "fasta_file": "$work/genome.fa",
-    "annotation_files": [$(for t in $(seq 1 "$n"); do printf '"%s/track%d.bw"' "$work" "$t"; (( t < n )) && printf ', '; done)],
-    "window": 2001, "normalization_mode": ["max", "perctrim"],
-    "incl_chromosomes": [$(python3 -c "import sys; v=sys.argv[1].split(); t=v[:-2] if len(v)>=3 else v; print(', '.join('\"%s\"' % c for c in t))" "$names")],
-    "output_shape": [64, $n]
-  },
-  "model": {
-    "name": "tutorial_cnn",
-    "layers": [
-      {"name": "dna", "type": "Input", "shape": [2001, 4]},
-      {"type": "Conv1D", "filters": 16, "kernel_size": 3, "activation": "relu"},
-      {"type": "MaxPooling1D", "pool_size": 2},
-      {"type": "Conv1D", "filters": 32, "kernel_size": 10, "activation": "relu"},
-      {"type": "MaxPooling1D", "pool_size": 2},
-      {"type": "Conv1D", "filters": 64, "kernel_size": 20, "activation": "relu"},
-      {"type": "MaxPooling1D", "pool_size": 2},
-      {"type": "Flatten"},
-      {"type": "Dense", "units": $n, "activation": "linear"}
-    ]
-  },
-  "compile": {"loss": "mse", "optimizer": "adam", "metrics": ["mae"]},
-  "training": {"epochs": 1, "steps_per_epoch": $steps, "validation_steps": 5,
-               "validation_chr": [$(python3 -c "import sys; v=sys.argv[1].split(); print('\"%s\"' % v[-1] if len(v)>=3 else '')" "$names")],
-               "precision": "fp32"},
-  "output": "$work/p$n.kdna"
-}
-JSON
-    for pass in cold warm; do
-        python3 - "$build/app/cli/kdna" "$work/p$n.kdna.json" "$memory" "$chroms chromosomes, $n track(s), $pass" <<'PY'
+# Trains PROJECT once under a pseudo-terminal and prints LABEL: peak RSS, time to the first
+# batch and the epoch's samples/s.
+train_run() {
+    python3 - "$build/app/cli/kdna" "$1" "$memory" "$2" <<'PY'
 import os, pty, re, subprocess, sys, time
 kdna, project, memory, label = sys.argv[1:5]
 t0 = time.monotonic()
@@ -114,13 +82,65 @@ status = 'ok' if p.returncode == 0 else f'exit {p.returncode}'
 print(f"{label}: peak RSS {rss:.2f} GiB, first batch after {first if first is not None else float('nan'):.1f} s, "
       f"{rates[-1] if rates else float('nan'):,.0f} samples/s, {status}", flush=True)
 PY
+}
+
+names=$(python3 -c "
+sizes=['chr%d' % i for i in range(1, 23)] + ['chrX', 'chrY']
+print(' '.join(sizes[:$chroms]))")
+for n in $counts; do
+    export XDG_CACHE_HOME="$scratch/cache$n"
+    cat > "$work/p$n.kdna.json" <<JSON
+{
+  "kdna_project": 1,
+  "name": "scale $chroms chromosomes, $n tracks",
+  "dataset": {
+    "type": "Generator", "batch_size": 64, "fasta_file": "$work/genome.fa",
+    "annotation_files": [$(for t in $(seq 1 "$n"); do printf '"%s/track%d.bw"' "$work" "$t"; (( t < n )) && printf ', '; done)],
+    "window": 2001, "normalization_mode": ["max", "perctrim"],
+    "incl_chromosomes": [$(python3 -c "import sys; v=sys.argv[1].split(); t=v[:-2] if len(v)>=3 else v; print(', '.join('\"%s\"' % c for c in t))" "$names")],
+    "output_shape": [64, $n]
+  },
+  "model": {
+    "name": "tutorial_cnn",
+    "layers": [
+      {"name": "dna", "type": "Input", "shape": [2001, 4]},
+      {"type": "Conv1D", "filters": 16, "kernel_size": 3, "activation": "relu"},
+      {"type": "MaxPooling1D", "pool_size": 2},
+      {"type": "Conv1D", "filters": 32, "kernel_size": 10, "activation": "relu"},
+      {"type": "MaxPooling1D", "pool_size": 2},
+      {"type": "Conv1D", "filters": 64, "kernel_size": 20, "activation": "relu"},
+      {"type": "MaxPooling1D", "pool_size": 2},
+      {"type": "Flatten"},
+      {"type": "Dense", "units": $n, "activation": "linear"}
+    ]
+  },
+  "compile": {"loss": "mse", "optimizer": "adam", "metrics": ["mae"]},
+  "training": {"epochs": 1, "steps_per_epoch": $steps, "validation_steps": 5,
+               "validation_chr": [$(python3 -c "import sys; v=sys.argv[1].split(); print('\"%s\"' % v[-1] if len(v)>=3 else '')" "$names")],
+               "precision": "fp32"},
+  "output": "$work/p$n.kdna"
+}
+JSON
+    for pass in cold warm; do
+        train_run "$work/p$n.kdna.json" "$chroms chromosomes, $n track(s), $pass"
     done
+    # The same model and tracks on the yeast genome, read from memory (its chromosomes are
+    # resident in the block cache): the rate the streamed runs are measured against.
+    if [[ -f $yeast/sacCer3.fa ]]; then
+        sed -e "s|\"fasta_file\": \"[^\"]*\"|\"fasta_file\": \"$yeast/sacCer3.fa\"|" \
+            -e "s|$work/track[0-9]*.bw|$yeast/nucleosome_occupancy.bw|g" \
+            -e 's|"incl_chromosomes": \[[^]]*\]|"excl_chromosomes": ["chrXIII"]|' \
+            -e 's|"validation_chr": \[[^]]*\]|"validation_chr": ["chrXIII"]|' \
+            -e "s|$work/p$n.kdna\"|$scratch/yeast$n.kdna\"|" \
+            "$work/p$n.kdna.json" >"$scratch/yeast$n.kdna.json"
+        train_run "$scratch/yeast$n.kdna.json" "yeast in memory, $n track(s)"
+    fi
 done
 
 # Prediction of the first chromosome (chr1, 249 Mbp at full size) into a bigWig with the model
 # the last scenario trained: peak RSS and bases a second.
 model="$work/p${counts##* }.kdna"
-if [[ -f $model ]]; then
+if [[ -f $model && ${KDNA_SCALE_PREDICT:-1} != 0 ]]; then
     start=$(date +%s.%N)
     /usr/bin/time -v "$build/app/cli/kdna" predict "$model" -c chr1 --memory "$memory" \
         -o "$work/chr1.bw" >"$work/predict.log" 2>&1 || { tail -5 "$work/predict.log"; exit 1; }

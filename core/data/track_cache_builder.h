@@ -13,8 +13,8 @@ class BigWigReader;
 /// Track caches written behind the reads. Decoding a human chromosome into its cache takes
 /// seconds per track, and a run that waited for every cache before its first batch started
 /// minutes late; instead a stream reads the bigWig at once and switches to the cache file
-/// when it is ready (both give the same floats). One low-priority thread serves the whole
-/// process, so building never competes with the training for the cores; a build whose
+/// when it is ready (both give the same floats). One lower-priority thread serves the whole
+/// process, so building yields to the training yet finishes within it; a build whose
 /// stream has closed, or under a process that is ending, stops and leaves nothing.
 namespace kdna::store {
 

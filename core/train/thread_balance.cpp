@@ -23,14 +23,24 @@ std::optional<int> ThreadBalance::afterStep(double waitedSeconds, double stepSec
     m_total += stepSeconds;
     if ((m_steps % kWindowSteps) != 0)
         return std::nullopt;
-    const bool starved = m_total > 0 && m_waited > kWaitingShare * m_total;
+    const double share = m_total > 0 ? m_waited / m_total : 0;
     m_waited = 0;
     m_total = 0;
-    if (!starved || m_threads <= m_floor)
-        return std::nullopt;
-    --m_threads;
-    m_active = m_threads > m_floor;
-    return m_threads;
+    if (share > kWaitingShare && m_threads > m_floor) {
+        if (m_justRaised) // the thread given back starved the data again: wait longer next time
+            m_backoff *= 2;
+        m_justRaised = false;
+        m_quiet = m_backoff;
+        return --m_threads;
+    }
+    m_justRaised = false;
+    // Batches became cheap (the track caches written behind the reads are there): try the
+    // thread again, less often each time it starved them.
+    if (share < kFedShare && m_threads < m_initial && --m_quiet <= 0) {
+        m_justRaised = true;
+        return ++m_threads;
+    }
+    return std::nullopt;
 }
 
 std::string ThreadBalance::note() const

@@ -12,8 +12,10 @@ namespace kdna {
 /// with 1), while a model fed from memory wants every core (the yeast tutorial: 1,058 with 2,
 /// 534 with 1). So the choice is made from what the training shows: over each window of
 /// steps, if the steps spent more than a third of their time waiting for batches, one torch
-/// thread fewer, down to the cores the data threads leave. Only when the user left the
-/// thread count to kdna, and only on the CPU.
+/// thread fewer, down to the cores the data threads leave; once they wait under a twentieth
+/// (the track caches written behind the reads have arrived), the thread back, tried again
+/// less often each time it starved them. Only when the user left the thread count to kdna,
+/// and only on the CPU.
 class ThreadBalance {
 public:
     /// `automatic`: the torch thread count was not chosen by the user; `dataThreads`: batch
@@ -29,6 +31,7 @@ public:
 
     static constexpr int kWindowSteps = 16;
     static constexpr double kWaitingShare = 1.0 / 3.0;
+    static constexpr double kFedShare = 1.0 / 20.0;
 
 private:
     bool m_active;
@@ -36,6 +39,9 @@ private:
     int m_threads;
     int m_floor;
     int m_steps = 0;
+    int m_backoff = 1;         ///< windows to wait before giving a thread back
+    int m_quiet = 0;           ///< windows left before the next try
+    bool m_justRaised = false; ///< the last window gave a thread back
     double m_waited = 0;
     double m_total = 0;
 };

@@ -148,14 +148,33 @@ private Q_SLOTS:
     /// enough keeps them.
     void starvedBatchesGetACoreBack()
     {
-        const auto run = [](ThreadBalance b, double waitedShare, int steps) {
+        constexpr int w = ThreadBalance::kWindowSteps;
+        // Each window's share of time spent waiting, for windows after the warm-up.
+        const auto windows = [](ThreadBalance b, const std::vector<double>& shares) {
+            std::vector<int> changes;
+            for (int s = 0; s < w; ++s)
+                (void)b.afterStep(0.01, 0.01); // the warm-up: always waits, never counted
+            for (double share : shares)
+                for (int s = 0; s < w; ++s)
+                    if (const auto t = b.afterStep(share * 0.01, 0.01))
+                        changes.push_back(*t);
+            return changes;
+        };
+        const auto run = [&](ThreadBalance b, double waitedShare, int steps) {
             std::vector<int> changes;
             for (int s = 0; s < steps; ++s)
                 if (const auto t = b.afterStep(waitedShare * 0.01, 0.01))
                     changes.push_back(*t);
             return std::make_pair(changes, b.note());
         };
-        constexpr int w = ThreadBalance::kWindowSteps;
+        // Starved, then fed (the caches came): the thread comes back; starved again by it,
+        // it goes, and the next try waits twice as long.
+        QCOMPARE(windows(ThreadBalance(true, 2, 1, 2), {0.5, 0.0, 0.0}), (std::vector<int>{1, 2}));
+        QCOMPARE(windows(ThreadBalance(true, 2, 1, 2), {0.5, 0.0, 0.5, 0.0, 0.0, 0.0}),
+                 (std::vector<int>{1, 2, 1, 2}));
+        QCOMPARE(windows(ThreadBalance(true, 2, 1, 2), {0.5, 0.0, 0.5, 0.0}),
+                 (std::vector<int>{1, 2, 1}));
+        QCOMPARE(windows(ThreadBalance(true, 2, 1, 2), {0.5, 0.2, 0.2}), std::vector<int>{1});
         const auto [starved, note] = run(ThreadBalance(true, 2, 1, 2), 0.5, 10 * w);
         QCOMPARE(starved, std::vector<int>{1}); // after the warm-up window and one measured
         QVERIFY2(note.find("1 torch thread instead of 2") != std::string::npos, note.c_str());
