@@ -142,7 +142,7 @@ Normalizer::Scan scanOfTrack(const std::filesystem::path& bigwig,
         runParts(parts.size(), workers, visitPart, tell);
         tell();
     };
-    return {partCount, workers, std::move(run)};
+    return {partCount, workers, std::move(run), static_cast<std::uint64_t>(total)};
 }
 
 std::vector<std::string> chromosomesDrawnFrom(const Dataset& data,

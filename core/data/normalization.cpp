@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstring>
 #include <numeric>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
@@ -51,18 +52,82 @@ struct Profile {
     std::vector<std::uint64_t> high; ///< counts by the upper 16 bits of orderKey
 };
 
+/// The values of a worker's top `need` bases, kept exactly during the first pass so that a
+/// percentile among the top `need` bases of the scan (perctrim's 99th) needs no second pass.
+/// It keeps every value at or above a threshold: the start of the highest bin of the
+/// worker's own histogram whose bins from there up hold `need` bases, raised as values come.
+/// The scan's top `need` are then at or above the highest workers' threshold, whatever the
+/// other workers saw. Past `limit` kept runs (values with many distinct keys, each its own
+/// base) it gives up, and the second pass runs as before.
+class TopValues {
+public:
+    TopValues(std::uint64_t need, std::size_t limit)
+        : m_need(need)
+        , m_limit(limit)
+        , m_active(need > 0)
+    {}
+
+    void add(std::uint32_t key, std::uint32_t repeats, const std::vector<std::uint64_t>& high)
+    {
+        if (!m_active || key < m_threshold)
+            return;
+        m_kept.push_back({key, repeats});
+        if (m_kept.size() >= m_nextCheck)
+            tighten(high);
+    }
+    [[nodiscard]] bool active() const { return m_active; }
+    [[nodiscard]] std::uint32_t threshold() const { return m_threshold; }
+    [[nodiscard]] const std::vector<std::pair<std::uint32_t, std::uint32_t>>& kept() const
+    {
+        return m_kept;
+    }
+
+private:
+    void tighten(const std::vector<std::uint64_t>& high)
+    {
+        std::uint64_t above = 0;
+        std::uint32_t bin = kBins;
+        while (bin > 0 && above < m_need)
+            above += high[--bin];
+        if (above >= m_need && (bin << 16) > m_threshold) {
+            m_threshold = bin << 16;
+            std::erase_if(m_kept, [&](const auto& k) { return k.first < m_threshold; });
+        }
+        if (m_kept.size() > m_limit) {
+            m_active = false;
+            m_kept = {};
+            return;
+        }
+        m_nextCheck = std::max<std::size_t>(2 * m_kept.size(), 1U << 16);
+    }
+
+    std::uint64_t m_need;
+    std::size_t m_limit;
+    bool m_active;
+    std::uint32_t m_threshold = 0;
+    std::size_t m_nextCheck = 1U << 16;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> m_kept;
+};
+
+/// Memory the first pass may spend on TopValues, over all workers.
+constexpr std::size_t kTopValuesBytes = std::size_t{64} << 20;
+
 /// One pass's profile, visited on the scan's workers: counts, extremes and the histogram per
 /// worker, sums per part (each in the part's own order, added up in part order, so any number
 /// of workers gives the same sums, and one part gives a plain sum in scan order).
 class PassProfile {
 public:
-    PassProfile(const Scan& scan, bool histogram)
+    /// `topBases`: the top bases whose values to keep (TopValues; 0: none).
+    PassProfile(const Scan& scan, bool histogram, std::uint64_t topBases = 0)
         : m_workers(scan.workers())
         , m_parts(scan.parts())
     {
         if (histogram)
             for (auto& w : m_workers)
                 w.high.assign(kBins, 0);
+        const std::size_t limit =
+            kTopValuesBytes / sizeof(std::pair<std::uint32_t, std::uint32_t>) / m_workers.size();
+        m_tops.assign(m_workers.size(), TopValues(histogram ? topBases : 0, limit));
     }
 
     /// `piece` of part at.part, each value through `f` first.
@@ -70,6 +135,7 @@ public:
     void add(ScanPlace at, const ScanPiece& piece, F&& f)
     {
         Profile& w = m_workers[at.worker];
+        TopValues& top = m_tops[at.worker];
         Sums& part = m_parts[at.part];
         double sum = part.sum, sq = part.sq; // a register each: workers' parts share lines
         piece.forEach([&](float raw, std::uint32_t repeats) {
@@ -82,10 +148,51 @@ public:
             const double r = repeats;
             sum += r * x;
             sq += r * static_cast<double>(x) * x;
-            if (!w.high.empty())
-                w.high[orderKey(x) >> 16] += repeats;
+            if (!w.high.empty()) {
+                const std::uint32_t key = orderKey(x);
+                w.high[key >> 16] += repeats;
+                top.add(key, repeats, w.high);
+            }
         });
         part = {sum, sq};
+    }
+
+    /// The values of ascending ranks `ranks` of `n` bases from the kept top values, when
+    /// every worker kept them and the ranks lie among them.
+    [[nodiscard]] std::optional<std::vector<float>>
+    topOrderStatistics(std::uint64_t n, const std::vector<std::uint64_t>& ranks) const
+    {
+        std::uint32_t threshold = 0;
+        for (const auto& t : m_tops) {
+            if (!t.active())
+                return std::nullopt;
+            threshold = std::max(threshold, t.threshold());
+        }
+        std::vector<std::pair<std::uint32_t, std::uint32_t>> all;
+        std::uint64_t above = 0;
+        for (const auto& t : m_tops)
+            for (const auto& k : t.kept())
+                if (k.first >= threshold) {
+                    all.push_back(k);
+                    above += k.second;
+                }
+        if (above > n)
+            return std::nullopt;
+        const std::uint64_t below = n - above;
+        std::sort(all.begin(), all.end());
+        std::vector<float> out;
+        for (std::uint64_t r : ranks) {
+            if (r < below)
+                return std::nullopt;
+            std::uint64_t seen = below;
+            auto it = all.begin();
+            while (it != all.end() && seen + it->second <= r)
+                seen += (it++)->second;
+            if (it == all.end())
+                return std::nullopt;
+            out.push_back(fromOrderKey(it->first));
+        }
+        return out;
     }
 
     [[nodiscard]] Profile merged() const
@@ -116,15 +223,25 @@ private:
     };
     std::vector<Profile> m_workers;
     std::vector<Sums> m_parts;
+    std::vector<TopValues> m_tops;
 };
 
-Profile profileOf(const Normalizer::Scan& scan)
+/// The first pass. With `ranks` (ascending ranks among the scan's bases, when it knows how
+/// many), `rankValues` gets their values too when the kept top values hold them.
+Profile profileOf(const Normalizer::Scan& scan, const std::vector<std::uint64_t>& ranks,
+                  std::optional<std::vector<float>>& rankValues)
 {
-    PassProfile pass(scan, true);
+    const std::uint64_t n = scan.bases();
+    const std::uint64_t need =
+        ranks.empty() || n == 0 ? 0 : n - *std::min_element(ranks.begin(), ranks.end());
+    PassProfile pass(scan, true, need);
     scan.visitParts([&](ScanPlace at, const ScanPiece& piece) {
         pass.add(at, piece, [](float x) { return x; });
     });
-    return pass.merged();
+    Profile p = pass.merged();
+    if (need > 0 && p.n == n)
+        rankValues = pass.topOrderStatistics(n, ranks);
+    return p;
 }
 
 /// Count, sums and extremes of the values after `before` (a zscore fitted after another step).
@@ -273,7 +390,13 @@ Normalizer Normalizer::fit(const std::vector<NormalizationMode>& modes, const Sc
     std::vector<K> kinds;
     for (auto it = modes.rbegin(); it != modes.rend(); ++it)
         kinds.push_back(kindOf(*it));
-    const Profile raw = profileOf(scan);
+    const bool trims = std::find(kinds.begin(), kinds.end(), K::PercTrim) != kinds.end();
+    std::optional<std::vector<float>> trimInFirstPass;
+    const Profile raw =
+        profileOf(scan,
+                  trims && scan.bases() > 0 ? percentileRanks(scan.bases(), kTrimPercentile).ranks
+                                            : std::vector<std::uint64_t>{},
+                  trimInFirstPass);
     if (raw.n == 0) {
         for (K k : kinds)
             n.m_steps.push_back({k, 0, 0});
@@ -281,8 +404,8 @@ Normalizer Normalizer::fit(const std::vector<NormalizationMode>& modes, const Sc
     }
     const PercentileRanks trim = percentileRanks(raw.n, kTrimPercentile);
     std::vector<float> trimValues;
-    if (std::find(kinds.begin(), kinds.end(), K::PercTrim) != kinds.end())
-        trimValues = orderStatistics(scan, raw, trim.ranks);
+    if (trims)
+        trimValues = trimInFirstPass ? *trimInFirstPass : orderStatistics(scan, raw, trim.ranks);
     for (K kind : kinds) {
         // The raw statistic seen through the steps fitted so far (all non-decreasing).
         const auto through = [&](float x) {

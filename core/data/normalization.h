@@ -44,14 +44,14 @@ struct NormalizationStep {
 /// applies the second first (['max', 'perctrim'] trims, then divides by the trimmed maximum),
 /// and the first step's statistics are computed on data the second has transformed.
 /// Statistics are exact over every base of the dataset's chromosomes (missing = 0), whatever
-/// their number, and computed in at most two streaming passes over the raw values: the first
-/// gives count, sums, extremes and a 65,536-bin histogram of the values' upper 16 bits; when a
-/// percentile is wanted, a second counts the lower 16 bits in the bins that hold its two ranks
-/// (exact order statistics). Every step is a non-decreasing function, so the extremes and
-/// order statistics of values an earlier step transformed are that step applied to the raw
-/// ones; only a zscore after another step takes a pass of its own. A pass runs on the scan's
-/// workers at once; sums are kept per part, so the result does not depend on their number.
-/// Memory stays under a megabyte per worker.
+/// their number, in one streaming pass over the raw values: count, sums, extremes, a 65,536-bin
+/// histogram of the values' upper 16 bits, and each worker's top values above a threshold its
+/// histogram raises, which hold perctrim's two ranks (exact); past 64 MB of them, a second pass
+/// counts the lower 16 bits in the bins of the two ranks. Every step is non-decreasing, so the
+/// extremes and order statistics of values an earlier step transformed are that step applied
+/// to the raw ones; only a zscore after another step takes a pass of its own. A pass runs on
+/// the scan's workers at once; sums are kept per part, so the result does not depend on their
+/// number. Memory: a megabyte per worker, and the kept top values (about 1 % of the runs).
 class Normalizer {
 public:
     using Scan = kdna::Scan;

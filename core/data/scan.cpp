@@ -11,10 +11,11 @@
 
 namespace kdna {
 
-Scan::Scan(std::size_t parts, std::size_t workers, Run run)
+Scan::Scan(std::size_t parts, std::size_t workers, Run run, std::uint64_t bases)
     : m_parts(parts)
     , m_workers(std::max<std::size_t>(1, workers))
     , m_run(std::move(run))
+    , m_bases(bases)
 {}
 
 void Scan::operator()(const Visit& visit) const

@@ -62,10 +62,12 @@ public:
             inOrder([&](const ScanPiece& piece) { visit({}, piece); });
         })
     {}
-    Scan(std::size_t parts, std::size_t workers, Run run);
+    /// `bases`: how many bases the scan covers (0: not known beforehand).
+    Scan(std::size_t parts, std::size_t workers, Run run, std::uint64_t bases = 0);
 
     [[nodiscard]] std::size_t parts() const { return m_parts; }
     [[nodiscard]] std::size_t workers() const { return m_workers; }
+    [[nodiscard]] std::uint64_t bases() const { return m_bases; }
     /// Every piece in order, on the calling thread.
     void operator()(const Visit& visit) const;
     /// Every piece, the parts spread over workers() threads; `visit` is called concurrently
@@ -76,6 +78,7 @@ private:
     std::size_t m_parts;
     std::size_t m_workers;
     Run m_run;
+    std::uint64_t m_bases = 0;
 };
 
 /// Runs visitPart(part, worker) for parts [0, parts) on `workers` threads, the calling
