@@ -26,6 +26,10 @@ public:
     /// the torch thread count to use from now on when it should change.
     [[nodiscard]] std::optional<int> afterStep(double waitedSeconds, double stepSeconds);
 
+    /// The torch thread count the training started with, to give back when it ends (the
+    /// studio's next prediction is not this training's data).
+    [[nodiscard]] int initialThreads() const { return m_initial; }
+    [[nodiscard]] bool changed() const { return m_threads != m_initial; }
     /// What changed, for the end of the training ("" when nothing did).
     [[nodiscard]] std::string note() const;
 

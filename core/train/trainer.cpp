@@ -541,6 +541,8 @@ void TrainingLoop::finish()
         restored = true;
     }
     m_result.bestEpoch = m_bestEpoch;
+    if (m_balance->changed())
+        setTorchThreads(m_balance->initialThreads());
     if (m_run.observer) {
         std::vector<std::string> messages =
             m_early ? m_early->messages() : std::vector<std::string>{};
