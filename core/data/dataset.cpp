@@ -98,13 +98,14 @@ Normalizer::Scan scanOfTrack(const std::filesystem::path& bigwig,
     }
     const std::size_t partCount = parts.size();
     const std::size_t workers = scanWorkers(partCount);
-    // One reader per worker: libBigWig's handle reads one block at a time.
-    auto readers = std::make_shared<std::vector<std::shared_ptr<const BigWigReader>>>();
-    for (std::size_t w = 0; w < workers; ++w)
-        readers->push_back(std::make_shared<const BigWigReader>(BigWigReader::open(bigwig)));
+    // One reader per worker (libBigWig's handle reads one block at a time), opened by the
+    // first pass: a statistic found in the cache takes none.
+    auto readers = std::make_shared<std::vector<BigWigReader>>();
     auto passes = std::make_shared<int>(0);
-    auto run = [readers, chromosomes = std::move(chromosomes), parts = std::move(parts), file,
-                total, passes](std::size_t workers, const Scan::PlacedVisit& visit) {
+    auto run = [readers, bigwig, chromosomes = std::move(chromosomes), parts = std::move(parts),
+                file, total, passes](std::size_t workers, const Scan::PlacedVisit& visit) {
+        while (readers->size() < workers)
+            readers->push_back(BigWigReader::open(bigwig));
         const std::string what = "statistics of " +
                                  std::filesystem::path(file).filename().string() +
                                  (++*passes > 1 ? ", pass " + std::to_string(*passes) : "");
@@ -118,7 +119,7 @@ Normalizer::Scan scanOfTrack(const std::filesystem::path& bigwig,
         const auto visitPart = [&](std::size_t p, std::size_t worker) {
             const Part& part = parts[p];
             const Chromosome& c = chromosomes[part.chromosome];
-            const BigWigReader& reader = *(*readers)[worker];
+            const BigWigReader& reader = (*readers)[worker];
             const auto piece = [&](std::span<const float> values,
                                    std::span<const std::uint32_t> lengths) {
                 visit({p, worker}, {values, lengths});

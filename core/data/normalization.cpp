@@ -285,18 +285,17 @@ std::vector<float> orderStatistics(const Normalizer::Scan& scan, const Profile& 
                     mine[i][k & 0xFFFFU] += r;
         });
     });
+    auto& counts = low.front(); // the workers' counts, added up
+    for (std::size_t w = 1; w < low.size(); ++w)
+        for (std::size_t i = 0; i < where.size(); ++i)
+            for (std::size_t bin = 0; bin < kBins; ++bin)
+                counts[i][bin] += low[w][i][bin];
     std::vector<float> out;
     for (std::size_t i = 0; i < where.size(); ++i) {
-        const auto count = [&](std::uint32_t bin) {
-            std::uint64_t c = 0;
-            for (const auto& w : low)
-                c += w[i][bin];
-            return c;
-        };
         std::uint64_t below = 0;
         std::uint32_t bin = 0;
-        while (below + count(bin) <= where[i].second)
-            below += count(bin++);
+        while (below + counts[i][bin] <= where[i].second)
+            below += counts[i][bin++];
         out.push_back(fromOrderKey((where[i].first << 16) | bin));
     }
     return out;

@@ -8,6 +8,7 @@
 #include <exception>
 #include <filesystem>
 #include <iostream>
+#include <mutex>
 #include <sys/resource.h>
 #include <thread>
 #include <unistd.h>
@@ -128,9 +129,6 @@ private:
 
 void TrackCacheSlot::publish(std::shared_ptr<const TrackCacheFile> file)
 {
-    std::lock_guard lock(m_mutex);
-    if (m_ready.load(std::memory_order_relaxed))
-        return;
     m_file = std::move(file);
     m_ready.store(true, std::memory_order_release);
 }

@@ -3,7 +3,6 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
 
 namespace kdna {
@@ -28,10 +27,10 @@ public:
     {
         return m_ready.load(std::memory_order_acquire) ? m_file.get() : nullptr;
     }
+    /// Called once, by the builder thread alone.
     void publish(std::shared_ptr<const TrackCacheFile> file);
 
 private:
-    std::mutex m_mutex;
     std::shared_ptr<const TrackCacheFile> m_file;
     std::atomic<bool> m_ready{false};
 };
