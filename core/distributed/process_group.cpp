@@ -2,6 +2,7 @@
 
 #include "core/util/error.h"
 
+#include <csignal>
 #include <exception>
 
 #include <torch/csrc/distributed/c10d/FileStore.hpp>
@@ -18,6 +19,15 @@ namespace {
 std::string leftKey(int rank)
 {
     return "kdna/left/" + std::to_string(rank);
+}
+
+/// Gloo writes to its peers with writev, which cannot ask for MSG_NOSIGNAL, so a peer closing
+/// mid-send raises SIGPIPE, whose default action kills this rank before it can name the one
+/// that left. Ignored, the write fails with EPIPE and gloo reports it, as in a Python rank
+/// (CPython ignores SIGPIPE at start-up).
+void letClosedPeersFailWrites()
+{
+    std::signal(SIGPIPE, SIG_IGN);
 }
 
 c10::intrusive_ptr<c10d::Store> makeStore(const GroupConfig& c)
@@ -108,6 +118,7 @@ ProcessGroup::ProcessGroup(const GroupConfig& config)
     : m_impl(std::make_unique<Impl>())
 {
     m_impl->config = config;
+    letClosedPeersFailWrites();
     try {
         m_impl->store = makeStore(config);
         auto options = c10d::ProcessGroupGloo::Options::create(config.timeout);

@@ -17,7 +17,10 @@
 #include <cmath>
 #include <future>
 #include <map>
+#include <sys/socket.h>
+#include <sys/uio.h>
 #include <thread>
+#include <unistd.h>
 
 #include <QTest>
 
@@ -318,6 +321,31 @@ private Q_SLOTS:
                  ended.message.c_str());
         QVERIFY2(ended.message.find('\n') == std::string::npos, ended.message.c_str());
         QVERIFY2(ended.seconds < 5 + 10, std::to_string(ended.seconds).c_str());
+    }
+
+    /// Gloo writes to its peers' sockets with writev, which has no MSG_NOSIGNAL: a rank
+    /// sending while its peer closes gets SIGPIPE, and its default action kills the process
+    /// without a word (CI saw it under ASan in aRankThatLeavesEndsTheOther). A member of a
+    /// group must instead see the write fail, as a Python rank does (CPython ignores SIGPIPE),
+    /// and end with the sentence naming the rank. The race is made certain here: a socket
+    /// whose other end has closed, written the way gloo writes, once the group exists.
+    void aWriteToAClosedPeerIsAnErrorNotADeath()
+    {
+        const auto store = m_dir.file("closed-store");
+        auto peer = std::async(std::launch::async,
+                               [&] { dist::ProcessGroup group(pairConfig(store, 1, 5)); });
+        dist::ProcessGroup group(pairConfig(store, 0, 5));
+        peer.get();
+        int ends[2];
+        QCOMPARE(::socketpair(AF_UNIX, SOCK_STREAM, 0, ends), 0);
+        ::close(ends[1]);
+        char byte = 1;
+        iovec piece{&byte, 1};
+        const auto written = ::writev(ends[0], &piece, 1);
+        const int error = errno;
+        ::close(ends[0]);
+        QCOMPARE(written, ssize_t(-1));
+        QCOMPARE(error, EPIPE);
     }
 
     /// A cancel on rank 0 (the studio's Stop, Ctrl-C) stops every rank at the same step.
