@@ -202,14 +202,13 @@ void ProgressLine::milestone(const std::string& text)
     std::cerr << text << std::endl;
 }
 
-OpeningProgressLine::OpeningProgressLine()
-    : m_quietSeconds(std::min(1.0, progressLogSeconds()))
-    , m_scope([this](const std::string& what, std::int64_t done, std::int64_t total) {
-        show(what, done, total);
-    })
+PhaseProgressLine::PhaseProgressLine(std::string prefix)
+    : m_prefix(std::move(prefix))
+    , m_quietSeconds(std::min(1.0, progressLogSeconds()))
 {}
 
-void OpeningProgressLine::show(const std::string& what, std::int64_t done, std::int64_t total)
+void PhaseProgressLine::show(const std::string& what, std::int64_t done, std::int64_t total,
+                             const char* unit)
 {
     if (what != m_phase) {
         m_phase = what;
@@ -221,8 +220,8 @@ void OpeningProgressLine::show(const std::string& what, std::int64_t done, std::
     if (!m_shown && seconds < m_quietSeconds)
         return;
     const int percent = total > 0 ? static_cast<int>(100 * done / total) : 100;
-    const std::string text = "Reading the data: " + what + ", " + std::to_string(percent) +
-                             "% of " + text::withThousands(total) + " bp - " +
+    const std::string text = m_prefix + what + ", " + std::to_string(percent) + "% of " +
+                             text::withThousands(total) + " " + unit + " - " +
                              formatDuration(seconds);
     if (done >= total) {
         m_line.finish(text);
@@ -234,6 +233,12 @@ void OpeningProgressLine::show(const std::string& what, std::int64_t done, std::
     }
     m_shown = true;
 }
+
+OpeningProgressLine::OpeningProgressLine()
+    : m_line("Reading the data: ")
+    , m_scope([this](const std::string& what, std::int64_t done, std::int64_t total,
+                     const char* unit) { m_line.show(what, done, total, unit); })
+{}
 
 void ProgressLine::finish(const std::string& text)
 {

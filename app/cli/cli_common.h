@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/data/opening_progress.h"
+#include "core/util/opening_progress.h"
 
 #include <chrono>
 #include <cstdint>
@@ -70,25 +70,36 @@ private:
     std::size_t m_lastLength = 0;
 };
 
-/// Progress lines for the long phases of reading data (the statistics' passes over a track,
-/// writing its cache) that run on this thread while it lives. A phase shows once it has run
-/// a second (a small genome's say nothing): redrawn on a terminal; in a log, a line when it
-/// shows, at each quarter, every progressLogSeconds() between, and when it ends.
-class OpeningProgressLine {
+/// Progress lines for long phases told as `what`, `done` of `total` bases, after `prefix`
+/// ("Reading the data: "). A phase shows once it has run a second (a small genome's say
+/// nothing): redrawn on a terminal; in a log, a line when it shows, at each quarter, every
+/// progressLogSeconds() between, and when it ends.
+class PhaseProgressLine {
 public:
-    OpeningProgressLine();
+    explicit PhaseProgressLine(std::string prefix);
+    void show(const std::string& what, std::int64_t done, std::int64_t total,
+              const char* unit = "bp");
 
 private:
     using Clock = std::chrono::steady_clock;
-    void show(const std::string& what, std::int64_t done, std::int64_t total);
-
+    std::string m_prefix;
     ProgressLine m_line;
     double m_quietSeconds;
     std::string m_phase;
     Clock::time_point m_phaseStart;
     bool m_shown = false;
     int m_quarter = 0;
-    OpeningProgressScope m_scope; // last: it calls show() until it ends
+};
+
+/// The phases of reading data (the statistics' passes over a track, writing its cache) that
+/// run on this thread while it lives, as a PhaseProgressLine.
+class OpeningProgressLine {
+public:
+    OpeningProgressLine();
+
+private:
+    PhaseProgressLine m_line;
+    OpeningProgressScope m_scope; // last: it calls m_line until it ends
 };
 
 /// "42 s", "3 min 20 s", "2 h 05 min": how long, for a person.

@@ -1,3 +1,4 @@
+#include "app/cli/cli_common.h"
 #include "app/cli/commands.h"
 #include "core/project/inspect.h"
 
@@ -16,6 +17,7 @@ void addInfoCommand(CLI::App& app)
     cmd->add_option("files", *files, "FASTA, bigWig, BED, narrowPeak, GFF3/GTF or chrom.sizes")
         ->required();
     cmd->callback([files] {
+        const OpeningProgressLine opening; // a genome's first indexing
         std::vector<FileReport> reports;
         for (const auto& f : *files) {
             reports.push_back(inspectFile(f));

@@ -411,6 +411,9 @@ void addPredict(CLI::App& app)
         }
         const std::unique_ptr<dist::ProcessGroup> group = joinGroup(args->runOn.device);
         const bool rankZero = !group || group->rank() == 0; // rank 0 alone reports
+        std::optional<OpeningProgressLine> opening;         // a genome's first indexing (--fasta)
+        if (rankZero)
+            opening.emplace();
         LoadedModel m = args->load();
         const auto runs = args->runs(m);
         if (group && rankZero)
@@ -431,12 +434,22 @@ void addPredict(CLI::App& app)
             request.batchSize = *batch;
             request.group = group.get();
             std::optional<InferenceProgress> progress;
+            std::optional<PhaseProgressLine> writing;
             if (rankZero) {
                 progress.emplace("predicting");
                 request.progress = [&progress](std::int64_t done, std::int64_t total) {
                     return progress->update(
                         total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 0,
                         done);
+                };
+                writing.emplace("Writing the prediction: ");
+                request.writing = [&](const std::string& what, std::int64_t done,
+                                      std::int64_t total) {
+                    if (progress) {
+                        progress->finish(); // the prediction's line ends where the pass starts
+                        progress.reset();
+                    }
+                    writing->show(what, done, total);
                 };
             }
             PredictSummary summary;
@@ -445,7 +458,8 @@ void addPredict(CLI::App& app)
                 &summary);
             if (!rankZero)
                 continue;
-            progress->finish();
+            if (progress)
+                progress->finish();
             printPrediction(run.label, summary, files);
         }
         std::cout << std::flush;

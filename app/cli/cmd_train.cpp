@@ -111,6 +111,9 @@ void runTrain(const TrainArgs& args)
     }
     if (!args.stateDict.empty())
         AtomicOutput::requireWritable(args.stateDict, {});
+    std::optional<OpeningProgressLine> opening; // rank 0 alone says how far reading has come
+    if (rankZero)
+        opening.emplace(); // from the genome's first indexing, which the test check may do
     requireTestChromosomes(project);
 
     if (rankZero)
@@ -137,9 +140,6 @@ void runTrain(const TrainArgs& args)
     // The first Ctrl-C stops the training gracefully (the best weights are saved); the
     // handler before it (which removes temporaries) comes back afterwards.
     const auto previous = std::signal(SIGINT, [](int) { g_interrupted = true; });
-    std::optional<OpeningProgressLine> opening; // rank 0 alone says how far reading has come
-    if (rankZero)
-        opening.emplace();
     const TrainOutcome outcome = trainProject(project, options);
     std::signal(SIGINT, previous);
     if (!rankZero)

@@ -1,7 +1,7 @@
 #include "core/data/dataset.h"
 
 #include "core/data/continuous_dataset.h"
-#include "core/data/opening_progress.h"
+#include "core/util/opening_progress.h"
 #include "core/data/sparse_dataset.h"
 #include "core/data/statistics_cache.h"
 #include "core/genome/sequence.h"

@@ -1,6 +1,6 @@
 #include "core/data/track_cache_file.h"
 
-#include "core/data/opening_progress.h"
+#include "core/util/opening_progress.h"
 #include "core/tracks/bigwig.h"
 #include "core/util/atomic_output.h"
 #include "core/util/error.h"

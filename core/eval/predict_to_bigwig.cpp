@@ -62,6 +62,17 @@ namespace {
 
 namespace fs = std::filesystem;
 
+/// Passes the zoom pass of `file` on to `request.writing`, when it listens.
+BigWigWriter::FinishProgress finishProgress(const PredictRequest& request, const fs::path& file)
+{
+    if (!request.writing)
+        return {};
+    return [&request, what = "zoom levels of " + file.filename().string()](std::int64_t done,
+                                                                           std::int64_t total) {
+        request.writing(what, done, total);
+    };
+}
+
 /// A prediction written to bigWig: the summary, and whether each track got any value.
 struct WrittenPrediction {
     PredictSummary summary;
@@ -103,7 +114,7 @@ WrittenPrediction writeBigWigs(Model& model, const DatasetSpec& trainSpec, std::
         writing.get();
     for (std::size_t k = 0; k < writers.size(); ++k)
         if (keepEmpty || out.valued[k])
-            writers[k]->finish();
+            writers[k]->finish(finishProgress(request, paths[k]));
     return out;
 }
 
@@ -168,7 +179,7 @@ std::vector<std::int64_t> shareReport(bool succeeded, const WrittenPrediction& w
 void mergeParts(const std::vector<Chromosome>& all,
                 const std::vector<std::vector<Chromosome>>& shares,
                 const std::vector<std::vector<std::int64_t>>& reports,
-                const std::vector<fs::path>& paths)
+                const std::vector<fs::path>& paths, const PredictRequest& request)
 {
     std::map<std::string, std::size_t> owner;
     for (std::size_t r = 0; r < shares.size(); ++r)
@@ -185,7 +196,7 @@ void mergeParts(const std::vector<Chromosome>& all,
         for (const auto& chrom : all)
             if (const auto& part = parts[owner.at(chrom.name)])
                 copyChromosome(*part, out, chrom.name);
-        out.finish();
+        out.finish(finishProgress(request, paths[k]));
     }
 }
 
@@ -235,7 +246,7 @@ std::vector<fs::path> predictAsRank(Model& model, const DatasetSpec& trainSpec,
     if (group.rank() != 0)
         return {}; // rank 0 merges and removes the parts
     try {
-        mergeParts(all, shares, reports, paths);
+        mergeParts(all, shares, reports, paths, request);
     } catch (...) {
         for (int r = 0; r < group.size(); ++r)
             removeFiles(partPaths(paths, r));

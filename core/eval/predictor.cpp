@@ -222,6 +222,8 @@ struct WindowRange {
     std::int64_t step = 1;
     std::int64_t count = 0;
     [[nodiscard]] std::int64_t start(std::int64_t k) const { return first + k * step; }
+    /// The bases the windows predict, one stride of starts each (for progress).
+    [[nodiscard]] std::int64_t bases() const { return count * step; }
 };
 
 WindowRange windowRange(const Chromosome& chrom, std::int64_t window, std::int64_t step,
@@ -245,8 +247,9 @@ struct PredictContext {
     OutputLayouts layouts;
     std::int64_t window = 0;
     bool secondaryInput = false;
-    std::int64_t step = 1;        ///< window starts step: every output's stride is a multiple
-    std::int64_t totalBases = 0;  ///< of every chromosome, for progress
+    std::int64_t step = 1; ///< window starts step: every output's stride is a multiple
+    /// Bases to predict (the windows' centres: a region's, not its chromosome's), for progress.
+    std::int64_t totalBases = 0;
     std::int64_t basesBefore = 0; ///< of the chromosomes already predicted
 };
 
@@ -361,9 +364,7 @@ void reportProgress(const PredictContext& c, const ChromosomeWork& w, double fra
 {
     const double windows =
         static_cast<double>(w.begin) + fraction * static_cast<double>(w.end - w.begin);
-    const double share = windows / static_cast<double>(w.windows.count);
-    reportBases(c, c.basesBefore +
-                       static_cast<std::int64_t>(share * static_cast<double>(w.chrom.length)));
+    reportBases(c, c.basesBefore + static_cast<std::int64_t>(windows) * w.windows.step);
 }
 
 /// Writes one window's values of one output (`o`: valuesPerTrack x tracks, as the model gives
@@ -585,8 +586,9 @@ PredictSummary predict(Model& model, const DatasetSpec& trainSpec, std::int64_t 
     summary.chromosomes = chromosomesToPredict(genome, request, inputLength);
     const auto runners = chooseRunners(c, summary.reason);
     summary.method = runners.empty() ? "windows" : "whole-sequence";
-    for (const auto& chrom : summary.chromosomes)
-        c.totalBases += chrom.length;
+    for (std::size_t ci = 0; ci < summary.chromosomes.size(); ++ci)
+        c.totalBases +=
+            windowRange(summary.chromosomes[ci], inputLength, c.step, request, ci).bases();
 
     const std::int64_t perSegment = segmentWindows(c);
     const std::int64_t low = lowestOffset(c.layouts), reach = farthestReach(c.layouts);
@@ -621,7 +623,7 @@ PredictSummary predict(Model& model, const DatasetSpec& trainSpec, std::int64_t 
         }
         hand(w.values.end()); // the rest, or an empty piece for a chromosome with no window
         summary.windows += w.windows.count;
-        c.basesBefore += w.chrom.length;
+        c.basesBefore += w.windows.bases();
         reportBases(c, c.basesBefore);
     }
     summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();

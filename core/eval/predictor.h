@@ -74,6 +74,10 @@ struct PredictRequest {
     std::int64_t segmentBases = std::int64_t{1} << 20;
     /// Told bases done / total; returning false cancels (kdna::Error "cancelled").
     std::function<bool(std::int64_t done, std::int64_t total)> progress;
+    /// Told how far the pass that ends each bigWig has come (its zoom levels, read back from
+    /// the written values; tens of seconds on a human chromosome): `what` names it and the
+    /// file, `done` of `total` bases.
+    std::function<void(const std::string& what, std::int64_t done, std::int64_t total)> writing;
     /// predictToBigWig as one rank of this group (null: alone): see predictToBigWig.
     dist::ProcessGroup* group = nullptr;
 };

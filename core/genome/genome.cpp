@@ -4,15 +4,18 @@
 #include "core/util/atomic_output.h"
 #include "core/util/chrom_names.h"
 #include "core/util/error.h"
+#include "core/util/opening_progress.h"
 #include "core/util/paths.h"
 #include "core/util/text.h"
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
+#include <future>
 #include <mutex>
 #include <optional>
 #include <unordered_map>
@@ -338,6 +341,49 @@ std::string indexMismatch(const fs::path& fasta, const IndexFiles& idx)
     return {};
 }
 
+/// How far this process has read `file`: the largest offset of a descriptor open on it
+/// (Linux's /proc/self/fdinfo), or -1 where that cannot be told. htslib's fai_build3 has no
+/// progress callback, and it reads the file once from start to end.
+std::int64_t readOffset(const fs::path& file)
+{
+    std::error_code ec;
+    const fs::path target = fs::canonical(file, ec);
+    std::int64_t most = -1;
+    for (fs::directory_iterator it("/proc/self/fd", ec), end; !ec && it != end; it.increment(ec)) {
+        std::error_code linkError;
+        if (fs::read_symlink(it->path(), linkError) != target || linkError)
+            continue;
+        std::ifstream info("/proc/self/fdinfo/" + it->path().filename().string());
+        std::string key;
+        std::int64_t pos = 0;
+        if (info >> key >> pos && key == "pos:")
+            most = std::max(most, pos);
+    }
+    return most;
+}
+
+/// fai_build3 on a second thread while this one tells its opening scope how much of the
+/// file it has read, in bytes (a genome of gigabases takes tens of seconds).
+int buildWithProgress(const fs::path& fasta, const char* fai, const char* gzi)
+{
+    const std::string what = "indexing " + fasta.filename().string();
+    std::error_code ec;
+    const auto size = static_cast<std::int64_t>(fs::file_size(fasta, ec));
+    reportOpening(what, 0, size, "bytes");
+    auto building =
+        std::async(std::launch::async, [&] { return fai_build3(fasta.c_str(), fai, gzi); });
+    std::int64_t told = 0;
+    while (building.wait_for(std::chrono::milliseconds(250)) != std::future_status::ready) {
+        const std::int64_t read = std::min(readOffset(fasta), size);
+        if (read > told)
+            reportOpening(what, told = read, size, "bytes");
+    }
+    const int rc = building.get();
+    if (rc == 0)
+        reportOpening(what, size, size, "bytes");
+    return rc;
+}
+
 /// Builds the index under temporary names and renames them into place, so an interrupted
 /// build never leaves a half .fai that a later run would trust. False when it cannot.
 bool buildIndex(const fs::path& fasta, const IndexFiles& idx)
@@ -347,8 +393,8 @@ bool buildIndex(const fs::path& fasta, const IndexFiles& idx)
         std::optional<AtomicOutput> gzi;
         if (!idx.gzi.empty())
             gzi.emplace(idx.gzi);
-        if (fai_build3(fasta.c_str(), fai.tempPath().c_str(),
-                       gzi ? gzi->tempPath().c_str() : nullptr) != 0)
+        if (buildWithProgress(fasta, fai.tempPath().c_str(),
+                              gzi ? gzi->tempPath().c_str() : nullptr) != 0)
             return false;
         if (gzi)
             gzi->commit();

@@ -572,7 +572,7 @@ struct BigWigWriter::Impl {
 
     /// Every written interval into every zoom level, read back 1 Mb at a time (clipped to the
     /// window: a record across two windows adds its two parts to the same bin, as one would).
-    int fillZoomLevels()
+    int fillZoomLevels(const BigWigWriter::FinishProgress& progress)
     {
         constexpr std::uint32_t kWindow = 1U << 20;
         bigWigFile_t* fp = file.get();
@@ -580,6 +580,7 @@ struct BigWigWriter::Impl {
         const std::uint16_t levels = fp->hdr->nLevels;
         const std::uint32_t perSlot = fp->hdr->bufSize / 32;
         std::vector<double> sum(levels, 0.0), sumsq(levels, 0.0);
+        std::int64_t done = 0; // of the bases written: where the work is
         for (std::uint32_t tid = 0; tid < fp->cl->nKeys; ++tid) {
             const std::uint32_t length = fp->cl->len[tid];
             for (std::uint32_t s = 0; s < length;) {
@@ -591,6 +592,7 @@ struct BigWigWriter::Impl {
                 for (std::uint32_t j = 0; j < iv->l; ++j) {
                     const std::uint32_t from = std::max(iv->start[j], s);
                     const std::uint32_t to = std::min(iv->end[j], e);
+                    done += to > from ? to - from : 0;
                     for (std::uint16_t k = 0; from < to && k < levels; ++k) {
                         if (addIntervalValue(fp, &wb.nNodes[k], &sum[k], &sumsq[k],
                                              wb.lastZoomBuffer[k], perSlot,
@@ -601,6 +603,8 @@ struct BigWigWriter::Impl {
                             wb.lastZoomBuffer[k] = wb.lastZoomBuffer[k]->next;
                     }
                 }
+                if (progress && iv->l > 0)
+                    progress(done, basesWritten);
                 s = e;
             }
         }
@@ -627,7 +631,7 @@ struct BigWigWriter::Impl {
     /// bwFinalize in bounded memory: its data, index and summary with no zoom level (it then
     /// ends the file with the magic), the zoom levels after that, and the magic again at the
     /// end (readers find every section by its offset).
-    int finalize()
+    int finalize(const BigWigWriter::FinishProgress& progress)
     {
         bigWigFile_t* fp = file.get();
         const std::uint16_t levels = fp->hdr->nLevels;
@@ -644,7 +648,7 @@ struct BigWigWriter::Impl {
             return 0;
         }
         chooseReductions();
-        if (fillZoomLevels() != 0)
+        if (fillZoomLevels(progress) != 0)
             return 6;
         if (bwSetPos(fp, static_cast<std::size_t>(end)) != 0 || writeZoomLevels(fp) != 0)
             return 7; // writeZoomLevels also writes the level count into the header
@@ -655,9 +659,9 @@ struct BigWigWriter::Impl {
     }
 
     /// Writes the index and zoom levels and closes the file, every write checked.
-    void close()
+    void close(const BigWigWriter::FinishProgress& progress)
     {
-        const int rc = finalize();
+        const int rc = finalize(progress);
         finalized = true;
         file->isWrite = 0; // bwClose must not finalize a second time
         if (rc == 0 && std::fflush(stream()) != 0)
@@ -791,7 +795,7 @@ void BigWigWriter::addIntervals(const std::string& chrom,
     }
 }
 
-void BigWigWriter::finish()
+void BigWigWriter::finish(const FinishProgress& progress)
 {
     if (d->finished)
         return;
@@ -805,7 +809,7 @@ void BigWigWriter::finish()
         d->vals = {0.0F};
         d->flush();
     }
-    d->close();
+    d->close(progress);
     d->verify();
     d->output.commit();
     d->finished = true;

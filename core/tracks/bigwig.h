@@ -122,8 +122,11 @@ public:
         addValues(chrom, start, v.data(), v.size());
     }
     void addIntervals(const std::string& chrom, const std::vector<ValuedInterval>& intervals);
-    /// Writes the index and zoom levels and moves the file into place.
-    void finish();
+    /// Told how far the zoom pass has come: `done` of `total` bases of the genome.
+    using FinishProgress = std::function<void(std::int64_t done, std::int64_t total)>;
+    /// Writes the index and zoom levels and moves the file into place. The zoom levels are
+    /// read back from the written values, the one long part, which `progress` hears of.
+    void finish(const FinishProgress& progress = {});
 
 private:
     struct Impl;

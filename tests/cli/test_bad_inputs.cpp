@@ -281,6 +281,10 @@ private Q_SLOTS:
                 everyUpdate);
         QVERIFY2(o.exitCode == 0, o.err.c_str());
         QVERIFY2(o.err.find("predicting 100%") != std::string::npos, o.err.c_str());
+        // The zoom pass after the last base (tens of seconds a human chromosome) is not silent.
+        QVERIFY2(o.err.find("Writing the prediction: zoom levels of logged.bw, 100% of") !=
+                     std::string::npos,
+                 o.err.c_str());
 
         // A wrong value is one sentence naming the variable, before any work.
         o = run({"predict", m_model.string(), "-c", "chr4", "-o", "never.bw"}, {}, 120000, {},

@@ -1,11 +1,13 @@
 #include "core/genome/genome.h"
 #include "core/genome/sequence.h"
 #include "core/util/error.h"
+#include "core/util/opening_progress.h"
 #include "support/fixtures.h"
 
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <tuple>
 
 #include <QTest>
 
@@ -65,6 +67,37 @@ private Q_SLOTS:
         const auto g = Genome::open(m_dir.file("big.fa"));
         QCOMPARE(g.indexLocation(), IndexLocation::BesideFasta);
         QCOMPARE(g.fetch("b", 69'990, 70'001), big.substr(69'990, 11));
+    }
+
+    /// Indexing a human genome takes tens of seconds, so it is a phase the opening thread
+    /// hears of, in bytes of the file read (the bases are not known yet), from 0 to all of
+    /// them; an index already there is no phase.
+    void indexingReportsItsProgress()
+    {
+        test::writeFasta(m_dir.file("indexed.fa"), {{"a", test::randomBases(3'000'000, 7)},
+                                                    {"b", test::randomBases(1'000'000, 8)}});
+        const auto size = static_cast<std::int64_t>(fs::file_size(m_dir.file("indexed.fa")));
+        std::vector<std::tuple<std::string, std::int64_t, std::int64_t, std::string>> told;
+        const auto open = [&] {
+            const OpeningProgressScope scope(
+                [&](const std::string& what, std::int64_t done, std::int64_t total,
+                    const char* unit) { told.emplace_back(what, done, total, unit); });
+            return Genome::open(m_dir.file("indexed.fa"));
+        };
+        QCOMPARE(open().length("b"), 1'000'000);
+        QVERIFY(told.size() >= 2);
+        for (std::size_t i = 0; i < told.size(); ++i) {
+            const auto& [what, done, total, unit] = told[i];
+            QCOMPARE(what, std::string("indexing indexed.fa"));
+            QCOMPARE(total, size);
+            QCOMPARE(unit, std::string("bytes"));
+            QVERIFY(i == 0 || done >= std::get<1>(told[i - 1]));
+        }
+        QCOMPARE(std::get<1>(told.front()), std::int64_t(0));
+        QCOMPARE(std::get<1>(told.back()), size);
+        told.clear();
+        (void)open();
+        QVERIFY(told.empty());
     }
 
     void fetchUpperCasesSoftMasked()

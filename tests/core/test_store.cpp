@@ -2,13 +2,13 @@
 #include "core/data/dataset.h"
 #include "core/data/generator.h"
 #include "core/data/normalization.h"
-#include "core/data/opening_progress.h"
 #include "core/data/stream.h"
 #include "core/data/track_cache_builder.h"
 #include "core/data/track_cache_file.h"
 #include "core/genome/genome.h"
 #include "core/tracks/bigwig.h"
 #include "core/util/memory.h"
+#include "core/util/opening_progress.h"
 #include "core/util/text.h"
 #include "support/fixtures.h"
 
@@ -287,7 +287,8 @@ private Q_SLOTS:
         {
             std::vector<std::string> phases;
             const OpeningProgressScope scope([&](const std::string& what, std::int64_t,
-                                                 std::int64_t) { phases.push_back(what); });
+                                                 std::int64_t,
+                                                 const char*) { phases.push_back(what); });
             const auto track = store::openTrack(bw, "chr2", length, options);
             QVERIFY(phases.empty());               // no cache written on the opening thread
             const auto first = readAll(*track, 1); // whichever backing each block had
@@ -436,7 +437,7 @@ private Q_SLOTS:
             const std::vector<NormalizationMode> m(modes.begin(), modes.end());
             std::vector<std::string> phases;
             const OpeningProgressScope scope(
-                [&](const std::string& what, std::int64_t done, std::int64_t) {
+                [&](const std::string& what, std::int64_t done, std::int64_t, const char*) {
                     if (done == 0)
                         phases.push_back(what);
                 });
@@ -535,7 +536,7 @@ private Q_SLOTS:
                         {"incl_chromosomes", {"chr1", "chr2"}}};
         {
             const OpeningProgressScope scope(
-                [&](const std::string& what, std::int64_t done, std::int64_t total) {
+                [&](const std::string& what, std::int64_t done, std::int64_t total, const char*) {
                     if (phases.find(what) == phases.end())
                         order.push_back(what);
                     phases[what].emplace_back(done, total);
@@ -585,7 +586,7 @@ private Q_SLOTS:
                             {"incl_chromosomes", chroms}};
             int passes = 0;
             const OpeningProgressScope scope(
-                [&](const std::string& what, std::int64_t done, std::int64_t) {
+                [&](const std::string& what, std::int64_t done, std::int64_t, const char*) {
                     if (what.starts_with("statistics of") && done == 0)
                         ++passes;
                 });

@@ -1,10 +1,10 @@
 #include "ui/bridge/training_session.h"
 
-#include "core/data/opening_progress.h"
 #include "core/project/test_evaluation.h"
 #include "core/project/workflow.h"
 #include "core/util/describe.h"
 #include "core/util/memory.h"
+#include "core/util/opening_progress.h"
 #include "core/util/text.h"
 #include "ui/bridge/qt_convert.h"
 
@@ -148,21 +148,22 @@ OpeningProgress openingReporter(const QPointer<TrainingSession>& self)
 {
     using Clock = std::chrono::steady_clock;
     auto last = std::make_shared<Clock::time_point>();
-    return [self, last](const std::string& what, std::int64_t done, std::int64_t total) {
-        const auto now = Clock::now();
-        if (done != 0 && done < total && now - *last < std::chrono::milliseconds(200))
-            return;
-        *last = now;
-        const double fraction =
-            total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 1.0;
-        QMetaObject::invokeMethod(
-            self.data(),
-            [self, what = qs(what), fraction] {
-                if (self)
-                    Q_EMIT self->opening(what, fraction);
-            },
-            Qt::QueuedConnection);
-    };
+    return
+        [self, last](const std::string& what, std::int64_t done, std::int64_t total, const char*) {
+            const auto now = Clock::now();
+            if (done != 0 && done < total && now - *last < std::chrono::milliseconds(200))
+                return;
+            *last = now;
+            const double fraction =
+                total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 1.0;
+            QMetaObject::invokeMethod(
+                self.data(),
+                [self, what = qs(what), fraction] {
+                    if (self)
+                        Q_EMIT self->opening(what, fraction);
+                },
+                Qt::QueuedConnection);
+        };
 }
 
 } // namespace

@@ -1,4 +1,4 @@
-#include "core/data/opening_progress.h"
+#include "core/util/opening_progress.h"
 
 #include <utility>
 
@@ -22,10 +22,10 @@ OpeningProgressScope::~OpeningProgressScope()
     current() = std::move(m_outer);
 }
 
-void reportOpening(const std::string& what, std::int64_t done, std::int64_t total)
+void reportOpening(const std::string& what, std::int64_t done, std::int64_t total, const char* unit)
 {
     if (const OpeningProgress& progress = current())
-        progress(what, done, total);
+        progress(what, done, total, unit);
 }
 
 } // namespace kdna
