@@ -160,8 +160,12 @@ const GroupConfig& ProcessGroup::config() const
     return m_impl->config;
 }
 
-void ProcessGroup::broadcastFromRankZero(const std::vector<at::Tensor>& tensors,
-                                         const std::string& what)
+namespace {
+
+/// Runs `collective` on one flat buffer per dtype of `tensors`, then copies the result back
+/// into them.
+template<typename Collective>
+void onFlatBuffers(const std::vector<at::Tensor>& tensors, Collective collective)
 {
     torch::NoGradGuard noGrad;
     std::map<c10::ScalarType, std::vector<at::Tensor>> byType;
@@ -169,11 +173,28 @@ void ProcessGroup::broadcastFromRankZero(const std::vector<at::Tensor>& tensors,
         byType[t.scalar_type()].push_back(t);
     for (auto& [type, group] : byType) {
         std::vector<at::Tensor> flat{at::flatten_dense_tensors(group)};
-        m_impl->wait(m_impl->group->broadcast(flat), "the broadcast of rank 0's " + what);
+        collective(flat);
         auto parts = at::unflatten_dense_tensors(flat[0], group);
         for (std::size_t i = 0; i < group.size(); ++i)
             group[i].copy_(parts[i]);
     }
+}
+
+} // namespace
+
+void ProcessGroup::broadcastFromRankZero(const std::vector<at::Tensor>& tensors,
+                                         const std::string& what)
+{
+    onFlatBuffers(tensors, [&](std::vector<at::Tensor>& flat) {
+        m_impl->wait(m_impl->group->broadcast(flat), "the broadcast of rank 0's " + what);
+    });
+}
+
+void ProcessGroup::sumOverRanks(const std::vector<at::Tensor>& tensors, const std::string& what)
+{
+    onFlatBuffers(tensors, [&](std::vector<at::Tensor>& flat) {
+        m_impl->wait(m_impl->group->allreduce(flat), "the sum over the ranks of " + what);
+    });
 }
 
 bool ProcessGroup::averageGradients(const std::vector<at::Tensor>& parameters, bool stop,

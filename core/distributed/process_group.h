@@ -35,6 +35,9 @@ public:
     /// result is true on every rank when any rank asked to stop.
     bool averageGradients(const std::vector<at::Tensor>& parameters, bool stop,
                           const std::string& when);
+    /// Replaces each tensor by its sum over the ranks, in one flat buffer per dtype (the ranks'
+    /// running sums of a split validation). Every rank passes tensors of the same shapes.
+    void sumOverRanks(const std::vector<at::Tensor>& tensors, const std::string& what);
     /// Rank 0's `flag` on every rank.
     bool broadcastFlag(bool flag, const std::string& what);
     /// Every rank's `values` (as many on each rank), in rank order, on every rank. `timeout`

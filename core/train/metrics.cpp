@@ -1,5 +1,6 @@
 #include "core/train/metrics.h"
 
+#include "core/distributed/process_group.h"
 #include "core/util/error.h"
 #include "core/util/text.h"
 
@@ -130,6 +131,30 @@ void OutputMetrics::add(const torch::Tensor& predIn, const torch::Tensor& target
     }
 }
 
+void OutputMetrics::sumOver(dist::ProcessGroup& group, const std::string& what)
+{
+    std::vector<torch::Tensor> sums{m_lossSum};
+    for (const auto& [name, value] : m_values)
+        sums.push_back(value);
+    for (const torch::Tensor& t : {m_pearsonSums, m_aucCounts})
+        if (t.defined())
+            sums.push_back(t);
+    // The counts ride along as doubles, exact below 2^53.
+    std::vector<double> counts;
+    for (const auto& [name, count] : m_counts)
+        counts.push_back(count);
+    counts.push_back(static_cast<double>(m_pearsonPairs));
+    counts.push_back(static_cast<double>(m_examples));
+    sums.push_back(torch::tensor(counts, torch::kDouble).to(m_lossSum.device()));
+    group.sumOverRanks(sums, what);
+    const torch::Tensor totals = sums.back().cpu();
+    const double* total = totals.data_ptr<double>();
+    for (auto& [name, count] : m_counts)
+        count = *total++;
+    m_pearsonPairs = static_cast<std::int64_t>(*total++);
+    m_examples = static_cast<std::int64_t>(*total);
+}
+
 void OutputMetrics::write(std::map<std::string, double>& out, const std::string& prefix) const
 {
     out[prefix + m_prefix + "loss"] =
@@ -187,6 +212,16 @@ void EpochMetrics::add(const std::vector<torch::Tensor>& preds,
     m_examples += examples;
     for (std::size_t o = 0; o < m_outputs.size(); ++o)
         m_outputs[o].add(preds[o], targets[o], losses[o], examples);
+}
+
+void EpochMetrics::sumOver(dist::ProcessGroup& group, const std::string& what)
+{
+    const torch::Tensor examples =
+        torch::full({1}, static_cast<double>(m_examples), torch::kDouble).to(m_total.device());
+    group.sumOverRanks({m_total, examples}, what);
+    m_examples = static_cast<std::int64_t>(examples.item<double>());
+    for (auto& o : m_outputs)
+        o.sumOver(group, what);
 }
 
 std::map<std::string, double> EpochMetrics::values(const std::string& prefix) const

@@ -17,6 +17,10 @@
 
 namespace kdna {
 
+namespace dist {
+class ProcessGroup;
+}
+
 /// Per-example loss: the mean over every non-batch element (Keras' reduction).
 torch::Tensor perExampleLoss(const std::string& name, torch::Tensor pred,
                              const torch::Tensor& target);
@@ -29,6 +33,9 @@ public:
     void add(const torch::Tensor& pred, const torch::Tensor& target, const torch::Tensor& loss,
              std::int64_t examples);
     void write(std::map<std::string, double>& out, const std::string& prefix) const;
+    /// Every sum and count replaced by its total over the ranks of `group`, each of which
+    /// added batches of its own (at least one, so that every sum has its shape).
+    void sumOver(dist::ProcessGroup& group, const std::string& what);
 
 private:
     // The sums stay on the model's device, in double, and are read once in write(): reading
@@ -56,6 +63,8 @@ public:
              const std::vector<torch::Tensor>& losses, const torch::Tensor& total,
              std::int64_t examples);
     [[nodiscard]] std::map<std::string, double> values(const std::string& prefix) const;
+    /// The sums of every rank's batches: values() then measures them all (OutputMetrics).
+    void sumOver(dist::ProcessGroup& group, const std::string& what);
 
 private:
     std::vector<OutputMetrics> m_outputs;

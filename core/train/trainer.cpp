@@ -140,14 +140,23 @@ std::map<std::string, double> measure(nn::GraphModule& module, const Generator& 
                                       const std::vector<OutputTracks>& tracks,
                                       const ModelSpec& spec, bool useWeights, bool bf16,
                                       const torch::Device& device, const std::atomic<bool>* cancel,
-                                      const std::string& prefix, std::int64_t* examples)
+                                      const std::string& prefix, std::int64_t* examples,
+                                      dist::ProcessGroup* group = nullptr)
 {
     torch::NoGradGuard noGrad;
     module->eval();
     EpochMetrics metrics(spec, compile, tracks);
-    BatchStream stream(data, 0, steps);
-    for (std::int64_t s = 0; s < steps; ++s) {
-        if (cancel && cancel->load())
+    // A group shares the batches out as training does (rank r scores r, r + N, ...) and adds
+    // up the sums, so each rank gets the values one process scoring them all would. Every
+    // rank then scores its whole share: a cancel cannot cut one short, as the others' sums
+    // would wait for it (the caller's cancel check decides what the epoch is worth).
+    const bool split = group && steps >= group->size();
+    const std::int64_t first = split ? group->rank() : 0;
+    const std::int64_t stride = split ? group->size() : 1;
+    const std::int64_t mine = (steps - first + stride - 1) / stride;
+    BatchStream stream(data, first, mine, stride);
+    for (std::int64_t s = 0; s < mine; ++s) {
+        if (!split && cancel && cancel->load())
             break;
         Batch batch = stream.next();
         const DeviceBatch b = toDevice(batch, device, useWeights);
@@ -157,6 +166,8 @@ std::map<std::string, double> measure(nn::GraphModule& module, const Generator& 
             *examples += b.examples;
         stream.recycle(std::move(batch));
     }
+    if (split)
+        metrics.sumOver(*group, "the validation's sums");
     return metrics.values(prefix);
 }
 
@@ -465,9 +476,10 @@ bool TrainingLoop::validateEpoch(int epoch, std::map<std::string, double>& value
         return true;
     if (m_run.observer)
         m_run.observer->validating(epoch);
+    m_result.validationExamples = 0;
     const auto val = measure(m_model.module, *m_run.validation, m_validationSteps, m_run.compile,
                              m_tracks, m_run.model.spec(), m_run.settings.weights_val, m_bf16,
-                             m_device, m_run.cancel, "val_", nullptr);
+                             m_device, m_run.cancel, "val_", &m_result.validationExamples, m_group);
     values.insert(val.begin(), val.end());
     // A validation cut short is no measure of the epoch: it must not pick the best. In a group
     // rank 0's cancel counts, once.

@@ -36,6 +36,8 @@ struct TrainingResult {
     int bestEpoch = -1;
     std::string stopReason;
     bool cancelled = false;
+    /// The examples this rank scored in the last validation (a group shares them out).
+    std::int64_t validationExamples = 0;
 };
 
 /// Where a run stood after a finished epoch: what `kdna train --resume` continues from.

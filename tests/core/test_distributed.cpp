@@ -307,6 +307,53 @@ private Q_SLOTS:
         QVERIFY(maxDifference(alone, start) > 1e-3);
     }
 
+    /// Validation is shared out as training is: each of 2 ranks scores half the batches, and
+    /// the sums added up give every rank the values one process scoring all of them on the
+    /// same weights gets (loss, mae and the correlation).
+    void validationIsSharedAndAddedUp()
+    {
+        const auto store = m_dir.file("validation-store");
+        Project half = sgdProject(m_files, 32);
+        half.training.validation_chr = {"chr2"};
+        half.training.validation_steps = 6;
+        half.compile.metrics = {"mae", "correlate"};
+        const ProjectData data = openProjectData(half);
+        QVERIFY(data.validation);
+        const auto trainRank = [&](int rank, Model& model) {
+            dist::ProcessGroup group(pairConfig(store, rank, 60));
+            TrainingRun run{model,
+                            *data.train,
+                            data.validation.get(),
+                            half.compile,
+                            half.training,
+                            nullptr,
+                            nullptr,
+                            {},
+                            {},
+                            &group,
+                            {},
+                            {}};
+            return train(std::move(run));
+        };
+        Model model0(half.model, 7), model1(half.model, 7);
+        auto peer = std::async(std::launch::async, [&] { return trainRank(1, model1); });
+        const TrainingResult rank0 = trainRank(0, model0);
+        const TrainingResult rank1 = peer.get();
+        const auto alone = evaluate(model0, *data.validation, half.compile, 6, false);
+        QCOMPARE(alone.examples, std::int64_t(6 * 32));
+        QCOMPARE(rank0.validationExamples, std::int64_t(3 * 32));
+        QCOMPARE(rank1.validationExamples, std::int64_t(3 * 32));
+        for (const auto* r : {&rank0, &rank1}) {
+            const auto& epoch = r->history.epochs.back();
+            for (const std::string name : {"loss", "mae", "correlate_0_0"}) {
+                const double got = epoch.at("val_" + name), want = alone.metrics.at(name);
+                QVERIFY2(
+                    std::abs(got - want) <= 1e-6 * std::max(1.0, std::abs(want)),
+                    (name + ": " + std::to_string(got) + " vs " + std::to_string(want)).c_str());
+            }
+        }
+    }
+
     /// A rank that leaves after three steps ends the other with one sentence naming it, well
     /// within the timeout, not a hang.
     void aRankThatLeavesEndsTheOther()
