@@ -1,5 +1,6 @@
 #include "core/interpret/variants.h"
 
+#include "core/eval/whole_sequence.h"
 #include "core/genome/genome.h"
 #include "core/genome/sequence.h"
 #include "core/interpret/attribution.h"
@@ -217,6 +218,61 @@ VariantEffects variantEffects(Model& model, const Genome& genome, const std::fil
     for (std::size_t k = 0; k < kept.size(); ++k)
         out.rows[k].variant = std::move(kept[k]);
     return out;
+}
+
+VariantProfile variantProfile(Model& model, const Genome& genome, const Variant& v,
+                              const std::filesystem::path& source, std::int64_t batchSize)
+{
+    if (const std::string problem = problemWith(genome, source, v); !problem.empty())
+        throw Error(problem);
+    const std::int64_t L = sequenceLength(model);
+    const VariantWindows region = variantWindows(genome, v, 2 * L - 1);
+    VariantProfile p;
+    p.targets = targetNames(model);
+    p.firstCentre = v.pos - (L - 1) + L / 2;
+    const auto T = static_cast<std::int64_t>(p.targets.size());
+    p.ref.assign(p.targets.size(), std::vector<float>(static_cast<std::size_t>(L)));
+    p.alt = p.ref;
+    const auto keep = [&](std::vector<std::vector<float>>& into, std::int64_t k,
+                          const float* values) {
+        for (std::int64_t t = 0; t < T; ++t)
+            into[static_cast<std::size_t>(t)][static_cast<std::size_t>(k)] = values[t];
+    };
+    // The L windows of each strand of the region share most of their bases: the whole-sequence
+    // plan runs each region once (milliseconds); other models go window by window.
+    if (const WholeSequencePlan plan = planWholeSequence(model.spec());
+        plan.possible && plan.outputs == T) {
+        const WholeSequenceRunner runner(model, plan);
+        std::vector<float> out(static_cast<std::size_t>(L * T));
+        for (const auto& [codes, into] : {std::pair{&region.ref, &p.ref}, {&region.alt, &p.alt}}) {
+            runner.run(codes->data(), static_cast<std::int64_t>(codes->size()), 0, L, out.data());
+            for (std::int64_t k = 0; k < L; ++k)
+                keep(*into, k, out.data() + k * T);
+        }
+        p.method = "whole-sequence";
+        return p;
+    }
+    const auto sizes = outputSizes(model);
+    const auto fill = [&](std::int64_t first, std::int64_t count, float* dst) {
+        for (std::int64_t r = first; r < first + count; ++r)
+            sequence::oneHot((r < L ? region.ref : region.alt).data() + r % L,
+                             static_cast<std::size_t>(L), dst + (r - first) * L * 4);
+    };
+    const auto take = [&](std::int64_t first, std::int64_t count,
+                          const std::vector<torch::Tensor>& outs) {
+        std::vector<float> values(static_cast<std::size_t>(T));
+        for (std::int64_t r = first; r < first + count; ++r) {
+            float* v = values.data();
+            for (std::size_t j = 0; j < sizes.size(); ++j) {
+                const float* y = outs[j].data_ptr<float>() + (r - first) * sizes[j];
+                v = std::copy(y, y + sizes[j], v);
+            }
+            keep(r < L ? p.ref : p.alt, r % L, values.data());
+        }
+    };
+    detail::forEachBatch(model, 2 * L, batchSize, fill, take);
+    p.method = "windows";
+    return p;
 }
 
 std::vector<std::string> infoKeys(const std::string& target, bool several)

@@ -48,6 +48,23 @@ struct VariantWindows {
 [[nodiscard]] VariantWindows variantWindows(const Genome& genome, const Variant& v,
                                             std::int64_t length);
 
+/// The model's outputs on every window that holds a variant's first REF base, on the
+/// reference and with the alternative allele: what a click on a variant shows over its
+/// window. Window k (of the model's length L) is centred at firstCentre + k and cut from
+/// variantWindows(genome, v, 2 L - 1), so the middle one (k = L / 2) is variantEffects's row.
+struct VariantProfile {
+    std::int64_t firstCentre = 0;        ///< 0-based position of window 0's centre
+    std::vector<std::string> targets;    ///< as VariantEffects names them
+    std::vector<std::vector<float>> ref; ///< per target: one value per window
+    std::vector<std::vector<float>> alt; ///< per target: one value per window
+    std::string method;                  ///< "whole-sequence" or "windows"
+};
+/// Throws kdna::Error when the variant's REF does not match the genome or its contig is not
+/// there (the sentence variantEffects gives, naming `source`).
+[[nodiscard]] VariantProfile variantProfile(Model& model, const Genome& genome, const Variant& v,
+                                            const std::filesystem::path& source,
+                                            std::int64_t batchSize = 256);
+
 /// A variant's predictions: per target (every value of every output, outputs in order).
 struct VariantEffect {
     Variant variant;

@@ -675,6 +675,69 @@ private Q_SLOTS:
                      err.what());
         }
     }
+
+    /// A click on a variant shows the model over every window that holds it, on the reference
+    /// and with the allele: the middle window is the variant's row, the others the windows cut
+    /// by hand, both for a model the whole-sequence plan runs and one run window by window.
+    void variantProfileCoversTheWindowsHoldingIt()
+    {
+        const Genome genome = Genome::open(m_files.fasta);
+        const std::string snvRef = genome.fetch("chr1", 1000, 1001);
+        const std::string delRef = genome.fetch("chr1", 3000, 3004);
+        const auto vcf = m_dir.file("profile.vcf");
+        writeVcf(vcf, "chr1\t1001\tsnv\t" + snvRef + "\t" + (snvRef == "A" ? "C" : "A") +
+                          "\t.\t.\t.\nchr1\t3001\tdel\t" + delRef + "\t" + delRef.substr(0, 1) +
+                          "\t.\t.\t.\n");
+        for (const bool whole : {true, false}) {
+            const std::int64_t L = whole ? 301 : 41, half = L / 2;
+            Model m = whole ? tutorialCnn(L) : twoHeads(L);
+            const VariantEffects e = variantEffects(m, genome, vcf, 7);
+            QCOMPARE(e.rows.size(), std::size_t(2));
+            for (const VariantEffect& row : e.rows) {
+                const Variant& v = row.variant;
+                const VariantProfile p = variantProfile(m, genome, v, vcf, 16);
+                QCOMPARE(p.method, std::string(whole ? "whole-sequence" : "windows"));
+                QCOMPARE(p.targets, e.targets);
+                QCOMPARE(p.firstCentre, v.pos - (L - 1) + half);
+                // The region's windows by hand: the allele spliced in after L - 1 bases.
+                const std::int64_t after = v.pos + static_cast<std::int64_t>(v.ref.size());
+                const std::string refText = genome.fetch("chr1", v.pos - L + 1, v.pos + L);
+                const std::string altText = (genome.fetch("chr1", v.pos - L + 1, v.pos) + v.alt +
+                                             genome.fetch("chr1", after, after + L))
+                                                .substr(0, static_cast<std::size_t>(2 * L - 1));
+                for (const std::int64_t k : {std::int64_t{0}, half, L - 1}) {
+                    std::vector<std::uint8_t> codes(static_cast<std::size_t>(L));
+                    sequence::encode(refText.substr(static_cast<std::size_t>(k), L), codes.data());
+                    const auto refX = oneHotWindows(codes);
+                    sequence::encode(altText.substr(static_cast<std::size_t>(k), L), codes.data());
+                    const auto altX = oneHotWindows(codes);
+                    for (std::size_t t = 0; t < p.targets.size(); ++t) {
+                        const Target target =
+                            whole ? Target{0, 0}
+                                  : Target{t == 0 ? 0u : 1u,
+                                           t == 0 ? 0 : static_cast<std::int64_t>(t) - 1};
+                        const auto at = static_cast<std::size_t>(k);
+                        QVERIFY(std::abs(p.ref[t][at] - valueOf(m, refX, L, target)) < 1e-5);
+                        QVERIFY(std::abs(p.alt[t][at] - valueOf(m, altX, L, target)) < 1e-5);
+                        if (k == half) {
+                            QVERIFY(std::abs(p.ref[t][at] - row.ref[t]) < 1e-5);
+                            QVERIFY(std::abs(p.alt[t][at] - row.alt[t]) < 1e-5);
+                        }
+                    }
+                }
+            }
+            // A REF the genome does not have is the sentence variantEffects gives.
+            Variant wrong = e.rows[0].variant;
+            wrong.ref = snvRef == "G" ? "T" : "G";
+            try {
+                (void)variantProfile(m, genome, wrong, vcf);
+                QFAIL("a wrong REF was profiled");
+            } catch (const Error& err) {
+                QVERIFY2(QString::fromUtf8(err.what()).contains(QStringLiteral("REF is")),
+                         err.what());
+            }
+        }
+    }
 };
 
 QTEST_GUILESS_MAIN(TestInterpret)

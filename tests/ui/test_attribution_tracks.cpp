@@ -1,6 +1,7 @@
 // "Explain here" and VCF variant lanes in the Tracks step, as a person uses them: the real
 // button, shortcut, method box and "Add tracks..." dialog, then what the lanes say and draw.
 // The drawing is asserted on the painter's calls, recorded by a paint engine of the test's own.
+#include "core/data/spec_file.h"
 #include "core/genome/genome.h"
 #include "core/project/demo_data.h"
 #include "core/project/project.h"
@@ -539,6 +540,39 @@ void TestAttributionTracks::vcfBecomesAVariantLane()
     QVERIFY2(tip.contains(
                  QStringLiteral("alt \u2212 ref = %1").arg(QString::number(v.effect(), 'g', 4))),
              qPrintable(tip));
+
+    // Clicking it shows the model over every window that holds it: a ref and an alt lane, one
+    // value per window centre, the middle window's the variant's own ref and alt.
+    QTest::mouseClick(view, Qt::LeftButton, {}, heads[1].box.center().toPoint());
+    const auto laneNamed = [&](const QString& name) {
+        for (const int id : view->trackIds())
+            if (view->track(id)->style.name == name)
+                return id;
+        return -1;
+    };
+    QVERIFY2(
+        QTest::qWaitFor([&] { return laneNamed(QStringLiteral("v200 alt windows")) >= 0; }, kWait),
+        qPrintable(step->message()));
+    const int refLane = laneNamed(QStringLiteral("v200 ref windows"));
+    const int altLane = laneNamed(QStringLiteral("v200 alt windows"));
+    QVERIFY(refLane >= 0);
+    QVERIFY2(step->message().contains(QStringLiteral("windows that hold v200 (chr1:50,201 ")),
+             qPrintable(step->message()));
+    const std::int64_t L = primary(Project::load(m_project).dataset).window;
+    const auto read = [&](int id, std::int64_t pos) {
+        return view->track(id)->source->read("chr1", pos, pos + 1, 1).values.at(0);
+    };
+    QVERIFY(std::abs(read(refLane, v.pos) - v.refValue) < 1e-5);
+    QVERIFY(std::abs(read(altLane, v.pos) - v.altValue) < 1e-5);
+    const int changeLane = laneNamed(QStringLiteral("v200 alt \u2212 ref"));
+    QVERIFY(changeLane >= 0);
+    QVERIFY(std::abs(read(changeLane, v.pos) - v.effect()) < 1e-5);
+    // The first and last windows that hold it, and none beyond.
+    const std::int64_t first = v.pos - (L - 1) + L / 2;
+    QVERIFY(!std::isnan(read(refLane, first)));
+    QVERIFY(!std::isnan(read(altLane, first + L - 1)));
+    QVERIFY(std::isnan(read(refLane, first - 1)));
+    QVERIFY(std::isnan(read(altLane, first + L)));
 }
 
 void TestAttributionTracks::explainHereOnTwoKilobases()

@@ -346,6 +346,25 @@ VariantMarks marksOf(LoadedModel& model, const Genome& genome, const std::string
     return out;
 }
 
+VariantWindowsPrediction windowsOf(LoadedModel& model, const Genome& genome, const std::string& vcf,
+                                   const VariantMark& mark)
+{
+    const auto t0 = std::chrono::steady_clock::now();
+    const interpret::Variant v{mark.chrom, mark.pos, ss(mark.id), ss(mark.ref), ss(mark.alt)};
+    const interpret::VariantProfile p = interpret::variantProfile(*model.model, genome, v, vcf);
+    // The lane's output: the first, its values summed (marksOf).
+    const auto values = static_cast<std::size_t>(interpret::outputSizes(*model.model).front());
+    VariantWindowsPrediction out{mark, p.firstCentre, {}, {}, qs(p.method), 0};
+    for (std::size_t k = 0; k < values && k < p.ref.size(); ++k)
+        for (auto [from, to] : {std::pair{&p.ref[k], &out.ref}, {&p.alt[k], &out.alt}}) {
+            to->resize(from->size(), 0.0F);
+            for (std::size_t w = 0; w < from->size(); ++w)
+                (*to)[w] += (*from)[w];
+        }
+    out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return out;
+}
+
 } // namespace
 
 BackgroundTask* ModelSession::explainRegion(const GenomicRange& viewRange, ExplainMethod method)
@@ -403,6 +422,22 @@ BackgroundTask* ModelSession::scoreVariants(const QString& vcf)
     });
     connect(task, &BackgroundTask::failed, this,
             [this, vcf](const QString& message) { Q_EMIT variantsFailed(vcf, message); });
+    return task;
+}
+
+BackgroundTask* ModelSession::predictVariantWindows(const QString& vcf, const VariantMark& mark)
+{
+    if (!m_facts.model || m_busy)
+        return nullptr;
+    auto result = std::make_shared<VariantWindowsPrediction>();
+    BackgroundTask* task =
+        run(tr("Predicting the windows of %1").arg(mark.id),
+            [result, path = ss(vcf), mark, model = m_facts.model, genome = m_facts.genomeFile](
+                TaskContext&) { *result = windowsOf(*model, *genome, path, mark); });
+    connect(task, &BackgroundTask::succeeded, this, [this, result, generation = m_generation] {
+        if (generation == m_generation)
+            Q_EMIT variantWindowsPredicted(*result);
+    });
     return task;
 }
 

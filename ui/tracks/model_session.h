@@ -33,6 +33,18 @@ struct RegionPrediction {
     double seconds = 0;
 };
 
+/// A variant's predictions over every window that holds it, on the reference and with the
+/// allele (core/interpret's variantProfile), for the lane's output: its values summed, as the
+/// variant lane scores it. Window k is centred at firstCentre + k.
+struct VariantWindowsPrediction {
+    VariantMark mark;
+    std::int64_t firstCentre = 0;
+    std::vector<float> ref;
+    std::vector<float> alt;
+    QString method; ///< "whole-sequence" or "windows"
+    double seconds = 0;
+};
+
 /// What loading a model tells the viewer (ModelSession keeps it), gathered off the GUI thread.
 struct ModelFacts {
     std::shared_ptr<LoadedModel> model;
@@ -100,6 +112,9 @@ public:
     /// Scores every variant of a VCF/BCF (core/interpret/variants); variantsScored() or
     /// variantsFailed() follows.
     BackgroundTask* scoreVariants(const QString& vcf);
+    /// The predictions over `mark`'s windows (a variant of `vcf`); variantWindowsPredicted() or
+    /// failed() follows.
+    BackgroundTask* predictVariantWindows(const QString& vcf, const VariantMark& mark);
     /// Where a chromosome's prediction goes unless the user says otherwise:
     /// `<archive>.<chrom>.prediction.bw`.
     [[nodiscard]] static QString chromosomeOutput(const QString& archive, const std::string& chrom);
@@ -114,6 +129,7 @@ Q_SIGNALS:
     void explained(std::shared_ptr<const kdna::ui::Explanation> explanation);
     void variantsScored(const QString& vcf, std::shared_ptr<const kdna::ui::VariantMarks> marks);
     void variantsFailed(const QString& vcf, const QString& message);
+    void variantWindowsPredicted(const kdna::ui::VariantWindowsPrediction& prediction);
     void busyChanged(bool busy);
     /// The running task's progress, 0..1.
     void progressed(double fraction);

@@ -160,6 +160,8 @@ Q_SIGNALS:
     void featureNamesChanged();
     /// A problem to show the user (a file that cannot be read, say).
     void problem(const QString& message);
+    /// A click on the head or stick of a variant of lane `track` (the variant of its VCF).
+    void variantClicked(int track, const kdna::ui::VariantMark& mark);
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -194,6 +196,8 @@ private:
     [[nodiscard]] QString explanationTip(const Track& t, const Lane& lane, std::int64_t base,
                                          int y) const;
     [[nodiscard]] QString variantTip(const Track& t, double x) const;
+    /// The variant of `t` drawn at `x` (its lollipop), if any.
+    [[nodiscard]] const VariantMark* variantAt(const Track& t, double x) const;
     /// The variants of `t` on the frame's chromosome.
     [[nodiscard]] std::vector<const VariantMark*> marksOn(const Track& t,
                                                           const ViewFrame& frame) const;

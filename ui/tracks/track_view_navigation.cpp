@@ -201,6 +201,14 @@ void TrackView::mousePressEvent(QMouseEvent* event)
         update();
         return;
     }
+    if (const auto lane = laneAt(static_cast<int>(at.y()))) {
+        const Track& owner = m_tracks[lane->tracks.front()];
+        if (owner.kind == TrackKind::Variants)
+            if (const VariantMark* mark = variantAt(owner, at.x())) {
+                Q_EMIT variantClicked(owner.id, *mark);
+                return;
+            }
+    }
     m_drag = Drag::Pan;
     m_pressX = at.x();
     m_pressStart = m_view.start();

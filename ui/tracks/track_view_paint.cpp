@@ -407,14 +407,20 @@ QString TrackView::explanationTip(const Track& t, const Lane& lane, std::int64_t
              QString::number(e.ism[i * 4 + static_cast<std::size_t>(row)], 'g', 4));
 }
 
-QString TrackView::variantTip(const Track& t, double x) const
+const VariantMark* TrackView::variantAt(const Track& t, double x) const
 {
     const ViewFrame f = frame();
     const auto marks = marksOn(t, f);
     const int at = paint::lollipopAt(f, marks, x);
-    if (at < 0)
+    return at < 0 ? nullptr : marks[static_cast<std::size_t>(at)];
+}
+
+QString TrackView::variantTip(const Track& t, double x) const
+{
+    const VariantMark* mark = variantAt(t, x);
+    if (!mark)
         return {};
-    const VariantMark& v = *marks[static_cast<std::size_t>(at)];
+    const VariantMark& v = *mark;
     return tr("<b>%1</b> %2:%3 %4&gt;%5<br>%6: alt \u2212 ref = %7 (ref %8, alt %9)")
         .arg(v.id == QStringLiteral(".") ? tr("variant") : v.id.toHtmlEscaped(), qs(v.chrom),
              count(v.pos + 1), v.ref.toHtmlEscaped(), v.alt.toHtmlEscaped(),

@@ -148,6 +148,9 @@ void TracksStep::connectModel()
             [this](const QString& vcf, const QString& message) {
                 m_view->setVariants(m_view->findTrack(vcf), nullptr, message);
             });
+    connect(m_view, &TrackView::variantClicked, this, &TracksStep::variantClicked);
+    connect(m_model, &ModelSession::variantWindowsPredicted, this,
+            &TracksStep::variantWindowsPredicted);
     connect(m_model, &ModelSession::failed, this, [this](const QString& m) {
         // failed() comes before finished(), so the task that was cancelled is still known.
         showMessage(m_model->isStopping() ? tr("Stopped.") : m, true);

@@ -28,6 +28,7 @@ class ProjectDocument;
 class TrackPanel;
 class TrackView;
 struct RegionPrediction;
+struct VariantWindowsPrediction;
 
 /// The Tracks step of kdna-studio: a genome browser over the project's genome and tracks, and
 /// the trained model's predictions beside (or over) the experiment they predict. Opens the
@@ -116,6 +117,9 @@ private:
     /// A VCF: a variant lane, its variants scored with the model.
     void addVariantFile(const QString& path);
     void variantsScored(const QString& vcf, const std::shared_ptr<const VariantMarks>& marks);
+    /// A click on a variant: the model over every window that holds it, ref and alt.
+    void variantClicked(int track, const VariantMark& mark);
+    void variantWindowsPredicted(const VariantWindowsPrediction& prediction);
     void chooseTracks();
     void chooseExport();
 
@@ -143,8 +147,13 @@ private:
     /// The session to restore once the files it names are open; no session is stored meanwhile.
     std::optional<ViewerSession> m_pendingSession;
     std::vector<int> m_regionTracks; ///< per model track, the region prediction's track id
-    int m_attributionTrack = -1;     ///< the logo lane "Explain here" fills
-    int m_heatmapTrack = -1;         ///< the ISM heatmap lane
+    /// The clicked variant's windows: the reference's lane, the allele's and their difference
+    /// (ids, or -1).
+    int m_variantRefTrack = -1;
+    int m_variantAltTrack = -1;
+    int m_variantChangeTrack = -1;
+    int m_attributionTrack = -1; ///< the logo lane "Explain here" fills
+    int m_heatmapTrack = -1;     ///< the ISM heatmap lane
 };
 
 } // namespace kdna::ui

@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <utility>
 
 #include <QCheckBox>
@@ -325,6 +326,76 @@ void TracksStep::variantsScored(const QString& vcf,
             QLatin1Char(' ') +
             tr("%1 left out, the first: %2").arg(marks->skipped.size()).arg(marks->skipped.front());
     showMessage(text);
+}
+
+namespace {
+
+/// "v200 (chr1:50,201 A>G)", or "the variant at ..." for an unnamed one.
+QString variantName(const VariantMark& mark)
+{
+    const QString where =
+        QStringLiteral("%1:%2 %3>%4").arg(qs(mark.chrom), count(mark.pos + 1), mark.ref, mark.alt);
+    return mark.id == QStringLiteral(".") ? TracksStep::tr("the variant at %1").arg(where)
+                                          : QStringLiteral("%1 (%2)").arg(mark.id, where);
+}
+
+} // namespace
+
+void TracksStep::variantClicked(int track, const VariantMark& mark)
+{
+    const Track* lane = m_view->track(track);
+    if (!lane)
+        return;
+    if (m_model->isBusy()) {
+        showMessage(tr("The model is busy: click %1 again once it is done.").arg(variantName(mark)),
+                    true);
+        return;
+    }
+    if (m_model->predictVariantWindows(lane->path, mark)) {
+        showProgress(tr("Predicting"));
+        showMessage(tr("Predicting the windows that hold %1...").arg(variantName(mark)));
+    }
+}
+
+void TracksStep::variantWindowsPredicted(const VariantWindowsPrediction& p)
+{
+    const std::optional<Chromosome> chrom = m_view->findChromosome(p.mark.chrom);
+    if (!chrom || p.ref.empty())
+        return;
+    // One fixed scale for both lanes, so the allele's change reads as a height.
+    const auto [lo, hi] = std::minmax({*std::min_element(p.ref.begin(), p.ref.end()),
+                                       *std::max_element(p.ref.begin(), p.ref.end()),
+                                       *std::min_element(p.alt.begin(), p.alt.end()),
+                                       *std::max_element(p.alt.begin(), p.alt.end())});
+    const QString label = p.mark.id == QStringLiteral(".") ? tr("variant") : p.mark.id;
+    const auto show = [&](int& id, const std::vector<float>& values, const QString& name,
+                          const QColor& color, bool autoscale) {
+        auto source = std::make_shared<const MemorySignalSource>(*chrom, p.firstCentre, values);
+        const TrackStyle style{name, color, 50, autoscale, lo, hi > lo ? hi : lo + 1};
+        if (m_view->track(id)) {
+            m_view->replaceSource(id, std::move(source));
+            m_view->setStyle(id, style);
+        } else {
+            id = m_view->addSignal(std::move(source), style, TrackOrigin::Model, true);
+        }
+    };
+    // The allele's change is small beside the values: a lane of its own shows where it acts.
+    std::vector<float> change(p.ref.size());
+    std::transform(p.alt.begin(), p.alt.end(), p.ref.begin(), change.begin(), std::minus<>());
+    show(m_variantRefTrack, p.ref, tr("%1 ref windows").arg(label), colors::signal(0), false);
+    show(m_variantAltTrack, p.alt, tr("%1 alt windows").arg(label), colors::prediction(), false);
+    show(m_variantChangeTrack, change, tr("%1 alt \u2212 ref").arg(label), colors::feature(), true);
+    const auto most = static_cast<std::size_t>(
+        std::max_element(change.begin(), change.end(),
+                         [](float a, float b) { return std::abs(a) < std::abs(b); }) -
+        change.begin());
+    const auto centre = p.firstCentre + static_cast<std::int64_t>(most);
+    showMessage(tr("Predicted the %1 windows that hold %2 (%3, %4 s): alt \u2212 ref is "
+                   "largest, %5, in the window centred at %6.")
+                    .arg(count(static_cast<std::int64_t>(p.ref.size())), variantName(p.mark),
+                         p.method, QString::number(p.seconds, 'f', 2),
+                         QString::number(change[most], 'g', 4),
+                         QStringLiteral("%1:%2").arg(qs(chrom->name), count(centre + 1))));
 }
 
 } // namespace kdna::ui
