@@ -1,6 +1,7 @@
 #include "app/cli/cli_common.h"
 
 #include "core/data/block_cache.h"
+#include "core/data/track_cache_file.h"
 #include "core/util/error.h"
 #include "core/util/paths.h"
 #include "core/util/text.h"
@@ -70,6 +71,9 @@ void MemoryOption::apply() const
 {
     if (!size.empty())
         store::setMemoryBudget(parseMemorySize(size));
+    if (!cachePrecision.empty())
+        store::setCachePrecision(cachePrecision == "bfloat16" ? store::CachePrecision::BFloat16
+                                                              : store::CachePrecision::Float32);
 }
 
 void addMemoryOption(CLI::App& cmd, MemoryOption& option)
@@ -86,6 +90,11 @@ void addMemoryOption(CLI::App& cmd, MemoryOption& option)
                 return {};
             },
             "SIZE"));
+    cmd.add_option("--cache-precision", option.cachePrecision,
+                   "How the track caches on disk keep values: float32 (exact, 4 bytes a base a "
+                   "track) or bfloat16 (2 bytes, each value within 2^-9 of the bigWig's; the "
+                   "statistics stay exact)")
+        ->check(oneOf({"float32", "bfloat16"}));
 }
 
 CLI::Validator atLeast(std::int64_t min)

@@ -26,10 +26,12 @@ void addDataOption(CLI::App& cmd, DataOption& option);
 
 /// A whole number of at least `min`.
 [[nodiscard]] CLI::Validator atLeast(std::int64_t min);
-/// --memory SIZE: the budget of the streamed-data block cache (core/data/block_cache.h).
+/// --memory SIZE: the budget of the streamed-data block cache (core/data/block_cache.h), and
+/// --cache-precision: how the track caches on disk keep values (core/data/track_cache_file.h).
 struct MemoryOption {
     std::string size;
-    /// Sets the cache's budget when the option was given.
+    std::string cachePrecision;
+    /// Sets the cache's budget and precision when the options were given.
     void apply() const;
 };
 void addMemoryOption(CLI::App& cmd, MemoryOption& option);

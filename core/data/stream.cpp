@@ -65,33 +65,43 @@ std::shared_ptr<const BigWigReader> bigWigOf(const std::filesystem::path& bigwig
 
 std::string optionsKey(const StreamOptions& o)
 {
-    return std::to_string(o.blockBases) + "|" + std::to_string(static_cast<int>(o.backing));
+    return std::to_string(o.blockBases) + "|" + std::to_string(static_cast<int>(o.backing)) + "|" +
+           std::to_string(static_cast<int>(cachePrecision()));
 }
 
 /// Reads the cache file when a valid one is there; else the bigWig, until the cache the
-/// builder writes behind the reads is ready (the same floats either way).
+/// builder writes behind the reads is ready (the same floats either way: a bigWig read is
+/// rounded to the cache's precision).
 TrackStream::Loader trackLoader(const std::shared_ptr<const BigWigReader>& reader,
                                 const std::string& chrom, std::int64_t length,
                                 const StreamOptions& options)
 {
     const std::int64_t stored = reader->contains(chrom) ? reader->length(chrom) : 0;
     const std::int64_t cached = std::min(length, stored);
+    const CachePrecision precision =
+        options.backing == TrackBacking::CacheFile ? cachePrecision() : CachePrecision::Float32;
     std::shared_ptr<const TrackCacheFile> file;
     std::shared_ptr<TrackCacheSlot> later;
     if (stored > 0 && options.backing == TrackBacking::CacheFile) {
-        file = TrackCacheFile::openIfValid(TrackCacheFile::pathFor(reader->path(), chrom),
-                                           reader->path(), chrom, cached);
+        file =
+            TrackCacheFile::openIfValid(TrackCacheFile::pathFor(reader->path(), chrom, precision),
+                                        reader->path(), chrom, cached, precision);
         if (!file)
-            later = buildTrackCacheBehind(reader, chrom, cached);
+            later = buildTrackCacheBehind(reader, chrom, cached, precision);
     }
-    return [reader, file, later, chrom, stored](std::int64_t start, std::int64_t end, float* out) {
+    return [reader, file, later, chrom, stored, precision](std::int64_t start, std::int64_t end,
+                                                           float* out) {
         const std::int64_t inFile = std::clamp(stored - start, std::int64_t{0}, end - start);
         if (inFile > 0) {
             const TrackCacheFile* from = file ? file.get() : (later ? later->file() : nullptr);
-            if (from)
+            if (from) {
                 from->read(start, start + inFile, out);
-            else
+            } else {
                 reader->values(chrom, start, start + inFile, out);
+                if (precision != CachePrecision::Float32)
+                    std::transform(out, out + inFile, out,
+                                   [precision](float v) { return atPrecision(v, precision); });
+            }
         }
         std::fill(out + inFile, out + (end - start), 0.0F);
     };

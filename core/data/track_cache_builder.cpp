@@ -24,6 +24,7 @@ struct Job {
     std::string chrom;
     std::int64_t length;
     std::filesystem::path cache; // taken when queued: the cache folder is the opener's
+    CachePrecision precision;
 };
 
 /// The one builder thread and its queue; its destructor (at exit) stops the build under way.
@@ -101,11 +102,11 @@ private:
         try {
             const auto open = [&] {
                 return TrackCacheFile::openIfValid(job.cache, job.reader->path(), job.chrom,
-                                                   job.length);
+                                                   job.length, job.precision);
             };
             auto file = open();
-            if (!file &&
-                TrackCacheFile::build(job.cache, *job.reader, job.chrom, job.length, wanted))
+            if (!file && TrackCacheFile::build(job.cache, *job.reader, job.chrom, job.length,
+                                               wanted, job.precision))
                 file = open();
             if (const auto slot = job.slot.lock(); slot && file)
                 slot->publish(std::move(file));
@@ -134,11 +135,12 @@ void TrackCacheSlot::publish(std::shared_ptr<const TrackCacheFile> file)
 }
 
 std::shared_ptr<TrackCacheSlot> buildTrackCacheBehind(std::shared_ptr<const BigWigReader> reader,
-                                                      const std::string& chrom, std::int64_t length)
+                                                      const std::string& chrom, std::int64_t length,
+                                                      CachePrecision precision)
 {
     auto slot = std::make_shared<TrackCacheSlot>();
-    auto cache = TrackCacheFile::pathFor(reader->path(), chrom);
-    Builder::instance().add({slot, std::move(reader), chrom, length, std::move(cache)});
+    auto cache = TrackCacheFile::pathFor(reader->path(), chrom, precision);
+    Builder::instance().add({slot, std::move(reader), chrom, length, std::move(cache), precision});
     return slot;
 }
 

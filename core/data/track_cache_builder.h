@@ -18,6 +18,7 @@ class BigWigReader;
 namespace kdna::store {
 
 class TrackCacheFile;
+enum class CachePrecision;
 
 /// Where a stream finds its cache once the builder has written it.
 class TrackCacheSlot {
@@ -35,11 +36,12 @@ private:
     std::atomic<bool> m_ready{false};
 };
 
-/// Queues the cache of `chrom` of `reader` over [0, length); the slot it returns fills when
-/// the cache is written. The build is skipped when nobody holds the slot by its turn.
+/// Queues the cache of `chrom` of `reader` over [0, length) at `precision`; the slot it
+/// returns fills when the cache is written. The build is skipped when nobody holds the slot by
+/// its turn.
 [[nodiscard]] std::shared_ptr<TrackCacheSlot>
 buildTrackCacheBehind(std::shared_ptr<const BigWigReader> reader, const std::string& chrom,
-                      std::int64_t length);
+                      std::int64_t length, CachePrecision precision);
 
 /// Waits until every queued build has finished or been skipped (tests and benchmarks).
 void waitForTrackCaches();

@@ -295,6 +295,13 @@ private Q_SLOTS:
         QVERIFY(!fs::exists(m_dir / "never.bw"));
     }
 
+    void cachePrecisionMustBeKnown()
+    {
+        const std::string says = "--cache-precision: must be one of float32, bfloat16, not 'half'";
+        expectRefusal({"train", "demo.kdna.json", "--cache-precision", "half"}, says);
+        expectRefusal(
+            {"predict", "m.kdna", "-c", "chr4", "-o", "p.bw", "--cache-precision", "half"}, says);
+    }
     void methodMustBeKnown()
     {
         expectRefusal({"predict", "m.kdna", "-c", "chr4", "-o", "p.bw", "--method", "fast"},

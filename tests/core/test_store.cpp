@@ -22,6 +22,7 @@
 
 #include <QTest>
 
+#include <c10/util/BFloat16.h>
 #include <nlohmann/json.hpp>
 
 using namespace kdna;
@@ -307,6 +308,58 @@ private Q_SLOTS:
         QCOMPARE(fs::last_write_time(cache), stamp); // read, not written again
         const auto got = readAll(*track, 1);
         QVERIFY(std::memcmp(got.data(), want.data(), got.size() * sizeof(float)) == 0);
+        qputenv("XDG_CACHE_HOME", QByteArray::fromStdString(m_dir.file("cache").string()));
+    }
+
+    /// Caches at bfloat16 (issue 18: the precision the user chooses, float32 by default) take
+    /// 2 bytes a base, so a human genome's 4 tracks need 23 GB of disk, not 46; a stream reads
+    /// the values rounded the same way before its cache exists (round to nearest, ties to
+    /// even, as torch rounds), and the float32 cache is another file that stays exact.
+    void bfloat16CachesHalveTheDiskAndReadRounded()
+    {
+        qputenv("XDG_CACHE_HOME", QByteArray::fromStdString(m_dir.file("bf16-cache").string()));
+        const fs::path bw = m_dir.file("fine.bw");
+        const std::int64_t n = 200'000;
+        {
+            std::mt19937 rng(11);
+            std::uniform_real_distribution<float> value(0.0F, 100.0F);
+            std::vector<float> values(static_cast<std::size_t>(n));
+            for (float& v : values)
+                v = value(rng);
+            BigWigWriter w(bw, {{"chrR", n}});
+            w.addValues("chrR", 0, values);
+            w.finish();
+        }
+        const auto exact = BigWigReader::open(bw).values("chrR", 0, n);
+        std::vector<float> want; // torch's rounding: the oracle
+        for (const float v : exact)
+            want.push_back(static_cast<float>(c10::BFloat16(v)));
+        QVERIFY(want != exact); // the rounding is seen
+        const store::StreamOptions options{4096, store::TrackBacking::CacheFile};
+        store::setCachePrecision(store::CachePrecision::BFloat16);
+        store::clearBlockCache();
+        const fs::path cache = store::TrackCacheFile::pathFor(bw, "chrR");
+        QVERIFY(cache !=
+                store::TrackCacheFile::pathFor(bw, "chrR", store::CachePrecision::Float32));
+        {
+            const auto track = store::openTrack(bw, "chrR", n, options);
+            const auto first = readAll(*track, 2); // from the bigWig, rounded as the cache is
+            QVERIFY(std::memcmp(first.data(), want.data(), first.size() * sizeof(float)) == 0);
+            store::waitForTrackCaches();
+            QVERIFY(store::TrackCacheFile::openIfValid(cache, bw, "chrR", n)); // the one read
+            QVERIFY2(fs::file_size(cache) < static_cast<std::uintmax_t>(2 * n + 4096),
+                     std::to_string(fs::file_size(cache)).c_str());
+            store::clearBlockCache();
+            const auto again = readAll(*track, 3); // from the bfloat16 cache
+            QVERIFY(std::memcmp(again.data(), want.data(), again.size() * sizeof(float)) == 0);
+        }
+        store::setCachePrecision(store::CachePrecision::Float32);
+        store::clearBlockCache();
+        const auto track = store::openTrack(bw, "chrR", n, options);
+        store::waitForTrackCaches();
+        const auto back = readAll(*track, 4);
+        QVERIFY(std::memcmp(back.data(), exact.data(), back.size() * sizeof(float)) == 0);
+        QVERIFY(fs::exists(store::TrackCacheFile::pathFor(bw, "chrR")));
         qputenv("XDG_CACHE_HOME", QByteArray::fromStdString(m_dir.file("cache").string()));
     }
 
