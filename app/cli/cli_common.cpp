@@ -1,7 +1,7 @@
 #include "app/cli/cli_common.h"
 
 #include "core/data/block_cache.h"
-#include "core/data/track_cache_file.h"
+#include "core/data/stream.h"
 #include "core/util/error.h"
 #include "core/util/paths.h"
 #include "core/util/text.h"
@@ -71,9 +71,12 @@ void MemoryOption::apply() const
 {
     if (!size.empty())
         store::setMemoryBudget(parseMemorySize(size));
-    if (!cachePrecision.empty())
-        store::setCachePrecision(cachePrecision == "bfloat16" ? store::CachePrecision::BFloat16
-                                                              : store::CachePrecision::Float32);
+    if (!cachePrecision.empty()) {
+        store::StreamOptions options = store::defaultStreamOptions();
+        options.precision = cachePrecision == "bfloat16" ? store::CachePrecision::BFloat16
+                                                         : store::CachePrecision::Float32;
+        store::setDefaultStreamOptions(options);
+    }
 }
 
 void addMemoryOption(CLI::App& cmd, MemoryOption& option)

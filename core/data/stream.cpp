@@ -66,7 +66,7 @@ std::shared_ptr<const BigWigReader> bigWigOf(const std::filesystem::path& bigwig
 std::string optionsKey(const StreamOptions& o)
 {
     return std::to_string(o.blockBases) + "|" + std::to_string(static_cast<int>(o.backing)) + "|" +
-           std::to_string(static_cast<int>(cachePrecision()));
+           std::to_string(static_cast<int>(o.precision));
 }
 
 /// Reads the cache file when a valid one is there; else the bigWig, until the cache the
@@ -79,7 +79,7 @@ TrackStream::Loader trackLoader(const std::shared_ptr<const BigWigReader>& reade
     const std::int64_t stored = reader->contains(chrom) ? reader->length(chrom) : 0;
     const std::int64_t cached = std::min(length, stored);
     const CachePrecision precision =
-        options.backing == TrackBacking::CacheFile ? cachePrecision() : CachePrecision::Float32;
+        options.backing == TrackBacking::CacheFile ? options.precision : CachePrecision::Float32;
     std::shared_ptr<const TrackCacheFile> file;
     std::shared_ptr<TrackCacheSlot> later;
     if (stored > 0 && options.backing == TrackBacking::CacheFile) {

@@ -14,12 +14,20 @@ namespace kdna::store {
 /// Where a streamed track's blocks come from.
 enum class TrackBacking {
     BigWig,    ///< straight from the bigWig through libBigWig, one read per block
-    CacheFile, ///< from a float32 file kdna writes once per (bigWig, chromosome), by pread
+    CacheFile, ///< from a file kdna writes once per (bigWig, chromosome), by pread
 };
+
+/// How a track cache keeps its values: float32, the bigWig's own (exact, 4 bytes a base), or
+/// bfloat16 (2 bytes a base, 8 bits of mantissa: within 2^-9 of each value, rounded to the
+/// nearest, ties to even, as torch rounds). A stream at bfloat16 reads its values rounded so
+/// from the bigWig too, so they do not change when the cache arrives; statistics are always
+/// fitted on the bigWig's exact values.
+enum class CachePrecision { Float32, BFloat16 };
 
 struct StreamOptions { // 8 kb blocks: a random window reads 4x its bases, not 32x (bench_store)
     std::int64_t blockBases = std::int64_t{1} << 13;
     TrackBacking backing = TrackBacking::CacheFile;
+    CachePrecision precision = CachePrecision::Float32; ///< of the cache files (CacheFile)
 };
 /// What open() uses when not told (a test or a benchmark may change it).
 [[nodiscard]] StreamOptions defaultStreamOptions();

@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <bit>
 #include <cerrno>
 #include <cmath>
@@ -26,8 +25,6 @@ namespace {
 
 constexpr std::array<char, 8> kMagic = {'K', 'D', 'N', 'A', 'T', 'R', 'K', '1'};
 constexpr std::int64_t kChunk = std::int64_t{1} << 20; // bases decoded at a time when building
-
-std::atomic<CachePrecision> g_precision{CachePrecision::Float32};
 
 std::size_t bytesPerValue(CachePrecision p)
 {
@@ -81,16 +78,6 @@ bool isValid(const fs::path& path, const std::string& header, std::int64_t lengt
 struct Stopped {};
 
 } // namespace
-
-void setCachePrecision(CachePrecision precision)
-{
-    g_precision.store(precision);
-}
-
-CachePrecision cachePrecision()
-{
-    return g_precision.load();
-}
 
 float atPrecision(float v, CachePrecision precision)
 {

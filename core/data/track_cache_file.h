@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/data/stream.h"
+
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -18,39 +20,29 @@ class BigWigReader;
 /// theirs behind the reads (core/data/track_cache_builder.h).
 namespace kdna::store {
 
-/// How a track cache keeps its values: float32, the bigWig's own (exact, 4 bytes a base), or
-/// bfloat16 (2 bytes a base, 8 bits of mantissa: within 2^-9 of each value, rounded to the
-/// nearest, ties to even, as torch rounds). A stream at bfloat16 reads its values rounded so
-/// from the bigWig too, so they do not change when the cache arrives; statistics are always
-/// fitted on the bigWig's exact values.
-enum class CachePrecision { Float32, BFloat16 };
-/// The precision streams opened from now on use (the process's; default Float32).
-void setCachePrecision(CachePrecision precision);
-[[nodiscard]] CachePrecision cachePrecision();
-/// `v` at `precision` (itself at Float32).
+/// `v` at `precision` (CachePrecision, stream.h; itself at Float32).
 [[nodiscard]] float atPrecision(float v, CachePrecision precision);
 
 class TrackCacheFile {
 public:
     /// Opens the cache of `chrom` of `bigwig` over [0, length), building it from `reader`
     /// when missing or not valid. `built`, when given, says whether it was (re)built.
-    static std::shared_ptr<const TrackCacheFile> open(const BigWigReader& reader,
-                                                      const std::string& chrom, std::int64_t length,
-                                                      bool* built = nullptr,
-                                                      CachePrecision precision = cachePrecision());
+    static std::shared_ptr<const TrackCacheFile>
+    open(const BigWigReader& reader, const std::string& chrom, std::int64_t length,
+         bool* built = nullptr, CachePrecision precision = CachePrecision::Float32);
     /// The cache `path` (pathFor) of `chrom` of `bigwig` over [0, length) when it is there
     /// and valid, else null.
     static std::shared_ptr<const TrackCacheFile>
     openIfValid(const std::filesystem::path& path, const std::filesystem::path& bigwig,
                 const std::string& chrom, std::int64_t length,
-                CachePrecision precision = cachePrecision());
+                CachePrecision precision = CachePrecision::Float32);
     /// Writes `path`, the cache of `chrom` from `reader` over [0, length), a chunk at a time
     /// while `keepGoing()` says so; returns false, with nothing left under the real name, when
     /// it stopped early.
     static bool build(const std::filesystem::path& path, const BigWigReader& reader,
                       const std::string& chrom, std::int64_t length,
                       const std::function<bool()>& keepGoing,
-                      CachePrecision precision = cachePrecision());
+                      CachePrecision precision = CachePrecision::Float32);
     ~TrackCacheFile();
     TrackCacheFile(const TrackCacheFile&) = delete;
     TrackCacheFile& operator=(const TrackCacheFile&) = delete;
@@ -61,9 +53,9 @@ public:
 
     /// Where the cache of (bigwig, chrom) at `precision` lives (folder: the user's
     /// cache/tracks).
-    [[nodiscard]] static std::filesystem::path pathFor(const std::filesystem::path& bigwig,
-                                                       const std::string& chrom,
-                                                       CachePrecision precision = cachePrecision());
+    [[nodiscard]] static std::filesystem::path
+    pathFor(const std::filesystem::path& bigwig, const std::string& chrom,
+            CachePrecision precision = CachePrecision::Float32);
 
 private:
     TrackCacheFile(std::filesystem::path path, int fd, std::int64_t dataOffset,

@@ -335,27 +335,25 @@ private Q_SLOTS:
         for (const float v : exact)
             want.push_back(static_cast<float>(c10::BFloat16(v)));
         QVERIFY(want != exact); // the rounding is seen
-        const store::StreamOptions options{4096, store::TrackBacking::CacheFile};
-        store::setCachePrecision(store::CachePrecision::BFloat16);
+        const auto bfloat16 = store::CachePrecision::BFloat16;
+        const store::StreamOptions halves{4096, store::TrackBacking::CacheFile, bfloat16};
         store::clearBlockCache();
-        const fs::path cache = store::TrackCacheFile::pathFor(bw, "chrR");
-        QVERIFY(cache !=
-                store::TrackCacheFile::pathFor(bw, "chrR", store::CachePrecision::Float32));
+        const fs::path cache = store::TrackCacheFile::pathFor(bw, "chrR", bfloat16);
+        QVERIFY(cache != store::TrackCacheFile::pathFor(bw, "chrR"));
         {
-            const auto track = store::openTrack(bw, "chrR", n, options);
+            const auto track = store::openTrack(bw, "chrR", n, halves);
             const auto first = readAll(*track, 2); // from the bigWig, rounded as the cache is
             QVERIFY(std::memcmp(first.data(), want.data(), first.size() * sizeof(float)) == 0);
             store::waitForTrackCaches();
-            QVERIFY(store::TrackCacheFile::openIfValid(cache, bw, "chrR", n)); // the one read
+            QVERIFY(store::TrackCacheFile::openIfValid(cache, bw, "chrR", n, bfloat16)); // read
             QVERIFY2(fs::file_size(cache) < static_cast<std::uintmax_t>(2 * n + 4096),
                      std::to_string(fs::file_size(cache)).c_str());
             store::clearBlockCache();
             const auto again = readAll(*track, 3); // from the bfloat16 cache
             QVERIFY(std::memcmp(again.data(), want.data(), again.size() * sizeof(float)) == 0);
         }
-        store::setCachePrecision(store::CachePrecision::Float32);
         store::clearBlockCache();
-        const auto track = store::openTrack(bw, "chrR", n, options);
+        const auto track = store::openTrack(bw, "chrR", n, {4096, store::TrackBacking::CacheFile});
         store::waitForTrackCaches();
         const auto back = readAll(*track, 4);
         QVERIFY(std::memcmp(back.data(), exact.data(), back.size() * sizeof(float)) == 0);
