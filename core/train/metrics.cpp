@@ -131,28 +131,26 @@ void OutputMetrics::add(const torch::Tensor& predIn, const torch::Tensor& target
     }
 }
 
-void OutputMetrics::sumOver(dist::ProcessGroup& group, const std::string& what)
+void OutputMetrics::gatherSums(std::vector<torch::Tensor>& sums, std::vector<double>& counts) const
 {
-    std::vector<torch::Tensor> sums{m_lossSum};
+    sums.push_back(m_lossSum);
     for (const auto& [name, value] : m_values)
         sums.push_back(value);
     for (const torch::Tensor& t : {m_pearsonSums, m_aucCounts})
         if (t.defined())
             sums.push_back(t);
-    // The counts ride along as doubles, exact below 2^53.
-    std::vector<double> counts;
     for (const auto& [name, count] : m_counts)
         counts.push_back(count);
     counts.push_back(static_cast<double>(m_pearsonPairs));
     counts.push_back(static_cast<double>(m_examples));
-    sums.push_back(torch::tensor(counts, torch::kDouble).to(m_lossSum.device()));
-    group.sumOverRanks(sums, what);
-    const torch::Tensor totals = sums.back().cpu();
-    const double* total = totals.data_ptr<double>();
+}
+
+void OutputMetrics::takeCounts(const double*& next)
+{
     for (auto& [name, count] : m_counts)
-        count = *total++;
-    m_pearsonPairs = static_cast<std::int64_t>(*total++);
-    m_examples = static_cast<std::int64_t>(*total);
+        count = *next++;
+    m_pearsonPairs = static_cast<std::int64_t>(*next++);
+    m_examples = static_cast<std::int64_t>(*next++);
 }
 
 void OutputMetrics::write(std::map<std::string, double>& out, const std::string& prefix) const
@@ -216,12 +214,19 @@ void EpochMetrics::add(const std::vector<torch::Tensor>& preds,
 
 void EpochMetrics::sumOver(dist::ProcessGroup& group, const std::string& what)
 {
-    const torch::Tensor examples =
-        torch::full({1}, static_cast<double>(m_examples), torch::kDouble).to(m_total.device());
-    group.sumOverRanks({m_total, examples}, what);
-    m_examples = static_cast<std::int64_t>(examples.item<double>());
+    // Every output's sums in one all-reduce (one flat buffer per dtype); the counts ride along
+    // as doubles, exact below 2^53.
+    std::vector<torch::Tensor> sums{m_total};
+    std::vector<double> counts{static_cast<double>(m_examples)};
+    for (const auto& o : m_outputs)
+        o.gatherSums(sums, counts);
+    sums.push_back(torch::tensor(counts, torch::kDouble).to(m_total.device()));
+    group.sumOverRanks(sums, what);
+    const torch::Tensor totals = sums.back().cpu();
+    const double* next = totals.data_ptr<double>();
+    m_examples = static_cast<std::int64_t>(*next++);
     for (auto& o : m_outputs)
-        o.sumOver(group, what);
+        o.takeCounts(next);
 }
 
 std::map<std::string, double> EpochMetrics::values(const std::string& prefix) const

@@ -33,9 +33,12 @@ public:
     void add(const torch::Tensor& pred, const torch::Tensor& target, const torch::Tensor& loss,
              std::int64_t examples);
     void write(std::map<std::string, double>& out, const std::string& prefix) const;
-    /// Every sum and count replaced by its total over the ranks of `group`, each of which
-    /// added batches of its own (at least one, so that every sum has its shape).
-    void sumOver(dist::ProcessGroup& group, const std::string& what);
+    /// Its running sums (the tensors themselves, for a sum over ranks in place) and counts,
+    /// after those already in `sums` and `counts`; each rank added batches of its own (at least
+    /// one, so that every sum has its shape).
+    void gatherSums(std::vector<torch::Tensor>& sums, std::vector<double>& counts) const;
+    /// Its counts back from `next`, in gatherSums' order (`next` moves past them).
+    void takeCounts(const double*& next);
 
 private:
     // The sums stay on the model's device, in double, and are read once in write(): reading
