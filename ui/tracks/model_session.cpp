@@ -15,9 +15,11 @@
 #include "ui/bridge/background_task.h"
 #include "ui/bridge/qt_convert.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <limits>
 
 #include <QFileInfo>
@@ -319,11 +321,17 @@ void explainInto(Explanation& e, LoadedModel& model, const Genome& genome,
 }
 
 /// A VCF's effects on the first output, its values summed (as "Explain here" explains it).
+/// How many of a variant's targets its lane scores: the first output's values, summed.
+std::size_t laneTargets(Model& model)
+{
+    return static_cast<std::size_t>(interpret::outputSizes(model).front());
+}
+
 VariantMarks marksOf(LoadedModel& model, const Genome& genome, const std::string& vcf)
 {
     const auto t0 = std::chrono::steady_clock::now();
     const interpret::VariantEffects effects = interpret::variantEffects(*model.model, genome, vcf);
-    const auto values = static_cast<std::size_t>(interpret::outputSizes(*model.model).front());
+    const std::size_t values = laneTargets(*model.model);
     VariantMarks out;
     out.target = qs(model.model->spec().outputNames().front());
     for (const std::string& s : effects.skipped)
@@ -352,15 +360,16 @@ VariantWindowsPrediction windowsOf(LoadedModel& model, const Genome& genome, con
     const auto t0 = std::chrono::steady_clock::now();
     const interpret::Variant v{mark.chrom, mark.pos, ss(mark.id), ss(mark.ref), ss(mark.alt)};
     const interpret::VariantProfile p = interpret::variantProfile(*model.model, genome, v, vcf);
-    // The lane's output: the first, its values summed (marksOf).
-    const auto values = static_cast<std::size_t>(interpret::outputSizes(*model.model).front());
-    VariantWindowsPrediction out{mark, p.firstCentre, {}, {}, qs(p.method), 0};
-    for (std::size_t k = 0; k < values && k < p.ref.size(); ++k)
-        for (auto [from, to] : {std::pair{&p.ref[k], &out.ref}, {&p.alt[k], &out.alt}}) {
-            to->resize(from->size(), 0.0F);
-            for (std::size_t w = 0; w < from->size(); ++w)
-                (*to)[w] += (*from)[w];
-        }
+    const std::size_t values = laneTargets(*model.model);
+    const auto summed = [&](const std::vector<std::vector<float>>& perTarget) {
+        std::vector<float> sum(perTarget.front().size(), 0.0F);
+        for (std::size_t k = 0; k < values && k < perTarget.size(); ++k)
+            std::transform(sum.begin(), sum.end(), perTarget[k].begin(), sum.begin(),
+                           std::plus<>());
+        return sum;
+    };
+    VariantWindowsPrediction out{mark,          p.firstCentre, summed(p.ref),
+                                 summed(p.alt), qs(p.method),  0};
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return out;
 }
