@@ -332,7 +332,8 @@ void addAuc(CLI::App& app)
                 std::cout << run.label << "cell_idx " << r.cell << "\t" << r.annotation << "\t"
                           << (r.curve == "PR" ? "AUPR" : "AUROC") << " " << text::number(r.value, 4)
                           << "\t(" << text::withThousands(r.positives) << " positive, "
-                          << text::withThousands(r.negatives) << " negative windows)\n";
+                          << text::withThousands(r.negatives) << " negative windows"
+                          << (r.errorNote().empty() ? "" : "; " + r.errorNote()) << ")\n";
             }
         }
         std::cout << std::flush;

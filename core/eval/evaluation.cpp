@@ -4,107 +4,234 @@
 #include "core/train/metrics.h"
 #include "core/util/error.h"
 #include "core/util/stats.h"
+#include "core/util/text.h"
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdio>
+#include <optional>
 
 namespace kdna {
+namespace {
 
-EvaluationReport evaluateScores(const Model& model, const ScoredData& scores,
-                                const CompileSettings& compile,
-                                const std::vector<OutputTracks>& tracks, bool useWeights)
+/// A sentence when output `o` gives a number of values an example its targets do not have.
+void requireMatchingOutput(const ScoringRun& run, std::size_t o)
 {
+    const std::int64_t e = o < run.shapes.size() ? run.elements(o) : 0;
+    if (run.predictionSize.at(o) != e)
+        throw Error("output " + std::to_string(o) + " of the model gives " +
+                    std::to_string(run.predictionSize.at(o)) +
+                    " values an example but the data's targets have " + std::to_string(e));
+}
+
+/// Keras' evaluate as training's validation measures it: the loss and metrics' running sums.
+class MetricsSink final : public ScoreSink {
+public:
+    MetricsSink(const Model& model, const CompileSettings& compile,
+                const std::vector<OutputTracks>& tracks, bool useWeights)
+        : m_model(model)
+        , m_compile(compile)
+        , m_tracks(tracks)
+        , m_useWeights(useWeights)
+    {}
+
+    void begin(const ScoringRun& run) override
+    {
+        for (std::size_t o = 0; o < run.predictionSize.size(); ++o)
+            requireMatchingOutput(run, o);
+        m_run = run;
+        m_metrics.emplace(m_model.spec(), m_compile, m_tracks);
+    }
+
+    void take(const ScoredRows& rows) override
+    {
+        torch::NoGradGuard noGrad;
+        // from_blob does not own: the tensors live for this call, as the rows do.
+        std::vector<torch::Tensor> preds, targets;
+        for (std::size_t o = 0; o < rows.predictions.size(); ++o) {
+            const std::int64_t e = m_run.elements(o);
+            preds.push_back(
+                torch::from_blob(const_cast<float*>(rows.predictions[o]), {rows.rows, e}));
+            targets.push_back(
+                torch::from_blob(const_cast<float*>(rows.targets.at(o)), {rows.rows, e}));
+        }
+        torch::Tensor weights;
+        if (m_useWeights && rows.weights != nullptr)
+            weights = torch::from_blob(const_cast<float*>(rows.weights), {rows.rows});
+        const Losses losses = computeLosses(preds, targets, weights, m_compile);
+        m_metrics->add(preds, targets, losses.perOutput, losses.total, rows.rows);
+    }
+
+    [[nodiscard]] std::map<std::string, double> values() const
+    {
+        return m_run.examples == 0 ? std::map<std::string, double>{} : m_metrics->values("");
+    }
+
+private:
+    const Model& m_model;
+    const CompileSettings& m_compile;
+    const std::vector<OutputTracks>& m_tracks;
+    bool m_useWeights;
+    ScoringRun m_run;
+    std::optional<EpochMetrics> m_metrics;
+};
+
+/// Pearson's r per track of the first output, and the scatter's evenly spaced sample.
+class CorrelationSink final : public ScoreSink {
+public:
+    CorrelationSink(std::size_t tracks, std::size_t maxPoints)
+        : m_tracks(tracks)
+        , m_maxPoints(std::max<std::size_t>(maxPoints, 2))
+        , m_r(tracks)
+        , m_points(tracks)
+    {}
+
+    void begin(const ScoringRun& run) override
+    {
+        if (run.predictionSize.at(0) != run.elements(0))
+            throw Error("the model gives " + std::to_string(run.predictionSize.at(0)) +
+                        " values an example but the targets have " +
+                        std::to_string(run.elements(0)));
+        m_elements = run.elements(0);
+        m_rowsPerExample = m_tracks == 0 ? 0 : m_elements / static_cast<std::int64_t>(m_tracks);
+        const std::int64_t rows = run.examples * m_rowsPerExample;
+        const auto count = static_cast<std::int64_t>(
+            std::min<std::size_t>(static_cast<std::size_t>(rows), m_maxPoints));
+        for (std::int64_t j = 0; j < count; ++j)
+            m_sampled.push_back(count < 2 ? 0 : j * (rows - 1) / (count - 1));
+        for (auto& points : m_points)
+            points.resize(static_cast<std::size_t>(count));
+    }
+
+    void take(const ScoredRows& rows) override
+    {
+        const float* p = rows.predictions.at(0);
+        const float* t = rows.targets.at(0);
+        const auto n = static_cast<std::int64_t>(m_tracks);
+        if (n == 0)
+            return;
+        for (std::int64_t r = 0; r < rows.rows; ++r) {
+            const std::int64_t base = r * m_elements;
+            for (std::int64_t k = 0; k < m_elements; ++k)
+                m_r[static_cast<std::size_t>(k % n)].add(p[base + k], t[base + k]);
+            // The sampled position rows of this example, if any.
+            const std::int64_t first = rows.examples[r] * m_rowsPerExample;
+            for (auto it = std::lower_bound(m_sampled.begin(), m_sampled.end(), first);
+                 it != m_sampled.end() && *it < first + m_rowsPerExample; ++it) {
+                const std::int64_t offset = base + (*it - first) * n;
+                const auto j = static_cast<std::size_t>(it - m_sampled.begin());
+                for (std::size_t k = 0; k < m_tracks; ++k)
+                    m_points[k][j] = {t[offset + static_cast<std::int64_t>(k)],
+                                      p[offset + static_cast<std::int64_t>(k)]};
+            }
+        }
+    }
+
+    [[nodiscard]] double r(std::size_t track) const { return m_r[track].value(); }
+    [[nodiscard]] const std::vector<stats::CurvePoint>& points(std::size_t track) const
+    {
+        return m_points[track];
+    }
+    [[nodiscard]] std::int64_t rowsPerExample() const { return m_rowsPerExample; }
+
+private:
+    std::size_t m_tracks;
+    std::size_t m_maxPoints;
+    std::int64_t m_elements = 0;
+    std::int64_t m_rowsPerExample = 0;
+    std::vector<stats::Pearson> m_r;
+    std::vector<std::int64_t> m_sampled; ///< position rows drawn, ascending
+    std::vector<std::vector<stats::CurvePoint>> m_points;
+};
+
+/// One output element's scores against the first target element, ranked.
+class RankingSink final : public ScoreSink {
+public:
+    explicit RankingSink(std::int64_t element)
+        : m_element(element)
+    {}
+
+    void begin(const ScoringRun& run) override
+    {
+        m_perExample = run.predictionSize.at(0);
+        m_elements = run.elements(0);
+        if (m_element < 0 || m_element >= m_perExample)
+            throw Error("internal: AUC element out of range");
+    }
+
+    void take(const ScoredRows& rows) override
+    {
+        const float* p = rows.predictions.at(0);
+        const float* t = rows.targets.at(0);
+        for (std::int64_t r = 0; r < rows.rows; ++r)
+            m_ranking.add(p[r * m_perExample + m_element], t[r * m_elements] > 0.5F);
+    }
+
+    [[nodiscard]] const stats::RankingAccumulator& ranking() const { return m_ranking; }
+
+private:
+    std::int64_t m_element;
+    std::int64_t m_perExample = 0;
+    std::int64_t m_elements = 0;
+    stats::RankingAccumulator m_ranking;
+};
+
+} // namespace
+
+EvaluationReport evaluate(Model& model, const Generator& data, const CompileSettings& compile,
+                          const std::vector<OutputTracks>& tracks, bool useWeights,
+                          const ScoreOptions& options)
+{
+    MetricsSink sink(model, compile, tracks, useWeights);
+    const ScoringRun run = scoreData(model, data, sink, options);
     EvaluationReport r;
-    r.examples = scores.examples;
-    r.method = scores.method;
-    r.reason = scores.reason;
-    r.seconds = scores.seconds;
-    if (scores.examples == 0)
-        return r;
-    torch::NoGradGuard noGrad;
-    std::vector<torch::Tensor> preds, targets;
-    for (std::size_t o = 0; o < scores.predictions.size(); ++o) {
-        const std::int64_t e = scores.elements(o);
-        if (o >= scores.targets.size() || scores.predictionSize[o] != e)
-            throw Error("output " + std::to_string(o) + " of the model gives " +
-                        std::to_string(scores.predictionSize[o]) +
-                        " values an example but the data's targets have " + std::to_string(e));
-        // from_blob does not own: the tensors live no longer than `scores`.
-        preds.push_back(torch::from_blob(const_cast<float*>(scores.predictions[o].data()),
-                                         {scores.examples, e}));
-        targets.push_back(
-            torch::from_blob(const_cast<float*>(scores.targets[o].data()), {scores.examples, e}));
-    }
-    torch::Tensor weights;
-    if (useWeights && !scores.weights.empty())
-        weights = torch::from_blob(const_cast<float*>(scores.weights.data()), {scores.examples});
-    const Losses losses = computeLosses(preds, targets, weights, compile);
-    EpochMetrics metrics(model.spec(), compile, tracks);
-    metrics.add(preds, targets, losses.perOutput, losses.total, scores.examples);
-    r.metrics = metrics.values("");
+    r.examples = run.examples;
+    r.method = run.method;
+    r.reason = run.reason;
+    r.seconds = run.seconds;
+    r.metrics = sink.values();
     return r;
 }
 
-std::map<std::string, double> correlations(const ScoredData& scores, const OutputTracks& tracks)
-{
-    const auto n = static_cast<std::int64_t>(tracks.trackNames.size());
-    std::vector<stats::Pearson> r(static_cast<std::size_t>(n));
-    const auto& p = scores.predictions.at(0);
-    const auto& t = scores.targets.at(0);
-    if (p.size() != t.size())
-        throw Error("the model gives " + std::to_string(scores.predictionSize.at(0)) +
-                    " values an example but the targets have " +
-                    std::to_string(scores.elements(0)));
-    for (std::size_t i = 0; i < p.size(); ++i)
-        r[i % static_cast<std::size_t>(n)].add(p[i], t[i]);
-    std::map<std::string, double> out;
-    for (std::int64_t k = 0; k < n; ++k)
-        out["correlate_" + tracks.trackNames[static_cast<std::size_t>(k)]] =
-            r[static_cast<std::size_t>(k)].value();
-    return out;
-}
-
-AucResult aucOf(const ScoredData& scores, std::int64_t element, const std::string& curve)
-{
-    const std::int64_t e = scores.elements(0);
-    const std::int64_t perExample = scores.predictionSize.at(0);
-    if (element < 0 || element >= perExample)
-        throw Error("internal: AUC element out of range");
-    std::vector<float> score(static_cast<std::size_t>(scores.examples));
-    std::vector<bool> positive(static_cast<std::size_t>(scores.examples));
-    AucResult r;
-    r.curve = curve;
-    for (std::int64_t i = 0; i < scores.examples; ++i) {
-        score[static_cast<std::size_t>(i)] =
-            scores.predictions[0][static_cast<std::size_t>(i * perExample + element)];
-        const bool pos = scores.targets[0][static_cast<std::size_t>(i * e)] > 0.5F;
-        positive[static_cast<std::size_t>(i)] = pos;
-        (pos ? r.positives : r.negatives) += 1;
-    }
-    r.ranking = stats::rank(score, positive);
-    r.value = curve == "PR" ? r.ranking.auprc : r.ranking.auroc;
-    return r;
-}
-
-std::map<std::string, std::vector<stats::CurvePoint>>
-scatterSample(const ScoredData& scores, const OutputTracks& tracks, std::size_t maxPoints)
+CorrelationScores correlate(Model& model, const Generator& data, const OutputTracks& tracks,
+                            const ScoreOptions& options, std::size_t maxPoints)
 {
     const std::size_t n = tracks.trackNames.size();
-    const auto& p = scores.predictions.at(0);
-    const auto& t = scores.targets.at(0);
-    const std::size_t rows = n == 0 ? 0 : std::min(p.size(), t.size()) / n;
-    const std::size_t count = std::min(rows, std::max<std::size_t>(maxPoints, 2));
-    std::map<std::string, std::vector<stats::CurvePoint>> out;
+    CorrelationSink sink(n, maxPoints);
+    CorrelationScores out;
+    out.run = scoreData(model, data, sink, options);
     for (std::size_t k = 0; k < n; ++k) {
-        std::vector<stats::CurvePoint> points;
-        points.reserve(count);
-        for (std::size_t j = 0; j < count; ++j) {
-            const std::size_t row = count < 2 ? 0 : j * (rows - 1) / (count - 1);
-            points.push_back({t[row * n + k], p[row * n + k]});
-        }
-        out["correlate_" + tracks.trackNames[k]] = std::move(points);
+        const std::string name = "correlate_" + tracks.trackNames[k];
+        out.correlations[name] = sink.r(k);
+        out.scatter[name] = sink.points(k);
     }
+    out.positions = out.run.examples * sink.rowsPerExample();
     return out;
+}
+
+std::string AucResult::errorNote() const
+{
+    if (!(error() > 0))
+        return {};
+    char bound[32];
+    std::snprintf(bound, sizeof bound, "%.2g", error());
+    return std::string("within ") + bound +
+           " of the exact area: " + text::withThousands(positives + negatives) +
+           " windows ranked in score bins";
+}
+
+AucResult aucOf(Model& model, const Generator& data, std::int64_t element, const std::string& curve,
+                const ScoreOptions& options)
+{
+    RankingSink sink(element);
+    (void)scoreData(model, data, sink, options);
+    AucResult r;
+    r.curve = curve;
+    r.positives = sink.ranking().positives();
+    r.negatives = sink.ranking().negatives();
+    r.ranking = sink.ranking().ranking();
+    r.value = curve == "PR" ? r.ranking.auprc : r.ranking.auroc;
+    return r;
 }
 
 } // namespace kdna

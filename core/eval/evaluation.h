@@ -21,16 +21,28 @@ struct EvaluationReport {
     std::string reason;
     double seconds = 0;
 };
-[[nodiscard]] EvaluationReport evaluateScores(const Model& model, const ScoredData& scores,
-                                              const CompileSettings& compile,
-                                              const std::vector<OutputTracks>& tracks,
-                                              bool useWeights);
+/// Scores every example of `data` once and measures the compiled loss and metrics as Keras
+/// does, from running sums: memory does not grow with the examples.
+[[nodiscard]] EvaluationReport evaluate(Model& model, const Generator& data,
+                                        const CompileSettings& compile,
+                                        const std::vector<OutputTracks>& tracks, bool useWeights,
+                                        const ScoreOptions& options = {});
 
-/// keras_dna's get_correlation: Pearson's r per track of the first output, named
-/// correlate_{cell}_{annotation}; one r over every position evaluated (keras_dna averages a
-/// per-batch r instead).
-[[nodiscard]] std::map<std::string, double> correlations(const ScoredData& scores,
-                                                         const OutputTracks& tracks);
+/// keras_dna's get_correlation over every position of `data`.
+struct CorrelationScores {
+    /// Pearson's r per track of the first output, named correlate_{cell}_{annotation}; one r
+    /// over every position evaluated (keras_dna averages a per-batch r instead).
+    std::map<std::string, double> correlations;
+    /// By the same names: up to maxPoints (measured, predicted) pairs, evenly spaced over the
+    /// positions in example order: the scatter a correlation is read from.
+    std::map<std::string, std::vector<stats::CurvePoint>> scatter;
+    std::int64_t positions = 0; ///< each track has one value at each
+    ScoringRun run;
+};
+[[nodiscard]] CorrelationScores correlate(Model& model, const Generator& data,
+                                          const OutputTracks& tracks,
+                                          const ScoreOptions& options = {},
+                                          std::size_t maxPoints = 2000);
 
 /// One AUC of keras_dna's get_auc.
 struct AucResult {
@@ -41,16 +53,22 @@ struct AucResult {
     std::int64_t positives = 0;
     std::int64_t negatives = 0;
     stats::Ranking ranking; ///< both areas and both curves (thinned for drawing)
-};
-/// Up to `maxPoints` (measured, predicted) pairs of each track of the first output, evenly
-/// spaced over the examples, by correlate_{cell}_{annotation} as correlations() names them:
-/// the scatter a correlation is read from.
-[[nodiscard]] std::map<std::string, std::vector<stats::CurvePoint>>
-scatterSample(const ScoredData& scores, const OutputTracks& tracks, std::size_t maxPoints = 2000);
 
+    /// How far `value` can be from the exact area: 0 when exact (always so while the windows
+    /// are within the exact ranking's limit).
+    [[nodiscard]] double error() const
+    {
+        return curve == "PR" ? ranking.auprcError : ranking.aurocError;
+    }
+    /// "" when exact, else what a reader of the value should know, e.g. "within 2.1e-05 of the
+    /// exact area: 12,000,000 windows ranked in score bins".
+    [[nodiscard]] std::string errorNote() const;
+};
 /// The AUC of output element `element` (a (cell, annotation) slot) against the first target
-/// element, exact (no thresholds).
-[[nodiscard]] AucResult aucOf(const ScoredData& scores, std::int64_t element,
-                              const std::string& curve);
+/// element over every example of `data`: exact (no thresholds) up to
+/// RankingAccumulator::kDefaultExactLimit examples, from score bins past it, with the bound
+/// the ranking states.
+[[nodiscard]] AucResult aucOf(Model& model, const Generator& data, std::int64_t element,
+                              const std::string& curve, const ScoreOptions& options = {});
 
 } // namespace kdna

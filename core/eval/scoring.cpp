@@ -13,9 +13,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
-#include <cstring>
 #include <functional>
 #include <map>
+#include <numeric>
 
 namespace kdna {
 namespace {
@@ -28,24 +28,17 @@ void report(const ScoreOptions& options, double fraction)
         throw Error("cancelled");
 }
 
-ScoredData prepare(const Model& model, const Generator& data)
+ScoringRun describe(const Model& model, const Generator& data)
 {
-    ScoredData s;
-    s.examples = data.dataset().size();
-    s.shapes.push_back(data.dataset().labelShape());
+    ScoringRun run;
+    run.examples = data.dataset().size();
+    run.shapes.push_back(data.dataset().labelShape());
     if (data.secondaryAsTarget())
-        s.shapes.push_back(data.dataset().secondaryShape());
-    const auto& outputs = model.summary().outputShapes;
-    for (std::size_t o = 0; o < outputs.size(); ++o) {
-        s.predictionSize.push_back(elementCount(outputs[o]));
-        s.predictions.emplace_back(static_cast<std::size_t>(s.examples * s.predictionSize.back()),
-                                   0.0F);
-    }
-    for (const auto& shape : s.shapes)
-        s.targets.emplace_back(static_cast<std::size_t>(s.examples * elementCount(shape)), 0.0F);
-    if (data.dataset().weighted())
-        s.weights.resize(static_cast<std::size_t>(s.examples));
-    return s;
+        run.shapes.push_back(data.dataset().secondaryShape());
+    for (const auto& shape : model.summary().outputShapes)
+        run.predictionSize.push_back(elementCount(shape));
+    run.weighted = data.dataset().weighted();
+    return run;
 }
 
 /// The model takes exactly the shapes the data yields, or a sentence says which differs (rather
@@ -81,11 +74,13 @@ Generator scoringBatches(const Generator& data)
     return Generator(data.datasetPtr(), layout, options);
 }
 
-void scoreWindows(Model& model, const Generator& data, const ScoreOptions& options, ScoredData& s)
+void scoreWindows(Model& model, const Generator& data, const ScoreOptions& options,
+                  const ScoringRun& run, ScoreSink& sink)
 {
     requireInputShapes(model, data);
     const Generator batches = scoringBatches(data);
     const std::int64_t rowsPerBatch = batches.batchSize();
+    std::vector<std::int64_t> examples;
     WindowBatchJob job;
     job.count = batches.batchesPerEpoch();
     job.bf16 = options.precision == "bf16";
@@ -93,17 +88,18 @@ void scoreWindows(Model& model, const Generator& data, const ScoreOptions& optio
         batches.fill(g, batch);
     };
     job.take = [&](std::int64_t g, const Batch& batch, const std::vector<torch::Tensor>& outputs) {
-        const std::int64_t row = g * rowsPerBatch;
-        for (std::size_t o = 0; o < outputs.size() && o < s.predictionSize.size(); ++o)
-            std::memcpy(s.predictions[o].data() + row * s.predictionSize[o],
-                        outputs[o].data_ptr<float>(),
-                        sizeof(float) * static_cast<std::size_t>(outputs[o].numel()));
-        for (std::size_t o = 0; o < batch.targets.size() && o < s.targets.size(); ++o)
-            std::memcpy(s.targets[o].data() + row * s.elements(o), batch.targets[o].values.data(),
-                        sizeof(float) * batch.targets[o].values.size());
-        if (!s.weights.empty())
-            std::memcpy(s.weights.data() + row, batch.weights.values.data(),
-                        sizeof(float) * batch.weights.values.size());
+        ScoredRows rows;
+        rows.rows = outputs.empty() ? 0 : outputs.front().size(0);
+        examples.resize(static_cast<std::size_t>(rows.rows));
+        std::iota(examples.begin(), examples.end(), g * rowsPerBatch);
+        rows.examples = examples.data();
+        for (std::size_t o = 0; o < outputs.size() && o < run.predictionSize.size(); ++o)
+            rows.predictions.push_back(outputs[o].data_ptr<float>());
+        for (std::size_t o = 0; o < batch.targets.size() && o < run.shapes.size(); ++o)
+            rows.targets.push_back(batch.targets[o].values.data());
+        if (run.weighted)
+            rows.weights = batch.weights.values.data();
+        sink.take(rows);
     };
     job.progress = [&](std::int64_t done) {
         return !options.progress ||
@@ -112,80 +108,148 @@ void scoreWindows(Model& model, const Generator& data, const ScoreOptions& optio
     runWindowBatches(model, job);
 }
 
-/// The examples on one strand of a chromosome, by window start in forward coordinates.
-struct StrandExamples {
-    std::vector<std::pair<std::int64_t, std::int64_t>> byStart; ///< (start, example), sorted
-};
+/// Examples placed on their strands at a time: their loci (16 bytes each) are what the
+/// whole-sequence plan keeps beside the model's chunk.
+constexpr std::int64_t kExamplesPerPass = std::int64_t{1} << 18;
+/// Rows handed to the sink at a time: enough that its work per call is not the cost.
+constexpr std::int64_t kRowsPerBlock = 4096;
+
+/// Window starts on one strand of a chromosome and their examples, (start, example).
+using StrandStarts = std::vector<std::pair<std::int64_t, std::int64_t>>;
 using StrandKey = std::pair<std::string, bool>; // chromosome, reverse
 
-/// Runs the plan along one strand over every window start from the first example's to the
-/// last's, a chunk of starts at a time (so memory is a chunk's bases and outputs, not the
-/// chromosome's), and copies each example's outputs into `predictions`. On the reverse strand
-/// it runs along the reverse complement, where the window at forward start x starts at
-/// n - window - x.
-void runStrand(const WholeSequenceRunner& runner, const std::filesystem::path& fasta,
-               const StrandKey& key, const StrandExamples& e, float* predictions,
-               const std::function<void(std::int64_t)>& done)
+/// Runs the plan along one strand over the window starts of `forward` (sorted forward
+/// starts): each stretch of starts no further apart than a window is run as one, a chunk of
+/// starts at a time (so memory is a chunk's bases and outputs, not the chromosome's, and a gap
+/// wider than a window costs a window, not its width), and row(example, outputs) hears each
+/// example, done() each chunk. On the reverse strand it runs along the reverse complement,
+/// where the window at forward start x starts at n - window - x.
+template<typename Row, typename Done>
+void runStrand(const WholeSequenceRunner& runner, const store::SequenceStream& stream, bool reverse,
+               StrandStarts along, Row row, Done done)
 {
-    const auto stream = store::openSequence(fasta, key.first);
-    const std::int64_t n = stream->length(), window = runner.plan().window;
+    const std::int64_t n = stream.length(), window = runner.plan().window;
     const std::int64_t outputs = runner.plan().outputs;
-    // Strand coordinates: a forward start x is position x, or n - window - x reversed.
-    std::vector<std::pair<std::int64_t, std::int64_t>> along = e.byStart;
-    if (key.second) {
+    if (reverse) {
         for (auto& [start, example] : along)
             start = n - window - start;
         std::reverse(along.begin(), along.end());
     }
-    const std::int64_t first = along.front().first, last = along.back().first;
     std::vector<std::uint8_t> codes;
     std::vector<float> values;
-    auto next = along.begin();
-    for (std::int64_t a = first; a <= last; a += runner.chunk) {
-        const std::int64_t k = std::min(runner.chunk, last - a + 1);
-        codes.resize(static_cast<std::size_t>(k - 1 + window));
-        const auto bases = static_cast<std::int64_t>(codes.size());
-        stream->read(key.second ? n - a - bases : a, bases, codes.data());
-        if (key.second)
-            sequence::reverseComplementCodes(codes.data(), codes.size());
-        values.resize(static_cast<std::size_t>(k * outputs));
-        runner.run(codes.data(), bases, 0, k, values.data());
-        for (; next != along.end() && next->first < a + k; ++next)
-            std::copy_n(values.begin() + (next->first - a) * outputs, outputs,
-                        predictions + next->second * outputs);
-        done(k);
+    for (auto next = along.begin(); next != along.end();) {
+        auto end = std::next(next);
+        while (end != along.end() && end->first - std::prev(end)->first <= window)
+            ++end;
+        const std::int64_t last = std::prev(end)->first;
+        for (std::int64_t a = next->first; a <= last; a += runner.chunk) {
+            const std::int64_t k = std::min(runner.chunk, last - a + 1);
+            codes.resize(static_cast<std::size_t>(k - 1 + window));
+            const auto bases = static_cast<std::int64_t>(codes.size());
+            stream.read(reverse ? n - a - bases : a, bases, codes.data());
+            if (reverse)
+                sequence::reverseComplementCodes(codes.data(), codes.size());
+            values.resize(static_cast<std::size_t>(k * outputs));
+            runner.run(codes.data(), bases, 0, k, values.data());
+            for (; next != end && next->first < a + k; ++next)
+                row(next->second, values.data() + (next->first - a) * outputs);
+            done();
+        }
     }
 }
 
-void scoreWhole(Model& model, const Generator& data, const ScoreOptions& options, ScoredData& s)
+/// The rows of the whole-sequence plan on their way to the sink: each example's outputs as
+/// the plan gives them, its target and weight from the dataset.
+class WholeSequenceRows {
+public:
+    WholeSequenceRows(const Dataset& dataset, const ScoringRun& run, ScoreSink& sink)
+        : m_dataset(dataset)
+        , m_outputs(run.predictionSize.at(0))
+        , m_labelSize(run.elements(0))
+        , m_weighted(run.weighted)
+        , m_sink(sink)
+    {}
+
+    void add(std::int64_t example, const float* outputs)
+    {
+        m_examples.push_back(example);
+        m_predictions.insert(m_predictions.end(), outputs, outputs + m_outputs);
+    }
+
+    /// Hands the rows so far to the sink once there are enough of them (all with `force`);
+    /// returns how many it handed.
+    std::int64_t flush(bool force)
+    {
+        const auto rows = static_cast<std::int64_t>(m_examples.size());
+        if (rows == 0 || (!force && rows < kRowsPerBlock))
+            return 0;
+        m_targets.resize(static_cast<std::size_t>(rows * m_labelSize));
+        m_weights.resize(m_weighted ? static_cast<std::size_t>(rows) : 0);
+        for (std::int64_t r = 0; r < rows; ++r) {
+            ExampleSlots slots;
+            slots.label = m_targets.data() + r * m_labelSize;
+            const float w = m_dataset.fill(m_examples[static_cast<std::size_t>(r)], slots);
+            if (m_weighted)
+                m_weights[static_cast<std::size_t>(r)] = w;
+        }
+        ScoredRows block;
+        block.rows = rows;
+        block.examples = m_examples.data();
+        block.predictions = {m_predictions.data()};
+        block.targets = {m_targets.data()};
+        block.weights = m_weighted ? m_weights.data() : nullptr;
+        m_sink.take(block);
+        m_examples.clear();
+        m_predictions.clear();
+        return rows;
+    }
+
+private:
+    const Dataset& m_dataset;
+    std::int64_t m_outputs;
+    std::int64_t m_labelSize;
+    bool m_weighted;
+    ScoreSink& m_sink;
+    std::vector<std::int64_t> m_examples;
+    std::vector<float> m_predictions, m_targets, m_weights;
+};
+
+void scoreWhole(Model& model, const Generator& data, const ScoreOptions& options,
+                const ScoringRun& run, ScoreSink& sink)
 {
     const Dataset& dataset = data.dataset();
     const WholeSequenceRunner runner(model, planWholeSequenceFor(model.spec(), 0),
                                      options.precision == "bf16");
-    std::map<StrandKey, StrandExamples> strands;
-    for (std::int64_t i = 0; i < s.examples; ++i) {
-        const Locus l = dataset.locus(i);
-        strands[{l.chrom, l.reverse}].byStart.emplace_back(l.start, i);
-    }
-    std::int64_t done = 0, total = 0;
-    for (auto& [key, e] : strands) {
-        std::sort(e.byStart.begin(), e.byStart.end());
-        total += e.byStart.back().first - e.byStart.front().first + 1;
-    }
     const auto fasta = dataset.spec().resolve(dataset.spec().fasta_file);
-    for (const auto& [key, e] : strands)
-        runStrand(runner, fasta, key, e, s.predictions[0].data(), [&](std::int64_t k) {
-            done += k;
-            report(options, 0.95 * static_cast<double>(done) / static_cast<double>(total));
-        });
-    const std::int64_t labelSize = s.elements(0);
-    for (std::int64_t i = 0; i < s.examples; ++i) {
-        ExampleSlots slots;
-        slots.label = s.targets[0].data() + i * labelSize;
-        const float w = dataset.fill(i, slots);
-        if (!s.weights.empty())
-            s.weights[static_cast<std::size_t>(i)] = w;
+    WholeSequenceRows rows(dataset, run, sink);
+    std::int64_t done = 0;
+    const auto flush = [&](bool force) {
+        if (const std::int64_t handed = rows.flush(force); handed > 0) {
+            done += handed;
+            report(options, static_cast<double>(done) / static_cast<double>(run.examples));
+        }
+    };
+    std::shared_ptr<const store::SequenceStream> stream;
+    std::string streamChrom;
+    for (std::int64_t first = 0; first < run.examples; first += kExamplesPerPass) {
+        std::map<StrandKey, StrandStarts> strands;
+        for (std::int64_t i = first; i < std::min(run.examples, first + kExamplesPerPass); ++i) {
+            const Locus l = dataset.locus(i);
+            strands[{l.chrom, l.reverse}].emplace_back(l.start, i);
+        }
+        for (auto& [key, starts] : strands) {
+            std::sort(starts.begin(), starts.end());
+            if (!stream || streamChrom != key.first) {
+                stream = store::openSequence(fasta, key.first);
+                streamChrom = key.first;
+            }
+            runStrand(
+                runner, *stream, key.second, std::move(starts),
+                [&](std::int64_t example, const float* outputs) { rows.add(example, outputs); },
+                [&] { flush(false); });
+        }
     }
+    flush(true);
     report(options, 1.0);
 }
 
@@ -219,26 +283,30 @@ std::string wholeSequenceBlocker(const Model& model, const Generator& data)
     return {};
 }
 
-ScoredData scoreData(Model& model, const Generator& data, const ScoreOptions& options)
+ScoringRun scoreData(Model& model, const Generator& data, ScoreSink& sink,
+                     const ScoreOptions& options)
 {
     if (data.options().shuffle)
         throw Error("internal: scoring needs a generator that does not shuffle");
     const auto start = Clock::now();
-    ScoredData s = prepare(model, data);
-    std::string blocker =
+    ScoringRun run = describe(model, data);
+    const std::string blocker =
         options.method == "windows" ? "windows were asked for" : wholeSequenceBlocker(model, data);
     if (options.method == "whole" && !blocker.empty())
         throw Error::atKeyword("method", "whole-sequence inference is not possible: " + blocker);
+    sink.begin(run);
     if (blocker.empty()) {
-        scoreWhole(model, data, options, s);
-        s.method = "whole-sequence";
+        if (run.examples > 0)
+            scoreWhole(model, data, options, run, sink);
+        run.method = "whole-sequence";
     } else {
-        scoreWindows(model, data, options, s);
-        s.method = "windows";
-        s.reason = blocker;
+        if (run.examples > 0)
+            scoreWindows(model, data, options, run, sink);
+        run.method = "windows";
+        run.reason = blocker;
     }
-    s.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-    return s;
+    run.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    return run;
 }
 
 } // namespace kdna

@@ -28,14 +28,13 @@ struct ScoreOptions {
     std::function<bool(double)> progress;
 };
 
-/// A model's outputs and the data's targets for every example of a generator (in order).
-struct ScoredData {
-    std::vector<std::vector<float>> predictions; ///< per output: examples x predictionSize
-    std::vector<std::vector<float>> targets;     ///< per output: examples x target elements
-    std::vector<Shape> shapes;                   ///< per output: one example's target shape
-    std::vector<std::int64_t> predictionSize;    ///< per output: the model's values an example
-    std::vector<float> weights;                  ///< per example; empty without weighting
+/// What a scoring pass scores: one example's shapes and values per output, and, once done,
+/// how it ran.
+struct ScoringRun {
+    std::vector<Shape> shapes;                ///< per output: one example's target shape
+    std::vector<std::int64_t> predictionSize; ///< per output: the model's values an example
     std::int64_t examples = 0;
+    bool weighted = false;
     std::string method; ///< "whole-sequence" or "windows"
     std::string reason; ///< why windows, when "auto" fell back
     double seconds = 0;
@@ -46,10 +45,33 @@ struct ScoredData {
     }
 };
 
-/// Runs the model over every example of `data` (which must not shuffle). With the whole-
-/// sequence plan, each chromosome is run once and every window's output read from it.
-[[nodiscard]] ScoredData scoreData(Model& model, const Generator& data,
-                                   const ScoreOptions& options = {});
+/// Some scored examples: row r is example examples[r]; each output's predictions (rows x
+/// predictionSize) and targets (rows x elements), and a weight a row when the data weighs.
+/// The pointers live for the call to ScoreSink::take only.
+struct ScoredRows {
+    std::int64_t rows = 0;
+    const std::int64_t* examples = nullptr;
+    std::vector<const float*> predictions;
+    std::vector<const float*> targets;
+    const float* weights = nullptr;
+};
+
+/// Takes every example of a scoring pass, once, a block of rows at a time and in no set order,
+/// so what a pass keeps (running sums, a sample) is the sink's to bound, not a table of every
+/// example.
+class ScoreSink {
+public:
+    virtual ~ScoreSink() = default;
+    /// Before the first rows, what they will hold.
+    virtual void begin(const ScoringRun& /*run*/) {}
+    virtual void take(const ScoredRows& rows) = 0;
+};
+
+/// Runs the model over every example of `data` (which must not shuffle) into `sink`. With the
+/// whole-sequence plan, each stretch of window starts is run once and every window's output
+/// read from it.
+ScoringRun scoreData(Model& model, const Generator& data, ScoreSink& sink,
+                     const ScoreOptions& options = {});
 
 /// Why the whole-sequence plan cannot serve this model and data (empty when it can).
 [[nodiscard]] std::string wholeSequenceBlocker(const Model& model, const Generator& data);

@@ -113,10 +113,9 @@ EvaluationReport evaluateModel(LoadedModel& m, const EvaluationData& data,
 {
     std::int64_t sampledFrom = 0;
     const auto generator = sampledGenerator(evaluationGenerator(m, data, false), data, sampledFrom);
-    const ScoredData scores = scoreData(*m.model, *generator, options);
     EvaluationReport r =
-        evaluateScores(*m.model, scores, m.archive.compile,
-                       outputTracks(*generator, m.model->spec().outputNames()), data.weights);
+        evaluate(*m.model, *generator, m.archive.compile,
+                 outputTracks(*generator, m.model->spec().outputNames()), data.weights, options);
     r.sampledFrom = sampledFrom;
     return r;
 }
@@ -131,16 +130,15 @@ CorrelationReport correlateModel(LoadedModel& m, const EvaluationData& data,
     CorrelationReport r;
     const auto generator =
         sampledGenerator(evaluationGenerator(m, data, true), data, r.sampledFrom);
-    const ScoredData scores = scoreData(*m.model, *generator, options);
-    const OutputTracks tracks = outputTracks(*generator, m.model->spec().outputNames()).front();
-    r.correlations = correlations(scores, tracks);
-    r.scatter = scatterSample(scores, tracks);
-    // Each track has a value at every position: count the positions, not positions x tracks.
-    r.positions = static_cast<std::int64_t>(scores.targets.front().size() /
-                                            std::max<std::size_t>(1, tracks.trackNames.size()));
-    r.method = scores.method;
-    r.reason = scores.reason;
-    r.seconds = scores.seconds;
+    CorrelationScores scores =
+        correlate(*m.model, *generator,
+                  outputTracks(*generator, m.model->spec().outputNames()).front(), options);
+    r.correlations = std::move(scores.correlations);
+    r.scatter = std::move(scores.scatter);
+    r.positions = scores.positions;
+    r.method = scores.run.method;
+    r.reason = scores.run.reason;
+    r.seconds = scores.run.seconds;
     return r;
 }
 
@@ -174,9 +172,9 @@ std::vector<AucResult> aucModel(LoadedModel& m, const EvaluationData& data, bool
             EvaluationData one;
             one.spec = AnySpec(spec);
             const auto generator = evaluationGenerator(m, one, false);
-            const ScoredData scores = scoreData(*m.model, *generator, options);
-            AucResult r = aucOf(
-                scores, static_cast<std::int64_t>(cell * train.annotation_list.size() + a), curve);
+            AucResult r = aucOf(*m.model, *generator,
+                                static_cast<std::int64_t>(cell * train.annotation_list.size() + a),
+                                curve, options);
             r.cell = static_cast<int>(cell);
             r.annotation = train.annotation_list[a];
             out.push_back(r);

@@ -61,7 +61,7 @@ struct EvaluationData {
 
 struct CorrelationReport {
     std::map<std::string, double> correlations; ///< correlate_{cell}_{annotation}
-    /// By the same names: (measured, predicted) pairs sampled evenly, to draw (scatterSample).
+    /// By the same names: (measured, predicted) pairs sampled evenly, to draw (correlate).
     std::map<std::string, std::vector<stats::CurvePoint>> scatter;
     std::int64_t positions = 0;   ///< genome positions compared (each track has one value there)
     std::int64_t sampledFrom = 0; ///< the windows `steps` sampled from; 0: every one was scored

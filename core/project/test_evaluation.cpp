@@ -21,6 +21,8 @@ EvaluationPlot curvePlot(EvaluationPlot::Kind kind, const std::string& what, con
     plot.xLabel = roc ? "false positive rate" : "recall";
     plot.yLabel = roc ? "true positive rate" : "precision";
     plot.summary = "AUC " + text::number(roc ? r.ranking.auroc : r.ranking.auprc, 3);
+    if (const double error = roc ? r.ranking.aurocError : r.ranking.auprcError; error > 0)
+        plot.summary += " (within " + text::number(error, 6) + ")";
     plot.points = roc ? r.ranking.roc : r.ranking.pr;
     return plot;
 }

@@ -56,11 +56,51 @@ struct Ranking {
     std::vector<CurvePoint> roc;
     /// (recall, precision) after each group; empty when auprc is NaN.
     std::vector<CurvePoint> pr;
+    /// How far each area can be from the exact one: 0 when every score was ranked exactly;
+    /// past RankingAccumulator's exact limit, the most the order inside its score bins can
+    /// change the area.
+    double aurocError = 0;
+    double auprcError = 0;
 };
 /// The ranking of `scores`; each curve at most `maxPoints` (at least 2): a longer walk keeps
 /// evenly spaced points and both ends.
 [[nodiscard]] Ranking rank(const std::vector<float>& scores, const std::vector<bool>& positive,
                            std::size_t maxPoints = 400);
+/// rank() over scores added one by one, in memory that does not grow with their number:
+/// exact up to `exactLimit` scores (rank() of them all), then every score counted in one of
+/// 2^20 bins by its leading 20 bits (sign, exponent and 11 bits of mantissa: 1/4096 of the
+/// score's size), a bin ranked as one group of tied scores. A bin that only ever saw one score
+/// value is exact; Ranking's errors bound what the others can change.
+class RankingAccumulator {
+public:
+    static constexpr std::size_t kDefaultExactLimit = std::size_t{1} << 22;
+
+    explicit RankingAccumulator(std::size_t exactLimit = kDefaultExactLimit);
+    void add(float score, bool positive);
+    [[nodiscard]] std::int64_t positives() const { return m_positives; }
+    [[nodiscard]] std::int64_t negatives() const { return m_negatives; }
+    /// True while every score is still kept.
+    [[nodiscard]] bool exact() const { return m_bins.empty(); }
+    [[nodiscard]] Ranking ranking(std::size_t maxPoints = 400) const;
+
+private:
+    struct Bin {
+        std::int64_t positives = 0;
+        std::int64_t negatives = 0;
+        std::uint32_t firstKey = 0; ///< the first score's ordered bits
+        bool mixed = false;         ///< it has seen more than one score value
+    };
+    void binAll();
+    void addToBin(float score, bool positive);
+
+    std::size_t m_exactLimit;
+    std::vector<float> m_scores;
+    std::vector<bool> m_positive;
+    std::vector<Bin> m_bins;
+    std::int64_t m_positives = 0;
+    std::int64_t m_negatives = 0;
+};
+
 /// rank()'s areas alone.
 [[nodiscard]] double auroc(const std::vector<float>& scores, const std::vector<bool>& positive);
 [[nodiscard]] double auprc(const std::vector<float>& scores, const std::vector<bool>& positive);

@@ -1,3 +1,4 @@
+#include "core/data/block_cache.h"
 #include "core/data/generator.h"
 #include "core/data/sampled_dataset.h"
 #include "core/eval/evaluation.h"
@@ -173,6 +174,46 @@ std::vector<float> windowByWindow(Model& m, const std::vector<std::uint8_t>& cod
     return headsOf(m, codes, window, starts).front();
 }
 
+/// The streams' blocks, and what stays resident (reserved at opening), within a small budget
+/// while it lives: tests of the store bound those, so a test's peak is what scoring keeps.
+struct SmallBlockBudget {
+    std::int64_t saved = store::memoryBudget();
+    SmallBlockBudget() { store::setMemoryBudget(32'000'000); }
+    ~SmallBlockBudget() { store::setMemoryBudget(saved); }
+    SmallBlockBudget(const SmallBlockBudget&) = delete;
+    SmallBlockBudget& operator=(const SmallBlockBudget&) = delete;
+};
+
+/// A generator over `spec` in example order, as scoring takes it.
+std::unique_ptr<Generator> orderedGenerator(const DatasetSpec& spec)
+{
+    GeneratorOptions ordered;
+    ordered.shuffle = false;
+    return openGenerator(spec, nullptr, ordered);
+}
+
+/// Every example's first output and target, by example index: the table a test compares
+/// two scoring passes by (scoring itself keeps none).
+struct CollectedScores final : ScoreSink {
+    ScoringRun run;
+    std::vector<float> predictions, targets;
+
+    void begin(const ScoringRun& r) override
+    {
+        run = r;
+        predictions.assign(static_cast<std::size_t>(r.examples * r.predictionSize[0]), 0.0F);
+        targets.assign(static_cast<std::size_t>(r.examples * r.elements(0)), 0.0F);
+    }
+    void take(const ScoredRows& rows) override
+    {
+        const std::int64_t p = run.predictionSize[0], e = run.elements(0);
+        for (std::int64_t r = 0; r < rows.rows; ++r) {
+            std::copy_n(rows.predictions[0] + r * p, p, predictions.begin() + rows.examples[r] * p);
+            std::copy_n(rows.targets[0] + r * e, e, targets.begin() + rows.examples[r] * e);
+        }
+    }
+};
+
 } // namespace
 
 class TestEval : public QObject {
@@ -263,6 +304,57 @@ private Q_SLOTS:
         QVERIFY(std::abs(stats::auprc({0.9F, 0.8F, 0.7F, 0.1F}, {true, false, true, false}) -
                          (1.0 + 2.0 / 3.0) / 2) < 1e-12);
         QCOMPARE(stats::auroc({0.9F, 0.1F}, {true, false}), 1.0);
+    }
+
+    /// Past its exact limit the ranking counts scores in bins: the areas stay within the
+    /// errors it states of the exact ones, and equal them when each bin holds one score value.
+    void rankingPastItsExactLimitStaysWithinItsBound()
+    {
+        std::mt19937 rng(11);
+        std::normal_distribution<float> noise;
+        std::bernoulli_distribution coin(0.2);
+        std::vector<float> scores;
+        std::vector<bool> positive;
+        for (int i = 0; i < 200'000; ++i) {
+            const bool p = coin(rng);
+            scores.push_back(1.0F / (1.0F + std::exp(-(noise(rng) + (p ? 1.5F : 0.0F)))));
+            positive.push_back(p);
+        }
+        const stats::Ranking exact = stats::rank(scores, positive);
+        stats::RankingAccumulator kept(scores.size()), binned(1000);
+        for (std::size_t i = 0; i < scores.size(); ++i) {
+            kept.add(scores[i], positive[i]);
+            binned.add(scores[i], positive[i]);
+        }
+        QVERIFY(kept.exact());
+        QVERIFY(!binned.exact());
+        QCOMPARE(kept.ranking().auroc, exact.auroc);
+        QCOMPARE(kept.ranking().pr, exact.pr);
+        QCOMPARE(kept.ranking().aurocError, 0.0);
+        const stats::Ranking b = binned.ranking();
+        QCOMPARE(binned.positives() + binned.negatives(), std::int64_t(200'000));
+        qInfo("AUROC %.7f binned %.7f (bound %.2g); AUPRC %.7f binned %.7f (bound %.2g)",
+              exact.auroc, b.auroc, b.aurocError, exact.auprc, b.auprc, b.auprcError);
+        QVERIFY(b.aurocError > 0 && b.aurocError < 1e-3);
+        QVERIFY(b.auprcError > 0 && b.auprcError < 1e-2);
+        QVERIFY(std::abs(b.auroc - exact.auroc) <= b.aurocError);
+        QVERIFY(std::abs(b.auprc - exact.auprc) <= b.auprcError);
+        QCOMPARE(b.roc.size(), std::size_t(400));
+
+        // Scores of a few values (a saturated or quantised output): every bin holds one value,
+        // so the bins are its tie groups and the areas exact.
+        std::vector<float> few(scores.size());
+        std::transform(scores.begin(), scores.end(), few.begin(),
+                       [](float s) { return std::round(s * 20) / 20; });
+        stats::RankingAccumulator tied(1000);
+        for (std::size_t i = 0; i < few.size(); ++i)
+            tied.add(few[i], positive[i]);
+        const stats::Ranking t = tied.ranking(), e = stats::rank(few, positive);
+        QCOMPARE(t.aurocError, 0.0);
+        QCOMPARE(t.auprcError, 0.0);
+        QVERIFY(std::abs(t.auroc - e.auroc) < 1e-12);
+        QVERIFY(std::abs(t.auprc - e.auprc) < 1e-12);
+        QCOMPARE(t.roc, e.roc);
     }
 
     void curvesAreDrawnFromTheSameWalk()
@@ -945,20 +1037,20 @@ private Q_SLOTS:
         ordered.shuffle = false;
         const auto data = openGenerator(spec, nullptr, ordered);
         Model model(longGenomeNet(), 3);
-        ScoredData whole;
+        CollectedScores whole, windows;
         const std::int64_t grown =
-            peakGrowth([&] { whole = scoreData(model, *data, scoredBy("whole")); });
-        const ScoredData windows = scoreData(model, *data, scoredBy("windows"));
-        QCOMPARE(whole.method, std::string("whole-sequence"));
-        QCOMPARE(whole.examples, std::int64_t(800));
-        QCOMPARE(whole.predictions[0].size(), windows.predictions[0].size());
-        for (std::size_t i = 0; i < whole.predictions[0].size(); ++i) {
-            const float a = whole.predictions[0][i], b = windows.predictions[0][i];
+            peakGrowth([&] { whole.run = scoreData(model, *data, whole, scoredBy("whole")); });
+        windows.run = scoreData(model, *data, windows, scoredBy("windows"));
+        QCOMPARE(whole.run.method, std::string("whole-sequence"));
+        QCOMPARE(whole.run.examples, std::int64_t(800));
+        QCOMPARE(whole.predictions.size(), windows.predictions.size());
+        for (std::size_t i = 0; i < whole.predictions.size(); ++i) {
+            const float a = whole.predictions[i], b = windows.predictions[i];
             QVERIFY2(std::abs(a - b) <= 1e-5F * (1 + std::abs(b)),
                      (std::to_string(i) + ": " + std::to_string(a) + " vs " + std::to_string(b))
                          .c_str());
         }
-        QCOMPARE(whole.targets[0], windows.targets[0]);
+        QCOMPARE(whole.targets, windows.targets);
         qInfo("peak growth scoring 800 windows of a 16 Mbp chromosome: %.1f MB", grown / 1e6);
 #if !defined(__SANITIZE_ADDRESS__)
         // What does not grow with the chromosome: a chunk's work inside the model at its peak
@@ -967,6 +1059,89 @@ private Q_SLOTS:
         // whole-chromosome version added their reverse complement and 64 MB of outputs a
         // strand (221 MB).
         QVERIFY2(grown < 160'000'000, std::to_string(grown).c_str());
+#endif
+    }
+
+    /// Ranking every window of a 16 Mbp chromosome against a few sites (get_auc's
+    /// negative_ratio 'all') keeps what the ranking needs, not a table of every window's
+    /// outputs and targets: memory stays bounded however many windows are scored.
+    void aucMemoryDoesNotGrowWithTheWindows()
+    {
+        writeLongGenome();
+        {
+            std::ofstream bed(m_dir.file("few.bed"));
+            for (int i = 0; i < 40; ++i) {
+                const std::int64_t s = 20'000 + i * 390'000;
+                bed << "chrLong\t" << s << "\t" << s + 50 << "\tsite\n";
+            }
+        }
+        DatasetSpec spec =
+            DatasetSpec::fromJson(json{{"type", "SeqIntervalDl"},
+                                       {"fasta_file", m_dir.file("long.fa").string()},
+                                       {"annotation_files", {m_dir.file("few.bed").string()}},
+                                       {"annotation_list", {"site"}},
+                                       {"seq_len", 101},
+                                       {"negative_type", "real"},
+                                       {"negative_ratio", -1}});
+        shapeForScoring(spec, false);
+        const SmallBlockBudget budget;
+        const auto data = orderedGenerator(spec);
+        QVERIFY(data->dataset().size() > 15'000'000);
+        Model model(longGenomeNet(), 3);
+        AucResult auc;
+        const std::int64_t grown =
+            peakGrowth([&] { auc = aucOf(model, *data, 0, "ROC", scoredBy("auto")); });
+        qInfo("peak growth ranking %lld windows of a 16 Mbp chromosome: %.1f MB",
+              static_cast<long long>(data->dataset().size()), grown / 1e6);
+        QCOMPARE(auc.positives + auc.negatives, data->dataset().size());
+        QVERIFY(auc.value > 0 && auc.value < 1);
+#if !defined(__SANITIZE_ADDRESS__)
+        // The model's chunk work and LibTorch's reused blocks (~60 MB alone, more after the
+        // suite's trainings), the exact ranking's 2^22 scores (17 MB, 25 while growing) and
+        // then its bins (25 MB), the stream's budget: 126 MB alone, 195 MB after the rest of
+        // the suite. The table of every window's outputs and targets it replaces took 784 MB.
+        QVERIFY2(grown < 260'000'000, std::to_string(grown).c_str());
+#endif
+    }
+
+    /// Correlating every position of a 16 Mbp chromosome keeps running sums and the scatter's
+    /// sample, not a table of every position's prediction and measure.
+    void correlationMemoryDoesNotGrowWithThePositions()
+    {
+        writeLongGenome();
+        if (!std::filesystem::exists(m_dir.file("long.bw"))) {
+            std::vector<ValuedInterval> runs;
+            for (std::int64_t s = 0; s < kLongChromosome; s += 100)
+                runs.push_back({s, s + 100, static_cast<float>(1 + std::sin(s / 5000.0))});
+            BigWigWriter w(m_dir.file("long.bw"), {{"chrLong", kLongChromosome}});
+            w.addIntervals("chrLong", runs);
+            w.finish();
+        }
+        DatasetSpec spec =
+            DatasetSpec::fromJson(json{{"type", "Generator"},
+                                       {"fasta_file", m_dir.file("long.fa").string()},
+                                       {"annotation_files", {m_dir.file("long.bw").string()}},
+                                       {"window", 101}});
+        shapeForScoring(spec, true);
+        const SmallBlockBudget budget;
+        const auto data = orderedGenerator(spec);
+        QVERIFY(data->dataset().size() > 15'000'000);
+        Model model(longGenomeNet(), 3);
+        const OutputTracks tracks = outputTracks(*data, model.spec().outputNames()).front();
+        CorrelationScores scores;
+        const std::int64_t grown =
+            peakGrowth([&] { scores = correlate(model, *data, tracks, scoredBy("auto")); });
+        const auto& r = scores.correlations;
+        const auto& scatter = scores.scatter;
+        qInfo("peak growth correlating %lld positions of a 16 Mbp chromosome: %.1f MB",
+              static_cast<long long>(data->dataset().size()), grown / 1e6);
+        QCOMPARE(r.size(), std::size_t(1));
+        QVERIFY(std::isfinite(r.begin()->second));
+        QCOMPARE(scatter.begin()->second.size(), std::size_t(2000));
+#if !defined(__SANITIZE_ADDRESS__)
+        // The model's chunk work and the stream's budget: 88 MB alone. The table of every
+        // position's prediction and target it replaces took 713 MB.
+        QVERIFY2(grown < 200'000'000, std::to_string(grown).c_str());
 #endif
     }
 
