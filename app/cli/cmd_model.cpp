@@ -90,6 +90,7 @@ struct ModelArgs {
     std::string method = "auto";
     std::string precision = "fp32";
     std::int64_t steps = 0;
+    int nproc = 0;
 
     void add(CLI::App& cmd, bool needChromosomes)
     {
@@ -126,6 +127,22 @@ struct ModelArgs {
                        "Score this many batches of the training's batch_size, spread evenly "
                        "over the chromosomes (Keras' evaluate steps; default: every window)")
             ->check(atLeast(1));
+    }
+    /// --nproc: the command as N ranks of one group on this machine, each `share`.
+    void addRanks(CLI::App& cmd, const std::string& share)
+    {
+        cmd.add_option("--nproc", nproc,
+                       "Run as N ranks on this machine, each " + share +
+                           " (torchrun's --nproc_per_node); see the README for torchrun and srun")
+            ->check(atLeast(1));
+    }
+    /// With --nproc, runs the command's ranks and returns true: this process has done its part.
+    [[nodiscard]] bool ranAsLocalRanks() const
+    {
+        if (nproc == 0)
+            return false;
+        runLocalRanks(nproc);
+        return true;
     }
     [[nodiscard]] LoadedModel load() const { return runOn.load(model); }
     /// The --annotation files, relative to the folder the command was typed in (as for
@@ -206,14 +223,18 @@ struct ModelArgs {
     {
         return position >= annotations.size() || annotations[position] != kUnscored;
     }
-    [[nodiscard]] ScoreOptions scoreOptions(InferenceProgress& progress) const
+    /// `progress` shows this rank's share (none on the ranks that do not report).
+    [[nodiscard]] ScoreOptions scoreOptions(std::optional<InferenceProgress>& progress,
+                                            dist::ProcessGroup* group) const
     {
         ScoreOptions o;
         o.method = method;
         o.precision = precision;
-        o.progress = [&progress](double f) {
-            return progress.update(f);
-        };
+        if (progress)
+            o.progress = [&progress](double f) {
+                return progress->update(f);
+            };
+        o.group = group;
         return o;
     }
 };
@@ -235,6 +256,36 @@ void dropUnscored(const ModelArgs& args, const DatasetSpec& trained, std::size_t
             correlations.erase("correlate_" + std::to_string(i / k) + "_" + std::to_string(i % k));
 }
 
+/// This process's part in a command: its rank of a group (torchrun, srun or --nproc) or
+/// alone. Rank 0 alone reports.
+struct CommandRank {
+    std::unique_ptr<dist::ProcessGroup> group;
+    std::optional<OpeningProgressLine> opening; // a track cache's or genome's first reading
+
+    explicit CommandRank(ModelArgs& args)
+        : group(joinGroup(args.runOn.device))
+    {
+        if (reports())
+            opening.emplace();
+    }
+    [[nodiscard]] bool reports() const { return !group || group->rank() == 0; }
+    /// A progress line on the rank that reports.
+    [[nodiscard]] std::optional<InferenceProgress> progress(const std::string& what) const
+    {
+        std::optional<InferenceProgress> p;
+        if (reports())
+            p.emplace(what);
+        return p;
+    }
+    /// ", sharded over 2 ranks (torchrun)" in a group, else nothing.
+    [[nodiscard]] std::string note() const
+    {
+        return group ? ", sharded over " + std::to_string(group->size()) + " ranks (" +
+                           group->config().source + ")"
+                     : std::string();
+    }
+};
+
 /// " (an even sample of N: --steps S)" when --steps scored a sample of N, else nothing.
 std::string sampleNote(std::int64_t sampledFrom, const ModelArgs& args)
 {
@@ -251,18 +302,24 @@ void addEvaluate(CLI::App& app)
         "evaluate", "Loss and metrics of a saved model on chromosomes (keras_dna's evaluate)");
     args->add(*cmd, true);
     args->addSteps(*cmd);
+    args->addRanks(*cmd, "a share of the windows, their sums added up");
     cmd->callback([args] {
+        if (args->ranAsLocalRanks())
+            return;
+        const CommandRank rank(*args);
         LoadedModel m = args->load();
-        const OpeningProgressLine opening; // the test data's track cache, when first read
         for (const auto& run : args->runs(m)) {
-            InferenceProgress progress("evaluating");
-            const auto r = evaluateModel(m, run.data, args->scoreOptions(progress));
-            progress.finish();
+            auto progress = rank.progress("evaluating");
+            const auto r =
+                evaluateModel(m, run.data, args->scoreOptions(progress, rank.group.get()));
+            if (!rank.reports())
+                continue;
+            progress->finish();
             std::cout << run.label << text::join(args->chromosomes, ", ") << ": "
                       << formatMetrics(r.metrics) << "\n"
                       << text::withThousands(r.examples) << " windows"
                       << sampleNote(r.sampledFrom, *args) << ", " << text::number(r.seconds, 2)
-                      << " s, " << methodNote(r.method, r.reason) << std::endl;
+                      << " s, " << methodNote(r.method, r.reason) << rank.note() << std::endl;
         }
     });
 }
@@ -277,15 +334,20 @@ void addCorrelate(CLI::App& app)
     args->addSteps(*cmd);
     auto json = std::make_shared<bool>(false);
     cmd->add_flag("--json", *json, "Print keras_dna's dictionary as JSON");
+    args->addRanks(*cmd, "a share of the positions, their sums added up");
     cmd->callback([args, json] {
+        if (args->ranAsLocalRanks())
+            return;
+        const CommandRank rank(*args);
         LoadedModel m = args->load();
-        const OpeningProgressLine opening; // the test data's track cache, when first read
         const auto runs = args->runs(m, true);
         nlohmann::json perDataset = nlohmann::json::object();
         for (const auto& run : runs) {
-            InferenceProgress progress("correlating");
-            auto r = correlateModel(m, run.data, args->scoreOptions(progress));
-            progress.finish();
+            auto progress = rank.progress("correlating");
+            auto r = correlateModel(m, run.data, args->scoreOptions(progress, rank.group.get()));
+            if (!rank.reports())
+                continue;
+            progress->finish();
             dropUnscored(*args, m.trainSpec(), run.firstAnnotation, r.correlations);
             if (*json) {
                 perDataset["dataset_" + std::to_string(run.data.dataset.value_or(0))] =
@@ -297,8 +359,10 @@ void addCorrelate(CLI::App& app)
             std::cout << run.label << "over " << text::withThousands(r.positions) << " positions"
                       << sampleNote(r.sampledFrom, *args) << " of "
                       << text::join(args->chromosomes, ", ") << ", " << text::number(r.seconds, 2)
-                      << " s, " << methodNote(r.method, r.reason) << std::endl;
+                      << " s, " << methodNote(r.method, r.reason) << rank.note() << std::endl;
         }
+        if (!rank.reports())
+            return;
         // keras_dna's dictionary; with one --fasta per dataset, one dictionary per dataset.
         if (*json)
             std::cout << (runs.size() == 1 ? perDataset.begin().value() : perDataset).dump()
@@ -318,14 +382,19 @@ void addAuc(CLI::App& app)
         ->capture_default_str()
         ->check(oneOf({"ROC", "PR"}));
     cmd->add_flag("--no-augmentation", *noAugmentation, "Positives are the centred windows only");
+    args->addRanks(*cmd, "a share of the windows, their rankings merged");
     cmd->callback([args, curve, noAugmentation] {
+        if (args->ranAsLocalRanks())
+            return;
+        const CommandRank rank(*args);
         LoadedModel m = args->load();
-        const OpeningProgressLine opening; // the test data's track cache, when first read
         for (const auto& run : args->runs(m, true)) {
-            InferenceProgress progress("scoring");
-            const auto results =
-                aucModel(m, run.data, !*noAugmentation, *curve, args->scoreOptions(progress));
-            progress.finish();
+            auto progress = rank.progress("scoring");
+            const auto results = aucModel(m, run.data, !*noAugmentation, *curve,
+                                          args->scoreOptions(progress, rank.group.get()));
+            if (!rank.reports())
+                continue;
+            progress->finish();
             for (const auto& r : results) {
                 if (!args->scored(run.firstAnnotation + static_cast<std::size_t>(r.cell)))
                     continue;
@@ -400,26 +469,16 @@ void addPredict(CLI::App& app)
     cmd->add_option("--batch-size", *batch, "Windows per batch (windows method)")
         ->capture_default_str()
         ->check(atLeast(1));
-    auto nproc = std::make_shared<int>(0);
-    cmd->add_option("--nproc", *nproc,
-                    "Predict as N ranks on this machine, each a share of the chromosomes, rank 0 "
-                    "merging (torchrun's --nproc_per_node); see the README for torchrun and srun")
-        ->check(atLeast(1));
-    cmd->callback([args, out, chromSizes, regions, rc, batch, nproc] {
-        if (*nproc > 0) {
-            runLocalRanks(*nproc);
+    args->addRanks(*cmd, "a share of the chromosomes, rank 0 merging");
+    cmd->callback([args, out, chromSizes, regions, rc, batch] {
+        if (args->ranAsLocalRanks())
             return;
-        }
-        const std::unique_ptr<dist::ProcessGroup> group = joinGroup(args->runOn.device);
-        const bool rankZero = !group || group->rank() == 0; // rank 0 alone reports
-        std::optional<OpeningProgressLine> opening;         // a genome's first indexing (--fasta)
-        if (rankZero)
-            opening.emplace();
+        const CommandRank rank(*args);
         LoadedModel m = args->load();
         const auto runs = args->runs(m);
-        if (group && rankZero)
-            std::cout << "sharded prediction: " << group->size() << " ranks ("
-                      << group->config().source << ")" << std::endl;
+        if (rank.group && rank.reports())
+            std::cout << "sharded prediction: " << rank.group->size() << " ranks ("
+                      << rank.group->config().source << ")" << std::endl;
         for (const auto& run : runs) {
             PredictRequest request;
             request.chromosomes = args->chromosomes;
@@ -433,11 +492,10 @@ void addPredict(CLI::App& app)
             request.method = args->method;
             request.precision = args->precision;
             request.batchSize = *batch;
-            request.group = group.get();
-            std::optional<InferenceProgress> progress;
+            request.group = rank.group.get();
+            auto progress = rank.progress("predicting");
             std::optional<PhaseProgressLine> writing;
-            if (rankZero) {
-                progress.emplace("predicting");
+            if (rank.reports()) {
                 request.progress = [&progress](std::int64_t done, std::int64_t total) {
                     return progress->update(
                         total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 0,
@@ -457,7 +515,7 @@ void addPredict(CLI::App& app)
             const auto files = predictModel(
                 m, request, runs.size() == 1 ? *out : datasetOutput(*out, *run.data.dataset),
                 &summary);
-            if (!rankZero)
+            if (!rank.reports())
                 continue;
             if (progress)
                 progress->finish();

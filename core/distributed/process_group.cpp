@@ -254,4 +254,13 @@ ProcessGroup::gather(const std::vector<std::int64_t>& values, const std::string&
     return out;
 }
 
+std::string ranksWithout(const std::vector<std::vector<std::int64_t>>& reports, std::size_t field)
+{
+    std::string out;
+    for (std::size_t r = 0; r < reports.size(); ++r)
+        if (reports[r].at(field) == 0)
+            out += (out.empty() ? "" : ", ") + std::to_string(r);
+    return out;
+}
+
 } // namespace kdna::dist

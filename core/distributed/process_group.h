@@ -2,6 +2,7 @@
 
 #include "core/distributed/group_config.h"
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -11,6 +12,11 @@
 #include <ATen/core/Tensor.h>
 
 namespace kdna::dist {
+
+/// How long a rank waits for the others to finish their share of long work (predicting their
+/// chromosomes, scoring their examples: hours on a large genome). A rank that dies closes its
+/// connections and is noticed at once, so only a rank that hangs waits this long.
+inline constexpr std::chrono::milliseconds kShareWait = std::chrono::hours(24);
 
 /// One rank's membership of a data-parallel group on PyTorch's c10d (ProcessGroupGloo over a
 /// TCPStore on the master, or a FileStore). Every collective waits at most the configured
@@ -50,5 +56,10 @@ private:
     struct Impl;
     std::unique_ptr<Impl> m_impl;
 };
+
+/// The ranks whose report (gather's answer) has 0 at `field`, as "1" or "1, 3": who said
+/// they failed; empty when none did.
+[[nodiscard]] std::string ranksWithout(const std::vector<std::vector<std::int64_t>>& reports,
+                                       std::size_t field);
 
 } // namespace kdna::dist

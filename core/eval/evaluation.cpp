@@ -1,5 +1,6 @@
 #include "core/eval/evaluation.h"
 
+#include "core/distributed/process_group.h"
 #include "core/model/model.h"
 #include "core/train/metrics.h"
 #include "core/util/error.h"
@@ -60,6 +61,11 @@ public:
             weights = torch::from_blob(const_cast<float*>(rows.weights), {rows.rows});
         const Losses losses = computeLosses(preds, targets, weights, m_compile);
         m_metrics->add(preds, targets, losses.perOutput, losses.total, rows.rows);
+    }
+
+    void reduceOver(dist::ProcessGroup& group) override
+    {
+        m_metrics->sumOver(group, "the evaluation's sums");
     }
 
     [[nodiscard]] std::map<std::string, double> values() const
@@ -127,6 +133,31 @@ public:
         }
     }
 
+    /// Pearson's sums and the sampled points, added up in one all-reduce: a point was taken by
+    /// one rank, the others hold zeros there.
+    void reduceOver(dist::ProcessGroup& group) override
+    {
+        std::vector<double> flat;
+        for (const auto& r : m_r)
+            flat.insert(flat.end(), {static_cast<double>(r.n), r.sx, r.sy, r.sxx, r.syy, r.sxy});
+        for (const auto& points : m_points)
+            for (const auto& p : points)
+                flat.insert(flat.end(), {p.x, p.y});
+        const std::vector<torch::Tensor> sums{torch::tensor(flat, torch::kDouble)};
+        group.sumOverRanks(sums, "the correlation's sums");
+        const double* next = sums.front().data_ptr<double>();
+        for (auto& r : m_r) {
+            r.n = static_cast<std::int64_t>(*next++);
+            for (double* sum : {&r.sx, &r.sy, &r.sxx, &r.syy, &r.sxy})
+                *sum = *next++;
+        }
+        for (auto& points : m_points)
+            for (auto& p : points) {
+                p.x = *next++;
+                p.y = *next++;
+            }
+    }
+
     [[nodiscard]] double r(std::size_t track) const { return m_r[track].value(); }
     [[nodiscard]] const std::vector<stats::CurvePoint>& points(std::size_t track) const
     {
@@ -165,6 +196,25 @@ public:
         const float* t = rows.targets.at(0);
         for (std::int64_t r = 0; r < rows.rows; ++r)
             m_ranking.add(p[r * m_perExample + m_element], t[r * m_elements] > 0.5F);
+    }
+
+    /// Every rank's scores (or bins) gathered and merged in rank order: the ranking one
+    /// process of all the examples makes.
+    void reduceOver(dist::ProcessGroup& group) override
+    {
+        std::vector<std::int64_t> words = m_ranking.toWords();
+        const auto sizes =
+            group.gather({static_cast<std::int64_t>(words.size())}, "the AUC's ranking sizes");
+        std::int64_t longest = 0;
+        for (const auto& size : sizes)
+            longest = std::max(longest, size.at(0));
+        words.resize(static_cast<std::size_t>(longest), 0); // gather takes as many on each rank
+        const auto all = group.gather(words, "the AUC's rankings");
+        stats::RankingAccumulator merged;
+        for (std::size_t r = 0; r < all.size(); ++r)
+            merged.merge(stats::RankingAccumulator::fromWords(
+                all[r].data(), static_cast<std::size_t>(sizes[r].at(0))));
+        m_ranking = std::move(merged);
     }
 
     [[nodiscard]] const stats::RankingAccumulator& ranking() const { return m_ranking; }

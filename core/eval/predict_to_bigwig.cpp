@@ -200,10 +200,6 @@ void mergeParts(const std::vector<Chromosome>& all,
     }
 }
 
-/// A share takes as long as its chromosomes do (hours on a large genome); a rank that dies
-/// closes its connections and is noticed at once, so only a rank that hangs waits this long.
-constexpr std::chrono::milliseconds kShareWait = std::chrono::hours(24);
-
 /// predictToBigWig as one rank of `request.group`.
 std::vector<fs::path> predictAsRank(Model& model, const DatasetSpec& trainSpec,
                                     std::int64_t inputLength, const DataStatistics& statistics,
@@ -228,16 +224,12 @@ std::vector<fs::path> predictAsRank(Model& model, const DatasetSpec& trainSpec,
         removeFiles(parts);
     }
     const auto reports = group.gather(shareReport(!failure, written, paths.size()),
-                                      "the wait for every rank's chromosomes", kShareWait);
+                                      "the wait for every rank's chromosomes", dist::kShareWait);
     if (failure)
         std::rethrow_exception(failure);
-    std::vector<std::string> failed;
-    for (std::size_t r = 0; r < reports.size(); ++r)
-        if (reports[r][kSucceeded] == 0)
-            failed.push_back(std::to_string(r));
-    if (!failed.empty()) {
+    if (const std::string failed = dist::ranksWithout(reports, kSucceeded); !failed.empty()) {
         removeFiles(parts);
-        throw Error("rank " + text::join(failed, ", ") + " of " + std::to_string(group.size()) +
+        throw Error("rank " + failed + " of " + std::to_string(group.size()) +
                     " could not predict its chromosomes (its own message says why), so " +
                     paths.front().string() + " was not written");
     }

@@ -2,6 +2,7 @@
 
 #include "core/data/generator.h"
 #include "core/data/stream.h"
+#include "core/distributed/process_group.h"
 #include "core/eval/whole_sequence.h"
 #include "core/eval/window_batches.h"
 #include "core/genome/sequence.h"
@@ -21,6 +22,21 @@ namespace kdna {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+/// The items [first, last) of `count` a rank scores: a run of them, the runs in rank order.
+struct Share {
+    std::int64_t first = 0;
+    std::int64_t last = 0;
+    [[nodiscard]] std::int64_t size() const { return last - first; }
+};
+
+Share shareOf(std::int64_t count, const dist::ProcessGroup* group)
+{
+    if (group == nullptr)
+        return {0, count};
+    const std::int64_t rank = group->rank(), ranks = group->size();
+    return {count * rank / ranks, count * (rank + 1) / ranks};
+}
 
 void report(const ScoreOptions& options, double fraction)
 {
@@ -74,24 +90,28 @@ Generator scoringBatches(const Generator& data)
     return Generator(data.datasetPtr(), layout, options);
 }
 
-void scoreWindows(Model& model, const Generator& data, const ScoreOptions& options,
-                  const ScoringRun& run, ScoreSink& sink)
+/// Scores this rank's share of the batches; returns the examples it scored.
+std::int64_t scoreWindows(Model& model, const Generator& data, const ScoreOptions& options,
+                          const ScoringRun& run, ScoreSink& sink)
 {
     requireInputShapes(model, data);
     const Generator batches = scoringBatches(data);
     const std::int64_t rowsPerBatch = batches.batchSize();
+    const Share share = shareOf(batches.batchesPerEpoch(), options.group);
     std::vector<std::int64_t> examples;
+    std::int64_t scored = 0;
     WindowBatchJob job;
-    job.count = batches.batchesPerEpoch();
+    job.count = share.size();
     job.bf16 = options.precision == "bf16";
     job.fill = [&](std::int64_t g, Batch& batch) {
-        batches.fill(g, batch);
+        batches.fill(share.first + g, batch);
     };
     job.take = [&](std::int64_t g, const Batch& batch, const std::vector<torch::Tensor>& outputs) {
         ScoredRows rows;
         rows.rows = outputs.empty() ? 0 : outputs.front().size(0);
         examples.resize(static_cast<std::size_t>(rows.rows));
-        std::iota(examples.begin(), examples.end(), g * rowsPerBatch);
+        std::iota(examples.begin(), examples.end(), (share.first + g) * rowsPerBatch);
+        scored += rows.rows;
         rows.examples = examples.data();
         for (std::size_t o = 0; o < outputs.size() && o < run.predictionSize.size(); ++o)
             rows.predictions.push_back(outputs[o].data_ptr<float>());
@@ -105,7 +125,9 @@ void scoreWindows(Model& model, const Generator& data, const ScoreOptions& optio
         return !options.progress ||
                options.progress(static_cast<double>(done) / static_cast<double>(job.count));
     };
-    runWindowBatches(model, job);
+    if (job.count > 0)
+        runWindowBatches(model, job);
+    return scored;
 }
 
 /// Examples placed on their strands at a time: their loci (16 bytes each) are what the
@@ -214,10 +236,12 @@ private:
     std::vector<float> m_predictions, m_targets, m_weights;
 };
 
-void scoreWhole(Model& model, const Generator& data, const ScoreOptions& options,
-                const ScoringRun& run, ScoreSink& sink)
+/// Scores this rank's share of the examples; returns how many it scored.
+std::int64_t scoreWhole(Model& model, const Generator& data, const ScoreOptions& options,
+                        const ScoringRun& run, ScoreSink& sink)
 {
     const Dataset& dataset = data.dataset();
+    const Share share = shareOf(run.examples, options.group);
     const WholeSequenceRunner runner(model, planWholeSequenceFor(model.spec(), 0),
                                      options.precision == "bf16");
     const auto fasta = dataset.spec().resolve(dataset.spec().fasta_file);
@@ -226,14 +250,14 @@ void scoreWhole(Model& model, const Generator& data, const ScoreOptions& options
     const auto flush = [&](bool force) {
         if (const std::int64_t handed = rows.flush(force); handed > 0) {
             done += handed;
-            report(options, static_cast<double>(done) / static_cast<double>(run.examples));
+            report(options, static_cast<double>(done) / static_cast<double>(share.size()));
         }
     };
     std::shared_ptr<const store::SequenceStream> stream;
     std::string streamChrom;
-    for (std::int64_t first = 0; first < run.examples; first += kExamplesPerPass) {
+    for (std::int64_t first = share.first; first < share.last; first += kExamplesPerPass) {
         std::map<StrandKey, StrandStarts> strands;
-        for (std::int64_t i = first; i < std::min(run.examples, first + kExamplesPerPass); ++i) {
+        for (std::int64_t i = first; i < std::min(share.last, first + kExamplesPerPass); ++i) {
             const Locus l = dataset.locus(i);
             strands[{l.chrom, l.reverse}].emplace_back(l.start, i);
         }
@@ -251,9 +275,28 @@ void scoreWhole(Model& model, const Generator& data, const ScoreOptions& options
     }
     flush(true);
     report(options, 1.0);
+    return done;
+}
+
+/// Every rank's share scored, or an error on every rank: the failed rank's own, and on the
+/// others one sentence naming it (rather than a wait at the next collective).
+void requireEveryShare(dist::ProcessGroup& group, const std::exception_ptr& failure)
+{
+    const auto reports = group.gather(
+        {failure ? 0 : 1}, "the wait for every rank's share of the scoring", dist::kShareWait);
+    if (failure)
+        std::rethrow_exception(failure);
+    if (const std::string failed = dist::ranksWithout(reports, 0); !failed.empty())
+        throw Error("rank " + failed + " of " + std::to_string(group.size()) +
+                    " could not score its share of the examples (its own message says why)");
 }
 
 } // namespace
+
+void ScoreSink::reduceOver(dist::ProcessGroup& /*group*/)
+{
+    throw Error("internal: this score cannot be split over ranks");
+}
 
 void shapeForScoring(DatasetSpec& spec, bool stepByTarget)
 {
@@ -295,15 +338,21 @@ ScoringRun scoreData(Model& model, const Generator& data, ScoreSink& sink,
     if (options.method == "whole" && !blocker.empty())
         throw Error::atKeyword("method", "whole-sequence inference is not possible: " + blocker);
     sink.begin(run);
-    if (blocker.empty()) {
+    run.method = blocker.empty() ? "whole-sequence" : "windows";
+    run.reason = blocker;
+    std::exception_ptr failure;
+    try {
         if (run.examples > 0)
-            scoreWhole(model, data, options, run, sink);
-        run.method = "whole-sequence";
-    } else {
-        if (run.examples > 0)
-            scoreWindows(model, data, options, run, sink);
-        run.method = "windows";
-        run.reason = blocker;
+            run.scoredHere = blocker.empty() ? scoreWhole(model, data, options, run, sink)
+                                             : scoreWindows(model, data, options, run, sink);
+    } catch (...) {
+        if (options.group == nullptr)
+            throw;
+        failure = std::current_exception();
+    }
+    if (options.group != nullptr) {
+        requireEveryShare(*options.group, failure);
+        sink.reduceOver(*options.group);
     }
     run.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     return run;

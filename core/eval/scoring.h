@@ -7,6 +7,10 @@
 #include <string>
 #include <vector>
 
+namespace kdna::dist {
+class ProcessGroup;
+}
+
 namespace kdna {
 
 class Generator;
@@ -24,8 +28,13 @@ struct ScoreOptions {
     /// "whole" insists (an error says why not); "windows" always runs window by window.
     std::string method = "auto";
     std::string precision = "fp32";
-    /// Told the fraction done; returning false cancels (kdna::Error "cancelled").
+    /// Told the fraction done (of this rank's share, in a group); returning false cancels
+    /// (kdna::Error "cancelled").
     std::function<bool(double)> progress;
+    /// Score as this rank of a group: each rank scores a share of the examples (a run of
+    /// them in their order), then every sink adds up what the ranks saw, so each rank ends
+    /// with what one process scoring all of them has. Every rank must score the same data.
+    dist::ProcessGroup* group = nullptr;
 };
 
 /// What a scoring pass scores: one example's shapes and values per output, and, once done,
@@ -34,6 +43,7 @@ struct ScoringRun {
     std::vector<Shape> shapes;                ///< per output: one example's target shape
     std::vector<std::int64_t> predictionSize; ///< per output: the model's values an example
     std::int64_t examples = 0;
+    std::int64_t scoredHere = 0; ///< the examples this rank scored: all of them alone
     bool weighted = false;
     std::string method; ///< "whole-sequence" or "windows"
     std::string reason; ///< why windows, when "auto" fell back
@@ -65,11 +75,15 @@ public:
     /// Before the first rows, what they will hold.
     virtual void begin(const ScoringRun& /*run*/) {}
     virtual void take(const ScoredRows& rows) = 0;
+    /// After a pass split over `group` (ScoreOptions::group): makes this rank's sink hold what
+    /// every rank's sink took, together. A sink that cannot be split refuses.
+    virtual void reduceOver(dist::ProcessGroup& group);
 };
 
 /// Runs the model over every example of `data` (which must not shuffle) into `sink`. With the
 /// whole-sequence plan, each stretch of window starts is run once and every window's output
-/// read from it.
+/// read from it. In a group, a rank that fails its share stops every rank with a sentence
+/// naming it.
 ScoringRun scoreData(Model& model, const Generator& data, ScoreSink& sink,
                      const ScoreOptions& options = {});
 

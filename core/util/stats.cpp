@@ -1,5 +1,7 @@
 #include "core/util/stats.h"
 
+#include "core/util/error.h"
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -166,6 +168,106 @@ void RankingAccumulator::binAll()
         addToBin(m_scores[i], m_positive[i]);
     m_scores = {};
     m_positive = {};
+}
+
+void RankingAccumulator::merge(const RankingAccumulator& other)
+{
+    m_positives += other.m_positives;
+    m_negatives += other.m_negatives;
+    if (exact() && other.exact() && m_scores.size() + other.m_scores.size() <= m_exactLimit) {
+        m_scores.insert(m_scores.end(), other.m_scores.begin(), other.m_scores.end());
+        m_positive.insert(m_positive.end(), other.m_positive.begin(), other.m_positive.end());
+        return;
+    }
+    if (exact())
+        binAll();
+    for (std::size_t i = 0; i < other.m_scores.size(); ++i)
+        addToBin(other.m_scores[i], other.m_positive[i]);
+    for (std::size_t k = 0; k < other.m_bins.size(); ++k) {
+        const Bin& from = other.m_bins[k];
+        if (from.positives + from.negatives == 0)
+            continue;
+        Bin& to = m_bins[k];
+        if (to.positives + to.negatives == 0) {
+            to.firstKey = from.firstKey;
+            to.mixed = from.mixed;
+        } else if (from.mixed || from.firstKey != to.firstKey) {
+            to.mixed = true;
+        }
+        to.positives += from.positives;
+        to.negatives += from.negatives;
+    }
+}
+
+namespace {
+// toWords' layout: a header, then one word per exact score (its bits, the label above them)
+// or four per bin that saw a score (index, positives, negatives, first key with `mixed` above).
+constexpr std::size_t kHeaderWords = 3; // binned?, positives, negatives
+constexpr std::size_t kBinWords = 4;
+constexpr std::int64_t kAbove = std::int64_t{1} << 32;
+} // namespace
+
+std::vector<std::int64_t> RankingAccumulator::toWords() const
+{
+    std::vector<std::int64_t> words{exact() ? 0 : 1, m_positives, m_negatives};
+    if (exact()) {
+        words.reserve(kHeaderWords + m_scores.size());
+        for (std::size_t i = 0; i < m_scores.size(); ++i)
+            words.push_back(std::bit_cast<std::uint32_t>(m_scores[i]) +
+                            (m_positive[i] ? kAbove : 0));
+        return words;
+    }
+    for (std::size_t k = 0; k < m_bins.size(); ++k) {
+        const Bin& b = m_bins[k];
+        if (b.positives + b.negatives > 0)
+            words.insert(words.end(), {static_cast<std::int64_t>(k), b.positives, b.negatives,
+                                       b.firstKey + (b.mixed ? kAbove : 0)});
+    }
+    return words;
+}
+
+RankingAccumulator RankingAccumulator::fromWords(const std::int64_t* words, std::size_t count,
+                                                 std::size_t exactLimit)
+{
+    const auto malformed = [] {
+        return Error("internal: malformed ranking words");
+    };
+    if (count < kHeaderWords || words[0] < 0 || words[0] > 1 || words[1] < 0 || words[2] < 0)
+        throw malformed();
+    RankingAccumulator out(exactLimit);
+    const bool binned = words[0] == 1;
+    const std::int64_t* entry = words + kHeaderWords;
+    const std::size_t entries = count - kHeaderWords;
+    if (!binned) {
+        if (static_cast<std::int64_t>(entries) != words[1] + words[2])
+            throw malformed();
+        for (std::size_t i = 0; i < entries; ++i)
+            out.add(std::bit_cast<float>(static_cast<std::uint32_t>(entry[i] & (kAbove - 1))),
+                    entry[i] >= kAbove);
+        return out;
+    }
+    if (entries % kBinWords != 0)
+        throw malformed();
+    out.m_bins.resize(std::size_t{1} << (32 - kBinShift));
+    std::int64_t positives = 0, negatives = 0;
+    for (std::size_t i = 0; i < entries; i += kBinWords) {
+        const std::int64_t k = entry[i];
+        if (k < 0 || static_cast<std::size_t>(k) >= out.m_bins.size() || entry[i + 1] < 0 ||
+            entry[i + 2] < 0 || entry[i + 3] < 0)
+            throw malformed();
+        Bin& b = out.m_bins[static_cast<std::size_t>(k)];
+        b.positives = entry[i + 1];
+        b.negatives = entry[i + 2];
+        b.firstKey = static_cast<std::uint32_t>(entry[i + 3] & (kAbove - 1));
+        b.mixed = entry[i + 3] >= kAbove;
+        positives += b.positives;
+        negatives += b.negatives;
+    }
+    if (positives != words[1] || negatives != words[2])
+        throw malformed();
+    out.m_positives = positives;
+    out.m_negatives = negatives;
+    return out;
 }
 
 Ranking RankingAccumulator::ranking(std::size_t maxPoints) const

@@ -83,6 +83,17 @@ public:
     [[nodiscard]] bool exact() const { return m_bins.empty(); }
     [[nodiscard]] Ranking ranking(std::size_t maxPoints = 400) const;
 
+    /// Adds the scores `other` holds, as if they had been added here: ranks that each ranked
+    /// a share of one pass merge into what one accumulator of every score gives (the areas
+    /// do not depend on the order scores came in; past the exact limit both are binned).
+    void merge(const RankingAccumulator& other);
+    /// What this accumulator holds as words, to send to another process, and back: the exact
+    /// scores with their labels, or the bins that saw a score. fromWords refuses words that
+    /// toWords did not write.
+    [[nodiscard]] std::vector<std::int64_t> toWords() const;
+    [[nodiscard]] static RankingAccumulator fromWords(const std::int64_t* words, std::size_t count,
+                                                      std::size_t exactLimit = kDefaultExactLimit);
+
 private:
     struct Bin {
         std::int64_t positives = 0;

@@ -520,6 +520,27 @@ private Q_SLOTS:
         QVERIFY(fs::exists(out));
     }
 
+    /// `evaluate` and `correlate --nproc 2` score a share of the windows on each rank; rank 0
+    /// alone prints, the figures one process prints, and says the run was sharded.
+    void scoresAsTwoLocalRanks()
+    {
+        for (const char* command : {"evaluate", "correlate"}) {
+            const Outcome one =
+                run({command, m_model.string(), "-c", "chr3", "chr4", "--threads", "1"});
+            QVERIFY2(one.exitCode == 0, one.err.c_str());
+            const Outcome two = run({command, m_model.string(), "-c", "chr3", "chr4", "--threads",
+                                     "1", "--nproc", "2"});
+            QVERIFY2(two.exitCode == 0, two.err.c_str());
+            QVERIFY2(has(two.out, "sharded over 2 ranks (torchrun)"), two.out.c_str());
+            // Every line but the last (its time and method) is the single process's.
+            const auto figures = [](const std::string& out) {
+                return out.substr(0, out.rfind('\n', out.size() - 2));
+            };
+            QVERIFY2(figures(one.out).size() > 10, one.out.c_str());
+            QCOMPARE(figures(two.out), figures(one.out));
+        }
+    }
+
     /// `predict --nproc 2` shares the chromosomes between two ranks; rank 0 alone prints and
     /// merges, into the bigWig one process writes, and no part is left beside it.
     void predictsAsTwoLocalRanks()

@@ -1,7 +1,10 @@
 #include "core/data/generator.h"
 #include "core/distributed/group_config.h"
 #include "core/distributed/process_group.h"
+#include "core/eval/evaluation.h"
 #include "core/eval/predictor.h"
+#include "core/eval/scoring.h"
+#include "core/eval/window_batches.h"
 #include "core/model/model.h"
 #include "core/model/torch_model.h"
 #include "core/project/demo_data.h"
@@ -13,10 +16,12 @@
 #include "support/demo_scratch.h"
 #include "support/fixtures.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <future>
 #include <map>
+#include <numeric>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <thread>
@@ -138,6 +143,26 @@ dist::GroupConfig pairConfig(const std::filesystem::path& store, int rank, int s
     return c;
 }
 
+/// The examples a rank's sink took, to see how a pass was shared.
+struct ExamplesSeen final : ScoreSink {
+    std::vector<std::int64_t> seen;
+    bool reduced = false;
+
+    void take(const ScoredRows& rows) override
+    {
+        seen.insert(seen.end(), rows.examples, rows.examples + rows.rows);
+    }
+    void reduceOver(dist::ProcessGroup& /*group*/) override { reduced = true; }
+};
+
+/// What evaluate, correlate and AUC give on one set of windows: the comparison of one process
+/// with a group's ranks.
+struct Scores {
+    EvaluationReport evaluation;
+    CorrelationScores correlation;
+    AucResult auc;
+};
+
 /// Two tracks (the demo signal twice) of a small convolutional model that whole-sequence
 /// inference runs, untrained: the comparison is of the same arithmetic either way.
 struct TwoTrackPredictor {
@@ -158,6 +183,34 @@ struct TwoTrackPredictor {
         data.fasta_file = files.fasta.string();
         data.annotation_files = {files.signal.string(), files.signal.string()};
         data.window = 101;
+    }
+
+    /// The windows of chr3 and chr4 at every position, in order, to score.
+    [[nodiscard]] std::unique_ptr<Generator> scoringData() const
+    {
+        DatasetSpec spec = data;
+        spec.incl_chromosomes = {"chr3", "chr4"};
+        spec.normalization_mode = {"max"}; // targets in [0, 1]: above 0.5 counts as positive
+        shapeForScoring(spec, true);
+        GeneratorOptions ordered;
+        ordered.shuffle = false;
+        return openGenerator(spec, nullptr, ordered);
+    }
+
+    /// Evaluate, correlate and the AUC of the first track, alone or as a rank of `group`.
+    Scores score(const std::string& method, dist::ProcessGroup* group)
+    {
+        const auto windows = scoringData();
+        ScoreOptions options;
+        options.method = method;
+        options.group = group;
+        CompileSettings compile;
+        compile.loss = {"mse"};
+        compile.metrics = {"mae"};
+        const auto tracks = outputTracks(*windows, model.spec().outputNames());
+        return {evaluate(model, *windows, compile, tracks, false, options),
+                correlate(model, *windows, tracks.front(), options),
+                aucOf(model, *windows, 0, "ROC", options)};
     }
 
     /// Every demo chromosome into `out`, alone or as its rank of `group`.
@@ -512,6 +565,132 @@ private Q_SLOTS:
                 QCOMPARE(valued, va.size() - 100); // the half windows at both ends are empty
             }
         }
+    }
+
+    /// In a group each rank scores a run of the examples, the runs in rank order, together
+    /// every example once; then each sink adds up what the ranks took.
+    void ranksScoreSharesOfTheExamples_data()
+    {
+        QTest::addColumn<QString>("method");
+        QTest::newRow("whole-sequence") << "whole";
+        QTest::newRow("windows") << "windows";
+    }
+    void ranksScoreSharesOfTheExamples()
+    {
+        QFETCH(QString, method);
+        const auto store = m_dir.file("share-store-" + method.toStdString());
+        const auto scoreAsRank = [&](int rank) {
+            TwoTrackPredictor net(m_files);
+            const auto windows = net.scoringData();
+            dist::ProcessGroup group(pairConfig(store, rank, 60));
+            ScoreOptions options;
+            options.method = method.toStdString();
+            options.group = &group;
+            ExamplesSeen sink;
+            const ScoringRun run = scoreData(net.model, *windows, sink, options);
+            return std::make_pair(run, sink);
+        };
+        auto peer = std::async(std::launch::async, scoreAsRank, 1);
+        const auto [run0, sink0] = scoreAsRank(0);
+        const auto [run1, sink1] = peer.get();
+
+        QCOMPARE(run0.examples, run1.examples);
+        QVERIFY(run0.examples > 100'000);
+        QVERIFY(sink0.reduced && sink1.reduced);
+        QCOMPARE(run0.scoredHere, std::int64_t(sink0.seen.size()));
+        QCOMPARE(run1.scoredHere, std::int64_t(sink1.seen.size()));
+        // Halves, within a batch of windows.
+        QVERIFY2(
+            std::abs(run0.scoredHere - run1.scoredHere) <= 2 * kWindowBatch,
+            (std::to_string(run0.scoredHere) + " vs " + std::to_string(run1.scoredHere)).c_str());
+        std::vector<std::int64_t> both = sink0.seen;
+        both.insert(both.end(), sink1.seen.begin(), sink1.seen.end());
+        std::sort(both.begin(), both.end());
+        std::vector<std::int64_t> every(static_cast<std::size_t>(run0.examples));
+        std::iota(every.begin(), every.end(), 0);
+        QCOMPARE(both, every);
+        QCOMPARE(*std::max_element(sink0.seen.begin(), sink0.seen.end()) + 1,
+                 *std::min_element(sink1.seen.begin(), sink1.seen.end()));
+    }
+
+    /// Evaluate, correlate and AUC scored as two ranks give every rank what one process gives:
+    /// the loss and metrics and Pearson's r within the rounding of their sums' order, the
+    /// scatter's sampled points and the AUC exactly.
+    void twoRanksScoreAsOne_data() { ranksScoreSharesOfTheExamples_data(); }
+    void twoRanksScoreAsOne()
+    {
+        QFETCH(QString, method);
+        TwoTrackPredictor alone(m_files);
+        const Scores one = alone.score(method.toStdString(), nullptr);
+        const auto store = m_dir.file("score-store-" + method.toStdString());
+        const auto scoreAsRank = [&](int rank) {
+            TwoTrackPredictor net(m_files);
+            dist::ProcessGroup group(pairConfig(store, rank, 60));
+            return net.score(method.toStdString(), &group);
+        };
+        auto peer = std::async(std::launch::async, scoreAsRank, 1);
+        const Scores rank0 = scoreAsRank(0);
+        const Scores rank1 = peer.get();
+
+        QVERIFY(one.evaluation.metrics.size() >= 2);
+        QVERIFY(one.auc.positives > 0 && one.auc.negatives > 0);
+        for (const Scores* ranked : {&rank0, &rank1}) {
+            QCOMPARE(ranked->evaluation.examples, one.evaluation.examples);
+            QCOMPARE(ranked->evaluation.metrics.size(), one.evaluation.metrics.size());
+            for (const auto& [name, value] : one.evaluation.metrics) {
+                const double got = ranked->evaluation.metrics.at(name);
+                QVERIFY2(
+                    std::abs(got - value) <= 1e-6 * std::abs(value),
+                    (name + ": " + std::to_string(got) + " vs " + std::to_string(value)).c_str());
+            }
+            QCOMPARE(ranked->correlation.positions, one.correlation.positions);
+            for (const auto& [name, r] : one.correlation.correlations) {
+                QVERIFY2(std::abs(ranked->correlation.correlations.at(name) - r) <= 1e-9,
+                         name.c_str());
+                const auto& points = ranked->correlation.scatter.at(name);
+                const auto& expected = one.correlation.scatter.at(name);
+                QCOMPARE(points.size(), expected.size());
+                for (std::size_t i = 0; i < points.size(); ++i) {
+                    QCOMPARE(points[i].x, expected[i].x);
+                    QCOMPARE(points[i].y, expected[i].y);
+                }
+            }
+            QCOMPARE(ranked->auc.positives, one.auc.positives);
+            QCOMPARE(ranked->auc.negatives, one.auc.negatives);
+            QCOMPARE(ranked->auc.value, one.auc.value);
+            QCOMPARE(ranked->auc.ranking.auprc, one.auc.ranking.auprc);
+        }
+    }
+
+    /// A rank that fails its share of a scoring pass stops the other with one sentence
+    /// naming it, instead of a wait for the sums it will never send.
+    void aRankThatFailsItsScoringStopsTheOther()
+    {
+        const auto store = m_dir.file("score-fail-store");
+        const auto scoreAsRank = [&](int rank) {
+            TwoTrackPredictor net(m_files);
+            const auto windows = net.scoringData();
+            dist::ProcessGroup group(pairConfig(store, rank, 60));
+            ScoreOptions options;
+            options.group = &group;
+            if (rank == 1)
+                options.progress = [](double) {
+                    return false;
+                };
+            return test::errorOf([&] {
+                CorrelationScores unused = correlate(
+                    net.model, *windows,
+                    outputTracks(*windows, net.model.spec().outputNames()).front(), options);
+                (void)unused;
+            });
+        };
+        auto peer = std::async(std::launch::async, scoreAsRank, 1);
+        const std::string message = scoreAsRank(0);
+        QCOMPARE(peer.get(), std::string("cancelled"));
+        QVERIFY2(message.find("rank 1 of 2 could not score its share of the examples") !=
+                     std::string::npos,
+                 message.c_str());
+        QVERIFY2(message.find('\n') == std::string::npos, message.c_str());
     }
 
     /// A rank that fails its share stops the other with one sentence naming it; nothing is

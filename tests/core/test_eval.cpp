@@ -192,6 +192,24 @@ std::unique_ptr<Generator> orderedGenerator(const DatasetSpec& spec)
     return openGenerator(spec, nullptr, ordered);
 }
 
+/// `count` labels, positive at `rate`, each with a score of unit normal noise, `shift` higher
+/// for a positive: a classifier's scores to rank.
+std::pair<std::vector<float>, std::vector<bool>> noisyScores(int count, unsigned seed, double rate,
+                                                             float shift)
+{
+    std::mt19937 rng(seed);
+    std::normal_distribution<float> noise;
+    std::bernoulli_distribution coin(rate);
+    std::vector<float> scores;
+    std::vector<bool> positive;
+    for (int i = 0; i < count; ++i) {
+        const bool p = coin(rng);
+        scores.push_back(noise(rng) + (p ? shift : 0.0F));
+        positive.push_back(p);
+    }
+    return {scores, positive};
+}
+
 /// Every example's first output and target, by example index: the table a test compares
 /// two scoring passes by (scoring itself keeps none).
 struct CollectedScores final : ScoreSink {
@@ -306,20 +324,67 @@ private Q_SLOTS:
         QCOMPARE(stats::auroc({0.9F, 0.1F}, {true, false}), 1.0);
     }
 
+    /// Rankings of shares of the scores (a group's ranks), sent as words and merged, rank
+    /// what one accumulator of every score ranks: kept exact while the total is within the
+    /// limit, binned alike past it, whether the shares were exact or binned themselves.
+    void mergedSharesRankAsOne()
+    {
+        const auto [scores, positive] = noisyScores(30'000, 5, 0.3, 1.0F);
+        const auto same = [](const stats::Ranking& a, const stats::Ranking& b) {
+            QCOMPARE(a.auroc, b.auroc);
+            QCOMPARE(a.auprc, b.auprc);
+            QCOMPARE(a.aurocError, b.aurocError);
+            QCOMPARE(a.auprcError, b.auprcError);
+            QCOMPARE(a.roc, b.roc);
+        };
+        // Three shares of 8,000, 12,000 and 10,000 scores, each limit as given.
+        const auto merged = [&](std::size_t limit) {
+            const std::size_t cuts[] = {0, 8'000, 20'000, 30'000};
+            stats::RankingAccumulator out(limit);
+            for (int s = 0; s < 3; ++s) {
+                stats::RankingAccumulator share(limit);
+                for (std::size_t i = cuts[s]; i < cuts[s + 1]; ++i)
+                    share.add(scores[i], positive[i]);
+                const auto words = share.toWords();
+                out.merge(stats::RankingAccumulator::fromWords(words.data(), words.size(), limit));
+            }
+            return out;
+        };
+        for (const std::size_t limit :
+             {std::size_t{40'000}, std::size_t{15'000}, std::size_t{5'000}}) {
+            stats::RankingAccumulator one(limit);
+            for (std::size_t i = 0; i < scores.size(); ++i)
+                one.add(scores[i], positive[i]);
+            const stats::RankingAccumulator shares = merged(limit);
+            QCOMPARE(shares.exact(), limit >= scores.size());
+            QCOMPARE(shares.positives(), one.positives());
+            QCOMPARE(shares.negatives(), one.negatives());
+            same(shares.ranking(), one.ranking());
+            QVERIFY2(!QTest::currentTestFailed(), std::to_string(limit).c_str());
+        }
+        same(merged(40'000).ranking(), stats::rank(scores, positive));
+        QVERIFY(!QTest::currentTestFailed());
+
+        // Words it did not write are refused, not read past their end.
+        const std::vector<std::int64_t> words = merged(5'000).toWords();
+        const std::string torn = test::errorOf(
+            [&] { (void)stats::RankingAccumulator::fromWords(words.data(), words.size() - 1); });
+        QVERIFY2(torn.find("malformed") != std::string::npos, torn.c_str());
+        std::vector<std::int64_t> miscounted = words;
+        miscounted[1] += 1;
+        QVERIFY(!test::errorOf([&] {
+                     (void)stats::RankingAccumulator::fromWords(miscounted.data(),
+                                                                miscounted.size());
+                 }).empty());
+    }
+
     /// Past its exact limit the ranking counts scores in bins: the areas stay within the
     /// errors it states of the exact ones, and equal them when each bin holds one score value.
     void rankingPastItsExactLimitStaysWithinItsBound()
     {
-        std::mt19937 rng(11);
-        std::normal_distribution<float> noise;
-        std::bernoulli_distribution coin(0.2);
-        std::vector<float> scores;
-        std::vector<bool> positive;
-        for (int i = 0; i < 200'000; ++i) {
-            const bool p = coin(rng);
-            scores.push_back(1.0F / (1.0F + std::exp(-(noise(rng) + (p ? 1.5F : 0.0F)))));
-            positive.push_back(p);
-        }
+        auto [scores, positive] = noisyScores(200'000, 11, 0.2, 1.5F);
+        for (float& s : scores)
+            s = 1.0F / (1.0F + std::exp(-s));
         const stats::Ranking exact = stats::rank(scores, positive);
         stats::RankingAccumulator kept(scores.size()), binned(1000);
         for (std::size_t i = 0; i < scores.size(); ++i) {
