@@ -590,6 +590,12 @@ private Q_SLOTS:
                     *started = true;
                     for (int i = 0; i < 2000 && !c.cancelled(); ++i)
                         c.progress(i / 2000.0);
+                    // Then a moment for the owner to go: on a loaded machine the main thread
+                    // may not have deleted it before the reports above are all made, and the
+                    // cancel must still be heard (and `finished` still race the deletion).
+                    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+                    while (!c.cancelled() && std::chrono::steady_clock::now() < until)
+                        std::this_thread::yield();
                     if (c.cancelled())
                         ++probe->cancelSeen;
                 });
