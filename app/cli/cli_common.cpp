@@ -1,13 +1,10 @@
 #include "app/cli/cli_common.h"
 
-#include "core/data/block_cache.h"
-#include "core/data/stream.h"
 #include "core/util/error.h"
 #include "core/util/paths.h"
 #include "core/util/text.h"
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -33,67 +30,14 @@ void addDataOption(CLI::App& cmd, DataOption& option)
                    "Folder that ${data} in file paths stands for (default: $KDNA_DATA)");
 }
 
-namespace {
-constexpr std::int64_t kMinMemory = std::int64_t{16} << 20;
-constexpr std::int64_t kMaxMemory = std::int64_t{1} << 50;
-} // namespace
-
-std::int64_t parseMemorySize(const std::string& text)
+void addMemoryOption(CLI::App& cmd, store::CacheSettings& option)
 {
-    std::size_t used = 0;
-    double number = 0;
-    try {
-        number = std::stod(text, &used);
-    } catch (const std::exception&) {
-        return -1;
-    }
-    std::string unit = text.substr(used);
-    if (!unit.empty() && (unit.back() == 'B' || unit.back() == 'b') && unit.size() > 1)
-        unit.pop_back(); // "4GB" as "4G"
-    double scale = 1;
-    if (unit.size() == 1) {
-        const char u = static_cast<char>(std::toupper(static_cast<unsigned char>(unit[0])));
-        const std::string units = "KMGT";
-        const auto at = units.find(u);
-        if (at == std::string::npos)
-            return -1;
-        scale = std::pow(1024.0, static_cast<double>(at + 1));
-    } else if (!unit.empty()) {
-        return -1;
-    }
-    const double bytes = number * scale;
-    if (!std::isfinite(bytes) || bytes < 0 || bytes > static_cast<double>(kMaxMemory))
-        return -1;
-    return static_cast<std::int64_t>(bytes);
-}
-
-void MemoryOption::apply() const
-{
-    if (!size.empty())
-        store::setMemoryBudget(parseMemorySize(size));
-    if (!cachePrecision.empty()) {
-        store::StreamOptions options = store::defaultStreamOptions();
-        options.precision = cachePrecision == "bfloat16" ? store::CachePrecision::BFloat16
-                                                         : store::CachePrecision::Float32;
-        store::setDefaultStreamOptions(options);
-    }
-}
-
-void addMemoryOption(CLI::App& cmd, MemoryOption& option)
-{
-    cmd.add_option("--memory", option.size,
+    cmd.add_option("--memory", option.memory,
                    "Memory for cached genome and track blocks, e.g. 4G or 512M (default 1G)")
         ->check(CLI::Validator(
-            [](std::string& value) -> std::string {
-                const std::int64_t bytes = parseMemorySize(value);
-                if (bytes < 0)
-                    return "must be a size such as 4G, 512M or 1.5G, not '" + value + "'";
-                if (bytes < kMinMemory)
-                    return "must be at least 16M, not '" + value + "'";
-                return {};
-            },
+            [](std::string& value) -> std::string { return store::memorySizeProblem(value); },
             "SIZE"));
-    cmd.add_option("--cache-precision", option.cachePrecision,
+    cmd.add_option("--cache-precision", option.precision,
                    "How the track caches on disk keep values: float32 (exact, 4 bytes a base a "
                    "track) or bfloat16 (2 bytes, each value within 2^-9 of the bigWig's; the "
                    "statistics stay exact)")

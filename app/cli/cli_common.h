@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/data/cache_settings.h"
 #include "core/util/opening_progress.h"
 
 #include <chrono>
@@ -26,17 +27,9 @@ void addDataOption(CLI::App& cmd, DataOption& option);
 
 /// A whole number of at least `min`.
 [[nodiscard]] CLI::Validator atLeast(std::int64_t min);
-/// --memory SIZE: the budget of the streamed-data block cache (core/data/block_cache.h), and
-/// --cache-precision: how the track caches on disk keep values (core/data/track_cache_file.h).
-struct MemoryOption {
-    std::string size;
-    std::string cachePrecision;
-    /// Sets the cache's budget and precision when the options were given.
-    void apply() const;
-};
-void addMemoryOption(CLI::App& cmd, MemoryOption& option);
-/// Bytes of "4G", "512M", "64k", "1.5G" or a plain byte count; -1 when not a size.
-[[nodiscard]] std::int64_t parseMemorySize(const std::string& text);
+/// --memory SIZE: the budget of the streamed-data block cache, and --cache-precision: how the
+/// track caches on disk keep values (core/data/cache_settings.h, as the studio's preferences).
+void addMemoryOption(CLI::App& cmd, store::CacheSettings& option);
 
 /// One of `choices`, spelled exactly.
 [[nodiscard]] CLI::Validator oneOf(std::initializer_list<const char*> choices);

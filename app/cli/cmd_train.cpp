@@ -28,7 +28,7 @@ std::atomic<bool> g_interrupted{false};
 struct TrainArgs {
     std::string project;
     DataOption data;
-    MemoryOption memory;
+    store::CacheSettings memory;
     int epochs = 0;
     std::int64_t steps = 0;
     std::int64_t validationSteps = 0;

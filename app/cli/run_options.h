@@ -13,7 +13,7 @@ struct RunOptions {
     std::string device = "cpu";
     int threads = 0;
     DataOption data;
-    MemoryOption memory;
+    store::CacheSettings memory;
 
     void add(CLI::App& cmd);
     /// The archive loaded on the chosen device, with the chosen torch threads.

@@ -1,4 +1,5 @@
 #include "core/data/block_cache.h"
+#include "core/data/cache_settings.h"
 #include "core/data/dataset.h"
 #include "core/data/generator.h"
 #include "core/data/normalization.h"
@@ -114,6 +115,39 @@ private Q_SLOTS:
     {
         store::setDefaultStreamOptions({});
         store::setMemoryBudget(std::int64_t{1} << 30);
+    }
+
+    /// The cache settings read sizes as a person writes them, say in one phrase what is not
+    /// one, and a bad value of either setting changes neither.
+    void cacheSettingsReadWhatAPersonWrites()
+    {
+        const std::int64_t mib = std::int64_t{1} << 20;
+        QCOMPARE(store::parseMemorySize("4G"), 4096 * mib);
+        QCOMPARE(store::parseMemorySize("4GB"), 4096 * mib);
+        QCOMPARE(store::parseMemorySize("512m"), 512 * mib);
+        QCOMPARE(store::parseMemorySize("1.5G"), 1536 * mib);
+        QCOMPARE(store::parseMemorySize("64k"), std::int64_t{65536});
+        QCOMPARE(store::parseMemorySize("123"), std::int64_t{123});
+        for (const char* bad : {"lots", "4X", "-1G", "", "4 apples", "1e30T"})
+            QVERIFY2(store::parseMemorySize(bad) == -1, bad);
+        QCOMPARE(store::memorySizeProblem("8M"), std::string("must be at least 16M, not '8M'"));
+        QCOMPARE(store::memorySizeProblem("1G"), std::string());
+        for (const char* written : {"1G", "512M", "1.5G", "16M", "3T"})
+            QCOMPARE(store::formatMemorySize(store::parseMemorySize(written)),
+                     std::string(written));
+
+        store::CacheSettings{"256M", "bfloat16"}.apply();
+        QCOMPARE(store::memoryBudget(), 256 * mib);
+        QVERIFY(store::defaultStreamOptions().precision == store::CachePrecision::BFloat16);
+        QCOMPARE(store::CacheSettings::current().memory, std::string("256M"));
+        QCOMPARE(store::CacheSettings::current().precision, std::string("bfloat16"));
+        const std::string bad = test::errorOf([] {
+            store::CacheSettings{"2G", "float16"}.apply();
+        });
+        QCOMPARE(bad, std::string("cache precision: must be float32 or bfloat16, not 'float16'"));
+        QCOMPARE(store::memoryBudget(), 256 * mib); // the good memory was not set either
+        QVERIFY(!test::errorOf([] { store::CacheSettings{"lots", "float32"}.apply(); }).empty());
+        QVERIFY(store::defaultStreamOptions().precision == store::CachePrecision::BFloat16);
     }
 
     void streamedEqualsInRamOnYeast()

@@ -1,3 +1,5 @@
+#include "core/data/block_cache.h"
+#include "core/data/cache_settings.h"
 #include "core/project/demo_data.h"
 #include "core/project/project.h"
 #include "support/demo_scratch.h"
@@ -7,6 +9,7 @@
 #include "ui/data/dataset_form.h"
 #include "ui/data/shape_previewer.h"
 #include "ui/main/main_window.h"
+#include "ui/main/preferences_dialog.h"
 #include "ui/model/model_builder.h"
 #include "ui/tracks/model_session.h"
 #include "ui/tracks/track_view.h"
@@ -18,7 +21,9 @@
 #include <fstream>
 
 #include <QApplication>
+#include <QComboBox>
 #include <QCommandLinkButton>
+#include <QDialogButtonBox>
 #include <QGraphicsScene>
 #include <QGraphicsSimpleTextItem>
 #include <QGraphicsTextItem>
@@ -175,6 +180,69 @@ private Q_SLOTS:
         QVERIFY(!w.isWindowModified());
         auto* windowSpin = qobject_cast<QAbstractSpinBox*>(window);
         QCOMPARE(windowSpin->text(), QStringLiteral("501 bp"));
+    }
+
+    /// Edit > Preferences (Ctrl+,): a memory budget typed and a cache precision chosen are in
+    /// force on OK and again at the next start; a size that is none keeps OK disabled and says
+    /// why; a saved value edited into nonsense leaves the default at the start.
+    void preferencesSetTheCachesMemoryAndPrecision()
+    {
+        const store::CacheSettings before = store::CacheSettings::current();
+        MainWindow w;
+        QVERIFY(showActive(w));
+        QString shown, problem;
+        bool okWhileBad = true, okWhenGood = false, chosen = false, problemWhole = false;
+        whenDialogOpens<PreferencesDialog>([&](PreferencesDialog* d) {
+            auto* memory = d->findChild<QLineEdit*>(QStringLiteral("memory"));
+            auto* precision = d->findChild<QComboBox*>(QStringLiteral("cachePrecision"));
+            auto* buttons = d->findChild<QDialogButtonBox*>();
+            QPushButton* ok = buttons->button(QDialogButtonBox::Ok);
+            shown = memory->text();
+            typeOver(memory, QStringLiteral("lots"));
+            okWhileBad = ok->isEnabled();
+            auto* said = d->findChild<QLabel*>(QStringLiteral("memoryProblem"));
+            problem = said->text();
+            // The sentence reads whole: its label as tall as its lines.
+            problemWhole =
+                said->isVisible() &&
+                waitFor([said] { return said->height() >= said->heightForWidth(said->width()); },
+                        2000);
+            typeOver(memory, QStringLiteral("512M"));
+            okWhenGood = ok->isEnabled();
+            chosen = chooseInCombo(precision, precision->itemText(1));
+            QTest::mouseClick(okWhenGood ? static_cast<QWidget*>(ok)
+                                         : buttons->button(QDialogButtonBox::Cancel),
+                              Qt::LeftButton);
+        });
+        QTest::keyClick(&w, Qt::Key_Comma, Qt::ControlModifier);
+        QCOMPARE(shown, QString::fromStdString(before.memory));
+        QVERIFY(!okWhileBad);
+        QCOMPARE(problem,
+                 QStringLiteral("The memory must be a size such as 4G, 512M or 1.5G, not 'lots'."));
+        QVERIFY(problemWhole);
+        QVERIFY(okWhenGood && chosen);
+        QCOMPARE(store::memoryBudget(), std::int64_t{512} << 20);
+        QVERIFY(store::defaultStreamOptions().precision == store::CachePrecision::BFloat16);
+
+        // The next start puts them in force again.
+        before.apply();
+        {
+            const MainWindow again;
+        }
+        QCOMPARE(store::memoryBudget(), std::int64_t{512} << 20);
+        QVERIFY(store::defaultStreamOptions().precision == store::CachePrecision::BFloat16);
+
+        // A memory edited into nonsense is left out; the precision saved beside it still holds.
+        before.apply();
+        QSettings().setValue(QStringLiteral("cache/memory"), QStringLiteral("12 apples"));
+        {
+            const MainWindow again;
+        }
+        QCOMPARE(QString::fromStdString(store::CacheSettings::current().memory),
+                 QString::fromStdString(before.memory));
+        QVERIFY(store::defaultStreamOptions().precision == store::CachePrecision::BFloat16);
+        QSettings().remove(QStringLiteral("cache"));
+        before.apply();
     }
 
     void saveAsStartsBesideTheProject()

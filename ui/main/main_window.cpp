@@ -6,6 +6,7 @@
 #include "ui/bridge/project_document.h"
 #include "ui/bridge/qt_convert.h"
 #include "ui/data/data_step.h"
+#include "ui/main/preferences_dialog.h"
 #include "ui/main/start_page.h"
 #include "ui/model/model_builder.h"
 #include "ui/tracks/tracks_step.h"
@@ -42,6 +43,16 @@ static void initStudioResources()
 
 namespace kdna::ui {
 namespace {
+
+/// The platform's keys for `key`, and `everywhere` first: desktops without a key theme have
+/// none for Save As or Preferences.
+QList<QKeySequence> platformKeysAnd(QKeySequence::StandardKey key, const QKeySequence& everywhere)
+{
+    QList<QKeySequence> keys = QKeySequence::keyBindings(key);
+    if (!keys.contains(everywhere))
+        keys.prepend(everywhere);
+    return keys;
+}
 
 constexpr int kMaxRecent = 8;
 
@@ -97,6 +108,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_doc(new ProjectDocument(this))
 {
     initStudioResources();
+    PreferencesDialog::applySaved(); // before any project's tracks are opened
     setWindowIcon(QIcon(QStringLiteral(":/kdna/kdna.svg")));
     setAcceptDrops(true);
 
@@ -214,13 +226,8 @@ void MainWindow::createActions()
     saveAction->setShortcut(QKeySequence::Save);
     auto* saveAsAction = file->addAction(themed("document-save-as", QStyle::SP_DialogSaveButton),
                                          tr("Save &as..."), this, &MainWindow::saveAs);
-    // The platform's Save As keys, and Ctrl+Shift+S everywhere (desktops without a key theme
-    // have none for Save As).
-    QList<QKeySequence> saveAsKeys = QKeySequence::keyBindings(QKeySequence::SaveAs);
-    const QKeySequence ctrlShiftS(Qt::CTRL | Qt::SHIFT | Qt::Key_S);
-    if (!saveAsKeys.contains(ctrlShiftS))
-        saveAsKeys.prepend(ctrlShiftS);
-    saveAsAction->setShortcuts(saveAsKeys);
+    saveAsAction->setShortcuts(
+        platformKeysAnd(QKeySequence::SaveAs, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S)));
     file->addAction(tr("Data &folder..."), this, [this] {
         const QString dir = QFileDialog::getExistingDirectory(
             this, tr("Folder that ${data} stands for"), m_doc->dataDir());
@@ -241,6 +248,13 @@ void MainWindow::createActions()
     m_redo->setIcon(themed("edit-redo", QStyle::SP_ArrowForward));
     edit->addAction(m_undo);
     edit->addAction(m_redo);
+    edit->addSeparator();
+    auto* preferences = edit->addAction(tr("Pre&ferences..."), this, [this] {
+        PreferencesDialog dialog(this);
+        dialog.exec();
+    });
+    preferences->setShortcuts(
+        platformKeysAnd(QKeySequence::Preferences, QKeySequence(Qt::CTRL | Qt::Key_Comma)));
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     const char* names[] = {QT_TR_NOOP("&Data"), QT_TR_NOOP("&Model"), QT_TR_NOOP("&Train"),
