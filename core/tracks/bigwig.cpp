@@ -581,6 +581,8 @@ struct BigWigWriter::Impl {
         const std::uint32_t perSlot = fp->hdr->bufSize / 32;
         std::vector<double> sum(levels, 0.0), sumsq(levels, 0.0);
         std::int64_t done = 0; // of the bases written: where the work is
+        if (progress)
+            progress(0, basesWritten); // the pass has begun: its first report is a Mbp away
         for (std::uint32_t tid = 0; tid < fp->cl->nKeys; ++tid) {
             const std::uint32_t length = fp->cl->len[tid];
             for (std::uint32_t s = 0; s < length;) {

@@ -282,6 +282,9 @@ private Q_SLOTS:
         QVERIFY2(o.exitCode == 0, o.err.c_str());
         QVERIFY2(o.err.find("predicting 100%") != std::string::npos, o.err.c_str());
         // The zoom pass after the last base (tens of seconds a human chromosome) is not silent.
+        QVERIFY2(o.err.find("Writing the prediction: zoom levels of logged.bw, 0% of") !=
+                     std::string::npos,
+                 o.err.c_str());
         QVERIFY2(o.err.find("Writing the prediction: zoom levels of logged.bw, 100% of") !=
                      std::string::npos,
                  o.err.c_str());

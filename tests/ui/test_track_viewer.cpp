@@ -897,11 +897,22 @@ void TestTrackViewer::projectModelAndPredictHere()
     typeLocus(step, QStringLiteral("chr4"));
     QSignalSpy chromosome(step.model(), &ModelSession::chromosomePredicted);
     const QString output = qpath(m_dir.file("chosen-chr4")); // ".bw" is added
+    // What the progress bar reads as it moves: the prediction, then the zoom levels' pass.
+    auto* bar = step.findChild<QProgressBar*>();
+    QStringList read;
+    const auto reading = connect(bar, &QProgressBar::valueChanged, [&] {
+        if (read.isEmpty() || read.back() != bar->format())
+            read << bar->format();
+    });
     answerNextDialog(output, &answered);
     QTest::mouseClick(predictChromosome, Qt::LeftButton);
     QVERIFY(answered);
     QTRY_VERIFY_WITH_TIMEOUT(chromosome.count() == 1, 60'000);
+    disconnect(reading);
     QVERIFY(QFile::exists(output + QStringLiteral(".bw")));
+    QVERIFY2(read.size() >= 2 && read.front().startsWith(QStringLiteral("Predicting chr4")) &&
+                 read.back() == QStringLiteral("Writing the zoom levels of chosen-chr4.bw %p%"),
+             qPrintable(read.join(QStringLiteral(" | "))));
     QVERIFY2(step.message().contains(QStringLiteral("chosen-chr4.bw")), qPrintable(step.message()));
     QTRY_VERIFY_WITH_TIMEOUT(
         view->findTrack(output + QStringLiteral(".bw")) >= 0 && !view->isLoading(), kWait);

@@ -262,6 +262,14 @@ BackgroundTask* ModelSession::predictChromosome(const std::string& viewChrom, co
                 PredictRequest request;
                 request.chromosomes = {chrom};
                 request.progress = progressOf(context);
+                // The bigWig's zoom levels are a pass of their own after the values (a minute
+                // on a human chromosome): the bar says so rather than sit at 100 %.
+                request.writing = [&context](const std::string& what, std::int64_t done,
+                                             std::int64_t total) {
+                    context.progress(
+                        total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 0,
+                        ModelSession::tr("Writing the %1").arg(qs(what)));
+                };
                 PredictSummary summary;
                 for (const auto& file : predictModel(*model, request, ss(output), &summary))
                     outcome->files << qs(file.string());

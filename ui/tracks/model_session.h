@@ -131,8 +131,9 @@ Q_SIGNALS:
     void variantsFailed(const QString& vcf, const QString& message);
     void variantWindowsPredicted(const kdna::ui::VariantWindowsPrediction& prediction);
     void busyChanged(bool busy);
-    /// The running task's progress, 0..1.
-    void progressed(double fraction);
+    /// The running task's progress, 0..1, and the phase it is in when it has several (the
+    /// zoom levels' pass after a chromosome's prediction), else empty.
+    void progressed(double fraction, const QString& phase);
 
 private:
     void setBusy(bool busy);

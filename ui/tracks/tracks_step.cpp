@@ -138,8 +138,11 @@ void TracksStep::connectModel()
         m_progress->setVisible(busy);
         m_cancel->setVisible(busy);
     });
-    connect(m_model, &ModelSession::progressed, this,
-            [this](double f) { m_progress->setValue(static_cast<int>(f * 1000)); });
+    connect(m_model, &ModelSession::progressed, this, [this](double f, const QString& phase) {
+        if (!phase.isEmpty())
+            m_progress->setFormat(phase + QStringLiteral(" %p%"));
+        m_progress->setValue(static_cast<int>(f * 1000));
+    });
     connect(m_model, &ModelSession::regionPredicted, this, &TracksStep::regionPredicted);
     connect(m_model, &ModelSession::chromosomePredicted, this, &TracksStep::chromosomePredicted);
     connect(m_model, &ModelSession::explained, this, &TracksStep::explained);
@@ -543,8 +546,8 @@ void TracksStep::updateActions()
 
 void TracksStep::showProgress(const QString& text)
 {
-    m_progress->setValue(0);
-    m_progress->setFormat(text + QStringLiteral(" %p%"));
+    m_progress->setFormat(text + QStringLiteral(" %p%")); // first: the bar never shows 0 % of
+    m_progress->setValue(0);                              // the task before
 }
 
 } // namespace kdna::ui
