@@ -1,6 +1,8 @@
 #include "app/cli/cli_common.h"
 #include "app/cli/commands.h"
+#include "app/cli/local_ranks.h"
 #include "app/cli/run_options.h"
+#include "core/distributed/process_group.h"
 #include "core/genome/genome.h"
 #include "core/genome/sequence.h"
 #include "core/interpret/attribution.h"
@@ -39,8 +41,10 @@ struct InterpretArgs {
     std::string fasta;
     std::int64_t batch = 256;
     RunOptions runOn;
+    int nproc = 0;
 
-    void add(CLI::App& cmd)
+    /// `share`: what each rank of --nproc takes.
+    void add(CLI::App& cmd, const std::string& share)
     {
         cmd.add_option("model", model, "Model archive written by kdna train (*.kdna)")
             ->required()
@@ -51,6 +55,7 @@ struct InterpretArgs {
             ->capture_default_str()
             ->check(atLeast(1));
         runOn.add(cmd);
+        addNprocOption(cmd, nproc, share);
     }
     [[nodiscard]] LoadedModel load() const { return runOn.load(model); }
     [[nodiscard]] Genome genome(const LoadedModel& m) const
@@ -112,9 +117,10 @@ std::vector<WindowScores> gradientScores(Model& model, const std::vector<float>&
     return out;
 }
 
+/// `speaks`: this rank tells the user when fast ISM cannot serve the model.
 std::vector<WindowScores> scoreWindows(Model& model, const Genome& genome,
                                        const std::vector<std::int64_t>& starts, std::int64_t L,
-                                       const ExplainArgs& a)
+                                       const ExplainArgs& a, bool speaks)
 {
     std::vector<std::uint8_t> codes(static_cast<std::size_t>(L));
     std::vector<WindowScores> out;
@@ -122,7 +128,7 @@ std::vector<WindowScores> scoreWindows(Model& model, const Genome& genome,
         const interpret::Mutagenesis ism(
             model, a.ismWay == "naive" ? interpret::IsmWay::Naive : interpret::IsmWay::Fastest,
             a.common.batch);
-        if (!ism.fast() && !ism.fallbackReason().empty())
+        if (speaks && !ism.fast() && !ism.fallbackReason().empty())
             std::cerr << "kdna explain: fast ISM cannot serve this model: " << ism.fallbackReason()
                       << "; every mutant runs through the whole model\n";
         for (const auto s : starts) {
@@ -137,6 +143,41 @@ std::vector<WindowScores> scoreWindows(Model& model, const Genome& genome,
         sequence::oneHot(codes.data(), codes.size(), windows.data() + w * L * 4);
     }
     return gradientScores(model, windows, L, a);
+}
+
+/// Every window's scores. In a group each rank scores its share of the windows and one sum
+/// over the ranks gives every rank all of them (a rank's scores are zero outside its share).
+std::vector<WindowScores> scoreAllWindows(Model& model, const Genome& genome,
+                                          const std::vector<std::int64_t>& starts, std::int64_t L,
+                                          const ExplainArgs& a, const CommandRank& rank)
+{
+    dist::ProcessGroup* group = rank.group();
+    if (group == nullptr)
+        return scoreWindows(model, genome, starts, L, a, true);
+    const auto [first, last] = group->share(static_cast<std::int64_t>(starts.size()));
+    std::vector<WindowScores> mine;
+    group->runShare(
+        [&] {
+            if (first < last)
+                mine = scoreWindows(model, genome, {starts.begin() + first, starts.begin() + last},
+                                    L, a, rank.reports());
+        },
+        "explain its share of the windows");
+    const auto per = static_cast<std::size_t>(5 * L); // four a base, then one a base
+    std::vector<float> all(starts.size() * per, 0.0f);
+    for (std::size_t k = 0; k < mine.size(); ++k) {
+        float* to = all.data() + (static_cast<std::size_t>(first) + k) * per;
+        std::copy(mine[k].four.begin(), mine[k].four.end(), to);
+        std::copy(mine[k].base.begin(), mine[k].base.end(), to + 4 * L);
+    }
+    group->sumOverRanks(all, "the windows' scores");
+    std::vector<WindowScores> out(starts.size());
+    for (std::size_t w = 0; w < out.size(); ++w) {
+        const float* from = all.data() + w * per;
+        out[w].four.assign(from, from + 4 * L);
+        out[w].base.assign(from + 4 * L, from + 5 * L);
+    }
+    return out;
 }
 
 /// Which window gives each base of [start, end) its scores: the first that covers it (the
@@ -172,7 +213,8 @@ void writeScoreTable(std::ostream& os, const ExplainArgs& a, const Genome& genom
     }
 }
 
-void printExplained(const ExplainArgs& a, std::size_t windows, std::int64_t L, double seconds)
+void printExplained(const ExplainArgs& a, std::size_t windows, std::int64_t L, double seconds,
+                    const std::string& note)
 {
     const std::int64_t bases = a.end - a.start;
     const double s = std::max(seconds, 1e-9);
@@ -186,10 +228,10 @@ void printExplained(const ExplainArgs& a, std::size_t windows, std::int64_t L, d
                   << text::withThousands(
                          static_cast<std::int64_t>(static_cast<double>(windows) * 3 * L / s))
                   << " mutations/s";
-    std::cout << "\n";
+    std::cout << note << "\n";
 }
 
-void runExplain(const ExplainArgs& a)
+void runExplain(ExplainArgs& a)
 {
     if (a.end <= a.start)
         throw Error("--end (" + std::to_string(a.end) + ") must be greater than --start (" +
@@ -199,6 +241,7 @@ void runExplain(const ExplainArgs& a)
     AtomicOutput::requireWritable(out, bigWigOutput());
     if (!table.empty())
         AtomicOutput::requireWritable(table, {});
+    const CommandRank rank(a.common.runOn.device);
     LoadedModel m = a.common.load();
     Model& model = *m.model;
     const Genome genome = a.common.genome(m);
@@ -207,8 +250,10 @@ void runExplain(const ExplainArgs& a)
     interpret::checkTarget(model, a.target);
     const auto starts = interpret::tileStarts(a.start, a.end, L, genome.length(a.chrom));
     const auto t0 = Clock::now();
-    const auto scores = scoreWindows(model, genome, starts, L, a);
+    const auto scores = scoreAllWindows(model, genome, starts, L, a, rank);
     const double seconds = secondsSince(t0);
+    if (!rank.reports())
+        return; // rank 0 writes
     const auto from = coverage(starts, L, a.start, a.end);
     std::vector<float> score;
     for (const auto& [w, i] : from)
@@ -216,7 +261,7 @@ void runExplain(const ExplainArgs& a)
     BigWigWriter writer(out, genome.chromosomes(), {10, false});
     writer.addValues(a.chrom, a.start, score);
     writer.finish();
-    printExplained(a, starts.size(), L, seconds);
+    printExplained(a, starts.size(), L, seconds, rank.note());
     std::cout << "wrote " << out << "\n";
     if (!table.empty()) {
         AtomicOutput::writeFile(
@@ -231,7 +276,7 @@ void addExplainCommand(CLI::App& app)
     auto args = std::make_shared<ExplainArgs>();
     auto* cmd = app.add_subcommand("explain", "Per-base importance over a region (ISM or "
                                               "gradient attributions), written as a bigWig");
-    args->common.add(*cmd);
+    args->common.add(*cmd, "a share of the windows, rank 0 writing");
     cmd->add_option("--chrom,-c", args->chrom, "Chromosome")->required();
     cmd->add_option("--start", args->start, "First base (0-based)")->required()->check(atLeast(0));
     cmd->add_option("--end", args->end, "End (exclusive)")->required()->check(atLeast(1));
@@ -260,7 +305,10 @@ void addExplainCommand(CLI::App& app)
                     "Also write the 4 x L scores as a table (.tsv: chrom, position, base, A, C, "
                     "G, T; ISM: the change for each substitution)")
         ->check(writablePath());
-    cmd->callback([args] { runExplain(*args); });
+    cmd->callback([args] {
+        if (!launchedLocalRanks(args->common.nproc))
+            runExplain(*args);
+    });
 }
 
 struct VariantArgs {
@@ -286,7 +334,7 @@ bool endsWith(const std::string& s, const std::string& tail)
     return s.size() > tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
 }
 
-void runVariants(const VariantArgs& a)
+void runVariants(VariantArgs& a)
 {
     const std::string out = fromHere(a.out);
     const bool table = endsWith(out, ".tsv");
@@ -295,13 +343,16 @@ void runVariants(const VariantArgs& a)
                     "or .bcf); " +
                     a.out + " is none of them");
     AtomicOutput::requireWritable(out, {});
+    const CommandRank rank(a.common.runOn.device);
     LoadedModel m = a.common.load();
     const Genome genome = a.common.genome(m);
     const auto t0 = Clock::now();
     const auto effects = interpret::variantEffects(
         *m.model, genome, fromHere(a.vcf), a.common.batch,
-        a.strands == "both" ? interpret::Strands::Both : interpret::Strands::Forward);
+        a.strands == "both" ? interpret::Strands::Both : interpret::Strands::Forward, rank.group());
     const double seconds = secondsSince(t0);
+    if (!rank.reports())
+        return; // rank 0 reports and writes
     for (const auto& s : effects.skipped)
         std::cerr << "kdna variants: " << s << "\n";
     std::cout << "scored " << text::withThousands(static_cast<std::int64_t>(effects.rows.size()))
@@ -309,7 +360,7 @@ void runVariants(const VariantArgs& a)
               << text::number(seconds, 2) << " s: "
               << text::withThousands(static_cast<std::int64_t>(
                      static_cast<double>(effects.rows.size()) / std::max(seconds, 1e-9)))
-              << " variants/s" << std::endl;
+              << " variants/s" << rank.note() << std::endl;
     if (table) {
         AtomicOutput::writeFile(out, [&](std::ostream& os) { writeTable(os, effects); });
     } else {
@@ -325,7 +376,7 @@ void addVariantsCommand(CLI::App& app)
     auto args = std::make_shared<VariantArgs>();
     auto* cmd = app.add_subcommand("variants", "Variant effects of a VCF/BCF file: the model on "
                                                "the reference and the alternative window");
-    args->common.add(*cmd);
+    args->common.add(*cmd, "a share of the variants, rank 0 writing");
     cmd->add_option("--vcf", args->vcf, "VCF, bgzipped VCF or BCF file")
         ->required()
         ->check(existingFile());
@@ -338,7 +389,10 @@ void addVariantsCommand(CLI::App& app)
                     "forward, or both: the mean of each window and its reverse complement")
         ->capture_default_str()
         ->check(oneOf({"forward", "both"}));
-    cmd->callback([args] { runVariants(*args); });
+    cmd->callback([args] {
+        if (!launchedLocalRanks(args->common.nproc))
+            runVariants(*args);
+    });
 }
 
 } // namespace

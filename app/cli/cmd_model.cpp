@@ -128,22 +128,6 @@ struct ModelArgs {
                        "over the chromosomes (Keras' evaluate steps; default: every window)")
             ->check(atLeast(1));
     }
-    /// --nproc: the command as N ranks of one group on this machine, each `share`.
-    void addRanks(CLI::App& cmd, const std::string& share)
-    {
-        cmd.add_option("--nproc", nproc,
-                       "Run as N ranks on this machine, each " + share +
-                           " (torchrun's --nproc_per_node); see the README for torchrun and srun")
-            ->check(atLeast(1));
-    }
-    /// With --nproc, runs the command's ranks and returns true: this process has done its part.
-    [[nodiscard]] bool ranAsLocalRanks() const
-    {
-        if (nproc == 0)
-            return false;
-        runLocalRanks(nproc);
-        return true;
-    }
     [[nodiscard]] LoadedModel load() const { return runOn.load(model); }
     /// The --annotation files, relative to the folder the command was typed in (as for
     /// predict). `unscoredAllowed`: the command scores each track on its own (correlate, auc),
@@ -256,19 +240,17 @@ void dropUnscored(const ModelArgs& args, const DatasetSpec& trained, std::size_t
             correlations.erase("correlate_" + std::to_string(i / k) + "_" + std::to_string(i % k));
 }
 
-/// This process's part in a command: its rank of a group (torchrun, srun or --nproc) or
-/// alone. Rank 0 alone reports.
-struct CommandRank {
-    std::unique_ptr<dist::ProcessGroup> group;
-    std::optional<OpeningProgressLine> opening; // a track cache's or genome's first reading
+/// A model command's rank: rank 0 alone shows the opening of a track cache or genome and the
+/// progress.
+struct ModelRank : CommandRank {
+    std::optional<OpeningProgressLine> opening;
 
-    explicit CommandRank(ModelArgs& args)
-        : group(joinGroup(args.runOn.device))
+    explicit ModelRank(ModelArgs& args)
+        : CommandRank(args.runOn.device)
     {
         if (reports())
             opening.emplace();
     }
-    [[nodiscard]] bool reports() const { return !group || group->rank() == 0; }
     /// A progress line on the rank that reports.
     [[nodiscard]] std::optional<InferenceProgress> progress(const std::string& what) const
     {
@@ -276,13 +258,6 @@ struct CommandRank {
         if (reports())
             p.emplace(what);
         return p;
-    }
-    /// ", sharded over 2 ranks (torchrun)" in a group, else nothing.
-    [[nodiscard]] std::string note() const
-    {
-        return group ? ", sharded over " + std::to_string(group->size()) + " ranks (" +
-                           group->config().source + ")"
-                     : std::string();
     }
 };
 
@@ -302,16 +277,15 @@ void addEvaluate(CLI::App& app)
         "evaluate", "Loss and metrics of a saved model on chromosomes (keras_dna's evaluate)");
     args->add(*cmd, true);
     args->addSteps(*cmd);
-    args->addRanks(*cmd, "a share of the windows, their sums added up");
+    addNprocOption(*cmd, args->nproc, "a share of the windows, their sums added up");
     cmd->callback([args] {
-        if (args->ranAsLocalRanks())
+        if (launchedLocalRanks(args->nproc))
             return;
-        const CommandRank rank(*args);
+        const ModelRank rank(*args);
         LoadedModel m = args->load();
         for (const auto& run : args->runs(m)) {
             auto progress = rank.progress("evaluating");
-            const auto r =
-                evaluateModel(m, run.data, args->scoreOptions(progress, rank.group.get()));
+            const auto r = evaluateModel(m, run.data, args->scoreOptions(progress, rank.group()));
             if (!rank.reports())
                 continue;
             progress->finish();
@@ -334,17 +308,17 @@ void addCorrelate(CLI::App& app)
     args->addSteps(*cmd);
     auto json = std::make_shared<bool>(false);
     cmd->add_flag("--json", *json, "Print keras_dna's dictionary as JSON");
-    args->addRanks(*cmd, "a share of the positions, their sums added up");
+    addNprocOption(*cmd, args->nproc, "a share of the positions, their sums added up");
     cmd->callback([args, json] {
-        if (args->ranAsLocalRanks())
+        if (launchedLocalRanks(args->nproc))
             return;
-        const CommandRank rank(*args);
+        const ModelRank rank(*args);
         LoadedModel m = args->load();
         const auto runs = args->runs(m, true);
         nlohmann::json perDataset = nlohmann::json::object();
         for (const auto& run : runs) {
             auto progress = rank.progress("correlating");
-            auto r = correlateModel(m, run.data, args->scoreOptions(progress, rank.group.get()));
+            auto r = correlateModel(m, run.data, args->scoreOptions(progress, rank.group()));
             if (!rank.reports())
                 continue;
             progress->finish();
@@ -382,16 +356,16 @@ void addAuc(CLI::App& app)
         ->capture_default_str()
         ->check(oneOf({"ROC", "PR"}));
     cmd->add_flag("--no-augmentation", *noAugmentation, "Positives are the centred windows only");
-    args->addRanks(*cmd, "a share of the windows, their rankings merged");
+    addNprocOption(*cmd, args->nproc, "a share of the windows, their rankings merged");
     cmd->callback([args, curve, noAugmentation] {
-        if (args->ranAsLocalRanks())
+        if (launchedLocalRanks(args->nproc))
             return;
-        const CommandRank rank(*args);
+        const ModelRank rank(*args);
         LoadedModel m = args->load();
         for (const auto& run : args->runs(m, true)) {
             auto progress = rank.progress("scoring");
             const auto results = aucModel(m, run.data, !*noAugmentation, *curve,
-                                          args->scoreOptions(progress, rank.group.get()));
+                                          args->scoreOptions(progress, rank.group()));
             if (!rank.reports())
                 continue;
             progress->finish();
@@ -469,16 +443,16 @@ void addPredict(CLI::App& app)
     cmd->add_option("--batch-size", *batch, "Windows per batch (windows method)")
         ->capture_default_str()
         ->check(atLeast(1));
-    args->addRanks(*cmd, "a share of the chromosomes, rank 0 merging");
+    addNprocOption(*cmd, args->nproc, "a share of the chromosomes, rank 0 merging");
     cmd->callback([args, out, chromSizes, regions, rc, batch] {
-        if (args->ranAsLocalRanks())
+        if (launchedLocalRanks(args->nproc))
             return;
-        const CommandRank rank(*args);
+        const ModelRank rank(*args);
         LoadedModel m = args->load();
         const auto runs = args->runs(m);
-        if (rank.group && rank.reports())
-            std::cout << "sharded prediction: " << rank.group->size() << " ranks ("
-                      << rank.group->config().source << ")" << std::endl;
+        if (rank.group() && rank.reports())
+            std::cout << "sharded prediction: " << rank.group()->size() << " ranks ("
+                      << rank.group()->config().source << ")" << std::endl;
         for (const auto& run : runs) {
             PredictRequest request;
             request.chromosomes = args->chromosomes;
@@ -492,7 +466,7 @@ void addPredict(CLI::App& app)
             request.method = args->method;
             request.precision = args->precision;
             request.batchSize = *batch;
-            request.group = rank.group.get();
+            request.group = rank.group();
             auto progress = rank.progress("predicting");
             std::optional<PhaseProgressLine> writing;
             if (rank.reports()) {

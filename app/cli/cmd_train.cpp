@@ -204,14 +204,9 @@ void addTrainCommand(CLI::App& app)
     cmd->add_option("--export-state-dict", args->stateDict,
                     "Also write the weights as .safetensors (PyTorch state-dict names)")
         ->check(writablePath());
-    cmd->add_option("--nproc", args->nproc,
-                    "Train as N data-parallel ranks on this machine (torchrun's "
-                    "--nproc_per_node); see the README for torchrun and srun")
-        ->check(atLeast(1));
+    addNprocOption(*cmd, args->nproc, "a data-parallel share of the batches");
     cmd->callback([args] {
-        if (args->nproc > 0)
-            runLocalRanks(args->nproc);
-        else
+        if (!launchedLocalRanks(args->nproc))
             runTrain(*args);
     });
 }

@@ -1,5 +1,6 @@
 #include "app/cli/local_ranks.h"
 
+#include "app/cli/cli_common.h"
 #include "core/distributed/group_config.h"
 #include "core/distributed/process_group.h"
 #include "core/util/error.h"
@@ -111,6 +112,40 @@ std::unique_ptr<dist::ProcessGroup> joinGroup(std::string& device)
     if (device == "cuda")
         device = "cuda:" + std::to_string(config.localRank);
     return std::make_unique<dist::ProcessGroup>(config);
+}
+
+void addNprocOption(CLI::App& cmd, int& nproc, const std::string& share)
+{
+    cmd.add_option("--nproc", nproc,
+                   "Run as N ranks on this machine, each " + share +
+                       " (torchrun's --nproc_per_node); see the README for torchrun and srun")
+        ->check(atLeast(1));
+}
+
+bool launchedLocalRanks(int nproc)
+{
+    if (nproc == 0)
+        return false;
+    runLocalRanks(nproc);
+    return true;
+}
+
+CommandRank::CommandRank(std::string& device)
+    : m_group(joinGroup(device))
+{}
+
+CommandRank::~CommandRank() = default;
+
+bool CommandRank::reports() const
+{
+    return !m_group || m_group->rank() == 0;
+}
+
+std::string CommandRank::note() const
+{
+    return m_group ? ", sharded over " + std::to_string(m_group->size()) + " ranks (" +
+                         m_group->config().source + ")"
+                   : std::string();
 }
 
 void runLocalRanks(int nproc)

@@ -3,6 +3,10 @@
 #include <memory>
 #include <string>
 
+namespace CLI {
+class App;
+}
+
 namespace kdna::dist {
 class ProcessGroup;
 }
@@ -18,5 +22,30 @@ namespace kdna::cli {
 /// MASTER_ADDR=127.0.0.1, MASTER_PORT a free port). Waits for all of them; throws naming the
 /// first rank that failed (each rank has said why on stderr).
 void runLocalRanks(int nproc);
+
+/// --nproc N on `cmd`: the command as N ranks of one group on this machine, each `share`.
+void addNprocOption(CLI::App& cmd, int& nproc, const std::string& share);
+/// With `nproc` > 0, runs the command's local ranks (runLocalRanks) and returns true: this
+/// process has done its part.
+[[nodiscard]] bool launchedLocalRanks(int nproc);
+
+/// This process's part in a command: its rank of a group (torchrun, srun or --nproc) or
+/// alone. Rank 0 alone reports and writes.
+class CommandRank {
+public:
+    /// Joins the group the environment names, if any (see joinGroup for `device`).
+    explicit CommandRank(std::string& device);
+    ~CommandRank();
+    CommandRank(const CommandRank&) = delete;
+    CommandRank& operator=(const CommandRank&) = delete;
+
+    [[nodiscard]] dist::ProcessGroup* group() const { return m_group.get(); }
+    [[nodiscard]] bool reports() const;
+    /// ", sharded over 2 ranks (torchrun)" in a group, else nothing.
+    [[nodiscard]] std::string note() const;
+
+private:
+    std::unique_ptr<dist::ProcessGroup> m_group;
+};
 
 } // namespace kdna::cli

@@ -197,6 +197,38 @@ void ProcessGroup::sumOverRanks(const std::vector<at::Tensor>& tensors, const st
     });
 }
 
+void ProcessGroup::sumOverRanks(std::vector<float>& values, const std::string& what)
+{
+    if (values.empty())
+        return; // every rank has as many: none to send
+    // from_blob does not own: the tensor is the vector's memory, summed in place.
+    sumOverRanks({torch::from_blob(values.data(), {static_cast<std::int64_t>(values.size())})},
+                 what);
+}
+
+void ProcessGroup::runShare(const std::function<void()>& work, const std::string& task)
+{
+    std::exception_ptr failure;
+    try {
+        work();
+    } catch (...) {
+        failure = std::current_exception();
+    }
+    const auto reports =
+        gather({failure ? 0 : 1}, "the wait for every rank's share of the work", kShareWait);
+    if (failure)
+        std::rethrow_exception(failure);
+    if (const std::string failed = ranksWithout(reports, 0); !failed.empty())
+        throw Error("rank " + failed + " of " + std::to_string(size()) + " could not " + task +
+                    " (its own message says why)");
+}
+
+std::pair<std::int64_t, std::int64_t> ProcessGroup::share(std::int64_t count) const
+{
+    const std::int64_t r = rank(), n = size();
+    return {count * r / n, count * (r + 1) / n};
+}
+
 bool ProcessGroup::averageGradients(const std::vector<at::Tensor>& parameters, bool stop,
                                     const std::string& when)
 {

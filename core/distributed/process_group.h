@@ -4,9 +4,11 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <ATen/core/Tensor.h>
@@ -44,6 +46,17 @@ public:
     /// Replaces each tensor by its sum over the ranks, in one flat buffer per dtype (the ranks'
     /// running sums of a split validation). Every rank passes tensors of the same shapes.
     void sumOverRanks(const std::vector<at::Tensor>& tensors, const std::string& what);
+    /// Replaces each value by its sum over the ranks: results a rank filled its share of and
+    /// left zero elsewhere come out whole on every rank (x + 0 is x exactly).
+    void sumOverRanks(std::vector<float>& values, const std::string& what);
+    /// The run [first, last) of `count` items this rank takes: contiguous runs, in rank order,
+    /// as equal as they divide.
+    [[nodiscard]] std::pair<std::int64_t, std::int64_t> share(std::int64_t count) const;
+    /// Runs `work`, this rank's share of a long task, then hears from every rank how its share
+    /// went: a rank whose work threw rethrows its own error; the others throw one sentence
+    /// naming it, "rank 1 of 2 could not <task> (its own message says why)", instead of
+    /// waiting at the next collective for what it will never send.
+    void runShare(const std::function<void()>& work, const std::string& task);
     /// Rank 0's `flag` on every rank.
     bool broadcastFlag(bool flag, const std::string& what);
     /// Every rank's `values` (as many on each rank), in rank order, on every rank. `timeout`

@@ -34,8 +34,8 @@ Share shareOf(std::int64_t count, const dist::ProcessGroup* group)
 {
     if (group == nullptr)
         return {0, count};
-    const std::int64_t rank = group->rank(), ranks = group->size();
-    return {count * rank / ranks, count * (rank + 1) / ranks};
+    const auto [first, last] = group->share(count);
+    return {first, last};
 }
 
 void report(const ScoreOptions& options, double fraction)
@@ -278,19 +278,6 @@ std::int64_t scoreWhole(Model& model, const Generator& data, const ScoreOptions&
     return done;
 }
 
-/// Every rank's share scored, or an error on every rank: the failed rank's own, and on the
-/// others one sentence naming it (rather than a wait at the next collective).
-void requireEveryShare(dist::ProcessGroup& group, const std::exception_ptr& failure)
-{
-    const auto reports = group.gather(
-        {failure ? 0 : 1}, "the wait for every rank's share of the scoring", dist::kShareWait);
-    if (failure)
-        std::rethrow_exception(failure);
-    if (const std::string failed = dist::ranksWithout(reports, 0); !failed.empty())
-        throw Error("rank " + failed + " of " + std::to_string(group.size()) +
-                    " could not score its share of the examples (its own message says why)");
-}
-
 } // namespace
 
 void ScoreSink::reduceOver(dist::ProcessGroup& /*group*/)
@@ -340,18 +327,15 @@ ScoringRun scoreData(Model& model, const Generator& data, ScoreSink& sink,
     sink.begin(run);
     run.method = blocker.empty() ? "whole-sequence" : "windows";
     run.reason = blocker;
-    std::exception_ptr failure;
-    try {
+    const auto score = [&] {
         if (run.examples > 0)
             run.scoredHere = blocker.empty() ? scoreWhole(model, data, options, run, sink)
                                              : scoreWindows(model, data, options, run, sink);
-    } catch (...) {
-        if (options.group == nullptr)
-            throw;
-        failure = std::current_exception();
-    }
-    if (options.group != nullptr) {
-        requireEveryShare(*options.group, failure);
+    };
+    if (options.group == nullptr) {
+        score();
+    } else {
+        options.group->runShare(score, "score its share of the examples");
         sink.reduceOver(*options.group);
     }
     run.seconds = std::chrono::duration<double>(Clock::now() - start).count();

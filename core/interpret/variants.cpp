@@ -1,5 +1,6 @@
 #include "core/interpret/variants.h"
 
+#include "core/distributed/process_group.h"
 #include "core/eval/whole_sequence.h"
 #include "core/genome/genome.h"
 #include "core/genome/sequence.h"
@@ -163,7 +164,7 @@ float VariantEffect::logFoldChange(std::size_t target) const
 }
 
 VariantEffects variantEffects(Model& model, const Genome& genome, const std::filesystem::path& vcf,
-                              std::int64_t batchSize, Strands strands)
+                              std::int64_t batchSize, Strands strands, dist::ProcessGroup* group)
 {
     const std::int64_t L = sequenceLength(model);
     VariantReading reading = readVariants(vcf);
@@ -183,17 +184,20 @@ VariantEffects variantEffects(Model& model, const Genome& genome, const std::fil
     // long the file.
     const std::int64_t per = strands == Strands::Both ? 4 : 2;
     const auto sizes = outputSizes(model);
-    out.rows.resize(kept.size());
-    for (auto& row : out.rows) {
-        row.ref.assign(out.targets.size(), 0.0f);
-        row.alt.assign(out.targets.size(), 0.0f);
-    }
-    const auto fill = [&](std::int64_t first, std::int64_t count, float* dst) {
-        for (std::int64_t r = first; r < first + count; ++r) {
+    const std::size_t T = out.targets.size();
+    // Every prediction, variant by variant: T ref values, then T alt values. In a group each
+    // rank fills its share of the variants and one sum over the ranks fills the rest.
+    std::vector<float> values(kept.size() * 2 * T, 0.0f);
+    const auto variants = static_cast<std::int64_t>(kept.size());
+    const auto [first, last] =
+        group ? group->share(variants) : std::pair<std::int64_t, std::int64_t>{0, variants};
+    const std::int64_t base = per * first; // the share's first model row
+    const auto fill = [&](std::int64_t from, std::int64_t count, float* dst) {
+        for (std::int64_t r = base + from; r < base + from + count; ++r) {
             const VariantWindows w =
                 variantWindows(genome, kept[static_cast<std::size_t>(r / per)], L);
             const auto& codes = r % 2 == 0 ? w.ref : w.alt;
-            float* x = dst + (r - first) * L * 4;
+            float* x = dst + (r - base - from) * L * 4;
             if (r % per < 2)
                 sequence::oneHot(codes.data(), codes.size(), x);
             else
@@ -201,22 +205,35 @@ VariantEffects variantEffects(Model& model, const Genome& genome, const std::fil
         }
     };
     const float share = 2.0f / static_cast<float>(per); // each strand's part of the mean
-    const auto take = [&](std::int64_t first, std::int64_t count,
+    const auto take = [&](std::int64_t from, std::int64_t count,
                           const std::vector<torch::Tensor>& outs) {
-        for (std::int64_t r = first; r < first + count; ++r) {
-            VariantEffect& e = out.rows[static_cast<std::size_t>(r / per)];
-            float* values = (r % 2 == 0 ? e.ref : e.alt).data();
+        for (std::int64_t r = base + from; r < base + from + count; ++r) {
+            float* v =
+                values.data() + static_cast<std::size_t>(r / per) * 2 * T + (r % 2 == 0 ? 0 : T);
             for (std::size_t j = 0; j < sizes.size(); ++j) {
-                const float* y = outs[j].data_ptr<float>() + (r - first) * sizes[j];
-                for (std::int64_t v = 0; v < sizes[j]; ++v)
-                    *values++ += share * y[v];
+                const float* y = outs[j].data_ptr<float>() + (r - base - from) * sizes[j];
+                for (std::int64_t k = 0; k < sizes[j]; ++k)
+                    *v++ += share * y[k];
             }
         }
     };
-    detail::forEachBatch(model, per * static_cast<std::int64_t>(kept.size()), batchSize, fill,
-                         take);
-    for (std::size_t k = 0; k < kept.size(); ++k)
-        out.rows[k].variant = std::move(kept[k]);
+    const auto score = [&] {
+        detail::forEachBatch(model, per * (last - first), batchSize, fill, take);
+    };
+    if (group == nullptr) {
+        score();
+    } else {
+        group->runShare(score, "score its share of the variants");
+        group->sumOverRanks(values, "the variants' predictions");
+    }
+    out.rows.resize(kept.size());
+    for (std::size_t k = 0; k < kept.size(); ++k) {
+        VariantEffect& row = out.rows[k];
+        const float* v = values.data() + k * 2 * T;
+        row.ref.assign(v, v + T);
+        row.alt.assign(v + T, v + 2 * T);
+        row.variant = std::move(kept[k]);
+    }
     return out;
 }
 

@@ -14,6 +14,10 @@ class Genome;
 class Model;
 } // namespace kdna
 
+namespace kdna::dist {
+class ProcessGroup;
+}
+
 namespace kdna::interpret {
 
 /// One alternative allele of a VCF record (a multi-allelic record gives one per ALT).
@@ -89,11 +93,13 @@ enum class Strands {
 };
 
 /// Scores every variant of `vcf` with `model` (one sequence input), ref and alt windows in
-/// batches of `batchSize`.
+/// batches of `batchSize`. As a rank of `group`, the model runs on this rank's share of the
+/// variants and every rank gets every row, as one process scores them.
 [[nodiscard]] VariantEffects variantEffects(Model& model, const Genome& genome,
                                             const std::filesystem::path& vcf,
                                             std::int64_t batchSize = 256,
-                                            Strands strands = Strands::Forward);
+                                            Strands strands = Strands::Forward,
+                                            dist::ProcessGroup* group = nullptr);
 
 /// The INFO keys of one target's four values, in the order ref, alt, alt - ref, log2 fold
 /// change: KDNA_REF, KDNA_ALT, KDNA_DIFF, KDNA_LOGFC, each followed by _<target> when the

@@ -2,6 +2,7 @@
 // must be refused. Each refusal is exit status 1, exactly one "error:" line that names the
 // file, line or option, no library noise, and every file that was there before unchanged.
 
+#include "core/genome/genome.h"
 #include "core/tracks/bigwig.h"
 #include "support/fixtures.h"
 
@@ -161,6 +162,15 @@ class TestBadInputs : public QObject {
         o.out = p.readAllStandardOutput().toStdString();
         o.err = p.readAllStandardError().toStdString();
         return o;
+    }
+
+    /// `args` with one torch thread, alone or (`sharded`) as two local ranks.
+    Outcome runAsRanks(Args args, bool sharded)
+    {
+        args.insert(args.end(), {"--threads", "1"});
+        if (sharded)
+            args.insert(args.end(), {"--nproc", "2"});
+        return run(args);
     }
 
     /// `kdna args` under a file-size limit (SIGXFSZ ignored): writes past `kb` KiB fail as
@@ -542,6 +552,71 @@ private Q_SLOTS:
             QVERIFY2(figures(one.out).size() > 10, one.out.c_str());
             QCOMPARE(figures(two.out), figures(one.out));
         }
+    }
+
+    /// `explain` and `variants --nproc 2` score a share of the windows or variants on each
+    /// rank; rank 0 alone prints and writes the files one process writes.
+    void explainsAndScoresVariantsAsTwoLocalRanks()
+    {
+        const fs::path folder = m_dir / "sharded-explain";
+        fs::create_directories(folder);
+        const auto explain = [&](const std::string& name, bool sharded) {
+            return runAsRanks({"explain", m_model.string(), "-c", "chr2", "--start", "500", "--end",
+                               "4500", "--method", "ism", "-o", (folder / (name + ".bw")).string(),
+                               "--scores", (folder / (name + ".tsv")).string()},
+                              sharded);
+        };
+        const Outcome one = explain("one", false);
+        QVERIFY2(one.exitCode == 0, one.err.c_str());
+        const Outcome two = explain("two", true);
+        QVERIFY2(two.exitCode == 0, two.err.c_str());
+        QVERIFY2(has(two.out, "sharded over 2 ranks (torchrun)"), two.out.c_str());
+        QCOMPARE(two.out.find("explained ", two.out.find("explained ") + 1), std::string::npos);
+        const std::string table = test::readText(folder / "one.tsv");
+        QVERIFY(std::count(table.begin(), table.end(), '\n') == 4001);
+        QCOMPARE(test::readText(folder / "two.tsv"), table);
+        const auto values = [&](const std::string& name) {
+            return BigWigReader::open(folder / (name + ".bw")).values("chr2", 500, 4500);
+        };
+        QCOMPARE(values("two"), values("one"));
+
+        // Variants: SNVs at the genome's own bases, one REF that is not, said once.
+        const Genome genome = Genome::open(m_dir / "demo.fa");
+        std::string records;
+        for (const std::int64_t pos : {600, 1500, 2500, 3300, 4100, 5200, 6100}) {
+            const std::string ref = genome.fetch("chr2", pos - 1, pos);
+            records += "chr2\t" + std::to_string(pos) + "\tv" + std::to_string(pos) + "\t" + ref +
+                       "\t" + (ref == "A" ? "C" : "A") + "\t.\t.\t.\n";
+        }
+        const std::string wrong = genome.fetch("chr2", 6999, 7000) == "G" ? "C" : "G";
+        records += "chr2\t7000\tbad\t" + wrong + "\tT\t.\t.\t.\n";
+        const fs::path vcf = folder / "v.vcf";
+        test::writeText(vcf, "##fileformat=VCFv4.2\n##contig=<ID=chr2>\n"
+                             "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n" +
+                                 records);
+        const auto variants = [&](const std::string& name, bool sharded) {
+            return runAsRanks({"variants", m_model.string(), "--vcf", vcf.string(), "-o",
+                               (folder / (name + ".variants.tsv")).string()},
+                              sharded);
+        };
+        const Outcome alone = variants("one", false);
+        QVERIFY2(alone.exitCode == 0, alone.err.c_str());
+        QVERIFY2(has(alone.out, "scored 7 variants (1 skipped)"), alone.out.c_str());
+        const Outcome shared = variants("two", true);
+        QVERIFY2(shared.exitCode == 0, shared.err.c_str());
+        QVERIFY2(has(shared.out, "scored 7 variants (1 skipped)"), shared.out.c_str());
+        QVERIFY2(has(shared.out, "sharded over 2 ranks (torchrun)"), shared.out.c_str());
+        const auto said = [](const std::string& err) {
+            std::size_t n = 0;
+            for (auto at = err.find("REF is "); at != std::string::npos;
+                 at = err.find("REF is ", at + 1))
+                ++n;
+            return n;
+        };
+        QCOMPARE(said(shared.err), std::size_t(1));
+        const std::string rows = test::readText(folder / "one.variants.tsv");
+        QVERIFY(std::count(rows.begin(), rows.end(), '\n') == 8);
+        QCOMPARE(test::readText(folder / "two.variants.tsv"), rows);
     }
 
     /// `predict --nproc 2` shares the chromosomes between two ranks; rank 0 alone prints and
