@@ -45,18 +45,20 @@ struct TrainArgs {
     int nproc = 0;
 };
 
-/// What the saved model scores on the project's test chromosomes (the studio shows the same).
+/// What the saved model scores on the project's test chromosomes (the studio shows the same),
+/// alone or as a rank of `group` (each rank scoring a share of the windows); rank 0 prints.
 void evaluateOnTest(const Project& project, const std::filesystem::path& archive,
-                    std::int64_t sampleBatches)
+                    std::int64_t sampleBatches, dist::ProcessGroup* group = nullptr)
 {
     TestEvaluationOptions options;
     options.sampleBatches = sampleBatches;
+    options.score.group = group;
     const TestEvaluation result = evaluateOnTestChromosomes(project, archive, options);
-    if (result.chromosomes.empty())
+    if (result.chromosomes.empty() || (group && group->rank() != 0))
         return;
     std::cout << "test on " << text::join(result.chromosomes, ", ") << " ("
-              << text::withThousands(result.examples)
-              << " windows): " << formatMetrics(result.metrics) << std::endl;
+              << text::withThousands(result.examples) << " windows" << shardedNote(group)
+              << "): " << formatMetrics(result.metrics) << std::endl;
 }
 
 /// An unknown test chromosome is found before the training, not after it.
@@ -142,8 +144,20 @@ void runTrain(const TrainArgs& args)
     const auto previous = std::signal(SIGINT, [](int) { g_interrupted = true; });
     const TrainOutcome outcome = trainProject(project, options);
     std::signal(SIGINT, previous);
-    if (!rankZero)
-        return; // rank 0 alone writes and reports
+    // The test evaluation of every window is shared out when rank 0 has saved the archive
+    // where every rank reads it; rank 0 says so before anything it writes can fail.
+    const bool evaluate = !outcome.result.cancelled && !args.noEval;
+    const bool sharedEvaluation =
+        group &&
+        group->broadcastFlag(rankZero && evaluate && outcome.saved && outcome.saveProblem.empty() &&
+                                 args.evalSteps == 0 && !project.test_chr.empty(),
+                             "the start of the test evaluation");
+    dist::ProcessGroup* evaluationGroup = sharedEvaluation ? group.get() : nullptr;
+    if (!rankZero) { // rank 0 alone writes and reports
+        if (sharedEvaluation)
+            evaluateOnTest(project, outcome.archive, 0, evaluationGroup);
+        return;
+    }
 
     if (!outcome.saved)
         throw Error("training was interrupted before its first epoch ended; nothing was saved");
@@ -157,8 +171,8 @@ void runTrain(const TrainArgs& args)
         outcome.model->exportStateDict(args.stateDict);
         std::cout << "state dict (safetensors): " << args.stateDict << std::endl;
     }
-    if (!outcome.result.cancelled && !args.noEval)
-        evaluateOnTest(project, outcome.archive, args.evalSteps);
+    if (evaluate)
+        evaluateOnTest(project, outcome.archive, args.evalSteps, evaluationGroup);
     if (outcome.result.cancelled)
         throw Error("training was interrupted; the best weights so far are saved in " +
                     outcome.archive.string());

@@ -141,11 +141,16 @@ bool CommandRank::reports() const
     return !m_group || m_group->rank() == 0;
 }
 
+std::string shardedNote(const dist::ProcessGroup* group)
+{
+    return group ? ", sharded over " + std::to_string(group->size()) + " ranks (" +
+                       group->config().source + ")"
+                 : std::string();
+}
+
 std::string CommandRank::note() const
 {
-    return m_group ? ", sharded over " + std::to_string(m_group->size()) + " ranks (" +
-                         m_group->config().source + ")"
-                   : std::string();
+    return shardedNote(m_group.get());
 }
 
 void runLocalRanks(int nproc)

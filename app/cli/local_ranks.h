@@ -29,6 +29,10 @@ void addNprocOption(CLI::App& cmd, int& nproc, const std::string& share);
 /// process has done its part.
 [[nodiscard]] bool launchedLocalRanks(int nproc);
 
+/// ", sharded over 2 ranks (torchrun)" for a group, nothing alone: how a command's figures say
+/// they came from several ranks.
+[[nodiscard]] std::string shardedNote(const dist::ProcessGroup* group);
+
 /// This process's part in a command: its rank of a group (torchrun, srun or --nproc) or
 /// alone. Rank 0 alone reports and writes.
 class CommandRank {

@@ -619,6 +619,26 @@ private Q_SLOTS:
         QCOMPARE(test::readText(folder / "two.variants.tsv"), rows);
     }
 
+    /// After `train --nproc 2`, the test evaluation of every window is shared out too: rank 0
+    /// prints it once, with the figures `kdna evaluate` gives the saved model alone.
+    void trainsAndTestsAsTwoLocalRanks()
+    {
+        const fs::path out = m_dir / "two-ranks-tested.kdna";
+        const Outcome o = runAsRanks({"train", "demo.kdna.json", "--epochs", "1", "--steps", "3",
+                                      "--validation-steps", "1", "--out", out.string()},
+                                     true);
+        QVERIFY2(o.exitCode == 0, o.err.c_str());
+        const auto at = o.out.find("test on chr4 (");
+        QVERIFY2(at != std::string::npos, o.out.c_str());
+        QCOMPARE(o.out.find("test on ", at + 1), std::string::npos);
+        const std::string line = o.out.substr(at, o.out.find('\n', at) - at);
+        QVERIFY2(has(line, "windows, sharded over 2 ranks (torchrun)): loss "), line.c_str());
+        const Outcome alone = runAsRanks({"evaluate", out.string(), "-c", "chr4"}, false);
+        QVERIFY2(alone.exitCode == 0, alone.err.c_str());
+        const std::string figures = alone.out.substr(0, alone.out.find('\n'));
+        QCOMPARE(line.substr(line.find("): ") + 3), figures.substr(figures.find(": ") + 2));
+    }
+
     /// `predict --nproc 2` shares the chromosomes between two ranks; rank 0 alone prints and
     /// merges, into the bigWig one process writes, and no part is left beside it.
     void predictsAsTwoLocalRanks()
