@@ -154,9 +154,10 @@ std::vector<WindowScores> scoreAllWindows(Model& model, const Genome& genome,
     dist::ProcessGroup* group = rank.group();
     if (group == nullptr)
         return scoreWindows(model, genome, starts, L, a, true);
-    const auto [first, last] = group->share(static_cast<std::int64_t>(starts.size()));
+    const auto [first, last] = dist::shareOf(group, static_cast<std::int64_t>(starts.size()));
     std::vector<WindowScores> mine;
-    group->runShare(
+    dist::runShare(
+        group,
         [&] {
             if (first < last)
                 mine = scoreWindows(model, genome, {starts.begin() + first, starts.begin() + last},

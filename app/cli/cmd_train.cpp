@@ -100,8 +100,9 @@ void runTrain(const TrainArgs& args)
     args.memory.apply();
     Project project = Project::load(args.project, args.data.folder());
     overrideSettings(args, project.training);
-    const std::unique_ptr<dist::ProcessGroup> group = joinGroup(project.training.device);
-    const bool rankZero = !group || group->rank() == 0;
+    const CommandRank rank(project.training.device);
+    dist::ProcessGroup* const group = rank.group();
+    const bool rankZero = rank.reports();
     throwIfProblems(validate(project.training), "training");
 
     const std::filesystem::path target =
@@ -135,7 +136,7 @@ void runTrain(const TrainArgs& args)
     TrainOptions options;
     options.observer = rankZero ? &progress : nullptr;
     options.cancel = &g_interrupted;
-    options.group = group.get();
+    options.group = group;
     options.startFrom = start ? &*start : nullptr;
     options.output = args.out;
     options.resume = args.resume;
@@ -152,7 +153,7 @@ void runTrain(const TrainArgs& args)
         group->broadcastFlag(rankZero && evaluate && outcome.saved && outcome.saveProblem.empty() &&
                                  args.evalSteps == 0 && !project.test_chr.empty(),
                              "the start of the test evaluation");
-    dist::ProcessGroup* evaluationGroup = sharedEvaluation ? group.get() : nullptr;
+    dist::ProcessGroup* evaluationGroup = sharedEvaluation ? group : nullptr;
     if (!rankZero) { // rank 0 alone writes and reports
         if (sharedEvaluation)
             evaluateOnTest(project, outcome.archive, 0, evaluationGroup);

@@ -197,36 +197,28 @@ void ProcessGroup::sumOverRanks(const std::vector<at::Tensor>& tensors, const st
     });
 }
 
-void ProcessGroup::sumOverRanks(std::vector<float>& values, const std::string& what)
+namespace {
+/// sumOverRanks of a vector's values, in place.
+template<typename T>
+void sumValuesOverRanks(ProcessGroup& group, std::vector<T>& values, const std::string& what)
 {
     if (values.empty())
         return; // every rank has as many: none to send
     // from_blob does not own: the tensor is the vector's memory, summed in place.
-    sumOverRanks({torch::from_blob(values.data(), {static_cast<std::int64_t>(values.size())})},
-                 what);
+    group.sumOverRanks({torch::from_blob(values.data(), {static_cast<std::int64_t>(values.size())},
+                                         c10::CppTypeToScalarType<T>::value)},
+                       what);
+}
+} // namespace
+
+void ProcessGroup::sumOverRanks(std::vector<float>& values, const std::string& what)
+{
+    sumValuesOverRanks(*this, values, what);
 }
 
-void ProcessGroup::runShare(const std::function<void()>& work, const std::string& task)
+void ProcessGroup::sumOverRanks(std::vector<double>& values, const std::string& what)
 {
-    std::exception_ptr failure;
-    try {
-        work();
-    } catch (...) {
-        failure = std::current_exception();
-    }
-    const auto reports =
-        gather({failure ? 0 : 1}, "the wait for every rank's share of the work", kShareWait);
-    if (failure)
-        std::rethrow_exception(failure);
-    if (const std::string failed = ranksWithout(reports, 0); !failed.empty())
-        throw Error("rank " + failed + " of " + std::to_string(size()) + " could not " + task +
-                    " (its own message says why)");
-}
-
-std::pair<std::int64_t, std::int64_t> ProcessGroup::share(std::int64_t count) const
-{
-    const std::int64_t r = rank(), n = size();
-    return {count * r / n, count * (r + 1) / n};
+    sumValuesOverRanks(*this, values, what);
 }
 
 bool ProcessGroup::averageGradients(const std::vector<at::Tensor>& parameters, bool stop,
@@ -293,6 +285,35 @@ std::string ranksWithout(const std::vector<std::vector<std::int64_t>>& reports, 
         if (reports[r].at(field) == 0)
             out += (out.empty() ? "" : ", ") + std::to_string(r);
     return out;
+}
+
+std::pair<std::int64_t, std::int64_t> shareOf(const ProcessGroup* group, std::int64_t count)
+{
+    if (group == nullptr)
+        return {0, count};
+    const std::int64_t r = group->rank(), n = group->size();
+    return {count * r / n, count * (r + 1) / n};
+}
+
+void runShare(ProcessGroup* group, const std::function<void()>& work, const std::string& task)
+{
+    if (group == nullptr) {
+        work();
+        return;
+    }
+    std::exception_ptr failure;
+    try {
+        work();
+    } catch (...) {
+        failure = std::current_exception();
+    }
+    const auto reports =
+        group->gather({failure ? 0 : 1}, "the wait for every rank's share of the work", kShareWait);
+    if (failure)
+        std::rethrow_exception(failure);
+    if (const std::string failed = ranksWithout(reports, 0); !failed.empty())
+        throw Error("rank " + failed + " of " + std::to_string(group->size()) + " could not " +
+                    task + " (its own message says why)");
 }
 
 } // namespace kdna::dist

@@ -49,14 +49,7 @@ public:
     /// Replaces each value by its sum over the ranks: results a rank filled its share of and
     /// left zero elsewhere come out whole on every rank (x + 0 is x exactly).
     void sumOverRanks(std::vector<float>& values, const std::string& what);
-    /// The run [first, last) of `count` items this rank takes: contiguous runs, in rank order,
-    /// as equal as they divide.
-    [[nodiscard]] std::pair<std::int64_t, std::int64_t> share(std::int64_t count) const;
-    /// Runs `work`, this rank's share of a long task, then hears from every rank how its share
-    /// went: a rank whose work threw rethrows its own error; the others throw one sentence
-    /// naming it, "rank 1 of 2 could not <task> (its own message says why)", instead of
-    /// waiting at the next collective for what it will never send.
-    void runShare(const std::function<void()>& work, const std::string& task);
+    void sumOverRanks(std::vector<double>& values, const std::string& what);
     /// Rank 0's `flag` on every rank.
     bool broadcastFlag(bool flag, const std::string& what);
     /// Every rank's `values` (as many on each rank), in rank order, on every rank. `timeout`
@@ -69,6 +62,16 @@ private:
     struct Impl;
     std::unique_ptr<Impl> m_impl;
 };
+
+/// The run [first, last) of `count` items that rank of `group` takes: contiguous runs, in rank
+/// order, as equal as they divide; all of them alone (no group).
+[[nodiscard]] std::pair<std::int64_t, std::int64_t> shareOf(const ProcessGroup* group,
+                                                            std::int64_t count);
+/// Runs `work`, this rank's share of a long task (all of it alone), then hears from every rank
+/// how its share went: a rank whose work threw rethrows its own error; the others throw one
+/// sentence naming it, "rank 1 of 2 could not <task> (its own message says why)", instead of
+/// waiting at the next collective for what it will never send.
+void runShare(ProcessGroup* group, const std::function<void()>& work, const std::string& task);
 
 /// The ranks whose report (gather's answer) has 0 at `field`, as "1" or "1, 3": who said
 /// they failed; empty when none did.

@@ -143,9 +143,8 @@ public:
         for (const auto& points : m_points)
             for (const auto& p : points)
                 flat.insert(flat.end(), {p.x, p.y});
-        const std::vector<torch::Tensor> sums{torch::tensor(flat, torch::kDouble)};
-        group.sumOverRanks(sums, "the correlation's sums");
-        const double* next = sums.front().data_ptr<double>();
+        group.sumOverRanks(flat, "the correlation's sums");
+        const double* next = flat.data();
         for (auto& r : m_r) {
             r.n = static_cast<std::int64_t>(*next++);
             for (double* sum : {&r.sx, &r.sy, &r.sxx, &r.syy, &r.sxy})

@@ -32,9 +32,7 @@ struct Share {
 
 Share shareOf(std::int64_t count, const dist::ProcessGroup* group)
 {
-    if (group == nullptr)
-        return {0, count};
-    const auto [first, last] = group->share(count);
+    const auto [first, last] = dist::shareOf(group, count);
     return {first, last};
 }
 
@@ -332,12 +330,9 @@ ScoringRun scoreData(Model& model, const Generator& data, ScoreSink& sink,
             run.scoredHere = blocker.empty() ? scoreWhole(model, data, options, run, sink)
                                              : scoreWindows(model, data, options, run, sink);
     };
-    if (options.group == nullptr) {
-        score();
-    } else {
-        options.group->runShare(score, "score its share of the examples");
+    dist::runShare(options.group, score, "score its share of the examples");
+    if (options.group != nullptr)
         sink.reduceOver(*options.group);
-    }
     run.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     return run;
 }

@@ -189,8 +189,7 @@ VariantEffects variantEffects(Model& model, const Genome& genome, const std::fil
     // rank fills its share of the variants and one sum over the ranks fills the rest.
     std::vector<float> values(kept.size() * 2 * T, 0.0f);
     const auto variants = static_cast<std::int64_t>(kept.size());
-    const auto [first, last] =
-        group ? group->share(variants) : std::pair<std::int64_t, std::int64_t>{0, variants};
+    const auto [first, last] = dist::shareOf(group, variants);
     const std::int64_t base = per * first; // the share's first model row
     const auto fill = [&](std::int64_t from, std::int64_t count, float* dst) {
         for (std::int64_t r = base + from; r < base + from + count; ++r) {
@@ -220,12 +219,9 @@ VariantEffects variantEffects(Model& model, const Genome& genome, const std::fil
     const auto score = [&] {
         detail::forEachBatch(model, per * (last - first), batchSize, fill, take);
     };
-    if (group == nullptr) {
-        score();
-    } else {
-        group->runShare(score, "score its share of the variants");
+    dist::runShare(group, score, "score its share of the variants");
+    if (group != nullptr)
         group->sumOverRanks(values, "the variants' predictions");
-    }
     out.rows.resize(kept.size());
     for (std::size_t k = 0; k < kept.size(); ++k) {
         VariantEffect& row = out.rows[k];

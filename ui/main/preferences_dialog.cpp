@@ -34,13 +34,18 @@ PreferencesDialog::PreferencesDialog(QWidget* parent)
 
     m_memory->setObjectName(QStringLiteral("memory"));
     m_memory->setText(QString::fromStdString(now.memory));
-    m_memory->setToolTip(tr("How much memory the blocks of genome and tracks read from disk may "
-                            "take, e.g. 4G or 512M (at least 16M). A human genome trains in a "
-                            "few gigabytes; the default is 1G."));
+    m_memory->setToolTip(
+        tr("How much memory the blocks of genome and tracks read from disk may take, e.g. 4G or "
+           "512M (at least %1). A human genome trains in a few gigabytes; the default is 1G.")
+            .arg(QString::fromStdString(store::formatMemorySize(store::kMinMemoryBudget))));
     m_precision->setObjectName(QStringLiteral("cachePrecision"));
-    m_precision->addItem(tr("float32 (exact, 4 bytes a base a track)"), QStringLiteral("float32"));
-    m_precision->addItem(tr("bfloat16 (2 bytes, each value within 2^-9 of the bigWig's)"),
-                         QStringLiteral("bfloat16"));
+    const auto addPrecision = [this](store::CachePrecision precision, const QString& what) {
+        const QString name = QString::fromStdString(store::precisionName(precision));
+        m_precision->addItem(QStringLiteral("%1 (%2)").arg(name, what), name);
+    };
+    addPrecision(store::CachePrecision::Float32, tr("exact, 4 bytes a base a track"));
+    addPrecision(store::CachePrecision::BFloat16,
+                 tr("2 bytes, each value within 2^-9 of the bigWig's"));
     m_precision->setCurrentIndex(
         std::max(0, m_precision->findData(QString::fromStdString(now.precision))));
     m_problem->setObjectName(QStringLiteral("memoryProblem"));
