@@ -43,6 +43,7 @@ struct TrainArgs {
     bool resume = false;
     std::string stateDict;
     int nproc = 0;
+    std::string bucketCap;
 };
 
 /// What the saved model scores on the project's test chromosomes (the studio shows the same),
@@ -137,6 +138,8 @@ void runTrain(const TrainArgs& args)
     options.observer = rankZero ? &progress : nullptr;
     options.cancel = &g_interrupted;
     options.group = group;
+    if (!args.bucketCap.empty())
+        options.gradientBucketBytes = store::parseMemorySize(args.bucketCap);
     options.startFrom = start ? &*start : nullptr;
     options.output = args.out;
     options.resume = args.resume;
@@ -220,6 +223,17 @@ void addTrainCommand(CLI::App& app)
                     "Also write the weights as .safetensors (PyTorch state-dict names)")
         ->check(writablePath());
     addNprocOption(*cmd, args->nproc, "a data-parallel share of the batches");
+    cmd->add_option("--bucket-cap", args->bucketCap,
+                    "In a group, send the gradients in buckets of about this size as the backward "
+                    "pass computes them, e.g. 1M or 256k (DDP's bucket_cap_mb; default " +
+                        store::formatMemorySize(dist::kDefaultBucketBytes) + ")")
+        ->check(CLI::Validator(
+            [](std::string& value) -> std::string {
+                return store::parseMemorySize(value) > 0
+                           ? std::string()
+                           : "must be a size such as 4M or 256k, not '" + value + "'";
+            },
+            "SIZE"));
     cmd->callback([args] {
         if (!launchedLocalRanks(args->nproc))
             runTrain(*args);

@@ -1,10 +1,17 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <string>
 
 namespace kdna::dist {
+
+/// The gradient bucket size when none is asked for (`kdna train --bucket-cap`): DDP's first
+/// bucket. Its 25 MB for the others suits NCCL on GPUs; over Gloo on this 2-core machine 256k,
+/// 1M and one bucket for all trained alike (bench/distributed.sh), and a tutorial-sized model
+/// (60,000 parameters) goes in one piece.
+inline constexpr std::int64_t kDefaultBucketBytes = std::int64_t{1} << 20;
 
 /// Where a rank stands in its training group and how it meets the others: read the torchrun
 /// way (RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT) or Slurm's (SLURM_PROCID,

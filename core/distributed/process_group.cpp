@@ -221,35 +221,32 @@ void ProcessGroup::sumOverRanks(std::vector<double>& values, const std::string& 
     sumValuesOverRanks(*this, values, what);
 }
 
-bool ProcessGroup::averageGradients(const std::vector<at::Tensor>& parameters, bool stop,
-                                    const std::string& when)
+struct PendingCollective::Work {
+    const ProcessGroup::Impl* group = nullptr;
+    c10::intrusive_ptr<c10d::Work> work;
+};
+
+PendingCollective::PendingCollective() = default;
+PendingCollective::~PendingCollective() = default;
+PendingCollective::PendingCollective(PendingCollective&&) noexcept = default;
+PendingCollective& PendingCollective::operator=(PendingCollective&&) noexcept = default;
+
+void PendingCollective::wait(const std::string& what)
 {
-    torch::NoGradGuard noGrad;
-    // The bucket lives where the gradients do (Gloo copies a CUDA bucket through the host).
-    const auto options = torch::TensorOptions()
-                             .dtype(torch::kFloat)
-                             .device(parameters.empty() ? torch::kCPU : parameters[0].device());
-    std::vector<at::Tensor> pieces;
-    pieces.reserve(parameters.size() + 1);
-    for (const auto& p : parameters)
-        pieces.push_back(p.grad().defined() ? p.grad().reshape({-1}).to(torch::kFloat)
-                                            : torch::zeros({p.numel()}, options));
-    pieces.push_back(torch::full({1}, stop ? 1.0F : 0.0F, options));
-    std::vector<at::Tensor> bucket{torch::cat(pieces)};
-    m_impl->wait(m_impl->group->allreduce(bucket), "the gradient all-reduce of " + when);
-    const at::Tensor& sum = bucket[0];
-    const bool anyStop = sum[sum.numel() - 1].item<float>() > 0.5F;
-    sum.div_(static_cast<double>(size()));
-    std::int64_t offset = 0;
-    for (const auto& p : parameters) {
-        auto mean = sum.narrow(0, offset, p.numel()).view(p.sizes()).to(p.scalar_type());
-        offset += p.numel();
-        if (p.grad().defined())
-            p.mutable_grad().copy_(mean);
-        else
-            p.mutable_grad() = mean.clone();
-    }
-    return anyStop;
+    if (!m_work)
+        return;
+    // Once waited (or failed), the collective is over: a second wait has nothing to do.
+    const auto work = std::move(m_work);
+    work->group->wait(work->work, what);
+}
+
+PendingCollective ProcessGroup::startSum(const at::Tensor& flat)
+{
+    std::vector<at::Tensor> tensors{flat};
+    PendingCollective pending;
+    pending.m_work = std::make_unique<PendingCollective::Work>(
+        PendingCollective::Work{m_impl.get(), m_impl->group->allreduce(tensors)});
+    return pending;
 }
 
 bool ProcessGroup::broadcastFlag(bool flag, const std::string& what)

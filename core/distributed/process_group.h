@@ -20,6 +20,26 @@ namespace kdna::dist {
 /// connections and is noticed at once, so only a rank that hangs waits this long.
 inline constexpr std::chrono::milliseconds kShareWait = std::chrono::hours(24);
 
+class ProcessGroup;
+
+/// A collective under way (ProcessGroup::startSum); its tensor holds the result once wait()
+/// returns. Waiting throws the group's one sentence naming the rank when the collective failed
+/// or timed out.
+class PendingCollective {
+public:
+    PendingCollective();
+    ~PendingCollective();
+    PendingCollective(PendingCollective&&) noexcept;
+    PendingCollective& operator=(PendingCollective&&) noexcept;
+
+    void wait(const std::string& what);
+
+private:
+    friend class ProcessGroup;
+    struct Work;
+    std::unique_ptr<Work> m_work;
+};
+
 /// One rank's membership of a data-parallel group on PyTorch's c10d (ProcessGroupGloo over a
 /// TCPStore on the master, or a FileStore). Every collective waits at most the configured
 /// timeout; a failure becomes one kdna::Error naming the rank that left when it can be told.
@@ -38,11 +58,10 @@ public:
     /// Copies rank 0's values into every rank's tensors (parameters and buffers), in one flat
     /// buffer per dtype.
     void broadcastFromRankZero(const std::vector<at::Tensor>& tensors, const std::string& what);
-    /// Replaces each parameter's gradient by its mean over the ranks (one flat bucket; a
-    /// parameter without a gradient counts as zeros). `stop` rides in the same bucket: the
-    /// result is true on every rank when any rank asked to stop.
-    bool averageGradients(const std::vector<at::Tensor>& parameters, bool stop,
-                          const std::string& when);
+    /// Starts summing the contiguous `flat` over the ranks in place and returns at once (the
+    /// gradient buckets of a backward pass still under way). Every rank starts its sums in the
+    /// same order.
+    [[nodiscard]] PendingCollective startSum(const at::Tensor& flat);
     /// Replaces each tensor by its sum over the ranks, in one flat buffer per dtype (the ranks'
     /// running sums of a split validation). Every rank passes tensors of the same shapes.
     void sumOverRanks(const std::vector<at::Tensor>& tensors, const std::string& what);
@@ -59,6 +78,7 @@ public:
            std::optional<std::chrono::milliseconds> timeout = {});
 
 private:
+    friend class PendingCollective;
     struct Impl;
     std::unique_ptr<Impl> m_impl;
 };

@@ -219,6 +219,7 @@ TrainOutcome trainProject(const Project& project, const TrainOptions& options)
                     options.group,
                     {},
                     std::move(notes)};
+    run.gradientBucketBytes = options.gradientBucketBytes;
     if (options.startFrom && options.startFrom->model == project.model)
         run.previous = options.startFrom->history;
     if (resumed) {

@@ -42,6 +42,8 @@ struct TrainOptions {
     std::filesystem::path output;
     /// This process's rank of a data-parallel group (TrainingRun::group); only rank 0 saves.
     dist::ProcessGroup* group = nullptr;
+    /// The group's gradient bucket size (TrainingRun::gradientBucketBytes).
+    std::int64_t gradientBucketBytes = dist::kDefaultBucketBytes;
     /// Keep the run's state after every epoch (resumeFilesOf the archive) and, when an earlier
     /// run of the same command left one, continue from it (`kdna train --resume`): the
     /// project's epochs count the ones done before. The files go when the training ends.

@@ -1,6 +1,7 @@
 #include "core/train/trainer.h"
 
 #include "core/data/generator.h"
+#include "core/distributed/gradient_reducer.h"
 #include "core/distributed/process_group.h"
 #include "core/model/autocast.h"
 #include "core/model/torch_model.h"
@@ -245,8 +246,9 @@ private:
     void finish();
     /// Every rank starts from rank 0's parameters and buffers.
     void adoptRankZeroWeights();
-    /// Gradients averaged over the group (nothing alone); true when the group stops here.
-    bool shareGradients(bool cancelNow, int epoch, std::int64_t step);
+    /// Gradients averaged over the group (nothing alone), sent bucket by bucket during the
+    /// backward pass; true when the group stops here.
+    bool backwardShared(const torch::Tensor& loss, int epoch, std::int64_t step);
 
     [[nodiscard]] bool cancelRequested() const { return m_run.cancel && m_run.cancel->load(); }
 
@@ -265,7 +267,8 @@ private:
     dist::ProcessGroup* m_group = nullptr;
     int m_ranks = 1;
     int m_rank = 0;
-    std::optional<ThreadBalance> m_balance; ///< made once the torch threads are set
+    std::optional<dist::GradientReducer> m_reducer; ///< in a group
+    std::optional<ThreadBalance> m_balance;         ///< made once the torch threads are set
 
     // Keras' EarlyStopping when asked for; the checkpoint's monitor (ModelCheckpoint) picks the
     // best epoch otherwise. Those weights are kept for a cancelled run too.
@@ -312,6 +315,8 @@ TrainingLoop::TrainingLoop(TrainingRun& run)
         m_validationSteps = std::min(stepsFor(run.settings.validation_steps, *run.validation),
                                      run.validation->batchesPerEpoch());
     adoptRankZeroWeights();
+    if (m_group)
+        m_reducer.emplace(*m_group, m_model.module->parameters(), run.gradientBucketBytes);
     m_optimizer = makeOptimizer(m_model.module, run.compile);
     m_balance.emplace(run.settings.threads == 0 && m_device.is_cpu(), torchThreads(),
                       run.train.workerCount(),
@@ -430,8 +435,7 @@ TrainingLoop::EpochPass TrainingLoop::trainBatches(int epoch, EpochMetrics& metr
         for (auto& p : m_model.module->parameters())
             p.mutable_grad() = torch::Tensor();
         StepResult r = forwardLoss(m_model.module, b, m_run.compile, m_bf16, m_device);
-        r.total.backward();
-        if (shareGradients(cancelRequested(), epoch, s)) {
+        if (backwardShared(r.total, epoch, s)) {
             pass.cancelled = true;
             break;
         }
@@ -534,13 +538,13 @@ void TrainingLoop::adoptRankZeroWeights()
     m_group->broadcastFromRankZero(nn::stateTensors(*m_model.module), "initial weights");
 }
 
-bool TrainingLoop::shareGradients(bool cancelNow, int epoch, std::int64_t step)
+bool TrainingLoop::backwardShared(const torch::Tensor& loss, int epoch, std::int64_t step)
 {
-    if (!m_group)
-        return false;
-    return m_group->averageGradients(m_model.module->parameters(), m_rank == 0 && cancelNow,
-                                     "epoch " + std::to_string(epoch + 1) + ", batch " +
-                                         std::to_string(step + 1));
+    if (m_reducer)
+        m_reducer->prepare(m_rank == 0 && cancelRequested());
+    loss.backward();
+    return m_reducer && m_reducer->finish("epoch " + std::to_string(epoch + 1) + ", batch " +
+                                          std::to_string(step + 1));
 }
 
 void TrainingLoop::finish()

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/distributed/group_config.h"
 #include "core/train/history.h"
 #include "core/train/observer.h"
 #include "core/train/settings.h"
@@ -80,6 +81,9 @@ struct TrainingRun {
     /// What the caller knows about the data beyond the datasets (the test chromosomes'
     /// overlap): told with the data's own notes.
     std::vector<std::string> notes;
+    /// In a group, the gradients go out in buckets of about this many bytes as the backward
+    /// pass computes them (DDP's bucket_cap_mb).
+    std::int64_t gradientBucketBytes = dist::kDefaultBucketBytes;
 };
 
 /// keras_dna's ModelWrapper.train(): fit on the training generator, validate each epoch,

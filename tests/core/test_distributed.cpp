@@ -1,4 +1,5 @@
 #include "core/data/generator.h"
+#include "core/distributed/gradient_reducer.h"
 #include "core/distributed/group_config.h"
 #include "core/distributed/process_group.h"
 #include "core/eval/evaluation.h"
@@ -111,12 +112,14 @@ Project sgdProject(const DemoFiles& files, int batch)
 
 /// Trains `project`'s model, seeded `seed`, on `data` as its rank of `group` (or alone).
 std::vector<torch::Tensor> trainedWeights(const Project& project, const Generator& data,
-                                          std::uint64_t seed, dist::ProcessGroup* group)
+                                          std::uint64_t seed, dist::ProcessGroup* group,
+                                          std::int64_t bucketBytes = dist::kDefaultBucketBytes)
 {
     Model model(project.model, seed);
     TrainingRun run{
         model, data, nullptr, project.compile, project.training, nullptr, nullptr, {}, {},
         group, {},   {}};
+    run.gradientBucketBytes = bucketBytes;
     (void)train(std::move(run));
     std::vector<torch::Tensor> out;
     for (const auto& p : model.impl().module->parameters())
@@ -141,6 +144,70 @@ dist::GroupConfig pairConfig(const std::filesystem::path& store, int rank, int s
     c.timeout = std::chrono::seconds(seconds);
     c.source = "test";
     return c;
+}
+
+/// Three linear layers in a row and one left out of the forward pass: a backward pass that
+/// reaches the layers one after another, and a parameter that gets no gradient.
+struct Stack : torch::nn::Cloneable<Stack> {
+    torch::nn::Linear first{nullptr}, unused{nullptr}, second{nullptr}, last{nullptr};
+
+    Stack() { reset(); }
+    void reset() override
+    {
+        first = register_module("first", torch::nn::Linear(8, 16));
+        unused = register_module("unused", torch::nn::Linear(4, 4));
+        second = register_module("second", torch::nn::Linear(16, 16));
+        last = register_module("last", torch::nn::Linear(16, 1));
+    }
+    torch::Tensor forward(const torch::Tensor& x)
+    {
+        return last(torch::relu(second(torch::relu(first(x)))));
+    }
+};
+
+/// One rank's step of a Stack: its own examples, its loss and the gradients of that loss.
+struct StackStep {
+    torch::Tensor x, y;
+
+    [[nodiscard]] torch::Tensor loss(Stack& net) const
+    {
+        return torch::mse_loss(net.forward(x), y);
+    }
+};
+
+/// The gradients of `step` on a copy of `net` alone (undefined for the unused layer).
+std::vector<torch::Tensor> localGradients(const std::shared_ptr<Stack>& net, const StackStep& step)
+{
+    auto copy = std::dynamic_pointer_cast<Stack>(net->clone());
+    step.loss(*copy).backward();
+    std::vector<torch::Tensor> out;
+    for (const auto& p : copy->parameters())
+        out.push_back(p.grad().defined() ? p.grad().clone() : torch::Tensor());
+    return out;
+}
+
+/// What a rank saw of its GradientReducer's step.
+struct ReducedStep {
+    std::size_t buckets = 0;
+    std::size_t sentDuringBackward = 0;
+    bool stop = false;
+    std::vector<torch::Tensor> gradients;
+};
+
+ReducedStep reducedStep(const std::filesystem::path& store, int rank, Stack& net,
+                        const StackStep& step, bool askToStop)
+{
+    dist::ProcessGroup group(pairConfig(store, rank, 60));
+    dist::GradientReducer reducer(group, net.parameters(), 1); // a bucket per parameter
+    ReducedStep out;
+    out.buckets = reducer.bucketCount();
+    reducer.prepare(askToStop);
+    step.loss(net).backward();
+    out.sentDuringBackward = reducer.sentDuringBackward();
+    out.stop = reducer.finish("a step");
+    for (const auto& p : net.parameters())
+        out.gradients.push_back(p.grad().clone());
+    return out;
 }
 
 /// The examples a rank's sink took, to see how a pass was shared.
@@ -331,6 +398,7 @@ private Q_SLOTS:
     /// the same windows. Rank 1 starts from other weights, so the broadcast is tested too.
     void twoRanksOfHalfTheBatchMatchOneRank()
     {
+        QFETCH(qint64, bucketBytes);
         const Project whole = sgdProject(m_files, 64);
         const ProjectData wholeData = openProjectData(whole);
         const auto alone = trainedWeights(whole, *wholeData.train, 7, nullptr);
@@ -338,15 +406,15 @@ private Q_SLOTS:
         const std::int64_t examples = wholeData.train->dataset().size();
         QVERIFY2(examples >= 20 * 64, std::to_string(examples).c_str());
 
-        const auto store = m_dir.file("pair-store");
+        const auto store = m_dir.file("pair-store-" + std::to_string(bucketBytes));
         const Project half = sgdProject(m_files, 32);
         const ProjectData halfData = openProjectData(half);
         auto peer = std::async(std::launch::async, [&] {
             dist::ProcessGroup group(pairConfig(store, 1, 60));
-            return trainedWeights(half, *halfData.train, 99, &group);
+            return trainedWeights(half, *halfData.train, 99, &group, bucketBytes);
         });
         dist::ProcessGroup group(pairConfig(store, 0, 60));
-        const auto rank0 = trainedWeights(half, *halfData.train, 7, &group);
+        const auto rank0 = trainedWeights(half, *halfData.train, 7, &group, bucketBytes);
         const auto rank1 = peer.get();
 
         QCOMPARE(maxDifference(rank0, rank1), 0.0);
@@ -358,6 +426,52 @@ private Q_SLOTS:
         for (const auto& p : fresh.impl().module->parameters())
             start.push_back(p.detach().clone());
         QVERIFY(maxDifference(alone, start) > 1e-3);
+    }
+
+    void twoRanksOfHalfTheBatchMatchOneRank_data()
+    {
+        QTest::addColumn<qint64>("bucketBytes");
+        QTest::newRow("the model in one bucket") << qint64(dist::kDefaultBucketBytes);
+        QTest::newRow("a bucket per parameter") << qint64(1);
+    }
+
+    /// DDP's reducer: a parameter's bucket goes out from its gradient hook while the backward
+    /// pass goes on, and each rank ends with the mean of the ranks' gradients, exactly. Rank
+    /// 1's wish to stop reaches both. Once the reducers are gone, a backward pass is the
+    /// model's own again (the hooks removed: under ASan a forgotten one is a use after free).
+    void bucketsGoOutDuringTheBackwardPass()
+    {
+        torch::manual_seed(11);
+        auto net0 = std::make_shared<Stack>();
+        auto net1 = std::dynamic_pointer_cast<Stack>(net0->clone());
+        const StackStep step0{torch::randn({5, 8}), torch::randn({5, 1})};
+        const StackStep step1{torch::randn({5, 8}), torch::randn({5, 1})};
+        const auto g0 = localGradients(net0, step0), g1 = localGradients(net0, step1);
+
+        const auto store = m_dir.file("bucket-store");
+        auto peer = std::async(std::launch::async,
+                               [&] { return reducedStep(store, 1, *net1, step1, true); });
+        const ReducedStep rank0 = reducedStep(store, 0, *net0, step0, false);
+        const ReducedStep rank1 = peer.get();
+
+        const std::size_t used = 6; // the unused layer's two wait for finish
+        for (const ReducedStep* r : {&rank0, &rank1}) {
+            QCOMPARE(r->buckets, std::size_t(8));
+            QCOMPARE(r->sentDuringBackward, used - 2); // sent in order: up to the unused ones
+            QVERIFY(r->stop);
+            for (std::size_t k = 0; k < g0.size(); ++k) {
+                const torch::Tensor want =
+                    g0[k].defined() ? (g0[k] + g1[k]) / 2 : torch::zeros_like(r->gradients[k]);
+                QCOMPARE((r->gradients[k] - want).abs().max().item<double>(), 0.0);
+            }
+        }
+        for (auto& p : net0->parameters())
+            p.mutable_grad() = torch::Tensor();
+        step0.loss(*net0).backward();
+        const auto after = net0->parameters();
+        for (std::size_t k = 0; k < g0.size(); ++k)
+            if (g0[k].defined())
+                QCOMPARE((after[k].grad() - g0[k]).abs().max().item<double>(), 0.0);
     }
 
     /// Validation is shared out as training is: each of 2 ranks scores half the batches, and
@@ -412,8 +526,11 @@ private Q_SLOTS:
     void aRankThatLeavesEndsTheOther()
     {
         const auto ended = trainAgainstFailingPeer("leave-store", 5, [](auto& group, auto& params) {
-            for (int step = 0; step < 3; ++step)
-                (void)group.averageGradients(params, false, "a step");
+            dist::GradientReducer reducer(group, params);
+            for (int step = 0; step < 3; ++step) { // no backward pass: zeros, sent by finish
+                reducer.prepare(false);
+                (void)reducer.finish("a step");
+            }
         });
         QVERIFY2(ended.message.find("rank 1 left the group") != std::string::npos,
                  ended.message.c_str());
