@@ -148,18 +148,17 @@ void runTrain(const TrainArgs& args)
     const auto previous = std::signal(SIGINT, [](int) { g_interrupted = true; });
     const TrainOutcome outcome = trainProject(project, options);
     std::signal(SIGINT, previous);
-    // The test evaluation of every window is shared out when rank 0 has saved the archive
-    // where every rank reads it; rank 0 says so before anything it writes can fail.
+    // The test evaluation (every window or a sample) is shared out when rank 0 has saved the
+    // archive where every rank reads it; rank 0 says so before anything it writes can fail.
     const bool evaluate = !outcome.result.cancelled && !args.noEval;
     const bool sharedEvaluation =
-        group &&
-        group->broadcastFlag(rankZero && evaluate && outcome.saved && outcome.saveProblem.empty() &&
-                                 args.evalSteps == 0 && !project.test_chr.empty(),
-                             "the start of the test evaluation");
+        group && group->broadcastFlag(rankZero && evaluate && outcome.saved &&
+                                          outcome.saveProblem.empty() && !project.test_chr.empty(),
+                                      "the start of the test evaluation");
     dist::ProcessGroup* evaluationGroup = sharedEvaluation ? group : nullptr;
     if (!rankZero) { // rank 0 alone writes and reports
         if (sharedEvaluation)
-            evaluateOnTest(project, outcome.archive, 0, evaluationGroup);
+            evaluateOnTest(project, outcome.archive, args.evalSteps, evaluationGroup);
         return;
     }
 

@@ -68,8 +68,9 @@ void scoreSample(const Project& project, LoadedModel& model, const TestEvaluatio
 {
     const AnySpec spec = project.specOn(project.test_chr);
     const auto generator = openGenerator(spec, &model.archive.statistics);
-    const EvaluationResult r = evaluate(*model.model, *generator, project.compile,
-                                        options.sampleBatches, false, options.score.precision);
+    const EvaluationResult r =
+        evaluate(*model.model, *generator, project.compile, options.sampleBatches, false,
+                 options.score.precision, nullptr, options.score.group);
     out.metrics = r.metrics;
     out.examples = r.examples;
     out.method = "sample";

@@ -136,6 +136,13 @@ std::vector<std::string> dataNotes(const TrainingRun& run)
 }
 
 /// One pass of `steps` batches without gradients: the validation and evaluation loop.
+/// Whether `group` shares out `steps` batches, a share to each rank; with fewer batches than
+/// ranks every rank scores them all.
+bool sharesOut(const dist::ProcessGroup* group, std::int64_t steps)
+{
+    return group && steps >= group->size();
+}
+
 std::map<std::string, double> measure(nn::GraphModule& module, const Generator& data,
                                       std::int64_t steps, const CompileSettings& compile,
                                       const std::vector<OutputTracks>& tracks,
@@ -151,7 +158,7 @@ std::map<std::string, double> measure(nn::GraphModule& module, const Generator& 
     // up the sums, so each rank gets the values one process scoring them all would. Every
     // rank then scores its whole share: a cancel cannot cut one short, as the others' sums
     // would wait for it (the caller's cancel check decides what the epoch is worth).
-    const bool split = group && steps >= group->size();
+    const bool split = sharesOut(group, steps);
     const std::int64_t first = split ? group->rank() : 0;
     const std::int64_t stride = split ? group->size() : 1;
     const std::int64_t mine = (steps - first + stride - 1) / stride;
@@ -577,16 +584,21 @@ TrainingResult train(TrainingRun run)
 
 EvaluationResult evaluate(Model& model, const Generator& data, const CompileSettings& compile,
                           std::int64_t steps, bool useWeights, const std::string& precision,
-                          const std::atomic<bool>* cancel)
+                          const std::atomic<bool>* cancel, dist::ProcessGroup* group)
 {
     Model::Impl& m = model.impl();
     const auto start = Clock::now();
     EvaluationResult r;
     const std::int64_t n =
         steps > 0 ? std::min(steps, data.batchesPerEpoch()) : data.batchesPerEpoch();
-    r.metrics =
-        measure(m.module, data, n, compile, outputTracks(data, model.spec().outputNames()),
-                model.spec(), useWeights, precision == "bf16", m.device, cancel, "", &r.examples);
+    r.metrics = measure(m.module, data, n, compile, outputTracks(data, model.spec().outputNames()),
+                        model.spec(), useWeights, precision == "bf16", m.device, cancel, "",
+                        &r.examples, group);
+    if (sharesOut(group, n)) {
+        std::vector<double> examples{static_cast<double>(r.examples)};
+        group->sumOverRanks(examples, "the evaluation's examples");
+        r.examples = static_cast<std::int64_t>(examples[0]);
+    }
     r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     return r;
 }

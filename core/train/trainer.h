@@ -97,9 +97,13 @@ struct EvaluationResult {
     std::int64_t examples = 0;
     double seconds = 0;
 };
+/// As a rank of `group` (with at least as many `steps` as ranks) each rank scores its share
+/// of the batches, drawn as training draws them, and the ranks add up their sums: every rank
+/// gets the metrics and the examples one process scoring them all gets.
 [[nodiscard]] EvaluationResult evaluate(Model& model, const Generator& data,
                                         const CompileSettings& compile, std::int64_t steps,
                                         bool useWeights, const std::string& precision = "fp32",
-                                        const std::atomic<bool>* cancel = nullptr);
+                                        const std::atomic<bool>* cancel = nullptr,
+                                        dist::ProcessGroup* group = nullptr);
 
 } // namespace kdna

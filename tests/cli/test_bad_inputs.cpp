@@ -639,6 +639,23 @@ private Q_SLOTS:
         QCOMPARE(line.substr(line.find("): ") + 3), figures.substr(figures.find(": ") + 2));
     }
 
+    /// A sample of the test evaluation (--eval-steps N) is shared out too: N batches of the
+    /// demo's 64 windows, said once, by rank 0.
+    void trainsAndTestsASampleAsTwoLocalRanks()
+    {
+        const fs::path out = m_dir / "two-ranks-sampled.kdna";
+        const Outcome o =
+            runAsRanks({"train", "demo.kdna.json", "--epochs", "1", "--steps", "3",
+                        "--validation-steps", "1", "--eval-steps", "4", "--out", out.string()},
+                       true);
+        QVERIFY2(o.exitCode == 0, o.err.c_str());
+        const auto at = o.out.find("test on chr4 (");
+        QVERIFY2(at != std::string::npos, o.out.c_str());
+        QCOMPARE(o.out.find("test on ", at + 1), std::string::npos);
+        const std::string line = o.out.substr(at, o.out.find('\n', at) - at);
+        QVERIFY2(has(line, "(256 windows, sharded over 2 ranks (torchrun)): loss "), line.c_str());
+    }
+
     /// `predict --nproc 2` shares the chromosomes between two ranks; rank 0 alone prints and
     /// merges, into the bigWig one process writes, and no part is left beside it.
     void predictsAsTwoLocalRanks()

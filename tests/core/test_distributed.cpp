@@ -521,6 +521,35 @@ private Q_SLOTS:
         }
     }
 
+    /// A sample of batches (kdna train --eval-steps N) is shared out as validation is: two
+    /// ranks get the loss, the metrics and the examples one process scoring them all gets.
+    void aSampledEvaluationIsShared()
+    {
+        Project p = sgdProject(m_files, 32);
+        p.compile.metrics = {"mae"};
+        const ProjectData data = openProjectData(p);
+        Model model0(p.model, 7), model1(p.model, 7);
+        const auto alone = evaluate(model0, *data.train, p.compile, 6, false);
+        QCOMPARE(alone.examples, std::int64_t(6 * 32));
+        const auto store = m_dir.file("sample-store");
+        const auto rankOf = [&](int rank, Model& model) {
+            dist::ProcessGroup group(pairConfig(store, rank, 60));
+            return evaluate(model, *data.train, p.compile, 6, false, "fp32", nullptr, &group);
+        };
+        auto peer = std::async(std::launch::async, [&] { return rankOf(1, model1); });
+        const auto rank0 = rankOf(0, model0);
+        const auto rank1 = peer.get();
+        for (const auto* r : {&rank0, &rank1}) {
+            QCOMPARE(r->examples, alone.examples);
+            for (const std::string name : {"loss", "mae"}) {
+                const double got = r->metrics.at(name), want = alone.metrics.at(name);
+                QVERIFY2(
+                    std::abs(got - want) <= 1e-6 * std::max(1.0, std::abs(want)),
+                    (name + ": " + std::to_string(got) + " vs " + std::to_string(want)).c_str());
+            }
+        }
+    }
+
     /// A rank that leaves after three steps ends the other with one sentence naming it, well
     /// within the timeout, not a hang.
     void aRankThatLeavesEndsTheOther()
