@@ -578,9 +578,17 @@ private Q_SLOTS:
     void aWriteToAClosedPeerIsAnErrorNotADeath()
     {
         const auto store = m_dir.file("closed-store");
-        auto peer = std::async(std::launch::async,
-                               [&] { dist::ProcessGroup group(pairConfig(store, 1, 5)); });
+        // Rank 1 stays until rank 0 has joined: a peer that leaves the moment its own side of
+        // the mesh is up can close a connection rank 0 is still setting up (seen under load).
+        const auto meet = [](dist::ProcessGroup& group) {
+            (void)group.broadcastFlag(true, "the test's meeting");
+        };
+        auto peer = std::async(std::launch::async, [&] {
+            dist::ProcessGroup group(pairConfig(store, 1, 5));
+            meet(group);
+        });
         dist::ProcessGroup group(pairConfig(store, 0, 5));
+        meet(group);
         peer.get();
         int ends[2];
         QCOMPARE(::socketpair(AF_UNIX, SOCK_STREAM, 0, ends), 0);
