@@ -135,7 +135,6 @@ std::vector<std::string> dataNotes(const TrainingRun& run)
     return notes;
 }
 
-/// One pass of `steps` batches without gradients: the validation and evaluation loop.
 /// Whether `group` shares out `steps` batches, a share to each rank; with fewer batches than
 /// ranks every rank scores them all.
 bool sharesOut(const dist::ProcessGroup* group, std::int64_t steps)
@@ -143,6 +142,7 @@ bool sharesOut(const dist::ProcessGroup* group, std::int64_t steps)
     return group && steps >= group->size();
 }
 
+/// One pass of `steps` batches without gradients: the validation and evaluation loop.
 std::map<std::string, double> measure(nn::GraphModule& module, const Generator& data,
                                       std::int64_t steps, const CompileSettings& compile,
                                       const std::vector<OutputTracks>& tracks,
