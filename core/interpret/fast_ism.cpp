@@ -8,6 +8,14 @@
 // always covers every position the substitution changes, so the values outside it are the
 // reference's, and a layer's slice is computed from the reference input with the previous
 // slice written over it.
+//
+// A convolution of stride 1 is linear before its activation, so its slice is the reference's
+// value before the activation plus the convolution of the input's change alone. That change
+// spans only the previous slice (a few positions, where the recomputed slice reads the whole
+// kernel's reach around them), and its convolution is one matrix product per batch with a
+// banded matrix made once from the kernel: about width / kernel_size of the recomputation's
+// multiply-adds (0.3 on the tutorial's last convolution), in a product shape BLAS runs
+// near its peak, where a convolution over a few dozen positions does not.
 
 #include "core/eval/whole_sequence.h"
 #include "core/genome/sequence.h"
@@ -20,6 +28,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <numeric>
 #include <optional>
 
 namespace kdna::interpret {
@@ -37,9 +46,13 @@ struct Op {
     std::int64_t kernel = 1, dilation = 1, stride = 1;
     std::int64_t inLength = 0, outLength = 0; ///< map lengths (sliding kinds)
     std::int64_t inChannels = 0;
-    std::int64_t width = 1;  ///< positions of a mutant's slice after this layer
-    std::int64_t window = 1; ///< input positions that slice reads
+    std::int64_t inWidth = 1; ///< positions of the slice this layer receives
+    std::int64_t width = 1;   ///< positions of a mutant's slice after this layer
+    std::int64_t window = 1;  ///< input positions that slice reads
     torch::Tensor weight, bias, scale, shift;
+    /// A convolution served by changes: (C_in * inWidth, C_out * (inWidth + reach)), the
+    /// input change's positions and channels to the output change's (see the file's head).
+    torch::Tensor change;
     std::string activation = "linear";
 
     [[nodiscard]] bool slides() const
@@ -48,16 +61,21 @@ struct Op {
     }
     [[nodiscard]] std::int64_t reach() const { return (kernel - 1) * dilation; }
 
+    /// A convolution's value before its activation.
+    [[nodiscard]] torch::Tensor convolve(const torch::Tensor& x) const
+    {
+        auto o = F::Conv1dFuncOptions().stride(stride).dilation(dilation);
+        if (bias.defined())
+            o = o.bias(bias);
+        return F::conv1d(x, weight, o);
+    }
+
     [[nodiscard]] torch::Tensor apply(const torch::Tensor& x) const
     {
         switch (kind) {
         case Kind::Conv:
-        case Kind::PointwiseDense: {
-            auto o = F::Conv1dFuncOptions().stride(stride).dilation(dilation);
-            if (bias.defined())
-                o = o.bias(bias);
-            return nn::activate(F::conv1d(x, weight, o), activation, true);
-        }
+        case Kind::PointwiseDense:
+            return nn::activate(convolve(x), activation, true);
         case Kind::MaxPool:
             return F::max_pool1d(x, F::MaxPool1dFuncOptions(kernel).stride(stride));
         case Kind::AvgPool:
@@ -81,6 +99,9 @@ struct Head {
     std::string denseActivation = "linear";
     std::vector<Op> tail;       ///< on (rows, U, 1)
     std::int64_t rowFloats = 1; ///< floats per mutant in the widest map it makes
+    /// The trunk's strides multiplied: mutants whose positions are equal modulo the period
+    /// meet every layer at the same offset from its sliding grid (edges aside).
+    std::int64_t period = 1;
 };
 
 /// The reference maps of one window: maps[0] the input, maps[l + 1] after trunk layer l,
@@ -88,6 +109,8 @@ struct Head {
 struct Reference {
     std::vector<torch::Tensor> maps;
     std::vector<torch::Tensor> byPosition;
+    /// Per trunk layer served by changes, its map before the activation, positions first.
+    std::vector<torch::Tensor> preByPosition;
     torch::Tensor pre; ///< (1, U) the Dense's value before its activation
     torch::Tensor out; ///< (1, V)
 };
@@ -116,6 +139,7 @@ void foldBatchNorm(Model& model, const std::string& layer, Op& op)
 void sizeSlice(Op& op, std::int64_t& length, std::int64_t& width)
 {
     op.inLength = length;
+    op.inWidth = width;
     op.outLength = (length - op.reach() - 1) / op.stride + 1;
     // The outputs that read a slice of `width` positions: at most this many, wherever it is.
     op.width = std::min(op.outLength, (width - 1 + op.reach()) / op.stride + 1);
@@ -151,6 +175,29 @@ Op opOf(Model& model, const InferenceStep& step, std::int64_t strideSoFar)
     return op;
 }
 
+/// Floats a convolution's change matrix may hold (16 MB); a wider layer is recomputed.
+constexpr std::int64_t kChangeFloats = std::int64_t{4} << 20;
+
+/// The change matrix of a sized convolution (Op::change), when serving it by changes costs
+/// no more multiply-adds than recomputing its slice and the matrix fits kChangeFloats.
+torch::Tensor changeMatrix(const Op& op)
+{
+    if (op.kind != Kind::Conv || op.stride != 1)
+        return {};
+    const std::int64_t cin = op.weight.size(1), cout = op.weight.size(0);
+    const std::int64_t w = op.inWidth, span = op.inWidth + op.reach();
+    if (w * span > op.kernel * op.width || cin * w * cout * span > kChangeFloats)
+        return {};
+    // An input change at slice position j reaches output j + dilation * k' (counted from the
+    // first output that reads the slice) through tap kernel - 1 - k'.
+    auto m = torch::zeros({cin, w, cout, span}, op.weight.options());
+    for (std::int64_t j = 0; j < w; ++j)
+        for (std::int64_t k = 0; k < op.kernel; ++k)
+            m.select(1, j).select(2, j + op.dilation * k) =
+                op.weight.select(2, op.kernel - 1 - k).t();
+    return m.reshape({cin * w, cout * span});
+}
+
 /// The head for one output's plan; `reason` says why not when the plan cannot be sliced.
 std::optional<Head> headOf(Model& model, const WholeSequencePlan& plan, std::size_t output,
                            std::string& reason)
@@ -184,9 +231,13 @@ std::optional<Head> headOf(Model& model, const WholeSequencePlan& plan, std::siz
             sizeSlice(op, length, width);
             strides *= op.stride;
             h.rowFloats = std::max(h.rowFloats, channels * (op.window + 1));
+            op.change = changeMatrix(op);
         }
         if (op.weight.defined())
             channels = op.weight.size(0);
+        if (op.change.defined()) // the change and its copy padded for the slice's gather
+            h.rowFloats =
+                std::max(h.rowFloats, 2 * channels * (op.inWidth + op.reach() + 2 * width));
         h.rowFloats = std::max(h.rowFloats, channels * width);
         h.trunk.push_back(std::move(op));
     }
@@ -194,6 +245,7 @@ std::optional<Head> headOf(Model& model, const WholeSequencePlan& plan, std::siz
         reason = "internal: the plan has no Flatten + Dense";
         return std::nullopt;
     }
+    h.period = strides;
     return h;
 }
 
@@ -206,14 +258,29 @@ torch::Tensor finish(const Head& h, const torch::Tensor& pre)
     return y.reshape({y.size(0), -1});
 }
 
+/// A (1, C, N) map with its positions first, (N + 1, C), for gathering slices: the last
+/// position is a spare of zeros (see gatherSlices).
+torch::Tensor positionsFirst(const torch::Tensor& map)
+{
+    return F::pad(map, F::PadFuncOptions({0, 1})).squeeze(0).t().contiguous();
+}
+
 Reference referenceOf(const Head& h, const torch::Tensor& input)
 {
     Reference r;
     r.maps.push_back(input);
-    for (const Op& op : h.trunk)
-        r.maps.push_back(op.apply(r.maps.back()));
+    for (const Op& op : h.trunk) {
+        if (!op.change.defined()) {
+            r.preByPosition.emplace_back();
+            r.maps.push_back(op.apply(r.maps.back()));
+            continue;
+        }
+        const torch::Tensor pre = op.convolve(r.maps.back());
+        r.preByPosition.push_back(positionsFirst(pre));
+        r.maps.push_back(nn::activate(pre, op.activation, true));
+    }
     for (const auto& m : r.maps)
-        r.byPosition.push_back(m.squeeze(0).t().contiguous());
+        r.byPosition.push_back(positionsFirst(m));
     const torch::Tensor& last = r.maps.back(); // (1, C, N)
     const torch::Tensor flat = last.permute({0, 2, 1}).reshape({1, -1});
     r.pre = flat.matmul(h.dense.reshape({flat.size(1), -1}));
@@ -223,19 +290,25 @@ Reference referenceOf(const Head& h, const torch::Tensor& input)
     return r;
 }
 
-/// `map`'s positions first[b] .. first[b] + count - 1 for each row b, and one spare position
-/// at the end (a bin for the values a patch drops): (rows, C, count + 1). `map` is held
-/// positions first, (N, C), so each position is one contiguous copy.
-torch::Tensor gatherSlices(const torch::Tensor& map, const torch::Tensor& first, std::int64_t count)
+/// `map`'s positions first[b] .. first[b] + count - 1 for each row b, channels first:
+/// (rows, C, count), plus with `spare` one position more at the end, a bin for the values a
+/// patch drops. `map` is held positions first (positionsFirst), so that its windows of
+/// positions are a view whose gather is the one copy, already in the slices' layout.
+torch::Tensor gatherSlices(const torch::Tensor& map, const torch::Tensor& first, std::int64_t count,
+                           bool spare = false)
 {
-    const std::int64_t rows = first.size(0);
-    const auto idx = (first.unsqueeze(1) + torch::arange(count + 1, first.options()))
-                         .clamp_max(map.size(0) - 1)
-                         .reshape({-1});
-    return map.index_select(0, idx)
-        .view({rows, count + 1, map.size(1)})
-        .permute({0, 2, 1})
-        .contiguous();
+    return map.unfold(0, count + (spare ? 1 : 0), 1).index_select(0, first);
+}
+
+/// The offset every row of `offset` holds, when they all hold the same (as a batch of
+/// mutants of one position class does away from the window's edges).
+std::optional<std::int64_t> sharedOffset(const torch::Tensor& offset)
+{
+    const auto [low, high] = torch::aminmax(offset);
+    const auto value = low.item<std::int64_t>();
+    if (value != high.item<std::int64_t>())
+        return std::nullopt;
+    return value;
 }
 
 /// Writes slice values `p` (rows, C, w), which start at `offset[b]` positions into `x`'s
@@ -247,6 +320,10 @@ void patch(torch::Tensor& x, const torch::Tensor& p, const torch::Tensor& offset
     pos = torch::where((pos >= 0).logical_and(pos < count), pos, torch::full_like(pos, count));
     x.scatter_(2, pos.unsqueeze(1).expand({p.size(0), p.size(1), p.size(2)}), p);
 }
+
+/// Units from which the Dense's change is a batched matrix product; below, torch's CPU bmm
+/// runs one tiny product per mutant and a multiply-and-sum over the same weights is faster.
+constexpr std::int64_t kBmmUnits = 32;
 
 /// The Dense's change, W · (mutant slice - reference slice), for slices (rows, C, w) that
 /// start at `first`; in parts so the gathered weights stay near kBatchFloats.
@@ -262,9 +339,38 @@ torch::Tensor denseChange(const Head& h, const torch::Tensor& diff, const torch:
             first.slice(0, a, a + n).unsqueeze(1) + torch::arange(w, first.options()); // (n, w)
         const auto weights = h.dense.index_select(0, idx.reshape({-1})).view({n, w * C, U});
         const auto d = diff.slice(0, a, a + n).permute({0, 2, 1}).reshape({n, 1, w * C});
-        parts.push_back(torch::bmm(d, weights).squeeze(1));
+        parts.push_back(U >= kBmmUnits ? torch::bmm(d, weights).squeeze(1)
+                                       : (d.transpose(1, 2) * weights).sum(1));
     }
     return torch::cat(parts);
+}
+
+/// Trunk layer `l`, a convolution served by changes, on the slice `p` (rows, C_in, inWidth)
+/// starting at `start`: the slice after the layer, whose first position goes to `start`.
+torch::Tensor convolveChange(const Op& op, const Reference& ref, std::size_t l,
+                             const torch::Tensor& p, torch::Tensor& start)
+{
+    const std::int64_t rows = p.size(0), w = op.inWidth, span = w + op.reach();
+    const torch::Tensor in = p - gatherSlices(ref.byPosition[l], start, w);
+    const torch::Tensor change =
+        in.reshape({rows, -1}).matmul(op.change).view({rows, -1, span}); // (rows, C_out, span)
+    // The slice moved inside the map at its edges reads columns before or past the change,
+    // where nothing changed: zeros, from padding of the slice's width on either side.
+    const auto reached = start - op.reach();
+    const auto o = reached.clamp(0, op.outLength - op.width);
+    const auto shift = sharedOffset(o - reached);
+    torch::Tensor moved;
+    if (shift && *shift >= 0 && *shift + op.width <= span) {
+        moved = change.narrow(2, *shift, op.width);
+    } else { // rows moved differently at the edges: rare, so a copy
+        const auto columns = (o - reached + op.width).unsqueeze(1) +
+                             torch::arange(op.width, start.options()); // (rows, width)
+        moved = F::pad(change, F::PadFuncOptions({op.width, op.width}))
+                    .gather(2, columns.unsqueeze(1).expand({rows, change.size(1), op.width}));
+    }
+    start = o;
+    return nn::activate(gatherSlices(ref.preByPosition[l], o, op.width) + moved, op.activation,
+                        true);
 }
 
 /// The head's outputs (rows, V) for mutants putting one-hot `values` (rows, 4, 1) at `pos`.
@@ -278,17 +384,29 @@ torch::Tensor mutantOutputs(const Head& h, const Reference& ref, const torch::Te
             p = op.apply(p);
             continue;
         }
+        if (op.change.defined()) {
+            p = convolveChange(op, ref, l, p, start);
+            continue;
+        }
         // The first output that reads the slice, moved so the slice fits the map.
         const auto first = torch::div(start - op.reach() + op.stride - 1, op.stride, "floor");
         const auto o = first.clamp(0, op.outLength - op.width);
         const auto in0 = o * op.stride;
-        torch::Tensor x = gatherSlices(ref.byPosition[l], in0, op.window);
-        patch(x, p, start - in0, op.window);
+        const auto offset = start - in0;
+        const auto shared = sharedOffset(offset);
+        torch::Tensor x = gatherSlices(ref.byPosition[l], in0, op.window, !shared);
+        if (shared) { // one copy of the columns that fall inside the window
+            const std::int64_t from = std::max<std::int64_t>(0, -*shared);
+            const std::int64_t to = std::min(p.size(2), op.window - *shared);
+            if (from < to)
+                x.narrow(2, *shared + from, to - from).copy_(p.narrow(2, from, to - from));
+        } else {
+            patch(x, p, offset, op.window);
+        }
         p = op.apply(x.slice(2, 0, op.window));
         start = o;
     }
-    const auto diff =
-        p - gatherSlices(ref.byPosition.back(), start, p.size(2)).slice(2, 0, p.size(2));
+    const auto diff = p - gatherSlices(ref.byPosition.back(), start, p.size(2));
     return finish(h, ref.pre + denseChange(h, diff, start));
 }
 
@@ -297,6 +415,7 @@ torch::Tensor mutantOutputs(const Head& h, const Reference& ref, const torch::Te
 struct Mutagenesis::Impl {
     std::vector<Head> heads;
     std::int64_t rows = 256; ///< mutants per batch
+    std::int64_t period = 1; ///< every head's period divides it
 };
 
 namespace {
@@ -318,13 +437,14 @@ std::unique_ptr<Mutagenesis::Impl> prepare(Model& model, std::string& reason)
             return nullptr;
         }
         rowFloats = std::max(rowFloats, head->rowFloats);
+        impl->period = std::lcm(impl->period, head->period);
         impl->heads.push_back(std::move(*head));
     }
     const torch::Device device = model.impl().device;
     for (Head& h : impl->heads)
         for (auto* ops : {&h.trunk, &h.tail})
             for (Op& op : *ops)
-                for (auto* t : {&op.weight, &op.bias, &op.scale, &op.shift})
+                for (auto* t : {&op.weight, &op.bias, &op.scale, &op.shift, &op.change})
                     if (t->defined())
                         *t = t->to(device);
     for (Head& h : impl->heads) {
@@ -374,14 +494,17 @@ IsmResult Mutagenesis::run(const std::uint8_t* codes, std::int64_t length) const
     r.fast = true;
     r.outputSizes = outputSizes(m_model);
 
+    // Position class by position class (Head::period), so that a batch's mutants share their
+    // offsets and a slice is written into its window by one copy, not a scatter per row.
     std::vector<std::int64_t> pos;
     std::vector<std::int64_t> base;
-    for (std::int64_t i = 0; i < L; ++i)
-        for (int b = 0; b < sequence::kAlphabetSize; ++b)
-            if (codes[i] != b) {
-                pos.push_back(i);
-                base.push_back(b);
-            }
+    for (std::int64_t c = 0; c < std::min(d->period, L); ++c)
+        for (std::int64_t i = c; i < L; i += d->period)
+            for (int b = 0; b < sequence::kAlphabetSize; ++b)
+                if (codes[i] != b) {
+                    pos.push_back(i);
+                    base.push_back(b);
+                }
     r.mutants = static_cast<std::int64_t>(pos.size());
     std::vector<float> onehot(static_cast<std::size_t>(L * 4));
     sequence::oneHot(codes, static_cast<std::size_t>(L), onehot.data());
