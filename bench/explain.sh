@@ -6,19 +6,20 @@
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 model=${3:-}
 brief_model tutorial/02_train_the_model.kdna.json 2 1 # the tutorial CNN
-# Naive ISM over 3 windows of 2001 bp (18,009 mutants), fast ISM over 20 (120,060: a run
-# long enough that the rate is the steady one, not the first batches'), saliency over 100
-# windows.
+# Naive ISM over 3 windows of 2001 bp (18,009 mutants), fast ISM over 20 (120,060) and
+# saliency over 200 windows from chrIX:20,000 (most of the chromosome): runs long enough that
+# the rates are the steady ones, not the first batches'.
 ism_end=$((100000 + 3 * 2001))
 fast_end=$((100000 + 20 * 2001))
-sal_end=$((100000 + 100 * 2001))
+sal_start=20000
+sal_end=$((sal_start + 200 * 2001))
 rate() { grep -o "[0-9][0-9,.]* $1" | head -1 | awk '{print $1}' | tr -d ','; }
 
 naive=$("$kdna" explain "$model" --data "$data" -c chrIX --start 100000 --end $ism_end \
     --method ism --ism naive -o "$work/naive.bw")
 fast=$("$kdna" explain "$model" --data "$data" -c chrIX --start 100000 --end $fast_end \
     --method ism --ism fast -o "$work/fast.bw" --scores "$work/fast.tsv")
-sal=$("$kdna" explain "$model" --data "$data" -c chrIX --start 100000 --end $sal_end \
+sal=$("$kdna" explain "$model" --data "$data" -c chrIX --start $sal_start --end $sal_end \
     --method ixg -o "$work/ixg.bw")
 var=$("$kdna" variants "$model" --data "$data" --vcf "$data/variants_synthetic.vcf" \
     -o "$work/effects.vcf.gz" 2>/dev/null)
