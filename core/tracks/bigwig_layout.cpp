@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <numeric>
 #include <optional>
 #include <set>
 #include <unordered_set>
@@ -379,14 +380,40 @@ BigWigLayout readBigWigLayout(const fs::path& path)
 
 // --- block contents, checked the first time a read needs them ----------------------------------
 
+namespace {
+/// A (chromosome, base) place as one number ordered as the pair.
+std::uint64_t placeKey(std::uint32_t chrom, std::uint32_t base)
+{
+    return (std::uint64_t{chrom} << 32) | base;
+}
+} // namespace
+
+BigWigBlockChecks::Lookup::Lookup(const std::vector<BigWigBlock>& blocks)
+    : byFirst(blocks.size())
+    , checked(blocks.size(), false)
+{
+    std::iota(byFirst.begin(), byFirst.end(), 0U);
+    const auto first = [&](std::uint32_t i) {
+        return placeKey(blocks[i].firstChrom, blocks[i].firstBase);
+    };
+    std::stable_sort(byFirst.begin(), byFirst.end(),
+                     [&](std::uint32_t a, std::uint32_t b) { return first(a) < first(b); });
+    std::uint64_t furthest = 0;
+    for (const std::uint32_t i : byFirst) {
+        firstKeys.push_back(first(i));
+        furthest = std::max(furthest, placeKey(blocks[i].lastChrom, blocks[i].lastBase));
+        lastSoFar.push_back(furthest);
+    }
+}
+
 BigWigBlockChecks::BigWigBlockChecks(fs::path path, BigWigLayout layout)
     : m_path(std::move(path))
     , m_layout(std::move(layout))
+    , m_data(m_layout.dataBlocks)
 {
-    m_dataChecked.assign(m_layout.dataBlocks.size(), false);
     m_unchecked = m_layout.dataBlocks.size();
     for (const auto& zoom : m_layout.zoomBlocks) {
-        m_zoomChecked.emplace_back(zoom.size(), false);
+        m_zooms.emplace_back(zoom);
         m_unchecked += zoom.size();
     }
 }
@@ -394,7 +421,7 @@ BigWigBlockChecks::BigWigBlockChecks(fs::path path, BigWigLayout layout)
 void BigWigBlockChecks::beforeValues(std::uint32_t tid, std::uint32_t start, std::uint32_t end)
 {
     std::lock_guard lock(m_mutex);
-    checkOverlapping(m_layout.dataBlocks, m_dataChecked, false, tid, start, end);
+    checkOverlapping(m_layout.dataBlocks, m_data, false, tid, start, end);
 }
 
 void BigWigBlockChecks::beforeSummary(std::uint32_t tid, std::uint32_t start, std::uint32_t end,
@@ -416,30 +443,40 @@ void BigWigBlockChecks::beforeSummary(std::uint32_t tid, std::uint32_t start, st
     std::lock_guard lock(m_mutex);
     if (level >= 0)
         checkOverlapping(m_layout.zoomBlocks[static_cast<std::size_t>(level)],
-                         m_zoomChecked[static_cast<std::size_t>(level)], true, tid, start, end);
+                         m_zooms[static_cast<std::size_t>(level)], true, tid, start, end);
     if (level < 0 || !fitsInt)
-        checkOverlapping(m_layout.dataBlocks, m_dataChecked, false, tid, start, end);
+        checkOverlapping(m_layout.dataBlocks, m_data, false, tid, start, end);
 }
 
-void BigWigBlockChecks::checkOverlapping(const std::vector<BigWigBlock>& blocks,
-                                         std::vector<bool>& checked, bool zoom, std::uint32_t tid,
-                                         std::uint32_t start, std::uint32_t end)
+void BigWigBlockChecks::checkOverlapping(const std::vector<BigWigBlock>& blocks, Lookup& lookup,
+                                         bool zoom, std::uint32_t tid, std::uint32_t start,
+                                         std::uint32_t end)
 {
     if (m_unchecked == 0)
         return;
-    std::optional<LayoutFile> file;
     // Every block libBigWig's index walk can return (its leaf test, without the early exits
-    // that only make it return fewer).
-    for (std::size_t i = 0; i < blocks.size(); ++i) {
+    // that only make it return fewer): it starts before (tid, end) and ends after
+    // (tid, start). The first are a prefix of the blocks by start; among them, none before
+    // the first whose furthest end so far passes (tid, start) qualifies.
+    const auto startsBefore = static_cast<std::size_t>(
+        std::lower_bound(lookup.firstKeys.begin(), lookup.firstKeys.end(), placeKey(tid, end)) -
+        lookup.firstKeys.begin());
+    const std::uint64_t after = placeKey(tid, start);
+    const auto from = static_cast<std::size_t>(
+        std::upper_bound(lookup.lastSoFar.begin(),
+                         lookup.lastSoFar.begin() + static_cast<std::ptrdiff_t>(startsBefore),
+                         after) -
+        lookup.lastSoFar.begin());
+    std::optional<LayoutFile> file;
+    for (std::size_t j = from; j < startsBefore; ++j) {
+        const std::uint32_t i = lookup.byFirst[j];
         const BigWigBlock& b = blocks[i];
-        const bool fromBefore = b.firstChrom < tid || (b.firstChrom == tid && b.firstBase < end);
-        const bool toAfter = b.lastChrom > tid || (b.lastChrom == tid && b.lastBase > start);
-        if (checked[i] || !fromBefore || !toAfter)
+        if (lookup.checked[i] || placeKey(b.lastChrom, b.lastBase) <= after)
             continue;
         if (!file)
             file.emplace(m_path);
         checkBlock(*file, b, zoom, m_layout.uncompressedBlockSize);
-        checked[i] = true;
+        lookup.checked[i] = true;
         --m_unchecked;
     }
 }

@@ -51,14 +51,26 @@ public:
     [[nodiscard]] const BigWigLayout& layout() const { return m_layout; }
 
 private:
-    void checkOverlapping(const std::vector<BigWigBlock>& blocks, std::vector<bool>& checked,
-                          bool zoom, std::uint32_t tid, std::uint32_t start, std::uint32_t end);
+    /// One index's blocks ordered by where they start, so that a read finds the blocks it
+    /// meets by two binary searches instead of a look at every block (a human track has
+    /// hundreds of thousands): `lastSoFar[j]`, the furthest end among the first j + 1 in that
+    /// order, rises with j whatever order the file's blocks come in.
+    struct Lookup {
+        explicit Lookup(const std::vector<BigWigBlock>& blocks);
+        std::vector<std::uint32_t> byFirst;   ///< block numbers, by (chromosome, base) of start
+        std::vector<std::uint64_t> firstKeys; ///< their starts, ascending
+        std::vector<std::uint64_t> lastSoFar; ///< the largest end up to each, ascending
+        std::vector<bool> checked;            ///< by block number
+    };
+
+    void checkOverlapping(const std::vector<BigWigBlock>& blocks, Lookup& lookup, bool zoom,
+                          std::uint32_t tid, std::uint32_t start, std::uint32_t end);
 
     std::filesystem::path m_path;
     BigWigLayout m_layout;
     std::mutex m_mutex;
-    std::vector<bool> m_dataChecked;
-    std::vector<std::vector<bool>> m_zoomChecked;
+    Lookup m_data;
+    std::vector<Lookup> m_zooms;
     std::size_t m_unchecked = 0; ///< blocks of every index not yet checked
 };
 
