@@ -486,7 +486,7 @@ private Q_SLOTS:
 
     /// A damaged block in the middle of a file is found by a read of a few bases inside it
     /// (the checks find the blocks a read meets without a walk over every block of the file,
-    /// which made each read of a human track cost a pass over its 300,000 blocks), and reads
+    /// which made each read of a human-sized track a pass over its 100,000 blocks), and reads
     /// elsewhere still give their values.
     void aDamagedBlockIsFoundByAnyReadThatMeetsIt()
     {
