@@ -52,9 +52,9 @@ public:
 
 private:
     /// One index's blocks ordered by where they start, so that a read finds the blocks it
-    /// meets by two binary searches instead of a look at every block (a human track has
-    /// hundreds of thousands): `lastSoFar[j]`, the furthest end among the first j + 1 in that
-    /// order, rises with j whatever order the file's blocks come in.
+    /// meets by two binary searches instead of a look at every block (a human-sized track has
+    /// over a hundred thousand): `lastSoFar[j]`, the furthest end among the first j + 1 in
+    /// that order, rises with j whatever order the file's blocks come in.
     struct Lookup {
         explicit Lookup(const std::vector<BigWigBlock>& blocks);
         std::vector<std::uint32_t> byFirst;   ///< block numbers, by (chromosome, base) of start
