@@ -115,15 +115,6 @@ void put(std::string& b, std::size_t offset, T v)
     std::memcpy(b.data() + offset, &v, sizeof v);
 }
 
-/// The first leaf entry of a bigWig's data index (offset of the entry in the file).
-std::size_t firstDataLeafEntry(const std::string& b)
-{
-    std::size_t node = at<std::uint64_t>(b, 24) + 48;
-    while (b[node] == 0) // a branch: its first child
-        node = at<std::uint64_t>(b, node + 4 + 16);
-    return node + 4;
-}
-
 /// Every leaf entry of a bigWig's data index, in the tree's order (offsets of the entries).
 std::vector<std::size_t> dataLeafEntries(const std::string& b)
 {
@@ -169,7 +160,7 @@ std::string withDataBlock(std::string b, std::size_t entry,
 
 std::string withFirstDataBlock(std::string b, const std::function<void(std::string&)>& edit)
 {
-    const std::size_t entry = firstDataLeafEntry(b);
+    const std::size_t entry = dataLeafEntries(b).front();
     return withDataBlock(std::move(b), entry, edit);
 }
 
@@ -450,7 +441,9 @@ private Q_SLOTS:
              },
              "index's tree loops back"},
             {"block past the end",
-             [](std::string& b) { put<std::uint64_t>(b, firstDataLeafEntry(b) + 24, b.size()); },
+             [](std::string& b) {
+                 put<std::uint64_t>(b, dataLeafEntries(b).front() + 24, b.size());
+             },
              "but its block at byte"},
             {"big-endian", [](std::string& b) { put<std::uint32_t>(b, 0, 0x26FC8F88); },
              "big-endian"},
