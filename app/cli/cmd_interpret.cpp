@@ -361,7 +361,8 @@ void runVariants(VariantArgs& a)
               << text::number(seconds, 2) << " s: "
               << text::withThousands(static_cast<std::int64_t>(
                      static_cast<double>(effects.rows.size()) / std::max(seconds, 1e-9)))
-              << " variants/s" << rank.note() << std::endl;
+              << " variants/s; " << text::withThousands(effects.bySlices)
+              << " substitutions from their reference window's slices" << rank.note() << std::endl;
     if (table) {
         AtomicOutput::writeFile(out, [&](std::ostream& os) { writeTable(os, effects); });
     } else {

@@ -102,17 +102,25 @@ struct Head {
     /// The trunk's strides multiplied: mutants whose positions are equal modulo the period
     /// meet every layer at the same offset from its sliding grid (edges aside).
     std::int64_t period = 1;
+    std::int64_t windowFloats = 0; ///< floats in one window's reference maps
 };
 
-/// The reference maps of one window: maps[0] the input, maps[l + 1] after trunk layer l,
-/// each (1, C, N), and the same positions first, (N, C), for gathering slices.
+/// The reference maps of one window, whose every mutant gathers its slices from them, or of
+/// W windows each with one mutant (a batch of variants): maps[0] the input, maps[l + 1] after
+/// trunk layer l, each (W, C, N).
 struct Reference {
     std::vector<torch::Tensor> maps;
+    /// Per trunk layer served by changes, its map before the activation (undefined for the
+    /// others).
+    std::vector<torch::Tensor> pres;
+    /// One window: maps and pres positions first, (N + 1, C), for gathering slices (see
+    /// gatherSlices); empty when each mutant has a window of its own.
     std::vector<torch::Tensor> byPosition;
-    /// Per trunk layer served by changes, its map before the activation, positions first.
     std::vector<torch::Tensor> preByPosition;
-    torch::Tensor pre; ///< (1, U) the Dense's value before its activation
-    torch::Tensor out; ///< (1, V)
+    torch::Tensor pre; ///< (W, U) the Dense's value before its activation
+    torch::Tensor out; ///< (W, V)
+
+    [[nodiscard]] bool windowPerMutant() const { return byPosition.empty(); }
 };
 
 torch::Tensor parameter(Model& model, const std::string& name)
@@ -205,6 +213,7 @@ std::optional<Head> headOf(Model& model, const WholeSequencePlan& plan, std::siz
     Head h;
     h.output = output;
     std::int64_t length = plan.window, width = 1, channels = 4, strides = 1;
+    h.windowFloats = 4 * length;
     bool flattened = false;
     for (const InferenceStep& step : plan.steps) {
         if (step.kind == Kind::FlattenDense) {
@@ -239,6 +248,7 @@ std::optional<Head> headOf(Model& model, const WholeSequencePlan& plan, std::siz
             h.rowFloats =
                 std::max(h.rowFloats, 2 * channels * (op.inWidth + op.reach() + 2 * width));
         h.rowFloats = std::max(h.rowFloats, channels * width);
+        h.windowFloats += channels * length * (op.change.defined() ? 2 : 1);
         h.trunk.push_back(std::move(op));
     }
     if (!flattened) {
@@ -265,24 +275,29 @@ torch::Tensor positionsFirst(const torch::Tensor& map)
     return F::pad(map, F::PadFuncOptions({0, 1})).squeeze(0).t().contiguous();
 }
 
-Reference referenceOf(const Head& h, const torch::Tensor& input)
+/// The reference maps of `input` (W, 4, L): one window whose mutants share them, or with
+/// `windowPerMutant` W windows, mutant b gathering from window b.
+Reference referenceOf(const Head& h, const torch::Tensor& input, bool windowPerMutant = false)
 {
     Reference r;
     r.maps.push_back(input);
     for (const Op& op : h.trunk) {
         if (!op.change.defined()) {
-            r.preByPosition.emplace_back();
+            r.pres.emplace_back();
             r.maps.push_back(op.apply(r.maps.back()));
             continue;
         }
-        const torch::Tensor pre = op.convolve(r.maps.back());
-        r.preByPosition.push_back(positionsFirst(pre));
-        r.maps.push_back(nn::activate(pre, op.activation, true));
+        r.pres.push_back(op.convolve(r.maps.back()));
+        r.maps.push_back(nn::activate(r.pres.back(), op.activation, true));
     }
-    for (const auto& m : r.maps)
-        r.byPosition.push_back(positionsFirst(m));
-    const torch::Tensor& last = r.maps.back(); // (1, C, N)
-    const torch::Tensor flat = last.permute({0, 2, 1}).reshape({1, -1});
+    if (!windowPerMutant) {
+        for (const auto& m : r.maps)
+            r.byPosition.push_back(positionsFirst(m));
+        for (const auto& p : r.pres)
+            r.preByPosition.push_back(p.defined() ? positionsFirst(p) : p);
+    }
+    const torch::Tensor& last = r.maps.back(); // (W, C, N)
+    const torch::Tensor flat = last.permute({0, 2, 1}).reshape({last.size(0), -1});
     r.pre = flat.matmul(h.dense.reshape({flat.size(1), -1}));
     if (h.denseBias.defined())
         r.pre = r.pre + h.denseBias;
@@ -309,6 +324,28 @@ std::optional<std::int64_t> sharedOffset(const torch::Tensor& offset)
     if (value != high.item<std::int64_t>())
         return std::nullopt;
     return value;
+}
+
+/// Which reference map a slice is gathered from for trunk layer l: its input (maps[l]; l =
+/// the trunk's size for its output) or its value before the activation (pres[l]).
+enum class Stage { Input, BeforeActivation };
+
+/// The slices of the reference's `stage` map of layer `l`, as gatherSlices gives them: a
+/// copy, which the caller may write over.
+torch::Tensor slicesOf(const Reference& r, Stage stage, std::size_t l, const torch::Tensor& first,
+                       std::int64_t count, bool spare = false)
+{
+    if (!r.windowPerMutant())
+        return gatherSlices(stage == Stage::Input ? r.byPosition[l] : r.preByPosition[l], first,
+                            count, spare);
+    torch::Tensor map = stage == Stage::Input ? r.maps[l] : r.pres[l]; // (rows, C, N)
+    if (spare)
+        map = F::pad(map, F::PadFuncOptions({0, 1}));
+    const std::int64_t k = count + (spare ? 1 : 0);
+    if (const auto s = sharedOffset(first)) // variants: every window's allele at its centre
+        return map.narrow(2, *s, k).clone(torch::MemoryFormat::Contiguous);
+    return map.unfold(2, k, 1).index(
+        {torch::arange(first.size(0), first.options()), torch::indexing::Slice(), first});
 }
 
 /// Writes slice values `p` (rows, C, w), which start at `offset[b]` positions into `x`'s
@@ -351,7 +388,7 @@ torch::Tensor convolveChange(const Op& op, const Reference& ref, std::size_t l,
                              const torch::Tensor& p, torch::Tensor& start)
 {
     const std::int64_t rows = p.size(0), w = op.inWidth, span = w + op.reach();
-    const torch::Tensor in = p - gatherSlices(ref.byPosition[l], start, w);
+    const torch::Tensor in = p - slicesOf(ref, Stage::Input, l, start, w);
     const torch::Tensor change =
         in.reshape({rows, -1}).matmul(op.change).view({rows, -1, span}); // (rows, C_out, span)
     // The slice moved inside the map at its edges reads columns before or past the change,
@@ -369,8 +406,8 @@ torch::Tensor convolveChange(const Op& op, const Reference& ref, std::size_t l,
                     .gather(2, columns.unsqueeze(1).expand({rows, change.size(1), op.width}));
     }
     start = o;
-    return nn::activate(gatherSlices(ref.preByPosition[l], o, op.width) + moved, op.activation,
-                        true);
+    return nn::activate(slicesOf(ref, Stage::BeforeActivation, l, o, op.width) + moved,
+                        op.activation, true);
 }
 
 /// The head's outputs (rows, V) for mutants putting one-hot `values` (rows, 4, 1) at `pos`.
@@ -394,7 +431,7 @@ torch::Tensor mutantOutputs(const Head& h, const Reference& ref, const torch::Te
         const auto in0 = o * op.stride;
         const auto offset = start - in0;
         const auto shared = sharedOffset(offset);
-        torch::Tensor x = gatherSlices(ref.byPosition[l], in0, op.window, !shared);
+        torch::Tensor x = slicesOf(ref, Stage::Input, l, in0, op.window, !shared);
         if (shared) { // one copy of the columns that fall inside the window
             const std::int64_t from = std::max<std::int64_t>(0, -*shared);
             const std::int64_t to = std::min(p.size(2), op.window - *shared);
@@ -406,7 +443,7 @@ torch::Tensor mutantOutputs(const Head& h, const Reference& ref, const torch::Te
         p = op.apply(x.slice(2, 0, op.window));
         start = o;
     }
-    const auto diff = p - gatherSlices(ref.byPosition.back(), start, p.size(2));
+    const auto diff = p - slicesOf(ref, Stage::Input, h.trunk.size(), start, p.size(2));
     return finish(h, ref.pre + denseChange(h, diff, start));
 }
 
@@ -414,8 +451,9 @@ torch::Tensor mutantOutputs(const Head& h, const Reference& ref, const torch::Te
 
 struct Mutagenesis::Impl {
     std::vector<Head> heads;
-    std::int64_t rows = 256; ///< mutants per batch
-    std::int64_t period = 1; ///< every head's period divides it
+    std::int64_t rows = 256;  ///< mutants per batch
+    std::int64_t period = 1;  ///< every head's period divides it
+    std::int64_t windows = 1; ///< windows per batch of substitutions
 };
 
 namespace {
@@ -425,7 +463,7 @@ std::unique_ptr<Mutagenesis::Impl> prepare(Model& model, std::string& reason)
 {
     auto impl = std::make_unique<Mutagenesis::Impl>();
     const auto names = model.spec().outputNames();
-    std::int64_t rowFloats = 1;
+    std::int64_t rowFloats = 1, windowFloats = 1;
     for (std::size_t j = 0; j < names.size(); ++j) {
         const WholeSequencePlan plan = planWholeSequenceFor(model.spec(), j);
         std::string why = plan.possible ? "" : plan.reason;
@@ -437,6 +475,7 @@ std::unique_ptr<Mutagenesis::Impl> prepare(Model& model, std::string& reason)
             return nullptr;
         }
         rowFloats = std::max(rowFloats, head->rowFloats);
+        windowFloats = std::max(windowFloats, head->windowFloats);
         impl->period = std::lcm(impl->period, head->period);
         impl->heads.push_back(std::move(*head));
     }
@@ -453,6 +492,7 @@ std::unique_ptr<Mutagenesis::Impl> prepare(Model& model, std::string& reason)
             h.denseBias = h.denseBias.to(device);
     }
     impl->rows = std::clamp<std::int64_t>(kBatchFloats / rowFloats, 16, 8192);
+    impl->windows = std::clamp<std::int64_t>(kBatchFloats / windowFloats, 1, 256);
     return impl;
 }
 
@@ -535,6 +575,53 @@ IsmResult Mutagenesis::run(const std::uint8_t* codes, std::int64_t length) const
         }
     }
     return r;
+}
+
+Mutagenesis::Substituted Mutagenesis::substitute(const std::uint8_t* codes, std::int64_t windows,
+                                                 const std::int64_t* positions,
+                                                 const std::uint8_t* bases) const
+{
+    if (!d)
+        throw Error("internal: substitutions by slices need a model fast ISM serves (" + m_reason +
+                    ")");
+    const std::int64_t L = sequenceLength(m_model);
+    for (std::int64_t w = 0; w < windows; ++w)
+        if (positions[w] < 0 || positions[w] >= L || bases[w] >= sequence::kAlphabetSize)
+            throw Error("internal: substitution " + std::to_string(w) + " puts base " +
+                        std::to_string(bases[w]) + " at " + std::to_string(positions[w]) +
+                        " of a " + std::to_string(L) + " bp window");
+    torch::NoGradGuard noGrad;
+    const torch::Device device = m_model.impl().device;
+    const auto sizes = outputSizes(m_model);
+    Substituted out;
+    for (const std::int64_t V : sizes) {
+        out.reference.emplace_back(static_cast<std::size_t>(windows * V));
+        out.substituted.emplace_back(static_cast<std::size_t>(windows * V));
+    }
+    const auto copyRows = [](const torch::Tensor& y, std::vector<float>& to, std::int64_t at) {
+        const auto c = y.to(torch::kCPU).contiguous();
+        std::memcpy(to.data() + at * c.size(1), c.data_ptr<float>(),
+                    sizeof(float) * static_cast<std::size_t>(c.numel()));
+    };
+    std::vector<float> onehot;
+    for (std::int64_t a = 0; a < windows; a += d->windows) {
+        const std::int64_t n = std::min(d->windows, windows - a);
+        onehot.resize(static_cast<std::size_t>(n * L * 4));
+        sequence::oneHot(codes + a * L, static_cast<std::size_t>(n * L), onehot.data());
+        const auto input = torch::from_blob(onehot.data(), {n, L, 4}).permute({0, 2, 1}).to(device);
+        const auto pos =
+            torch::tensor(std::vector<std::int64_t>(positions + a, positions + a + n), torch::kLong)
+                .to(device);
+        const auto base =
+            torch::tensor(std::vector<std::int64_t>(bases + a, bases + a + n), torch::kLong);
+        const auto values = F::one_hot(base, 4).to(torch::kFloat).unsqueeze(2).to(device);
+        for (const Head& h : d->heads) {
+            const Reference ref = referenceOf(h, input, true);
+            copyRows(ref.out, out.reference[h.output], a);
+            copyRows(mutantOutputs(h, ref, pos, values), out.substituted[h.output], a);
+        }
+    }
+    return out;
 }
 
 IsmResult ism(Model& model, const std::uint8_t* codes, std::int64_t length, std::int64_t batchSize,

@@ -55,6 +55,20 @@ public:
     /// the model's input length. An N position is mutated to each of the four bases.
     [[nodiscard]] IsmResult run(const std::uint8_t* codes, std::int64_t length) const;
 
+    /// One substitution in each of `windows` windows of the model's length (`codes`, window
+    /// after window): window w with base `bases[w]` (0..3) at `positions[w]`. Per output,
+    /// W x V_j values on the windows as they are and W x V_j with their substitutions. The
+    /// windows' reference maps are computed together and each substitution from its slices
+    /// (as ISM's mutants), so a variant costs one window's pass, not two. Only on the fast
+    /// way (throws kdna::Error otherwise).
+    struct Substituted {
+        std::vector<std::vector<float>> reference;
+        std::vector<std::vector<float>> substituted;
+    };
+    [[nodiscard]] Substituted substitute(const std::uint8_t* codes, std::int64_t windows,
+                                         const std::int64_t* positions,
+                                         const std::uint8_t* bases) const;
+
     struct Impl;
 
 private:

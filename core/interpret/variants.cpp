@@ -6,6 +6,7 @@
 #include "core/genome/sequence.h"
 #include "core/interpret/attribution.h"
 #include "core/interpret/batches.h"
+#include "core/interpret/ism.h"
 #include "core/model/model.h"
 #include "core/util/atomic_output.h"
 #include "core/util/error.h"
@@ -16,6 +17,7 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <numeric>
 
 #include <htslib/hts.h>
 #include <htslib/vcf.h>
@@ -155,6 +157,71 @@ VariantWindows variantWindows(const Genome& genome, const Variant& v, std::int64
     return w;
 }
 
+namespace {
+
+/// Whether the alternative window is the reference one with its middle base changed to A, C,
+/// G or T: what a substitution by slices computes.
+bool substitutesOneBase(const Variant& v)
+{
+    return v.ref.size() == 1 && v.alt.size() == 1 &&
+           sequence::code(v.alt[0]) < sequence::kAlphabetSize;
+}
+
+/// Adds the predictions of the variants kept[which[i]] (all substitutesOneBase) to `values`
+/// (per variant, T ref values then T alt values), each strand's window weighted `share`:
+/// the reference window through the model, the alternative from its slices.
+void scoreBySlices(const Mutagenesis& mutagenesis, const Genome& genome,
+                   const std::vector<Variant>& kept, const std::vector<std::size_t>& which,
+                   std::int64_t L, Strands strands, const std::vector<std::int64_t>& sizes,
+                   std::vector<float>& values)
+{
+    const std::size_t S = strands == Strands::Both ? 2 : 1;
+    const float share = 1.0F / static_cast<float>(S);
+    const auto T = static_cast<std::size_t>(std::accumulate(sizes.begin(), sizes.end(), 0L));
+    const auto window = static_cast<std::size_t>(L);
+    // A thousand variants at a time: their windows' codes, 2 MB a strand at 2 kb.
+    constexpr std::size_t kChunk = 1024;
+    std::vector<std::uint8_t> codes;
+    std::vector<std::int64_t> positions;
+    std::vector<std::uint8_t> bases;
+    for (std::size_t a = 0; a < which.size(); a += kChunk) {
+        const std::size_t n = std::min(kChunk, which.size() - a);
+        codes.resize(n * S * window);
+        positions.resize(n * S);
+        bases.resize(n * S);
+        for (std::size_t i = 0; i < n; ++i) {
+            const Variant& v = kept[which[a + i]];
+            const std::vector<std::uint8_t> ref = variantWindows(genome, v, L).ref;
+            const std::uint8_t base = sequence::code(v.alt[0]);
+            std::uint8_t* row = codes.data() + i * S * window;
+            std::copy(ref.begin(), ref.end(), row);
+            positions[i * S] = L / 2;
+            bases[i * S] = base;
+            if (S == 2) { // the reverse complement: the allele's complement, mirrored
+                std::copy(ref.begin(), ref.end(), row + window);
+                sequence::reverseComplementCodes(row + window, window);
+                positions[i * S + 1] = L - 1 - L / 2;
+                bases[i * S + 1] = static_cast<std::uint8_t>(sequence::kAlphabetSize - 1 - base);
+            }
+        }
+        const Mutagenesis::Substituted r = mutagenesis.substitute(
+            codes.data(), static_cast<std::int64_t>(n * S), positions.data(), bases.data());
+        for (std::size_t i = 0; i < n * S; ++i) {
+            float* v = values.data() + which[a + i / S] * 2 * T;
+            for (std::size_t j = 0; j < sizes.size(); ++j) {
+                const auto V = static_cast<std::size_t>(sizes[j]);
+                for (std::size_t k = 0; k < V; ++k) {
+                    v[0] += share * r.reference[j][i * V + k];
+                    v[T] += share * r.substituted[j][i * V + k];
+                    ++v;
+                }
+            }
+        }
+    }
+}
+
+} // namespace
+
 float VariantEffect::logFoldChange(std::size_t target) const
 {
     constexpr float eps = 1e-6f;
@@ -179,9 +246,14 @@ VariantEffects variantEffects(Model& model, const Genome& genome, const std::fil
         else
             out.skipped.push_back(problem);
     }
-    // Rows per variant: its ref and alt windows, then with both strands their reverse
-    // complements; one-hot encoded batch by batch so memory stays one batch's worth however
-    // long the file.
+    // A substitution's alternative comes from the slices of its reference window (as ISM's
+    // mutants) where the model allows; the other variants run whole windows.
+    const Mutagenesis mutagenesis(model, IsmWay::Fastest, batchSize);
+    if (mutagenesis.fast())
+        out.bySlices = std::count_if(kept.begin(), kept.end(), substitutesOneBase);
+    // Rows per variant run whole: its ref and alt windows, then with both strands their
+    // reverse complements; one-hot encoded batch by batch so memory stays one batch's worth
+    // however long the file.
     const std::int64_t per = strands == Strands::Both ? 4 : 2;
     const auto sizes = outputSizes(model);
     const std::size_t T = out.targets.size();
@@ -190,13 +262,15 @@ VariantEffects variantEffects(Model& model, const Genome& genome, const std::fil
     std::vector<float> values(kept.size() * 2 * T, 0.0f);
     const auto variants = static_cast<std::int64_t>(kept.size());
     const auto [first, last] = dist::shareOf(group, variants);
-    const std::int64_t base = per * first; // the share's first model row
+    std::vector<std::size_t> sliced, whole; // this share's variants, by the way they run
+    for (auto k = static_cast<std::size_t>(first); k < static_cast<std::size_t>(last); ++k)
+        (mutagenesis.fast() && substitutesOneBase(kept[k]) ? sliced : whole).push_back(k);
     const auto fill = [&](std::int64_t from, std::int64_t count, float* dst) {
-        for (std::int64_t r = base + from; r < base + from + count; ++r) {
+        for (std::int64_t r = from; r < from + count; ++r) {
             const VariantWindows w =
-                variantWindows(genome, kept[static_cast<std::size_t>(r / per)], L);
+                variantWindows(genome, kept[whole[static_cast<std::size_t>(r / per)]], L);
             const auto& codes = r % 2 == 0 ? w.ref : w.alt;
-            float* x = dst + (r - base - from) * L * 4;
+            float* x = dst + (r - from) * L * 4;
             if (r % per < 2)
                 sequence::oneHot(codes.data(), codes.size(), x);
             else
@@ -206,18 +280,21 @@ VariantEffects variantEffects(Model& model, const Genome& genome, const std::fil
     const float share = 2.0f / static_cast<float>(per); // each strand's part of the mean
     const auto take = [&](std::int64_t from, std::int64_t count,
                           const std::vector<torch::Tensor>& outs) {
-        for (std::int64_t r = base + from; r < base + from + count; ++r) {
-            float* v =
-                values.data() + static_cast<std::size_t>(r / per) * 2 * T + (r % 2 == 0 ? 0 : T);
+        for (std::int64_t r = from; r < from + count; ++r) {
+            float* v = values.data() + whole[static_cast<std::size_t>(r / per)] * 2 * T +
+                       (r % 2 == 0 ? 0 : T);
             for (std::size_t j = 0; j < sizes.size(); ++j) {
-                const float* y = outs[j].data_ptr<float>() + (r - base - from) * sizes[j];
+                const float* y = outs[j].data_ptr<float>() + (r - from) * sizes[j];
                 for (std::int64_t k = 0; k < sizes[j]; ++k)
                     *v++ += share * y[k];
             }
         }
     };
     const auto score = [&] {
-        detail::forEachBatch(model, per * (last - first), batchSize, fill, take);
+        if (!sliced.empty())
+            scoreBySlices(mutagenesis, genome, kept, sliced, L, strands, sizes, values);
+        detail::forEachBatch(model, per * static_cast<std::int64_t>(whole.size()), batchSize, fill,
+                             take);
     };
     dist::runShare(group, score, "score its share of the variants");
     if (group != nullptr)

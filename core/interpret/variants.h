@@ -82,6 +82,9 @@ struct VariantEffect {
 struct VariantEffects {
     std::vector<std::string> targets; ///< "output" or "output[i]" when it has several values
     std::vector<VariantEffect> rows;  ///< the variants scored, in file order
+    /// Variants whose alternative was computed from the slices of their reference window
+    /// (substitutions, on a model fast ISM serves); the others ran whole windows.
+    std::int64_t bySlices = 0;
     /// One sentence per variant left out: unreadable alleles, unknown contigs, REF that does
     /// not match the genome (naming the file, record, position and both bases).
     std::vector<std::string> skipped;

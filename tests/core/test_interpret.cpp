@@ -676,6 +676,155 @@ private Q_SLOTS:
         }
     }
 
+    /// One substitution in each of many windows, at positions that differ from window to
+    /// window (the edges too), is what ISM of each window gives for that mutant.
+    void substitutionsAreIsmsMutants()
+    {
+        for (const std::int64_t L : {301, 67}) {
+            Model m = L == 301 ? tutorialCnn(L) : stridedCnn(L);
+            const Mutagenesis mutagenesis(m);
+            QVERIFY(mutagenesis.fast());
+            const std::int64_t W = 9;
+            const auto codes = randomCodes(W * L, 23);
+            const std::vector<std::int64_t> positions = {0, L - 1, 1, L / 2, 7, L - 3, 40, 41, 42};
+            std::vector<std::uint8_t> bases;
+            for (std::int64_t w = 0; w < W; ++w)
+                bases.push_back(static_cast<std::uint8_t>(
+                    (codes[static_cast<std::size_t>(w * L + positions[w])] + 1 + w % 3) % 4));
+            const auto s = mutagenesis.substitute(codes.data(), W, positions.data(), bases.data());
+            for (std::int64_t w = 0; w < W; ++w) {
+                const IsmResult r = mutagenesis.run(codes.data() + w * L, L);
+                for (std::size_t j = 0; j < r.outputSizes.size(); ++j) {
+                    const std::int64_t V = r.outputSizes[j];
+                    for (std::int64_t v = 0; v < V; ++v) {
+                        const double ref = r.reference[j][static_cast<std::size_t>(v)];
+                        const double alt = ref + r.delta[j][static_cast<std::size_t>(
+                                                     (positions[w] * 4 + bases[w]) * V + v)];
+                        const double scale = std::max({1e-3, std::abs(ref), std::abs(alt)});
+                        const auto at = static_cast<std::size_t>(w * V + v);
+                        QVERIFY(std::abs(s.reference[j][at] - ref) <= 1e-5 * scale);
+                        QVERIFY2(std::abs(s.substituted[j][at] - alt) <= 1e-5 * scale,
+                                 qPrintable(QStringLiteral("L %1, window %2: %3 against %4")
+                                                .arg(L)
+                                                .arg(w)
+                                                .arg(s.substituted[j][at])
+                                                .arg(alt)));
+                    }
+                }
+            }
+        }
+        Model padded = paddedCnn(41);
+        const auto codes = randomCodes(41, 3);
+        const std::int64_t at = 20;
+        const std::uint8_t base = 0;
+        QVERIFY_THROWS_EXCEPTION(Error,
+                                 (void)Mutagenesis(padded).substitute(codes.data(), 1, &at, &base));
+    }
+
+    /// SNVs are scored from the reference window's maps and the slice their base reaches (the
+    /// fast ISM way), everything else by whole windows: both give the model's values on the
+    /// ref and alt windows (and their reverse complements), for models with pooling, strides,
+    /// dilation, two heads, and one that slices cannot serve; near the chromosome's ends,
+    /// where the window is padded with N, too.
+    void snvsBySlicesAreTheWholeWindowsValues()
+    {
+        const Genome genome = Genome::open(m_files.fasta);
+        const std::int64_t end1 = genome.length("chr1");
+        std::mt19937 rng(17);
+        std::vector<std::pair<std::string, std::int64_t>> sites = {
+            {"chr1", 0}, {"chr1", 2}, {"chr1", 40}, {"chr1", end1 - 1}, {"chr1", end1 - 30}};
+        for (int k = 0; k < 40; ++k)
+            sites.emplace_back(k % 2 ? "chr1" : "chr2",
+                               std::uniform_int_distribution<std::int64_t>(100, 80000)(rng));
+        std::ostringstream records;
+        std::int64_t snvs = 0;
+        for (std::size_t k = 0; k < sites.size(); ++k) {
+            const auto& [chrom, pos] = sites[k];
+            const std::string ref = genome.fetch(chrom, pos, pos + 1);
+            const std::string alt =
+                std::string(1, "ACGT"[(sequence::code(ref[0]) + 1 + k % 3) % 4]);
+            records << chrom << '\t' << pos + 1 << "\tv" << k << '\t' << ref << '\t' << alt
+                    << "\t.\t.\t.\n";
+            ++snvs;
+        }
+        // Not SNVs: an insertion, a deletion and an N allele go by whole windows.
+        const std::string at = genome.fetch("chr1", 5000, 5003);
+        records << "chr1\t5001\tins\t" << at.substr(0, 1) << '\t' << at.substr(0, 1)
+                << "GA\t.\t.\t.\n"
+                << "chr1\t5001\tdel\t" << at << '\t' << at.substr(0, 1) << "\t.\t.\t.\n"
+                << "chr1\t5001\tn\t" << at.substr(0, 1) << "\tN\t.\t.\t.\n";
+        const auto vcf = m_dir.file("snvs.vcf");
+        writeVcf(vcf, records.str());
+
+        struct Case {
+            const char* name;
+            Model model;
+        };
+        std::vector<Case> cases;
+        cases.push_back({"tutorial", tutorialCnn(301)});
+        cases.push_back({"strided", stridedCnn(67)});
+        cases.push_back({"two heads", twoHeads(41)});
+        cases.push_back({"padded", paddedCnn(41)});
+        for (Case& c : cases) {
+            Model& m = c.model;
+            const std::int64_t L = sequenceLength(m);
+            const bool sliced = Mutagenesis(m).fast();
+            QCOMPARE(sliced, std::string(c.name) != "padded");
+            for (const Strands strands : {Strands::Forward, Strands::Both}) {
+                const VariantEffects e = variantEffects(m, genome, vcf, 5, strands);
+                QCOMPARE(e.rows.size(), sites.size() + 3);
+                QCOMPARE(e.bySlices, sliced ? snvs : 0);
+                // The same windows through the model whole: ref, alt, then their reverse
+                // complements, per row.
+                std::vector<float> windows;
+                for (const VariantEffect& row : e.rows) {
+                    const VariantWindows w = variantWindows(genome, row.variant, L);
+                    for (const auto* codes : {&w.ref, &w.alt}) {
+                        windows.resize(windows.size() + static_cast<std::size_t>(L * 4));
+                        sequence::oneHot(codes->data(), codes->size(),
+                                         windows.data() + windows.size() - L * 4);
+                    }
+                    for (const auto* codes : {&w.ref, &w.alt}) {
+                        windows.resize(windows.size() + static_cast<std::size_t>(L * 4));
+                        sequence::oneHotReverseComplement(codes->data(), codes->size(),
+                                                          windows.data() + windows.size() - L * 4);
+                    }
+                }
+                const auto outs = outputsOf(m, windows, 64);
+                const auto sizes = outputSizes(m);
+                for (std::size_t r = 0; r < e.rows.size(); ++r) {
+                    std::size_t t = 0;
+                    for (std::size_t j = 0; j < sizes.size(); ++j)
+                        for (std::int64_t v = 0; v < sizes[j]; ++v, ++t) {
+                            const auto value = [&](std::size_t row) {
+                                return double(outs[j][row * static_cast<std::size_t>(sizes[j]) +
+                                                      static_cast<std::size_t>(v)]);
+                            };
+                            const double ref = strands == Strands::Forward
+                                                   ? value(4 * r)
+                                                   : 0.5 * (value(4 * r) + value(4 * r + 2));
+                            const double alt = strands == Strands::Forward
+                                                   ? value(4 * r + 1)
+                                                   : 0.5 * (value(4 * r + 1) + value(4 * r + 3));
+                            const VariantEffect& row = e.rows[r];
+                            const double scale = std::max({1e-3, std::abs(ref), std::abs(alt)});
+                            QVERIFY2(std::abs(row.ref[t] - ref) <= 1e-5 * scale &&
+                                         std::abs(row.alt[t] - alt) <= 1e-5 * scale,
+                                     qPrintable(QStringLiteral("%1, %2, target %3: ref %4 / %5, "
+                                                               "alt %6 / %7")
+                                                    .arg(QString::fromUtf8(c.name))
+                                                    .arg(QString::fromStdString(row.variant.id))
+                                                    .arg(t)
+                                                    .arg(row.ref[t])
+                                                    .arg(ref)
+                                                    .arg(row.alt[t])
+                                                    .arg(alt)));
+                        }
+                }
+            }
+        }
+    }
+
     /// A click on a variant shows the model over every window that holds it, on the reference
     /// and with the allele: the middle window is the variant's row, the others the windows cut
     /// by hand, both for a model the whole-sequence plan runs and one run window by window.
