@@ -2,7 +2,9 @@
 
 #include "core/data/track_cache_file.h"
 #include "core/tracks/bigwig.h"
+#include "core/util/text.h"
 
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -17,6 +19,28 @@ namespace kdna::store {
 namespace {
 
 constexpr int kBuilderNice = 10;
+
+/// Bytes a cache of `length` values at `precision` takes (its header aside).
+std::uintmax_t cacheBytes(std::int64_t length, CachePrecision precision)
+{
+    return static_cast<std::uintmax_t>(length) * (precision == CachePrecision::Float32 ? 4U : 2U);
+}
+
+/// The free space of the disk `path` is or will be on: that of its nearest existing folder.
+std::filesystem::space_info spaceAt(std::filesystem::path path)
+{
+    std::error_code ec;
+    while (!path.empty() && !std::filesystem::exists(path, ec))
+        path = path.parent_path();
+    return std::filesystem::space(path.empty() ? "." : path);
+}
+
+/// "1.4 GB", "0.9 MB": a size in a sentence.
+std::string sizeText(std::uintmax_t bytes)
+{
+    const auto b = static_cast<double>(bytes);
+    return b >= 1e9 ? text::number(b / 1e9, 2) + " GB" : text::number(b / 1e6, 2) + " MB";
+}
 
 struct Job {
     std::weak_ptr<TrackCacheSlot> slot;
@@ -105,6 +129,8 @@ private:
                                                    job.length, job.precision);
             };
             auto file = open();
+            if (!file && !roomFor(job))
+                return;
             if (!file && TrackCacheFile::build(job.cache, *job.reader, job.chrom, job.length,
                                                wanted, job.precision))
                 file = open();
@@ -118,6 +144,26 @@ private:
         }
     }
 
+    /// Whether the job's cache leaves room on its disk (leavesRoomFor); says so once per
+    /// process when not, the streams then reading their bigWigs.
+    bool roomFor(const Job& job)
+    {
+        const std::uintmax_t bytes = cacheBytes(job.length, job.precision);
+        const std::filesystem::space_info space = spaceAt(job.cache.parent_path());
+        if (leavesRoomFor(bytes, space))
+            return true;
+        if (!m_saidFull.exchange(true))
+            std::cerr << "kdna: track caches are not written while their folder "
+                      << job.cache.parent_path().string() << " has " << sizeText(space.available)
+                      << " free (" << job.chrom << " of " << job.reader->path().filename().string()
+                      << " takes " << sizeText(bytes)
+                      << ", and caches leave a tenth of the disk and at least 2 GB free); the "
+                         "tracks are read from their bigWigs instead, which is slower: free "
+                         "space there or set XDG_CACHE_HOME to a larger disk\n";
+        return false;
+    }
+
+    std::atomic<bool> m_saidFull{false};
     std::mutex m_mutex;
     std::condition_variable m_changed;
     std::deque<Job> m_jobs;
@@ -142,6 +188,13 @@ std::shared_ptr<TrackCacheSlot> buildTrackCacheBehind(std::shared_ptr<const BigW
     auto cache = TrackCacheFile::pathFor(reader->path(), chrom, precision);
     Builder::instance().add({slot, std::move(reader), chrom, length, std::move(cache), precision});
     return slot;
+}
+
+bool leavesRoomFor(std::uintmax_t bytes, const std::filesystem::space_info& space)
+{
+    constexpr std::uintmax_t kLeastFree = 2'000'000'000;
+    const std::uintmax_t keep = std::max(space.capacity / 10, kLeastFree);
+    return space.available >= bytes && space.available - bytes >= keep;
 }
 
 void waitForTrackCaches()

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -42,6 +43,11 @@ private:
 [[nodiscard]] std::shared_ptr<TrackCacheSlot>
 buildTrackCacheBehind(std::shared_ptr<const BigWigReader> reader, const std::string& chrom,
                       std::int64_t length, CachePrecision precision);
+
+/// Whether a cache of `bytes` may be written to a disk with `space`: it must leave a tenth of
+/// the disk, and at least 2 GB, free, so that caches (12 GB a human track) never fill the
+/// disk a run's own model, checkpoints and predictions are written to.
+[[nodiscard]] bool leavesRoomFor(std::uintmax_t bytes, const std::filesystem::space_info& space);
 
 /// Waits until every queued build has finished or been skipped (tests and benchmarks).
 void waitForTrackCaches();

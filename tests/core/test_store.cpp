@@ -345,6 +345,24 @@ private Q_SLOTS:
         qputenv("XDG_CACHE_HOME", QByteArray::fromStdString(m_dir.file("cache").string()));
     }
 
+    /// Caches never fill the disk: one is written only when it leaves a tenth of the disk, and
+    /// at least 2 GB, free (a human track's cache is 12 GB, its four tracks' 46 GB).
+    void cachesLeaveTheDiskRoom()
+    {
+        constexpr std::uintmax_t G = 1'000'000'000;
+        const auto room = [](std::uintmax_t bytes, std::uintmax_t capacity,
+                             std::uintmax_t available) {
+            return store::leavesRoomFor(bytes, fs::space_info{capacity, available, available});
+        };
+        QVERIFY(room(12 * G, 100 * G, 50 * G));
+        QVERIFY(room(12 * G, 100 * G, 22 * G));      // a tenth of the disk left, just
+        QVERIFY(!room(12 * G, 100 * G, 22 * G - 1)); // a byte short of it
+        QVERIFY(!room(12 * G, 100 * G, 11 * G));     // more than is free: no wrap-around
+        QVERIFY(room(G, 10 * G, 3 * G));             // a small disk keeps 2 GB, not a tenth
+        QVERIFY(!room(G, 10 * G, 3 * G - 1));
+        QVERIFY(room(0, 10 * G, 2 * G));
+    }
+
     /// Caches at bfloat16 (issue 18: the precision the user chooses, float32 by default) take
     /// 2 bytes a base, so a human genome's 4 tracks need 23 GB of disk, not 46; a stream reads
     /// the values rounded the same way before its cache exists (round to nearest, ties to
