@@ -157,7 +157,7 @@ private:
                       << job.cache.parent_path().string() << " has " << sizeText(space.available)
                       << " free (" << job.chrom << " of " << job.reader->path().filename().string()
                       << " takes " << sizeText(bytes)
-                      << ", and caches leave a tenth of the disk and at least 2 GB free); the "
+                      << ", and caches leave 5 % of the disk and at least 2 GB free); the "
                          "tracks are read from their bigWigs instead, which is slower: free "
                          "space there or set XDG_CACHE_HOME to a larger disk\n";
         return false;
@@ -193,7 +193,7 @@ std::shared_ptr<TrackCacheSlot> buildTrackCacheBehind(std::shared_ptr<const BigW
 bool leavesRoomFor(std::uintmax_t bytes, const std::filesystem::space_info& space)
 {
     constexpr std::uintmax_t kLeastFree = 2'000'000'000;
-    const std::uintmax_t keep = std::max(space.capacity / 10, kLeastFree);
+    const std::uintmax_t keep = std::max(space.capacity / 20, kLeastFree);
     return space.available >= bytes && space.available - bytes >= keep;
 }
 

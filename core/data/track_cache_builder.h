@@ -44,7 +44,7 @@ private:
 buildTrackCacheBehind(std::shared_ptr<const BigWigReader> reader, const std::string& chrom,
                       std::int64_t length, CachePrecision precision);
 
-/// Whether a cache of `bytes` may be written to a disk with `space`: it must leave a tenth of
+/// Whether a cache of `bytes` may be written to a disk with `space`: it must leave 5 % of
 /// the disk, and at least 2 GB, free, so that caches (12 GB a human track) never fill the
 /// disk a run's own model, checkpoints and predictions are written to.
 [[nodiscard]] bool leavesRoomFor(std::uintmax_t bytes, const std::filesystem::space_info& space);

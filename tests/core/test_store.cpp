@@ -345,7 +345,7 @@ private Q_SLOTS:
         qputenv("XDG_CACHE_HOME", QByteArray::fromStdString(m_dir.file("cache").string()));
     }
 
-    /// Caches never fill the disk: one is written only when it leaves a tenth of the disk, and
+    /// Caches never fill the disk: one is written only when it leaves 5 % of the disk, and
     /// at least 2 GB, free (a human track's cache is 12 GB, its four tracks' 46 GB).
     void cachesLeaveTheDiskRoom()
     {
@@ -355,10 +355,10 @@ private Q_SLOTS:
             return store::leavesRoomFor(bytes, fs::space_info{capacity, available, available});
         };
         QVERIFY(room(12 * G, 100 * G, 50 * G));
-        QVERIFY(room(12 * G, 100 * G, 22 * G));      // a tenth of the disk left, just
-        QVERIFY(!room(12 * G, 100 * G, 22 * G - 1)); // a byte short of it
+        QVERIFY(room(12 * G, 100 * G, 17 * G));      // 5 % of the disk left, just
+        QVERIFY(!room(12 * G, 100 * G, 17 * G - 1)); // a byte short of it
         QVERIFY(!room(12 * G, 100 * G, 11 * G));     // more than is free: no wrap-around
-        QVERIFY(room(G, 10 * G, 3 * G));             // a small disk keeps 2 GB, not a tenth
+        QVERIFY(room(G, 10 * G, 3 * G));             // a small disk keeps 2 GB, not 5 %
         QVERIFY(!room(G, 10 * G, 3 * G - 1));
         QVERIFY(room(0, 10 * G, 2 * G));
     }
