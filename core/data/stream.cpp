@@ -66,15 +66,21 @@ std::shared_ptr<const BigWigReader> bigWigOf(const std::filesystem::path& bigwig
 std::string optionsKey(const StreamOptions& o)
 {
     return std::to_string(o.blockBases) + "|" + std::to_string(static_cast<int>(o.backing)) + "|" +
-           std::to_string(static_cast<int>(o.precision));
+           std::to_string(static_cast<int>(o.precision)) + "|" +
+           std::to_string(o.cachedTrackBlockBases);
 }
+
+/// A track's loader and the block size it reads best in.
+struct TrackSource {
+    TrackStream::Loader load;
+    std::int64_t blockBases = 0;
+};
 
 /// Reads the cache file when a valid one is there; else the bigWig, until the cache the
 /// builder writes behind the reads is ready (the same floats either way: a bigWig read is
 /// rounded to the cache's precision).
-TrackStream::Loader trackLoader(const std::shared_ptr<const BigWigReader>& reader,
-                                const std::string& chrom, std::int64_t length,
-                                const StreamOptions& options)
+TrackSource trackSource(const std::shared_ptr<const BigWigReader>& reader, const std::string& chrom,
+                        std::int64_t length, const StreamOptions& options)
 {
     const std::int64_t stored = reader->contains(chrom) ? reader->length(chrom) : 0;
     const std::int64_t cached = std::min(length, stored);
@@ -89,8 +95,11 @@ TrackStream::Loader trackLoader(const std::shared_ptr<const BigWigReader>& reade
         if (!file)
             later = buildTrackCacheBehind(reader, chrom, cached, precision);
     }
-    return [reader, file, later, chrom, stored, precision](std::int64_t start, std::int64_t end,
-                                                           float* out) {
+    TrackSource source;
+    source.blockBases =
+        file ? std::min(options.blockBases, options.cachedTrackBlockBases) : options.blockBases;
+    source.load = [reader, file, later, chrom, stored, precision](std::int64_t start,
+                                                                  std::int64_t end, float* out) {
         const std::int64_t inFile = std::clamp(stored - start, std::int64_t{0}, end - start);
         if (inFile > 0) {
             const TrackCacheFile* from = file ? file.get() : (later ? later->file() : nullptr);
@@ -105,6 +114,7 @@ TrackStream::Loader trackLoader(const std::shared_ptr<const BigWigReader>& reade
         }
         std::fill(out + inFile, out + (end - start), 0.0F);
     };
+    return source;
 }
 
 } // namespace
@@ -257,8 +267,9 @@ std::shared_ptr<const TrackStream> openTrack(const std::filesystem::path& bigwig
     return streams.get(
         keyOf(bigwig) + "|" + chrom + "|" + std::to_string(length) + "|" + optionsKey(options),
         [&] {
-            return std::make_shared<const TrackStream>(
-                length, options.blockBases, trackLoader(bigWigOf(bigwig), chrom, length, options));
+            TrackSource source = trackSource(bigWigOf(bigwig), chrom, length, options);
+            return std::make_shared<const TrackStream>(length, source.blockBases,
+                                                       std::move(source.load));
         });
 }
 

@@ -28,6 +28,11 @@ struct StreamOptions { // 8 kb blocks: a random window reads 4x its bases, not 3
     std::int64_t blockBases = std::int64_t{1} << 13;
     TrackBacking backing = TrackBacking::CacheFile;
     CachePrecision precision = CachePrecision::Float32; ///< of the cache files (CacheFile)
+    /// The blocks of a track whose cache file is there when it opens, when smaller than
+    /// blockBases: a page of float32. A pread costs about the same for one page or eight,
+    /// while a label of one base in an 8 kb block reads (and keeps) 32 KB for 4 bytes; a block
+    /// decoded from the bigWig costs a whole bigWig block (tens of kb) however few it keeps.
+    std::int64_t cachedTrackBlockBases = std::int64_t{1} << 10;
 };
 /// What open() uses when not told (a test or a benchmark may change it).
 [[nodiscard]] StreamOptions defaultStreamOptions();

@@ -325,6 +325,7 @@ private Q_SLOTS:
                                                  std::int64_t,
                                                  const char*) { phases.push_back(what); });
             const auto track = store::openTrack(bw, "chr2", length, options);
+            QCOMPARE(track->blockBases(), options.blockBases); // blocks as decoded from the bigWig
             QVERIFY(phases.empty());               // no cache written on the opening thread
             const auto first = readAll(*track, 1); // whichever backing each block had
             QVERIFY(std::memcmp(first.data(), want.data(), first.size() * sizeof(float)) == 0);
@@ -338,6 +339,9 @@ private Q_SLOTS:
         const auto stamp = fs::last_write_time(cache);
         store::clearBlockCache();
         const auto track = store::openTrack(bw, "chr2", length, options);
+        // Its cache there at opening, a track reads a page a block: a one-base label reads 4 KB,
+        // not the 16 KB of a 4 kb block.
+        QCOMPARE(track->blockBases(), options.cachedTrackBlockBases);
         store::waitForTrackCaches();
         QCOMPARE(fs::last_write_time(cache), stamp); // read, not written again
         const auto got = readAll(*track, 1);
