@@ -168,8 +168,8 @@ bool substitutesOneBase(const Variant& v)
 }
 
 /// Adds the predictions of the variants kept[which[i]] (all substitutesOneBase) to `values`
-/// (per variant, T ref values then T alt values), each strand's window weighted `share`:
-/// the reference window through the model, the alternative from its slices.
+/// (per variant, T ref values then T alt values), each strand's window weighted by its part
+/// of the mean: the reference window through the model, the alternative from its slices.
 void scoreBySlices(const Mutagenesis& mutagenesis, const Genome& genome,
                    const std::vector<Variant>& kept, const std::vector<std::size_t>& which,
                    std::int64_t L, Strands strands, const std::vector<std::int64_t>& sizes,
