@@ -22,6 +22,7 @@
 
 #include <QComboBox>
 #include <QElapsedTimer>
+#include <QImage>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPaintDevice>
@@ -208,6 +209,7 @@ private Q_SLOTS:
     void newerExplanationWins();
     void vcfBecomesAVariantLane();
     void explainHereOnTwoKilobases();
+    void labelsStayReadableOverTheData();
 
 private:
     /// A Tracks step on the trained demo project, its model loaded, shown at `width`.
@@ -587,6 +589,37 @@ void TestAttributionTracks::explainHereOnTwoKilobases()
           "drawn",
           seconds);
     QVERIFY2(seconds < 10, "far from the 2 s target");
+}
+
+/// A lane's labels (the data range, the r of the prediction in view) sit on a card of the
+/// background, so a line of their own colour running under them does not hide them: the card
+/// is where asked, lighter than the data under it, and the data beside it is untouched.
+void TestAttributionTracks::labelsStayReadableOverTheData()
+{
+    const QColor prediction(0xe6, 0x6e, 0x14);
+    QImage image(300, 40, QImage::Format_ARGB32);
+    image.fill(prediction);
+    const paint::Theme theme;
+    QRectF card;
+    {
+        QPainter p(&image);
+        QFont font = p.font();
+        font.setPixelSize(11);
+        p.setFont(font);
+        card = paint::drawCardText(p, theme, {290, 5}, paint::CardCorner::TopRight, 14,
+                                   QStringLiteral("r = 0.863 with demo_signal in view"),
+                                   prediction.darker(120));
+    }
+    QCOMPARE(card.right(), 290.0);
+    QCOMPARE(card.top(), 5.0);
+    QVERIFY(card.width() > 100);
+    // The card's margin, right of the last letter: the background seen through, not the line.
+    const QColor under =
+        image.pixelColor(static_cast<int>(card.right()) - 1, static_cast<int>(card.center().y()));
+    QVERIFY2(under.blue() > 180 && under.green() > 200,
+             qPrintable(QStringLiteral("%1 under the label").arg(under.name())));
+    QCOMPARE(image.pixelColor(295, 10), prediction);
+    QCOMPARE(image.pixelColor(static_cast<int>(card.left()) - 3, 10), prediction);
 }
 
 QTEST_MAIN(TestAttributionTracks)

@@ -227,15 +227,30 @@ void drawScaleLabel(QPainter& p, const Theme& theme, const QRectF& lane, const S
     p.setFont(font);
     const QString text =
         QStringLiteral("[%1 - %2]").arg(number(scale.minimum), number(scale.maximum));
-    // On a card of the background: the label sits where the tallest bars reach.
-    const double width = QFontMetricsF(font).horizontalAdvance(text) + 6;
-    const QRectF box(right ? lane.right() - width - 2 : lane.left() + 2, lane.top() + 1, width, 13);
+    // On a card: the label sits where the tallest bars reach.
+    if (right)
+        drawCardText(p, theme, {lane.right() - 2, lane.top() + 1}, CardCorner::TopRight, 13, text,
+                     theme.ink);
+    else
+        drawCardText(p, theme, {lane.left() + 2, lane.top() + 1}, CardCorner::TopLeft, 13, text,
+                     theme.ink);
+    p.restore();
+}
+
+QRectF drawCardText(QPainter& p, const Theme& theme, const QPointF& at, CardCorner corner,
+                    double height, const QString& text, const QColor& ink)
+{
+    const double width = QFontMetricsF(p.font()).horizontalAdvance(text) + 6;
+    const QRectF box(corner == CardCorner::TopRight ? at.x() - width : at.x(), at.y(), width,
+                     height);
     QColor card = theme.background;
     card.setAlpha(215);
     p.fillRect(box, card);
-    p.setPen(theme.ink);
+    p.save();
+    p.setPen(ink);
     p.drawText(box, Qt::AlignCenter, text);
     p.restore();
+    return box;
 }
 
 void drawFeatures(QPainter& p, const Theme& theme, const ViewFrame& frame, const QRectF& lane,

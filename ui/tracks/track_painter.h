@@ -71,6 +71,14 @@ void drawRuler(QPainter& p, const Theme& theme, const ViewFrame& frame, const QR
 void drawSignal(QPainter& p, const ViewFrame& frame, const QRectF& lane,
                 const SignalSamples& samples, const SignalScale& scale, const QColor& color,
                 SignalStyle style);
+/// Which corner of a card its point gives.
+enum class CardCorner { TopLeft, TopRight };
+/// `text` in `ink`, centred on a card of the background (a little see-through) as wide as the
+/// text plus a margin and `height` tall, placed by its `corner` at `at`: a label that stays
+/// readable over the data it sits on. Returns the card's rectangle.
+QRectF drawCardText(QPainter& p, const Theme& theme, const QPointF& at, CardCorner corner,
+                    double height, const QString& text, const QColor& ink);
+
 /// "[0 - 12.5]" in the lane's top-left corner, as IGV shows a data range (top-right with
 /// `right`, where a heatmap's row letters leave room).
 void drawScaleLabel(QPainter& p, const Theme& theme, const QRectF& lane, const SignalScale& scale,

@@ -302,10 +302,11 @@ void TrackView::paintSignalLane(QPainter& p, const paint::Theme& theme, const Vi
         font.setPixelSize(11);
         font.setBold(true);
         p.setFont(font);
-        p.setPen(theme.dark ? layer.track->style.color.lighter(130)
-                            : layer.track->style.color.darker(120));
-        p.drawText(QRectF(area.left(), y, area.width() - 4, 14), Qt::AlignRight | Qt::AlignTop,
-                   text);
+        // On a card, as the scale label is: at base resolution the prediction's line, in the
+        // same colour, runs through it.
+        paint::drawCardText(p, theme, {area.right() - 4, y}, paint::CardCorner::TopRight, 14, text,
+                            theme.dark ? layer.track->style.color.lighter(130)
+                                       : layer.track->style.color.darker(120));
         p.restore();
         y += 14;
     }
