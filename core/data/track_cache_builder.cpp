@@ -1,8 +1,8 @@
 #include "core/data/track_cache_builder.h"
 
+#include "core/data/cache_settings.h"
 #include "core/data/track_cache_file.h"
 #include "core/tracks/bigwig.h"
-#include "core/util/text.h"
 
 #include <algorithm>
 #include <condition_variable>
@@ -20,12 +20,6 @@ namespace {
 
 constexpr int kBuilderNice = 10;
 
-/// Bytes a cache of `length` values at `precision` takes (its header aside).
-std::uintmax_t cacheBytes(std::int64_t length, CachePrecision precision)
-{
-    return static_cast<std::uintmax_t>(length) * (precision == CachePrecision::Float32 ? 4U : 2U);
-}
-
 /// The free space of the disk `path` is or will be on: that of its nearest existing folder.
 std::filesystem::space_info spaceAt(std::filesystem::path path)
 {
@@ -33,13 +27,6 @@ std::filesystem::space_info spaceAt(std::filesystem::path path)
     while (!path.empty() && !std::filesystem::exists(path, ec))
         path = path.parent_path();
     return std::filesystem::space(path.empty() ? "." : path);
-}
-
-/// "1.4 GB", "0.9 MB": a size in a sentence.
-std::string sizeText(std::uintmax_t bytes)
-{
-    const auto b = static_cast<double>(bytes);
-    return b >= 1e9 ? text::number(b / 1e9, 2) + " GB" : text::number(b / 1e6, 2) + " MB";
 }
 
 struct Job {
@@ -148,15 +135,20 @@ private:
     /// process when not, the streams then reading their bigWigs.
     bool roomFor(const Job& job)
     {
-        const std::uintmax_t bytes = cacheBytes(job.length, job.precision);
+        const auto size = [](std::uintmax_t b) {
+            return formatMemorySize(static_cast<std::int64_t>(b));
+        };
+        // Its values; the header is a few hundred bytes.
+        const std::uintmax_t bytes =
+            static_cast<std::uintmax_t>(job.length) * bytesPerValue(job.precision);
         const std::filesystem::space_info space = spaceAt(job.cache.parent_path());
         if (leavesRoomFor(bytes, space))
             return true;
         if (!m_saidFull.exchange(true))
             std::cerr << "kdna: track caches are not written while their folder "
-                      << job.cache.parent_path().string() << " has " << sizeText(space.available)
+                      << job.cache.parent_path().string() << " has " << size(space.available)
                       << " free (" << job.chrom << " of " << job.reader->path().filename().string()
-                      << " takes " << sizeText(bytes)
+                      << " takes " << size(bytes)
                       << ", and caches leave 5 % of the disk and at least 2 GB free); the "
                          "tracks are read from their bigWigs instead, which is slower: free "
                          "space there or set XDG_CACHE_HOME to a larger disk\n";

@@ -26,11 +26,6 @@ namespace {
 constexpr std::array<char, 8> kMagic = {'K', 'D', 'N', 'A', 'T', 'R', 'K', '1'};
 constexpr std::int64_t kChunk = std::int64_t{1} << 20; // bases decoded at a time when building
 
-std::size_t bytesPerValue(CachePrecision p)
-{
-    return p == CachePrecision::BFloat16 ? 2 : 4;
-}
-
 /// The top half of `v` rounded to the nearest bfloat16, ties to even (a NaN stays one).
 std::uint16_t toBFloat16(float v)
 {
@@ -78,6 +73,11 @@ bool isValid(const fs::path& path, const std::string& header, std::int64_t lengt
 struct Stopped {};
 
 } // namespace
+
+std::size_t bytesPerValue(CachePrecision p)
+{
+    return p == CachePrecision::BFloat16 ? 2 : 4;
+}
 
 float atPrecision(float v, CachePrecision precision)
 {

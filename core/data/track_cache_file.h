@@ -22,6 +22,8 @@ namespace kdna::store {
 
 /// `v` at `precision` (CachePrecision, stream.h; itself at Float32).
 [[nodiscard]] float atPrecision(float v, CachePrecision precision);
+/// Bytes a cache file keeps per base at `precision`.
+[[nodiscard]] std::size_t bytesPerValue(CachePrecision precision);
 
 class TrackCacheFile {
 public:

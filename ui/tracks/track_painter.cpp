@@ -228,12 +228,8 @@ void drawScaleLabel(QPainter& p, const Theme& theme, const QRectF& lane, const S
     const QString text =
         QStringLiteral("[%1 - %2]").arg(number(scale.minimum), number(scale.maximum));
     // On a card: the label sits where the tallest bars reach.
-    if (right)
-        drawCardText(p, theme, {lane.right() - 2, lane.top() + 1}, CardCorner::TopRight, 13, text,
-                     theme.ink);
-    else
-        drawCardText(p, theme, {lane.left() + 2, lane.top() + 1}, CardCorner::TopLeft, 13, text,
-                     theme.ink);
+    drawCardText(p, theme, {right ? lane.right() - 2 : lane.left() + 2, lane.top() + 1},
+                 right ? CardCorner::TopRight : CardCorner::TopLeft, 13, text, theme.ink);
     p.restore();
 }
 
