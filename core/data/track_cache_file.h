@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/data/cache_file.h"
 #include "core/data/stream.h"
 
 #include <cstdint>
@@ -12,12 +13,11 @@ namespace kdna {
 class BigWigReader;
 }
 
-/// A bigWig chromosome decoded once into float32 per base, in the user's cache folder, so
-/// later reads are a pread instead of libBigWig's decompression. The file is keyed by the
-/// bigWig's path, size and modification time and the chromosome; a stale, truncated or
-/// foreign file is not used and is rebuilt; building goes through AtomicOutput, so a crash
-/// or a cancelled build never leaves a half-written cache under the real name. Streams build
-/// theirs behind the reads (core/data/track_cache_builder.h).
+/// A bigWig chromosome decoded once into float32 (or bfloat16) per base, in the user's cache
+/// folder, so later reads are a pread instead of libBigWig's decompression: a CacheFile
+/// (cache_file.h: keyed by the bigWig's stamp and the chromosome, not used when stale,
+/// truncated or foreign, written atomically). Streams build theirs behind the reads
+/// (core/data/track_cache_builder.h).
 namespace kdna::store {
 
 /// `v` at `precision` (CachePrecision, stream.h; itself at Float32).
@@ -51,7 +51,7 @@ public:
 
     /// Values [start, end) into `out`.
     void read(std::int64_t start, std::int64_t end, float* out) const;
-    [[nodiscard]] const std::filesystem::path& path() const { return m_path; }
+    [[nodiscard]] const std::filesystem::path& path() const;
 
     /// Where the cache of (bigwig, chrom) at `precision` lives (folder: the user's
     /// cache/tracks).
@@ -60,13 +60,8 @@ public:
             CachePrecision precision = CachePrecision::Float32);
 
 private:
-    TrackCacheFile(std::filesystem::path path, int fd, std::int64_t dataOffset,
-                   CachePrecision precision);
-    /// Bytes [offset, offset + size) of the file into `out`.
-    void readBytes(std::int64_t offset, std::size_t size, char* out) const;
-    std::filesystem::path m_path;
-    int m_fd;
-    std::int64_t m_dataOffset;
+    TrackCacheFile(std::unique_ptr<const CacheFile> file, CachePrecision precision);
+    std::unique_ptr<const CacheFile> m_file;
     CachePrecision m_precision;
 };
 

@@ -1,0 +1,100 @@
+#include "core/data/cache_file.h"
+
+#include "core/util/atomic_output.h"
+#include "core/util/error.h"
+#include "core/util/paths.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <ostream>
+#include <unistd.h>
+
+namespace kdna::store {
+namespace fs = std::filesystem;
+namespace {
+
+/// Thrown inside AtomicOutput's fill to drop the temporary of a build told to stop.
+struct Stopped {};
+
+} // namespace
+
+std::string CacheFile::header(const Magic& magic, const fs::path& source, const std::string& chrom,
+                              std::int64_t length, const std::string& variant)
+{
+    std::string h(magic.begin(), magic.end());
+    h += paths::fileStamp(source) + "\n" + chrom + "\n" + std::to_string(length) + "\n";
+    if (!variant.empty())
+        h += variant + "\n";
+    h.resize((h.size() + 63) / 64 * 64, '\0'); // the data starts aligned
+    return h;
+}
+
+std::unique_ptr<const CacheFile>
+CacheFile::openIfValid(const fs::path& path, const std::string& header, std::uint64_t dataBytes)
+{
+    std::error_code ec;
+    const auto size = fs::file_size(path, ec);
+    if (ec || size != header.size() + dataBytes)
+        return nullptr;
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return nullptr; // removed since: as if missing
+    std::string got(header.size(), '\0');
+    if (::pread(fd, got.data(), got.size(), 0) != static_cast<ssize_t>(got.size()) ||
+        got != header) {
+        ::close(fd);
+        return nullptr;
+    }
+    return std::unique_ptr<const CacheFile>(
+        new CacheFile(path, fd, static_cast<std::int64_t>(header.size())));
+}
+
+bool CacheFile::write(const fs::path& path, const std::string& header,
+                      const std::function<bool(std::ostream&)>& fill)
+{
+    fs::create_directories(path.parent_path());
+    try {
+        AtomicOutput::writeFile(
+            path,
+            [&](std::ostream& out) {
+                out.write(header.data(), static_cast<std::streamsize>(header.size()));
+                if (!fill(out))
+                    throw Stopped{};
+            },
+            true);
+    } catch (const Stopped&) {
+        return false;
+    }
+    return true;
+}
+
+CacheFile::CacheFile(fs::path path, int fd, std::int64_t dataOffset)
+    : m_path(std::move(path))
+    , m_fd(fd)
+    , m_dataOffset(dataOffset)
+{}
+
+CacheFile::~CacheFile()
+{
+    ::close(m_fd);
+}
+
+void CacheFile::readData(std::int64_t offsetIn, std::size_t size, char* bytes) const
+{
+    std::size_t want = size;
+    auto offset = static_cast<off_t>(m_dataOffset + offsetIn);
+    while (want > 0) {
+        const ssize_t n = ::pread(m_fd, bytes, want, offset);
+        if (n <= 0)
+            throw Error::inFile(m_path.string(), 0,
+                                n == 0 ? std::string("the cache ends early (truncated while in "
+                                                     "use?)")
+                                       : std::string(std::strerror(errno)));
+        bytes += n;
+        offset += n;
+        want -= static_cast<std::size_t>(n);
+    }
+}
+
+} // namespace kdna::store

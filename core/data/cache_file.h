@@ -1,0 +1,53 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <iosfwd>
+#include <memory>
+#include <string>
+
+/// A file kdna derives once from a source file's chromosome (a bigWig's values, a FASTA's
+/// codes) and reads by pread afterwards. It starts with a header naming what it holds: a
+/// magic word, the source's stamp (path, size, mtime), the chromosome, its length and a
+/// variant line, padded so the data starts aligned. A file is used only when its header is
+/// the expected one byte for byte and its size is the header's plus the data's, so a changed
+/// source, another chromosome or a truncated file reads as missing; it is written through
+/// AtomicOutput, so a crash or a stopped build never leaves half a file under the real name.
+namespace kdna::store {
+
+class CacheFile {
+public:
+    using Magic = std::array<char, 8>;
+
+    /// The header a cache of `chrom` (`length` bases) of `source` says; `variant`, when not
+    /// empty, is a line of its own (a file without one reads as the default variant).
+    [[nodiscard]] static std::string header(const Magic& magic, const std::filesystem::path& source,
+                                            const std::string& chrom, std::int64_t length,
+                                            const std::string& variant = {});
+    /// The file at `path` when its header is `header` and `dataBytes` follow it, else null.
+    [[nodiscard]] static std::unique_ptr<const CacheFile>
+    openIfValid(const std::filesystem::path& path, const std::string& header,
+                std::uint64_t dataBytes);
+    /// Writes `path`: the header, then what `fill` writes; `fill` returns false when told to
+    /// stop, and then nothing is left under the real name and this returns false.
+    static bool write(const std::filesystem::path& path, const std::string& header,
+                      const std::function<bool(std::ostream&)>& fill);
+    ~CacheFile();
+    CacheFile(const CacheFile&) = delete;
+    CacheFile& operator=(const CacheFile&) = delete;
+
+    /// Bytes [offset, offset + size) of the data (after the header) into `out`; throws
+    /// kdna::Error naming the file when it ends early.
+    void readData(std::int64_t offset, std::size_t size, char* out) const;
+    [[nodiscard]] const std::filesystem::path& path() const { return m_path; }
+
+private:
+    CacheFile(std::filesystem::path path, int fd, std::int64_t dataOffset);
+    std::filesystem::path m_path;
+    int m_fd;
+    std::int64_t m_dataOffset;
+};
+
+} // namespace kdna::store
