@@ -2,8 +2,10 @@
 
 #include "core/util/atomic_output.h"
 #include "core/util/error.h"
+#include "core/util/opening_progress.h"
 #include "core/util/paths.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -50,8 +52,9 @@ CacheFile::openIfValid(const fs::path& path, const std::string& header, std::uin
         new CacheFile(path, fd, static_cast<std::int64_t>(header.size())));
 }
 
-bool CacheFile::write(const fs::path& path, const std::string& header,
-                      const std::function<bool(std::ostream&)>& fill)
+bool CacheFile::write(const fs::path& path, const std::string& header, const std::string& what,
+                      std::int64_t length, std::int64_t chunk,
+                      const std::function<bool()>& keepGoing, const Encoder& encode)
 {
     fs::create_directories(path.parent_path());
     try {
@@ -59,8 +62,16 @@ bool CacheFile::write(const fs::path& path, const std::string& header,
             path,
             [&](std::ostream& out) {
                 out.write(header.data(), static_cast<std::streamsize>(header.size()));
-                if (!fill(out))
-                    throw Stopped{};
+                std::vector<char> bytes;
+                reportOpening(what, 0, length);
+                for (std::int64_t s = 0; s < length; s += chunk) {
+                    if (!keepGoing())
+                        throw Stopped{};
+                    const std::int64_t e = std::min(length, s + chunk);
+                    encode(s, e, bytes);
+                    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+                    reportOpening(what, e, length);
+                }
             },
             true);
     } catch (const Stopped&) {

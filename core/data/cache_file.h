@@ -4,9 +4,9 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
-#include <iosfwd>
 #include <memory>
 #include <string>
+#include <vector>
 
 /// A file kdna derives once from a source file's chromosome (a bigWig's values, a FASTA's
 /// codes) and reads by pread afterwards. It starts with a header naming what it holds: a
@@ -30,10 +30,16 @@ public:
     [[nodiscard]] static std::unique_ptr<const CacheFile>
     openIfValid(const std::filesystem::path& path, const std::string& header,
                 std::uint64_t dataBytes);
-    /// Writes `path`: the header, then what `fill` writes; `fill` returns false when told to
-    /// stop, and then nothing is left under the real name and this returns false.
+    /// Writes `path`: the header, then the data of bases [0, length), `chunk` bases at a time
+    /// (`encode(start, end, bytes)` sets `bytes` to the data of [start, end); `chunk` keeps
+    /// what a build holds bounded), reporting progress as `what` (opening_progress.h). Checks
+    /// `keepGoing()` before each chunk; when told to stop, nothing is left under the real name
+    /// and this returns false.
+    using Encoder =
+        std::function<void(std::int64_t start, std::int64_t end, std::vector<char>& bytes)>;
     static bool write(const std::filesystem::path& path, const std::string& header,
-                      const std::function<bool(std::ostream&)>& fill);
+                      const std::string& what, std::int64_t length, std::int64_t chunk,
+                      const std::function<bool()>& keepGoing, const Encoder& encode);
     ~CacheFile();
     CacheFile(const CacheFile&) = delete;
     CacheFile& operator=(const CacheFile&) = delete;

@@ -1,11 +1,11 @@
 #include "core/data/dataset.h"
 
 #include "core/data/continuous_dataset.h"
-#include "core/util/opening_progress.h"
 #include "core/data/sparse_dataset.h"
 #include "core/data/statistics_cache.h"
 #include "core/genome/sequence.h"
 #include "core/tracks/bigwig.h"
+#include "core/util/opening_progress.h"
 #include "core/util/text.h"
 
 #include <algorithm>

@@ -1,7 +1,8 @@
 #include "core/data/stream.h"
 
 #include "core/data/block_cache.h"
-#include "core/data/track_cache_builder.h"
+#include "core/data/cache_builder.h"
+#include "core/data/sequence_cache_file.h"
 #include "core/data/track_cache_file.h"
 #include "core/genome/genome.h"
 #include "core/tracks/bigwig.h"
@@ -85,10 +86,10 @@ TrackSource trackSource(const std::shared_ptr<const BigWigReader>& reader, const
     const std::int64_t stored = reader->contains(chrom) ? reader->length(chrom) : 0;
     const std::int64_t cached = std::min(length, stored);
     const CachePrecision precision =
-        options.backing == TrackBacking::CacheFile ? options.precision : CachePrecision::Float32;
+        options.backing == Backing::CacheFile ? options.precision : CachePrecision::Float32;
     std::shared_ptr<const TrackCacheFile> file;
     std::shared_ptr<TrackCacheSlot> later;
-    if (stored > 0 && options.backing == TrackBacking::CacheFile) {
+    if (stored > 0 && options.backing == Backing::CacheFile) {
         file =
             TrackCacheFile::openIfValid(TrackCacheFile::pathFor(reader->path(), chrom, precision),
                                         reader->path(), chrom, cached, precision);
@@ -115,6 +116,28 @@ TrackSource trackSource(const std::shared_ptr<const BigWigReader>& reader, const
         std::fill(out + inFile, out + (end - start), 0.0F);
     };
     return source;
+}
+
+/// Reads the sequence cache when a valid one is there; else faidx, until the cache the
+/// builder writes behind the reads is ready (the same codes either way).
+SequenceStream::Loader sequenceSource(const std::shared_ptr<const Genome>& genome,
+                                      const std::string& chrom, std::int64_t length,
+                                      const StreamOptions& options)
+{
+    std::shared_ptr<const SequenceCacheFile> file;
+    std::shared_ptr<SequenceCacheSlot> later;
+    if (length > 0 && options.backing == Backing::CacheFile) {
+        file = SequenceCacheFile::openIfValid(SequenceCacheFile::pathFor(genome->path(), chrom),
+                                              genome->path(), chrom, length);
+        if (!file)
+            later = buildSequenceCacheBehind(genome, chrom, length);
+    }
+    return [genome, file, later, chrom](std::int64_t start, std::int64_t end, std::uint8_t* out) {
+        if (const SequenceCacheFile* from = file ? file.get() : (later ? later->file() : nullptr))
+            from->read(start, end, out);
+        else
+            genome->fetchCodes(chrom, start, end, out);
+    };
 }
 
 } // namespace
@@ -248,15 +271,15 @@ std::shared_ptr<const SequenceStream> openSequence(const std::filesystem::path& 
                                                    const StreamOptions& options)
 {
     static Shared<const SequenceStream> streams;
-    return streams.get(keyOf(fasta) + "|" + chrom + "|" + std::to_string(options.blockBases), [&] {
-        auto genome = genomeOf(fasta);
-        const std::int64_t length = genome->length(chrom);
-        return std::make_shared<const SequenceStream>(
-            length, options.blockBases,
-            [genome, chrom](std::int64_t s, std::int64_t e, std::uint8_t* out) {
-                genome->fetchCodes(chrom, s, e, out);
-            });
-    });
+    return streams.get(keyOf(fasta) + "|" + chrom + "|" + std::to_string(options.blockBases) + "|" +
+                           std::to_string(static_cast<int>(options.backing)),
+                       [&] {
+                           auto genome = genomeOf(fasta);
+                           const std::int64_t length = genome->length(chrom);
+                           return std::make_shared<const SequenceStream>(
+                               length, options.blockBases,
+                               sequenceSource(genome, chrom, length, options));
+                       });
 }
 
 std::shared_ptr<const TrackStream> openTrack(const std::filesystem::path& bigwig,

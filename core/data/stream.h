@@ -11,10 +11,10 @@
 /// (core/data/block_cache.h), so memory follows the cache's budget, not the genome's size.
 namespace kdna::store {
 
-/// Where a streamed track's blocks come from.
-enum class TrackBacking {
-    BigWig,    ///< straight from the bigWig through libBigWig, one read per block
-    CacheFile, ///< from a file kdna writes once per (bigWig, chromosome), by pread
+/// Where a stream's blocks come from.
+enum class Backing {
+    Source,    ///< straight from the file: a bigWig through libBigWig, a FASTA through faidx
+    CacheFile, ///< from a file kdna writes once per (file, chromosome), by pread
 };
 
 /// How a track cache keeps its values: float32, the bigWig's own (exact, 4 bytes a base), or
@@ -26,7 +26,7 @@ enum class CachePrecision { Float32, BFloat16 };
 
 struct StreamOptions { // 8 kb blocks: a random window reads 4x its bases, not 32x (bench_store)
     std::int64_t blockBases = std::int64_t{1} << 13;
-    TrackBacking backing = TrackBacking::CacheFile;
+    Backing backing = Backing::CacheFile;
     CachePrecision precision = CachePrecision::Float32; ///< of the cache files (CacheFile)
     /// The blocks of a track whose cache file is there when it opens, when smaller than
     /// blockBases: a page of float32. A pread costs about the same for one page or eight,
@@ -79,7 +79,9 @@ private:
 using SequenceStream = Stream<std::uint8_t>;
 using TrackStream = Stream<float>;
 
-/// A chromosome of a FASTA as codes (sequence::code), through htslib's faidx per block.
+/// A chromosome of a FASTA as codes (sequence::code): from its sequence cache file when
+/// options.backing says so and a valid one is there, else through htslib's faidx per block
+/// until the cache written behind the reads is ready (the same codes either way).
 [[nodiscard]] std::shared_ptr<const SequenceStream>
 openSequence(const std::filesystem::path& fasta, const std::string& chrom,
              const StreamOptions& options = defaultStreamOptions());

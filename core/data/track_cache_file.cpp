@@ -2,14 +2,13 @@
 
 #include "core/tracks/bigwig.h"
 #include "core/util/error.h"
-#include "core/util/opening_progress.h"
 #include "core/util/paths.h"
 
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstring>
 #include <functional>
-#include <ostream>
 #include <vector>
 
 namespace kdna::store {
@@ -64,31 +63,22 @@ bool TrackCacheFile::build(const fs::path& path, const BigWigReader& reader,
                            const std::string& chrom, std::int64_t length,
                            const std::function<bool()>& keepGoing, CachePrecision precision)
 {
+    std::vector<float> values;
+    std::vector<std::uint16_t> halves;
     return CacheFile::write(
-        path, headerFor(reader.path(), chrom, length, precision), [&](std::ostream& out) {
-            std::vector<float> chunk;
-            std::vector<std::uint16_t> halves;
-            const std::string what =
-                "the track cache of " + reader.path().filename().string() + " on " + chrom;
-            reportOpening(what, 0, length);
-            for (std::int64_t s = 0; s < length; s += kChunk) {
-                if (!keepGoing())
-                    return false;
-                const std::int64_t e = std::min(length, s + kChunk);
-                chunk.resize(static_cast<std::size_t>(e - s));
-                reader.values(chrom, s, e, chunk.data());
-                if (precision == CachePrecision::BFloat16) {
-                    halves.resize(chunk.size());
-                    std::transform(chunk.begin(), chunk.end(), halves.begin(), toBFloat16);
-                    out.write(reinterpret_cast<const char*>(halves.data()),
-                              static_cast<std::streamsize>(halves.size() * 2));
-                } else {
-                    out.write(reinterpret_cast<const char*>(chunk.data()),
-                              static_cast<std::streamsize>(chunk.size() * sizeof(float)));
-                }
-                reportOpening(what, e, length);
+        path, headerFor(reader.path(), chrom, length, precision),
+        "the track cache of " + reader.path().filename().string() + " on " + chrom, length, kChunk,
+        keepGoing, [&](std::int64_t s, std::int64_t e, std::vector<char>& bytes) {
+            values.resize(static_cast<std::size_t>(e - s));
+            reader.values(chrom, s, e, values.data());
+            bytes.resize(values.size() * bytesPerValue(precision));
+            if (precision == CachePrecision::BFloat16) {
+                halves.resize(values.size());
+                std::transform(values.begin(), values.end(), halves.begin(), toBFloat16);
+                std::memcpy(bytes.data(), halves.data(), bytes.size());
+            } else {
+                std::memcpy(bytes.data(), values.data(), bytes.size());
             }
-            return true;
         });
 }
 

@@ -17,7 +17,7 @@ class BigWigReader;
 /// folder, so later reads are a pread instead of libBigWig's decompression: a CacheFile
 /// (cache_file.h: keyed by the bigWig's stamp and the chromosome, not used when stale,
 /// truncated or foreign, written atomically). Streams build theirs behind the reads
-/// (core/data/track_cache_builder.h).
+/// (core/data/cache_builder.h).
 namespace kdna::store {
 
 /// `v` at `precision` (CachePrecision, stream.h; itself at Float32).

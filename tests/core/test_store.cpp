@@ -1,10 +1,11 @@
 #include "core/data/block_cache.h"
+#include "core/data/cache_builder.h"
 #include "core/data/cache_settings.h"
 #include "core/data/dataset.h"
 #include "core/data/generator.h"
 #include "core/data/normalization.h"
+#include "core/data/sequence_cache_file.h"
 #include "core/data/stream.h"
-#include "core/data/track_cache_builder.h"
 #include "core/data/track_cache_file.h"
 #include "core/genome/genome.h"
 #include "core/tracks/bigwig.h"
@@ -45,12 +46,11 @@ namespace {
 
 const std::vector<store::StreamOptions>& optionsToTry()
 {
-    static const std::vector<store::StreamOptions> all = {
-        {4096, store::TrackBacking::BigWig},
-        {1000, store::TrackBacking::CacheFile},
-        {65536, store::TrackBacking::BigWig},
-        {65536, store::TrackBacking::CacheFile},
-        {1 << 20, store::TrackBacking::CacheFile}};
+    static const std::vector<store::StreamOptions> all = {{4096, store::Backing::Source},
+                                                          {1000, store::Backing::CacheFile},
+                                                          {65536, store::Backing::Source},
+                                                          {65536, store::Backing::CacheFile},
+                                                          {1 << 20, store::Backing::CacheFile}};
     return all;
 }
 
@@ -67,6 +67,13 @@ std::vector<T> readAll(const store::Stream<T>& s, unsigned seed)
         at += n;
     }
     return out;
+}
+
+/// A cache file is a header padded to whole 64-byte lines, then exactly `dataBytes`.
+bool holdsHeaderAnd(const fs::path& path, std::uintmax_t dataBytes)
+{
+    const std::uintmax_t size = fs::file_size(path);
+    return size > dataBytes && (size - dataBytes) % 64 == 0 && size - dataBytes <= 4096;
 }
 
 } // namespace
@@ -182,6 +189,129 @@ private Q_SLOTS:
         }
     }
 
+    /// The sequence cache (issue 18: 4-bit sequence) holds every yeast chromosome's codes as
+    /// faidx gives them: odd lengths, soft-masked lower case, N runs; read from any base to
+    /// any base, an odd start or end included.
+    void sequenceCacheEqualsFaidxOnYeast()
+    {
+        KDNA_REQUIRE_YEAST(data);
+        const fs::path fasta = data / "sacCer3.fa";
+        const auto genome = Genome::open(fasta);
+        std::mt19937 rng(5);
+        for (const auto& c : genome.chromosomes()) {
+            const fs::path path = m_dir.file("seq-" + c.name + ".seq4");
+            QVERIFY(store::SequenceCacheFile::build(path, genome, c.name, c.length,
+                                                    [] { return true; }));
+            QVERIFY(holdsHeaderAnd(path, store::SequenceCacheFile::bytesFor(c.length)));
+            const auto file = store::SequenceCacheFile::openIfValid(path, fasta, c.name, c.length);
+            QVERIFY(file);
+            const auto want = genome.loadCodes(c.name);
+            std::vector<std::uint8_t> got(want.size());
+            file->read(0, c.length, got.data());
+            QVERIFY2(got == want, c.name.c_str());
+            for (int i = 0; i < 200; ++i) {
+                const std::int64_t start = rng() % c.length;
+                const std::int64_t end = std::min<std::int64_t>(c.length, start + rng() % 9001);
+                std::vector<std::uint8_t> part(static_cast<std::size_t>(end - start));
+                file->read(start, end, part.data());
+                QVERIFY2(
+                    std::equal(part.begin(), part.end(), want.begin() + start),
+                    (c.name + " " + std::to_string(start) + "-" + std::to_string(end)).c_str());
+            }
+            fs::remove(path);
+        }
+    }
+
+    /// A sequence cache of another chromosome or length, a truncated one and one of a FASTA
+    /// since changed are not used; a sequence stream reads faidx at once while the builder
+    /// writes its cache behind, then reads the cache, and the next opening reuses it. Same
+    /// codes all along.
+    void sequenceCacheIsWrittenBehindAndCheckedOnOpening()
+    {
+        // Below twice the chromosome, so its blocks are not kept resident: they come and go,
+        // and each is read from whichever source the stream has when it is loaded.
+        const std::int64_t budgetBefore = store::memoryBudget();
+        store::setMemoryBudget(256 << 10);
+        qputenv("XDG_CACHE_HOME", QByteArray::fromStdString(m_dir.file("seq-cache").string()));
+        const fs::path fasta = m_dir.file("mixed.fa");
+        const auto write = [&](unsigned seed) {
+            std::string bases = test::randomBases(200'001, seed); // odd: a half byte at the end
+            for (std::size_t i = 1000; i < 3000; ++i)
+                bases[i] = 'N';
+            for (std::size_t i = 5000; i < 9000; ++i)
+                bases[i] = static_cast<char>(std::tolower(bases[i]));
+            bases[7] = 'R'; // another IUPAC letter: code 4
+            test::writeFasta(fasta, {{"m1", bases}, {"m2", bases.substr(0, 77)}});
+            fs::remove(fs::path(fasta.string() + ".fai"));
+        };
+        write(1);
+        store::clearBlockCache();
+        const fs::path cache = store::SequenceCacheFile::pathFor(fasta, "m1");
+        std::vector<std::uint8_t> want;
+        {
+            const auto genome = Genome::open(fasta);
+            want = genome.loadCodes("m1");
+            const store::StreamOptions options{4096, store::Backing::CacheFile};
+            const auto seq = store::openSequence(fasta, "m1", options);
+            QVERIFY(readAll(*seq, 1) == want); // whichever source each block had
+            store::waitForCaches();
+            QVERIFY(fs::exists(cache));
+            QVERIFY(holdsHeaderAnd(cache, 100'001)); // two bases a byte
+            store::clearBlockCache();
+            QVERIFY(readAll(*seq, 2) == want); // from the cache
+            {
+                // The blocks come from the cache, not faidx: a byte altered there shows.
+                const auto at = static_cast<std::streamoff>(fs::file_size(cache) - 100'001 + 50);
+                std::fstream f(cache, std::ios::in | std::ios::out | std::ios::binary);
+                char byte = 0;
+                f.seekg(at);
+                f.get(byte);
+                const char altered = static_cast<char>(byte ^ 0x11);
+                f.seekp(at);
+                f.put(altered);
+                f.close();
+                store::clearBlockCache();
+                auto got = readAll(*seq, 4);
+                QCOMPARE(got[100], static_cast<std::uint8_t>(want[100] ^ 1));
+                QCOMPARE(got[101], static_cast<std::uint8_t>(want[101] ^ 1));
+                f.open(cache, std::ios::in | std::ios::out | std::ios::binary);
+                f.seekp(at);
+                f.put(byte);
+            }
+            store::clearBlockCache();
+            QVERIFY(!store::SequenceCacheFile::openIfValid(cache, fasta, "m2", 200'001));
+            QVERIFY(!store::SequenceCacheFile::openIfValid(cache, fasta, "m1", 200'000));
+            QVERIFY(store::SequenceCacheFile::openIfValid(cache, fasta, "m1", 200'001));
+        }
+        const auto stamp = fs::last_write_time(cache);
+        {
+            store::clearBlockCache();
+            const auto seq = store::openSequence(fasta, "m1", {8192, store::Backing::CacheFile});
+            store::waitForCaches();
+            QCOMPARE(fs::last_write_time(cache), stamp); // read, not written again
+            QVERIFY(readAll(*seq, 3) == want);
+        }
+        fs::resize_file(cache, fs::file_size(cache) - 1); // truncated
+        QVERIFY(!store::SequenceCacheFile::openIfValid(cache, fasta, "m1", 200'001));
+        write(2); // the same name, other bases
+        fs::last_write_time(fasta, fs::last_write_time(fasta) + std::chrono::seconds(5));
+        QVERIFY(!store::SequenceCacheFile::openIfValid(cache, fasta, "m1", 200'001));
+        {
+            store::clearBlockCache();
+            const auto genome = Genome::open(fasta);
+            const auto seq = store::openSequence(fasta, "m1", {4096, store::Backing::CacheFile});
+            store::waitForCaches();
+            const auto rebuilt = store::SequenceCacheFile::openIfValid(cache, fasta, "m1", 200'001);
+            QVERIFY(rebuilt);
+            std::vector<std::uint8_t> got(200'001);
+            rebuilt->read(0, 200'001, got.data());
+            QVERIFY(got == genome.loadCodes("m1"));
+            QVERIFY(got != want);
+        }
+        store::setMemoryBudget(budgetBefore);
+        qputenv("XDG_CACHE_HOME", QByteArray::fromStdString(m_dir.file("cache").string()));
+    }
+
     void smallChromosomesStayResidentWithinHalfTheBudget()
     {
         KDNA_REQUIRE_YEAST(data);
@@ -190,7 +320,7 @@ private Q_SLOTS:
         const auto reader = BigWigReader::open(bw);
         const std::int64_t budget = 8 << 20;
         store::setMemoryBudget(budget);
-        const store::StreamOptions options{4096, store::TrackBacking::CacheFile};
+        const store::StreamOptions options{4096, store::Backing::CacheFile};
         std::vector<std::shared_ptr<const store::TrackStream>> open;
         std::int64_t reserved = 0;
         int streamed = 0;
@@ -317,7 +447,7 @@ private Q_SLOTS:
         const auto reader = BigWigReader::open(bw);
         const std::int64_t length = reader.length("chr2");
         const fs::path cache = store::TrackCacheFile::pathFor(bw, "chr2");
-        const store::StreamOptions options{4096, store::TrackBacking::CacheFile};
+        const store::StreamOptions options{4096, store::Backing::CacheFile};
         const auto want = reader.values("chr2", 0, length);
         {
             std::vector<std::string> phases;
@@ -329,7 +459,7 @@ private Q_SLOTS:
             QVERIFY(phases.empty());               // no cache written on the opening thread
             const auto first = readAll(*track, 1); // whichever backing each block had
             QVERIFY(std::memcmp(first.data(), want.data(), first.size() * sizeof(float)) == 0);
-            store::waitForTrackCaches();
+            store::waitForCaches();
             QVERIFY(fs::exists(cache));
             store::clearBlockCache();
             const auto again = readAll(*track, 1); // now from the cache file
@@ -342,7 +472,7 @@ private Q_SLOTS:
         // Its cache there at opening, a track reads a page a block: a one-base label reads 4 KB,
         // not the 16 KB of a 4 kb block.
         QCOMPARE(track->blockBases(), options.cachedTrackBlockBases);
-        store::waitForTrackCaches();
+        store::waitForCaches();
         QCOMPARE(fs::last_write_time(cache), stamp); // read, not written again
         const auto got = readAll(*track, 1);
         QVERIFY(std::memcmp(got.data(), want.data(), got.size() * sizeof(float)) == 0);
@@ -392,7 +522,7 @@ private Q_SLOTS:
             want.push_back(static_cast<float>(c10::BFloat16(v)));
         QVERIFY(want != exact); // the rounding is seen
         const auto bfloat16 = store::CachePrecision::BFloat16;
-        const store::StreamOptions halves{4096, store::TrackBacking::CacheFile, bfloat16};
+        const store::StreamOptions halves{4096, store::Backing::CacheFile, bfloat16};
         store::clearBlockCache();
         const fs::path cache = store::TrackCacheFile::pathFor(bw, "chrR", bfloat16);
         QVERIFY(cache != store::TrackCacheFile::pathFor(bw, "chrR"));
@@ -400,7 +530,7 @@ private Q_SLOTS:
             const auto track = store::openTrack(bw, "chrR", n, halves);
             const auto first = readAll(*track, 2); // from the bigWig, rounded as the cache is
             QVERIFY(std::memcmp(first.data(), want.data(), first.size() * sizeof(float)) == 0);
-            store::waitForTrackCaches();
+            store::waitForCaches();
             QVERIFY(store::TrackCacheFile::openIfValid(cache, bw, "chrR", n, bfloat16)); // read
             QVERIFY2(fs::file_size(cache) < static_cast<std::uintmax_t>(2 * n + 4096),
                      std::to_string(fs::file_size(cache)).c_str());
@@ -409,8 +539,8 @@ private Q_SLOTS:
             QVERIFY(std::memcmp(again.data(), want.data(), again.size() * sizeof(float)) == 0);
         }
         store::clearBlockCache();
-        const auto track = store::openTrack(bw, "chrR", n, {4096, store::TrackBacking::CacheFile});
-        store::waitForTrackCaches();
+        const auto track = store::openTrack(bw, "chrR", n, {4096, store::Backing::CacheFile});
+        store::waitForCaches();
         const auto back = readAll(*track, 4);
         QVERIFY(std::memcmp(back.data(), exact.data(), back.size() * sizeof(float)) == 0);
         QVERIFY(fs::exists(store::TrackCacheFile::pathFor(bw, "chrR")));
@@ -565,7 +695,7 @@ private Q_SLOTS:
             const auto v = reader.loadChromosome(c);
             all.insert(all.end(), v.begin(), v.end());
         }
-        store::setDefaultStreamOptions({4096, store::TrackBacking::CacheFile});
+        store::setDefaultStreamOptions({4096, store::Backing::CacheFile});
         store::setMemoryBudget(4 << 20);
         json j = {{"fasta_file", (data / "sacCer3.fa").string()},
                   {"annotation_files", {(data / "nucleosome_occupancy.bw").string()}},
@@ -662,7 +792,7 @@ private Q_SLOTS:
         // opening waits for none of them and reports only its statistics passes.
         // max and perctrim in one pass: the percentile comes from the kept top values.
         QCOMPARE(order, std::vector<std::string>{"statistics of " + bw});
-        store::waitForTrackCaches();
+        store::waitForCaches();
         for (const auto& [what, seen] : phases) {
             QVERIFY2(seen.front().first == 0, what.c_str());
             QVERIFY2(seen.back().first == seen.back().second, what.c_str());

@@ -8,34 +8,44 @@
 
 namespace kdna {
 class BigWigReader;
-}
+class Genome;
+} // namespace kdna
 
-/// Track caches written behind the reads. Decoding a human chromosome into its cache takes
-/// seconds per track, and a run that waited for every cache before its first batch started
-/// minutes late; instead a stream reads the bigWig at once and switches to the cache file
-/// when it is ready (both give the same floats). One lower-priority thread serves the whole
-/// process, so building yields to the training yet finishes within it; a build whose
-/// stream has closed, or under a process that is ending, stops and leaves nothing.
+/// Cache files written behind the reads. Decoding a human chromosome into its cache takes
+/// seconds, and a run that waited for every cache before its first batch started minutes
+/// late; instead a stream reads its source (the bigWig, the FASTA) at once and switches to
+/// the cache file when it is ready (both give the same values). One lower-priority thread
+/// serves the whole process, so building yields to the training yet finishes within it; a
+/// build whose stream has closed, or under a process that is ending, stops and leaves
+/// nothing.
 namespace kdna::store {
 
 class TrackCacheFile;
+class SequenceCacheFile;
 enum class CachePrecision;
 
 /// Where a stream finds its cache once the builder has written it.
-class TrackCacheSlot {
+template<typename File>
+class CacheSlot {
 public:
     /// The cache file, or null until it is ready; lock-free once it is.
-    [[nodiscard]] const TrackCacheFile* file() const
+    [[nodiscard]] const File* file() const
     {
         return m_ready.load(std::memory_order_acquire) ? m_file.get() : nullptr;
     }
     /// Called once, by the builder thread alone.
-    void publish(std::shared_ptr<const TrackCacheFile> file);
+    void publish(std::shared_ptr<const File> file)
+    {
+        m_file = std::move(file);
+        m_ready.store(true, std::memory_order_release);
+    }
 
 private:
-    std::shared_ptr<const TrackCacheFile> m_file;
+    std::shared_ptr<const File> m_file;
     std::atomic<bool> m_ready{false};
 };
+using TrackCacheSlot = CacheSlot<TrackCacheFile>;
+using SequenceCacheSlot = CacheSlot<SequenceCacheFile>;
 
 /// Queues the cache of `chrom` of `reader` over [0, length) at `precision`; the slot it
 /// returns fills when the cache is written. The build is skipped when nobody holds the slot by
@@ -43,6 +53,10 @@ private:
 [[nodiscard]] std::shared_ptr<TrackCacheSlot>
 buildTrackCacheBehind(std::shared_ptr<const BigWigReader> reader, const std::string& chrom,
                       std::int64_t length, CachePrecision precision);
+/// The same for the sequence cache of `chrom` of `genome` (`length` bases).
+[[nodiscard]] std::shared_ptr<SequenceCacheSlot>
+buildSequenceCacheBehind(std::shared_ptr<const Genome> genome, const std::string& chrom,
+                         std::int64_t length);
 
 /// Whether a cache of `bytes` may be written to a disk with `space`: it must leave 5 % of
 /// the disk, and at least 2 GB, free, so that caches (12 GB a human track) never fill the
@@ -50,6 +64,6 @@ buildTrackCacheBehind(std::shared_ptr<const BigWigReader> reader, const std::str
 [[nodiscard]] bool leavesRoomFor(std::uintmax_t bytes, const std::filesystem::space_info& space);
 
 /// Waits until every queued build has finished or been skipped (tests and benchmarks).
-void waitForTrackCaches();
+void waitForCaches();
 
 } // namespace kdna::store

@@ -1,7 +1,9 @@
-#include "core/data/track_cache_builder.h"
+#include "core/data/cache_builder.h"
 
 #include "core/data/cache_settings.h"
+#include "core/data/sequence_cache_file.h"
 #include "core/data/track_cache_file.h"
+#include "core/genome/genome.h"
 #include "core/tracks/bigwig.h"
 
 #include <algorithm>
@@ -9,6 +11,7 @@
 #include <deque>
 #include <exception>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <mutex>
 #include <sys/resource.h>
@@ -29,14 +32,47 @@ std::filesystem::space_info spaceAt(std::filesystem::path path)
     return std::filesystem::space(path.empty() ? "." : path);
 }
 
+/// One cache to write, whatever it holds.
 struct Job {
-    std::weak_ptr<TrackCacheSlot> slot;
-    std::shared_ptr<const BigWigReader> reader;
-    std::string chrom;
-    std::int64_t length;
-    std::filesystem::path cache; // taken when queued: the cache folder is the opener's
-    CachePrecision precision;
+    std::string what;                     ///< "the track cache of x.bw on chr1", for messages
+    std::string part;                     ///< "chr1 of x.bw"
+    std::filesystem::path cache;          ///< taken when queued: the cache folder is the opener's
+    std::uintmax_t bytes = 0;             ///< its data; the header is a few hundred bytes
+    std::function<bool()> wanted;         ///< whether a stream still holds the slot
+    std::function<bool()> publishIfValid; ///< opens a valid cache into the slot
+    std::function<bool(const std::function<bool()>& keepGoing)> build;
 };
+
+/// The job writing the cache `cache` for `slot` with `File::openIfValid(cache, source,
+/// chrom, length, rest...)` and `File::build(cache, from, chrom, length, keepGoing, rest...)`.
+template<typename File, typename From, typename... Rest>
+Job jobFor(const std::shared_ptr<CacheSlot<File>>& slot, std::shared_ptr<const From> from,
+           const std::string& kind, const std::string& chrom, std::int64_t length,
+           std::filesystem::path cache, std::uintmax_t bytes, Rest... rest)
+{
+    const std::string name = from->path().filename().string();
+    std::weak_ptr<CacheSlot<File>> weak = slot;
+    Job job;
+    job.what = "the " + kind + " cache of " + name + " on " + chrom;
+    job.part = chrom + " of " + name;
+    job.cache = cache;
+    job.bytes = bytes;
+    job.wanted = [weak] {
+        return !weak.expired();
+    };
+    job.publishIfValid = [weak, from, chrom, length, cache, rest...] {
+        auto file = File::openIfValid(cache, from->path(), chrom, length, rest...);
+        if (!file)
+            return false;
+        if (const auto s = weak.lock())
+            s->publish(std::move(file));
+        return true;
+    };
+    job.build = [from, chrom, length, cache, rest...](const std::function<bool()>& keepGoing) {
+        return File::build(cache, *from, chrom, length, keepGoing, rest...);
+    };
+    return job;
+}
 
 /// The one builder thread and its queue; its destructor (at exit) stops the build under way.
 class Builder {
@@ -106,52 +142,39 @@ private:
     void build(const Job& job)
     {
         const auto wanted = [&] {
-            return !m_stop.load() && !job.slot.expired();
+            return !m_stop.load() && job.wanted();
         };
         if (!wanted())
             return;
         try {
-            const auto open = [&] {
-                return TrackCacheFile::openIfValid(job.cache, job.reader->path(), job.chrom,
-                                                   job.length, job.precision);
-            };
-            auto file = open();
-            if (!file && !roomFor(job))
+            if (job.publishIfValid() || !roomFor(job))
                 return;
-            if (!file && TrackCacheFile::build(job.cache, *job.reader, job.chrom, job.length,
-                                               wanted, job.precision))
-                file = open();
-            if (const auto slot = job.slot.lock(); slot && file)
-                slot->publish(std::move(file));
+            if (job.build(wanted))
+                job.publishIfValid();
         } catch (const std::exception& e) {
             // A full disk or an unwritable cache folder costs speed, not the run: the stream
-            // goes on reading the bigWig.
-            std::cerr << "kdna: the track cache of " << job.reader->path().filename().string()
-                      << " on " << job.chrom << " was not written: " << e.what() << '\n';
+            // goes on reading its source file.
+            std::cerr << "kdna: " << job.what << " was not written: " << e.what() << '\n';
         }
     }
 
     /// Whether the job's cache leaves room on its disk (leavesRoomFor); says so once per
-    /// process when not, the streams then reading their bigWigs.
+    /// process when not, the streams then reading their source files.
     bool roomFor(const Job& job)
     {
         const auto size = [](std::uintmax_t b) {
             return formatMemorySize(static_cast<std::int64_t>(b));
         };
-        // Its values; the header is a few hundred bytes.
-        const std::uintmax_t bytes =
-            static_cast<std::uintmax_t>(job.length) * bytesPerValue(job.precision);
         const std::filesystem::space_info space = spaceAt(job.cache.parent_path());
-        if (leavesRoomFor(bytes, space))
+        if (leavesRoomFor(job.bytes, space))
             return true;
         if (!m_saidFull.exchange(true))
-            std::cerr << "kdna: track caches are not written while their folder "
+            std::cerr << "kdna: caches are not written while their folder "
                       << job.cache.parent_path().string() << " has " << size(space.available)
-                      << " free (" << job.chrom << " of " << job.reader->path().filename().string()
-                      << " takes " << size(bytes)
-                      << ", and caches leave 5 % of the disk and at least 2 GB free); the "
-                         "tracks are read from their bigWigs instead, which is slower: free "
-                         "space there or set XDG_CACHE_HOME to a larger disk\n";
+                      << " free (" << job.part << " takes " << size(job.bytes)
+                      << ", and caches leave 5 % of the disk and at least 2 GB free); tracks "
+                         "and sequence are read from their bigWigs and FASTA instead, which is "
+                         "slower: free space there or set XDG_CACHE_HOME to a larger disk\n";
         return false;
     }
 
@@ -166,19 +189,26 @@ private:
 
 } // namespace
 
-void TrackCacheSlot::publish(std::shared_ptr<const TrackCacheFile> file)
-{
-    m_file = std::move(file);
-    m_ready.store(true, std::memory_order_release);
-}
-
 std::shared_ptr<TrackCacheSlot> buildTrackCacheBehind(std::shared_ptr<const BigWigReader> reader,
                                                       const std::string& chrom, std::int64_t length,
                                                       CachePrecision precision)
 {
     auto slot = std::make_shared<TrackCacheSlot>();
     auto cache = TrackCacheFile::pathFor(reader->path(), chrom, precision);
-    Builder::instance().add({slot, std::move(reader), chrom, length, std::move(cache), precision});
+    const std::uintmax_t bytes = static_cast<std::uintmax_t>(length) * bytesPerValue(precision);
+    Builder::instance().add(jobFor(slot, std::move(reader), "track", chrom, length,
+                                   std::move(cache), bytes, precision));
+    return slot;
+}
+
+std::shared_ptr<SequenceCacheSlot> buildSequenceCacheBehind(std::shared_ptr<const Genome> genome,
+                                                            const std::string& chrom,
+                                                            std::int64_t length)
+{
+    auto slot = std::make_shared<SequenceCacheSlot>();
+    auto cache = SequenceCacheFile::pathFor(genome->path(), chrom);
+    Builder::instance().add(jobFor(slot, std::move(genome), "sequence", chrom, length,
+                                   std::move(cache), SequenceCacheFile::bytesFor(length)));
     return slot;
 }
 
@@ -189,7 +219,7 @@ bool leavesRoomFor(std::uintmax_t bytes, const std::filesystem::space_info& spac
     return space.available >= bytes && space.available - bytes >= keep;
 }
 
-void waitForTrackCaches()
+void waitForCaches()
 {
     Builder::instance().waitIdle();
 }
