@@ -1,8 +1,10 @@
 // The streamed store's costs, per backing (issue 18): microseconds to read one block of a
 // track straight from the bigWig and from kdna's float32 cache file (with the file's build
-// time and size), and one block of sequence through faidx.
+// time and size), and one block of sequence through faidx and from kdna's 4-bit sequence cache
+// (with its build time and size).
 //   kdna_bench_store --fasta G.fa --bigwig T.bw [--block 65536] [--blocks 2000]
 #include "core/data/block_cache.h"
+#include "core/data/sequence_cache_file.h"
 #include "core/data/stream.h"
 #include "core/data/track_cache_file.h"
 #include "core/genome/genome.h"
@@ -73,6 +75,16 @@ int main(int argc, char** argv)
     const double faidxUs = blockMicros(chrom.length, block, blocks, [&](auto s, auto e) {
         genome.fetchCodes(chrom.name, s, e, codes.data());
     });
+    const auto sequencePath = kdna::store::SequenceCacheFile::pathFor(fasta, chrom.name);
+    std::filesystem::remove(sequencePath);
+    t = Clock::now();
+    kdna::store::SequenceCacheFile::build(sequencePath, genome, chrom.name, chrom.length,
+                                          [] { return true; });
+    const auto sequence =
+        kdna::store::SequenceCacheFile::openIfValid(sequencePath, fasta, chrom.name, chrom.length);
+    const double sequenceBuildS = since(t);
+    const double sequenceUs = blockMicros(
+        chrom.length, block, blocks, [&](auto s, auto e) { sequence->read(s, e, codes.data()); });
     nlohmann::json out = {{"chrom", chrom.name},
                           {"genome_index", static_cast<int>(genome.indexLocation())},
                           {"length", chrom.length},
@@ -82,6 +94,9 @@ int main(int argc, char** argv)
                           {"cache_file_build_s", buildS},
                           {"cache_file_bytes", std::filesystem::file_size(file->path())},
                           {"bigwig_bytes", std::filesystem::file_size(bigwig)},
-                          {"faidx_sequence_block_us", faidxUs}};
+                          {"faidx_sequence_block_us", faidxUs},
+                          {"sequence_cache_block_us", sequenceUs},
+                          {"sequence_cache_build_s", sequenceBuildS},
+                          {"sequence_cache_bytes", std::filesystem::file_size(sequencePath)}};
     std::cout << out.dump() << std::endl;
 }

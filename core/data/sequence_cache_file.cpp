@@ -5,6 +5,8 @@
 #include "core/util/paths.h"
 
 #include <algorithm>
+#include <array>
+#include <cstring>
 #include <vector>
 
 namespace kdna::store {
@@ -29,10 +31,20 @@ void pack(const std::uint8_t* codes, std::size_t n, std::uint8_t* out)
         out[n / 2] = codes[n - 1];
 }
 
-/// A nibble as a code; one past the alphabet (a file altered by hand) reads as N.
-std::uint8_t codeOf(unsigned nibble)
+/// Each byte's two codes, base 2i then 2i + 1; a nibble past the alphabet (a file altered by
+/// hand) reads as N.
+const std::array<std::array<std::uint8_t, 2>, 256>& codePairs()
 {
-    return static_cast<std::uint8_t>(std::min<unsigned>(nibble, sequence::kUnknown));
+    static const auto table = [] {
+        std::array<std::array<std::uint8_t, 2>, 256> t{};
+        const auto code = [](unsigned nibble) {
+            return static_cast<std::uint8_t>(std::min<unsigned>(nibble, sequence::kUnknown));
+        };
+        for (unsigned byte = 0; byte < 256; ++byte)
+            t[byte] = {code(byte & 0x0FU), code(byte >> 4U)};
+        return t;
+    }();
+    return table;
 }
 
 } // namespace
@@ -86,10 +98,19 @@ void SequenceCacheFile::read(std::int64_t start, std::int64_t end, std::uint8_t*
     thread_local std::vector<std::uint8_t> bytes;
     bytes.resize(static_cast<std::size_t>(last - first + 1));
     m_file->readData(first, bytes.size(), reinterpret_cast<char*>(bytes.data()));
-    for (std::int64_t base = start; base < end; ++base) {
-        const std::uint8_t byte = bytes[static_cast<std::size_t>(base / 2 - first)];
-        *out++ = codeOf(base % 2 == 0 ? byte & 0x0FU : byte >> 4U);
+    const auto& pairs = codePairs();
+    std::size_t i = 0;
+    std::int64_t base = start;
+    if (base % 2 != 0) { // an odd start: the high half of the first byte
+        *out++ = pairs[bytes[i++]][1];
+        ++base;
     }
+    for (; base + 1 < end; base += 2) {
+        std::memcpy(out, pairs[bytes[i++]].data(), 2);
+        out += 2;
+    }
+    if (base < end) // an odd end: the low half of the last byte
+        *out = pairs[bytes[i]][0];
 }
 
 const fs::path& SequenceCacheFile::path() const

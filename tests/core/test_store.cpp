@@ -8,6 +8,7 @@
 #include "core/data/stream.h"
 #include "core/data/track_cache_file.h"
 #include "core/genome/genome.h"
+#include "core/genome/sequence.h"
 #include "core/tracks/bigwig.h"
 #include "core/util/memory.h"
 #include "core/util/opening_progress.h"
@@ -264,8 +265,10 @@ private Q_SLOTS:
                 const auto at = static_cast<std::streamoff>(fs::file_size(cache) - 100'001 + 50);
                 std::fstream f(cache, std::ios::in | std::ios::out | std::ios::binary);
                 char byte = 0;
+                char nextByte = 0;
                 f.seekg(at);
                 f.get(byte);
+                f.get(nextByte);
                 const char altered = static_cast<char>(byte ^ 0x11);
                 f.seekp(at);
                 f.put(altered);
@@ -274,9 +277,20 @@ private Q_SLOTS:
                 auto got = readAll(*seq, 4);
                 QCOMPARE(got[100], static_cast<std::uint8_t>(want[100] ^ 1));
                 QCOMPARE(got[101], static_cast<std::uint8_t>(want[101] ^ 1));
+                // A nibble past the alphabet (a cache altered by hand) reads as N.
+                f.open(cache, std::ios::in | std::ios::out | std::ios::binary);
+                f.seekp(at + 1);
+                f.put(static_cast<char>(0xF5));
+                f.close();
+                store::clearBlockCache();
+                got = readAll(*seq, 5);
+                QCOMPARE(got[102], sequence::kUnknown);
+                QCOMPARE(got[103], sequence::kUnknown);
+                QCOMPARE(got[104], want[104]);
                 f.open(cache, std::ios::in | std::ios::out | std::ios::binary);
                 f.seekp(at);
                 f.put(byte);
+                f.put(nextByte);
             }
             store::clearBlockCache();
             QVERIFY(!store::SequenceCacheFile::openIfValid(cache, fasta, "m2", 200'001));
