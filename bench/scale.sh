@@ -123,9 +123,12 @@ for n in $counts; do
 JSON
     for pass in cold warm; do
         # The warm run reads the caches the cold one's low-priority writer got done; until
-        # a cache is there its track is read from the bigWig, about 50x slower a block.
+        # a cache is there its track is read from the bigWig, about 50x slower a block, and
+        # its sequence from faidx, about 25x slower.
         caches=$(find "$XDG_CACHE_HOME/kdna/tracks" -name '*.f32' 2>/dev/null | wc -l)
-        train_run "$work/p$n.kdna.json" "$chroms chromosomes, $n track(s), $pass ($caches track caches there)"
+        sequences=$(find "$XDG_CACHE_HOME/kdna/sequences" -name '*.seq4' 2>/dev/null | wc -l)
+        train_run "$work/p$n.kdna.json" \
+            "$chroms chromosomes, $n track(s), $pass ($caches track and $sequences sequence caches there)"
     done
     # The same model and tracks on the yeast genome, read from memory (its chromosomes are
     # resident in the block cache): the rate the streamed runs are measured against.
