@@ -26,6 +26,15 @@ public:
     [[nodiscard]] static std::string header(const Magic& magic, const std::filesystem::path& source,
                                             const std::string& chrom, std::int64_t length,
                                             const std::string& variant = {});
+    /// Where the cache of `chrom` of `source` lives: `folder` of the user's cache folder, named
+    /// for a person (the source's stem and the chromosome, every character but A-Z, a-z, 0-9,
+    /// '.', '_' and '-' as '_', each cut to 64) and told apart by a hash of the source's
+    /// canonical path and the chromosome. A chromosome is a word of the user's file, so the
+    /// name is one path component whatever it says ("x/../../y" writes no folder up).
+    [[nodiscard]] static std::filesystem::path pathFor(const std::string& folder,
+                                                       const std::filesystem::path& source,
+                                                       const std::string& chrom,
+                                                       const std::string& extension);
     /// The file at `path` when its header is `header` and `dataBytes` follow it, else null.
     [[nodiscard]] static std::unique_ptr<const CacheFile>
     openIfValid(const std::filesystem::path& path, const std::string& header,

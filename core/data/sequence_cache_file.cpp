@@ -2,7 +2,6 @@
 
 #include "core/genome/genome.h"
 #include "core/genome/sequence.h"
-#include "core/util/paths.h"
 
 #include <algorithm>
 #include <array>
@@ -71,10 +70,7 @@ bool SequenceCacheFile::build(const fs::path& path, const Genome& genome, const 
 
 fs::path SequenceCacheFile::pathFor(const fs::path& fasta, const std::string& chrom)
 {
-    const std::string canonical = fs::weakly_canonical(fasta).string();
-    return paths::userCacheDir() / "sequences" /
-           (fasta.stem().string() + "." + chrom + "." + paths::cacheName(canonical + "\n" + chrom) +
-            ".seq4");
+    return CacheFile::pathFor("sequences", fasta, chrom, ".seq4");
 }
 
 std::shared_ptr<const SequenceCacheFile> SequenceCacheFile::openIfValid(const fs::path& path,

@@ -2,7 +2,6 @@
 
 #include "core/tracks/bigwig.h"
 #include "core/util/error.h"
-#include "core/util/paths.h"
 
 #include <algorithm>
 #include <bit>
@@ -85,11 +84,8 @@ bool TrackCacheFile::build(const fs::path& path, const BigWigReader& reader,
 fs::path TrackCacheFile::pathFor(const fs::path& bigwig, const std::string& chrom,
                                  CachePrecision precision)
 {
-    const std::string canonical = fs::weakly_canonical(bigwig).string();
-    return paths::userCacheDir() / "tracks" /
-           (bigwig.stem().string() + "." + chrom + "." +
-            paths::cacheName(canonical + "\n" + chrom) +
-            (precision == CachePrecision::BFloat16 ? ".bf16" : ".f32"));
+    return CacheFile::pathFor("tracks", bigwig, chrom,
+                              precision == CachePrecision::BFloat16 ? ".bf16" : ".f32");
 }
 
 std::shared_ptr<const TrackCacheFile>

@@ -12,6 +12,7 @@
 #include "core/tracks/bigwig.h"
 #include "core/util/memory.h"
 #include "core/util/opening_progress.h"
+#include "core/util/paths.h"
 #include "core/util/text.h"
 #include "support/fixtures.h"
 
@@ -21,6 +22,7 @@
 #include <fstream>
 #include <map>
 #include <random>
+#include <set>
 #include <thread>
 
 #include <QTest>
@@ -323,6 +325,48 @@ private Q_SLOTS:
             QVERIFY(got != want);
         }
         store::setMemoryBudget(budgetBefore);
+        qputenv("XDG_CACHE_HOME", QByteArray::fromStdString(m_dir.file("cache").string()));
+    }
+
+    /// A chromosome's name is a FASTA's or a bigWig's word: a cache named after it stays in its
+    /// cache folder whatever the name says ("x/../../../../escaped" once wrote four folders up).
+    void cacheNamesNeverLeaveTheirFolder()
+    {
+        const fs::path home = m_dir.file("names/a/b/c/d");
+        fs::create_directories(home);
+        qputenv("XDG_CACHE_HOME", QByteArray::fromStdString(home.string()));
+        const fs::path fasta = m_dir.file("names/named.fa");
+        const std::vector<std::string> names = {"x/../../../../escaped", "a/b", "HLA-A*01:01",
+                                                std::string(300, 'n')};
+        std::vector<std::pair<std::string, std::string>> records;
+        for (std::size_t i = 0; i < names.size(); ++i)
+            records.emplace_back(names[i], test::randomBases(5'001, 40 + unsigned(i)));
+        test::writeFasta(fasta, records);
+        store::clearBlockCache();
+        const auto genome = Genome::open(fasta);
+        const fs::path sequences = paths::userCacheDir() / "sequences";
+        const fs::path tracks = paths::userCacheDir() / "tracks";
+        std::set<fs::path> seen;
+        for (const auto& [name, bases] : records) {
+            const fs::path cache = store::SequenceCacheFile::pathFor(fasta, name);
+            QCOMPARE(cache.parent_path(), sequences);
+            QVERIFY(cache.filename().string().size() < 200); // room for a temporary's suffix
+            QVERIFY(seen.insert(cache).second);              // names kept apart
+            QCOMPARE(store::TrackCacheFile::pathFor(m_dir.file("t.bw"), name).parent_path(),
+                     tracks);
+            const auto seq = store::openSequence(fasta, name, {4096, store::Backing::CacheFile});
+            store::waitForCaches();
+            const auto file = store::SequenceCacheFile::openIfValid(cache, fasta, name, 5'001);
+            QVERIFY2(file, name.c_str());
+            std::vector<std::uint8_t> got(5'001);
+            file->read(0, 5'001, got.data());
+            QVERIFY(got == genome.loadCodes(name));
+        }
+        // Nothing was written anywhere else under the test's folder.
+        for (const auto& entry : fs::recursive_directory_iterator(m_dir.file("names")))
+            if (entry.is_regular_file() && entry.path().parent_path() != sequences)
+                QVERIFY2(entry.path() == fasta || entry.path().string().ends_with(".fai"),
+                         entry.path().c_str());
         qputenv("XDG_CACHE_HOME", QByteArray::fromStdString(m_dir.file("cache").string()));
     }
 
