@@ -4,6 +4,7 @@
 #include "core/model/model.h"
 #include "core/tracks/bigwig.h"
 #include "core/util/error.h"
+#include "core/util/paths.h"
 #include "core/util/text.h"
 
 #include <algorithm>
@@ -15,6 +16,7 @@
 #include <map>
 #include <numeric>
 #include <optional>
+#include <set>
 
 namespace kdna {
 
@@ -30,8 +32,14 @@ std::vector<std::filesystem::path> exportPaths(const std::string& path,
     if (text::endsWith(text::toLower(prefix), ".bw"))
         prefix.resize(prefix.size() - 3);
     std::vector<std::filesystem::path> out;
-    for (const auto& name : names)
-        out.emplace_back(prefix + "_" + name + ".bw");
+    std::set<std::string> taken;
+    for (const auto& name : names) {
+        // Two names that read alike once made file names ("a/b", "a_b") get their own files.
+        std::string part = paths::fileNamePart(name);
+        for (int n = 2; !taken.insert(part).second; ++n)
+            part = paths::fileNamePart(name) + "_" + std::to_string(n);
+        out.emplace_back(prefix + "_" + part + ".bw");
+    }
     return out;
 }
 

@@ -116,7 +116,9 @@ PredictSummary predict(Model& model, const DatasetSpec& trainSpec, std::int64_t 
                        const PredictionSink& sink);
 
 /// The bigWig files an export writes: `path` itself for a single track, else
-/// `<path>_<track name>.bw` per track (keras_dna's naming), every output's tracks in order.
+/// `<path>_<track name>.bw` per track (keras_dna's naming), every output's tracks in order;
+/// each beside `path` whatever the name says (a '/' in it as '_', cut to 200 bytes), and a
+/// name that then reads as an earlier one's with `_2`, `_3`, ... after it.
 [[nodiscard]] std::vector<std::filesystem::path> exportPaths(const std::string& path,
                                                              const OutputLayouts& layouts);
 

@@ -2,6 +2,7 @@
 
 #include "core/util/error.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -18,6 +19,13 @@ std::string cacheName(const std::string& key)
     char hex[17];
     std::snprintf(hex, sizeof hex, "%016zx", std::hash<std::string>()(key));
     return hex;
+}
+
+std::string fileNamePart(const std::string& word, std::size_t maxBytes)
+{
+    std::string part = word.substr(0, maxBytes);
+    std::replace(part.begin(), part.end(), '/', '_');
+    return part;
 }
 
 std::string fileStamp(const std::filesystem::path& file)

@@ -25,6 +25,11 @@ namespace kdna::paths {
 /// keeps the key, so a collision reads as a miss).
 [[nodiscard]] std::string cacheName(const std::string& key);
 
+/// `word` (a chromosome, a track's name: a word of the user's files) as a part of one file
+/// name: a '/' as '_', so it never makes a path, and cut to `maxBytes` (a name has 255 at
+/// most). The rest stays as written, spaces included.
+[[nodiscard]] std::string fileNamePart(const std::string& word, std::size_t maxBytes = 200);
+
 /// True when a file can be created in `folder`.
 [[nodiscard]] bool isWritableDir(const std::filesystem::path& folder);
 

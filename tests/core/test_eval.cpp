@@ -22,6 +22,7 @@
 #include "support/demo_scratch.h"
 #include "support/fixtures.h"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -1239,6 +1240,30 @@ private Q_SLOTS:
             QVERIFY(i == 0 || seen[i].first >= seen[i - 1].first);
         }
         QCOMPARE(seen.back().first, total);
+    }
+
+    /// A track's name comes from the user's files (an annotation_list word, an output layer's
+    /// name in a model someone sent): the bigWig it is exported to lies beside the asked path
+    /// whatever the name says, two names never share a file, and a plain name, spaces
+    /// included, keeps keras_dna's naming.
+    void exportedTracksStayBesideTheAskedPath()
+    {
+        PredictionLayout layout;
+        layout.trackNames = {"cell_number0_binding site", "cell_number0_x/../../../../escaped",
+                             "cell_number0_a/b", "cell_number0_a_b", std::string(400, 'n')};
+        OutputLayouts layouts;
+        layouts.outputs = {layout};
+        const std::filesystem::path dir = m_dir.file("export");
+        const auto files = exportPaths((dir / "pred.bw").string(), layouts);
+        QCOMPARE(files.size(), std::size_t(5));
+        QCOMPARE(files[0], dir / "pred_cell_number0_binding site.bw");
+        for (const auto& f : files) {
+            QCOMPARE(f.parent_path(), dir);
+            QVERIFY2(f.filename().string().starts_with("pred_"), f.c_str());
+            QVERIFY2(f.extension() == ".bw", f.c_str());
+            QVERIFY2(f.filename().string().size() <= 255, f.c_str());
+            QCOMPARE(std::count(files.begin(), files.end(), f), std::ptrdiff_t(1));
+        }
     }
 
     void twoHeadedModelWritesOneBigWigPerOutput()

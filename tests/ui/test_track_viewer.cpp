@@ -884,6 +884,10 @@ void TestTrackViewer::projectModelAndPredictHere()
     QCOMPARE(step.message(), QStringLiteral("Stopped."));
     QVERIFY(!QFile::exists(stopped));
     QVERIFY(!QFile::exists(ModelSession::chromosomeOutput(doc.modelArchivePath(), "chr3")));
+    // The suggestion lies beside the archive whatever the FASTA names the chromosome.
+    QCOMPARE(QFileInfo(ModelSession::chromosomeOutput(doc.modelArchivePath(), "x/../../y"))
+                 .absolutePath(),
+             QFileInfo(doc.modelArchivePath()).absolutePath());
 
     // Escape in the dialog predicts nothing.
     QTimer::singleShot(200, [] {

@@ -12,6 +12,7 @@
 #include "core/tracks/bigwig.h"
 #include "core/util/chrom_names.h"
 #include "core/util/error.h"
+#include "core/util/paths.h"
 #include "ui/bridge/background_task.h"
 #include "ui/bridge/qt_convert.h"
 
@@ -236,7 +237,7 @@ BackgroundTask* ModelSession::predictRegion(const GenomicRange& range)
 
 QString ModelSession::chromosomeOutput(const QString& archive, const std::string& chrom)
 {
-    return QStringLiteral("%1.%2.prediction.bw").arg(archive, qs(chrom));
+    return QStringLiteral("%1.%2.prediction.bw").arg(archive, qs(paths::fileNamePart(chrom)));
 }
 
 BackgroundTask* ModelSession::predictChromosome(const std::string& viewChrom, const QString& output)

@@ -116,7 +116,8 @@ public:
     /// failed() follows.
     BackgroundTask* predictVariantWindows(const QString& vcf, const VariantMark& mark);
     /// Where a chromosome's prediction goes unless the user says otherwise:
-    /// `<archive>.<chrom>.prediction.bw`.
+    /// `<archive>.<chrom>.prediction.bw`, beside the archive whatever the chromosome is named
+    /// (paths::fileNamePart).
     [[nodiscard]] static QString chromosomeOutput(const QString& archive, const std::string& chrom);
     /// The model genome's name for a view's chromosome; empty when it has none.
     [[nodiscard]] std::string chromosomeFor(const std::string& viewChrom) const;
