@@ -81,7 +81,7 @@ int main(int argc, char** argv)
     kdna::store::SequenceCacheFile::build(sequencePath, genome, chrom.name, chrom.length,
                                           [] { return true; });
     const auto sequence =
-        kdna::store::SequenceCacheFile::openIfValid(sequencePath, fasta, chrom.name, chrom.length);
+        kdna::store::SequenceCacheFile::openIfValid(sequencePath, genome, chrom.name, chrom.length);
     const double sequenceBuildS = since(t);
     const double sequenceUs = blockMicros(
         chrom.length, block, blocks, [&](auto s, auto e) { sequence->read(s, e, codes.data()); });

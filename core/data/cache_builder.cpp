@@ -43,8 +43,8 @@ struct Job {
     std::function<bool(const std::function<bool()>& keepGoing)> build;
 };
 
-/// The job writing the cache `cache` for `slot` with `File::openIfValid(cache, source,
-/// chrom, length, rest...)` and `File::build(cache, from, chrom, length, keepGoing, rest...)`.
+/// The job writing the cache `cache` for `slot` with `File::openIfValid(cache, from, chrom,
+/// length, rest...)` and `File::build(cache, from, chrom, length, keepGoing, rest...)`.
 template<typename File, typename From, typename... Rest>
 Job jobFor(const std::shared_ptr<CacheSlot<File>>& slot, std::shared_ptr<const From> from,
            const std::string& kind, const std::string& chrom, std::int64_t length,
@@ -61,7 +61,7 @@ Job jobFor(const std::shared_ptr<CacheSlot<File>>& slot, std::shared_ptr<const F
         return !weak.expired();
     };
     job.publishIfValid = [weak, from, chrom, length, cache, rest...] {
-        auto file = File::openIfValid(cache, from->path(), chrom, length, rest...);
+        auto file = File::openIfValid(cache, *from, chrom, length, rest...);
         if (!file)
             return false;
         if (const auto s = weak.lock())

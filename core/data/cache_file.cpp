@@ -42,11 +42,21 @@ fs::path CacheFile::pathFor(const std::string& folder, const fs::path& source,
             paths::cacheName(canonical + "\n" + chrom) + extension);
 }
 
-std::string CacheFile::header(const Magic& magic, const fs::path& source, const std::string& chrom,
-                              std::int64_t length, const std::string& variant)
+bool CacheSource::unchanged() const
+{
+    try {
+        return paths::fileStamp(path) == stamp;
+    } catch (const Error&) {
+        return false; // removed, or no longer readable
+    }
+}
+
+std::string CacheFile::header(const Magic& magic, const CacheSource& source,
+                              const std::string& chrom, std::int64_t length,
+                              const std::string& variant)
 {
     std::string h(magic.begin(), magic.end());
-    h += paths::fileStamp(source) + "\n" + chrom + "\n" + std::to_string(length) + "\n";
+    h += source.stamp + "\n" + chrom + "\n" + std::to_string(length) + "\n";
     if (!variant.empty())
         h += variant + "\n";
     h.resize((h.size() + 63) / 64 * 64, '\0'); // the data starts aligned
@@ -73,8 +83,8 @@ CacheFile::openIfValid(const fs::path& path, const std::string& header, std::uin
         new CacheFile(path, fd, static_cast<std::int64_t>(header.size())));
 }
 
-bool CacheFile::write(const fs::path& path, const std::string& header, const std::string& what,
-                      std::int64_t length, std::int64_t chunk,
+bool CacheFile::write(const fs::path& path, const std::string& header, const CacheSource& source,
+                      const std::string& what, std::int64_t length, std::int64_t chunk,
                       const std::function<bool()>& keepGoing, const Encoder& encode)
 {
     fs::create_directories(path.parent_path());
@@ -86,13 +96,15 @@ bool CacheFile::write(const fs::path& path, const std::string& header, const std
                 std::vector<char> bytes;
                 reportOpening(what, 0, length);
                 for (std::int64_t s = 0; s < length; s += chunk) {
-                    if (!keepGoing())
+                    if (!keepGoing() || !source.unchanged())
                         throw Stopped{};
                     const std::int64_t e = std::min(length, s + chunk);
                     encode(s, e, bytes);
                     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
                     reportOpening(what, e, length);
                 }
+                if (!source.unchanged())
+                    throw Stopped{};
             },
             true);
     } catch (const Stopped&) {

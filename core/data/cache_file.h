@@ -17,13 +17,23 @@
 /// AtomicOutput, so a crash or a stopped build never leaves half a file under the real name.
 namespace kdna::store {
 
+/// The file a cache derives from, as its reader opened it (Genome::stamp, BigWigReader::stamp):
+/// a cache is keyed by that stamp, not the file's stamp when the cache is written, so a file
+/// replaced while a run still reads the old one gets no cache of the old one's data.
+struct CacheSource {
+    std::filesystem::path path;
+    std::string stamp;
+    /// Whether the file still has that stamp (false once changed, replaced or removed).
+    [[nodiscard]] bool unchanged() const;
+};
+
 class CacheFile {
 public:
     using Magic = std::array<char, 8>;
 
     /// The header a cache of `chrom` (`length` bases) of `source` says; `variant`, when not
     /// empty, is a line of its own (a file without one reads as the default variant).
-    [[nodiscard]] static std::string header(const Magic& magic, const std::filesystem::path& source,
+    [[nodiscard]] static std::string header(const Magic& magic, const CacheSource& source,
                                             const std::string& chrom, std::int64_t length,
                                             const std::string& variant = {});
     /// Where the cache of `chrom` of `source` lives: `folder` of the user's cache folder, named
@@ -39,16 +49,18 @@ public:
     [[nodiscard]] static std::unique_ptr<const CacheFile>
     openIfValid(const std::filesystem::path& path, const std::string& header,
                 std::uint64_t dataBytes);
-    /// Writes `path`: the header, then the data of bases [0, length), `chunk` bases at a time
+    /// Writes `path`: `header`, then the data of bases [0, length), `chunk` bases at a time
     /// (`encode(start, end, bytes)` sets `bytes` to the data of [start, end); `chunk` keeps
     /// what a build holds bounded), reporting progress as `what` (opening_progress.h). Checks
-    /// `keepGoing()` before each chunk; when told to stop, nothing is left under the real name
-    /// and this returns false.
+    /// `keepGoing()` before each chunk, and that `source` is unchanged before each chunk and
+    /// after the last (a file changed under a build may have given bytes of both versions);
+    /// when either fails, nothing is left under the real name and this returns false.
     using Encoder =
         std::function<void(std::int64_t start, std::int64_t end, std::vector<char>& bytes)>;
     static bool write(const std::filesystem::path& path, const std::string& header,
-                      const std::string& what, std::int64_t length, std::int64_t chunk,
-                      const std::function<bool()>& keepGoing, const Encoder& encode);
+                      const CacheSource& source, const std::string& what, std::int64_t length,
+                      std::int64_t chunk, const std::function<bool()>& keepGoing,
+                      const Encoder& encode);
     ~CacheFile();
     CacheFile(const CacheFile&) = delete;
     CacheFile& operator=(const CacheFile&) = delete;

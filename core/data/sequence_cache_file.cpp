@@ -13,12 +13,19 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr CacheFile::Magic kMagic = {'K', 'D', 'N', 'A', 'S', 'E', 'Q', '1'};
-// Bases encoded at a time when building: even, so a chunk packs into whole bytes.
-constexpr std::int64_t kChunk = std::int64_t{1} << 20;
+// Bases encoded at a time when building: even, so a chunk packs into whole bytes, and short,
+// as each is a faidx fetch under the Genome's lock, which training's reads of chromosomes
+// not cached yet wait for while this low-priority build holds it (about 2 ms).
+constexpr std::int64_t kChunk = std::int64_t{1} << 16;
 
-std::string headerFor(const fs::path& fasta, const std::string& chrom, std::int64_t length)
+CacheSource sourceOf(const Genome& genome)
 {
-    return CacheFile::header(kMagic, fasta, chrom, length, "4-bit codes");
+    return {genome.path(), genome.stamp()};
+}
+
+std::string headerFor(const Genome& genome, const std::string& chrom, std::int64_t length)
+{
+    return CacheFile::header(kMagic, sourceOf(genome), chrom, length, "4-bit codes");
 }
 
 /// Base 2i in the low nibble of byte i, base 2i + 1 in the high one.
@@ -58,7 +65,7 @@ bool SequenceCacheFile::build(const fs::path& path, const Genome& genome, const 
 {
     std::vector<std::uint8_t> codes;
     return CacheFile::write(
-        path, headerFor(genome.path(), chrom, length),
+        path, headerFor(genome, chrom, length), sourceOf(genome),
         "the sequence cache of " + genome.path().filename().string() + " on " + chrom, length,
         kChunk, keepGoing, [&](std::int64_t s, std::int64_t e, std::vector<char>& bytes) {
             codes.resize(static_cast<std::size_t>(e - s));
@@ -74,11 +81,11 @@ fs::path SequenceCacheFile::pathFor(const fs::path& fasta, const std::string& ch
 }
 
 std::shared_ptr<const SequenceCacheFile> SequenceCacheFile::openIfValid(const fs::path& path,
-                                                                        const fs::path& fasta,
+                                                                        const Genome& genome,
                                                                         const std::string& chrom,
                                                                         std::int64_t length)
 {
-    auto file = CacheFile::openIfValid(path, headerFor(fasta, chrom, length), bytesFor(length));
+    auto file = CacheFile::openIfValid(path, headerFor(genome, chrom, length), bytesFor(length));
     if (!file)
         return nullptr;
     return std::shared_ptr<const SequenceCacheFile>(new SequenceCacheFile(std::move(file)));

@@ -21,15 +21,15 @@ namespace kdna::store {
 
 class SequenceCacheFile {
 public:
-    /// The cache `path` (pathFor) of `chrom` of `fasta` over [0, length) when it is there and
-    /// valid, else null.
+    /// The cache `path` (pathFor) of `chrom` of `genome` over [0, length) when it is there and
+    /// valid (of the FASTA as `genome` opened it), else null.
     static std::shared_ptr<const SequenceCacheFile> openIfValid(const std::filesystem::path& path,
-                                                                const std::filesystem::path& fasta,
+                                                                const Genome& genome,
                                                                 const std::string& chrom,
                                                                 std::int64_t length);
     /// Writes `path`, the cache of `chrom` of `genome` over [0, length), a chunk at a time
-    /// while `keepGoing()` says so; returns false, with nothing left under the real name, when
-    /// it stopped early.
+    /// while `keepGoing()` says so and the FASTA is as `genome` opened it; returns false, with
+    /// nothing left under the real name, when it stopped early.
     static bool build(const std::filesystem::path& path, const Genome& genome,
                       const std::string& chrom, std::int64_t length,
                       const std::function<bool()>& keepGoing);

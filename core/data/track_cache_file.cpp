@@ -34,10 +34,15 @@ float fromBFloat16(std::uint16_t h)
 /// What a cache file must say to belong to this (bigWig, chromosome): a changed source
 /// (size, mtime), another chromosome, length or precision misses. A float32 cache's header
 /// has no variant line, as before bfloat16 existed, so old caches stay valid.
-std::string headerFor(const fs::path& bigwig, const std::string& chrom, std::int64_t length,
+CacheSource sourceOf(const BigWigReader& reader)
+{
+    return {reader.path(), reader.stamp()};
+}
+
+std::string headerFor(const BigWigReader& reader, const std::string& chrom, std::int64_t length,
                       CachePrecision precision)
 {
-    return CacheFile::header(kMagic, bigwig, chrom, length,
+    return CacheFile::header(kMagic, sourceOf(reader), chrom, length,
                              precision == CachePrecision::BFloat16 ? "bfloat16" : "");
 }
 
@@ -65,7 +70,7 @@ bool TrackCacheFile::build(const fs::path& path, const BigWigReader& reader,
     std::vector<float> values;
     std::vector<std::uint16_t> halves;
     return CacheFile::write(
-        path, headerFor(reader.path(), chrom, length, precision),
+        path, headerFor(reader, chrom, length, precision), sourceOf(reader),
         "the track cache of " + reader.path().filename().string() + " on " + chrom, length, kChunk,
         keepGoing, [&](std::int64_t s, std::int64_t e, std::vector<char>& bytes) {
             values.resize(static_cast<std::size_t>(e - s));
@@ -89,10 +94,10 @@ fs::path TrackCacheFile::pathFor(const fs::path& bigwig, const std::string& chro
 }
 
 std::shared_ptr<const TrackCacheFile>
-TrackCacheFile::openIfValid(const fs::path& path, const fs::path& bigwig, const std::string& chrom,
-                            std::int64_t length, CachePrecision precision)
+TrackCacheFile::openIfValid(const fs::path& path, const BigWigReader& reader,
+                            const std::string& chrom, std::int64_t length, CachePrecision precision)
 {
-    auto file = CacheFile::openIfValid(path, headerFor(bigwig, chrom, length, precision),
+    auto file = CacheFile::openIfValid(path, headerFor(reader, chrom, length, precision),
                                        dataBytes(length, precision));
     if (!file)
         return nullptr;
@@ -105,14 +110,14 @@ std::shared_ptr<const TrackCacheFile> TrackCacheFile::open(const BigWigReader& r
                                                            CachePrecision precision)
 {
     const fs::path path = pathFor(reader.path(), chrom, precision);
-    auto file = openIfValid(path, reader.path(), chrom, length, precision);
+    auto file = openIfValid(path, reader, chrom, length, precision);
     if (built)
         *built = !file;
     if (file)
         return file;
     build(
         path, reader, chrom, length, [] { return true; }, precision);
-    file = openIfValid(path, reader.path(), chrom, length, precision);
+    file = openIfValid(path, reader, chrom, length, precision);
     if (!file)
         throw Error::inFile(path.string(), 0, "the track cache just written cannot be opened");
     return file;

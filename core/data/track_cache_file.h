@@ -32,15 +32,15 @@ public:
     static std::shared_ptr<const TrackCacheFile>
     open(const BigWigReader& reader, const std::string& chrom, std::int64_t length,
          bool* built = nullptr, CachePrecision precision = CachePrecision::Float32);
-    /// The cache `path` (pathFor) of `chrom` of `bigwig` over [0, length) when it is there
-    /// and valid, else null.
+    /// The cache `path` (pathFor) of `chrom` of `reader`'s bigWig over [0, length) when it is
+    /// there and valid (of the file as `reader` opened it), else null.
     static std::shared_ptr<const TrackCacheFile>
-    openIfValid(const std::filesystem::path& path, const std::filesystem::path& bigwig,
+    openIfValid(const std::filesystem::path& path, const BigWigReader& reader,
                 const std::string& chrom, std::int64_t length,
                 CachePrecision precision = CachePrecision::Float32);
     /// Writes `path`, the cache of `chrom` from `reader` over [0, length), a chunk at a time
-    /// while `keepGoing()` says so; returns false, with nothing left under the real name, when
-    /// it stopped early.
+    /// while `keepGoing()` says so and the bigWig is as `reader` opened it; returns false, with
+    /// nothing left under the real name, when it stopped early.
     static bool build(const std::filesystem::path& path, const BigWigReader& reader,
                       const std::string& chrom, std::int64_t length,
                       const std::function<bool()>& keepGoing,

@@ -435,6 +435,7 @@ std::vector<Chromosome> readFai(const fs::path& fai)
 
 struct Genome::Impl {
     fs::path path;
+    std::string stamp;
     std::vector<Chromosome> chromosomes;
     std::unordered_map<std::string, std::size_t> byName;
     IndexLocation location = IndexLocation::BesideFasta;
@@ -519,6 +520,7 @@ Genome Genome::open(const fs::path& fasta, const GenomeOpenOptions& options)
     const Compression compression = sniff(fasta);
     auto d = std::make_unique<Impl>();
     d->path = fasta;
+    d->stamp = paths::fileStamp(fasta); // before its bases are read: see stamp()
 
     if (compression != Compression::Gzip) {
         // Plain gzip cannot be indexed (no random access); everything else goes through faidx.
@@ -572,6 +574,10 @@ Genome Genome::open(const fs::path& fasta, const GenomeOpenOptions& options)
 const fs::path& Genome::path() const
 {
     return d->path;
+}
+const std::string& Genome::stamp() const
+{
+    return d->stamp;
 }
 const std::vector<Chromosome>& Genome::chromosomes() const
 {

@@ -36,6 +36,9 @@ public:
     ~Genome();
 
     [[nodiscard]] const std::filesystem::path& path() const;
+    /// The FASTA's stamp (paths::fileStamp) as it was opened: taken before its bases were
+    /// read, so a cache keyed by it can only be stale for a file changed since, never wrong.
+    [[nodiscard]] const std::string& stamp() const;
     [[nodiscard]] const std::vector<Chromosome>& chromosomes() const;
     [[nodiscard]] std::vector<std::string> names() const;
     [[nodiscard]] bool contains(const std::string& chrom) const;

@@ -4,6 +4,7 @@
 #include "core/util/atomic_output.h"
 #include "core/util/chrom_names.h"
 #include "core/util/error.h"
+#include "core/util/paths.h"
 #include "core/util/text.h"
 
 #include <algorithm>
@@ -103,6 +104,7 @@ bool looksLikeBigWig(const fs::path& path)
 
 struct BigWigReader::Impl {
     fs::path path;
+    std::string stamp;
     BigWigPtr file;
     std::vector<Chromosome> chromosomes;
     std::unordered_map<std::string, std::int64_t> lengths;
@@ -158,6 +160,7 @@ BigWigReader BigWigReader::open(const fs::path& path)
 
     // libBigWig trusts every offset, count and size in the file: all it reads is checked first.
     auto d = std::make_unique<Impl>();
+    d->stamp = paths::fileStamp(path); // before a byte is read: see stamp()
     d->checks = std::make_unique<BigWigBlockChecks>(path, readBigWigLayout(path));
     d->path = path;
     d->file.reset(bwOpen(const_cast<char*>(path.c_str()), nullptr, "r"));
@@ -175,6 +178,10 @@ BigWigReader BigWigReader::open(const fs::path& path)
 const fs::path& BigWigReader::path() const
 {
     return d->path;
+}
+const std::string& BigWigReader::stamp() const
+{
+    return d->stamp;
 }
 const std::vector<Chromosome>& BigWigReader::chromosomes() const
 {

@@ -39,6 +39,9 @@ public:
     ~BigWigReader();
 
     [[nodiscard]] const std::filesystem::path& path() const;
+    /// The file's stamp (paths::fileStamp) as it was opened: taken before a byte of it was
+    /// read, so a cache keyed by it can only be stale for a file changed since, never wrong.
+    [[nodiscard]] const std::string& stamp() const;
     [[nodiscard]] const std::vector<Chromosome>& chromosomes() const;
     [[nodiscard]] bool contains(const std::string& chrom) const;
     [[nodiscard]] std::int64_t length(const std::string& chrom) const;

@@ -20,10 +20,12 @@
 #include <chrono>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <random>
 #include <set>
 #include <thread>
+#include <zlib.h>
 
 #include <QTest>
 
@@ -206,7 +208,7 @@ private Q_SLOTS:
             QVERIFY(store::SequenceCacheFile::build(path, genome, c.name, c.length,
                                                     [] { return true; }));
             QVERIFY(holdsHeaderAnd(path, store::SequenceCacheFile::bytesFor(c.length)));
-            const auto file = store::SequenceCacheFile::openIfValid(path, fasta, c.name, c.length);
+            const auto file = store::SequenceCacheFile::openIfValid(path, genome, c.name, c.length);
             QVERIFY(file);
             const auto want = genome.loadCodes(c.name);
             std::vector<std::uint8_t> got(want.size());
@@ -295,9 +297,9 @@ private Q_SLOTS:
                 f.put(nextByte);
             }
             store::clearBlockCache();
-            QVERIFY(!store::SequenceCacheFile::openIfValid(cache, fasta, "m2", 200'001));
-            QVERIFY(!store::SequenceCacheFile::openIfValid(cache, fasta, "m1", 200'000));
-            QVERIFY(store::SequenceCacheFile::openIfValid(cache, fasta, "m1", 200'001));
+            QVERIFY(!store::SequenceCacheFile::openIfValid(cache, genome, "m2", 200'001));
+            QVERIFY(!store::SequenceCacheFile::openIfValid(cache, genome, "m1", 200'000));
+            QVERIFY(store::SequenceCacheFile::openIfValid(cache, genome, "m1", 200'001));
         }
         const auto stamp = fs::last_write_time(cache);
         {
@@ -307,17 +309,25 @@ private Q_SLOTS:
             QCOMPARE(fs::last_write_time(cache), stamp); // read, not written again
             QVERIFY(readAll(*seq, 3) == want);
         }
-        fs::resize_file(cache, fs::file_size(cache) - 1); // truncated
-        QVERIFY(!store::SequenceCacheFile::openIfValid(cache, fasta, "m1", 200'001));
-        write(2); // the same name, other bases
+        {
+            const auto genome = Genome::open(fasta);
+            const fs::path whole = m_dir.file("whole.seq4");
+            fs::copy_file(cache, whole, fs::copy_options::overwrite_existing);
+            fs::resize_file(cache, fs::file_size(cache) - 1); // truncated
+            QVERIFY(!store::SequenceCacheFile::openIfValid(cache, genome, "m1", 200'001));
+            fs::copy_file(whole, cache, fs::copy_options::overwrite_existing);
+            QVERIFY(store::SequenceCacheFile::openIfValid(cache, genome, "m1", 200'001));
+        }
+        write(2); // the same name, other bases: the whole cache is stale
         fs::last_write_time(fasta, fs::last_write_time(fasta) + std::chrono::seconds(5));
-        QVERIFY(!store::SequenceCacheFile::openIfValid(cache, fasta, "m1", 200'001));
+        QVERIFY(!store::SequenceCacheFile::openIfValid(cache, Genome::open(fasta), "m1", 200'001));
         {
             store::clearBlockCache();
             const auto genome = Genome::open(fasta);
             const auto seq = store::openSequence(fasta, "m1", {4096, store::Backing::CacheFile});
             store::waitForCaches();
-            const auto rebuilt = store::SequenceCacheFile::openIfValid(cache, fasta, "m1", 200'001);
+            const auto rebuilt =
+                store::SequenceCacheFile::openIfValid(cache, genome, "m1", 200'001);
             QVERIFY(rebuilt);
             std::vector<std::uint8_t> got(200'001);
             rebuilt->read(0, 200'001, got.data());
@@ -325,6 +335,30 @@ private Q_SLOTS:
             QVERIFY(got != want);
         }
         store::setMemoryBudget(budgetBefore);
+        qputenv("XDG_CACHE_HOME", QByteArray::fromStdString(m_dir.file("cache").string()));
+    }
+
+    /// A genome held in memory (a plain-gzip FASTA: faidx cannot index it) reads faster from
+    /// memory than any cache, so none is written for it.
+    void aGenomeInMemoryGetsNoSequenceCache()
+    {
+        qputenv("XDG_CACHE_HOME", QByteArray::fromStdString(m_dir.file("gz-cache").string()));
+        const std::string bases = test::randomBases(30'001, 12);
+        const fs::path fasta = m_dir.file("plain.fa.gz");
+        {
+            gzFile out = gzopen(fasta.c_str(), "wb");
+            QVERIFY(out);
+            const std::string text = ">g1\n" + bases + "\n";
+            QCOMPARE(gzwrite(out, text.data(), static_cast<unsigned>(text.size())),
+                     static_cast<int>(text.size()));
+            QCOMPARE(gzclose(out), Z_OK);
+        }
+        QCOMPARE(Genome::open(fasta).indexLocation(), IndexLocation::InMemory);
+        store::clearBlockCache();
+        const auto seq = store::openSequence(fasta, "g1", {4096, store::Backing::CacheFile});
+        store::waitForCaches();
+        QVERIFY(readAll(*seq, 1) == Genome::open(fasta).loadCodes("g1"));
+        QVERIFY(!fs::exists(store::SequenceCacheFile::pathFor(fasta, "g1")));
         qputenv("XDG_CACHE_HOME", QByteArray::fromStdString(m_dir.file("cache").string()));
     }
 
@@ -356,7 +390,7 @@ private Q_SLOTS:
                      tracks);
             const auto seq = store::openSequence(fasta, name, {4096, store::Backing::CacheFile});
             store::waitForCaches();
-            const auto file = store::SequenceCacheFile::openIfValid(cache, fasta, name, 5'001);
+            const auto file = store::SequenceCacheFile::openIfValid(cache, genome, name, 5'001);
             QVERIFY2(file, name.c_str());
             std::vector<std::uint8_t> got(5'001);
             file->read(0, 5'001, got.data());
@@ -367,6 +401,68 @@ private Q_SLOTS:
             if (entry.is_regular_file() && entry.path().parent_path() != sequences)
                 QVERIFY2(entry.path() == fasta || entry.path().string().ends_with(".fai"),
                          entry.path().c_str());
+        qputenv("XDG_CACHE_HOME", QByteArray::fromStdString(m_dir.file("cache").string()));
+    }
+
+    /// A cache holds its source as kdna opened it: a FASTA or bigWig replaced after it was
+    /// opened (a new file renamed over it while a run still reads the old one) gets no cache of
+    /// the old file's bases or values under its own stamp, and a file changed while its cache
+    /// is built leaves no cache.
+    void cacheIsOfTheFileAsItWasOpened()
+    {
+        using namespace std::chrono_literals;
+        qputenv("XDG_CACHE_HOME", QByteArray::fromStdString(m_dir.file("opened-cache").string()));
+        const auto replace = [&](const fs::path& file,
+                                 const std::function<void(const fs::path&)>& write) {
+            const fs::path next = file.string() + ".next";
+            write(next);
+            fs::last_write_time(next, fs::last_write_time(file) + 5s);
+            fs::rename(next, file);
+        };
+        const std::int64_t n = 2'500'001; // several chunks of a build
+        const fs::path fasta = m_dir.file("opened.fa");
+        test::writeFasta(fasta, {{"o1", test::randomBases(n, 7)}});
+        const auto before = Genome::open(fasta);
+        replace(fasta, [&](const fs::path& f) {
+            test::writeFasta(f, {{"o1", test::randomBases(n, 8)}});
+        });
+        fs::remove(fs::path(fasta.string() + ".fai"));
+        const fs::path sequence = store::SequenceCacheFile::pathFor(fasta, "o1");
+        // Read from the old file while it is replaced: no cache, neither under the new stamp
+        // nor the old.
+        QVERIFY(!store::SequenceCacheFile::build(sequence, before, "o1", n, [] { return true; }));
+        QVERIFY(!fs::exists(sequence));
+        const auto after = Genome::open(fasta);
+        QVERIFY(!store::SequenceCacheFile::openIfValid(sequence, after, "o1", n));
+        int calls = 0;
+        QVERIFY(!store::SequenceCacheFile::build(sequence, after, "o1", n, [&] {
+            if (++calls == 2) // the file is touched while the build reads it
+                fs::last_write_time(fasta, fs::last_write_time(fasta) + 5s);
+            return true;
+        }));
+        QVERIFY(!fs::exists(sequence));
+
+        const fs::path bw = m_dir.file("opened.bw");
+        const auto writeTrack = [&](const fs::path& f, float value) {
+            BigWigWriter w(f, {{"c1", 50000}});
+            w.addValues("c1", 0, std::vector<float>(50000, value));
+            w.finish();
+        };
+        writeTrack(bw, 1);
+        const auto old = BigWigReader::open(bw);
+        replace(bw, [&](const fs::path& f) { writeTrack(f, 2); });
+        const fs::path track = store::TrackCacheFile::pathFor(bw, "c1");
+        QVERIFY(!store::TrackCacheFile::build(track, old, "c1", 50000, [] { return true; }));
+        QVERIFY(!fs::exists(track));
+        // The reader of the new file gets its own cache.
+        const auto now = BigWigReader::open(bw);
+        QVERIFY(store::TrackCacheFile::build(track, now, "c1", 50000, [] { return true; }));
+        const auto cached = store::TrackCacheFile::openIfValid(track, now, "c1", 50000);
+        QVERIFY(cached);
+        std::vector<float> values(10);
+        cached->read(0, 10, values.data());
+        QCOMPARE(values[3], 2.0F);
+        QVERIFY(!store::TrackCacheFile::openIfValid(track, old, "c1", 50000));
         qputenv("XDG_CACHE_HOME", QByteArray::fromStdString(m_dir.file("cache").string()));
     }
 
@@ -523,7 +619,7 @@ private Q_SLOTS:
             const auto again = readAll(*track, 1); // now from the cache file
             QVERIFY(std::memcmp(again.data(), want.data(), again.size() * sizeof(float)) == 0);
         }
-        QVERIFY(store::TrackCacheFile::openIfValid(cache, bw, "chr2", length));
+        QVERIFY(store::TrackCacheFile::openIfValid(cache, reader, "chr2", length));
         const auto stamp = fs::last_write_time(cache);
         store::clearBlockCache();
         const auto track = store::openTrack(bw, "chr2", length, options);
@@ -589,7 +685,8 @@ private Q_SLOTS:
             const auto first = readAll(*track, 2); // from the bigWig, rounded as the cache is
             QVERIFY(std::memcmp(first.data(), want.data(), first.size() * sizeof(float)) == 0);
             store::waitForCaches();
-            QVERIFY(store::TrackCacheFile::openIfValid(cache, bw, "chrR", n, bfloat16)); // read
+            QVERIFY(store::TrackCacheFile::openIfValid(cache, BigWigReader::open(bw), "chrR", n,
+                                                       bfloat16)); // read
             QVERIFY2(fs::file_size(cache) < static_cast<std::uintmax_t>(2 * n + 4096),
                      std::to_string(fs::file_size(cache)).c_str());
             store::clearBlockCache();
