@@ -14,6 +14,7 @@
 #include "core/util/opening_progress.h"
 #include "core/util/paths.h"
 #include "core/util/text.h"
+#include "support/demo_scratch.h"
 #include "support/fixtures.h"
 
 #include <algorithm>
@@ -162,11 +163,13 @@ private Q_SLOTS:
         QVERIFY(store::defaultStreamOptions().precision == store::CachePrecision::BFloat16);
     }
 
-    void streamedEqualsInRamOnYeast()
+    /// Every chromosome of the yeast genome (the demo's without it), streamed, equals it read
+    /// whole, at every block size.
+    void streamedEqualsInRam()
     {
-        KDNA_REQUIRE_YEAST(data);
-        const auto genome = Genome::open(data / "sacCer3.fa");
-        const fs::path bw = data / "nucleosome_occupancy.bw";
+        const auto data = test::yeastOrDemo(m_dir);
+        const auto genome = Genome::open(data.fasta);
+        const fs::path bw = data.track;
         const auto reader = BigWigReader::open(bw);
         store::setMemoryBudget(8 << 20); // far below the genome: blocks come and go
         for (const auto& c : genome.chromosomes()) {
@@ -175,7 +178,7 @@ private Q_SLOTS:
             auto ram = reader.values(c.name, 0, c.length); // the in-RAM store's read
             const auto values = std::make_shared<const std::vector<float>>(std::move(ram));
             for (const auto& o : optionsToTry()) {
-                const auto seq = store::openSequence(data / "sacCer3.fa", c.name, o);
+                const auto seq = store::openSequence(data.fasta, c.name, o);
                 QVERIFY(readAll(*seq, 1) == *codes);
                 const auto track = store::openTrack(bw, c.name, c.length, o);
                 const auto got = readAll(*track, 2);
@@ -194,13 +197,12 @@ private Q_SLOTS:
         }
     }
 
-    /// The sequence cache (issue 18: 4-bit sequence) holds every yeast chromosome's codes as
-    /// faidx gives them: odd lengths, soft-masked lower case, N runs; read from any base to
-    /// any base, an odd start or end included.
-    void sequenceCacheEqualsFaidxOnYeast()
+    /// The sequence cache (issue 18: 4-bit sequence) holds every yeast chromosome's codes (the
+    /// demo's without the yeast data) as faidx gives them: odd lengths, soft-masked lower case,
+    /// N runs; read from any base to any base, an odd start or end included.
+    void sequenceCacheEqualsFaidx()
     {
-        KDNA_REQUIRE_YEAST(data);
-        const fs::path fasta = data / "sacCer3.fa";
+        const fs::path fasta = test::yeastOrDemo(m_dir).fasta;
         const auto genome = Genome::open(fasta);
         std::mt19937 rng(5);
         for (const auto& c : genome.chromosomes()) {

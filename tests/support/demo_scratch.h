@@ -24,6 +24,21 @@ inline DemoFiles demoInScratch(const ScratchDir& dir)
     return writeDemoData(dir.file("demo"));
 }
 
+/// A genome and its occupancy track for a test of real data: the yeast data (yeastData()) when
+/// it is there, else kdna's demo data written into `dir`, so a checkout without the data runs
+/// the test on the demo instead of skipping it.
+struct GenomeAndTrack {
+    std::filesystem::path fasta;
+    std::filesystem::path track;
+};
+inline GenomeAndTrack yeastOrDemo(const ScratchDir& dir)
+{
+    if (const auto yeast = yeastData())
+        return {*yeast / "sacCer3.fa", *yeast / "nucleosome_occupancy.bw"};
+    const DemoFiles demo = writeDemoData(dir.file("demo"));
+    return {demo.fasta, demo.signal};
+}
+
 /// A GUI suite's initTestCase starts here: the model cache in `dir`, and the settings
 /// (QSettings) under the organisation "kdna-test", never the studio's own.
 inline void startGuiSuite(const ScratchDir& dir)
