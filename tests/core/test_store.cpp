@@ -470,11 +470,15 @@ private Q_SLOTS:
 
     void smallChromosomesStayResidentWithinHalfTheBudget()
     {
-        KDNA_REQUIRE_YEAST(data);
-        const auto genome = Genome::open(data / "sacCer3.fa");
-        const fs::path bw = data / "nucleosome_occupancy.bw";
+        const auto data = test::yeastOrDemo(m_dir);
+        const auto genome = Genome::open(data.fasta);
+        const fs::path bw = data.track;
         const auto reader = BigWigReader::open(bw);
-        const std::int64_t budget = 8 << 20;
+        // Half the track's floats: half of that holds some chromosomes, never all.
+        std::int64_t floats = 0;
+        for (const auto& c : genome.chromosomes())
+            floats += c.length * static_cast<std::int64_t>(sizeof(float));
+        const std::int64_t budget = floats / 2;
         store::setMemoryBudget(budget);
         const store::StreamOptions options{4096, store::Backing::CacheFile};
         std::vector<std::shared_ptr<const store::TrackStream>> open;
@@ -492,7 +496,7 @@ private Q_SLOTS:
                      c.name.c_str());
             open.push_back(std::move(track));
         }
-        QVERIFY(reserved > 0);           // chrI's 0.9 MB fits half of 8 MB
+        QVERIFY(reserved > 0);           // a chromosome fits
         QVERIFY(reserved <= budget / 2); // the rest of the genome could not
         QVERIFY(streamed > 0);
         // Resident bytes count against the budget: the cache holds no more than it leaves.
@@ -500,27 +504,33 @@ private Q_SLOTS:
         open.clear(); // closing gives the reservation back
         QVERIFY(store::cachedBytes() <= budget);
         store::setMemoryBudget(std::int64_t{1} << 30);
-        QVERIFY(store::openTrack(bw, "chrIV", genome.length("chrIV"), options)->resident());
+        const auto& longest =
+            *std::max_element(genome.chromosomes().begin(), genome.chromosomes().end(),
+                              [](const auto& a, const auto& c) { return a.length < c.length; });
+        QVERIFY(store::openTrack(bw, longest.name, longest.length, options)->resident());
     }
 
     void datasetWindowsMatchInRamOnBothStrands()
     {
-        KDNA_REQUIRE_YEAST(data);
-        const auto genome = Genome::open(data / "sacCer3.fa");
-        const auto reader = BigWigReader::open(data / "nucleosome_occupancy.bw");
+        const auto data = test::yeastOrDemo(m_dir);
+        const auto genome = Genome::open(data.fasta);
+        const auto reader = BigWigReader::open(data.track);
+        // The first and the last chromosome (the yeast's chrI and chrXVI).
+        const std::vector<std::string> two = {genome.chromosomes().front().name,
+                                              genome.chromosomes().back().name};
         std::map<std::string, std::pair<std::vector<std::uint8_t>, std::vector<float>>> ram;
-        for (const std::string c : {"chrI", "chrXVI"})
+        for (const std::string& c : two)
             ram[c] = {genome.loadCodes(c), reader.loadChromosome(c)};
         for (bool rc : {false, true})
             for (const auto& o : optionsToTry()) {
                 store::setDefaultStreamOptions(o);
-                json j = {{"fasta_file", (data / "sacCer3.fa").string()},
-                          {"annotation_files", {(data / "nucleosome_occupancy.bw").string()}},
+                json j = {{"fasta_file", data.fasta.string()},
+                          {"annotation_files", {data.track.string()}},
                           {"window", 501},
                           {"tg_window", 21},
                           {"batch_size", 8},
                           {"rc", rc},
-                          {"incl_chromosomes", {"chrI", "chrXVI"}},
+                          {"incl_chromosomes", two},
                           {"normalization_mode", {"zscore"}}};
                 const auto gen = openGenerator(DatasetSpec::fromJson(j));
                 const Dataset& ds = gen->dataset();
@@ -843,10 +853,13 @@ private Q_SLOTS:
 
     void yeastStatisticsEqualTheInRamOnes()
     {
-        KDNA_REQUIRE_YEAST(data);
-        const std::vector<std::string> chroms = {"chrI",  "chrII", "chrIII",
-                                                 "chrIV", "chrV",  "chrVI"};
-        const auto reader = BigWigReader::open(data / "nucleosome_occupancy.bw");
+        const auto data = test::yeastOrDemo(m_dir);
+        const auto genome = Genome::open(data.fasta);
+        std::vector<std::string> chroms; // the first six (the demo has four)
+        for (const auto& c : genome.chromosomes())
+            if (chroms.size() < 6)
+                chroms.push_back(c.name);
+        const auto reader = BigWigReader::open(data.track);
         std::vector<float> all; // every base, as the in-RAM store held them
         for (const auto& c : chroms) {
             const auto v = reader.loadChromosome(c);
@@ -854,8 +867,8 @@ private Q_SLOTS:
         }
         store::setDefaultStreamOptions({4096, store::Backing::CacheFile});
         store::setMemoryBudget(4 << 20);
-        json j = {{"fasta_file", (data / "sacCer3.fa").string()},
-                  {"annotation_files", {(data / "nucleosome_occupancy.bw").string()}},
+        json j = {{"fasta_file", data.fasta.string()},
+                  {"annotation_files", {data.track.string()}},
                   {"window", 2001},
                   {"batch_size", 8},
                   {"incl_chromosomes", chroms},
