@@ -189,27 +189,42 @@ private:
 
 } // namespace
 
-std::shared_ptr<TrackCacheSlot> buildTrackCacheBehind(std::shared_ptr<const BigWigReader> reader,
-                                                      const std::string& chrom, std::int64_t length,
-                                                      CachePrecision precision)
+namespace {
+
+/// The slot of the cache `cache`: filled at once when a valid one is there, else queued for
+/// the builder (jobFor's arguments).
+template<typename File, typename From, typename... Rest>
+std::shared_ptr<CacheSlot<File>>
+slotFor(std::shared_ptr<const From> from, const std::string& kind, const std::string& chrom,
+        std::int64_t length, std::filesystem::path cache, std::uintmax_t bytes, Rest... rest)
 {
-    auto slot = std::make_shared<TrackCacheSlot>();
-    auto cache = TrackCacheFile::pathFor(reader->path(), chrom, precision);
-    const std::uintmax_t bytes = static_cast<std::uintmax_t>(length) * bytesPerValue(precision);
-    Builder::instance().add(jobFor(slot, std::move(reader), "track", chrom, length,
-                                   std::move(cache), bytes, precision));
+    auto slot = std::make_shared<CacheSlot<File>>();
+    if (auto file = File::openIfValid(cache, *from, chrom, length, rest...))
+        slot->publish(std::move(file));
+    else
+        Builder::instance().add(
+            jobFor(slot, std::move(from), kind, chrom, length, std::move(cache), bytes, rest...));
     return slot;
 }
 
-std::shared_ptr<SequenceCacheSlot> buildSequenceCacheBehind(std::shared_ptr<const Genome> genome,
-                                                            const std::string& chrom,
-                                                            std::int64_t length)
+} // namespace
+
+std::shared_ptr<TrackCacheSlot> openTrackCache(std::shared_ptr<const BigWigReader> reader,
+                                               const std::string& chrom, std::int64_t length,
+                                               CachePrecision precision)
 {
-    auto slot = std::make_shared<SequenceCacheSlot>();
+    auto cache = TrackCacheFile::pathFor(reader->path(), chrom, precision);
+    const std::uintmax_t bytes = static_cast<std::uintmax_t>(length) * bytesPerValue(precision);
+    return slotFor<TrackCacheFile>(std::move(reader), "track", chrom, length, std::move(cache),
+                                   bytes, precision);
+}
+
+std::shared_ptr<SequenceCacheSlot> openSequenceCache(std::shared_ptr<const Genome> genome,
+                                                     const std::string& chrom, std::int64_t length)
+{
     auto cache = SequenceCacheFile::pathFor(genome->path(), chrom);
-    Builder::instance().add(jobFor(slot, std::move(genome), "sequence", chrom, length,
-                                   std::move(cache), SequenceCacheFile::bytesFor(length)));
-    return slot;
+    return slotFor<SequenceCacheFile>(std::move(genome), "sequence", chrom, length,
+                                      std::move(cache), SequenceCacheFile::bytesFor(length));
 }
 
 bool leavesRoomFor(std::uintmax_t bytes, const std::filesystem::space_info& space)

@@ -33,7 +33,8 @@ public:
     {
         return m_ready.load(std::memory_order_acquire) ? m_file.get() : nullptr;
     }
-    /// Called once, by the builder thread alone.
+    /// Called once: by the opener when the cache is there already (before the slot is
+    /// shared), else by the builder thread.
     void publish(std::shared_ptr<const File> file)
     {
         m_file = std::move(file);
@@ -47,16 +48,16 @@ private:
 using TrackCacheSlot = CacheSlot<TrackCacheFile>;
 using SequenceCacheSlot = CacheSlot<SequenceCacheFile>;
 
-/// Queues the cache of `chrom` of `reader` over [0, length) at `precision`; the slot it
-/// returns fills when the cache is written. The build is skipped when nobody holds the slot by
-/// its turn.
+/// The cache of `chrom` of `reader` over [0, length) at `precision`: the slot is filled at
+/// once when a valid cache is there, else when the builder has written it (the build is
+/// skipped when nobody holds the slot by its turn).
 [[nodiscard]] std::shared_ptr<TrackCacheSlot>
-buildTrackCacheBehind(std::shared_ptr<const BigWigReader> reader, const std::string& chrom,
-                      std::int64_t length, CachePrecision precision);
+openTrackCache(std::shared_ptr<const BigWigReader> reader, const std::string& chrom,
+               std::int64_t length, CachePrecision precision);
 /// The same for the sequence cache of `chrom` of `genome` (`length` bases).
 [[nodiscard]] std::shared_ptr<SequenceCacheSlot>
-buildSequenceCacheBehind(std::shared_ptr<const Genome> genome, const std::string& chrom,
-                         std::int64_t length);
+openSequenceCache(std::shared_ptr<const Genome> genome, const std::string& chrom,
+                  std::int64_t length);
 
 /// Whether a cache of `bytes` may be written to a disk with `space`: it must leave 5 % of
 /// the disk, and at least 2 GB, free, so that caches (12 GB a human track) never fill the

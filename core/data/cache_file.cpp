@@ -6,7 +6,6 @@
 #include "core/util/paths.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -20,17 +19,6 @@ namespace {
 /// Thrown inside AtomicOutput's fill to drop the temporary of a build told to stop.
 struct Stopped {};
 
-/// `word` as a file name's part: the characters a shell and every file system take as they
-/// are, the others as '_', at most 64 of them.
-std::string readablePart(const std::string& word)
-{
-    std::string part = word.substr(0, 64);
-    for (char& c : part)
-        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-')
-            c = '_';
-    return part;
-}
-
 } // namespace
 
 fs::path CacheFile::pathFor(const std::string& folder, const fs::path& source,
@@ -38,8 +26,8 @@ fs::path CacheFile::pathFor(const std::string& folder, const fs::path& source,
 {
     const std::string canonical = fs::weakly_canonical(source).string();
     return paths::userCacheDir() / folder /
-           (readablePart(source.stem().string()) + "." + readablePart(chrom) + "." +
-            paths::cacheName(canonical + "\n" + chrom) + extension);
+           (paths::fileNamePart(source.stem().string(), 64) + "." + paths::fileNamePart(chrom, 64) +
+            "." + paths::cacheName(canonical + "\n" + chrom) + extension);
 }
 
 bool CacheSource::unchanged() const

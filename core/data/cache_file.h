@@ -37,10 +37,10 @@ public:
                                             const std::string& chrom, std::int64_t length,
                                             const std::string& variant = {});
     /// Where the cache of `chrom` of `source` lives: `folder` of the user's cache folder, named
-    /// for a person (the source's stem and the chromosome, every character but A-Z, a-z, 0-9,
-    /// '.', '_' and '-' as '_', each cut to 64) and told apart by a hash of the source's
-    /// canonical path and the chromosome. A chromosome is a word of the user's file, so the
-    /// name is one path component whatever it says ("x/../../y" writes no folder up).
+    /// for a person (the source's stem and the chromosome as paths::fileNamePart makes them,
+    /// each cut to 64) and told apart by a hash of the source's canonical path and the
+    /// chromosome. A chromosome is a word of the user's file, so the name is one path
+    /// component whatever it says ("x/../../y" writes no folder up).
     [[nodiscard]] static std::filesystem::path pathFor(const std::string& folder,
                                                        const std::filesystem::path& source,
                                                        const std::string& chrom,

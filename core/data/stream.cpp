@@ -87,24 +87,18 @@ TrackSource trackSource(const std::shared_ptr<const BigWigReader>& reader, const
     const std::int64_t cached = std::min(length, stored);
     const CachePrecision precision =
         options.backing == Backing::CacheFile ? options.precision : CachePrecision::Float32;
-    std::shared_ptr<const TrackCacheFile> file;
-    std::shared_ptr<TrackCacheSlot> later;
-    if (stored > 0 && options.backing == Backing::CacheFile) {
-        file =
-            TrackCacheFile::openIfValid(TrackCacheFile::pathFor(reader->path(), chrom, precision),
-                                        *reader, chrom, cached, precision);
-        if (!file)
-            later = buildTrackCacheBehind(reader, chrom, cached, precision);
-    }
+    std::shared_ptr<TrackCacheSlot> cache;
+    if (stored > 0 && options.backing == Backing::CacheFile)
+        cache = openTrackCache(reader, chrom, cached, precision);
     TrackSource source;
-    source.blockBases =
-        file ? std::min(options.blockBases, options.cachedTrackBlockBases) : options.blockBases;
-    source.load = [reader, file, later, chrom, stored, precision](std::int64_t start,
-                                                                  std::int64_t end, float* out) {
+    source.blockBases = cache && cache->file()
+                            ? std::min(options.blockBases, options.cachedTrackBlockBases)
+                            : options.blockBases;
+    source.load = [reader, cache, chrom, stored, precision](std::int64_t start, std::int64_t end,
+                                                            float* out) {
         const std::int64_t inFile = std::clamp(stored - start, std::int64_t{0}, end - start);
         if (inFile > 0) {
-            const TrackCacheFile* from = file ? file.get() : (later ? later->file() : nullptr);
-            if (from) {
+            if (const TrackCacheFile* from = cache ? cache->file() : nullptr) {
                 from->read(start, start + inFile, out);
             } else {
                 reader->values(chrom, start, start + inFile, out);
@@ -124,18 +118,13 @@ SequenceStream::Loader sequenceSource(const std::shared_ptr<const Genome>& genom
                                       const std::string& chrom, std::int64_t length,
                                       const StreamOptions& options)
 {
-    std::shared_ptr<const SequenceCacheFile> file;
-    std::shared_ptr<SequenceCacheSlot> later;
+    std::shared_ptr<SequenceCacheSlot> cache;
     // A genome held in memory (plain gzip) reads faster from there than from any cache.
     if (length > 0 && options.backing == Backing::CacheFile &&
-        genome->indexLocation() != IndexLocation::InMemory) {
-        file = SequenceCacheFile::openIfValid(SequenceCacheFile::pathFor(genome->path(), chrom),
-                                              *genome, chrom, length);
-        if (!file)
-            later = buildSequenceCacheBehind(genome, chrom, length);
-    }
-    return [genome, file, later, chrom](std::int64_t start, std::int64_t end, std::uint8_t* out) {
-        if (const SequenceCacheFile* from = file ? file.get() : (later ? later->file() : nullptr))
+        genome->indexLocation() != IndexLocation::InMemory)
+        cache = openSequenceCache(genome, chrom, length);
+    return [genome, cache, chrom](std::int64_t start, std::int64_t end, std::uint8_t* out) {
+        if (const SequenceCacheFile* from = cache ? cache->file() : nullptr)
             from->read(start, end, out);
         else
             genome->fetchCodes(chrom, start, end, out);

@@ -35,9 +35,10 @@ std::vector<std::filesystem::path> exportPaths(const std::string& path,
     std::set<std::string> taken;
     for (const auto& name : names) {
         // Two names that read alike once made file names ("a/b", "a_b") get their own files.
-        std::string part = paths::fileNamePart(name);
+        const std::string base = paths::fileNamePart(name);
+        std::string part = base;
         for (int n = 2; !taken.insert(part).second; ++n)
-            part = paths::fileNamePart(name) + "_" + std::to_string(n);
+            part = base + "_" + std::to_string(n);
         out.emplace_back(prefix + "_" + part + ".bw");
     }
     return out;
